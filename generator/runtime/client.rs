@@ -1,0 +1,379 @@
+//! Client configuration: base URL, credentials, timeouts, retries. Shared by every clone of the
+//! client behind one `Arc`.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::Error;
+
+/// How one security scheme of the spec sends its credential.
+#[derive(Debug, Clone, Copy)]
+pub enum AuthKindSpec {
+    /// `Authorization: Bearer`.
+    Bearer,
+    /// `Authorization: Basic`.
+    Basic,
+    /// A header named so.
+    ApiKeyHeader(&'static str),
+    /// A query parameter named so.
+    ApiKeyQuery(&'static str),
+    /// A cookie named so.
+    ApiKeyCookie(&'static str),
+}
+
+/// A security scheme of the spec.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthSpec {
+    /// Its name in the spec.
+    pub name: &'static str,
+    /// How it is sent.
+    pub kind: AuthKindSpec,
+}
+
+/// The header names of one rate-limit family.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimitSpec {
+    /// The family's name.
+    pub scope: &'static str,
+    /// The limit header.
+    pub limit: &'static str,
+    /// The remaining header.
+    pub remaining: &'static str,
+    /// The reset header (seconds).
+    pub reset: &'static str,
+}
+
+/// What the generator knows of the API: its security schemes and rate-limit headers.
+#[derive(Debug)]
+pub struct ApiSpec {
+    /// Security schemes.
+    pub auth: &'static [AuthSpec],
+    /// Rate-limit header families.
+    pub rate_limits: &'static [RateLimitSpec],
+    /// The `User-Agent` sent.
+    pub user_agent: &'static str,
+}
+
+/// A credential, never printed.
+#[derive(Clone)]
+pub(crate) enum Secret {
+    Token(String),
+    Basic(String, String),
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// When and how long to retry.
+#[derive(Clone)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 turns retries off).
+    pub max_attempts: u32,
+    /// The first backoff; each next one doubles, with full jitter.
+    pub initial_backoff: Duration,
+    /// The largest single backoff.
+    pub max_backoff: Duration,
+    /// The most time spent waiting between attempts, over the whole call; a wait that would go
+    /// past it ends the call with the last error instead.
+    pub max_total_wait: Duration,
+    /// Retry POST and PATCH too. Off by default: they may not be safe to repeat.
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            max_total_wait: Duration::from_secs(120),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        RetryPolicy { max_attempts: 1, ..Self::default() }
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("initial_backoff", &self.initial_backoff)
+            .field("max_backoff", &self.max_backoff)
+            .field("max_total_wait", &self.max_total_wait)
+            .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .finish()
+    }
+}
+
+/// A retry about to happen, given to the callback set with [`ClientBuilder::on_retry`].
+#[derive(Debug, Clone)]
+pub struct RetryEvent {
+    /// The operation's id.
+    pub operation: &'static str,
+    /// The attempt that failed (1 for the first).
+    pub attempt: u32,
+    /// The status that caused the retry, if there was a response.
+    pub status: Option<u16>,
+    /// How long the client waits before the next attempt.
+    pub wait: Duration,
+}
+
+type RetryCallback = Arc<dyn Fn(&RetryEvent) + Send + Sync>;
+
+/// Options for one request: a timeout, extra headers, a retry policy.
+#[derive(Clone, Default)]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) retry: Option<RetryPolicy>,
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("headers", &names)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl RequestOptions {
+    /// Default options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The whole-request timeout for this request (each attempt).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// An extra header. A value with CR or LF makes the request fail as invalid.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The retry policy for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Allows retrying this request even if it is a POST or PATCH: say so only when the
+    /// operation is safe to repeat.
+    pub fn retry_non_idempotent(mut self) -> Self {
+        let mut policy = self.retry.take().unwrap_or_default();
+        policy.retry_non_idempotent = true;
+        self.retry = Some(policy);
+        self
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: reqwest::Url,
+    pub(crate) credentials: Vec<(&'static str, Secret)>,
+    pub(crate) spec: &'static ApiSpec,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) on_retry: Option<RetryCallback>,
+}
+
+/// The shared state of a client.
+#[derive(Clone)]
+pub struct Transport {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self.inner.credentials.iter().map(|(n, _)| *n).collect();
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("credentials", &schemes)
+            .field("token", &"<redacted>")
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish()
+    }
+}
+
+impl Transport {
+    /// The base URL requests are made against.
+    pub fn base_url(&self) -> &reqwest::Url {
+        &self.inner.base_url
+    }
+}
+
+/// Builds a client: base URL, credentials, timeouts, retries.
+pub struct ClientBuilder {
+    base_url: String,
+    spec: &'static ApiSpec,
+    credentials: Vec<(&'static str, Secret)>,
+    allow_http: bool,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    on_retry: Option<RetryCallback>,
+    error: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &"<redacted>")
+            .field("allow_http", &self.allow_http)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    #[doc(hidden)]
+    pub fn new(base_url: &str, spec: &'static ApiSpec) -> Self {
+        ClientBuilder {
+            base_url: base_url.to_string(),
+            spec,
+            credentials: Vec::new(),
+            allow_http: false,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            on_retry: None,
+            error: None,
+        }
+    }
+
+    /// The base URL, e.g. for a proxy or a test server. It must be HTTPS unless
+    /// [`allow_http`](Self::allow_http) is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Allows a plain-HTTP base URL (a test server on loopback, say). The credential then
+    /// travels unencrypted.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// The token for every bearer scheme of the API.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        let token = token.into();
+        for scheme in self.spec.auth.iter().filter(|s| matches!(s.kind, AuthKindSpec::Bearer)) {
+            self.credentials.push((scheme.name, Secret::Token(token.clone())));
+        }
+        self
+    }
+
+    /// A user name and password for every basic-auth scheme of the API.
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+        let (user, password) = (user.into(), password.into());
+        for scheme in self.spec.auth.iter().filter(|s| matches!(s.kind, AuthKindSpec::Basic)) {
+            self.credentials.push((scheme.name, Secret::Basic(user.clone(), password.clone())));
+        }
+        self
+    }
+
+    /// The key for the security scheme named `scheme` in the spec (any kind).
+    pub fn credential(mut self, scheme: &str, key: impl Into<String>) -> Self {
+        match self.spec.auth.iter().find(|s| s.name == scheme) {
+            Some(s) => self.credentials.push((s.name, Secret::Token(key.into()))),
+            None => self.error = Some(format!("the API has no security scheme named `{scheme}`")),
+        }
+        self
+    }
+
+    /// Reads the bearer token from the environment variable `name`.
+    pub fn bearer_token_from_env(self, name: &str) -> Result<Self, Error> {
+        match std::env::var(name) {
+            Ok(token) if !token.trim().is_empty() => Ok(self.bearer_token(token.trim())),
+            _ => Err(Error::InvalidRequest(format!("the environment variable {name} is not set"))),
+        }
+    }
+
+    /// How long to wait for a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from sending to the end of the body (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The retry policy for every request (per-request options override it).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Called before each retry wait, beside the `tracing` event.
+    pub fn on_retry(mut self, callback: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(Arc::new(callback));
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<crate::Client, Error> {
+        if let Some(e) = self.error {
+            return Err(Error::InvalidRequest(e));
+        }
+        let text = self.base_url.trim_end_matches('/');
+        if text.is_empty() {
+            return Err(Error::InvalidRequest("no base URL: the spec names no server, so set one with `base_url`".into()));
+        }
+        let base_url = reqwest::Url::parse(text).map_err(|e| Error::InvalidRequest(format!("base URL `{text}`: {e}")))?;
+        match base_url.scheme() {
+            "https" => {}
+            "http" if self.allow_http => {}
+            "http" => {
+                return Err(Error::InvalidRequest(format!(
+                    "base URL `{text}` is not HTTPS; call `allow_http(true)` to send requests (and the token) unencrypted"
+                )))
+            }
+            other => return Err(Error::InvalidRequest(format!("base URL `{text}`: unsupported scheme `{other}`"))),
+        }
+        if base_url.query().is_some() || base_url.fragment().is_some() {
+            return Err(Error::InvalidRequest(format!("base URL `{text}` must not have a query or fragment")));
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(self.spec.user_agent)
+            .connect_timeout(self.connect_timeout)
+            // Redirects are followed by the client itself, so that credentials never follow one
+            // to another origin.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::InvalidRequest(format!("cannot build the HTTP client: {e}")))?;
+        let inner = Inner {
+            http,
+            base_url,
+            credentials: self.credentials,
+            spec: self.spec,
+            timeout: self.timeout,
+            retry: self.retry,
+            on_retry: self.on_retry,
+        };
+        Ok(crate::Client::from_transport(Transport { inner: Arc::new(inner) }))
+    }
+}

@@ -1,0 +1,30 @@
+//! The hand-written runtime every generated client carries: transport, retries, pagination,
+//! errors, and the scalar types models use. Written out verbatim by the generator.
+
+mod client;
+mod error;
+mod execute;
+mod pagination;
+mod request;
+mod response;
+mod values;
+
+pub use client::{ClientBuilder, RequestOptions, RetryEvent, RetryPolicy};
+pub use error::{ApiError, DecodeError, Error};
+pub use pagination::{Page, Pages, Paginated};
+pub use response::{RateLimit, Response, UntypedBody};
+pub use values::{Timestamp, UnknownInteger, UnknownValue};
+
+#[doc(hidden)]
+pub use client::{ApiSpec, AuthKindSpec, AuthSpec, RateLimitSpec, Transport};
+#[doc(hidden)]
+pub use request::{QueryStyle, Request};
+#[doc(hidden)]
+pub use response::RawResponse;
+#[doc(hidden)]
+pub use values::{deserialize_int_enum, deserialize_str_enum};
+#[doc(hidden)]
+pub use reqwest::Method;
+
+/// A boxed future, the type of `.await` on a request builder.
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;

@@ -1,0 +1,239 @@
+//! One request, as the generated code describes it: path segments percent-encoded one by one,
+//! query parameters in the styles OpenAPI defines, headers checked for line breaks.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::Error;
+
+/// Everything but the unreserved characters of RFC 3986 is encoded in a path segment or a value.
+const STRICT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+/// Query names keep `[` and `]` readable (`state[]`, `meta_data[key]`).
+const NAME: &AsciiSet = &STRICT.remove(b'[').remove(b']');
+
+/// How a query parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=a&name=b`; objects as `key=value`.
+    FormExploded,
+    /// `name=a,b`.
+    Form,
+    /// `name=a%20b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+    /// `name[key]=value`.
+    DeepObject,
+}
+
+/// A request, before it is sent.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) body: Option<(&'static str, bytes::Bytes)>,
+    pub(crate) accept: Option<&'static str>,
+    pub(crate) auth: &'static [&'static str],
+    /// Set when following a pagination link: the URL as the server gave it.
+    pub(crate) url: Option<reqwest::Url>,
+}
+
+/// A parameter's value as a string, through its serde form.
+fn scalar(value: &Value, name: &str) -> Result<Option<String>, Error> {
+    Ok(match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(_) | Value::Object(_) => {
+            return Err(Error::InvalidRequest(format!("parameter `{name}` must be a scalar here, not a list or object")))
+        }
+    })
+}
+
+fn to_value(value: &impl Serialize, name: &str) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| Error::InvalidRequest(format!("parameter `{name}`: {e}")))
+}
+
+fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
+    if value.contains(['\r', '\n', '\0']) {
+        return Err(Error::InvalidRequest(format!("the value of header `{name}` contains a line break or NUL")));
+    }
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
+        return Err(Error::InvalidRequest(format!("`{name}` is not a valid header name")));
+    }
+    Ok(())
+}
+
+impl Request {
+    /// A request for an operation.
+    pub fn new(operation: &'static str, method: Method, path_template: &'static str, auth: &'static [&'static str]) -> Self {
+        Request {
+            operation,
+            method,
+            path_template,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            accept: None,
+            auth,
+            url: None,
+        }
+    }
+
+    /// Appends literal path text from the template.
+    pub fn path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+    }
+
+    /// Appends one path parameter as one segment: every reserved character is encoded, so the
+    /// value cannot add a segment, a query or a fragment.
+    pub fn path_param(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
+        let text = scalar(&to_value(value, name)?, name)?.unwrap_or_default();
+        if text.is_empty() || text == "." || text == ".." {
+            return Err(Error::InvalidRequest(format!("path parameter `{name}` cannot be `{text}`: it would change the path")));
+        }
+        self.path.extend(utf8_percent_encode(&text, STRICT));
+        Ok(())
+    }
+
+    /// Adds a query parameter in the given style; `None` adds nothing.
+    pub fn query(&mut self, name: &str, style: QueryStyle, value: &impl Serialize) -> Result<(), Error> {
+        let value = to_value(value, name)?;
+        match value {
+            Value::Null => {}
+            Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(|v| scalar(v, name)).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect();
+                match style {
+                    QueryStyle::FormExploded | QueryStyle::DeepObject => {
+                        self.query.extend(items.into_iter().map(|v| (name.to_string(), v)))
+                    }
+                    QueryStyle::Form => self.query.push((name.to_string(), items.join(","))),
+                    QueryStyle::SpaceDelimited => self.query.push((name.to_string(), items.join(" "))),
+                    QueryStyle::PipeDelimited => self.query.push((name.to_string(), items.join("|"))),
+                }
+            }
+            Value::Object(map) => match style {
+                QueryStyle::DeepObject => {
+                    for (key, v) in map {
+                        if let Some(v) = scalar(&v, name)? {
+                            self.query.push((format!("{name}[{key}]"), v));
+                        }
+                    }
+                }
+                QueryStyle::FormExploded => {
+                    for (key, v) in map {
+                        if let Some(v) = scalar(&v, name)? {
+                            self.query.push((key, v));
+                        }
+                    }
+                }
+                _ => {
+                    let mut parts = Vec::new();
+                    for (key, v) in map {
+                        if let Some(v) = scalar(&v, name)? {
+                            parts.push(key);
+                            parts.push(v);
+                        }
+                    }
+                    self.query.push((name.to_string(), parts.join(",")));
+                }
+            },
+            scalar_value => {
+                if let Some(v) = scalar(&scalar_value, name)? {
+                    self.query.push((name.to_string(), v));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a header parameter; lists are comma-separated.
+    pub fn header(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
+        let text = match to_value(value, name)? {
+            Value::Array(items) => Some(items.iter().map(|v| scalar(v, name)).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect::<Vec<_>>().join(",")),
+            other => scalar(&other, name)?,
+        };
+        if let Some(text) = text {
+            check_header_value(name, &text)?;
+            self.headers.push((name.to_string(), text));
+        }
+        Ok(())
+    }
+
+    /// Adds a cookie parameter.
+    pub fn cookie(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
+        if let Some(text) = scalar(&to_value(value, name)?, name)? {
+            self.cookies.push((name.to_string(), utf8_percent_encode(&text, STRICT).to_string()));
+        }
+        Ok(())
+    }
+
+    /// The media type asked for.
+    pub fn accept(&mut self, media: &'static str) {
+        self.accept = Some(media);
+    }
+
+    /// A JSON body.
+    pub fn json_body(&mut self, content_type: &'static str, body: &impl Serialize) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("request body: {e}")))?;
+        self.body = Some((content_type, bytes.into()));
+        Ok(())
+    }
+
+    /// A form-encoded body, from a value that serializes as an object.
+    pub fn form_body(&mut self, content_type: &'static str, body: &impl Serialize) -> Result<(), Error> {
+        let Value::Object(map) = to_value(body, "body")? else {
+            return Err(Error::InvalidRequest("a form body must be an object".into()));
+        };
+        let mut pairs = Vec::new();
+        for (key, v) in map {
+            let text = match &v {
+                Value::Array(_) | Value::Object(_) => Some(v.to_string()),
+                other => scalar(other, &key)?,
+            };
+            if let Some(text) = text {
+                pairs.push(format!("{}={}", utf8_percent_encode(&key, STRICT), utf8_percent_encode(&text, STRICT)));
+            }
+        }
+        self.body = Some((content_type, pairs.join("&").into_bytes().into()));
+        Ok(())
+    }
+
+    /// A text body.
+    pub fn text_body(&mut self, content_type: &'static str, body: &str) {
+        self.body = Some((content_type, body.to_string().into_bytes().into()));
+    }
+
+    /// A raw body.
+    pub fn bytes_body(&mut self, content_type: &'static str, body: bytes::Bytes) {
+        self.body = Some((content_type, body));
+    }
+
+    /// The query string, names and values encoded.
+    pub(crate) fn query_string(&self) -> String {
+        let mut out = String::new();
+        for (name, value) in &self.query {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.extend(utf8_percent_encode(name, NAME));
+            out.push('=');
+            out.extend(utf8_percent_encode(value, STRICT));
+        }
+        out
+    }
+
+    pub(crate) fn check_headers(extra: &[(String, String)]) -> Result<(), Error> {
+        extra.iter().try_for_each(|(n, v)| check_header_value(n, v))
+    }
+}

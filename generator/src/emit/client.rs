@@ -1,0 +1,163 @@
+//! `src/lib.rs` and `src/client.rs`: the crate root, the `Client` and its group accessors, and
+//! what the runtime needs to know of the spec (security schemes, rate-limit headers).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Api, AuthKind, ParamLocation};
+use crate::Config;
+
+use super::types::{snake_ident, type_ident};
+
+/// `src/lib.rs`.
+pub fn lib_rs(api: &Api) -> TokenStream {
+    let groups = api.groups.iter().map(|g| {
+        let module = snake_ident(&g.name);
+        let handle = type_ident(&g.type_name);
+        quote!(#module::#handle)
+    });
+    quote! {
+        #![doc = include_str!("../README.md")]
+        #![warn(missing_docs)]
+        // Generated signatures follow the spec: many required parameters, large variants, and
+        // method names such as `default` are the spec's to choose.
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::should_implement_trait)]
+
+        mod client;
+        pub mod operations;
+        pub mod runtime;
+        pub mod types;
+
+        pub use client::Client;
+        pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+        #[doc(no_inline)]
+        pub use operations::{#(#groups),*};
+    }
+}
+
+/// `src/operations/mod.rs`.
+pub fn operations_mod(api: &Api) -> TokenStream {
+    let modules = api.groups.iter().map(|g| {
+        let module = snake_ident(&g.name);
+        let doc = format!(" Operations tagged `{}`.", g.wire_tag);
+        let handle = type_ident(&g.type_name);
+        quote! {
+            #[doc = #doc]
+            pub mod #module;
+            pub use #module::#handle;
+        }
+    });
+    quote! {
+        #![doc = " Request builders, one module per tag of the spec."]
+        #(#modules)*
+    }
+}
+
+/// `src/client.rs`.
+pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
+    let auth = api.auth.iter().map(|a| {
+        let name = &a.wire_name;
+        let kind = match &a.kind {
+            AuthKind::Bearer => quote!(crate::runtime::AuthKindSpec::Bearer),
+            AuthKind::Basic => quote!(crate::runtime::AuthKindSpec::Basic),
+            AuthKind::ApiKey { location: ParamLocation::Query, name } => quote!(crate::runtime::AuthKindSpec::ApiKeyQuery(#name)),
+            AuthKind::ApiKey { location: ParamLocation::Cookie, name } => quote!(crate::runtime::AuthKindSpec::ApiKeyCookie(#name)),
+            AuthKind::ApiKey { name, .. } => quote!(crate::runtime::AuthKindSpec::ApiKeyHeader(#name)),
+        };
+        quote!(crate::runtime::AuthSpec { name: #name, kind: #kind })
+    });
+    let rate_limits = api.rate_limits.iter().map(|r| {
+        let (scope, limit, remaining, reset) = (&r.scope, &r.limit, &r.remaining, &r.reset);
+        quote!(crate::runtime::RateLimitSpec { scope: #scope, limit: #limit, remaining: #remaining, reset: #reset })
+    });
+    let user_agent = format!("{}/{}", config.crate_name, config.crate_version);
+    let base_url = &api.base_url;
+    let title_doc = format!(" A client for the {} (version {}).", api.title, api.version);
+    let has_bearer = api.auth.iter().any(|a| matches!(a.kind, AuthKind::Bearer));
+    let new_fn = if has_bearer {
+        quote! {
+            /// A client for the default server, sending `token` as the bearer credential.
+            pub fn new(token: impl Into<String>) -> Result<Self, crate::Error> {
+                Self::builder().bearer_token(token).build()
+            }
+        }
+    } else {
+        quote! {
+            /// A client for the default server, without credentials (add them with
+            /// [`Client::builder`]).
+            pub fn new() -> Result<Self, crate::Error> {
+                Self::builder().build()
+            }
+        }
+    };
+    let from_env = match (&config.token_env, has_bearer) {
+        (Some(var), true) => {
+            let doc = format!(" A client for the default server, with the bearer token from the `{var}` environment variable.");
+            Some(quote! {
+                #[doc = #doc]
+                pub fn from_env() -> Result<Self, crate::Error> {
+                    Self::builder().bearer_token_from_env(#var)?.build()
+                }
+            })
+        }
+        _ => None,
+    };
+    let accessors = api.groups.iter().map(|g| {
+        let name = snake_ident(&g.name);
+        let module = snake_ident(&g.name);
+        let handle = type_ident(&g.type_name);
+        let doc = format!(" Operations tagged `{}`.", g.wire_tag);
+        quote! {
+            #[doc = #doc]
+            pub fn #name(&self) -> crate::operations::#module::#handle {
+                crate::operations::#module::#handle::new(self.clone())
+            }
+        }
+    });
+    quote! {
+        #![doc = " The client: configuration, credentials, and one accessor per group of operations."]
+
+        pub(crate) static API: crate::runtime::ApiSpec = crate::runtime::ApiSpec {
+            auth: &[#(#auth),*],
+            rate_limits: &[#(#rate_limits),*],
+            user_agent: #user_agent,
+        };
+
+        #[doc = #title_doc]
+        ///
+        /// Cheap to clone: clones share one connection pool and configuration. The credential is
+        /// never printed by `Debug`.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: crate::runtime::Transport,
+        }
+
+        impl Client {
+            /// The URL of the spec's first server.
+            pub const DEFAULT_BASE_URL: &'static str = #base_url;
+
+            /// A builder for a client: base URL, credentials, timeouts, retries.
+            pub fn builder() -> crate::ClientBuilder {
+                crate::ClientBuilder::new(Self::DEFAULT_BASE_URL, &API)
+            }
+
+            #new_fn
+            #from_env
+
+            pub(crate) fn from_transport(transport: crate::runtime::Transport) -> Self {
+                Self { transport }
+            }
+
+            pub(crate) fn transport(&self) -> &crate::runtime::Transport {
+                &self.transport
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.transport.base_url().as_str()
+            }
+
+            #(#accessors)*
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Operations: `src/operations/<group>.rs`, a handle per tag with one method per operation,
+//! each returning a request builder that sends on `.send()` or `.await`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::ir::{Body, BodyEncoding, Group, Operation, Output, ParamLocation, PathPart, QueryStyle, StatusMatch};
+
+use super::docs;
+use super::types::{snake_ident, ty, type_ident, Scope};
+
+/// The Rust type of a success body.
+fn body_ty(body: &Body) -> TokenStream {
+    match body {
+        Body::Empty => quote!(()),
+        Body::Json(t) => ty(t, Scope::Crate),
+        Body::Text => quote!(String),
+        Body::Bytes => quote!(bytes::Bytes),
+        Body::Undocumented => quote!(crate::runtime::UntypedBody),
+    }
+}
+
+/// The `RawResponse` method that decodes a body.
+fn decode(body: &Body) -> TokenStream {
+    match body {
+        Body::Empty => quote!(empty()),
+        Body::Json(t) => {
+            let t = ty(t, Scope::Crate);
+            quote!(json::<#t>())
+        }
+        Body::Text => quote!(text()),
+        Body::Bytes => quote!(bytes()),
+        Body::Undocumented => quote!(untyped()),
+    }
+}
+
+fn output_ty(op: &Operation) -> TokenStream {
+    match &op.output {
+        Output::Single { body } => body_ty(body),
+        Output::ByStatus { type_name, .. } => {
+            let ident = type_ident(type_name);
+            quote!(#ident)
+        }
+    }
+}
+
+fn query_style(style: QueryStyle) -> TokenStream {
+    match style {
+        QueryStyle::FormExploded => quote!(crate::runtime::QueryStyle::FormExploded),
+        QueryStyle::Form => quote!(crate::runtime::QueryStyle::Form),
+        QueryStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
+        QueryStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
+        QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
+    }
+}
+
+/// One group's file.
+pub fn file(group: &Group) -> TokenStream {
+    let module_doc = format!(" Operations tagged `{}`.", group.wire_tag);
+    let handle = type_ident(&group.type_name);
+    let handle_doc = docs::attrs(&group.docs, &format!("Operations tagged `{}`: `client.{}()`.", group.wire_tag, group.name));
+    let methods = group.operations.iter().map(method);
+    let builders = group.operations.iter().map(builder);
+    quote! {
+        #![doc = #module_doc]
+
+        #handle_doc
+        #[derive(Debug, Clone)]
+        pub struct #handle {
+            client: crate::Client,
+        }
+
+        impl #handle {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                Self { client }
+            }
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn required_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
+    let mut args: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| (snake_ident(&p.rust_name), ty(&p.ty, Scope::Crate)))
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        args.push((snake_ident("body"), ty(&body.ty, Scope::Crate)));
+    }
+    args
+}
+
+fn op_docs(op: &Operation) -> TokenStream {
+    let mut lines = docs::lines(&op.docs, &format!("`{}`", op.wire_id));
+    lines.push(String::new());
+    lines.push(format!("`{} {}` (`{}`)", op.http_method, op.path, op.wire_id));
+    docs::text_attrs(&lines)
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let docs = op_docs(op);
+    let name = snake_ident(&op.method_name);
+    let builder = type_ident(&op.builder_name);
+    let args = required_args(op);
+    let params = args.iter().map(|(ident, t)| quote!(#ident: impl Into<#t>));
+    let values = args.iter().map(|(ident, _)| quote!(#ident.into()));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#params),*) -> #builder {
+            #builder::new(self.client.clone(), #(#values),*)
+        }
+    }
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let name = type_ident(&op.builder_name);
+    let doc = format!(" A `{}` request: set optional parameters, then `.send()` or `.await` it.", op.wire_id);
+    let args = required_args(op);
+    let arg_idents: Vec<_> = args.iter().map(|(i, _)| i.clone()).collect();
+    let arg_tys: Vec<_> = args.iter().map(|(_, t)| t.clone()).collect();
+
+    let optional_params: Vec<_> = op.params.iter().filter(|p| !p.required).collect();
+    let opt_idents: Vec<_> = optional_params.iter().map(|p| snake_ident(&p.rust_name)).collect();
+    let opt_tys: Vec<_> = optional_params.iter().map(|p| ty(&p.ty, Scope::Crate)).collect();
+    let optional_body = op.body.as_ref().filter(|b| !b.required).map(|b| ty(&b.ty, Scope::Crate));
+
+    let mut setters: Vec<TokenStream> = optional_params
+        .iter()
+        .zip(&opt_idents)
+        .zip(&opt_tys)
+        .map(|((p, ident), t)| {
+            let doc = docs::attrs(&p.docs, &format!("The `{}` parameter.", p.wire_name));
+            let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+            quote! {
+                #doc
+                #deprecated
+                pub fn #ident(mut self, value: impl Into<#t>) -> Self {
+                    self.#ident = Some(value.into());
+                    self
+                }
+            }
+        })
+        .collect();
+    let body_field = optional_body.as_ref().map(|t| quote!(body: Option<#t>,));
+    let body_init = optional_body.as_ref().map(|_| quote!(body: None,));
+    if let Some(t) = &optional_body {
+        setters.push(quote! {
+            /// The request body.
+            pub fn body(mut self, value: impl Into<#t>) -> Self {
+                self.body = Some(value.into());
+                self
+            }
+        });
+    }
+
+    let request = request_fn(op);
+    let out = output_ty(op);
+    let send_with_response = send_with_response(op);
+    let output_enum = output_enum(op);
+    let pagination = op.pagination.as_ref().map(|p| {
+        let item = ty(&p.item, Scope::Crate);
+        quote! {
+            /// Every page, one request at a time, following the `Link` header's `next` URL.
+            pub fn pages(self) -> crate::runtime::Pages<#item> {
+                crate::runtime::Pages::new(self.client.transport().clone(), self.request(), self.options)
+            }
+
+            /// Every item of every page, fetched lazily: at most one page is held at a time.
+            pub fn stream(self) -> crate::runtime::Paginated<#item> {
+                crate::runtime::Paginated::new(self.pages())
+            }
+        }
+    });
+    let allow_deprecated = (op.deprecated || op.params.iter().any(|p| p.deprecated)).then(|| quote!(#[allow(deprecated)]));
+
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+        pub struct #name {
+            client: crate::Client,
+            #( #arg_idents: #arg_tys, )*
+            #( #opt_idents: Option<#opt_tys>, )*
+            #body_field
+            options: crate::runtime::RequestOptions,
+        }
+
+        #allow_deprecated
+        impl #name {
+            fn new(client: crate::Client, #( #arg_idents: #arg_tys ),*) -> Self {
+                Self {
+                    client,
+                    #( #arg_idents, )*
+                    #( #opt_idents: None, )*
+                    #body_init
+                    options: crate::runtime::RequestOptions::default(),
+                }
+            }
+
+            #(#setters)*
+
+            /// Options for this request: timeout, extra headers, retry policy.
+            pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            #request
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> Result<#out, crate::Error> {
+                self.send_with_response().await.map(crate::Response::into_inner)
+            }
+
+            #send_with_response
+
+            #pagination
+        }
+
+        impl std::future::IntoFuture for #name {
+            type Output = Result<#out, crate::Error>;
+            type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #output_enum
+    }
+}
+
+fn request_fn(op: &Operation) -> TokenStream {
+    let wire_id = &op.wire_id;
+    let method = type_ident(&op.http_method);
+    let path = &op.path;
+    let auth = op.security.iter();
+    let path_steps = op.path_parts.iter().map(|part| match part {
+        PathPart::Literal(text) => quote!(request.path(#text);),
+        PathPart::Param(rust) => {
+            let ident = snake_ident(rust);
+            let wire = op.params.iter().find(|p| &p.rust_name == rust).map(|p| p.wire_name.as_str()).unwrap_or(rust);
+            quote!(request.path_param(#wire, &self.#ident)?;)
+        }
+    });
+    let other_params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
+        let ident = snake_ident(&p.rust_name);
+        let wire = &p.wire_name;
+        let call = match p.location {
+            ParamLocation::Query => {
+                let style = query_style(p.style);
+                quote!(request.query(#wire, #style, value)?;)
+            }
+            ParamLocation::Header => quote!(request.header(#wire, value)?;),
+            ParamLocation::Cookie | ParamLocation::Path => quote!(request.cookie(#wire, value)?;),
+        };
+        if p.required {
+            quote! { { let value = &self.#ident; #call } }
+        } else {
+            quote! { if let Some(value) = &self.#ident { #call } }
+        }
+    });
+    let accept = op.accept.as_ref().map(|a| quote!(request.accept(#a);));
+    let body = op.body.as_ref().map(|b| {
+        let content_type = &b.content_type;
+        let set = match b.encoding {
+            BodyEncoding::Json => quote!(request.json_body(#content_type, body)?;),
+            BodyEncoding::Form | BodyEncoding::Multipart => quote!(request.form_body(#content_type, body)?;),
+            BodyEncoding::Text => quote!(request.text_body(#content_type, body);),
+            BodyEncoding::Bytes => quote!(request.bytes_body(#content_type, body.clone());),
+        };
+        if b.required {
+            quote! { { let body = &self.body; #set } }
+        } else {
+            quote! { if let Some(body) = &self.body { #set } }
+        }
+    });
+    quote! {
+        fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+            let mut request = crate::runtime::Request::new(#wire_id, crate::runtime::Method::#method, #path, &[#(#auth),*]);
+            #(#path_steps)*
+            #(#other_params)*
+            #accept
+            #body
+            Ok(request)
+        }
+    }
+}
+
+fn send_with_response(op: &Operation) -> TokenStream {
+    let out = output_ty(op);
+    let decode_expr = match &op.output {
+        Output::Single { body } => {
+            let d = decode(body);
+            quote!(raw.#d)
+        }
+        Output::ByStatus { type_name, variants } => {
+            let enum_ident = type_ident(type_name);
+            let arms = variants.iter().map(|v| {
+                let pattern = match v.status {
+                    StatusMatch::Code(code) => {
+                        let code = Literal::u16_unsuffixed(code);
+                        quote!(#code)
+                    }
+                    StatusMatch::Range(hundreds) => {
+                        let lo = Literal::u16_unsuffixed(hundreds * 100);
+                        let hi = Literal::u16_unsuffixed(hundreds * 100 + 99);
+                        quote!(#lo..=#hi)
+                    }
+                    StatusMatch::Default => quote!(_),
+                };
+                let variant = type_ident(&v.name);
+                let d = decode(&v.body);
+                let wrap = if v.body == Body::Empty { quote!(|()| #enum_ident::#variant) } else { quote!(#enum_ident::#variant) };
+                quote!(#pattern => raw.#d.map(|r| r.map(#wrap)),)
+            });
+            let has_default = variants.iter().any(|v| v.status == StatusMatch::Default);
+            let fallback = (!has_default).then(|| quote!(_ => raw.untyped().map(|r| r.map(#enum_ident::Other)),));
+            quote! {
+                match raw.status().as_u16() {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
+    };
+    quote! {
+        /// Sends the request and returns the decoded body with the status, headers and
+        /// rate-limit figures.
+        pub async fn send_with_response(self) -> Result<crate::Response<#out>, crate::Error> {
+            let request = self.request()?;
+            let raw = self.client.transport().execute(request, &self.options).await?;
+            #decode_expr
+        }
+    }
+}
+
+fn output_enum(op: &Operation) -> Option<TokenStream> {
+    let Output::ByStatus { type_name, variants } = &op.output else { return None };
+    let ident = type_ident(type_name);
+    let doc = format!(" What [`{}`] returns, by status.", op.builder_name);
+    let items = variants.iter().map(|v| {
+        let doc = docs::attrs(&v.docs, &format!("Status {:?}.", v.status));
+        let name = type_ident(&v.name);
+        match &v.body {
+            Body::Empty => quote!(#doc #name,),
+            body => {
+                let t = body_ty(body);
+                quote!(#doc #name(#t),)
+            }
+        }
+    });
+    let has_default = variants.iter().any(|v| v.status == StatusMatch::Default);
+    let other = (!has_default).then(|| {
+        quote! {
+            /// A success status the spec does not list, with its body kept.
+            Other(crate::runtime::UntypedBody),
+        }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #(#items)*
+            #other
+        }
+    })
+}

@@ -1,0 +1,338 @@
+//! Models: `src/types.rs`, one item per IR type: structs, open enums, unions, aliases.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ident::needs_raw;
+use crate::ir::{Api, Field, Prim, TypeDef, TypeKind, TypeRef};
+
+use super::docs;
+
+/// An identifier for a snake-case name, raw when it is a keyword.
+pub fn snake_ident(name: &str) -> Ident {
+    if needs_raw(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// An identifier for a type or variant name.
+pub fn type_ident(name: &str) -> Ident {
+    format_ident!("{}", name)
+}
+
+/// Where a type is written: inside `types.rs` models are named bare, elsewhere by path.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// In `src/types.rs`.
+    Types,
+    /// Anywhere else in the crate.
+    Crate,
+}
+
+/// The Rust type for a `TypeRef`.
+pub fn ty(ty: &TypeRef, scope: Scope) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let ident = type_ident(name);
+            match scope {
+                Scope::Types => quote!(#ident),
+                Scope::Crate => quote!(crate::types::#ident),
+            }
+        }
+        TypeRef::Prim(p) => prim(*p),
+        TypeRef::Vec(inner) => {
+            let inner = self::ty(inner, scope);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = self::ty(inner, scope);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = self::ty(inner, scope);
+            quote!(Option<#inner>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = self::ty(inner, scope);
+            quote!(Box<#inner>)
+        }
+        TypeRef::Json => quote!(serde_json::Value),
+    }
+}
+
+fn prim(p: Prim) -> TokenStream {
+    match p {
+        Prim::String => quote!(String),
+        Prim::Bool => quote!(bool),
+        Prim::I8 => quote!(i8),
+        Prim::I16 => quote!(i16),
+        Prim::I32 => quote!(i32),
+        Prim::I64 => quote!(i64),
+        Prim::U8 => quote!(u8),
+        Prim::U16 => quote!(u16),
+        Prim::U32 => quote!(u32),
+        Prim::U64 => quote!(u64),
+        Prim::F32 => quote!(f32),
+        Prim::F64 => quote!(f64),
+        Prim::DateTime => quote!(crate::runtime::Timestamp),
+        Prim::Date => quote!(chrono::NaiveDate),
+        Prim::Uuid => quote!(uuid::Uuid),
+        Prim::Bytes => quote!(bytes::Bytes),
+    }
+}
+
+/// Whether values of the type implement `Eq` (no floats, no JSON values inside).
+fn is_eq(ty: &TypeRef, api: &Api, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    match ty {
+        TypeRef::Prim(Prim::F32 | Prim::F64) | TypeRef::Json => false,
+        TypeRef::Prim(_) => true,
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => is_eq(t, api, depth + 1),
+        TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
+            Some(TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }) => true,
+            _ => false,
+        },
+    }
+}
+
+/// The whole `types.rs`.
+pub fn file(api: &Api) -> TokenStream {
+    let items = api.types.values().map(|def| item(def, api));
+    quote! {
+        #![doc = " The models of the API: every schema of the spec, inline ones included."]
+        #(#items)*
+    }
+}
+
+fn item(def: &TypeDef, api: &Api) -> TokenStream {
+    let doc = docs::attrs(&def.docs, &format!("The `{}` model.", def.name));
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let name = type_ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let derive_default = fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)));
+            let default = derive_default.then(|| quote!(Default,));
+            let field_items = fields.iter().map(field);
+            let extra = additional.as_ref().map(|extra| {
+                let ident = snake_ident(&extra.name);
+                let value = ty(&extra.ty, Scope::Types);
+                quote! {
+                    /// Keys beyond the documented properties, kept as sent.
+                    #[serde(flatten)]
+                    pub #ident: std::collections::BTreeMap<String, #value>,
+                }
+            });
+            let builder = def.input.then(|| constructor(def, fields, additional.as_ref().map(|e| e.name.as_str())));
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+                pub struct #name {
+                    #(#field_items)*
+                    #extra
+                }
+                #builder
+            }
+        }
+        TypeKind::StringEnum { variants } => {
+            let idents: Vec<Ident> = variants.iter().map(|v| type_ident(&v.name)).collect();
+            let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+            let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+            quote! {
+                #doc
+                #deprecated
+                ///
+                /// Open: a value this client does not know decodes into `Unknown`, keeping it.
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #( #[doc = #variant_docs] #idents, )*
+                    /// A value this version of the client does not know, as sent.
+                    Unknown(crate::runtime::UnknownValue),
+                }
+                impl #name {
+                    /// The value on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( Self::#idents => #wires, )*
+                            Self::Unknown(value) => value.as_str(),
+                        }
+                    }
+                }
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #( #wires => Self::#idents, )*
+                            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+                        }
+                    }
+                }
+                impl std::str::FromStr for #name {
+                    type Err = std::convert::Infallible;
+                    fn from_str(value: &str) -> Result<Self, Self::Err> {
+                        Ok(Self::from(value))
+                    }
+                }
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::runtime::deserialize_str_enum(deserializer)
+                    }
+                }
+            }
+        }
+        TypeKind::IntEnum { variants } => {
+            let idents: Vec<Ident> = variants.iter().map(|v| type_ident(&v.name)).collect();
+            let values: Vec<i64> = variants.iter().map(|v| v.value).collect();
+            let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+            quote! {
+                #doc
+                #deprecated
+                ///
+                /// Open: a value this client does not know decodes into `Unknown`, keeping it.
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #( #[doc = #variant_docs] #idents, )*
+                    /// A value this version of the client does not know, as sent.
+                    Unknown(crate::runtime::UnknownInteger),
+                }
+                impl #name {
+                    /// The value on the wire.
+                    pub fn value(&self) -> i64 {
+                        match self {
+                            #( Self::#idents => #values, )*
+                            Self::Unknown(value) => value.get(),
+                        }
+                    }
+                }
+                impl From<i64> for #name {
+                    fn from(value: i64) -> Self {
+                        match value {
+                            #( #values => Self::#idents, )*
+                            other => Self::Unknown(crate::runtime::UnknownInteger::new(other)),
+                        }
+                    }
+                }
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.value())
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::runtime::deserialize_int_enum(deserializer)
+                    }
+                }
+            }
+        }
+        TypeKind::Union { variants, .. } => {
+            let eq = variants.iter().all(|v| is_eq(&v.ty, api, 0)).then(|| quote!(Eq,));
+            let items = variants.iter().map(|v| {
+                let ident = type_ident(&v.name);
+                let inner = ty(&v.ty, Scope::Types);
+                let doc = format!(" The `{}` alternative.", v.name);
+                quote!(#[doc = #doc] #ident(#inner),)
+            });
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#items)*
+                }
+            }
+        }
+        TypeKind::Alias { target } => {
+            let target = ty(target, Scope::Types);
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    };
+    body
+}
+
+fn field(f: &Field) -> TokenStream {
+    let doc = docs::attrs(&f.docs, &format!("The `{}` property.", f.wire_name));
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    let ident = snake_ident(&f.name);
+    let wire = &f.wire_name;
+    let rename = (f.name != f.wire_name).then(|| quote!(#[serde(rename = #wire)]));
+    let optional = matches!(f.ty, TypeRef::Option(_));
+    let serde_attr = match (optional, f.required) {
+        (true, false) => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+        (true, true) => Some(quote!(#[serde(default)])),
+        (false, _) => None,
+    };
+    let field_ty = ty(&f.ty, Scope::Types);
+    quote! {
+        #doc
+        #deprecated
+        #rename
+        #serde_attr
+        pub #ident: #field_ty,
+    }
+}
+
+/// `new(required...)` and a setter per optional field, for types sent in requests.
+fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStream {
+    let name = type_ident(&def.name);
+    let required: Vec<&Field> = fields.iter().filter(|f| !matches!(f.ty, TypeRef::Option(_))).collect();
+    let params = required.iter().map(|f| {
+        let ident = snake_ident(&f.name);
+        let t = ty(&f.ty, Scope::Types);
+        quote!(#ident: impl Into<#t>)
+    });
+    let inits = fields.iter().map(|f| {
+        let ident = snake_ident(&f.name);
+        if matches!(f.ty, TypeRef::Option(_)) {
+            quote!(#ident: None)
+        } else {
+            quote!(#ident: #ident.into())
+        }
+    });
+    let extra_init = extra.map(|e| {
+        let ident = snake_ident(e);
+        quote!(#ident: std::collections::BTreeMap::new(),)
+    });
+    let setters = fields.iter().filter_map(|f| {
+        let TypeRef::Option(inner) = &f.ty else { return None };
+        let ident = snake_ident(&f.name);
+        let t = ty(inner, Scope::Types);
+        let doc = format!(" Sets `{}`.", f.wire_name);
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        Some(quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #ident(mut self, value: impl Into<#t>) -> Self {
+                self.#ident = Some(value.into());
+                self
+            }
+        })
+    });
+    let allow = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow
+        impl #name {
+            /// A value with the required properties set and the others empty.
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #extra_init }
+            }
+            #(#setters)*
+        }
+    }
+}

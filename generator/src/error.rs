@@ -1,0 +1,156 @@
+//! The generator's errors: one line each, naming the place in the spec (a JSON pointer) and,
+//! where there is one, the fix.
+
+use std::path::PathBuf;
+
+/// Everything that can stop generation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec or overlay file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file that failed.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The document is not valid YAML or JSON.
+    #[error("{file}: invalid YAML/JSON at line {line}, column {column}: {message}")]
+    Syntax {
+        /// Which document.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// The document is OpenAPI, but not a version this generator reads.
+    #[error("{file}: {found} is not supported: this generator reads OpenAPI 3.0.x documents{hint}")]
+    UnsupportedVersion {
+        /// Which document.
+        file: String,
+        /// The version found, e.g. `OpenAPI 3.1.0` or `Swagger 2.0`.
+        found: String,
+        /// How to get a 3.0 document.
+        hint: &'static str,
+    },
+    /// The document does not match the OpenAPI 3.0 schema.
+    #[error("{file}: not a valid OpenAPI 3.0 document at {pointer}: {message}")]
+    Schema {
+        /// Which document.
+        file: String,
+        /// Where in the document.
+        pointer: String,
+        /// What serde said.
+        message: String,
+    },
+    /// An overlay action could not be applied.
+    #[error("{file}: overlay action {index} ({target}): {message}")]
+    Overlay {
+        /// The overlay file.
+        file: String,
+        /// 0-based index of the action.
+        index: usize,
+        /// The action's target expression.
+        target: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A `$ref` that points nowhere, or somewhere of the wrong kind.
+    #[error("{pointer}: unresolvable $ref `{reference}`: {reason}")]
+    UnresolvedRef {
+        /// Where the reference stands.
+        pointer: String,
+        /// The reference text.
+        reference: String,
+        /// Why it could not be followed.
+        reason: String,
+    },
+    /// Two operations share an operationId.
+    #[error("{pointer}: duplicate operationId `{id}` (also used at {first}); operationIds must be unique")]
+    DuplicateOperationId {
+        /// The second use.
+        pointer: String,
+        /// The first use.
+        first: String,
+        /// The id.
+        id: String,
+    },
+    /// A construct the generator does not turn into Rust.
+    #[error("{pointer}: unsupported: {what}")]
+    Unsupported {
+        /// Where it stands.
+        pointer: String,
+        /// What it is, and the way around it when there is one.
+        what: String,
+    },
+    /// The spec is well-formed but contradicts itself.
+    #[error("{pointer}: invalid: {what}")]
+    Invalid {
+        /// Where it stands.
+        pointer: String,
+        /// What is wrong.
+        what: String,
+    },
+    /// A template for a non-Rust file failed to render (a generator bug, reported not panicked).
+    #[error("template {name}: {message}")]
+    Template {
+        /// The template.
+        name: String,
+        /// What minijinja said.
+        message: String,
+    },
+    /// The emitted Rust did not parse (a generator bug, reported not panicked).
+    #[error("emitted file {file} is not valid Rust: {message}")]
+    Emit {
+        /// The output file.
+        file: String,
+        /// What syn said.
+        message: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn unsupported(pointer: &Pointer, what: impl Into<String>) -> Self {
+        Error::Unsupported { pointer: pointer.to_string(), what: what.into() }
+    }
+
+    pub(crate) fn invalid(pointer: &Pointer, what: impl Into<String>) -> Self {
+        Error::Invalid { pointer: pointer.to_string(), what: what.into() }
+    }
+}
+
+/// A JSON pointer into the spec, printed in the `#/paths/~1user/get` form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The document root.
+    pub fn root() -> Self {
+        Pointer(String::new())
+    }
+
+    /// Parses the `#/a/b` form of a local `$ref`.
+    pub fn from_ref(reference: &str) -> Option<Self> {
+        reference.strip_prefix('#').map(|rest| Pointer(rest.to_string()))
+    }
+
+    /// This pointer, one token deeper.
+    pub fn push(&self, token: impl AsRef<str>) -> Self {
+        let escaped = token.as_ref().replace('~', "~0").replace('/', "~1");
+        Pointer(format!("{}/{}", self.0, escaped))
+    }
+
+    /// The pointer without the leading `#`, as `serde_json::Value::pointer` takes it.
+    pub fn as_json_pointer(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Pointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}

@@ -1,0 +1,467 @@
+//! The intermediate representation: the spec fully resolved (no `$ref` left), sorted, and with
+//! every Rust name final and collision-free beside its wire name. Lowering makes every decision;
+//! emission walks this and decides nothing. Serializable so that a snapshot shows reviewers what
+//! a spec change means before any code is read.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// The whole API.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub docs: Docs,
+    /// The first server's URL with its variables at their defaults; empty when the spec has none.
+    pub base_url: String,
+    /// Every server the spec lists, for documentation.
+    pub servers: Vec<Server>,
+    /// Security schemes, sorted by wire name.
+    pub auth: Vec<AuthScheme>,
+    /// Rate-limit header families the spec declares (`x-rate-limit`), in spec order.
+    pub rate_limits: Vec<RateLimitHeaders>,
+    /// Operation groups (one per tag), sorted by Rust name.
+    pub groups: Vec<Group>,
+    /// Every model, keyed and sorted by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+/// A server entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Server {
+    /// The URL with variables at their defaults.
+    pub url: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// Documentation carried from the spec.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Docs {
+    /// A one-line summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Longer text, Markdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// How a security scheme sends its credential.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthScheme {
+    /// The scheme's key in `components.securitySchemes`.
+    pub wire_name: String,
+    /// What it sends.
+    pub kind: AuthKind,
+}
+
+/// The kinds of credential the runtime can send.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AuthKind {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// A key in a header, the query or a cookie.
+    ApiKey {
+        /// `header`, `query` or `cookie`.
+        location: ParamLocation,
+        /// The header, query or cookie name.
+        name: String,
+    },
+}
+
+/// The header names of one rate-limit family.
+#[derive(Debug, Clone, Serialize)]
+pub struct RateLimitHeaders {
+    /// The family's name, e.g. `organization`.
+    pub scope: String,
+    /// Header with the window's limit.
+    pub limit: String,
+    /// Header with the requests left.
+    pub remaining: String,
+    /// Header with the seconds until the window resets.
+    pub reset: String,
+}
+
+/// The operations of one tag: `client.<name>()`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// Module and accessor name, snake case.
+    pub name: String,
+    /// The group handle's type name.
+    pub type_name: String,
+    /// The tag.
+    pub wire_tag: String,
+    /// The tag's description.
+    pub docs: Docs,
+    /// Operations, sorted by method name.
+    pub operations: Vec<Operation>,
+}
+
+/// One callable operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// The operationId (or the name made from method and path).
+    pub wire_id: String,
+    /// The method on the group handle.
+    pub method_name: String,
+    /// The request builder's type name.
+    pub builder_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// The path template as written in the spec.
+    pub path: String,
+    /// The path split into literals and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Parameters: required ones first in path order, then the rest sorted by name.
+    pub params: Vec<Param>,
+    /// The request body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<RequestBody>,
+    /// The media type asked for in `Accept`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
+    /// What a success returns.
+    pub output: Output,
+    /// Link-header pagination, when the spec marks the operation as paginated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    /// Acceptable security schemes (wire names), in preference order; empty: send no credential.
+    pub security: Vec<String>,
+    /// Summary and description.
+    pub docs: Docs,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathPart {
+    /// Literal text, sent as is.
+    Literal(String),
+    /// A parameter (its Rust name), percent-encoded as one segment.
+    Param(String),
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// How a query parameter is written.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryStyle {
+    /// `name=a&name=b` (arrays), `key=value` per property (objects).
+    FormExploded,
+    /// `name=a,b`.
+    Form,
+    /// `name=a%20b`.
+    SpaceDelimited,
+    /// `name=a|b`.
+    PipeDelimited,
+    /// `name[key]=value`.
+    DeepObject,
+}
+
+/// A parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The Rust argument or setter name.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Required parameters are positional; the others are setters.
+    pub required: bool,
+    /// Its type (not wrapped in `Option`).
+    pub ty: TypeRef,
+    /// How it is serialized, for query parameters.
+    pub style: QueryStyle,
+    /// Its description.
+    pub docs: Docs,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    /// `application/json` and `+json` types.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `text/plain`.
+    Text,
+    /// Raw bytes (`application/octet-stream` and anything else).
+    Bytes,
+}
+
+/// The request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestBody {
+    /// The `Content-Type` sent.
+    pub content_type: String,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Required bodies are positional; optional ones a setter.
+    pub required: bool,
+    /// Its description.
+    pub docs: Docs,
+}
+
+/// What a success response decodes to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "type")]
+pub enum Body {
+    /// No body: `()`.
+    Empty,
+    /// JSON decoded into a type.
+    Json(TypeRef),
+    /// Text: `String`.
+    Text,
+    /// Bytes.
+    Bytes,
+    /// A body the spec does not describe: kept whole, decoded by its content type at run time.
+    Undocumented,
+}
+
+/// Which statuses a response stands for.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusMatch {
+    /// One status.
+    Code(u16),
+    /// `2XX`: the hundreds digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// The operation's result type.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Output {
+    /// Every success status has the same body type.
+    Single {
+        /// That body.
+        body: Body,
+    },
+    /// Success statuses with different bodies: an enum keyed by status.
+    ByStatus {
+        /// The enum's name (in the operation's module).
+        type_name: String,
+        /// One variant per response.
+        variants: Vec<StatusVariant>,
+    },
+}
+
+/// One variant of a status-keyed result.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusVariant {
+    /// The variant's name.
+    pub name: String,
+    /// Statuses it stands for.
+    pub status: StatusMatch,
+    /// Its body.
+    pub body: Body,
+    /// The response's description.
+    pub docs: Docs,
+}
+
+/// Link-header pagination.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    /// The element type of the page array.
+    pub item: TypeRef,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeRef {
+    /// A model in `types`.
+    Named(String),
+    /// A scalar.
+    Prim(Prim),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>`.
+    Option(Box<TypeRef>),
+    /// `Box<T>`, breaking a recursive type.
+    Boxed(Box<TypeRef>),
+    /// Any JSON value.
+    Json,
+}
+
+/// Scalars.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Prim {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i8`.
+    I8,
+    /// `i16`.
+    I16,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u8`.
+    U8,
+    /// `u16`.
+    U16,
+    /// `u32`.
+    U32,
+    /// `u64`.
+    U64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// A timestamp (`date-time`).
+    DateTime,
+    /// A calendar date (`date`).
+    Date,
+    /// A UUID.
+    Uuid,
+    /// Raw bytes (`binary`).
+    Bytes,
+}
+
+/// A model.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where it was defined, as a JSON pointer.
+    pub origin: String,
+    /// Its description.
+    pub docs: Docs,
+    /// Whether a request body uses it (it then gets a constructor and setters).
+    pub input: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shapes of a model.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum TypeKind {
+    /// An object.
+    Struct {
+        /// Its properties, in spec order.
+        fields: Vec<Field>,
+        /// Keys beyond the properties, when `additionalProperties` allows them.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        additional: Option<Extra>,
+    },
+    /// An open string enum: unknown values decode into `Unknown`.
+    StringEnum {
+        /// Known values.
+        variants: Vec<EnumVariant>,
+    },
+    /// An open integer enum.
+    IntEnum {
+        /// Known values.
+        variants: Vec<IntVariant>,
+    },
+    /// `oneOf` / `anyOf`.
+    Union {
+        /// Alternatives, most specific first.
+        variants: Vec<UnionVariant>,
+        /// The discriminating property, when the spec names one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+    },
+    /// Another name for a type.
+    Alias {
+        /// The aliased type.
+        target: TypeRef,
+    },
+}
+
+/// A property of an object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// The Rust name (snake case, without `r#`).
+    pub name: String,
+    /// The key on the wire.
+    pub wire_name: String,
+    /// Its type, `Option` included where the value may be absent or null.
+    pub ty: TypeRef,
+    /// In the schema's `required` list.
+    pub required: bool,
+    /// Its description.
+    pub docs: Docs,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// The map of keys beyond an object's properties.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extra {
+    /// The Rust field name of the map.
+    pub name: String,
+    /// The type of each value.
+    pub ty: TypeRef,
+}
+
+/// A string enum value.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumVariant {
+    /// The Rust name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire: String,
+}
+
+/// An integer enum value.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntVariant {
+    /// The Rust name.
+    pub name: String,
+    /// The value on the wire.
+    pub value: i64,
+}
+
+/// An alternative of a union.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    /// The variant's name.
+    pub name: String,
+    /// With a discriminator: the tag values that select it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Its type.
+    pub ty: TypeRef,
+}

@@ -1,0 +1,213 @@
+//! Lowering: `openapiv3::OpenAPI` to the IR. Every decision (names, types, groups, which response
+//! is the result) is made here; emission only walks the result.
+
+mod operation;
+mod refs;
+mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+pub use schema::Warning;
+
+use crate::error::{Error, Pointer};
+use crate::ident::{snake_name, type_name, Namespace};
+use crate::ir::{Api, AuthKind, AuthScheme, Group, ParamLocation, RateLimitHeaders, Server, TypeKind, TypeRef};
+
+/// Lowers a loaded spec into the IR, with the fallbacks taken on the way.
+pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
+    let mut types = schema::Types::new(spec, &[]);
+    types.lower_components()?;
+
+    let auth = security_schemes(spec)?;
+    let groups = operation::lower_operations(spec, &mut types, &auth)?;
+
+    let mut defs = std::mem::take(&mut types.defs);
+    mark_inputs(&mut defs, &groups);
+    box_recursion(&mut defs);
+
+    let servers: Vec<Server> = spec
+        .servers
+        .iter()
+        .map(|s| Server { url: server_url(s), description: s.description.clone() })
+        .collect();
+    let api = Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        docs: schema::docs(None, spec.info.description.as_deref()),
+        base_url: servers.first().map(|s| s.url.trim_end_matches('/').to_string()).unwrap_or_default(),
+        servers,
+        auth,
+        rate_limits: rate_limits(spec)?,
+        groups,
+        types: defs,
+    };
+    Ok((api, types.warnings.into_iter().collect()))
+}
+
+/// A server URL with each `{variable}` at its default.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    url
+}
+
+fn security_schemes(spec: &openapiv3::OpenAPI) -> Result<Vec<AuthScheme>, Error> {
+    let Some(components) = &spec.components else { return Ok(Vec::new()) };
+    let base = Pointer::root().push("components").push("securitySchemes");
+    let mut out = Vec::new();
+    for (name, scheme) in &components.security_schemes {
+        let at = base.push(name);
+        let (scheme, _) = refs::resolve(scheme, Some(&components.security_schemes), "securitySchemes", &at)?;
+        let kind = match scheme {
+            openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => AuthKind::Bearer,
+            openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => AuthKind::Basic,
+            openapiv3::SecurityScheme::HTTP { scheme, .. } => {
+                return Err(Error::unsupported(&at, format!("HTTP authentication scheme `{scheme}`; bearer and basic are supported")))
+            }
+            openapiv3::SecurityScheme::APIKey { location, name, .. } => AuthKind::ApiKey {
+                location: match location {
+                    openapiv3::APIKeyLocation::Header => ParamLocation::Header,
+                    openapiv3::APIKeyLocation::Query => ParamLocation::Query,
+                    openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
+                },
+                name: name.clone(),
+            },
+            // OAuth2 and OpenID Connect end in a bearer token; obtaining it is the caller's job.
+            openapiv3::SecurityScheme::OAuth2 { .. } | openapiv3::SecurityScheme::OpenIDConnect { .. } => AuthKind::Bearer,
+        };
+        out.push(AuthScheme { wire_name: name.clone(), kind });
+    }
+    out.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
+    Ok(out)
+}
+
+/// The `x-rate-limit` extension at the root: a list of header families.
+fn rate_limits(spec: &openapiv3::OpenAPI) -> Result<Vec<RateLimitHeaders>, Error> {
+    let Some(value) = spec.extensions.get("x-rate-limit") else { return Ok(Vec::new()) };
+    let at = Pointer::root().push("x-rate-limit");
+    let items = value.as_array().ok_or_else(|| Error::invalid(&at, "x-rate-limit must be a list of {scope, limit, remaining, reset}"))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let field = |key: &str| {
+                item.get(key).and_then(Value::as_str).map(String::from).ok_or_else(|| {
+                    Error::invalid(&at.push(i.to_string()), format!("x-rate-limit entries need a string `{key}`"))
+                })
+            };
+            Ok(RateLimitHeaders { scope: field("scope")?, limit: field("limit")?, remaining: field("remaining")?, reset: field("reset")? })
+        })
+        .collect()
+}
+
+/// Marks every type reachable from a request body or parameter as an input, so it gets a
+/// constructor and setters.
+fn mark_inputs(defs: &mut BTreeMap<String, crate::ir::TypeDef>, groups: &[Group]) {
+    let mut stack: Vec<String> = Vec::new();
+    for op in groups.iter().flat_map(|g| &g.operations) {
+        if let Some(body) = &op.body {
+            named_in(&body.ty, &mut stack);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(def) = defs.get_mut(&name) {
+            def.input = true;
+            for ty in children(&def.kind) {
+                named_in(ty, &mut stack);
+            }
+        }
+    }
+}
+
+fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n.clone()),
+        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => named_in(t, out),
+        TypeRef::Prim(_) | TypeRef::Json => {}
+    }
+}
+
+fn children(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional.as_ref().map(|e| &e.ty)).collect(),
+        TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias { target } => vec![target],
+        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => Vec::new(),
+    }
+}
+
+/// The named types a type holds inline (not behind a `Vec` or map, which already allocate).
+fn direct_names(ty: &TypeRef) -> Option<&str> {
+    match ty {
+        TypeRef::Named(n) => Some(n),
+        TypeRef::Option(inner) => direct_names(inner),
+        _ => None,
+    }
+}
+
+/// Boxes every inline edge that closes a cycle, so that recursive types have a size.
+fn box_recursion(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
+    let edges: BTreeMap<String, Vec<String>> = defs
+        .iter()
+        .map(|(name, def)| {
+            let targets = children(&def.kind).into_iter().filter_map(direct_names).map(String::from).collect();
+            (name.clone(), targets)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut stack = vec![from.to_string()];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(edges.get(&n).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let mut to_box: Vec<(String, String)> = Vec::new();
+    for (from, targets) in &edges {
+        for to in targets {
+            if reaches(to, from) {
+                to_box.push((from.clone(), to.clone()));
+            }
+        }
+    }
+    for (from, to) in to_box {
+        if let Some(def) = defs.get_mut(&from) {
+            let rebox = |ty: &mut TypeRef| box_named(ty, &to);
+            match &mut def.kind {
+                TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| rebox(&mut f.ty)),
+                TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| rebox(&mut v.ty)),
+                TypeKind::Alias { target } => rebox(target),
+                TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
+            }
+        }
+    }
+}
+
+fn box_named(ty: &mut TypeRef, name: &str) {
+    match ty {
+        TypeRef::Named(n) if n == name => *ty = TypeRef::Boxed(Box::new(ty.clone())),
+        TypeRef::Option(inner) => box_named(inner, name),
+        _ => {}
+    }
+}
+
+/// Names a group's module and handle type from its tag.
+fn group_names(tag: &str, modules: &mut Namespace) -> (String, String) {
+    let module = modules.claim(&snake_name(tag));
+    (module.clone(), type_name(&module))
+}

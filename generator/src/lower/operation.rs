@@ -1,0 +1,488 @@
+//! Paths and operations to groups of operations: parameters, bodies, results, names.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use crate::error::{Error, Pointer};
+use crate::ident::{snake_name, type_name, Namespace};
+use crate::ir::{
+    AuthScheme, Body, BodyEncoding, Group, Operation, Output, Pagination, Param, ParamLocation, PathPart, Prim,
+    QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeRef,
+};
+
+use super::schema::{docs, Types};
+use super::{group_names, refs};
+
+/// Methods in the order they are visited; the order only matters for error messages.
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// The group of operations without a tag.
+const UNTAGGED: &str = "operations";
+
+/// Names the generated `Client` already uses; a group accessor never takes one.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "from_transport", "transport", "clone", "fmt", "base_url"];
+
+/// Names a request builder already uses; a parameter setter never takes one.
+const BUILDER_METHODS: &[&str] = &[
+    "new", "send", "send_with_response", "into_future", "stream", "pages", "options", "request", "client", "clone",
+    "fmt", "decode", "header", "timeout", "retry",
+];
+
+/// Unresolved operation: where it is and what it says.
+struct RawOp<'s> {
+    path: &'s str,
+    method: &'s str,
+    op: &'s openapiv3::Operation,
+    path_params: &'s [ReferenceOr<Parameter>],
+    at: Pointer,
+    wire_id: String,
+}
+
+pub fn lower_operations(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, auth: &[AuthScheme]) -> Result<Vec<Group>, Error> {
+    let mut raw: Vec<RawOp<'_>> = Vec::new();
+    let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
+    let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = spec.paths.paths.iter().collect();
+    paths.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, item) in paths {
+        let path_at = Pointer::root().push("paths").push(path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                return Err(Error::unsupported(&path_at, "a $ref path item; inline the path item"))
+            }
+        };
+        let ops: BTreeMap<&str, &openapiv3::Operation> = item.iter().collect();
+        for method in METHODS {
+            let Some(op) = ops.get(method) else { continue };
+            let at = path_at.push(method);
+            let wire_id = match &op.operation_id {
+                Some(id) if !id.trim().is_empty() => id.clone(),
+                _ => synthesized_id(method, path),
+            };
+            if let Some(first) = ids.get(&wire_id) {
+                return Err(Error::DuplicateOperationId {
+                    pointer: at.push("operationId").to_string(),
+                    first: first.push("operationId").to_string(),
+                    id: wire_id,
+                });
+            }
+            ids.insert(wire_id.clone(), at.clone());
+            raw.push(RawOp { path, method, op, path_params: &item.parameters, at, wire_id });
+        }
+    }
+
+    // Group by first tag, in sorted order of tags; operations by id within a group.
+    let mut by_tag: BTreeMap<String, Vec<RawOp<'_>>> = BTreeMap::new();
+    for op in raw {
+        let tag = op.op.tags.first().cloned().unwrap_or_else(|| UNTAGGED.to_string());
+        by_tag.entry(tag).or_default().push(op);
+    }
+    let mut modules = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
+    let mut groups = Vec::with_capacity(by_tag.len());
+    for (tag, mut ops) in by_tag {
+        ops.sort_by(|a, b| a.wire_id.cmp(&b.wire_id));
+        let (module, group_type) = group_names(&tag, &mut modules);
+        let tag_docs = spec
+            .tags
+            .iter()
+            .find(|t| t.name == tag)
+            .map(|t| docs(None, t.description.as_deref()))
+            .unwrap_or_default();
+        let mut methods = Namespace::with_reserved(["new", "clone", "fmt", "client"]);
+        let mut type_names = Namespace::with_reserved([group_type.as_str()]);
+        let mut operations = Vec::new();
+        for op in &ops {
+            let method_name = methods.claim(&method_name(&op.wire_id, &tag));
+            let builder_name = type_names.claim(&type_name(&op.wire_id));
+            let lowered = lower_operation(spec, types, auth, op, method_name, builder_name, &mut methods, &mut type_names)?;
+            operations.extend(lowered);
+        }
+        operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+        groups.push(Group { name: module, type_name: group_type, wire_tag: tag, docs: tag_docs, operations });
+    }
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(groups)
+}
+
+/// `get /pets/{id}/toys` becomes `get_pets_by_id_toys`.
+fn synthesized_id(method: &str, path: &str) -> String {
+    let mut out = method.to_string();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        out.push('_');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                out.push_str("by_");
+                out.push_str(param);
+            }
+            None => out.push_str(segment),
+        }
+    }
+    out
+}
+
+fn singular(word: &str) -> String {
+    if word.len() > 4 && word.ends_with("ies") {
+        format!("{}y", &word[..word.len() - 3])
+    } else if word.len() > 3 && word.ends_with('s') && !word.ends_with("ss") {
+        word[..word.len() - 1].to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+/// The method name on the group handle: the operation id without the words of its tag, so
+/// `getBuild` under `Builds` is `get` and `listArtifactsForBuild` under `Artifacts` is
+/// `list_for_build`. Falls back to the whole id when nothing would be left.
+pub fn method_name(wire_id: &str, tag: &str) -> String {
+    let full = snake_name(wire_id);
+    let words: Vec<&str> = full.split('_').collect();
+    let tag_snake = snake_name(tag);
+    let tag_words: Vec<String> = tag_snake.split('_').map(singular).collect();
+    let k = tag_words.len();
+    if k == 0 || k >= words.len() {
+        return full;
+    }
+    for start in 0..=(words.len() - k) {
+        if words[start..start + k].iter().zip(&tag_words).all(|(w, t)| singular(w) == *t) {
+            let rest: Vec<&str> = words[..start].iter().chain(&words[start + k..]).copied().collect();
+            return snake_name(&rest.join("_"));
+        }
+    }
+    full
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lower_operation(
+    spec: &openapiv3::OpenAPI,
+    types: &mut Types<'_>,
+    auth: &[AuthScheme],
+    raw: &RawOp<'_>,
+    method_name: String,
+    builder_name: String,
+    methods: &mut Namespace,
+    type_names: &mut Namespace,
+) -> Result<Vec<Operation>, Error> {
+    let op = raw.op;
+    let at = &raw.at;
+    let type_base = type_name(&raw.wire_id);
+    let mut names = Namespace::with_reserved(BUILDER_METHODS.iter().copied());
+    let params = lower_params(spec, types, raw, &type_base, &mut names)?;
+    let path_parts = parse_path(raw.path, &params, at)?;
+    let body = match &op.request_body {
+        Some(body) => Some(lower_body(spec, types, body, &type_base, &at.push("requestBody"))?),
+        None => None,
+    };
+
+    let (output, alternates) = lower_responses(spec, types, op, &type_base, &builder_name, at, type_names)?;
+    let accept = accept_for(&output);
+    let pagination = match op.extensions.get("x-pagination") {
+        None | Some(serde_json::Value::Bool(false)) => None,
+        Some(_) => match &output {
+            Output::Single { body: Body::Json(TypeRef::Vec(item)) } => Some(Pagination { item: (**item).clone() }),
+            _ => {
+                return Err(Error::invalid(
+                    &at.push("x-pagination"),
+                    "x-pagination marks an operation whose success body is not a JSON array",
+                ))
+            }
+        },
+    };
+    let security = lower_security(op.security.as_ref().or(spec.security.as_ref()), auth, at)?;
+    let base = Operation {
+        wire_id: raw.wire_id.clone(),
+        method_name,
+        builder_name,
+        http_method: raw.method.to_ascii_uppercase(),
+        path: raw.path.to_string(),
+        path_parts,
+        params,
+        body,
+        accept,
+        output,
+        pagination,
+        security,
+        docs: docs(op.summary.as_deref(), op.description.as_deref()),
+        deprecated: op.deprecated,
+    };
+    let mut out = Vec::with_capacity(1 + alternates.len());
+    for (suffix, media, body) in alternates {
+        out.push(Operation {
+            method_name: methods.claim(&format!("{}_{}", base.method_name, snake_name(suffix))),
+            builder_name: type_names.claim(&format!("{}{}", base.builder_name, type_name(suffix))),
+            accept: Some(media),
+            output: Output::Single { body },
+            pagination: None,
+            ..base.clone()
+        });
+    }
+    out.insert(0, base);
+    Ok(out)
+}
+
+fn accept_for(output: &Output) -> Option<String> {
+    let bodies: Vec<&Body> = match output {
+        Output::Single { body } => vec![body],
+        Output::ByStatus { variants, .. } => variants.iter().map(|v| &v.body).collect(),
+    };
+    if bodies.iter().any(|b| matches!(b, Body::Json(_))) {
+        Some("application/json".into())
+    } else if bodies.iter().any(|b| matches!(b, Body::Text)) {
+        Some("text/plain".into())
+    } else {
+        None
+    }
+}
+
+fn lower_security(requirements: Option<&Vec<openapiv3::SecurityRequirement>>, auth: &[AuthScheme], at: &Pointer) -> Result<Vec<String>, Error> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, requirement) in requirements.into_iter().flatten().enumerate() {
+        for name in requirement.keys() {
+            if !auth.iter().any(|a| &a.wire_name == name) {
+                return Err(Error::invalid(
+                    &at.push("security").push(i.to_string()),
+                    format!("security scheme `{name}` is not defined in components.securitySchemes"),
+                ));
+            }
+            if !out.contains(name) {
+                out.push(name.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn lower_params(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, raw: &RawOp<'_>, type_base: &str, names: &mut Namespace) -> Result<Vec<Param>, Error> {
+    let components = spec.components.as_ref().map(|c| &c.parameters);
+    // Path-level parameters first; an operation's own parameter with the same name and
+    // location replaces it.
+    let mut merged: Vec<(Pointer, &Parameter)> = Vec::new();
+    let path_at = raw.at.push("..").push("parameters");
+    let op_at = raw.at.push("parameters");
+    let sources = raw
+        .path_params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (path_at.push(i.to_string()), p))
+        .chain(raw.op.parameters.iter().enumerate().map(|(i, p)| (op_at.push(i.to_string()), p)));
+    for (at, param) in sources {
+        let (param, _) = refs::resolve(param, components, "parameters", &at)?;
+        let key = (location(param), &param.parameter_data_ref().name);
+        match merged.iter_mut().find(|(_, p)| (location(p), &p.parameter_data_ref().name) == key) {
+            Some(slot) => *slot = (at, param),
+            None => merged.push((at, param)),
+        }
+    }
+    // Path parameters in template order, then required ones by name, then the rest by name.
+    let path_order = |name: &str| raw.path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX);
+    merged.sort_by(|(_, a), (_, b)| {
+        let rank = |p: &Parameter| match (location(p), p.parameter_data_ref().required) {
+            (ParamLocation::Path, _) => 0,
+            (_, true) => 1,
+            (_, false) => 2,
+        };
+        let (da, db) = (a.parameter_data_ref(), b.parameter_data_ref());
+        (rank(a), path_order(&da.name), &da.name, location(a)).cmp(&(rank(b), path_order(&db.name), &db.name, location(b)))
+    });
+    let mut out = Vec::with_capacity(merged.len());
+    for (at, param) in merged {
+        let data = param.parameter_data_ref();
+        let location = location(param);
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => schema,
+            ParameterSchemaOrContent::Content(content) => match content.values().next().and_then(|m| m.schema.as_ref()) {
+                Some(schema) => schema,
+                None => return Err(Error::unsupported(&at, "a parameter described by `content` without a schema")),
+            },
+        };
+        let ty = types.lower(schema, &format!("{type_base}{}", type_name(&data.name)), &at.push("schema"), 0)?;
+        let style = match param {
+            Parameter::Query { style, .. } => match (style, data.explode.unwrap_or(true)) {
+                (openapiv3::QueryStyle::Form, true) => QueryStyle::FormExploded,
+                (openapiv3::QueryStyle::Form, false) => QueryStyle::Form,
+                (openapiv3::QueryStyle::SpaceDelimited, _) => QueryStyle::SpaceDelimited,
+                (openapiv3::QueryStyle::PipeDelimited, _) => QueryStyle::PipeDelimited,
+                (openapiv3::QueryStyle::DeepObject, _) => QueryStyle::DeepObject,
+            },
+            Parameter::Path { style, .. } if *style != openapiv3::PathStyle::Simple => {
+                return Err(Error::unsupported(&at, "path parameters in `matrix` or `label` style; only `simple` is supported"))
+            }
+            _ => QueryStyle::Form,
+        };
+        out.push(Param {
+            wire_name: data.name.clone(),
+            rust_name: names.claim(&snake_name(&data.name)),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            style,
+            docs: docs(None, data.description.as_deref()),
+            deprecated: data.deprecated.unwrap_or(false),
+        });
+    }
+    Ok(out)
+}
+
+fn location(param: &Parameter) -> ParamLocation {
+    match param {
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+fn parse_path(path: &str, params: &[Param], at: &Pointer) -> Result<Vec<PathPart>, Error> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
+            Error::invalid(at, format!("path template `{path}` has an unclosed `{{`"))
+        })?;
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_string()));
+        }
+        let name = &rest[open + 1..close];
+        let param = params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            .ok_or_else(|| Error::invalid(at, format!("path parameter `{name}` is used in `{path}` but not declared")))?;
+        parts.push(PathPart::Param(param.rust_name.clone()));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_string()));
+    }
+    Ok(parts)
+}
+
+fn is_json(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    media == "application/json" || media.ends_with("+json") || media == "*/*"
+}
+
+fn lower_body(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, body: &ReferenceOr<openapiv3::RequestBody>, type_base: &str, at: &Pointer) -> Result<RequestBody, Error> {
+    let components = spec.components.as_ref().map(|c| &c.request_bodies);
+    let (body, _) = refs::resolve(body, components, "requestBodies", at)?;
+    let pick = |pred: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| pred(media));
+    let (media, content, encoding) = if let Some((m, c)) = pick(&is_json) {
+        (m, c, BodyEncoding::Json)
+    } else if let Some((m, c)) = pick(&|m| m.starts_with("application/x-www-form-urlencoded")) {
+        (m, c, BodyEncoding::Form)
+    } else if let Some((m, c)) = pick(&|m| m.starts_with("multipart/form-data")) {
+        (m, c, BodyEncoding::Multipart)
+    } else if let Some((m, c)) = pick(&|m| m.starts_with("text/")) {
+        (m, c, BodyEncoding::Text)
+    } else if let Some((m, c)) = body.content.first() {
+        (m, c, BodyEncoding::Bytes)
+    } else {
+        return Err(Error::invalid(at, "a request body with no content"));
+    };
+    let media_at = at.push("content").push(media);
+    let ty = match (encoding, &content.schema) {
+        (BodyEncoding::Text, _) => TypeRef::Prim(Prim::String),
+        (BodyEncoding::Bytes, _) => TypeRef::Prim(Prim::Bytes),
+        (BodyEncoding::Multipart, _) => {
+            return Err(Error::unsupported(&media_at, "multipart/form-data request bodies"));
+        }
+        (_, Some(schema)) => types.lower(schema, &format!("{type_base}Request"), &media_at.push("schema"), 0)?,
+        (_, None) => TypeRef::Json,
+    };
+    Ok(RequestBody {
+        content_type: media.clone(),
+        encoding,
+        ty,
+        required: body.required,
+        docs: docs(None, body.description.as_deref()),
+    })
+}
+
+/// Reason phrases for naming status variants.
+fn status_variant_name(status: &StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => match code {
+            200 => "Ok".into(),
+            201 => "Created".into(),
+            202 => "Accepted".into(),
+            203 => "NonAuthoritative".into(),
+            204 => "NoContent".into(),
+            205 => "ResetContent".into(),
+            206 => "PartialContent".into(),
+            other => format!("Status{other}"),
+        },
+        StatusMatch::Range(hundreds) => format!("Status{hundreds}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+type Alternate = (&'static str, String, Body);
+
+fn lower_responses(
+    spec: &openapiv3::OpenAPI,
+    types: &mut Types<'_>,
+    op: &openapiv3::Operation,
+    type_base: &str,
+    builder_name: &str,
+    at: &Pointer,
+    type_names: &mut Namespace,
+) -> Result<(Output, Vec<Alternate>), Error> {
+    let components = spec.components.as_ref().map(|c| &c.responses);
+    let mut successes: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Pointer)> = Vec::new();
+    for (code, response) in &op.responses.responses {
+        let status = match code {
+            StatusCode::Code(c) if (200..300).contains(c) => StatusMatch::Code(*c),
+            StatusCode::Range(2) => StatusMatch::Range(2),
+            _ => continue,
+        };
+        successes.push((status, response, at.push("responses").push(code.to_string())));
+    }
+    let several = successes.len() > 1;
+    let mut variant_names = Namespace::with_reserved(["Other"]);
+    let mut variants: Vec<StatusVariant> = Vec::new();
+    let mut alternates: Vec<Alternate> = Vec::new();
+    for (status, response, response_at) in successes {
+        let (response, _) = refs::resolve(response, components, "responses", &response_at)?;
+        let suggestion = if several {
+            format!("{type_base}Response{}", status_variant_name(&status))
+        } else {
+            format!("{type_base}Response")
+        };
+        let json = response.content.iter().find(|(m, _)| is_json(m));
+        let text = response.content.iter().find(|(m, _)| m.starts_with("text/plain"));
+        let body = if let Some((media, content)) = json {
+            if let Some((text_media, _)) = text {
+                alternates.push(("text", text_media.clone(), Body::Text));
+            }
+            match &content.schema {
+                Some(schema) => {
+                    Body::Json(types.lower(schema, &suggestion, &response_at.push("content").push(media).push("schema"), 0)?)
+                }
+                None => Body::Json(TypeRef::Json),
+            }
+        } else if response.content.keys().any(|m| m.starts_with("text/")) {
+            Body::Text
+        } else if !response.content.is_empty() {
+            Body::Bytes
+        } else if matches!(status, StatusMatch::Code(204) | StatusMatch::Code(205)) {
+            Body::Empty
+        } else {
+            Body::Undocumented
+        };
+        variants.push(StatusVariant {
+            name: variant_names.claim(&status_variant_name(&status)),
+            status,
+            body,
+            docs: docs(None, Some(&response.description)),
+        });
+    }
+    alternates.dedup_by(|a, b| a.1 == b.1);
+    let output = if variants.is_empty() {
+        Output::Single { body: Body::Undocumented }
+    } else if variants.iter().all(|v| v.body == variants[0].body) {
+        Output::Single { body: variants[0].body.clone() }
+    } else {
+        let type_name = type_names.claim(&format!("{builder_name}Response"));
+        Output::ByStatus { type_name, variants }
+    };
+    Ok((output, alternates))
+}

@@ -1,0 +1,539 @@
+//! Schemas to types: every component schema and every inline schema becomes a `TypeRef`, with a
+//! named `TypeDef` where Rust needs a name (objects, enums, unions), named after where it stands.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::error::{Error, Pointer};
+use crate::ident::{schema_type_name, snake_name, type_name, Namespace};
+use crate::ir::{Docs, EnumVariant, Extra, Field, IntVariant, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
+
+use super::refs;
+
+/// How deep inline schemas may nest before the spec is refused: a guard against pathological
+/// input, far beyond what any real spec uses.
+const MAX_DEPTH: usize = 64;
+
+/// A warning: something the generator handled with a documented fallback.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    /// Where.
+    pub pointer: String,
+    /// What was done.
+    pub message: String,
+}
+
+/// The type space: component names, the types made so far, and the name space they share.
+pub struct Types<'a> {
+    schemas: Option<&'a indexmap::IndexMap<String, ReferenceOr<Schema>>>,
+    /// Component schema key to Rust name.
+    component_names: BTreeMap<String, String>,
+    names: Namespace,
+    /// Types made so far, by Rust name.
+    pub defs: BTreeMap<String, TypeDef>,
+    /// Fallbacks taken.
+    pub warnings: BTreeSet<Warning>,
+}
+
+/// A property's schema after following references, enough to know whether it may be null.
+fn nullable(schema: &Schema) -> bool {
+    schema.schema_data.nullable
+}
+
+impl<'a> Types<'a> {
+    /// Names every component schema (in sorted key order, so names do not depend on the order of
+    /// the document) before anything is lowered, so references can be named before their
+    /// targets are made.
+    pub fn new(spec: &'a openapiv3::OpenAPI, reserved: &[&str]) -> Self {
+        let schemas = spec.components.as_ref().map(|c| &c.schemas);
+        let mut names = Namespace::with_reserved(reserved.iter().copied());
+        let mut keys: Vec<&String> = schemas.map(|s| s.keys().collect()).unwrap_or_default();
+        keys.sort();
+        let component_names =
+            keys.into_iter().map(|k| (k.clone(), names.claim(&schema_type_name(k)))).collect();
+        Types { schemas, component_names, names, defs: BTreeMap::new(), warnings: BTreeSet::new() }
+    }
+
+    /// Lowers every component schema into a named type.
+    pub fn lower_components(&mut self) -> Result<(), Error> {
+        let Some(schemas) = self.schemas else { return Ok(()) };
+        let base = Pointer::root().push("components").push("schemas");
+        let mut keys: Vec<&String> = schemas.keys().collect();
+        keys.sort();
+        for key in keys {
+            let name = self.component_names[key].clone();
+            let at = base.push(key);
+            let (schema, _) = refs::resolve(&schemas[key], Some(schemas), "schemas", &at)?;
+            let def = match &schemas[key] {
+                // A component that is only a reference to another is an alias of it.
+                ReferenceOr::Reference { reference } => {
+                    let target = self.reference(reference, &at)?;
+                    self.def(&name, &at, schema, TypeKind::Alias { target })
+                }
+                ReferenceOr::Item(schema) => self.lower_named(&name, schema, &at, 0)?,
+            };
+            self.defs.insert(name, def);
+        }
+        Ok(())
+    }
+
+    fn reference(&self, reference: &str, at: &Pointer) -> Result<TypeRef, Error> {
+        let key = refs::component_name(reference, "schemas", at)?;
+        self.component_names.get(key).map(|n| TypeRef::Named(n.clone())).ok_or_else(|| {
+            Error::UnresolvedRef {
+                pointer: at.to_string(),
+                reference: reference.to_string(),
+                reason: format!("there is no components.schemas.{key}"),
+            }
+        })
+    }
+
+    /// Follows a schema reference to the schema itself.
+    pub fn resolve<'s>(&'s self, schema: &'s ReferenceOr<Schema>, at: &Pointer) -> Result<&'s Schema, Error>
+    where
+        'a: 's,
+    {
+        refs::resolve(schema, self.schemas, "schemas", at).map(|(s, _)| s)
+    }
+
+    fn def(&self, name: &str, at: &Pointer, schema: &Schema, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            name: name.to_string(),
+            origin: at.to_string(),
+            docs: docs(schema.schema_data.title.as_deref(), schema.schema_data.description.as_deref()),
+            input: false,
+            deprecated: schema.schema_data.deprecated,
+            kind,
+        }
+    }
+
+    /// Claims a fresh name for an inline type.
+    fn claim(&mut self, suggestion: &str) -> String {
+        self.names.claim(&type_name(suggestion))
+    }
+
+    /// Lowers a schema that may be a reference; inline schemas that need a name get one made
+    /// from `suggestion`.
+    pub fn lower(&mut self, schema: &ReferenceOr<Schema>, suggestion: &str, at: &Pointer, depth: usize) -> Result<TypeRef, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, suggestion, at, depth),
+        }
+    }
+
+    fn lower_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, suggestion: &str, at: &Pointer, depth: usize) -> Result<TypeRef, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, suggestion, at, depth),
+        }
+    }
+
+    /// Whether a (possibly referenced) schema says `nullable: true`.
+    pub fn is_nullable(&self, schema: &ReferenceOr<Schema>, at: &Pointer) -> Result<bool, Error> {
+        Ok(nullable(self.resolve(schema, at)?))
+    }
+
+    fn is_nullable_boxed(&self, schema: &ReferenceOr<Box<Schema>>, at: &Pointer) -> Result<bool, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                self.is_nullable(&ReferenceOr::Reference { reference: reference.clone() }, at)
+            }
+            ReferenceOr::Item(s) => Ok(nullable(s)),
+        }
+    }
+
+    /// An inline schema: scalars and containers stay anonymous; objects, enums and unions are
+    /// named and defined.
+    fn lower_inline(&mut self, schema: &Schema, suggestion: &str, at: &Pointer, depth: usize) -> Result<TypeRef, Error> {
+        if depth > MAX_DEPTH {
+            return Err(Error::unsupported(at, format!("schemas nested more than {MAX_DEPTH} deep")));
+        }
+        if let Some(anonymous) = self.anonymous(schema, suggestion, at, depth)? {
+            return Ok(anonymous);
+        }
+        let name = self.claim(suggestion);
+        let def = self.lower_named(&name, schema, at, depth)?;
+        self.defs.insert(name.clone(), def);
+        Ok(TypeRef::Named(name))
+    }
+
+    /// The type of a schema that needs no name of its own, or `None` when it does.
+    fn anonymous(&mut self, schema: &Schema, suggestion: &str, at: &Pointer, depth: usize) -> Result<Option<TypeRef>, Error> {
+        Ok(Some(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().all(Option::is_none) => {
+                TypeRef::Prim(self.string_format(&s.format, at))
+            }
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().all(Option::is_none) => {
+                TypeRef::Prim(self.integer_format(&i.format, at))
+            }
+            SchemaKind::Type(Type::Number(n)) => TypeRef::Prim(match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Prim::F32,
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Double) | VariantOrUnknownOrEmpty::Empty => Prim::F64,
+                VariantOrUnknownOrEmpty::Unknown(f) => {
+                    self.warn(at, format!("unknown number format `{f}`: using f64"));
+                    Prim::F64
+                }
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Prim(Prim::Bool),
+            SchemaKind::Type(Type::Array(a)) => {
+                let items = match &a.items {
+                    Some(items) => {
+                        let item_at = at.push("items");
+                        let ty = self.lower_boxed(items, &format!("{suggestion}Item"), &item_at, depth + 1)?;
+                        if self.is_nullable_boxed(items, &item_at)? { TypeRef::Option(Box::new(ty)) } else { ty }
+                    }
+                    None => TypeRef::Json,
+                };
+                TypeRef::Vec(Box::new(items))
+            }
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
+                self.map_of(o.additional_properties.as_ref(), suggestion, at, depth)?
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                let inner_at = at.push("allOf").push("0");
+                return self.lower(&all_of[0], suggestion, &inner_at, depth + 1).map(Some);
+            }
+            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.len() == 1 => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                return self.lower(&alts[0], suggestion, &at.push(key).push("0"), depth + 1).map(Some);
+            }
+            SchemaKind::Any(any) => return self.anonymous_any(any, suggestion, at, depth),
+            _ => return Ok(None),
+        }))
+    }
+
+    /// `AnySchema` is what openapiv3 gives for schemas it cannot classify: no `type` with
+    /// properties, `type` with composition keywords, or nothing at all (any JSON value).
+    fn anonymous_any(&mut self, any: &openapiv3::AnySchema, suggestion: &str, at: &Pointer, depth: usize) -> Result<Option<TypeRef>, Error> {
+        let composed = !any.one_of.is_empty() || !any.all_of.is_empty() || !any.any_of.is_empty();
+        if !any.properties.is_empty() || composed || !any.enumeration.is_empty() {
+            return Ok(None);
+        }
+        if any.not.is_some() {
+            return Err(Error::unsupported(at, "`not` schemas have no Rust type; describe the allowed shape instead"));
+        }
+        Ok(Some(match any.typ.as_deref() {
+            Some("array") => {
+                let items = match &any.items {
+                    Some(items) => self.lower_boxed(items, &format!("{suggestion}Item"), &at.push("items"), depth + 1)?,
+                    None => TypeRef::Json,
+                };
+                TypeRef::Vec(Box::new(items))
+            }
+            Some("object") | None if any.additional_properties.is_some() => {
+                self.map_of(any.additional_properties.as_ref(), suggestion, at, depth)?
+            }
+            Some("string") => TypeRef::Prim(Prim::String),
+            Some("integer") => TypeRef::Prim(Prim::I64),
+            Some("number") => TypeRef::Prim(Prim::F64),
+            Some("boolean") => TypeRef::Prim(Prim::Bool),
+            _ => TypeRef::Json,
+        }))
+    }
+
+    fn map_of(&mut self, additional: Option<&AdditionalProperties>, suggestion: &str, at: &Pointer, depth: usize) -> Result<TypeRef, Error> {
+        Ok(match additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                let value_at = at.push("additionalProperties");
+                let ty = self.lower(value, &format!("{suggestion}Value"), &value_at, depth + 1)?;
+                let ty = if self.is_nullable(value, &value_at)? { TypeRef::Option(Box::new(ty)) } else { ty };
+                TypeRef::Map(Box::new(ty))
+            }
+            _ => TypeRef::Map(Box::new(TypeRef::Json)),
+        })
+    }
+
+    fn warn(&mut self, at: &Pointer, message: String) {
+        self.warnings.insert(Warning { pointer: at.to_string(), message });
+    }
+
+    fn string_format(&mut self, format: &VariantOrUnknownOrEmpty<StringFormat>, at: &Pointer) -> Prim {
+        match format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Prim::DateTime,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Prim::Date,
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Prim::Uuid,
+            // `binary` strings only exist as raw bodies and multipart parts; in JSON they are text.
+            VariantOrUnknownOrEmpty::Item(_) | VariantOrUnknownOrEmpty::Empty => Prim::String,
+            VariantOrUnknownOrEmpty::Unknown(f) => {
+                const TEXT_FORMATS: &[&str] = &[
+                    "uri", "url", "email", "hostname", "ipv4", "ipv6", "ip", "uri-reference", "uri-template",
+                    "regex", "idn-email", "idn-hostname", "iri", "iri-reference", "json-pointer", "time", "duration", "int64", "int32",
+                ];
+                if !TEXT_FORMATS.contains(&f.as_str()) {
+                    self.warn(at, format!("unknown string format `{f}`: using String"));
+                }
+                Prim::String
+            }
+        }
+    }
+
+    fn integer_format(&mut self, format: &VariantOrUnknownOrEmpty<IntegerFormat>, at: &Pointer) -> Prim {
+        match format {
+            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Prim::I32,
+            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) | VariantOrUnknownOrEmpty::Empty => Prim::I64,
+            VariantOrUnknownOrEmpty::Unknown(f) => match f.as_str() {
+                "int8" => Prim::I8,
+                "int16" => Prim::I16,
+                "uint8" => Prim::U8,
+                "uint16" => Prim::U16,
+                "uint32" => Prim::U32,
+                "uint64" | "uint" => Prim::U64,
+                _ => {
+                    self.warn(at, format!("unknown integer format `{f}`: using i64"));
+                    Prim::I64
+                }
+            },
+        }
+    }
+
+    /// Lowers a schema into a named type definition (an alias when it needs no name).
+    fn lower_named(&mut self, name: &str, schema: &Schema, at: &Pointer, depth: usize) -> Result<TypeDef, Error> {
+        if depth > MAX_DEPTH {
+            return Err(Error::unsupported(at, format!("schemas nested more than {MAX_DEPTH} deep")));
+        }
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
+                let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                self.string_enum(&values)
+            }
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
+                let mut ns = Namespace::with_reserved(["Unknown"]);
+                let mut seen = BTreeSet::new();
+                let variants = i
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .filter(|v| seen.insert(**v))
+                    .map(|v| IntVariant { name: ns.claim(&type_name(&format!("V{v}").replace('-', "Minus"))), value: *v })
+                    .collect();
+                TypeKind::IntEnum { variants }
+            }
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                self.object(name, &o.properties, &o.required, o.additional_properties.as_ref(), at, depth)?
+            }
+            SchemaKind::OneOf { one_of } => self.union(name, one_of, "oneOf", schema, at, depth)?,
+            SchemaKind::AnyOf { any_of } => self.union(name, any_of, "anyOf", schema, at, depth)?,
+            SchemaKind::AllOf { all_of } => self.all_of(name, all_of, at, depth)?,
+            SchemaKind::Not { .. } => {
+                return Err(Error::unsupported(at, "`not` schemas have no Rust type; describe the allowed shape instead"))
+            }
+            SchemaKind::Any(any) => self.any_named(name, any, schema, at, depth)?,
+            _ => {
+                let target = self
+                    .anonymous(schema, name, at, depth)?
+                    .ok_or_else(|| Error::unsupported(at, "a schema the generator cannot classify"))?;
+                TypeKind::Alias { target }
+            }
+        };
+        Ok(self.def(name, at, schema, kind))
+    }
+
+    fn any_named(&mut self, name: &str, any: &openapiv3::AnySchema, schema: &Schema, at: &Pointer, depth: usize) -> Result<TypeKind, Error> {
+        if !any.one_of.is_empty() {
+            return self.union(name, &any.one_of, "oneOf", schema, at, depth);
+        }
+        if !any.any_of.is_empty() {
+            return self.union(name, &any.any_of, "anyOf", schema, at, depth);
+        }
+        if !any.all_of.is_empty() {
+            // `allOf` beside its own properties: the properties are one more part.
+            let kind = self.all_of(name, &any.all_of, at, depth)?;
+            if let TypeKind::Struct { mut fields, additional } = kind {
+                if let TypeKind::Struct { fields: own, .. } = self.object(name, &any.properties, &any.required, None, at, depth)? {
+                    merge_fields(&mut fields, own);
+                }
+                return Ok(finish_struct(fields, additional.map(|e| e.ty)));
+            }
+            return Ok(kind);
+        }
+        if !any.enumeration.is_empty() {
+            let strings: Option<Vec<String>> = any.enumeration.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(String::from)).collect();
+            return match strings {
+                Some(values) => Ok(self.string_enum(&values)),
+                None => Ok(TypeKind::Alias { target: TypeRef::Json }),
+            };
+        }
+        if !any.properties.is_empty() {
+            return self.object(name, &any.properties, &any.required, any.additional_properties.as_ref(), at, depth);
+        }
+        let target = self.anonymous_any(any, name, at, depth)?.unwrap_or(TypeRef::Json);
+        Ok(TypeKind::Alias { target })
+    }
+
+    fn string_enum(&mut self, values: &[String]) -> TypeKind {
+        let mut ns = Namespace::with_reserved(["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let variants = values
+            .iter()
+            .filter(|v| seen.insert(v.as_str()))
+            .map(|v| EnumVariant { name: ns.claim(&type_name(v)), wire: v.clone() })
+            .collect();
+        TypeKind::StringEnum { variants }
+    }
+
+    fn object(
+        &mut self,
+        name: &str,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<TypeKind, Error> {
+        let mut ns = Namespace::with_reserved(["new"]);
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire, prop) in properties {
+            let prop_at = at.push("properties").push(wire);
+            let ty = self.lower_boxed(prop, &format!("{name}{}", type_name(wire)), &prop_at, depth + 1)?;
+            let is_required = required.iter().any(|r| r == wire);
+            let (docs, deprecated, is_nullable) = match prop {
+                ReferenceOr::Item(s) => (
+                    docs(s.schema_data.title.as_deref(), s.schema_data.description.as_deref()),
+                    s.schema_data.deprecated,
+                    s.schema_data.nullable,
+                ),
+                ReferenceOr::Reference { .. } => (Docs::default(), false, self.is_nullable_boxed(prop, &prop_at)?),
+            };
+            let ty = if is_required && !is_nullable { ty } else { TypeRef::Option(Box::new(ty)) };
+            fields.push(Field { name: ns.claim(&snake_name(wire)), wire_name: wire.clone(), ty, required: is_required, docs, deprecated });
+        }
+        let additional = match additional {
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+            Some(AdditionalProperties::Schema(schema)) => {
+                Some(self.lower(schema, &format!("{name}Extra"), &at.push("additionalProperties"), depth + 1)?)
+            }
+            _ => None,
+        };
+        Ok(finish_struct(fields, additional))
+    }
+
+    /// `allOf`: the properties of every part, merged into one object. Parts that are not objects
+    /// (a lone `$ref` to an enum, say) make the whole an alias of that part when it is the only one.
+    fn all_of(&mut self, name: &str, parts: &[ReferenceOr<Schema>], at: &Pointer, depth: usize) -> Result<TypeKind, Error> {
+        let mut fields: Vec<Field> = Vec::new();
+        let mut additional: Option<TypeRef> = None;
+        for (i, part) in parts.iter().enumerate() {
+            let part_at = at.push("allOf").push(i.to_string());
+            let schema = self.resolve(part, &part_at)?.clone();
+            let kind = self.lower_named(name, &schema, &part_at, depth + 1)?.kind;
+            match kind {
+                TypeKind::Struct { fields: more, additional: extra } => {
+                    merge_fields(&mut fields, more);
+                    additional = additional.or(extra.map(|e| e.ty));
+                }
+                TypeKind::Alias { target: TypeRef::Map(value) } => additional = additional.or(Some(*value)),
+                TypeKind::Alias { target: TypeRef::Json } => {}
+                _ if parts.len() == 1 => return Ok(TypeKind::Alias { target: self.lower(part, name, &part_at, depth + 1)? }),
+                _ => {
+                    return Err(Error::unsupported(
+                        &part_at,
+                        "an allOf part that is not an object (an enum or a union) cannot be merged into a struct",
+                    ))
+                }
+            }
+        }
+        Ok(finish_struct(fields, additional))
+    }
+
+    fn union(&mut self, name: &str, alternatives: &[ReferenceOr<Schema>], key: &str, schema: &Schema, at: &Pointer, depth: usize) -> Result<TypeKind, Error> {
+        if alternatives.is_empty() {
+            return Ok(TypeKind::Alias { target: TypeRef::Json });
+        }
+        let mut ns = Namespace::with_reserved(["Unknown"]);
+        let mut variants = Vec::with_capacity(alternatives.len());
+        let mut seen = BTreeSet::new();
+        for (i, alt) in alternatives.iter().enumerate() {
+            let alt_at = at.push(key).push(i.to_string());
+            let ty = self.lower(alt, &format!("{name}Variant{i}"), &alt_at, depth + 1)?;
+            if !seen.insert(ty.clone()) {
+                continue;
+            }
+            let suggestion = match (&ty, alt) {
+                (_, ReferenceOr::Item(s)) if s.schema_data.title.is_some() => {
+                    type_name(s.schema_data.title.as_deref().unwrap_or_default())
+                }
+                (TypeRef::Named(n), _) => n.strip_prefix(name).filter(|r| !r.is_empty()).unwrap_or(n).to_string(),
+                (other, _) => variant_label(other),
+            };
+            variants.push(UnionVariant { name: ns.claim(&suggestion), tags: Vec::new(), ty });
+        }
+        let tag = match &schema.schema_data.discriminator {
+            Some(d) => {
+                for variant in &mut variants {
+                    if let TypeRef::Named(n) = &variant.ty {
+                        let mapped: Vec<String> = d
+                            .mapping
+                            .iter()
+                            .filter(|(_, target)| self.reference(target, at).ok().as_ref() == Some(&variant.ty))
+                            .map(|(value, _)| value.clone())
+                            .collect();
+                        variant.tags = if mapped.is_empty() {
+                            // Without a mapping the tag value is the schema's component name.
+                            self.component_names.iter().filter(|(_, rust)| *rust == n).map(|(k, _)| k.clone()).collect()
+                        } else {
+                            mapped
+                        };
+                    }
+                }
+                Some(d.property_name.clone())
+            }
+            None => None,
+        };
+        Ok(TypeKind::Union { variants, tag })
+    }
+}
+
+/// A struct with field names made unique (merged parts may clash) and the extra-keys map named.
+fn finish_struct(mut fields: Vec<Field>, additional: Option<TypeRef>) -> TypeKind {
+    let mut ns = Namespace::with_reserved(["new"]);
+    for field in &mut fields {
+        field.name = ns.claim(&field.name);
+    }
+    let additional = additional.map(|ty| Extra { name: ns.claim("extra"), ty });
+    TypeKind::Struct { fields, additional }
+}
+
+/// Adds `more` to `fields`; a property named twice keeps the later definition, in the place of the first.
+fn merge_fields(fields: &mut Vec<Field>, more: Vec<Field>) {
+    for field in more {
+        match fields.iter_mut().find(|f| f.wire_name == field.wire_name) {
+            Some(existing) => {
+                let required = existing.required || field.required;
+                let docs = if field.docs == Docs::default() { existing.docs.clone() } else { field.docs.clone() };
+                *existing = Field { required, docs, ..field };
+            }
+            None => fields.push(field),
+        }
+    }
+}
+
+/// A variant name for an anonymous alternative.
+fn variant_label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Prim(p) => match p {
+            Prim::String => "String".into(),
+            Prim::Bool => "Bool".into(),
+            Prim::F32 | Prim::F64 => "Number".into(),
+            Prim::DateTime => "DateTime".into(),
+            Prim::Date => "Date".into(),
+            Prim::Uuid => "Uuid".into(),
+            Prim::Bytes => "Bytes".into(),
+            _ => "Integer".into(),
+        },
+        TypeRef::Vec(_) => "List".into(),
+        TypeRef::Map(_) => "Map".into(),
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) => variant_label(inner),
+        TypeRef::Json => "Value".into(),
+    }
+}
+
+/// Docs from a title/summary and a description, dropping empty text.
+pub fn docs(summary: Option<&str>, description: Option<&str>) -> Docs {
+    let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    Docs { summary: clean(summary), description: clean(description) }
+}

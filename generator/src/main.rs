@@ -1,0 +1,77 @@
+//! `openapi-rust-gen`: generate a client crate for any OpenAPI 3.0 spec.
+//!
+//! ```text
+//! openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--check]
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use generator::write::{sync, Mode};
+use generator::{generate, Config, Source};
+
+const USAGE: &str = "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--check]";
+
+fn run() -> Result<bool, String> {
+    let mut positional = Vec::new();
+    let mut overlays = Vec::new();
+    let mut token_env = None;
+    let mut version = None;
+    let mut mode = Mode::Write;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--overlay" => overlays.push(args.next().ok_or("--overlay needs a file")?),
+            "--token-env" => token_env = Some(args.next().ok_or("--token-env needs a variable name")?),
+            "--version" => version = Some(args.next().ok_or("--version needs a version")?),
+            "--check" => mode = Mode::Check,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(true);
+            }
+            other if other.starts_with('-') => return Err(format!("unknown option {other}\n{USAGE}")),
+            _ => positional.push(arg),
+        }
+    }
+    let [spec, out, name] = <[String; 3]>::try_from(positional).map_err(|_| USAGE.to_string())?;
+    let mut config = Config::new(name);
+    config.token_env = token_env;
+    if let Some(v) = version {
+        config.crate_version = v;
+    }
+    let spec = Source::read(&PathBuf::from(spec)).map_err(|e| e.to_string())?;
+    let overlays: Vec<Source> = overlays.iter().map(|o| Source::read(&PathBuf::from(o))).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let generated = generate(&spec, &overlays, &config).map_err(|e| e.to_string())?;
+    for w in &generated.warnings {
+        eprintln!("warning: {}: {}", w.pointer, w.message);
+    }
+    let report = sync(&PathBuf::from(&out), &generated.files, mode).map_err(|e| e.to_string())?;
+    if mode == Mode::Check {
+        if !report.is_empty() {
+            print!("{}", report.diff);
+            eprintln!("{out} is stale: run the generator without --check");
+        }
+        return Ok(report.is_empty());
+    }
+    for f in &report.created {
+        println!("created {f}");
+    }
+    for f in &report.updated {
+        println!("updated {f}");
+    }
+    for f in &report.removed {
+        println!("removed {f}");
+    }
+    Ok(true)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
