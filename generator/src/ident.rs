@@ -10,18 +10,15 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Rust's strict and reserved keywords (2021 edition, plus `gen` reserved in 2024).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names the generated code uses unqualified; a schema with one of these names is renamed.
-const RESERVED_TYPES: &[&str] = &[
-    "Box", "Client", "Err", "Error", "None", "Ok", "Option", "Result", "Self", "Some", "String",
-    "Vec",
-];
+const RESERVED_TYPES: &[&str] =
+    &["Box", "Client", "Err", "Error", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec"];
 
 /// Replaces characters that cannot appear in an identifier with word breaks, and spells
 /// non-ASCII letters as `uXXXX` so that the result is ASCII and deterministic.

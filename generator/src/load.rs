@@ -23,8 +23,7 @@ impl Source {
 
     /// Reads a document from disk.
     pub fn read(path: &std::path::Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         Ok(Source { name: path.display().to_string(), text })
     }
 }
@@ -120,7 +119,11 @@ fn check_version(doc: &Value, file: &str) -> Result<(), Error> {
         Some(Value::String(v)) => Err(Error::UnsupportedVersion {
             file: file.to_string(),
             found: format!("OpenAPI {v}"),
-            hint: if v.starts_with("3.") { " (3.1 changes nullable, exclusiveMinimum and type arrays; write the spec as 3.0.3)" } else { "" },
+            hint: if v.starts_with("3.") {
+                " (3.1 changes nullable, exclusiveMinimum and type arrays; write the spec as 3.0.3)"
+            } else {
+                ""
+            },
         }),
         Some(other) => Err(Error::Schema {
             file: file.to_string(),

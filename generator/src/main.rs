@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use generator::write::{sync, Mode};
 use generator::{generate, Config, Source};
 
-const USAGE: &str = "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--check]";
+const USAGE: &str =
+    "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--check]";
 
 fn run() -> Result<bool, String> {
     let mut positional = Vec::new();
@@ -40,7 +41,11 @@ fn run() -> Result<bool, String> {
         config.crate_version = v;
     }
     let spec = Source::read(&PathBuf::from(spec)).map_err(|e| e.to_string())?;
-    let overlays: Vec<Source> = overlays.iter().map(|o| Source::read(&PathBuf::from(o))).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let overlays: Vec<Source> = overlays
+        .iter()
+        .map(|o| Source::read(&PathBuf::from(o)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
     let generated = generate(&spec, &overlays, &config).map_err(|e| e.to_string())?;
     for w in &generated.warnings {
         eprintln!("warning: {}: {}", w.pointer, w.message);

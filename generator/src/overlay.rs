@@ -29,19 +29,12 @@ pub fn apply(doc: &mut Value, overlay: &Value, file: &str) -> Result<(), Error> 
             .get("target")
             .and_then(Value::as_str)
             .ok_or_else(|| err(index, "?", "the action has no `target` string".into()))?;
-        let path = JsonPath::parse(target)
-            .map_err(|e| err(index, target, format!("invalid JSONPath: {e}")))?;
-        let pointers: Vec<String> = path
-            .query_located(doc)
-            .locations()
-            .map(|location| location.to_json_pointer())
-            .collect();
+        let path = JsonPath::parse(target).map_err(|e| err(index, target, format!("invalid JSONPath: {e}")))?;
+        let pointers: Vec<String> =
+            path.query_located(doc).locations().map(|location| location.to_json_pointer()).collect();
         if pointers.is_empty() {
-            let what = action
-                .get("description")
-                .and_then(Value::as_str)
-                .map(|d| format!(" (\"{d}\")"))
-                .unwrap_or_default();
+            let what =
+                action.get("description").and_then(Value::as_str).map(|d| format!(" (\"{d}\")")).unwrap_or_default();
             return Err(err(
                 index,
                 target,

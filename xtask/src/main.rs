@@ -30,7 +30,8 @@ fn regen(check: bool) -> Result<bool, String> {
     let root = root();
     let spec_dir = root.join("spec");
     let config_path = spec_dir.join("client.yaml");
-    let text = std::fs::read_to_string(&config_path).map_err(|e| format!("cannot read {}: {e}", config_path.display()))?;
+    let text =
+        std::fs::read_to_string(&config_path).map_err(|e| format!("cannot read {}: {e}", config_path.display()))?;
     let regen: Regen = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", config_path.display()))?;
     let spec = Source::read(&spec_dir.join(&regen.spec)).map_err(|e| e.to_string())?;
     let overlays = regen

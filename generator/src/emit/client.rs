@@ -60,8 +60,12 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         let kind = match &a.kind {
             AuthKind::Bearer => quote!(crate::runtime::AuthKindSpec::Bearer),
             AuthKind::Basic => quote!(crate::runtime::AuthKindSpec::Basic),
-            AuthKind::ApiKey { location: ParamLocation::Query, name } => quote!(crate::runtime::AuthKindSpec::ApiKeyQuery(#name)),
-            AuthKind::ApiKey { location: ParamLocation::Cookie, name } => quote!(crate::runtime::AuthKindSpec::ApiKeyCookie(#name)),
+            AuthKind::ApiKey { location: ParamLocation::Query, name } => {
+                quote!(crate::runtime::AuthKindSpec::ApiKeyQuery(#name))
+            }
+            AuthKind::ApiKey { location: ParamLocation::Cookie, name } => {
+                quote!(crate::runtime::AuthKindSpec::ApiKeyCookie(#name))
+            }
             AuthKind::ApiKey { name, .. } => quote!(crate::runtime::AuthKindSpec::ApiKeyHeader(#name)),
         };
         quote!(crate::runtime::AuthSpec { name: #name, kind: #kind })
@@ -92,7 +96,9 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     };
     let from_env = match (&config.token_env, has_bearer) {
         (Some(var), true) => {
-            let doc = format!(" A client for the default server, with the bearer token from the `{var}` environment variable.");
+            let doc = format!(
+                " A client for the default server, with the bearer token from the `{var}` environment variable."
+            );
             Some(quote! {
                 #[doc = #doc]
                 pub fn from_env() -> Result<Self, crate::Error> {

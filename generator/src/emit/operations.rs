@@ -58,7 +58,8 @@ fn query_style(style: QueryStyle) -> TokenStream {
 pub fn file(group: &Group) -> TokenStream {
     let module_doc = format!(" Operations tagged `{}`.", group.wire_tag);
     let handle = type_ident(&group.type_name);
-    let handle_doc = docs::attrs(&group.docs, &format!("Operations tagged `{}`: `client.{}()`.", group.wire_tag, group.name));
+    let handle_doc =
+        docs::attrs(&group.docs, &format!("Operations tagged `{}`: `client.{}()`.", group.wire_tag, group.name));
     let methods = group.operations.iter().map(method);
     let builders = group.operations.iter().map(builder);
     quote! {
@@ -82,12 +83,8 @@ pub fn file(group: &Group) -> TokenStream {
 }
 
 fn required_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
-    let mut args: Vec<_> = op
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| (snake_ident(&p.rust_name), ty(&p.ty, Scope::Crate)))
-        .collect();
+    let mut args: Vec<_> =
+        op.params.iter().filter(|p| p.required).map(|p| (snake_ident(&p.rust_name), ty(&p.ty, Scope::Crate))).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         args.push((snake_ident("body"), ty(&body.ty, Scope::Crate)));
     }
@@ -177,7 +174,8 @@ fn builder(op: &Operation) -> TokenStream {
             }
         }
     });
-    let allow_deprecated = (op.deprecated || op.params.iter().any(|p| p.deprecated)).then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated =
+        (op.deprecated || op.params.iter().any(|p| p.deprecated)).then(|| quote!(#[allow(deprecated)]));
 
     quote! {
         #[doc = #doc]
@@ -316,7 +314,11 @@ fn send_with_response(op: &Operation) -> TokenStream {
                 };
                 let variant = type_ident(&v.name);
                 let d = decode(&v.body);
-                let wrap = if v.body == Body::Empty { quote!(|()| #enum_ident::#variant) } else { quote!(#enum_ident::#variant) };
+                let wrap = if v.body == Body::Empty {
+                    quote!(|()| #enum_ident::#variant)
+                } else {
+                    quote!(#enum_ident::#variant)
+                };
                 quote!(#pattern => raw.#d.map(|r| r.map(#wrap)),)
             });
             let has_default = variants.iter().any(|v| v.status == StatusMatch::Default);

@@ -27,11 +27,8 @@ pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     mark_inputs(&mut defs, &groups);
     box_recursion(&mut defs);
 
-    let servers: Vec<Server> = spec
-        .servers
-        .iter()
-        .map(|s| Server { url: server_url(s), description: s.description.clone() })
-        .collect();
+    let servers: Vec<Server> =
+        spec.servers.iter().map(|s| Server { url: server_url(s), description: s.description.clone() }).collect();
     let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -68,7 +65,10 @@ fn security_schemes(spec: &openapiv3::OpenAPI) -> Result<Vec<AuthScheme>, Error>
             openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => AuthKind::Bearer,
             openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => AuthKind::Basic,
             openapiv3::SecurityScheme::HTTP { scheme, .. } => {
-                return Err(Error::unsupported(&at, format!("HTTP authentication scheme `{scheme}`; bearer and basic are supported")))
+                return Err(Error::unsupported(
+                    &at,
+                    format!("HTTP authentication scheme `{scheme}`; bearer and basic are supported"),
+                ))
             }
             openapiv3::SecurityScheme::APIKey { location, name, .. } => AuthKind::ApiKey {
                 location: match location {
@@ -79,7 +79,9 @@ fn security_schemes(spec: &openapiv3::OpenAPI) -> Result<Vec<AuthScheme>, Error>
                 name: name.clone(),
             },
             // OAuth2 and OpenID Connect end in a bearer token; obtaining it is the caller's job.
-            openapiv3::SecurityScheme::OAuth2 { .. } | openapiv3::SecurityScheme::OpenIDConnect { .. } => AuthKind::Bearer,
+            openapiv3::SecurityScheme::OAuth2 { .. } | openapiv3::SecurityScheme::OpenIDConnect { .. } => {
+                AuthKind::Bearer
+            }
         };
         out.push(AuthScheme { wire_name: name.clone(), kind });
     }
@@ -91,7 +93,9 @@ fn security_schemes(spec: &openapiv3::OpenAPI) -> Result<Vec<AuthScheme>, Error>
 fn rate_limits(spec: &openapiv3::OpenAPI) -> Result<Vec<RateLimitHeaders>, Error> {
     let Some(value) = spec.extensions.get("x-rate-limit") else { return Ok(Vec::new()) };
     let at = Pointer::root().push("x-rate-limit");
-    let items = value.as_array().ok_or_else(|| Error::invalid(&at, "x-rate-limit must be a list of {scope, limit, remaining, reset}"))?;
+    let items = value
+        .as_array()
+        .ok_or_else(|| Error::invalid(&at, "x-rate-limit must be a list of {scope, limit, remaining, reset}"))?;
     items
         .iter()
         .enumerate()
@@ -101,7 +105,12 @@ fn rate_limits(spec: &openapiv3::OpenAPI) -> Result<Vec<RateLimitHeaders>, Error
                     Error::invalid(&at.push(i.to_string()), format!("x-rate-limit entries need a string `{key}`"))
                 })
             };
-            Ok(RateLimitHeaders { scope: field("scope")?, limit: field("limit")?, remaining: field("remaining")?, reset: field("reset")? })
+            Ok(RateLimitHeaders {
+                scope: field("scope")?,
+                limit: field("limit")?,
+                remaining: field("remaining")?,
+                reset: field("reset")?,
+            })
         })
         .collect()
 }
@@ -139,7 +148,9 @@ fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
 
 fn children(kind: &TypeKind) -> Vec<&TypeRef> {
     match kind {
-        TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional.as_ref().map(|e| &e.ty)).collect(),
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().map(|f| &f.ty).chain(additional.as_ref().map(|e| &e.ty)).collect()
+        }
         TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Alias { target } => vec![target],
         TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => Vec::new(),

@@ -21,12 +21,26 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 const UNTAGGED: &str = "operations";
 
 /// Names the generated `Client` already uses; a group accessor never takes one.
-const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "from_transport", "transport", "clone", "fmt", "base_url"];
+const CLIENT_METHODS: &[&str] =
+    &["new", "builder", "from_env", "from_transport", "transport", "clone", "fmt", "base_url"];
 
 /// Names a request builder already uses; a parameter setter never takes one.
 const BUILDER_METHODS: &[&str] = &[
-    "new", "send", "send_with_response", "into_future", "stream", "pages", "options", "request", "client", "clone",
-    "fmt", "decode", "header", "timeout", "retry",
+    "new",
+    "send",
+    "send_with_response",
+    "into_future",
+    "stream",
+    "pages",
+    "options",
+    "request",
+    "client",
+    "clone",
+    "fmt",
+    "decode",
+    "header",
+    "timeout",
+    "retry",
 ];
 
 /// Unresolved operation: where it is and what it says.
@@ -39,7 +53,11 @@ struct RawOp<'s> {
     wire_id: String,
 }
 
-pub fn lower_operations(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, auth: &[AuthScheme]) -> Result<Vec<Group>, Error> {
+pub fn lower_operations(
+    spec: &openapiv3::OpenAPI,
+    types: &mut Types<'_>,
+    auth: &[AuthScheme],
+) -> Result<Vec<Group>, Error> {
     let mut raw: Vec<RawOp<'_>> = Vec::new();
     let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
     let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = spec.paths.paths.iter().collect();
@@ -83,19 +101,16 @@ pub fn lower_operations(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, auth: 
     for (tag, mut ops) in by_tag {
         ops.sort_by(|a, b| a.wire_id.cmp(&b.wire_id));
         let (module, group_type) = group_names(&tag, &mut modules);
-        let tag_docs = spec
-            .tags
-            .iter()
-            .find(|t| t.name == tag)
-            .map(|t| docs(None, t.description.as_deref()))
-            .unwrap_or_default();
+        let tag_docs =
+            spec.tags.iter().find(|t| t.name == tag).map(|t| docs(None, t.description.as_deref())).unwrap_or_default();
         let mut methods = Namespace::with_reserved(["new", "clone", "fmt", "client"]);
         let mut type_names = Namespace::with_reserved([group_type.as_str()]);
         let mut operations = Vec::new();
         for op in &ops {
             let method_name = methods.claim(&method_name(&op.wire_id, &tag));
             let builder_name = type_names.claim(&type_name(&op.wire_id));
-            let lowered = lower_operation(spec, types, auth, op, method_name, builder_name, &mut methods, &mut type_names)?;
+            let lowered =
+                lower_operation(spec, types, auth, op, method_name, builder_name, &mut methods, &mut type_names)?;
             operations.extend(lowered);
         }
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
@@ -234,7 +249,11 @@ fn accept_for(output: &Output) -> Option<String> {
     }
 }
 
-fn lower_security(requirements: Option<&Vec<openapiv3::SecurityRequirement>>, auth: &[AuthScheme], at: &Pointer) -> Result<Vec<String>, Error> {
+fn lower_security(
+    requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
+    auth: &[AuthScheme],
+    at: &Pointer,
+) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
     for (i, requirement) in requirements.into_iter().flatten().enumerate() {
         for name in requirement.keys() {
@@ -252,7 +271,13 @@ fn lower_security(requirements: Option<&Vec<openapiv3::SecurityRequirement>>, au
     Ok(out)
 }
 
-fn lower_params(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, raw: &RawOp<'_>, type_base: &str, names: &mut Namespace) -> Result<Vec<Param>, Error> {
+fn lower_params(
+    spec: &openapiv3::OpenAPI,
+    types: &mut Types<'_>,
+    raw: &RawOp<'_>,
+    type_base: &str,
+    names: &mut Namespace,
+) -> Result<Vec<Param>, Error> {
     let components = spec.components.as_ref().map(|c| &c.parameters);
     // Path-level parameters first; an operation's own parameter with the same name and
     // location replaces it.
@@ -282,7 +307,12 @@ fn lower_params(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, raw: &RawOp<'_
             (_, false) => 2,
         };
         let (da, db) = (a.parameter_data_ref(), b.parameter_data_ref());
-        (rank(a), path_order(&da.name), &da.name, location(a)).cmp(&(rank(b), path_order(&db.name), &db.name, location(b)))
+        (rank(a), path_order(&da.name), &da.name, location(a)).cmp(&(
+            rank(b),
+            path_order(&db.name),
+            &db.name,
+            location(b),
+        ))
     });
     let mut out = Vec::with_capacity(merged.len());
     for (at, param) in merged {
@@ -290,7 +320,8 @@ fn lower_params(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, raw: &RawOp<'_
         let location = location(param);
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => schema,
-            ParameterSchemaOrContent::Content(content) => match content.values().next().and_then(|m| m.schema.as_ref()) {
+            ParameterSchemaOrContent::Content(content) => match content.values().next().and_then(|m| m.schema.as_ref())
+            {
                 Some(schema) => schema,
                 None => return Err(Error::unsupported(&at, "a parameter described by `content` without a schema")),
             },
@@ -305,7 +336,10 @@ fn lower_params(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, raw: &RawOp<'_
                 (openapiv3::QueryStyle::DeepObject, _) => QueryStyle::DeepObject,
             },
             Parameter::Path { style, .. } if *style != openapiv3::PathStyle::Simple => {
-                return Err(Error::unsupported(&at, "path parameters in `matrix` or `label` style; only `simple` is supported"))
+                return Err(Error::unsupported(
+                    &at,
+                    "path parameters in `matrix` or `label` style; only `simple` is supported",
+                ))
             }
             _ => QueryStyle::Form,
         };
@@ -336,17 +370,18 @@ fn parse_path(path: &str, params: &[Param], at: &Pointer) -> Result<Vec<PathPart
     let mut parts = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
-            Error::invalid(at, format!("path template `{path}` has an unclosed `{{`"))
-        })?;
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| Error::invalid(at, format!("path template `{path}` has an unclosed `{{`")))?;
         if open > 0 {
             parts.push(PathPart::Literal(rest[..open].to_string()));
         }
         let name = &rest[open + 1..close];
-        let param = params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
-            .ok_or_else(|| Error::invalid(at, format!("path parameter `{name}` is used in `{path}` but not declared")))?;
+        let param =
+            params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name).ok_or_else(|| {
+                Error::invalid(at, format!("path parameter `{name}` is used in `{path}` but not declared"))
+            })?;
         parts.push(PathPart::Param(param.rust_name.clone()));
         rest = &rest[close + 1..];
     }
@@ -361,7 +396,13 @@ fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json") || media == "*/*"
 }
 
-fn lower_body(spec: &openapiv3::OpenAPI, types: &mut Types<'_>, body: &ReferenceOr<openapiv3::RequestBody>, type_base: &str, at: &Pointer) -> Result<RequestBody, Error> {
+fn lower_body(
+    spec: &openapiv3::OpenAPI,
+    types: &mut Types<'_>,
+    body: &ReferenceOr<openapiv3::RequestBody>,
+    type_base: &str,
+    at: &Pointer,
+) -> Result<RequestBody, Error> {
     let components = spec.components.as_ref().map(|c| &c.request_bodies);
     let (body, _) = refs::resolve(body, components, "requestBodies", at)?;
     let pick = |pred: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| pred(media));
@@ -454,9 +495,12 @@ fn lower_responses(
                 alternates.push(("text", text_media.clone(), Body::Text));
             }
             match &content.schema {
-                Some(schema) => {
-                    Body::Json(types.lower(schema, &suggestion, &response_at.push("content").push(media).push("schema"), 0)?)
-                }
+                Some(schema) => Body::Json(types.lower(
+                    schema,
+                    &suggestion,
+                    &response_at.push("content").push(media).push("schema"),
+                    0,
+                )?),
                 None => Body::Json(TypeRef::Json),
             }
         } else if response.content.keys().any(|m| m.starts_with("text/")) {

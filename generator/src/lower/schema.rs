@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use crate::error::{Error, Pointer};
@@ -53,8 +53,7 @@ impl<'a> Types<'a> {
         let mut names = Namespace::with_reserved(reserved.iter().copied());
         let mut keys: Vec<&String> = schemas.map(|s| s.keys().collect()).unwrap_or_default();
         keys.sort();
-        let component_names =
-            keys.into_iter().map(|k| (k.clone(), names.claim(&schema_type_name(k)))).collect();
+        let component_names = keys.into_iter().map(|k| (k.clone(), names.claim(&schema_type_name(k)))).collect();
         Types { schemas, component_names, names, defs: BTreeMap::new(), warnings: BTreeSet::new() }
     }
 
@@ -83,12 +82,10 @@ impl<'a> Types<'a> {
 
     fn reference(&self, reference: &str, at: &Pointer) -> Result<TypeRef, Error> {
         let key = refs::component_name(reference, "schemas", at)?;
-        self.component_names.get(key).map(|n| TypeRef::Named(n.clone())).ok_or_else(|| {
-            Error::UnresolvedRef {
-                pointer: at.to_string(),
-                reference: reference.to_string(),
-                reason: format!("there is no components.schemas.{key}"),
-            }
+        self.component_names.get(key).map(|n| TypeRef::Named(n.clone())).ok_or_else(|| Error::UnresolvedRef {
+            pointer: at.to_string(),
+            reference: reference.to_string(),
+            reason: format!("there is no components.schemas.{key}"),
         })
     }
 
@@ -118,14 +115,26 @@ impl<'a> Types<'a> {
 
     /// Lowers a schema that may be a reference; inline schemas that need a name get one made
     /// from `suggestion`.
-    pub fn lower(&mut self, schema: &ReferenceOr<Schema>, suggestion: &str, at: &Pointer, depth: usize) -> Result<TypeRef, Error> {
+    pub fn lower(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        suggestion: &str,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, at),
             ReferenceOr::Item(schema) => self.lower_inline(schema, suggestion, at, depth),
         }
     }
 
-    fn lower_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, suggestion: &str, at: &Pointer, depth: usize) -> Result<TypeRef, Error> {
+    fn lower_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        suggestion: &str,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, at),
             ReferenceOr::Item(schema) => self.lower_inline(schema, suggestion, at, depth),
@@ -148,7 +157,13 @@ impl<'a> Types<'a> {
 
     /// An inline schema: scalars and containers stay anonymous; objects, enums and unions are
     /// named and defined.
-    fn lower_inline(&mut self, schema: &Schema, suggestion: &str, at: &Pointer, depth: usize) -> Result<TypeRef, Error> {
+    fn lower_inline(
+        &mut self,
+        schema: &Schema,
+        suggestion: &str,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<TypeRef, Error> {
         if depth > MAX_DEPTH {
             return Err(Error::unsupported(at, format!("schemas nested more than {MAX_DEPTH} deep")));
         }
@@ -162,7 +177,13 @@ impl<'a> Types<'a> {
     }
 
     /// The type of a schema that needs no name of its own, or `None` when it does.
-    fn anonymous(&mut self, schema: &Schema, suggestion: &str, at: &Pointer, depth: usize) -> Result<Option<TypeRef>, Error> {
+    fn anonymous(
+        &mut self,
+        schema: &Schema,
+        suggestion: &str,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<Option<TypeRef>, Error> {
         Ok(Some(match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().all(Option::is_none) => {
                 TypeRef::Prim(self.string_format(&s.format, at))
@@ -184,7 +205,11 @@ impl<'a> Types<'a> {
                     Some(items) => {
                         let item_at = at.push("items");
                         let ty = self.lower_boxed(items, &format!("{suggestion}Item"), &item_at, depth + 1)?;
-                        if self.is_nullable_boxed(items, &item_at)? { TypeRef::Option(Box::new(ty)) } else { ty }
+                        if self.is_nullable_boxed(items, &item_at)? {
+                            TypeRef::Option(Box::new(ty))
+                        } else {
+                            ty
+                        }
                     }
                     None => TypeRef::Json,
                 };
@@ -208,7 +233,13 @@ impl<'a> Types<'a> {
 
     /// `AnySchema` is what openapiv3 gives for schemas it cannot classify: no `type` with
     /// properties, `type` with composition keywords, or nothing at all (any JSON value).
-    fn anonymous_any(&mut self, any: &openapiv3::AnySchema, suggestion: &str, at: &Pointer, depth: usize) -> Result<Option<TypeRef>, Error> {
+    fn anonymous_any(
+        &mut self,
+        any: &openapiv3::AnySchema,
+        suggestion: &str,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<Option<TypeRef>, Error> {
         let composed = !any.one_of.is_empty() || !any.all_of.is_empty() || !any.any_of.is_empty();
         if !any.properties.is_empty() || composed || !any.enumeration.is_empty() {
             return Ok(None);
@@ -219,7 +250,9 @@ impl<'a> Types<'a> {
         Ok(Some(match any.typ.as_deref() {
             Some("array") => {
                 let items = match &any.items {
-                    Some(items) => self.lower_boxed(items, &format!("{suggestion}Item"), &at.push("items"), depth + 1)?,
+                    Some(items) => {
+                        self.lower_boxed(items, &format!("{suggestion}Item"), &at.push("items"), depth + 1)?
+                    }
                     None => TypeRef::Json,
                 };
                 TypeRef::Vec(Box::new(items))
@@ -235,7 +268,13 @@ impl<'a> Types<'a> {
         }))
     }
 
-    fn map_of(&mut self, additional: Option<&AdditionalProperties>, suggestion: &str, at: &Pointer, depth: usize) -> Result<TypeRef, Error> {
+    fn map_of(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        suggestion: &str,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<TypeRef, Error> {
         Ok(match additional {
             Some(AdditionalProperties::Schema(value)) => {
                 let value_at = at.push("additionalProperties");
@@ -260,8 +299,25 @@ impl<'a> Types<'a> {
             VariantOrUnknownOrEmpty::Item(_) | VariantOrUnknownOrEmpty::Empty => Prim::String,
             VariantOrUnknownOrEmpty::Unknown(f) => {
                 const TEXT_FORMATS: &[&str] = &[
-                    "uri", "url", "email", "hostname", "ipv4", "ipv6", "ip", "uri-reference", "uri-template",
-                    "regex", "idn-email", "idn-hostname", "iri", "iri-reference", "json-pointer", "time", "duration", "int64", "int32",
+                    "uri",
+                    "url",
+                    "email",
+                    "hostname",
+                    "ipv4",
+                    "ipv6",
+                    "ip",
+                    "uri-reference",
+                    "uri-template",
+                    "regex",
+                    "idn-email",
+                    "idn-hostname",
+                    "iri",
+                    "iri-reference",
+                    "json-pointer",
+                    "time",
+                    "duration",
+                    "int64",
+                    "int32",
                 ];
                 if !TEXT_FORMATS.contains(&f.as_str()) {
                     self.warn(at, format!("unknown string format `{f}`: using String"));
@@ -308,7 +364,10 @@ impl<'a> Types<'a> {
                     .iter()
                     .flatten()
                     .filter(|v| seen.insert(**v))
-                    .map(|v| IntVariant { name: ns.claim(&type_name(&format!("V{v}").replace('-', "Minus"))), value: *v })
+                    .map(|v| IntVariant {
+                        name: ns.claim(&type_name(&format!("V{v}").replace('-', "Minus"))),
+                        value: *v,
+                    })
                     .collect();
                 TypeKind::IntEnum { variants }
             }
@@ -319,7 +378,10 @@ impl<'a> Types<'a> {
             SchemaKind::AnyOf { any_of } => self.union(name, any_of, "anyOf", schema, at, depth)?,
             SchemaKind::AllOf { all_of } => self.all_of(name, all_of, at, depth)?,
             SchemaKind::Not { .. } => {
-                return Err(Error::unsupported(at, "`not` schemas have no Rust type; describe the allowed shape instead"))
+                return Err(Error::unsupported(
+                    at,
+                    "`not` schemas have no Rust type; describe the allowed shape instead",
+                ))
             }
             SchemaKind::Any(any) => self.any_named(name, any, schema, at, depth)?,
             _ => {
@@ -332,7 +394,14 @@ impl<'a> Types<'a> {
         Ok(self.def(name, at, schema, kind))
     }
 
-    fn any_named(&mut self, name: &str, any: &openapiv3::AnySchema, schema: &Schema, at: &Pointer, depth: usize) -> Result<TypeKind, Error> {
+    fn any_named(
+        &mut self,
+        name: &str,
+        any: &openapiv3::AnySchema,
+        schema: &Schema,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<TypeKind, Error> {
         if !any.one_of.is_empty() {
             return self.union(name, &any.one_of, "oneOf", schema, at, depth);
         }
@@ -343,7 +412,9 @@ impl<'a> Types<'a> {
             // `allOf` beside its own properties: the properties are one more part.
             let kind = self.all_of(name, &any.all_of, at, depth)?;
             if let TypeKind::Struct { mut fields, additional } = kind {
-                if let TypeKind::Struct { fields: own, .. } = self.object(name, &any.properties, &any.required, None, at, depth)? {
+                if let TypeKind::Struct { fields: own, .. } =
+                    self.object(name, &any.properties, &any.required, None, at, depth)?
+                {
                     merge_fields(&mut fields, own);
                 }
                 return Ok(finish_struct(fields, additional.map(|e| e.ty)));
@@ -351,7 +422,8 @@ impl<'a> Types<'a> {
             return Ok(kind);
         }
         if !any.enumeration.is_empty() {
-            let strings: Option<Vec<String>> = any.enumeration.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(String::from)).collect();
+            let strings: Option<Vec<String>> =
+                any.enumeration.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(String::from)).collect();
             return match strings {
                 Some(values) => Ok(self.string_enum(&values)),
                 None => Ok(TypeKind::Alias { target: TypeRef::Json }),
@@ -399,7 +471,14 @@ impl<'a> Types<'a> {
                 ReferenceOr::Reference { .. } => (Docs::default(), false, self.is_nullable_boxed(prop, &prop_at)?),
             };
             let ty = if is_required && !is_nullable { ty } else { TypeRef::Option(Box::new(ty)) };
-            fields.push(Field { name: ns.claim(&snake_name(wire)), wire_name: wire.clone(), ty, required: is_required, docs, deprecated });
+            fields.push(Field {
+                name: ns.claim(&snake_name(wire)),
+                wire_name: wire.clone(),
+                ty,
+                required: is_required,
+                docs,
+                deprecated,
+            });
         }
         let additional = match additional {
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
@@ -413,7 +492,13 @@ impl<'a> Types<'a> {
 
     /// `allOf`: the properties of every part, merged into one object. Parts that are not objects
     /// (a lone `$ref` to an enum, say) make the whole an alias of that part when it is the only one.
-    fn all_of(&mut self, name: &str, parts: &[ReferenceOr<Schema>], at: &Pointer, depth: usize) -> Result<TypeKind, Error> {
+    fn all_of(
+        &mut self,
+        name: &str,
+        parts: &[ReferenceOr<Schema>],
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<TypeKind, Error> {
         let mut fields: Vec<Field> = Vec::new();
         let mut additional: Option<TypeRef> = None;
         for (i, part) in parts.iter().enumerate() {
@@ -427,7 +512,9 @@ impl<'a> Types<'a> {
                 }
                 TypeKind::Alias { target: TypeRef::Map(value) } => additional = additional.or(Some(*value)),
                 TypeKind::Alias { target: TypeRef::Json } => {}
-                _ if parts.len() == 1 => return Ok(TypeKind::Alias { target: self.lower(part, name, &part_at, depth + 1)? }),
+                _ if parts.len() == 1 => {
+                    return Ok(TypeKind::Alias { target: self.lower(part, name, &part_at, depth + 1)? })
+                }
                 _ => {
                     return Err(Error::unsupported(
                         &part_at,
@@ -439,7 +526,15 @@ impl<'a> Types<'a> {
         Ok(finish_struct(fields, additional))
     }
 
-    fn union(&mut self, name: &str, alternatives: &[ReferenceOr<Schema>], key: &str, schema: &Schema, at: &Pointer, depth: usize) -> Result<TypeKind, Error> {
+    fn union(
+        &mut self,
+        name: &str,
+        alternatives: &[ReferenceOr<Schema>],
+        key: &str,
+        schema: &Schema,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<TypeKind, Error> {
         if alternatives.is_empty() {
             return Ok(TypeKind::Alias { target: TypeRef::Json });
         }
