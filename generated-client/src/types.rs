@@ -4,88 +4,103 @@
 /// The API access token used for the request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccessToken {
-    /// The `created_at` property.
-    pub created_at: crate::runtime::Timestamp,
+    /// The `uuid` property.
+    pub uuid: uuid::Uuid,
+    /// REST scopes granted to the token, e.g. `read_builds`.
+    pub scopes: Vec<String>,
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The `created_at` property.
+    pub created_at: crate::runtime::Timestamp,
     /// Null for tokens that never expire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::Timestamp>,
-    /// REST scopes granted to the token, e.g. `read_builds`.
-    pub scopes: Vec<String>,
     /// Owner of the token (a smaller shape than User).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<AccessTokenUser>,
-    /// The `uuid` property.
-    pub uuid: uuid::Uuid,
 }
 /// Owner of the token (a smaller shape than User).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessTokenUser {
-    /// The `email` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The `email` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 /// A Buildkite agent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Agent {
-    /// Legacy, seen only in go-buildkite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
-    /// The `arch` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arch: Option<String>,
-    /// Kept from the upstream spec; undocumented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<uuid::Uuid>,
-    /// The `connected_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connected_at: Option<crate::runtime::Timestamp>,
-    /// The `connection_state` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_state: Option<AgentConnectionState>,
-    /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
-    /// The `creator` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator: Option<User>,
-    /// The `disconnected_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disconnected_at: Option<crate::runtime::Timestamp>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
     /// The `graphql_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphql_id: Option<String>,
+    /// The `url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The `web_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `connection_state` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_state: Option<AgentConnectionState>,
     /// The `hostname` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
     /// The `ip_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    /// The `user_agent` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// The `version` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The `os_id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_id: Option<String>,
+    /// The `arch` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
+    /// Queue key the agent registered with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// The `creator` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<User>,
+    /// The `created_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::runtime::Timestamp>,
+    /// The `connected_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_at: Option<crate::runtime::Timestamp>,
+    /// The `disconnected_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disconnected_at: Option<crate::runtime::Timestamp>,
+    /// The `lost_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost_at: Option<crate::runtime::Timestamp>,
+    /// The `stopped_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<crate::runtime::Timestamp>,
     /// The job the agent is running, absent or null when idle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<Box<Job>>,
     /// The `last_job_finished_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_finished_at: Option<crate::runtime::Timestamp>,
-    /// The `lost_at` property.
+    /// The `priority` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lost_at: Option<crate::runtime::Timestamp>,
+    pub priority: Option<i64>,
     /// Agent tags as `key=value` strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<Vec<String>>,
-    /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `os_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_id: Option<String>,
     /// The `paused` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused: Option<bool>,
@@ -101,27 +116,12 @@ pub struct Agent {
     /// The `paused_timeout_in_minutes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused_timeout_in_minutes: Option<i64>,
-    /// The `priority` property.
+    /// Legacy, seen only in go-buildkite.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Queue key the agent registered with.
+    pub access_token: Option<String>,
+    /// Kept from the upstream spec; undocumented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue: Option<String>,
-    /// The `stopped_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stopped_at: Option<crate::runtime::Timestamp>,
-    /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// The `user_agent` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    /// The `version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The `web_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_url: Option<String>,
+    pub cluster_id: Option<uuid::Uuid>,
 }
 /// Connection state of an agent.
 ///
@@ -196,9 +196,21 @@ impl<'de> serde::Deserialize<'de> for AgentConnectionState {
 /// A cluster agent registration token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentToken {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `graphql_id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql_id: Option<String>,
+    /// The `description` property.
+    pub description: String,
     /// Space-separated CIDR ranges.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_ip_addresses: Option<String>,
+    /// Absent or null when the token never expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<crate::runtime::Timestamp>,
+    /// The `url` property.
+    pub url: String,
     /// The `cluster_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_url: Option<String>,
@@ -207,45 +219,33 @@ pub struct AgentToken {
     /// The `created_by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<User>,
-    /// The `description` property.
-    pub description: String,
-    /// Absent or null when the token never expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<crate::runtime::Timestamp>,
-    /// The `graphql_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graphql_id: Option<String>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
     /// Secret token value; only in the create response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// The `url` property.
-    pub url: String,
 }
 /// An annotation on a build or a job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Annotation {
-    /// Rendered HTML; absent when `omit_body=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body_html: Option<String>,
-    /// The `context` property.
-    pub context: String,
-    /// The `created_at` property.
-    pub created_at: crate::runtime::Timestamp,
     /// The `id` property.
     pub id: uuid::Uuid,
+    /// The `context` property.
+    pub context: String,
+    /// The `style` property.
+    pub style: AnnotationStyle,
+    /// The `scope` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<AnnotationScope>,
     /// Null for build-scoped annotations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<uuid::Uuid>,
     /// The `priority` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// The `scope` property.
+    /// Rendered HTML; absent when `omit_body=true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<AnnotationScope>,
-    /// The `style` property.
-    pub style: AnnotationStyle,
+    pub body_html: Option<String>,
+    /// The `created_at` property.
+    pub created_at: crate::runtime::Timestamp,
     /// The `updated_at` property.
     pub updated_at: crate::runtime::Timestamp,
 }
@@ -368,40 +368,40 @@ impl<'de> serde::Deserialize<'de> for AnnotationStyle {
 /// A file uploaded by a job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Artifact {
-    /// The `dirname` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dirname: Option<String>,
-    /// API URL that answers 302 with a short-lived download URL.
-    pub download_url: String,
-    /// Size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_size: Option<i64>,
-    /// The `filename` property.
-    pub filename: String,
-    /// The `glob_path` property.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub glob_path: Option<String>,
     /// The `id` property.
     pub id: uuid::Uuid,
     /// The `job_id` property.
     pub job_id: uuid::Uuid,
+    /// The `url` property.
+    pub url: String,
+    /// API URL that answers 302 with a short-lived download URL.
+    pub download_url: String,
+    /// The `state` property.
+    pub state: ArtifactState,
+    /// The `path` property.
+    pub path: String,
+    /// The `dirname` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dirname: Option<String>,
+    /// The `filename` property.
+    pub filename: String,
     /// The `mime_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
+    /// Size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<i64>,
+    /// The `sha1sum` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha1sum: Option<String>,
+    /// The `glob_path` property.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glob_path: Option<String>,
     /// The `original_path` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_path: Option<String>,
-    /// The `path` property.
-    pub path: String,
-    /// The `sha1sum` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha1sum: Option<String>,
-    /// The `state` property.
-    pub state: ArtifactState,
-    /// The `url` property.
-    pub url: String,
 }
 /// Upload state of an artifact.
 ///
@@ -472,28 +472,28 @@ impl<'de> serde::Deserialize<'de> for ArtifactState {
 /// Commit author given as an object. Builds may also carry the author as a bare email string.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Author {
-    /// The `email` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// The `username` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `email` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 impl Author {
     /// A value with the required properties set and the others empty.
     pub fn new() -> Self {
         Self {
-            email: None,
-            name: None,
             username: None,
+            name: None,
+            email: None,
         }
     }
-    /// Sets `email`.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
         self
     }
     /// Sets `name`.
@@ -501,97 +501,97 @@ impl Author {
         self.name = Some(value.into());
         self
     }
-    /// Sets `username`.
-    pub fn username(mut self, value: impl Into<String>) -> Self {
-        self.username = Some(value.into());
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
 }
 /// A build of a pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Build {
-    /// Commit author, either a bare email string or an object.
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `graphql_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<BuildAuthor>,
+    pub graphql_id: Option<String>,
+    /// The `url` property.
+    pub url: String,
+    /// The `web_url` property.
+    pub web_url: String,
+    /// Build number, unique per pipeline; used as the `{number}` path parameter.
+    pub number: i64,
+    /// The `state` property.
+    pub state: BuildState,
     /// True while the build waits on a block step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked: Option<bool>,
-    /// The `branch` property.
-    pub branch: String,
     /// The `cancel_reason` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
+    /// The `message` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// Commit SHA (or the ref the build was created with, e.g. `HEAD`).
     pub commit: String,
-    /// The `created_at` property.
-    pub created_at: crate::runtime::Timestamp,
-    /// The `creator` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator: Option<User>,
+    /// The `branch` property.
+    pub branch: String,
     /// The `env` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The `source` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<BuildSource>,
+    /// The `creator` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<User>,
+    /// Commit author, either a bare email string or an object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<BuildAuthor>,
+    /// Absent when `exclude_jobs=true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<Vec<Job>>,
+    /// Job counts by state; only returned by getBuild.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_state_counts: Option<BuildJobStateCounts>,
+    /// The `created_at` property.
+    pub created_at: crate::runtime::Timestamp,
+    /// The `scheduled_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<crate::runtime::Timestamp>,
+    /// The `started_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<crate::runtime::Timestamp>,
     /// The `failing_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failing_at: Option<crate::runtime::Timestamp>,
     /// The `finished_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<crate::runtime::Timestamp>,
-    /// The `graphql_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graphql_id: Option<String>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
-    /// Job counts by state; only returned by getBuild.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_state_counts: Option<BuildJobStateCounts>,
-    /// Absent when `exclude_jobs=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jobs: Option<Vec<Job>>,
-    /// Null unless the build is in a GitHub merge queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merge_queue: Option<BuildMergeQueue>,
-    /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
     /// Build meta-data (string values), `{}` when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Build number, unique per pipeline; used as the `{number}` path parameter.
-    pub number: i64,
-    /// The `pipeline` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline: Option<Pipeline>,
     /// Pull request the build is for; often `{}` for other builds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_request: Option<BuildPullRequest>,
+    /// Null unless the build is in a GitHub merge queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_queue: Option<BuildMergeQueue>,
     /// The build this one was rebuilt from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rebuilt_from: Option<BuildRebuiltFrom>,
-    /// Only in the response of retrying a build's failed jobs.
+    /// The `pipeline` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retried_jobs_count: Option<i64>,
-    /// The `scheduled_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_at: Option<crate::runtime::Timestamp>,
-    /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<BuildSource>,
-    /// The `started_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<crate::runtime::Timestamp>,
-    /// The `state` property.
-    pub state: BuildState,
-    /// Test Engine runs; only with `include_test_engine=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_engine: Option<BuildTestEngine>,
+    pub pipeline: Option<Pipeline>,
     /// The trigger job's build that created this build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_from: Option<BuildTriggeredFrom>,
-    /// The `url` property.
-    pub url: String,
-    /// The `web_url` property.
-    pub web_url: String,
+    /// Test Engine runs; only with `include_test_engine=true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_engine: Option<BuildTestEngine>,
+    /// Only in the response of retrying a build's failed jobs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retried_jobs_count: Option<i64>,
 }
 /// Commit author, either a bare email string or an object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -605,12 +605,12 @@ pub enum BuildAuthor {
 /// Job counts by state; only returned by getBuild.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildJobStateCounts {
-    /// The `states` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub states: Option<std::collections::BTreeMap<String, i64>>,
     /// The `total` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// The `states` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub states: Option<std::collections::BTreeMap<String, i64>>,
 }
 /// Null unless the build is in a GitHub merge queue.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -622,12 +622,12 @@ pub struct BuildMergeQueue {
 /// Pull request the build is for; often `{}` for other builds.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildPullRequest {
-    /// The `base` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `base` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
     /// The `repository` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
@@ -946,76 +946,76 @@ pub struct BuildTriggeredFrom {
 /// A cluster of queues and agents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
-    /// The `color` property.
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `graphql_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// The `created_at` property.
-    pub created_at: crate::runtime::Timestamp,
-    /// The `created_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<User>,
+    pub graphql_id: Option<String>,
     /// The `default_queue_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_queue_id: Option<uuid::Uuid>,
-    /// The `default_queue_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_queue_url: Option<String>,
+    /// The `name` property.
+    pub name: String,
     /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `emoji` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
-    /// The `graphql_id` property.
+    /// The `color` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graphql_id: Option<String>,
-    /// The `hosted_container_cache_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosted_container_cache_enabled: Option<bool>,
-    /// The `hosted_git_mirror_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosted_git_mirror_enabled: Option<bool>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
+    pub color: Option<String>,
     /// The `maintainers` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintainers: Option<ClusterMaintainers>,
-    /// The `name` property.
-    pub name: String,
-    /// The `queues_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queues_url: Option<String>,
     /// The `url` property.
     pub url: String,
     /// The `web_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
+    /// The `queues_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queues_url: Option<String>,
+    /// The `default_queue_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_queue_url: Option<String>,
+    /// The `created_at` property.
+    pub created_at: crate::runtime::Timestamp,
+    /// The `created_by` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<User>,
+    /// The `hosted_git_mirror_enabled` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_git_mirror_enabled: Option<bool>,
+    /// The `hosted_container_cache_enabled` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_container_cache_enabled: Option<bool>,
 }
 /// A user or team that maintains a cluster.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterMaintainer {
-    /// The `actor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actor: Option<ClusterMaintainerActor>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `actor` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<ClusterMaintainerActor>,
 }
 /// The `ClusterMaintainerActor` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterMaintainerActor {
-    /// Users only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The `graphql_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graphql_id: Option<String>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `graphql_id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql_id: Option<String>,
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Users only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Teams only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
@@ -1080,12 +1080,12 @@ impl<'de> serde::Deserialize<'de> for ClusterMaintainerActorType {
 /// The `ClusterMaintainers` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterMaintainers {
-    /// The `teams` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<ClusterMaintainer>>,
     /// The `users` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<ClusterMaintainer>>,
+    /// The `teams` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<ClusterMaintainer>>,
 }
 /// How a comment command word is matched.
 ///
@@ -1144,28 +1144,28 @@ impl<'de> serde::Deserialize<'de> for CommentMatchMode {
 /// Body of a create-build request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBuildRequest {
-    /// Commit author, as an object or a bare email string. Defaults to the API user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<CreateBuildRequestAuthor>,
-    /// Branch the build is for; used for branch filtering.
-    pub branch: String,
-    /// Force a fresh checkout (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clean_checkout: Option<bool>,
     /// Ref, SHA or tag to build, e.g. `HEAD`.
     pub commit: String,
-    /// Environment variables for the build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<std::collections::BTreeMap<String, String>>,
-    /// Ignore the pipeline's branch filters (step filters still apply).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ignore_pipeline_branch_filters: Option<bool>,
+    /// Branch the build is for; used for branch filtering.
+    pub branch: String,
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Commit author, as an object or a bare email string. Defaults to the API user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<CreateBuildRequestAuthor>,
+    /// Force a fresh checkout (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clean_checkout: Option<bool>,
+    /// Environment variables for the build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<std::collections::BTreeMap<String, String>>,
     /// Build meta-data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<std::collections::BTreeMap<String, String>>,
+    /// Ignore the pipeline's branch filters (step filters still apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore_pipeline_branch_filters: Option<bool>,
     /// The `pull_request_base_branch` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_request_base_branch: Option<String>,
@@ -1181,21 +1181,26 @@ pub struct CreateBuildRequest {
 }
 impl CreateBuildRequest {
     /// A value with the required properties set and the others empty.
-    pub fn new(branch: impl Into<String>, commit: impl Into<String>) -> Self {
+    pub fn new(commit: impl Into<String>, branch: impl Into<String>) -> Self {
         Self {
-            author: None,
-            branch: branch.into(),
-            clean_checkout: None,
             commit: commit.into(),
-            env: None,
-            ignore_pipeline_branch_filters: None,
+            branch: branch.into(),
             message: None,
+            author: None,
+            clean_checkout: None,
+            env: None,
             meta_data: None,
+            ignore_pipeline_branch_filters: None,
             pull_request_base_branch: None,
             pull_request_id: None,
             pull_request_labels: None,
             pull_request_repository: None,
         }
+    }
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
     }
     /// Sets `author`.
     pub fn author(mut self, value: impl Into<CreateBuildRequestAuthor>) -> Self {
@@ -1215,22 +1220,17 @@ impl CreateBuildRequest {
         self.env = Some(value.into());
         self
     }
-    /// Sets `ignore_pipeline_branch_filters`.
-    pub fn ignore_pipeline_branch_filters(mut self, value: impl Into<bool>) -> Self {
-        self.ignore_pipeline_branch_filters = Some(value.into());
-        self
-    }
-    /// Sets `message`.
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
     /// Sets `meta_data`.
     pub fn meta_data(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.meta_data = Some(value.into());
+        self
+    }
+    /// Sets `ignore_pipeline_branch_filters`.
+    pub fn ignore_pipeline_branch_filters(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_pipeline_branch_filters = Some(value.into());
         self
     }
     /// Sets `pull_request_base_branch`.
@@ -1266,6 +1266,18 @@ pub enum CreateBuildRequestAuthor {
 /// Body of a create-pipeline request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePipelineRequest {
+    /// Pipeline name; the slug is derived from it unless `slug` is given.
+    pub name: String,
+    /// Git URL of the repository.
+    pub repository: String,
+    /// Cluster the pipeline runs in.
+    pub cluster_id: uuid::Uuid,
+    /// YAML steps; required for YAML pipelines unless a template supplies them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<String>,
+    /// Steps of a visual-steps pipeline, instead of `configuration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<Step>>,
     /// The `allow_rebuilds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_rebuilds: Option<bool>,
@@ -1281,14 +1293,9 @@ pub struct CreatePipelineRequest {
     /// The `clone_mirror_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clone_mirror_url: Option<String>,
-    /// Cluster the pipeline runs in.
-    pub cluster_id: uuid::Uuid,
     /// Hex color, e.g. `#FF5733`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// YAML steps; required for YAML pipelines unless a template supplies them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<String>,
     /// The `default_branch` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
@@ -1307,16 +1314,12 @@ pub struct CreatePipelineRequest {
     /// Minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_command_step_timeout: Option<i64>,
-    /// Pipeline name; the slug is derived from it unless `slug` is given.
-    pub name: String,
     /// The `pipeline_template_uuid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline_template_uuid: Option<uuid::Uuid>,
     /// The `provider_settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_settings: Option<ProviderSettings>,
-    /// Git URL of the repository.
-    pub repository: String,
     /// The `skip_queued_branch_builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds: Option<bool>,
@@ -1326,19 +1329,16 @@ pub struct CreatePipelineRequest {
     /// Custom slug; null derives it from the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    /// Steps of a visual-steps pipeline, instead of `configuration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<Step>>,
     /// The `tags` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// Map of team UUID to access level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams: Option<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
     /// Deprecated; use `teams`.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_uuids: Option<Vec<uuid::Uuid>>,
-    /// Map of team UUID to access level.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teams: Option<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
     /// The `visibility` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<PipelineVisibility>,
@@ -1347,38 +1347,48 @@ pub struct CreatePipelineRequest {
 impl CreatePipelineRequest {
     /// A value with the required properties set and the others empty.
     pub fn new(
-        cluster_id: impl Into<uuid::Uuid>,
         name: impl Into<String>,
         repository: impl Into<String>,
+        cluster_id: impl Into<uuid::Uuid>,
     ) -> Self {
         Self {
+            name: name.into(),
+            repository: repository.into(),
+            cluster_id: cluster_id.into(),
+            configuration: None,
+            steps: None,
             allow_rebuilds: None,
             branch_configuration: None,
             cancel_running_branch_builds: None,
             cancel_running_branch_builds_filter: None,
             clone_mirror_url: None,
-            cluster_id: cluster_id.into(),
             color: None,
-            configuration: None,
             default_branch: None,
             default_command_step_timeout: None,
             description: None,
             emoji: None,
             env: None,
             maximum_command_step_timeout: None,
-            name: name.into(),
             pipeline_template_uuid: None,
             provider_settings: None,
-            repository: repository.into(),
             skip_queued_branch_builds: None,
             skip_queued_branch_builds_filter: None,
             slug: None,
-            steps: None,
             tags: None,
-            team_uuids: None,
             teams: None,
+            team_uuids: None,
             visibility: None,
         }
+    }
+    /// Sets `configuration`.
+    pub fn configuration(mut self, value: impl Into<String>) -> Self {
+        self.configuration = Some(value.into());
+        self
+    }
+    /// Sets `steps`.
+    pub fn steps(mut self, value: impl Into<Vec<Step>>) -> Self {
+        self.steps = Some(value.into());
+        self
     }
     /// Sets `allow_rebuilds`.
     pub fn allow_rebuilds(mut self, value: impl Into<bool>) -> Self {
@@ -1411,11 +1421,6 @@ impl CreatePipelineRequest {
     /// Sets `color`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
-        self
-    }
-    /// Sets `configuration`.
-    pub fn configuration(mut self, value: impl Into<String>) -> Self {
-        self.configuration = Some(value.into());
         self
     }
     /// Sets `default_branch`.
@@ -1476,20 +1481,9 @@ impl CreatePipelineRequest {
         self.slug = Some(value.into());
         self
     }
-    /// Sets `steps`.
-    pub fn steps(mut self, value: impl Into<Vec<Step>>) -> Self {
-        self.steps = Some(value.into());
-        self
-    }
     /// Sets `tags`.
     pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
         self.tags = Some(value.into());
-        self
-    }
-    /// Sets `team_uuids`.
-    #[deprecated]
-    pub fn team_uuids(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
-        self.team_uuids = Some(value.into());
         self
     }
     /// Sets `teams`.
@@ -1498,6 +1492,12 @@ impl CreatePipelineRequest {
         value: impl Into<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
     ) -> Self {
         self.teams = Some(value.into());
+        self
+    }
+    /// Sets `team_uuids`.
+    #[deprecated]
+    pub fn team_uuids(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
+        self.team_uuids = Some(value.into());
         self
     }
     /// Sets `visibility`.
@@ -1509,22 +1509,22 @@ impl CreatePipelineRequest {
 /// A built-in or custom emoji.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Emoji {
-    /// The `aliases` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aliases: Option<Vec<String>>,
     /// Shortcode without colons.
     pub name: String,
     /// Image URL.
     pub url: String,
+    /// The `aliases` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<String>>,
 }
 /// An error response body.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorType {
+    /// The `message` property.
+    pub message: String,
     /// The `errors` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorTypeErrorsItem>>,
-    /// The `message` property.
-    pub message: String,
     /// Keys beyond the documented properties, kept as sent.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1532,12 +1532,12 @@ pub struct ErrorType {
 /// The `ErrorTypeErrorsItem` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ErrorTypeErrorsItem {
-    /// Human-readable description of the problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
     /// The `field` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Human-readable description of the problem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// Keys beyond the documented properties, kept as sent.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1545,104 +1545,108 @@ pub struct ErrorTypeErrorsItem {
 /// A job of a build. Which fields are present depends on `type`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Job {
-    /// The agent that ran the job; a three-field stub in build lists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<Box<Agent>>,
-    /// The `agent_query_rules` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_query_rules: Option<Vec<String>>,
-    /// Glob string; empty or null when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub artifact_paths: Option<String>,
-    /// May be an empty string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub artifacts_url: Option<String>,
-    /// Trigger jobs - whether the trigger is asynchronous.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#async: Option<bool>,
-    /// The `broken_reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub broken_reason: Option<String>,
-    /// The `build_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_url: Option<String>,
-    /// The `cluster_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<uuid::Uuid>,
-    /// The `cluster_queue_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_queue_id: Option<uuid::Uuid>,
-    /// The `cluster_queue_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_queue_url: Option<String>,
-    /// The `cluster_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_url: Option<String>,
-    /// The `command` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
-    /// The `concurrency_wait_time_ms` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concurrency_wait_time_ms: Option<i64>,
-    /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
-    /// Null until a script job finishes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exit_status: Option<i64>,
-    /// The `expired_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expired_at: Option<crate::runtime::Timestamp>,
-    /// The `finished_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<crate::runtime::Timestamp>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
     /// The `graphql_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphql_id: Option<String>,
+    /// The `type` property.
+    pub r#type: JobType,
+    /// The `state` property.
+    pub state: JobState,
+    /// The `web_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
+    /// The `step_key` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_key: Option<String>,
     /// Present only when the job sits in a group step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_key: Option<String>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
+    /// The `step` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<JobStep>,
+    /// The `created_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::runtime::Timestamp>,
+    /// The `scheduled_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<crate::runtime::Timestamp>,
+    /// The `runnable_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runnable_at: Option<crate::runtime::Timestamp>,
+    /// The `started_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<crate::runtime::Timestamp>,
+    /// The `finished_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<crate::runtime::Timestamp>,
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Label of a block (manual) step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The `command` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// The `priority` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<JobPriority>,
+    /// The `agent_query_rules` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_query_rules: Option<Vec<String>>,
+    /// The `build_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_url: Option<String>,
     /// The `log_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_url: Option<String>,
     /// Legacy, seen only in go-buildkite.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs_url: Option<String>,
-    /// Matrix values of the job, kept as raw JSON.
+    /// The `raw_log_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub matrix: Option<serde_json::Value>,
-    /// The `name` property.
+    pub raw_log_url: Option<String>,
+    /// May be an empty string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The `parallel_group_index` property.
+    pub artifacts_url: Option<String>,
+    /// The `soft_failed` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel_group_index: Option<i64>,
-    /// The `parallel_group_total` property.
+    pub soft_failed: Option<bool>,
+    /// Null until a script job finishes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel_group_total: Option<i64>,
-    /// The `priority` property.
+    pub exit_status: Option<i64>,
+    /// The `signal` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<JobPriority>,
+    pub signal: Option<String>,
+    /// The `signal_reason` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal_reason: Option<JobSignalReason>,
+    /// The `broken_reason` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken_reason: Option<String>,
     /// Present only when the job declared an early failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promised_exit_status: Option<i64>,
     /// The `promised_exit_status_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promised_exit_status_at: Option<crate::runtime::Timestamp>,
-    /// The `raw_log_url` property.
+    /// Glob string; empty or null when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raw_log_url: Option<String>,
+    pub artifact_paths: Option<String>,
+    /// The agent that ran the job; a three-field stub in build lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<Box<Agent>>,
+    /// The `expired_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expired_at: Option<crate::runtime::Timestamp>,
+    /// The `concurrency_wait_time_ms` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency_wait_time_ms: Option<i64>,
     /// True when this execution was superseded by a retry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retried: Option<bool>,
-    /// The `retried_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retried_by: Option<User>,
     /// The `retried_in_job_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retried_in_job_id: Option<uuid::Uuid>,
@@ -1655,67 +1659,63 @@ pub struct Job {
     /// The `retry_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_type: Option<JobRetryType>,
-    /// The `runnable_at` property.
+    /// The `retried_by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runnable_at: Option<crate::runtime::Timestamp>,
-    /// The `scheduled_at` property.
+    pub retried_by: Option<User>,
+    /// The `parallel_group_index` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_at: Option<crate::runtime::Timestamp>,
+    pub parallel_group_index: Option<i64>,
+    /// The `parallel_group_total` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel_group_total: Option<i64>,
+    /// Matrix values of the job, kept as raw JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<serde_json::Value>,
+    /// The `cluster_id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<uuid::Uuid>,
+    /// The `cluster_queue_id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_queue_id: Option<uuid::Uuid>,
+    /// The `cluster_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_url: Option<String>,
+    /// The `cluster_queue_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_queue_url: Option<String>,
     /// The `script_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_path: Option<String>,
-    /// The `signal` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signal: Option<String>,
-    /// The `signal_reason` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signal_reason: Option<JobSignalReason>,
-    /// The `soft_failed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub soft_failed: Option<bool>,
-    /// The `started_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<crate::runtime::Timestamp>,
-    /// The `state` property.
-    pub state: JobState,
-    /// The `step` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub step: Option<JobStep>,
-    /// The `step_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub step_key: Option<String>,
-    /// Trigger jobs - the downstream build, null until it exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggered_build: Option<JobTriggeredBuild>,
-    /// The `type` property.
-    pub r#type: JobType,
-    /// The `unblock_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unblock_url: Option<String>,
-    /// The `unblockable` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unblockable: Option<bool>,
-    /// The `unblocked_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unblocked_at: Option<crate::runtime::Timestamp>,
     /// The `unblocked_by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unblocked_by: Option<User>,
-    /// The `web_url` property.
+    /// The `unblocked_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_url: Option<String>,
+    pub unblocked_at: Option<crate::runtime::Timestamp>,
+    /// The `unblockable` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unblockable: Option<bool>,
+    /// The `unblock_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unblock_url: Option<String>,
+    /// Trigger jobs - whether the trigger is asynchronous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#async: Option<bool>,
+    /// Trigger jobs - the downstream build, null until it exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triggered_build: Option<JobTriggeredBuild>,
 }
 /// A job's log output.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobLog {
-    /// Full log text, ANSI escapes included.
-    pub content: String,
-    /// Unix timestamps in nanoseconds, one per log header line.
-    pub header_times: Vec<i64>,
-    /// Size in bytes.
-    pub size: i64,
     /// The `url` property.
     pub url: String,
+    /// Full log text, ANSI escapes included.
+    pub content: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Unix timestamps in nanoseconds, one per log header line.
+    pub header_times: Vec<i64>,
 }
 /// The `JobPriority` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2005,15 +2005,15 @@ pub struct JobStep {
 /// Null when the step is unsigned.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobStepSignature {
+    /// The `value` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     /// The `algorithm` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
     /// The `signed_fields` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_fields: Option<Vec<String>>,
-    /// The `value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
 }
 /// Trigger jobs - the downstream build, null until it exists.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2160,148 +2160,148 @@ pub struct Meta {
 /// A Buildkite organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
-    /// The `agents_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agents_url: Option<String>,
-    /// The `created_at` property.
-    pub created_at: crate::runtime::Timestamp,
-    /// The `emojis_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emojis_url: Option<String>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
     /// The `graphql_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphql_id: Option<String>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
-    /// The `name` property.
-    pub name: String,
-    /// The `pipelines_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipelines_url: Option<String>,
-    /// Seen only in go-buildkite; may be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repository: Option<String>,
-    /// Used as the `{org}` path parameter.
-    pub slug: String,
     /// The `url` property.
     pub url: String,
     /// The `web_url` property.
     pub web_url: String,
+    /// The `name` property.
+    pub name: String,
+    /// Used as the `{org}` path parameter.
+    pub slug: String,
+    /// The `pipelines_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipelines_url: Option<String>,
+    /// The `agents_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents_url: Option<String>,
+    /// The `emojis_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emojis_url: Option<String>,
+    /// The `created_at` property.
+    pub created_at: crate::runtime::Timestamp,
+    /// Seen only in go-buildkite; may be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
 }
 /// A pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pipeline {
-    /// The `allow_rebuilds` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_rebuilds: Option<bool>,
-    /// The `archived_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived_at: Option<crate::runtime::Timestamp>,
-    /// The `badge_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub badge_url: Option<String>,
-    /// The `branch_configuration` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branch_configuration: Option<String>,
-    /// The `builds_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub builds_url: Option<String>,
-    /// The `cancel_running_branch_builds` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_running_branch_builds: Option<bool>,
-    /// The `cancel_running_branch_builds_filter` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_running_branch_builds_filter: Option<String>,
-    /// Absent when the clone-mirror feature is off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clone_mirror_url: Option<String>,
-    /// Null when the pipeline is not in a cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<uuid::Uuid>,
-    /// The `color` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// YAML configuration; absent for visual-steps pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<String>,
-    /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::Timestamp>,
-    /// The `created_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<User>,
-    /// The `default_branch` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_branch: Option<String>,
-    /// Default command step timeout in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_command_step_timeout: Option<i64>,
-    /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The `emoji` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emoji: Option<String>,
-    /// Pipeline environment variables (string values), often `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The `id` property.
+    pub id: uuid::Uuid,
     /// The `graphql_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphql_id: Option<String>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
-    /// Maximum command step timeout in minutes.
+    /// The `url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum_command_step_timeout: Option<i64>,
+    pub url: Option<String>,
+    /// The `web_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
     /// The `name` property.
     pub name: String,
-    /// The `pipeline_template_uuid` property.
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline_template_uuid: Option<uuid::Uuid>,
-    /// The `provider` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<Provider>,
+    pub description: Option<String>,
+    /// Used as the `{pipeline}` path parameter; changes when the pipeline is renamed.
+    pub slug: String,
     /// Git URL of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    /// The `running_builds_count` property.
+    /// Null when the pipeline is not in a cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub running_builds_count: Option<i64>,
-    /// The `running_jobs_count` property.
+    pub cluster_id: Option<uuid::Uuid>,
+    /// The `pipeline_template_uuid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub running_jobs_count: Option<i64>,
-    /// The `scheduled_builds_count` property.
+    pub pipeline_template_uuid: Option<uuid::Uuid>,
+    /// The `branch_configuration` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_builds_count: Option<i64>,
-    /// The `scheduled_jobs_count` property.
+    pub branch_configuration: Option<String>,
+    /// Absent when the clone-mirror feature is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_jobs_count: Option<i64>,
+    pub clone_mirror_url: Option<String>,
+    /// The `default_branch` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_branch: Option<String>,
     /// The `skip_queued_branch_builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds: Option<bool>,
     /// The `skip_queued_branch_builds_filter` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds_filter: Option<String>,
-    /// Used as the `{pipeline}` path parameter; changes when the pipeline is renamed.
-    pub slug: String,
-    /// The `steps` property.
+    /// The `cancel_running_branch_builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<Step>>,
-    /// The `tags` property.
+    pub cancel_running_branch_builds: Option<bool>,
+    /// The `cancel_running_branch_builds_filter` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// The `url` property.
+    pub cancel_running_branch_builds_filter: Option<String>,
+    /// The `allow_rebuilds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// The `visibility` property.
+    pub allow_rebuilds: Option<bool>,
+    /// The `provider` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visibility: Option<PipelineVisibility>,
+    pub provider: Option<Provider>,
+    /// The `builds_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builds_url: Option<String>,
+    /// The `badge_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub badge_url: Option<String>,
+    /// The `created_by` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<User>,
+    /// The `created_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::runtime::Timestamp>,
+    /// The `archived_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_at: Option<crate::runtime::Timestamp>,
+    /// Pipeline environment variables (string values), often `{}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The `scheduled_builds_count` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_builds_count: Option<i64>,
+    /// The `running_builds_count` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_builds_count: Option<i64>,
+    /// The `scheduled_jobs_count` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_jobs_count: Option<i64>,
+    /// The `running_jobs_count` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_jobs_count: Option<i64>,
     /// The `waiting_jobs_count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_jobs_count: Option<i64>,
-    /// The `web_url` property.
+    /// The `visibility` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_url: Option<String>,
+    pub visibility: Option<PipelineVisibility>,
+    /// The `tags` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// YAML configuration; absent for visual-steps pipelines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<String>,
+    /// The `steps` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<Step>>,
+    /// Default command step timeout in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_command_step_timeout: Option<i64>,
+    /// Maximum command step timeout in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_command_step_timeout: Option<i64>,
+    /// The `emoji` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<String>,
+    /// The `color` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
 }
 /// Access level a team has on a pipeline.
 ///
@@ -2364,37 +2364,37 @@ impl<'de> serde::Deserialize<'de> for PipelineTeamAccessLevel {
 /// A pipeline template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PipelineTemplate {
-    /// Whether non-admins can assign the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available: Option<bool>,
-    /// YAML configuration.
-    pub configuration: String,
-    /// The `created_at` property.
-    pub created_at: crate::runtime::Timestamp,
-    /// The `created_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<User>,
-    /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    /// The `uuid` property.
+    pub uuid: uuid::Uuid,
     /// The `graphql_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphql_id: Option<String>,
     /// The `name` property.
     pub name: String,
+    /// The `description` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// YAML configuration.
+    pub configuration: String,
+    /// Whether non-admins can assign the template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<bool>,
+    /// The `url` property.
+    pub url: String,
+    /// The `web_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
+    /// The `created_at` property.
+    pub created_at: crate::runtime::Timestamp,
+    /// The `created_by` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<User>,
     /// The `updated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::runtime::Timestamp>,
     /// The `updated_by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<User>,
-    /// The `url` property.
-    pub url: String,
-    /// The `uuid` property.
-    pub uuid: uuid::Uuid,
-    /// The `web_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_url: Option<String>,
 }
 /// Whether a pipeline is visible to the public.
 ///
@@ -2455,255 +2455,294 @@ impl<'de> serde::Deserialize<'de> for PipelineVisibility {
 pub struct Provider {
     /// Provider id, e.g. `github`, `github_enterprise`, `bitbucket`, `gitlab`, `gitlab_ee`; other values exist.
     pub id: String,
-    /// The `settings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<ProviderSettings>,
     /// Webhook URL; an empty string unless the caller can edit the pipeline and the token has `write_pipelines`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
+    /// The `settings` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<ProviderSettings>,
 }
 /// Provider-specific pipeline settings. Which keys apply depends on the provider; every key is optional. Also used as the `provider_settings` request field.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProviderSettings {
-    /// The `build_branches` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_branches: Option<bool>,
-    /// The `build_check_run_completed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_check_run_completed: Option<bool>,
-    /// The `build_create_event` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_create_event: Option<bool>,
-    /// The `build_deployment_status_created` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_deployment_status_created: Option<bool>,
-    /// The `build_issue_comment_created` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_issue_comment_created: Option<bool>,
-    /// The `build_merge_group_checks_requested` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_merge_group_checks_requested: Option<bool>,
-    /// The `build_pull_request_base_branch_changed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_base_branch_changed: Option<bool>,
-    /// The `build_pull_request_converted_to_draft` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_converted_to_draft: Option<bool>,
-    /// The `build_pull_request_dequeued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_dequeued: Option<bool>,
-    /// The `build_pull_request_edited` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_edited: Option<bool>,
-    /// The `build_pull_request_forks` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_forks: Option<bool>,
-    /// The `build_pull_request_labels_changed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_labels_changed: Option<bool>,
-    /// GitLab only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_merge: Option<bool>,
-    /// The `build_pull_request_merge_commits` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_merge_commits: Option<bool>,
-    /// The `build_pull_request_ready_for_review` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_ready_for_review: Option<bool>,
-    /// The `build_pull_request_reopened` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_reopened: Option<bool>,
-    /// The `build_pull_request_review_comment_created` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_review_comment_created: Option<bool>,
-    /// The `build_pull_request_review_dismissed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_review_dismissed: Option<bool>,
-    /// The `build_pull_request_review_requested` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_review_requested: Option<bool>,
-    /// The `build_pull_request_review_submitted` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_review_submitted: Option<bool>,
-    /// The `build_pull_request_stacks` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_request_stacks: Option<bool>,
-    /// The `build_pull_requests` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_pull_requests: Option<bool>,
-    /// The `build_release_created` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_release_created: Option<bool>,
-    /// The `build_release_published` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_release_published: Option<bool>,
-    /// The `build_release_released` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_release_released: Option<bool>,
-    /// The `build_tags` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_tags: Option<bool>,
-    /// The `cancel_deleted_branch_builds` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_deleted_branch_builds: Option<bool>,
-    /// The `cancel_when_merge_group_destroyed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_when_merge_group_destroyed: Option<bool>,
-    /// Conditional expression that filters which builds are created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filter_condition: Option<String>,
     /// The `filter_enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_enabled: Option<bool>,
-    /// GitHub only.
+    /// Conditional expression that filters which builds are created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub github_workflow_access_tokens_enabled: Option<bool>,
+    pub filter_condition: Option<String>,
+    /// The `build_branches` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_branches: Option<bool>,
+    /// The `build_pull_requests` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_requests: Option<bool>,
+    /// The `build_tags` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_tags: Option<bool>,
     /// The `ignore_default_branch_pull_requests` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_default_branch_pull_requests: Option<bool>,
-    /// Command word that triggers a build from an issue comment (default `/bk`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issue_comment_command_word: Option<String>,
-    /// The `issue_comment_match_mode` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issue_comment_match_mode: Option<CommentMatchMode>,
-    /// The `prefix_pull_request_fork_branch_names` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix_pull_request_fork_branch_names: Option<bool>,
-    /// The `prevent_custom_statuses_from_using_buildkite_prefix` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prevent_custom_statuses_from_using_buildkite_prefix: Option<bool>,
-    /// The `publish_blocked_as_pending` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish_blocked_as_pending: Option<bool>,
     /// The `publish_commit_status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_commit_status: Option<bool>,
     /// The `publish_commit_status_per_step` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_commit_status_per_step: Option<bool>,
-    /// The `pull_request_branch_filter_configuration` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pull_request_branch_filter_configuration: Option<String>,
     /// The `pull_request_branch_filter_enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_request_branch_filter_enabled: Option<bool>,
-    /// Read-only repository name, e.g. `owner/repo`.
+    /// The `pull_request_branch_filter_configuration` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repository: Option<String>,
+    pub pull_request_branch_filter_configuration: Option<String>,
+    /// The `skip_pull_request_builds_for_existing_commits` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_pull_request_builds_for_existing_commits: Option<bool>,
+    /// GitLab only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_merge: Option<bool>,
+    /// The `build_pull_request_base_branch_changed` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_base_branch_changed: Option<bool>,
+    /// The `build_pull_request_forks` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_forks: Option<bool>,
+    /// The `build_pull_request_labels_changed` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_labels_changed: Option<bool>,
+    /// The `build_pull_request_ready_for_review` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_ready_for_review: Option<bool>,
+    /// The `build_pull_request_stacks` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_stacks: Option<bool>,
+    /// The `build_pull_request_reopened` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_reopened: Option<bool>,
+    /// The `build_pull_request_edited` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_edited: Option<bool>,
+    /// The `build_pull_request_converted_to_draft` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_converted_to_draft: Option<bool>,
+    /// The `build_pull_request_review_requested` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_review_requested: Option<bool>,
+    /// The `build_check_run_completed` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_check_run_completed: Option<bool>,
+    /// The `build_pull_request_review_submitted` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_review_submitted: Option<bool>,
+    /// The `build_pull_request_review_dismissed` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_review_dismissed: Option<bool>,
+    /// The `build_release_published` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_release_published: Option<bool>,
+    /// The `build_release_created` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_release_created: Option<bool>,
+    /// The `build_release_released` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_release_released: Option<bool>,
+    /// The `build_issue_comment_created` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_issue_comment_created: Option<bool>,
+    /// Command word that triggers a build from an issue comment (default `/bk`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue_comment_command_word: Option<String>,
+    /// The `issue_comment_match_mode` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue_comment_match_mode: Option<CommentMatchMode>,
+    /// The `build_deployment_status_created` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_deployment_status_created: Option<bool>,
+    /// The `build_pull_request_review_comment_created` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_review_comment_created: Option<bool>,
     /// Command word that triggers a build from a review comment (default `/bk`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_comment_command_word: Option<String>,
     /// The `review_comment_match_mode` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_comment_match_mode: Option<CommentMatchMode>,
-    /// The `separate_pull_request_statuses` property.
+    /// The `build_pull_request_dequeued` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub separate_pull_request_statuses: Option<bool>,
-    /// The `skip_builds_for_closed_pull_requests` property.
+    pub build_pull_request_dequeued: Option<bool>,
+    /// The `build_create_event` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_builds_for_closed_pull_requests: Option<bool>,
-    /// The `skip_builds_for_existing_commits` property.
+    pub build_create_event: Option<bool>,
+    /// The `cancel_deleted_branch_builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_builds_for_existing_commits: Option<bool>,
-    /// The `skip_pull_request_builds_for_existing_commits` property.
+    pub cancel_deleted_branch_builds: Option<bool>,
+    /// The `build_merge_group_checks_requested` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_pull_request_builds_for_existing_commits: Option<bool>,
-    /// The `trigger_mode` property.
+    pub build_merge_group_checks_requested: Option<bool>,
+    /// The `cancel_when_merge_group_destroyed` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_mode: Option<ProviderTriggerMode>,
+    pub cancel_when_merge_group_destroyed: Option<bool>,
     /// The `use_merge_group_base_commit_for_git_diff_base` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_merge_group_base_commit_for_git_diff_base: Option<bool>,
+    /// The `prefix_pull_request_fork_branch_names` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_pull_request_fork_branch_names: Option<bool>,
+    /// The `publish_blocked_as_pending` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_blocked_as_pending: Option<bool>,
+    /// The `separate_pull_request_statuses` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub separate_pull_request_statuses: Option<bool>,
+    /// The `build_pull_request_merge_commits` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_pull_request_merge_commits: Option<bool>,
+    /// The `skip_builds_for_existing_commits` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_builds_for_existing_commits: Option<bool>,
+    /// The `skip_builds_for_closed_pull_requests` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_builds_for_closed_pull_requests: Option<bool>,
     /// The `use_step_key_as_commit_status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_step_key_as_commit_status: Option<bool>,
+    /// The `prevent_custom_statuses_from_using_buildkite_prefix` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevent_custom_statuses_from_using_buildkite_prefix: Option<bool>,
+    /// The `trigger_mode` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_mode: Option<ProviderTriggerMode>,
+    /// GitHub only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github_workflow_access_tokens_enabled: Option<bool>,
+    /// Read-only repository name, e.g. `owner/repo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
 }
 impl ProviderSettings {
     /// A value with the required properties set and the others empty.
     pub fn new() -> Self {
         Self {
-            build_branches: None,
-            build_check_run_completed: None,
-            build_create_event: None,
-            build_deployment_status_created: None,
-            build_issue_comment_created: None,
-            build_merge_group_checks_requested: None,
-            build_pull_request_base_branch_changed: None,
-            build_pull_request_converted_to_draft: None,
-            build_pull_request_dequeued: None,
-            build_pull_request_edited: None,
-            build_pull_request_forks: None,
-            build_pull_request_labels_changed: None,
-            build_pull_request_merge: None,
-            build_pull_request_merge_commits: None,
-            build_pull_request_ready_for_review: None,
-            build_pull_request_reopened: None,
-            build_pull_request_review_comment_created: None,
-            build_pull_request_review_dismissed: None,
-            build_pull_request_review_requested: None,
-            build_pull_request_review_submitted: None,
-            build_pull_request_stacks: None,
-            build_pull_requests: None,
-            build_release_created: None,
-            build_release_published: None,
-            build_release_released: None,
-            build_tags: None,
-            cancel_deleted_branch_builds: None,
-            cancel_when_merge_group_destroyed: None,
-            filter_condition: None,
             filter_enabled: None,
-            github_workflow_access_tokens_enabled: None,
+            filter_condition: None,
+            build_branches: None,
+            build_pull_requests: None,
+            build_tags: None,
             ignore_default_branch_pull_requests: None,
-            issue_comment_command_word: None,
-            issue_comment_match_mode: None,
-            prefix_pull_request_fork_branch_names: None,
-            prevent_custom_statuses_from_using_buildkite_prefix: None,
-            publish_blocked_as_pending: None,
             publish_commit_status: None,
             publish_commit_status_per_step: None,
-            pull_request_branch_filter_configuration: None,
             pull_request_branch_filter_enabled: None,
-            repository: None,
+            pull_request_branch_filter_configuration: None,
+            skip_pull_request_builds_for_existing_commits: None,
+            build_pull_request_merge: None,
+            build_pull_request_base_branch_changed: None,
+            build_pull_request_forks: None,
+            build_pull_request_labels_changed: None,
+            build_pull_request_ready_for_review: None,
+            build_pull_request_stacks: None,
+            build_pull_request_reopened: None,
+            build_pull_request_edited: None,
+            build_pull_request_converted_to_draft: None,
+            build_pull_request_review_requested: None,
+            build_check_run_completed: None,
+            build_pull_request_review_submitted: None,
+            build_pull_request_review_dismissed: None,
+            build_release_published: None,
+            build_release_created: None,
+            build_release_released: None,
+            build_issue_comment_created: None,
+            issue_comment_command_word: None,
+            issue_comment_match_mode: None,
+            build_deployment_status_created: None,
+            build_pull_request_review_comment_created: None,
             review_comment_command_word: None,
             review_comment_match_mode: None,
-            separate_pull_request_statuses: None,
-            skip_builds_for_closed_pull_requests: None,
-            skip_builds_for_existing_commits: None,
-            skip_pull_request_builds_for_existing_commits: None,
-            trigger_mode: None,
+            build_pull_request_dequeued: None,
+            build_create_event: None,
+            cancel_deleted_branch_builds: None,
+            build_merge_group_checks_requested: None,
+            cancel_when_merge_group_destroyed: None,
             use_merge_group_base_commit_for_git_diff_base: None,
+            prefix_pull_request_fork_branch_names: None,
+            publish_blocked_as_pending: None,
+            separate_pull_request_statuses: None,
+            build_pull_request_merge_commits: None,
+            skip_builds_for_existing_commits: None,
+            skip_builds_for_closed_pull_requests: None,
             use_step_key_as_commit_status: None,
+            prevent_custom_statuses_from_using_buildkite_prefix: None,
+            trigger_mode: None,
+            github_workflow_access_tokens_enabled: None,
+            repository: None,
         }
+    }
+    /// Sets `filter_enabled`.
+    pub fn filter_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.filter_enabled = Some(value.into());
+        self
+    }
+    /// Sets `filter_condition`.
+    pub fn filter_condition(mut self, value: impl Into<String>) -> Self {
+        self.filter_condition = Some(value.into());
+        self
     }
     /// Sets `build_branches`.
     pub fn build_branches(mut self, value: impl Into<bool>) -> Self {
         self.build_branches = Some(value.into());
         self
     }
-    /// Sets `build_check_run_completed`.
-    pub fn build_check_run_completed(mut self, value: impl Into<bool>) -> Self {
-        self.build_check_run_completed = Some(value.into());
+    /// Sets `build_pull_requests`.
+    pub fn build_pull_requests(mut self, value: impl Into<bool>) -> Self {
+        self.build_pull_requests = Some(value.into());
         self
     }
-    /// Sets `build_create_event`.
-    pub fn build_create_event(mut self, value: impl Into<bool>) -> Self {
-        self.build_create_event = Some(value.into());
+    /// Sets `build_tags`.
+    pub fn build_tags(mut self, value: impl Into<bool>) -> Self {
+        self.build_tags = Some(value.into());
         self
     }
-    /// Sets `build_deployment_status_created`.
-    pub fn build_deployment_status_created(mut self, value: impl Into<bool>) -> Self {
-        self.build_deployment_status_created = Some(value.into());
+    /// Sets `ignore_default_branch_pull_requests`.
+    pub fn ignore_default_branch_pull_requests(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.ignore_default_branch_pull_requests = Some(value.into());
         self
     }
-    /// Sets `build_issue_comment_created`.
-    pub fn build_issue_comment_created(mut self, value: impl Into<bool>) -> Self {
-        self.build_issue_comment_created = Some(value.into());
+    /// Sets `publish_commit_status`.
+    pub fn publish_commit_status(mut self, value: impl Into<bool>) -> Self {
+        self.publish_commit_status = Some(value.into());
         self
     }
-    /// Sets `build_merge_group_checks_requested`.
-    pub fn build_merge_group_checks_requested(mut self, value: impl Into<bool>) -> Self {
-        self.build_merge_group_checks_requested = Some(value.into());
+    /// Sets `publish_commit_status_per_step`.
+    pub fn publish_commit_status_per_step(mut self, value: impl Into<bool>) -> Self {
+        self.publish_commit_status_per_step = Some(value.into());
+        self
+    }
+    /// Sets `pull_request_branch_filter_enabled`.
+    pub fn pull_request_branch_filter_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.pull_request_branch_filter_enabled = Some(value.into());
+        self
+    }
+    /// Sets `pull_request_branch_filter_configuration`.
+    pub fn pull_request_branch_filter_configuration(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.pull_request_branch_filter_configuration = Some(value.into());
+        self
+    }
+    /// Sets `skip_pull_request_builds_for_existing_commits`.
+    pub fn skip_pull_request_builds_for_existing_commits(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.skip_pull_request_builds_for_existing_commits = Some(value.into());
+        self
+    }
+    /// Sets `build_pull_request_merge`.
+    pub fn build_pull_request_merge(mut self, value: impl Into<bool>) -> Self {
+        self.build_pull_request_merge = Some(value.into());
         self
     }
     /// Sets `build_pull_request_base_branch_changed`.
@@ -2712,24 +2751,6 @@ impl ProviderSettings {
         value: impl Into<bool>,
     ) -> Self {
         self.build_pull_request_base_branch_changed = Some(value.into());
-        self
-    }
-    /// Sets `build_pull_request_converted_to_draft`.
-    pub fn build_pull_request_converted_to_draft(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.build_pull_request_converted_to_draft = Some(value.into());
-        self
-    }
-    /// Sets `build_pull_request_dequeued`.
-    pub fn build_pull_request_dequeued(mut self, value: impl Into<bool>) -> Self {
-        self.build_pull_request_dequeued = Some(value.into());
-        self
-    }
-    /// Sets `build_pull_request_edited`.
-    pub fn build_pull_request_edited(mut self, value: impl Into<bool>) -> Self {
-        self.build_pull_request_edited = Some(value.into());
         self
     }
     /// Sets `build_pull_request_forks`.
@@ -2742,16 +2763,6 @@ impl ProviderSettings {
         self.build_pull_request_labels_changed = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_merge`.
-    pub fn build_pull_request_merge(mut self, value: impl Into<bool>) -> Self {
-        self.build_pull_request_merge = Some(value.into());
-        self
-    }
-    /// Sets `build_pull_request_merge_commits`.
-    pub fn build_pull_request_merge_commits(mut self, value: impl Into<bool>) -> Self {
-        self.build_pull_request_merge_commits = Some(value.into());
-        self
-    }
     /// Sets `build_pull_request_ready_for_review`.
     pub fn build_pull_request_ready_for_review(
         mut self,
@@ -2760,25 +2771,27 @@ impl ProviderSettings {
         self.build_pull_request_ready_for_review = Some(value.into());
         self
     }
+    /// Sets `build_pull_request_stacks`.
+    pub fn build_pull_request_stacks(mut self, value: impl Into<bool>) -> Self {
+        self.build_pull_request_stacks = Some(value.into());
+        self
+    }
     /// Sets `build_pull_request_reopened`.
     pub fn build_pull_request_reopened(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_request_reopened = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_review_comment_created`.
-    pub fn build_pull_request_review_comment_created(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.build_pull_request_review_comment_created = Some(value.into());
+    /// Sets `build_pull_request_edited`.
+    pub fn build_pull_request_edited(mut self, value: impl Into<bool>) -> Self {
+        self.build_pull_request_edited = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_review_dismissed`.
-    pub fn build_pull_request_review_dismissed(
+    /// Sets `build_pull_request_converted_to_draft`.
+    pub fn build_pull_request_converted_to_draft(
         mut self,
         value: impl Into<bool>,
     ) -> Self {
-        self.build_pull_request_review_dismissed = Some(value.into());
+        self.build_pull_request_converted_to_draft = Some(value.into());
         self
     }
     /// Sets `build_pull_request_review_requested`.
@@ -2789,6 +2802,11 @@ impl ProviderSettings {
         self.build_pull_request_review_requested = Some(value.into());
         self
     }
+    /// Sets `build_check_run_completed`.
+    pub fn build_check_run_completed(mut self, value: impl Into<bool>) -> Self {
+        self.build_check_run_completed = Some(value.into());
+        self
+    }
     /// Sets `build_pull_request_review_submitted`.
     pub fn build_pull_request_review_submitted(
         mut self,
@@ -2797,19 +2815,12 @@ impl ProviderSettings {
         self.build_pull_request_review_submitted = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_stacks`.
-    pub fn build_pull_request_stacks(mut self, value: impl Into<bool>) -> Self {
-        self.build_pull_request_stacks = Some(value.into());
-        self
-    }
-    /// Sets `build_pull_requests`.
-    pub fn build_pull_requests(mut self, value: impl Into<bool>) -> Self {
-        self.build_pull_requests = Some(value.into());
-        self
-    }
-    /// Sets `build_release_created`.
-    pub fn build_release_created(mut self, value: impl Into<bool>) -> Self {
-        self.build_release_created = Some(value.into());
+    /// Sets `build_pull_request_review_dismissed`.
+    pub fn build_pull_request_review_dismissed(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.build_pull_request_review_dismissed = Some(value.into());
         self
     }
     /// Sets `build_release_published`.
@@ -2817,50 +2828,19 @@ impl ProviderSettings {
         self.build_release_published = Some(value.into());
         self
     }
+    /// Sets `build_release_created`.
+    pub fn build_release_created(mut self, value: impl Into<bool>) -> Self {
+        self.build_release_created = Some(value.into());
+        self
+    }
     /// Sets `build_release_released`.
     pub fn build_release_released(mut self, value: impl Into<bool>) -> Self {
         self.build_release_released = Some(value.into());
         self
     }
-    /// Sets `build_tags`.
-    pub fn build_tags(mut self, value: impl Into<bool>) -> Self {
-        self.build_tags = Some(value.into());
-        self
-    }
-    /// Sets `cancel_deleted_branch_builds`.
-    pub fn cancel_deleted_branch_builds(mut self, value: impl Into<bool>) -> Self {
-        self.cancel_deleted_branch_builds = Some(value.into());
-        self
-    }
-    /// Sets `cancel_when_merge_group_destroyed`.
-    pub fn cancel_when_merge_group_destroyed(mut self, value: impl Into<bool>) -> Self {
-        self.cancel_when_merge_group_destroyed = Some(value.into());
-        self
-    }
-    /// Sets `filter_condition`.
-    pub fn filter_condition(mut self, value: impl Into<String>) -> Self {
-        self.filter_condition = Some(value.into());
-        self
-    }
-    /// Sets `filter_enabled`.
-    pub fn filter_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.filter_enabled = Some(value.into());
-        self
-    }
-    /// Sets `github_workflow_access_tokens_enabled`.
-    pub fn github_workflow_access_tokens_enabled(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.github_workflow_access_tokens_enabled = Some(value.into());
-        self
-    }
-    /// Sets `ignore_default_branch_pull_requests`.
-    pub fn ignore_default_branch_pull_requests(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.ignore_default_branch_pull_requests = Some(value.into());
+    /// Sets `build_issue_comment_created`.
+    pub fn build_issue_comment_created(mut self, value: impl Into<bool>) -> Self {
+        self.build_issue_comment_created = Some(value.into());
         self
     }
     /// Sets `issue_comment_command_word`.
@@ -2876,53 +2856,17 @@ impl ProviderSettings {
         self.issue_comment_match_mode = Some(value.into());
         self
     }
-    /// Sets `prefix_pull_request_fork_branch_names`.
-    pub fn prefix_pull_request_fork_branch_names(
+    /// Sets `build_deployment_status_created`.
+    pub fn build_deployment_status_created(mut self, value: impl Into<bool>) -> Self {
+        self.build_deployment_status_created = Some(value.into());
+        self
+    }
+    /// Sets `build_pull_request_review_comment_created`.
+    pub fn build_pull_request_review_comment_created(
         mut self,
         value: impl Into<bool>,
     ) -> Self {
-        self.prefix_pull_request_fork_branch_names = Some(value.into());
-        self
-    }
-    /// Sets `prevent_custom_statuses_from_using_buildkite_prefix`.
-    pub fn prevent_custom_statuses_from_using_buildkite_prefix(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.prevent_custom_statuses_from_using_buildkite_prefix = Some(value.into());
-        self
-    }
-    /// Sets `publish_blocked_as_pending`.
-    pub fn publish_blocked_as_pending(mut self, value: impl Into<bool>) -> Self {
-        self.publish_blocked_as_pending = Some(value.into());
-        self
-    }
-    /// Sets `publish_commit_status`.
-    pub fn publish_commit_status(mut self, value: impl Into<bool>) -> Self {
-        self.publish_commit_status = Some(value.into());
-        self
-    }
-    /// Sets `publish_commit_status_per_step`.
-    pub fn publish_commit_status_per_step(mut self, value: impl Into<bool>) -> Self {
-        self.publish_commit_status_per_step = Some(value.into());
-        self
-    }
-    /// Sets `pull_request_branch_filter_configuration`.
-    pub fn pull_request_branch_filter_configuration(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.pull_request_branch_filter_configuration = Some(value.into());
-        self
-    }
-    /// Sets `pull_request_branch_filter_enabled`.
-    pub fn pull_request_branch_filter_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.pull_request_branch_filter_enabled = Some(value.into());
-        self
-    }
-    /// Sets `repository`.
-    pub fn repository(mut self, value: impl Into<String>) -> Self {
-        self.repository = Some(value.into());
+        self.build_pull_request_review_comment_created = Some(value.into());
         self
     }
     /// Sets `review_comment_command_word`.
@@ -2938,35 +2882,29 @@ impl ProviderSettings {
         self.review_comment_match_mode = Some(value.into());
         self
     }
-    /// Sets `separate_pull_request_statuses`.
-    pub fn separate_pull_request_statuses(mut self, value: impl Into<bool>) -> Self {
-        self.separate_pull_request_statuses = Some(value.into());
+    /// Sets `build_pull_request_dequeued`.
+    pub fn build_pull_request_dequeued(mut self, value: impl Into<bool>) -> Self {
+        self.build_pull_request_dequeued = Some(value.into());
         self
     }
-    /// Sets `skip_builds_for_closed_pull_requests`.
-    pub fn skip_builds_for_closed_pull_requests(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.skip_builds_for_closed_pull_requests = Some(value.into());
+    /// Sets `build_create_event`.
+    pub fn build_create_event(mut self, value: impl Into<bool>) -> Self {
+        self.build_create_event = Some(value.into());
         self
     }
-    /// Sets `skip_builds_for_existing_commits`.
-    pub fn skip_builds_for_existing_commits(mut self, value: impl Into<bool>) -> Self {
-        self.skip_builds_for_existing_commits = Some(value.into());
+    /// Sets `cancel_deleted_branch_builds`.
+    pub fn cancel_deleted_branch_builds(mut self, value: impl Into<bool>) -> Self {
+        self.cancel_deleted_branch_builds = Some(value.into());
         self
     }
-    /// Sets `skip_pull_request_builds_for_existing_commits`.
-    pub fn skip_pull_request_builds_for_existing_commits(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.skip_pull_request_builds_for_existing_commits = Some(value.into());
+    /// Sets `build_merge_group_checks_requested`.
+    pub fn build_merge_group_checks_requested(mut self, value: impl Into<bool>) -> Self {
+        self.build_merge_group_checks_requested = Some(value.into());
         self
     }
-    /// Sets `trigger_mode`.
-    pub fn trigger_mode(mut self, value: impl Into<ProviderTriggerMode>) -> Self {
-        self.trigger_mode = Some(value.into());
+    /// Sets `cancel_when_merge_group_destroyed`.
+    pub fn cancel_when_merge_group_destroyed(mut self, value: impl Into<bool>) -> Self {
+        self.cancel_when_merge_group_destroyed = Some(value.into());
         self
     }
     /// Sets `use_merge_group_base_commit_for_git_diff_base`.
@@ -2977,9 +2915,71 @@ impl ProviderSettings {
         self.use_merge_group_base_commit_for_git_diff_base = Some(value.into());
         self
     }
+    /// Sets `prefix_pull_request_fork_branch_names`.
+    pub fn prefix_pull_request_fork_branch_names(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.prefix_pull_request_fork_branch_names = Some(value.into());
+        self
+    }
+    /// Sets `publish_blocked_as_pending`.
+    pub fn publish_blocked_as_pending(mut self, value: impl Into<bool>) -> Self {
+        self.publish_blocked_as_pending = Some(value.into());
+        self
+    }
+    /// Sets `separate_pull_request_statuses`.
+    pub fn separate_pull_request_statuses(mut self, value: impl Into<bool>) -> Self {
+        self.separate_pull_request_statuses = Some(value.into());
+        self
+    }
+    /// Sets `build_pull_request_merge_commits`.
+    pub fn build_pull_request_merge_commits(mut self, value: impl Into<bool>) -> Self {
+        self.build_pull_request_merge_commits = Some(value.into());
+        self
+    }
+    /// Sets `skip_builds_for_existing_commits`.
+    pub fn skip_builds_for_existing_commits(mut self, value: impl Into<bool>) -> Self {
+        self.skip_builds_for_existing_commits = Some(value.into());
+        self
+    }
+    /// Sets `skip_builds_for_closed_pull_requests`.
+    pub fn skip_builds_for_closed_pull_requests(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.skip_builds_for_closed_pull_requests = Some(value.into());
+        self
+    }
     /// Sets `use_step_key_as_commit_status`.
     pub fn use_step_key_as_commit_status(mut self, value: impl Into<bool>) -> Self {
         self.use_step_key_as_commit_status = Some(value.into());
+        self
+    }
+    /// Sets `prevent_custom_statuses_from_using_buildkite_prefix`.
+    pub fn prevent_custom_statuses_from_using_buildkite_prefix(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.prevent_custom_statuses_from_using_buildkite_prefix = Some(value.into());
+        self
+    }
+    /// Sets `trigger_mode`.
+    pub fn trigger_mode(mut self, value: impl Into<ProviderTriggerMode>) -> Self {
+        self.trigger_mode = Some(value.into());
+        self
+    }
+    /// Sets `github_workflow_access_tokens_enabled`.
+    pub fn github_workflow_access_tokens_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.github_workflow_access_tokens_enabled = Some(value.into());
+        self
+    }
+    /// Sets `repository`.
+    pub fn repository(mut self, value: impl Into<String>) -> Self {
+        self.repository = Some(value.into());
         self
     }
 }
@@ -3048,50 +3048,50 @@ impl<'de> serde::Deserialize<'de> for ProviderTriggerMode {
 /// A queue in a cluster.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Queue {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `graphql_id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql_id: Option<String>,
+    /// Queue name that agents and steps target with `queue=&lt;key&gt;`.
+    pub key: String,
+    /// The `description` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `url` property.
+    pub url: String,
+    /// The `web_url` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
     /// The `cluster_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_url: Option<String>,
+    /// The `retry_agent_affinity` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_agent_affinity: Option<QueueRetryAgentAffinity>,
+    /// The `dispatch_paused` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatch_paused: Option<bool>,
+    /// The `dispatch_paused_by` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatch_paused_by: Option<User>,
+    /// The `dispatch_paused_at` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatch_paused_at: Option<crate::runtime::Timestamp>,
+    /// The `dispatch_paused_note` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatch_paused_note: Option<String>,
     /// The `created_at` property.
     pub created_at: crate::runtime::Timestamp,
     /// The `created_by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<User>,
-    /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The `dispatch_paused` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dispatch_paused: Option<bool>,
-    /// The `dispatch_paused_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dispatch_paused_at: Option<crate::runtime::Timestamp>,
-    /// The `dispatch_paused_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dispatch_paused_by: Option<User>,
-    /// The `dispatch_paused_note` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dispatch_paused_note: Option<String>,
-    /// The `graphql_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graphql_id: Option<String>,
     /// The `hosted` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted: Option<bool>,
     /// Hosted queues only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_agents: Option<QueueHostedAgents>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
-    /// Queue name that agents and steps target with `queue=&lt;key&gt;`.
-    pub key: String,
-    /// The `retry_agent_affinity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_agent_affinity: Option<QueueRetryAgentAffinity>,
-    /// The `url` property.
-    pub url: String,
-    /// The `web_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web_url: Option<String>,
 }
 /// Hosted queues only.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3106,15 +3106,15 @@ pub struct QueueHostedAgents {
 /// The `QueueHostedAgentsInstanceShape` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QueueHostedAgentsInstanceShape {
+    /// The `machine_type` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine_type: Option<String>,
     /// The `architecture` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub architecture: Option<String>,
     /// The `cpu` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
-    /// The `machine_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub machine_type: Option<String>,
     /// The `memory` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
@@ -3193,23 +3193,18 @@ impl<'de> serde::Deserialize<'de> for QueueRetryAgentAffinity {
 /// An organization rule between two pipelines.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
-    /// The `action` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<RuleAction>,
-    /// The `created_at` property.
-    pub created_at: crate::runtime::Timestamp,
-    /// The `created_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<User>,
-    /// The `effect` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<RuleEffect>,
+    /// The `uuid` property.
+    pub uuid: uuid::Uuid,
     /// The `graphql_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphql_id: Option<String>,
     /// The `organization_uuid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_uuid: Option<uuid::Uuid>,
+    /// The `url` property.
+    pub url: String,
+    /// The `type` property.
+    pub r#type: RuleType,
     /// The `source_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<RuleSourceType>,
@@ -3222,12 +3217,17 @@ pub struct Rule {
     /// The `target_uuid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_uuid: Option<uuid::Uuid>,
-    /// The `type` property.
-    pub r#type: RuleType,
-    /// The `url` property.
-    pub url: String,
-    /// The `uuid` property.
-    pub uuid: uuid::Uuid,
+    /// The `effect` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<RuleEffect>,
+    /// The `action` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<RuleAction>,
+    /// The `created_at` property.
+    pub created_at: crate::runtime::Timestamp,
+    /// The `created_by` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<User>,
 }
 /// The `RuleAction` model.
 ///
@@ -3490,111 +3490,96 @@ impl<'de> serde::Deserialize<'de> for RuleType {
 /// A pipeline step. Which fields apply depends on `type`: `script` (command), `waiter`, `manual` (block) or `trigger`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
-    /// Agent targeting rules such as `queue=default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_query_rules: Option<Vec<String>>,
-    /// Glob of artifact paths to upload (a string, not an array).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub artifact_paths: Option<String>,
-    /// Trigger steps (response) - whether the trigger is asynchronous.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#async: Option<bool>,
-    /// The `branch_configuration` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branch_configuration: Option<String>,
-    /// Trigger steps (response) - attributes of the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build: Option<StepBuild>,
-    /// The `command` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
-    /// The `concurrency` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concurrency: Option<i64>,
-    /// The `env` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The `label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    /// The `type` property.
+    pub r#type: JobType,
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `parallelism` property.
+    /// The `label` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallelism: Option<i64>,
-    /// Trigger steps (response) - slug of the triggered pipeline.
+    pub label: Option<String>,
+    /// The `command` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline: Option<String>,
-    /// Plugins, either a map `{"org/name#v1": {...}}` or an array of single-key maps; kept as raw JSON.
+    pub command: Option<String>,
+    /// Glob of artifact paths to upload (a string, not an array).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plugins: Option<serde_json::Value>,
+    pub artifact_paths: Option<String>,
+    /// The `branch_configuration` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch_configuration: Option<String>,
+    /// The `env` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `timeout_in_minutes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_in_minutes: Option<i64>,
+    /// Agent targeting rules such as `queue=default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_query_rules: Option<Vec<String>>,
+    /// The `concurrency` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<i64>,
+    /// The `parallelism` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallelism: Option<i64>,
+    /// Plugins, either a map `{"org/name#v1": {...}}` or an array of single-key maps; kept as raw JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugins: Option<serde_json::Value>,
+    /// Trigger steps (response) - slug of the triggered pipeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<String>,
+    /// Trigger steps (response) - attributes of the triggered build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<StepBuild>,
+    /// Trigger steps (response) - whether the trigger is asynchronous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#async: Option<bool>,
+    /// Trigger steps (request only) - slug of the pipeline to trigger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_project_slug: Option<String>,
     /// Trigger steps (request only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_async: Option<bool>,
+    pub trigger_commit: Option<String>,
     /// Trigger steps (request only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_branch: Option<String>,
     /// Trigger steps (request only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_commit: Option<String>,
-    /// Trigger steps (request only) - slug of the pipeline to trigger.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_project_slug: Option<String>,
-    /// The `type` property.
-    pub r#type: JobType,
+    pub trigger_async: Option<bool>,
 }
 impl Step {
     /// A value with the required properties set and the others empty.
     pub fn new(r#type: impl Into<JobType>) -> Self {
         Self {
-            agent_query_rules: None,
-            artifact_paths: None,
-            r#async: None,
-            branch_configuration: None,
-            build: None,
-            command: None,
-            concurrency: None,
-            env: None,
-            label: None,
-            name: None,
-            parallelism: None,
-            pipeline: None,
-            plugins: None,
-            timeout_in_minutes: None,
-            trigger_async: None,
-            trigger_branch: None,
-            trigger_commit: None,
-            trigger_project_slug: None,
             r#type: r#type.into(),
+            name: None,
+            label: None,
+            command: None,
+            artifact_paths: None,
+            branch_configuration: None,
+            env: None,
+            timeout_in_minutes: None,
+            agent_query_rules: None,
+            concurrency: None,
+            parallelism: None,
+            plugins: None,
+            pipeline: None,
+            build: None,
+            r#async: None,
+            trigger_project_slug: None,
+            trigger_commit: None,
+            trigger_branch: None,
+            trigger_async: None,
         }
     }
-    /// Sets `agent_query_rules`.
-    pub fn agent_query_rules(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.agent_query_rules = Some(value.into());
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
-    /// Sets `artifact_paths`.
-    pub fn artifact_paths(mut self, value: impl Into<String>) -> Self {
-        self.artifact_paths = Some(value.into());
-        self
-    }
-    /// Sets `async`.
-    pub fn r#async(mut self, value: impl Into<bool>) -> Self {
-        self.r#async = Some(value.into());
-        self
-    }
-    /// Sets `branch_configuration`.
-    pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
-        self.branch_configuration = Some(value.into());
-        self
-    }
-    /// Sets `build`.
-    pub fn build(mut self, value: impl Into<StepBuild>) -> Self {
-        self.build = Some(value.into());
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
         self
     }
     /// Sets `command`.
@@ -3602,9 +3587,14 @@ impl Step {
         self.command = Some(value.into());
         self
     }
-    /// Sets `concurrency`.
-    pub fn concurrency(mut self, value: impl Into<i64>) -> Self {
-        self.concurrency = Some(value.into());
+    /// Sets `artifact_paths`.
+    pub fn artifact_paths(mut self, value: impl Into<String>) -> Self {
+        self.artifact_paths = Some(value.into());
+        self
+    }
+    /// Sets `branch_configuration`.
+    pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
+        self.branch_configuration = Some(value.into());
         self
     }
     /// Sets `env`.
@@ -3615,14 +3605,19 @@ impl Step {
         self.env = Some(value.into());
         self
     }
-    /// Sets `label`.
-    pub fn label(mut self, value: impl Into<String>) -> Self {
-        self.label = Some(value.into());
+    /// Sets `timeout_in_minutes`.
+    pub fn timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.timeout_in_minutes = Some(value.into());
         self
     }
-    /// Sets `name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+    /// Sets `agent_query_rules`.
+    pub fn agent_query_rules(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.agent_query_rules = Some(value.into());
+        self
+    }
+    /// Sets `concurrency`.
+    pub fn concurrency(mut self, value: impl Into<i64>) -> Self {
+        self.concurrency = Some(value.into());
         self
     }
     /// Sets `parallelism`.
@@ -3630,34 +3625,24 @@ impl Step {
         self.parallelism = Some(value.into());
         self
     }
-    /// Sets `pipeline`.
-    pub fn pipeline(mut self, value: impl Into<String>) -> Self {
-        self.pipeline = Some(value.into());
-        self
-    }
     /// Sets `plugins`.
     pub fn plugins(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.plugins = Some(value.into());
         self
     }
-    /// Sets `timeout_in_minutes`.
-    pub fn timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
-        self.timeout_in_minutes = Some(value.into());
+    /// Sets `pipeline`.
+    pub fn pipeline(mut self, value: impl Into<String>) -> Self {
+        self.pipeline = Some(value.into());
         self
     }
-    /// Sets `trigger_async`.
-    pub fn trigger_async(mut self, value: impl Into<bool>) -> Self {
-        self.trigger_async = Some(value.into());
+    /// Sets `build`.
+    pub fn build(mut self, value: impl Into<StepBuild>) -> Self {
+        self.build = Some(value.into());
         self
     }
-    /// Sets `trigger_branch`.
-    pub fn trigger_branch(mut self, value: impl Into<String>) -> Self {
-        self.trigger_branch = Some(value.into());
-        self
-    }
-    /// Sets `trigger_commit`.
-    pub fn trigger_commit(mut self, value: impl Into<String>) -> Self {
-        self.trigger_commit = Some(value.into());
+    /// Sets `async`.
+    pub fn r#async(mut self, value: impl Into<bool>) -> Self {
+        self.r#async = Some(value.into());
         self
     }
     /// Sets `trigger_project_slug`.
@@ -3665,10 +3650,28 @@ impl Step {
         self.trigger_project_slug = Some(value.into());
         self
     }
+    /// Sets `trigger_commit`.
+    pub fn trigger_commit(mut self, value: impl Into<String>) -> Self {
+        self.trigger_commit = Some(value.into());
+        self
+    }
+    /// Sets `trigger_branch`.
+    pub fn trigger_branch(mut self, value: impl Into<String>) -> Self {
+        self.trigger_branch = Some(value.into());
+        self
+    }
+    /// Sets `trigger_async`.
+    pub fn trigger_async(mut self, value: impl Into<bool>) -> Self {
+        self.trigger_async = Some(value.into());
+        self
+    }
 }
 /// Trigger steps (response) - attributes of the triggered build.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StepBuild {
+    /// The `message` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// The `branch` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
@@ -3678,19 +3681,21 @@ pub struct StepBuild {
     /// The `env` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
 }
 impl StepBuild {
     /// A value with the required properties set and the others empty.
     pub fn new() -> Self {
         Self {
+            message: None,
             branch: None,
             commit: None,
             env: None,
-            message: None,
         }
+    }
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
     }
     /// Sets `branch`.
     pub fn branch(mut self, value: impl Into<String>) -> Self {
@@ -3708,11 +3713,6 @@ impl StepBuild {
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
     ) -> Self {
         self.env = Some(value.into());
-        self
-    }
-    /// Sets `message`.
-    pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
         self
     }
 }
@@ -3737,47 +3737,47 @@ impl StopAgentRequest {
 /// A team in an organization.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Team {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// The `graphql_id` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql_id: Option<String>,
+    /// The `name` property.
+    pub name: String,
+    /// The `slug` property.
+    pub slug: String,
+    /// The `description` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `privacy` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<TeamPrivacy>,
+    /// Whether new members are added to this team automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
     /// The `created_at` property.
     pub created_at: crate::runtime::Timestamp,
     /// The `created_by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<User>,
-    /// Whether new members are added to this team automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<bool>,
     /// The `default_member_role` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_member_role: Option<TeamMemberRole>,
-    /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The `graphql_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graphql_id: Option<String>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
     /// The `members_can_create_pipelines` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_can_create_pipelines: Option<bool>,
-    /// The `members_can_create_registries` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members_can_create_registries: Option<bool>,
     /// The `members_can_create_suites` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_can_create_suites: Option<bool>,
-    /// The `members_can_destroy_packages` property.
+    /// The `members_can_create_registries` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members_can_destroy_packages: Option<bool>,
+    pub members_can_create_registries: Option<bool>,
     /// The `members_can_destroy_registries` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_can_destroy_registries: Option<bool>,
-    /// The `name` property.
-    pub name: String,
-    /// The `privacy` property.
+    /// The `members_can_destroy_packages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<TeamPrivacy>,
-    /// The `slug` property.
-    pub slug: String,
+    pub members_can_destroy_packages: Option<bool>,
 }
 /// Role given to members added to a team.
 ///
@@ -3890,6 +3890,21 @@ impl<'de> serde::Deserialize<'de> for TeamPrivacy {
 /// Body of an update-pipeline request; every field is optional.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePipelineRequest {
+    /// New name; regenerates the slug unless `slug` is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The `repository` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// Null removes the pipeline from its cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<uuid::Uuid>,
+    /// Replaces the whole YAML configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<String>,
+    /// The `steps` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<Step>>,
     /// The `allow_rebuilds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_rebuilds: Option<bool>,
@@ -3905,15 +3920,9 @@ pub struct UpdatePipelineRequest {
     /// Null or empty removes the mirror.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clone_mirror_url: Option<String>,
-    /// Null removes the pipeline from its cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<uuid::Uuid>,
     /// The `color` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// Replaces the whole YAML configuration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<String>,
     /// The `default_branch` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
@@ -3932,18 +3941,12 @@ pub struct UpdatePipelineRequest {
     /// The `maximum_command_step_timeout` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_command_step_timeout: Option<i64>,
-    /// New name; regenerates the slug unless `slug` is given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// Null removes the template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline_template_uuid: Option<uuid::Uuid>,
     /// The `provider_settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_settings: Option<ProviderSettings>,
-    /// The `repository` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repository: Option<String>,
     /// The `skip_queued_branch_builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds: Option<bool>,
@@ -3953,9 +3956,6 @@ pub struct UpdatePipelineRequest {
     /// The `slug` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    /// The `steps` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<Step>>,
     /// The `tags` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -3970,32 +3970,57 @@ impl UpdatePipelineRequest {
     /// A value with the required properties set and the others empty.
     pub fn new() -> Self {
         Self {
+            name: None,
+            repository: None,
+            cluster_id: None,
+            configuration: None,
+            steps: None,
             allow_rebuilds: None,
             branch_configuration: None,
             cancel_running_branch_builds: None,
             cancel_running_branch_builds_filter: None,
             clone_mirror_url: None,
-            cluster_id: None,
             color: None,
-            configuration: None,
             default_branch: None,
             default_command_step_timeout: None,
             description: None,
             emoji: None,
             env: None,
             maximum_command_step_timeout: None,
-            name: None,
             pipeline_template_uuid: None,
             provider_settings: None,
-            repository: None,
             skip_queued_branch_builds: None,
             skip_queued_branch_builds_filter: None,
             slug: None,
-            steps: None,
             tags: None,
             teams: None,
             visibility: None,
         }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `repository`.
+    pub fn repository(mut self, value: impl Into<String>) -> Self {
+        self.repository = Some(value.into());
+        self
+    }
+    /// Sets `cluster_id`.
+    pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `configuration`.
+    pub fn configuration(mut self, value: impl Into<String>) -> Self {
+        self.configuration = Some(value.into());
+        self
+    }
+    /// Sets `steps`.
+    pub fn steps(mut self, value: impl Into<Vec<Step>>) -> Self {
+        self.steps = Some(value.into());
+        self
     }
     /// Sets `allow_rebuilds`.
     pub fn allow_rebuilds(mut self, value: impl Into<bool>) -> Self {
@@ -4025,19 +4050,9 @@ impl UpdatePipelineRequest {
         self.clone_mirror_url = Some(value.into());
         self
     }
-    /// Sets `cluster_id`.
-    pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.cluster_id = Some(value.into());
-        self
-    }
     /// Sets `color`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
-        self
-    }
-    /// Sets `configuration`.
-    pub fn configuration(mut self, value: impl Into<String>) -> Self {
-        self.configuration = Some(value.into());
         self
     }
     /// Sets `default_branch`.
@@ -4073,11 +4088,6 @@ impl UpdatePipelineRequest {
         self.maximum_command_step_timeout = Some(value.into());
         self
     }
-    /// Sets `name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
     /// Sets `pipeline_template_uuid`.
     pub fn pipeline_template_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.pipeline_template_uuid = Some(value.into());
@@ -4086,11 +4096,6 @@ impl UpdatePipelineRequest {
     /// Sets `provider_settings`.
     pub fn provider_settings(mut self, value: impl Into<ProviderSettings>) -> Self {
         self.provider_settings = Some(value.into());
-        self
-    }
-    /// Sets `repository`.
-    pub fn repository(mut self, value: impl Into<String>) -> Self {
-        self.repository = Some(value.into());
         self
     }
     /// Sets `skip_queued_branch_builds`.
@@ -4106,11 +4111,6 @@ impl UpdatePipelineRequest {
     /// Sets `slug`.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
-        self
-    }
-    /// Sets `steps`.
-    pub fn steps(mut self, value: impl Into<Vec<Step>>) -> Self {
-        self.steps = Some(value.into());
         self
     }
     /// Sets `tags`.
@@ -4135,20 +4135,20 @@ impl UpdatePipelineRequest {
 /// A Buildkite user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
+    /// The `id` property.
+    pub id: uuid::Uuid,
+    /// May be absent in embedded users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graphql_id: Option<String>,
+    /// The `name` property.
+    pub name: String,
+    /// The `email` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Gravatar URL. May be absent in embedded users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// The `created_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::runtime::Timestamp>,
-    /// The `email` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// May be absent in embedded users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graphql_id: Option<String>,
-    /// The `id` property.
-    pub id: uuid::Uuid,
-    /// The `name` property.
-    pub name: String,
 }

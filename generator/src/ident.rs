@@ -50,6 +50,9 @@ pub fn type_name(raw: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'N');
     }
+    if name == "Self" {
+        name.push_str("Type");
+    }
     name
 }
 
@@ -131,6 +134,7 @@ mod tests {
         assert_eq!(schema_type_name("Option"), "OptionType");
         assert_eq!(type_name("+1"), "Plus1");
         assert_eq!(type_name("-1"), "Minus1");
+        assert_eq!(type_name("self"), "SelfType");
     }
 
     #[test]

@@ -203,7 +203,10 @@ fn lower_operation(
             }
         },
     };
-    let security = lower_security(op.security.as_ref().or(spec.security.as_ref()), auth, at)?;
+    let security = match &op.security {
+        Some(own) => lower_security(own, auth, &at.push("security"))?,
+        None => lower_security(spec.security.as_deref().unwrap_or_default(), auth, &Pointer::root().push("security"))?,
+    };
     let base = Operation {
         wire_id: raw.wire_id.clone(),
         method_name,
@@ -250,16 +253,16 @@ fn accept_for(output: &Output) -> Option<String> {
 }
 
 fn lower_security(
-    requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
+    requirements: &[openapiv3::SecurityRequirement],
     auth: &[AuthScheme],
     at: &Pointer,
 ) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
-    for (i, requirement) in requirements.into_iter().flatten().enumerate() {
+    for (i, requirement) in requirements.iter().enumerate() {
         for name in requirement.keys() {
             if !auth.iter().any(|a| &a.wire_name == name) {
                 return Err(Error::invalid(
-                    &at.push("security").push(i.to_string()),
+                    &at.push(i.to_string()),
                     format!("security scheme `{name}` is not defined in components.securitySchemes"),
                 ));
             }
