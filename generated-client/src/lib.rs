@@ -13,11 +13,3 @@ pub mod runtime;
 pub mod types;
 pub use client::Client;
 pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
-#[doc(no_inline)]
-pub use operations::{
-    access_token::AccessToken, agent_tokens::AgentTokens, agents::Agents,
-    annotations::Annotations, artifacts::Artifacts, builds::Builds, clusters::Clusters,
-    emojis::Emojis, jobs::Jobs, meta::Meta, organizations::Organizations,
-    pipeline_templates::PipelineTemplates, pipelines::Pipelines, queues::Queues,
-    rules::Rules, teams::Teams, user::User,
-};

@@ -44,6 +44,36 @@ impl Config {
     }
 }
 
+/// A generation manifest (`spec/client.yaml` for the Buildkite client): the spec, its overlays
+/// (paths relative to the manifest), and the crate's configuration.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The spec file.
+    pub spec: String,
+    /// Overlay files, applied in order.
+    #[serde(default)]
+    pub overlays: Vec<String>,
+    /// The crate's configuration.
+    #[serde(flatten)]
+    pub config: Config,
+}
+
+impl Manifest {
+    /// Reads a manifest and the documents it names.
+    pub fn load(path: &std::path::Path) -> Result<(Source, Vec<Source>, Config), Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let manifest: Manifest = serde_yaml::from_str(&text).map_err(|e| {
+            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+            Error::Syntax { file: path.display().to_string(), line, column, message: e.to_string() }
+        })?;
+        let dir = path.parent().unwrap_or(std::path::Path::new("."));
+        let spec = Source::read(&dir.join(&manifest.spec))?;
+        let overlays = manifest.overlays.iter().map(|o| Source::read(&dir.join(o))).collect::<Result<Vec<_>, _>>()?;
+        Ok((spec, overlays, manifest.config))
+    }
+}
+
 /// The result of generation.
 #[derive(Debug)]
 pub struct Generated {

@@ -8,18 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use generator::write::{sync, Mode};
-use generator::{generate, Config, Source};
-
-/// `spec/client.yaml`: which spec, which overlays, and the crate's configuration.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Regen {
-    spec: String,
-    #[serde(default)]
-    overlays: Vec<String>,
-    #[serde(flatten)]
-    config: Config,
-}
+use generator::{generate, Manifest};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
@@ -28,19 +17,8 @@ fn root() -> PathBuf {
 fn regen(check: bool) -> Result<bool, String> {
     let started = Instant::now();
     let root = root();
-    let spec_dir = root.join("spec");
-    let config_path = spec_dir.join("client.yaml");
-    let text =
-        std::fs::read_to_string(&config_path).map_err(|e| format!("cannot read {}: {e}", config_path.display()))?;
-    let regen: Regen = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", config_path.display()))?;
-    let spec = Source::read(&spec_dir.join(&regen.spec)).map_err(|e| e.to_string())?;
-    let overlays = regen
-        .overlays
-        .iter()
-        .map(|o| Source::read(&spec_dir.join(o)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
-    let generated = generate(&spec, &overlays, &regen.config).map_err(|e| e.to_string())?;
+    let (spec, overlays, config) = Manifest::load(&root.join("spec/client.yaml")).map_err(|e| e.to_string())?;
+    let generated = generate(&spec, &overlays, &config).map_err(|e| e.to_string())?;
     for w in &generated.warnings {
         eprintln!("warning: {}: {}", w.pointer, w.message);
     }

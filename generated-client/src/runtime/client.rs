@@ -4,7 +4,7 @@
 //! client behind one `Arc`.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::error::Error;
@@ -71,6 +71,12 @@ impl fmt::Debug for Secret {
 }
 
 /// When and how long to retry.
+///
+/// A request is tried again after a 429, 502, 503 or 504, and after a connection error or a
+/// timeout that happened before any response arrived. The wait is what the server asked for
+/// (`Retry-After`, or the reset of an exhausted rate-limit family), cut to
+/// [`max_server_wait`](Self::max_server_wait); otherwise an exponential backoff with full
+/// jitter, cut to [`max_backoff`](Self::max_backoff).
 #[derive(Clone)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 turns retries off).
@@ -79,10 +85,15 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// The largest single backoff.
     pub max_backoff: Duration,
+    /// The longest single wait taken on the server's word (`Retry-After`, a rate-limit reset);
+    /// a longer one is cut to this.
+    pub max_server_wait: Duration,
     /// The most time spent waiting between attempts, over the whole call; a wait that would go
     /// past it ends the call with the last error instead.
     pub max_total_wait: Duration,
-    /// Retry POST and PATCH too. Off by default: they may not be safe to repeat.
+    /// Retry POST and PATCH too. They may not be safe to repeat, so this is honoured only in the
+    /// options of one request ([`RequestOptions::retry`],
+    /// [`RequestOptions::retry_non_idempotent`]); the client-wide policy never retries them.
     pub retry_non_idempotent: bool,
 }
 
@@ -92,6 +103,7 @@ impl Default for RetryPolicy {
             max_attempts: 4,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
+            max_server_wait: Duration::from_secs(60),
             max_total_wait: Duration::from_secs(120),
             retry_non_idempotent: false,
         }
@@ -103,6 +115,31 @@ impl RetryPolicy {
     pub fn none() -> Self {
         RetryPolicy { max_attempts: 1, ..Self::default() }
     }
+
+    /// The same policy with `max_attempts` set.
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The same policy with the backoff's first and largest wait set.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max;
+        self
+    }
+
+    /// The same policy with `max_server_wait` set.
+    pub fn with_max_server_wait(mut self, wait: Duration) -> Self {
+        self.max_server_wait = wait;
+        self
+    }
+
+    /// The same policy with `max_total_wait` set.
+    pub fn with_max_total_wait(mut self, wait: Duration) -> Self {
+        self.max_total_wait = wait;
+        self
+    }
 }
 
 impl fmt::Debug for RetryPolicy {
@@ -111,6 +148,7 @@ impl fmt::Debug for RetryPolicy {
             .field("max_attempts", &self.max_attempts)
             .field("initial_backoff", &self.initial_backoff)
             .field("max_backoff", &self.max_backoff)
+            .field("max_server_wait", &self.max_server_wait)
             .field("max_total_wait", &self.max_total_wait)
             .field("retry_non_idempotent", &self.retry_non_idempotent)
             .finish()
@@ -119,34 +157,47 @@ impl fmt::Debug for RetryPolicy {
 
 /// A retry about to happen, given to the callback set with [`ClientBuilder::on_retry`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RetryEvent {
     /// The operation's id.
     pub operation: &'static str,
+    /// The HTTP method.
+    pub method: reqwest::Method,
+    /// The path template.
+    pub path: &'static str,
     /// The attempt that failed (1 for the first).
     pub attempt: u32,
-    /// The status that caused the retry, if there was a response.
+    /// The status that caused the retry; `None` for a connection error or a timeout.
     pub status: Option<u16>,
+    /// The wait the server asked for (`Retry-After` or a rate-limit reset), before
+    /// [`RetryPolicy::max_server_wait`] applies; `None` when the wait is a backoff.
+    pub requested: Option<Duration>,
     /// How long the client waits before the next attempt.
     pub wait: Duration,
 }
 
 type RetryCallback = Arc<dyn Fn(&RetryEvent) + Send + Sync>;
 
-/// Options for one request: a timeout, extra headers, a retry policy.
+/// Options for one request: timeouts, extra headers, a retry policy.
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) retry_non_idempotent: bool,
 }
 
 impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may be credentials: only their names are shown.
         let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("headers", &names)
             .field("retry", &self.retry)
+            .field("retry_non_idempotent", &self.retry_non_idempotent)
             .finish()
     }
 }
@@ -157,30 +208,38 @@ impl RequestOptions {
         Self::default()
     }
 
-    /// The whole-request timeout for this request (each attempt).
+    /// The whole-request timeout for this request: each attempt, from connecting to the end of
+    /// the body, redirects included.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// An extra header. A value with CR or LF makes the request fail as invalid.
+    /// The connect timeout for this request.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// An extra header. A value with CR or LF makes the request fail as invalid. `Authorization`,
+    /// `Proxy-Authorization` and `Cookie` are not sent on after a redirect to another origin.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
-    /// The retry policy for this request.
+    /// The retry policy for this request, in place of the client's. Its
+    /// `retry_non_idempotent` is honoured.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
 
-    /// Allows retrying this request even if it is a POST or PATCH: say so only when the
-    /// operation is safe to repeat.
+    /// Allows retrying this request even if it is a POST or PATCH, under the client's retry
+    /// policy (or the one given with [`retry`](Self::retry)): say so only when the operation is
+    /// safe to repeat.
     pub fn retry_non_idempotent(mut self) -> Self {
-        let mut policy = self.retry.take().unwrap_or_default();
-        policy.retry_non_idempotent = true;
-        self.retry = Some(policy);
+        self.retry_non_idempotent = true;
         self
     }
 }
@@ -190,9 +249,44 @@ pub(crate) struct Inner {
     pub(crate) base_url: reqwest::Url,
     pub(crate) credentials: Vec<(&'static str, Secret)>,
     pub(crate) spec: &'static ApiSpec,
+    pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) on_retry: Option<RetryCallback>,
+    /// HTTP clients for per-request connect timeouts: reqwest sets that timeout per client.
+    other_http: Mutex<Vec<(Duration, reqwest::Client)>>,
+}
+
+impl Inner {
+    /// The HTTP client to send with, for a request's connect timeout.
+    pub(crate) fn http(&self, connect_timeout: Option<Duration>) -> Result<reqwest::Client, Error> {
+        let wanted = match connect_timeout {
+            Some(t) if t != self.connect_timeout => t,
+            _ => return Ok(self.http.clone()),
+        };
+        let mut others = self.other_http.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, http)) = others.iter().find(|(t, _)| *t == wanted) {
+            return Ok(http.clone());
+        }
+        let http = http_client(self.spec, wanted)?;
+        // A handful of distinct timeouts is the norm; forget the oldest past that.
+        if others.len() >= 8 {
+            others.remove(0);
+        }
+        others.push((wanted, http.clone()));
+        Ok(http)
+    }
+}
+
+fn http_client(spec: &ApiSpec, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .user_agent(spec.user_agent)
+        .connect_timeout(connect_timeout)
+        // Redirects are followed by the client itself, so that credentials never follow one
+        // to another origin.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::InvalidRequest(format!("cannot build the HTTP client: {e}")))
 }
 
 /// The shared state of a client.
@@ -208,6 +302,7 @@ impl fmt::Debug for Transport {
             .field("base_url", &self.inner.base_url.as_str())
             .field("credentials", &schemes)
             .field("token", &"<redacted>")
+            .field("connect_timeout", &self.inner.connect_timeout)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .finish()
@@ -318,19 +413,23 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one attempt may take, from sending to the end of the body (default 60 s).
+    /// How long one attempt may take, from connecting to the end of the body, redirects included
+    /// (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The retry policy for every request (per-request options override it).
+    /// The retry policy for every request (per-request options override it). Its
+    /// `retry_non_idempotent` is ignored: POST and PATCH are retried only when one request's
+    /// options say so.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
-    /// Called before each retry wait, beside the `tracing` event.
+    /// Called before each retry wait, beside the `tracing` event (level WARN, target of this
+    /// module, message `retrying`).
     pub fn on_retry(mut self, callback: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
         self.on_retry = Some(Arc::new(callback));
         self
@@ -359,22 +458,17 @@ impl ClientBuilder {
         if base_url.query().is_some() || base_url.fragment().is_some() {
             return Err(Error::InvalidRequest(format!("base URL `{text}` must not have a query or fragment")));
         }
-        let http = reqwest::Client::builder()
-            .user_agent(self.spec.user_agent)
-            .connect_timeout(self.connect_timeout)
-            // Redirects are followed by the client itself, so that credentials never follow one
-            // to another origin.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::InvalidRequest(format!("cannot build the HTTP client: {e}")))?;
+        let http = http_client(self.spec, self.connect_timeout)?;
         let inner = Inner {
             http,
             base_url,
             credentials: self.credentials,
             spec: self.spec,
+            connect_timeout: self.connect_timeout,
             timeout: self.timeout,
             retry: self.retry,
             on_retry: self.on_retry,
+            other_http: Mutex::new(Vec::new()),
         };
         Ok(crate::Client::from_transport(Transport { inner: Arc::new(inner) }))
     }

@@ -10,12 +10,7 @@ use crate::Config;
 use super::types::{snake_ident, type_ident};
 
 /// `src/lib.rs`.
-pub fn lib_rs(api: &Api) -> TokenStream {
-    let groups = api.groups.iter().map(|g| {
-        let module = snake_ident(&g.name);
-        let handle = type_ident(&g.type_name);
-        quote!(#module::#handle)
-    });
+pub fn lib_rs() -> TokenStream {
     quote! {
         #![doc = include_str!("../README.md")]
         #![warn(missing_docs)]
@@ -30,8 +25,6 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         pub use client::Client;
         pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
-        #[doc(no_inline)]
-        pub use operations::{#(#groups),*};
     }
 }
 

@@ -41,7 +41,7 @@ fn rust_file(name: &str, tokens: TokenStream) -> Result<String, Error> {
 /// Every file of the generated crate, by path relative to the crate root.
 pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Error> {
     let mut files = BTreeMap::new();
-    files.insert("src/lib.rs".to_string(), rust_file("src/lib.rs", client::lib_rs(api))?);
+    files.insert("src/lib.rs".to_string(), rust_file("src/lib.rs", client::lib_rs())?);
     files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config))?);
     files.insert("src/types.rs".to_string(), rust_file("src/types.rs", types::file(api))?);
     files.insert("src/operations/mod.rs".to_string(), rust_file("src/operations/mod.rs", client::operations_mod(api))?);

@@ -18,7 +18,7 @@ use super::{group_names, refs};
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// The group of operations without a tag.
-const UNTAGGED: &str = "operations";
+const UNTAGGED: &str = "api";
 
 /// Names the generated `Client` already uses; a group accessor never takes one.
 const CLIENT_METHODS: &[&str] =

@@ -241,6 +241,11 @@ impl<'a> Types<'a> {
         depth: usize,
     ) -> Result<Option<TypeRef>, Error> {
         let composed = !any.one_of.is_empty() || !any.all_of.is_empty() || !any.any_of.is_empty();
+        // `enum: [null]` says "always null": there are no values to name.
+        let only_null = !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_null());
+        if only_null && !composed && any.properties.is_empty() {
+            return Ok(Some(TypeRef::Json));
+        }
         if !any.properties.is_empty() || composed || !any.enumeration.is_empty() {
             return Ok(None);
         }

@@ -1,0 +1,64 @@
+//! Every fixture spec (`generator/tests/fixtures/`) and every real-world spec of the corpus
+//! (`tests/corpus/`) becomes a crate that passes `cargo clippy -- -D warnings`. All crates go
+//! into one temporary workspace and build with one shared target directory, so dependencies
+//! compile once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use generator::write::{sync, Mode};
+use generator::{generate, Config, Source};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root")
+}
+
+fn specs() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for (prefix, dir) in [("fixture", "generator/tests/fixtures"), ("corpus", "tests/corpus")] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .expect("spec directory")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let stem = path.file_stem().and_then(|s| s.to_str()).expect("file name").replace('_', "-");
+            out.push((format!("{prefix}-{stem}"), path));
+        }
+    }
+    out
+}
+
+#[test]
+fn fixtures_and_corpus_build_warning_free() {
+    let workspace = root().join("target/generated-crates");
+    let specs = specs();
+    assert!(specs.iter().filter(|(n, _)| n.starts_with("corpus-")).count() >= 7, "the corpus is missing");
+    let mut members = Vec::new();
+    for (name, path) in &specs {
+        let spec = Source::read(path).expect("readable");
+        let generated = generate(&spec, &[], &Config::new(name.clone()))
+            .unwrap_or_else(|e| panic!("{} does not generate: {e}", path.display()));
+        sync(&workspace.join(name), &generated.files, Mode::Write).expect("write crate");
+        members.push(format!("\"{name}\""));
+    }
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(workspace.join("Cargo.toml"), manifest).expect("workspace manifest");
+    // Start from the project's lock file, so the same dependency versions are used.
+    if !workspace.join("Cargo.lock").exists() {
+        std::fs::copy(root().join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
+    }
+    let output = Command::new(env!("CARGO"))
+        .args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", root().join("target/generated-crates-target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "generated crates do not build warning-free:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
