@@ -1,13 +1,13 @@
 //! Sending: credentials, redirects followed by hand (credentials never cross origins), retries
 //! with backoff that honour `Retry-After` and rate-limit reset headers, timeouts, tracing.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use tracing::Instrument;
 
-use super::client::{AuthKindSpec, Inner, RequestOptions, RetryEvent, RetryPolicy, Secret, Transport};
+use super::client::{AuthKindSpec, RateLimitSpec, RequestOptions, RetryEvent, RetryPolicy, Secret, Transport};
 use super::error::{ApiError, Error};
 use super::request::Request;
 use super::response::{header_u64, rate_limits, RawResponse};
@@ -16,7 +16,7 @@ use super::response::{header_u64, rate_limits, RawResponse};
 const MAX_REDIRECTS: usize = 10;
 
 /// Statuses worth another attempt.
-fn retryable_status(status: StatusCode) -> bool {
+pub(crate) fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
@@ -32,47 +32,94 @@ fn random_u64() -> u64 {
     hasher.finish()
 }
 
-/// Exponential backoff with full jitter: a random wait in `[0, min(max, initial * 2^(attempt-1))]`.
+/// The largest backoff after `attempt` failed attempts: `initial * 2^(attempt-1)`, at most `max`.
+fn backoff_ceiling(policy: &RetryPolicy, attempt: u32) -> Duration {
+    policy.initial_backoff.saturating_mul(1u32 << attempt.saturating_sub(1).min(20)).min(policy.max_backoff)
+}
+
+/// Exponential backoff with full jitter: a random wait in `[0, backoff_ceiling]`.
 fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
-    let ceiling = policy.initial_backoff.saturating_mul(1u32 << (attempt.saturating_sub(1)).min(20)).min(policy.max_backoff);
-    let millis = ceiling.as_millis() as u64;
-    if millis == 0 {
+    let micros = u64::try_from(backoff_ceiling(policy, attempt).as_micros()).unwrap_or(u64::MAX);
+    if micros == 0 {
         return Duration::ZERO;
     }
-    Duration::from_millis(random_u64() % (millis + 1))
+    Duration::from_micros(random_u64() % micros.saturating_add(1))
 }
 
-/// The wait a response asks for: `Retry-After` (seconds or an HTTP date), else the longest
-/// reset of an exhausted rate-limit family (or of any family on a 429).
-fn server_wait(headers: &HeaderMap, status: StatusCode, inner: &Inner) -> Option<Duration> {
-    if let Some(value) = headers.get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()) {
-        let value = value.trim();
-        if let Ok(seconds) = value.parse::<u64>() {
-            return Some(Duration::from_secs(seconds));
-        }
-        if let Ok(date) = chrono::DateTime::parse_from_rfc2822(value) {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-            let at = Duration::from_secs(u64::try_from(date.timestamp()).unwrap_or(0));
-            return Some(at.saturating_sub(now));
-        }
+/// An HTTP date (RFC 9110 §5.6.7): the IMF-fixdate form, and the obsolete RFC 850 and asctime
+/// forms recipients must accept. Returns seconds since the Unix epoch.
+fn http_date(value: &str) -> Option<i64> {
+    if let Ok(date) = chrono::DateTime::parse_from_rfc2822(value) {
+        return Some(date.timestamp());
     }
-    let exhausted = inner
-        .spec
-        .rate_limits
+    ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"]
         .iter()
-        .filter(|s| status == StatusCode::TOO_MANY_REQUESTS || header_u64(headers, s.remaining) == Some(0))
-        .filter_map(|s| header_u64(headers, s.reset))
-        .max()?;
-    Some(Duration::from_secs(exhausted))
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(value, format).ok())
+        .map(|naive| naive.and_utc().timestamp())
 }
 
+/// The wait `Retry-After` asks for, seconds or an HTTP date (a date in the past is no wait).
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = u64::try_from(http_date(value)?).unwrap_or(0);
+    let now = now.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    Some(Duration::from_secs(at).saturating_sub(now))
+}
+
+/// The wait the rate-limit headers ask for: the longest reset among the exhausted families
+/// (remaining 0); on a 429 that names no exhausted family, the longest reset of any.
+fn rate_limit_wait(headers: &HeaderMap, status: StatusCode, specs: &[RateLimitSpec]) -> Option<Duration> {
+    let families: Vec<(Option<u64>, u64)> =
+        specs.iter().filter_map(|s| Some((header_u64(headers, s.remaining), header_u64(headers, s.reset)?))).collect();
+    let exhausted = families.iter().filter(|(remaining, _)| *remaining == Some(0)).map(|(_, reset)| *reset).max();
+    let any = || families.iter().map(|(_, reset)| *reset).max().filter(|_| status == StatusCode::TOO_MANY_REQUESTS);
+    exhausted.or_else(any).map(Duration::from_secs)
+}
+
+/// The wait a retryable response asks for: `Retry-After`, else the rate-limit reset.
+fn server_wait(headers: &HeaderMap, status: StatusCode, specs: &[RateLimitSpec]) -> Option<Duration> {
+    retry_after(headers, SystemTime::now()).or_else(|| rate_limit_wait(headers, status, specs))
+}
+
+/// Scheme, host and port all equal.
 fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// Headers that carry credentials: never sent to an origin other than the base URL's.
+fn is_credential_header(name: &HeaderName) -> bool {
+    *name == reqwest::header::AUTHORIZATION
+        || *name == reqwest::header::PROXY_AUTHORIZATION
+        || *name == reqwest::header::COOKIE
+}
+
+/// A failed attempt, and whether another one may help.
+struct Failure {
+    error: Error,
+    /// Set for connection errors and timeouts that happened before any response.
+    retryable: bool,
+}
+
+impl Failure {
+    fn fatal(error: Error) -> Self {
+        Failure { error, retryable: false }
+    }
+}
+
+/// What one attempt got: the final response (after redirects), its URL, and its whole body.
+struct Reply {
+    url: Url,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+}
+
 impl Transport {
     /// The URL of a request: base URL, path and query, or the URL of a pagination link.
-    fn url(&self, request: &Request) -> Result<Url, Error> {
+    pub(crate) fn url(&self, request: &Request) -> Result<Url, Error> {
         if let Some(url) = &request.url {
             return Ok(url.clone());
         }
@@ -88,6 +135,9 @@ impl Transport {
 
     /// Sends a request, retrying and following redirects as configured, and returns the success
     /// response with its body read, or the error.
+    ///
+    /// Everything happens inside a `request` span (operation, method, path template, then
+    /// status, attempt and elapsed time); neither the credential nor any body is recorded.
     pub async fn execute(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error> {
         Request::check_headers(&options.headers)?;
         let span = tracing::info_span!(
@@ -98,6 +148,7 @@ impl Transport {
             status = tracing::field::Empty,
             attempt = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
+            error = tracing::field::Empty,
         );
         self.execute_inner(request, options).instrument(span).await
     }
@@ -105,7 +156,9 @@ impl Transport {
     async fn execute_inner(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error> {
         let inner = &self.inner;
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
-        let may_retry = idempotent(&request.method) || policy.retry_non_idempotent;
+        // Only the request's own options may opt a POST or PATCH in.
+        let opted_in = options.retry_non_idempotent || options.retry.as_ref().is_some_and(|p| p.retry_non_idempotent);
+        let may_retry = idempotent(&request.method) || opted_in;
         let started = Instant::now();
         let mut waited = Duration::ZERO;
         let mut attempt = 0u32;
@@ -114,137 +167,212 @@ impl Transport {
             attempt += 1;
             span.record("attempt", attempt);
             let outcome = self.send_following_redirects(&request, options).await;
-            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-            let (wait, status, error) = match outcome {
-                Ok((status, headers, body)) if status.is_success() => {
+            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            span.record("elapsed_ms", elapsed_ms);
+            let (requested, status, error) = match outcome {
+                Ok(reply) => {
+                    let status = reply.status;
                     span.record("status", status.as_u16());
-                    let rate_limits = rate_limits(&headers, inner.spec.rate_limits);
-                    return Ok(RawResponse {
-                        operation: request.operation,
-                        method: request.method.clone(),
-                        path: request.path_template,
-                        status,
-                        headers,
-                        body,
-                        rate_limits,
-                    });
-                }
-                Ok((status, headers, body)) => {
-                    span.record("status", status.as_u16());
-                    let wait = retryable_status(status).then(|| server_wait(&headers, status, inner));
+                    tracing::debug!(status = status.as_u16(), attempt, elapsed_ms, "response");
+                    let rate_limits = rate_limits(&reply.headers, inner.spec.rate_limits);
+                    if status.is_success() {
+                        return Ok(RawResponse {
+                            operation: request.operation,
+                            method: request.method.clone(),
+                            path: request.path_template,
+                            url: reply.url,
+                            status,
+                            headers: reply.headers,
+                            body: reply.body,
+                            rate_limits,
+                        });
+                    }
+                    let requested = server_wait(&reply.headers, status, inner.spec.rate_limits);
                     let error = Error::Api(Box::new(ApiError::new(
                         request.operation,
                         request.method.clone(),
                         request.path_template,
                         status,
-                        headers,
-                        body,
+                        reply.headers,
+                        reply.body,
+                        rate_limits,
                     )));
-                    match wait {
-                        Some(server) => (server, Some(status.as_u16()), error),
-                        None => return Err(error),
+                    if !retryable_status(status) {
+                        return Err(error);
                     }
+                    (requested, Some(status.as_u16()), error)
                 }
-                // Only failures before a response are retried: a body cut short may have had effects.
-                Err((error, before_response)) if before_response => (None, None, error),
-                Err((error, _)) => return Err(error),
+                Err(Failure { error, retryable }) => {
+                    span.record("error", error.kind());
+                    tracing::debug!(attempt, elapsed_ms, error = error.kind(), "no response");
+                    if !retryable {
+                        return Err(error);
+                    }
+                    (None, None, error)
+                }
             };
             if !may_retry || attempt >= policy.max_attempts {
                 return Err(error);
             }
-            let wait = wait.unwrap_or_else(|| backoff(policy, attempt));
-            if waited + wait > policy.max_total_wait {
-                tracing::debug!(?wait, ?waited, "retry wait would exceed the total wait allowed; giving up");
+            let wait = match requested {
+                Some(requested) => requested.min(policy.max_server_wait),
+                None => backoff(policy, attempt),
+            };
+            if waited.saturating_add(wait) > policy.max_total_wait {
+                tracing::debug!(
+                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    waited_ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+                    "the retry wait would pass the total wait allowed; giving up"
+                );
                 return Err(error);
             }
             waited += wait;
-            let event = RetryEvent { operation: request.operation, attempt, status, wait };
-            tracing::warn!(attempt, ?status, wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+            // The error's text is not logged: it may quote the response body.
+            tracing::warn!(
+                attempt,
+                status,
+                error = error.kind(),
+                requested_ms = requested.map(|r| u64::try_from(r.as_millis()).unwrap_or(u64::MAX)),
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "retrying"
+            );
             if let Some(callback) = &inner.on_retry {
+                let event = RetryEvent {
+                    operation: request.operation,
+                    method: request.method.clone(),
+                    path: request.path_template,
+                    attempt,
+                    status,
+                    requested,
+                    wait,
+                };
                 callback(&event);
             }
             tokio::time::sleep(wait).await;
         }
     }
 
-    /// One attempt, following redirects. On failure, says whether it happened before any
-    /// response arrived.
-    async fn send_following_redirects(
-        &self,
-        request: &Request,
-        options: &RequestOptions,
-    ) -> Result<(StatusCode, HeaderMap, bytes::Bytes), (Error, bool)> {
+    /// One attempt, following redirects, within one whole-request timeout.
+    async fn send_following_redirects(&self, request: &Request, options: &RequestOptions) -> Result<Reply, Failure> {
         let inner = &self.inner;
-        let first = self.url(request).map_err(|e| (e, false))?;
+        let http = inner.http(options.connect_timeout).map_err(Failure::fatal)?;
+        let first = self.url(request).map_err(Failure::fatal)?;
         let mut url = first.clone();
         let mut method = request.method.clone();
+        // Bodies are held as bytes, so each attempt and each 307/308 redirect replays them whole.
         let mut body = request.body.clone();
         let timeout = options.timeout.unwrap_or(inner.timeout);
-        let transport_error = |source: reqwest::Error| {
+        let deadline = Instant::now() + timeout;
+        let timed_out = || Error::Timeout {
+            operation: request.operation,
+            method: request.method.clone(),
+            path: request.path_template,
+        };
+        let transport_error = |mut source: reqwest::Error| {
             if source.is_timeout() {
-                Error::Timeout { operation: request.operation, method: request.method.clone(), path: request.path_template }
-            } else {
-                Error::Transport { operation: request.operation, method: request.method.clone(), path: request.path_template, source }
+                return timed_out();
+            }
+            // The query of a URL may hold a credential (an API key scheme) or a signature (a
+            // storage redirect): the error keeps the URL without it.
+            if let Some(url) = source.url_mut() {
+                url.set_query(None);
+            }
+            Error::Transport {
+                operation: request.operation,
+                method: request.method.clone(),
+                path: request.path_template,
+                source,
             }
         };
         for _ in 0..=MAX_REDIRECTS {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(Failure::fatal(timed_out()));
+            }
             // Credentials go only to the origin of the base URL.
             let trusted = same_origin(&url, &inner.base_url);
-            let mut builder = inner.http.request(method.clone(), url.clone()).timeout(timeout);
             let mut headers = HeaderMap::new();
             if let Some(accept) = request.accept {
                 headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
             }
             for (name, value) in request.headers.iter().chain(&options.headers) {
                 let name = HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|e| (Error::InvalidRequest(format!("header `{name}`: {e}")), false))?;
+                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("header `{name}`: {e}"))))?;
+                if !trusted && is_credential_header(&name) {
+                    continue;
+                }
                 let value = HeaderValue::from_str(value)
-                    .map_err(|e| (Error::InvalidRequest(format!("header `{name}`: {e}")), false))?;
+                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("header `{name}`: {e}"))))?;
                 headers.append(name, value);
             }
-            let mut cookies: Vec<String> = request.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            let mut cookies: Vec<String> = Vec::new();
+            let mut url_sent = url.clone();
             if trusted {
-                self.authorize(request, &mut headers, &mut url, &mut cookies).map_err(|e| (e, false))?;
+                cookies.extend(request.cookies.iter().map(|(n, v)| format!("{n}={v}")));
+                self.authorize(request, &mut headers, &mut url_sent, &mut cookies).map_err(Failure::fatal)?;
             }
             if !cookies.is_empty() {
-                let value = HeaderValue::from_str(&cookies.join("; "))
-                    .map_err(|e| (Error::InvalidRequest(format!("cookie: {e}")), false))?;
+                let mut value = HeaderValue::from_str(&cookies.join("; "))
+                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("cookie: {e}"))))?;
+                value.set_sensitive(true);
                 headers.insert(reqwest::header::COOKIE, value);
             }
+            let mut builder = http.request(method.clone(), url_sent).timeout(remaining);
             if let Some((content_type, bytes)) = &body {
                 headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
                 builder = builder.body(bytes.clone());
             }
-            let response = builder.headers(headers).send().await.map_err(|e| (transport_error(e), true))?;
+            let response = match builder.headers(headers).send().await {
+                Ok(response) => response,
+                // A request that could not even be built will not build the next time either.
+                Err(e) if e.is_builder() => return Err(Failure::fatal(transport_error(e))),
+                Err(e) => return Err(Failure { error: transport_error(e), retryable: true }),
+            };
             let status = response.status();
-            if status.is_redirection() {
-                if let Some(location) = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok()) {
-                    let next = url
-                        .join(location)
-                        .map_err(|e| (Error::InvalidRequest(format!("redirect to `{location}`: {e}")), false))?;
-                    if url.scheme() == "https" && next.scheme() != "https" {
-                        return Err((Error::InvalidRequest(format!("refusing a redirect from HTTPS to `{next}`")), false));
-                    }
-                    tracing::debug!(from = %url.path(), to_host = ?next.host_str(), "following redirect");
-                    if status == StatusCode::SEE_OTHER
-                        || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND) && method == Method::POST)
-                    {
-                        method = Method::GET;
-                        body = None;
-                    }
-                    url = next;
-                    continue;
+            let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
+            if let (true, Some(location)) = (status.is_redirection(), location) {
+                let next = url
+                    .join(location)
+                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("redirect to `{location}`: {e}"))))?;
+                if url.scheme() == "https" && next.scheme() != "https" {
+                    let shown = format!("{}://{}{}", next.scheme(), next.host_str().unwrap_or(""), next.path());
+                    return Err(Failure::fatal(Error::InvalidRequest(format!(
+                        "refusing a redirect from HTTPS to `{shown}`"
+                    ))));
                 }
+                tracing::debug!(
+                    status = status.as_u16(),
+                    to_host = next.host_str().unwrap_or(""),
+                    same_origin = same_origin(&next, &inner.base_url),
+                    "following redirect"
+                );
+                if (status == StatusCode::SEE_OTHER && method != Method::HEAD)
+                    || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND) && method == Method::POST)
+                {
+                    method = Method::GET;
+                    body = None;
+                }
+                url = next;
+                continue;
             }
             let headers = response.headers().clone();
-            let bytes = response.bytes().await.map_err(|e| (transport_error(e), false))?;
-            return Ok((status, headers, bytes));
+            let bytes = response.bytes().await.map_err(|e| Failure::fatal(transport_error(e)))?;
+            return Ok(Reply { url, status, headers, body: bytes });
         }
-        Err((Error::InvalidRequest(format!("more than {MAX_REDIRECTS} redirects from {first}")), false))
+        Err(Failure::fatal(Error::InvalidRequest(format!(
+            "more than {MAX_REDIRECTS} redirects from {} {}",
+            request.method, request.path_template
+        ))))
     }
 
     /// Adds the first configured credential among the schemes the operation accepts.
-    fn authorize(&self, request: &Request, headers: &mut HeaderMap, url: &mut Url, cookies: &mut Vec<String>) -> Result<(), Error> {
+    fn authorize(
+        &self,
+        request: &Request,
+        headers: &mut HeaderMap,
+        url: &mut Url,
+        cookies: &mut Vec<String>,
+    ) -> Result<(), Error> {
         let inner = &self.inner;
         for scheme in request.auth {
             let Some((_, secret)) = inner.credentials.iter().find(|(n, _)| n == scheme) else { continue };
@@ -252,24 +380,30 @@ impl Transport {
             let invalid = |what: &str| Error::InvalidRequest(format!("the credential for `{scheme}` {what}"));
             match (spec.kind, secret) {
                 (AuthKindSpec::Bearer, Secret::Token(token)) => {
-                    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| invalid("is not a valid header value"))?;
+                    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+                        .map_err(|_| invalid("is not a valid header value"))?;
                     value.set_sensitive(true);
                     headers.insert(reqwest::header::AUTHORIZATION, value);
                 }
                 (AuthKindSpec::Basic, Secret::Basic(user, password)) => {
                     let encoded = base64(format!("{user}:{password}").as_bytes());
-                    let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| invalid("is not a valid header value"))?;
+                    let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+                        .map_err(|_| invalid("is not a valid header value"))?;
                     value.set_sensitive(true);
                     headers.insert(reqwest::header::AUTHORIZATION, value);
                 }
                 (AuthKindSpec::ApiKeyHeader(name), Secret::Token(key)) => {
-                    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("has an invalid header name"))?;
+                    let name =
+                        HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("has an invalid header name"))?;
                     let mut value = HeaderValue::from_str(key).map_err(|_| invalid("is not a valid header value"))?;
                     value.set_sensitive(true);
                     headers.insert(name, value);
                 }
                 (AuthKindSpec::ApiKeyQuery(name), Secret::Token(key)) => {
-                    url.query_pairs_mut().append_pair(name, key);
+                    // A pagination link may already carry the key; it is followed as given.
+                    if !url.query_pairs().any(|(n, _)| n == name) {
+                        url.query_pairs_mut().append_pair(name, key);
+                    }
                 }
                 (AuthKindSpec::ApiKeyCookie(name), Secret::Token(key)) => cookies.push(format!("{name}={key}")),
                 _ => return Err(invalid("is of the wrong kind")),

@@ -20,11 +20,11 @@ pub use client::{ApiSpec, AuthKindSpec, AuthSpec, RateLimitSpec, Transport};
 #[doc(hidden)]
 pub use request::{QueryStyle, Request};
 #[doc(hidden)]
+pub use reqwest::Method;
+#[doc(hidden)]
 pub use response::RawResponse;
 #[doc(hidden)]
 pub use values::{deserialize_int_enum, deserialize_str_enum};
-#[doc(hidden)]
-pub use reqwest::Method;
 
 /// A boxed future, the type of `.await` on a request builder.
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;

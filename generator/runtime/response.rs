@@ -50,6 +50,13 @@ pub struct RateLimit {
     pub reset: Option<u64>,
 }
 
+impl RateLimit {
+    /// The time until the window resets.
+    pub fn reset_after(&self) -> Option<std::time::Duration> {
+        self.reset.map(std::time::Duration::from_secs)
+    }
+}
+
 pub(crate) fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
@@ -86,6 +93,8 @@ pub struct RawResponse {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) path: &'static str,
+    /// The URL that answered (after redirects): the context of its `Link` header.
+    pub(crate) url: reqwest::Url,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: bytes::Bytes,

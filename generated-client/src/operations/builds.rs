@@ -254,8 +254,11 @@ impl GetBuild {
         self
     }
     /// Only include jobs in these states (`job_state_counts` still counts all).
-    pub fn job_states(mut self, value: impl Into<Vec<crate::types::JobState>>) -> Self {
-        self.job_states = Some(value.into());
+    pub fn job_states(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::types::JobState>>,
+    ) -> Self {
+        self.job_states = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -379,8 +382,11 @@ impl ListBuilds {
         }
     }
     /// Only builds on these branches; `*` wildcards are allowed.
-    pub fn branch(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.branch = Some(value.into());
+    pub fn branch(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.branch = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Only builds of this full commit SHA.
@@ -449,9 +455,9 @@ impl ListBuilds {
     /// Only builds in these states.
     pub fn state(
         mut self,
-        value: impl Into<Vec<crate::types::BuildStateFilter>>,
+        values: impl IntoIterator<Item = impl Into<crate::types::BuildStateFilter>>,
     ) -> Self {
-        self.state = Some(value.into());
+        self.state = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.

@@ -442,16 +442,19 @@ impl ClientBuilder {
         }
         let text = self.base_url.trim_end_matches('/');
         if text.is_empty() {
-            return Err(Error::InvalidRequest("no base URL: the spec names no server, so set one with `base_url`".into()));
+            return Err(Error::InvalidRequest(
+                "no base URL: the spec names no server, so set one with `base_url`".into(),
+            ));
         }
-        let base_url = reqwest::Url::parse(text).map_err(|e| Error::InvalidRequest(format!("base URL `{text}`: {e}")))?;
+        let base_url =
+            reqwest::Url::parse(text).map_err(|e| Error::InvalidRequest(format!("base URL `{text}`: {e}")))?;
         match base_url.scheme() {
             "https" => {}
             "http" if self.allow_http => {}
             "http" => {
                 return Err(Error::InvalidRequest(format!(
-                    "base URL `{text}` is not HTTPS; call `allow_http(true)` to send requests (and the token) unencrypted"
-                )))
+                "base URL `{text}` is not HTTPS; call `allow_http(true)` to send requests (and the token) unencrypted"
+            )))
             }
             other => return Err(Error::InvalidRequest(format!("base URL `{text}`: unsupported scheme `{other}`"))),
         }

@@ -7,6 +7,8 @@ use std::fmt;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
+use super::response::RateLimit;
+
 /// Everything a call can fail with.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -22,7 +24,8 @@ pub enum Error {
         /// What failed.
         source: reqwest::Error,
     },
-    /// The request, or the whole call with its retries, took longer than allowed.
+    /// An attempt took longer than its whole-request or connect timeout (the last attempt,
+    /// when there were retries).
     Timeout {
         /// The operation's id.
         operation: &'static str,
@@ -31,7 +34,7 @@ pub enum Error {
         /// The path template.
         path: &'static str,
     },
-    /// The server answered with a status that is not a success.
+    /// The server answered with a status that is not a success (after retries, the last one).
     Api(Box<ApiError>),
     /// A success response whose body does not match the expected type.
     Decode(Box<DecodeError>),
@@ -59,14 +62,29 @@ pub struct ApiError {
     pub message: Option<String>,
     /// `errors` from a JSON body `{"message": ..., "errors": [...]}`.
     pub errors: Option<serde_json::Value>,
+    /// The rate-limit figures of every family the API declares and the response carries.
+    pub rate_limits: Vec<RateLimit>,
 }
 
 impl ApiError {
-    pub(crate) fn new(operation: &'static str, method: Method, path: &'static str, status: StatusCode, headers: HeaderMap, body: bytes::Bytes) -> Self {
+    pub(crate) fn new(
+        operation: &'static str,
+        method: Method,
+        path: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: bytes::Bytes,
+        rate_limits: Vec<RateLimit>,
+    ) -> Self {
         let parsed: Option<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(&body).ok();
         let message = parsed.as_ref().and_then(|m| m.get("message")).and_then(|m| m.as_str()).map(String::from);
         let errors = parsed.and_then(|mut m| m.remove("errors"));
-        ApiError { operation, method, path, status, headers, body, message, errors }
+        ApiError { operation, method, path, status, headers, body, message, errors, rate_limits }
+    }
+
+    /// The rate-limit figures of one family (e.g. `organization`).
+    pub fn rate_limit(&self, scope: &str) -> Option<&RateLimit> {
+        self.rate_limits.iter().find(|r| r.scope == scope)
     }
 
     /// The body as text (lossy for bytes that are not UTF-8).
@@ -112,9 +130,22 @@ impl Error {
     /// Whether trying again later could succeed: transport failures, timeouts, 429 and 502-504.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::Api(e) => matches!(e.status.as_u16(), 429 | 502 | 503 | 504),
+            Error::Transport { source, .. } => !source.is_builder(),
+            Error::Timeout { .. } => true,
+            Error::Api(e) => super::execute::retryable_status(e.status),
             Error::Decode(_) | Error::InvalidRequest(_) => false,
+        }
+    }
+
+    /// The variant's name in snake case, for logs: `transport`, `timeout`, `api`, `decode`,
+    /// `invalid_request`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Transport { .. } => "transport",
+            Error::Timeout { .. } => "timeout",
+            Error::Api(_) => "api",
+            Error::Decode(_) => "decode",
+            Error::InvalidRequest(_) => "invalid_request",
         }
     }
 
@@ -151,14 +182,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Timeout { operation, method, path } => write!(f, "{method} {path} ({operation}) timed out"),
-            Error::Api(e) => {
-                write!(f, "{} {} ({}) returned {}", e.method, e.path, e.operation, e.status)?;
-                match &e.message {
-                    Some(m) => write!(f, ": {}", one_line(m, 300)),
-                    None if e.body.is_empty() => Ok(()),
-                    None => write!(f, ": {}", one_line(&e.body_text(), 200)),
-                }
-            }
+            Error::Api(e) => e.fmt(f),
             Error::Decode(e) => write!(
                 f,
                 "{} {} ({}) returned {} with a body that does not decode at `{}`: {} (body: {})",
@@ -171,6 +195,17 @@ impl fmt::Display for Error {
                 one_line(&e.excerpt, 200)
             ),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({}) returned {}", self.method, self.path, self.operation, self.status)?;
+        match &self.message {
+            Some(m) => write!(f, ": {}", one_line(m, 300)),
+            None if self.body.is_empty() => Ok(()),
+            None => write!(f, ": {}", one_line(&self.body_text(), 200)),
         }
     }
 }

@@ -31,7 +31,8 @@ pub(crate) fn next_link(value: &str) -> Option<&str> {
         let is_next = params.split(';').any(|p| {
             let p = p.trim().trim_end_matches(',').trim();
             let Some((k, v)) = p.split_once('=') else { return false };
-            k.trim().eq_ignore_ascii_case("rel") && v.trim().trim_matches('"').split_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+            k.trim().eq_ignore_ascii_case("rel")
+                && v.trim().trim_matches('"').split_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
         });
         if is_next {
             return Some(target);
@@ -68,16 +69,35 @@ impl<T: DeserializeOwned + Send + 'static> Pages<T> {
         let options = self.options.clone();
         Box::pin(async move {
             let raw = transport.execute(request.clone(), &options).await?;
-            let link = raw.headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok()).find_map(next_link).map(String::from);
+            let link = raw
+                .headers
+                .get_all(reqwest::header::LINK)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(next_link)
+                .map(String::from);
+            let here = raw.url.clone();
             let page = raw.json::<Vec<T>>()?;
             let next = match link {
                 None => None,
                 Some(link) => {
+                    // A relative link is relative to the page that carried it (RFC 8288 §3.2).
+                    let url =
+                        here.join(&link).map_err(|e| Error::InvalidRequest(format!("next-page link `{link}`: {e}")))?;
                     let base = transport.base_url();
-                    let url = base.join(&link).map_err(|e| Error::InvalidRequest(format!("next-page link `{link}`: {e}")))?;
-                    if url.scheme() != base.scheme() || url.host_str() != base.host_str() || url.port_or_known_default() != base.port_or_known_default() {
+                    if url.scheme() != base.scheme()
+                        || url.host_str() != base.host_str()
+                        || url.port_or_known_default() != base.port_or_known_default()
+                    {
+                        let origin = url.origin().ascii_serialization();
                         return Err(Error::InvalidRequest(format!(
-                            "the next-page link points to another origin ({url}); not following it with the client's credentials"
+                            "the next-page link points to another origin ({origin}); not following it with the client's credentials"
+                        )));
+                    }
+                    if url == here {
+                        return Err(Error::InvalidRequest(format!(
+                            "the next-page link of {} {} points back to the same page",
+                            request.method, request.path_template
                         )));
                     }
                     Some(Request { url: Some(url), query: Vec::new(), ..request })
@@ -159,4 +179,3 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Paginated<T> {
 }
 
 impl<T> Unpin for Paginated<T> {}
-

@@ -55,7 +55,9 @@ fn scalar(value: &Value, name: &str) -> Result<Option<String>, Error> {
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => Some(n.to_string()),
         Value::Array(_) | Value::Object(_) => {
-            return Err(Error::InvalidRequest(format!("parameter `{name}` must be a scalar here, not a list or object")))
+            return Err(Error::InvalidRequest(format!(
+                "parameter `{name}` must be a scalar here, not a list or object"
+            )))
         }
     })
 }
@@ -76,7 +78,12 @@ fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
 
 impl Request {
     /// A request for an operation.
-    pub fn new(operation: &'static str, method: Method, path_template: &'static str, auth: &'static [&'static str]) -> Self {
+    pub fn new(
+        operation: &'static str,
+        method: Method,
+        path_template: &'static str,
+        auth: &'static [&'static str],
+    ) -> Self {
         Request {
             operation,
             method,
@@ -102,7 +109,9 @@ impl Request {
     pub fn path_param(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
         let text = scalar(&to_value(value, name)?, name)?.unwrap_or_default();
         if text.is_empty() || text == "." || text == ".." {
-            return Err(Error::InvalidRequest(format!("path parameter `{name}` cannot be `{text}`: it would change the path")));
+            return Err(Error::InvalidRequest(format!(
+                "path parameter `{name}` cannot be `{text}`: it would change the path"
+            )));
         }
         self.path.extend(utf8_percent_encode(&text, STRICT));
         Ok(())
@@ -114,7 +123,13 @@ impl Request {
         match value {
             Value::Null => {}
             Value::Array(items) => {
-                let items: Vec<String> = items.iter().map(|v| scalar(v, name)).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect();
+                let items: Vec<String> = items
+                    .iter()
+                    .map(|v| scalar(v, name))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 match style {
                     QueryStyle::FormExploded | QueryStyle::DeepObject => {
                         self.query.extend(items.into_iter().map(|v| (name.to_string(), v)))
@@ -162,7 +177,16 @@ impl Request {
     /// Adds a header parameter; lists are comma-separated.
     pub fn header(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
         let text = match to_value(value, name)? {
-            Value::Array(items) => Some(items.iter().map(|v| scalar(v, name)).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect::<Vec<_>>().join(",")),
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .map(|v| scalar(v, name))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
             other => scalar(&other, name)?,
         };
         if let Some(text) = text {

@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::ir::{Body, BodyEncoding, Group, Operation, Output, ParamLocation, PathPart, QueryStyle, StatusMatch};
+use crate::ir::{Body, BodyEncoding, Group, Operation, Output, ParamLocation, PathPart, QueryStyle, StatusMatch, TypeRef};
 
 use super::docs;
 use super::types::{snake_ident, ty, type_ident, Scope};
@@ -134,11 +134,19 @@ fn builder(op: &Operation) -> TokenStream {
         .map(|((p, ident), t)| {
             let doc = docs::attrs(&p.docs, &format!("The `{}` parameter.", p.wire_name));
             let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+            // Lists take any iterable of anything that converts: `.state(["failed", "canceled"])`.
+            let (arg, value) = match &p.ty {
+                TypeRef::Vec(item) => {
+                    let item = ty(item, Scope::Crate);
+                    (quote!(values: impl IntoIterator<Item = impl Into<#item>>), quote!(values.into_iter().map(Into::into).collect()))
+                }
+                _ => (quote!(value: impl Into<#t>), quote!(value.into())),
+            };
             quote! {
                 #doc
                 #deprecated
-                pub fn #ident(mut self, value: impl Into<#t>) -> Self {
-                    self.#ident = Some(value.into());
+                pub fn #ident(mut self, #arg) -> Self {
+                    self.#ident = Some(#value);
                     self
                 }
             }
