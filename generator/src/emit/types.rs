@@ -92,10 +92,9 @@ fn is_eq(ty: &TypeRef, api: &Api, depth: usize) -> bool {
         TypeRef::Prim(Prim::F32 | Prim::F64) | TypeRef::Json => false,
         TypeRef::Prim(_) => true,
         TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => is_eq(t, api, depth + 1),
-        TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
-            Some(TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }) => true,
-            _ => false,
-        },
+        TypeRef::Named(n) => {
+            matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }))
+        }
     }
 }
 
