@@ -597,10 +597,10 @@ pub struct Build {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum BuildAuthor {
-    /// The `String` alternative.
-    String(String),
     /// The `Author` alternative.
     Author(Author),
+    /// The `String` alternative.
+    String(String),
 }
 /// Job counts by state; only returned by getBuild.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1258,10 +1258,10 @@ impl CreateBuildRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum CreateBuildRequestAuthor {
-    /// The `String` alternative.
-    String(String),
     /// The `Author` alternative.
     Author(Author),
+    /// The `String` alternative.
+    String(String),
 }
 /// Body of a create-pipeline request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -170,9 +170,18 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Transport { operation, method, path, source } => {
-                // reqwest's message can name the URL; the query of a URL never holds the token.
-                write!(f, "{method} {path} ({operation}) failed: {}", one_line(&source.to_string(), 300))?;
+                // reqwest's message can name the URL; the runtime strips its query, which may
+                // hold a credential.
                 let mut cause = std::error::Error::source(source);
+                if source.is_body() || source.is_decode() {
+                    // reqwest calls a body cut short "error decoding response body".
+                    write!(f, "{method} {path} ({operation}) failed while reading the response body")?;
+                    if cause.is_none() {
+                        write!(f, ": {}", one_line(&source.to_string(), 300))?;
+                    }
+                } else {
+                    write!(f, "{method} {path} ({operation}) failed: {}", one_line(&source.to_string(), 300))?;
+                }
                 while let Some(c) = cause {
                     write!(f, ": {}", one_line(&c.to_string(), 200))?;
                     cause = c.source();

@@ -131,7 +131,7 @@ impl RawResponse {
                 Ok(()) => return Ok(self.wrap(value)),
                 Err(e) => (".".to_string(), e),
             },
-            Err(e) => (e.path().to_string(), e.into_inner()),
+            Err(e) => (json_path(e.path()), e.into_inner()),
         };
         let (line, column) = (error.line(), error.column());
         Err(self.decode_error(path, error.to_string(), line, column))
@@ -184,6 +184,18 @@ impl RawResponse {
         }
         let body = self.body.clone();
         Ok(self.wrap(UntypedBody::Bytes(body)))
+    }
+}
+
+/// The path of a decoding failure, e.g. `jobs[3].started_at`; `.` for the root. A syntax error
+/// between two keys leaves an unknown last segment (`[1].?`), which is dropped: the failure is
+/// inside `[1]`.
+fn json_path(path: &serde_path_to_error::Path) -> String {
+    let text = path.to_string();
+    match text.strip_suffix(".?").or_else(|| text.strip_suffix('?')) {
+        Some("") => ".".to_string(),
+        Some(parent) => parent.to_string(),
+        None => text,
     }
 }
 

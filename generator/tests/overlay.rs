@@ -26,7 +26,9 @@ components:
 "#;
 
 fn apply(overlay: &str) -> Result<serde_json::Value, String> {
-    load(&Source::new("spec.yaml", SPEC), &[Source::new("overlay.yaml", overlay)]).map(|l| l.raw).map_err(|e| e.to_string())
+    load(&Source::new("spec.yaml", SPEC), &[Source::new("overlay.yaml", overlay)])
+        .map(|l| l.raw)
+        .map_err(|e| e.to_string())
 }
 
 #[test]

@@ -43,6 +43,28 @@ fn fixtures_and_corpus_build_warning_free() {
         sync(&workspace.join(name), &generated.files, Mode::Write).expect("write crate");
         members.push(format!("\"{name}\""));
     }
+    // A crate of behaviour tests over the fixture crates: the generated code works, not only
+    // compiles.
+    let fixtures: Vec<String> = specs
+        .iter()
+        .filter(|(n, _)| n.starts_with("fixture-"))
+        .map(|(n, _)| format!("{n} = {{ path = \"../{n}\" }}"))
+        .collect();
+    let behaviour = workspace.join("fixture-behaviour");
+    std::fs::create_dir_all(behaviour.join("tests")).expect("behaviour crate");
+    std::fs::create_dir_all(behaviour.join("src")).expect("behaviour crate");
+    std::fs::write(
+        behaviour.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"fixture-behaviour\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dev-dependencies]\nserde_json = \"1\"\n{}\n",
+            fixtures.join("\n")
+        ),
+    )
+    .expect("behaviour manifest");
+    std::fs::write(behaviour.join("src/lib.rs"), "//! Behaviour tests only.\n").expect("behaviour lib");
+    std::fs::copy(root().join("tests/behaviour/fixtures.rs"), behaviour.join("tests/fixtures.rs"))
+        .expect("behaviour tests");
+    members.push("\"fixture-behaviour\"".to_string());
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(workspace.join("Cargo.toml"), manifest).expect("workspace manifest");
     // Start from the project's lock file, so the same dependency versions are used.
@@ -59,6 +81,19 @@ fn fixtures_and_corpus_build_warning_free() {
     assert!(
         output.status.success(),
         "generated crates do not build warning-free:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "-p", "fixture-behaviour"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", root().join("target/generated-crates-target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "behaviour tests of the fixture crates fail:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
 }

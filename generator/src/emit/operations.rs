@@ -4,7 +4,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::ir::{Body, BodyEncoding, Group, Operation, Output, ParamLocation, PathPart, QueryStyle, StatusMatch, TypeRef};
+use crate::ir::{
+    Body, BodyEncoding, Group, Operation, Output, ParamLocation, PathPart, QueryStyle, StatusMatch, TypeRef,
+};
 
 use super::docs;
 use super::types::{snake_ident, ty, type_ident, Scope};
@@ -138,7 +140,10 @@ fn builder(op: &Operation) -> TokenStream {
             let (arg, value) = match &p.ty {
                 TypeRef::Vec(item) => {
                     let item = ty(item, Scope::Crate);
-                    (quote!(values: impl IntoIterator<Item = impl Into<#item>>), quote!(values.into_iter().map(Into::into).collect()))
+                    (
+                        quote!(values: impl IntoIterator<Item = impl Into<#item>>),
+                        quote!(values.into_iter().map(Into::into).collect()),
+                    )
                 }
                 _ => (quote!(value: impl Into<#t>), quote!(value.into())),
             };

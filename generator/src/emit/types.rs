@@ -236,14 +236,9 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union { variants, .. } => {
+        TypeKind::Union { variants, tag: None } => {
             let eq = variants.iter().all(|v| is_eq(&v.ty, api, 0)).then(|| quote!(Eq,));
-            let items = variants.iter().map(|v| {
-                let ident = type_ident(&v.name);
-                let inner = ty(&v.ty, Scope::Types);
-                let doc = format!(" The `{}` alternative.", v.name);
-                quote!(#[doc = #doc] #ident(#inner),)
-            });
+            let items = variants.iter().map(union_variant);
             quote! {
                 #doc
                 #deprecated
@@ -251,6 +246,40 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 #[serde(untagged)]
                 pub enum #name {
                     #(#items)*
+                }
+            }
+        }
+        TypeKind::Union { variants, tag: Some(tag) } => {
+            let items = variants.iter().map(union_variant);
+            let arms = variants.iter().map(|v| {
+                let ident = type_ident(&v.name);
+                let tags = &v.tags;
+                quote! {
+                    #( Some(#tags) )|* => serde_json::from_value(value).map(Self::#ident).map_err(serde::de::Error::custom),
+                }
+            });
+            let tag_doc =
+                format!(" Tagged by its `{tag}` property; a tag this client does not know decodes into `Unknown`.");
+            quote! {
+                #doc
+                #deprecated
+                ///
+                #[doc = #tag_doc]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#items)*
+                    /// A value whose tag this version of the client does not know, as sent.
+                    Unknown(serde_json::Value),
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        match value.get(#tag).and_then(serde_json::Value::as_str) {
+                            #(#arms)*
+                            _ => Ok(Self::Unknown(value)),
+                        }
+                    }
                 }
             }
         }
@@ -263,6 +292,16 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
         }
     };
     body
+}
+
+fn union_variant(v: &crate::ir::UnionVariant) -> TokenStream {
+    let ident = type_ident(&v.name);
+    let inner = ty(&v.ty, Scope::Types);
+    let doc = match v.tags.as_slice() {
+        [] => format!(" The `{}` alternative.", v.name),
+        tags => format!(" The alternative tagged `{}`.", tags.join("`, `")),
+    };
+    quote!(#[doc = #doc] #ident(#inner),)
 }
 
 fn field(f: &Field) -> TokenStream {

@@ -543,47 +543,195 @@ impl<'a> Types<'a> {
         if alternatives.is_empty() {
             return Ok(TypeKind::Alias { target: TypeRef::Json });
         }
+        let mut resolved = Vec::with_capacity(alternatives.len());
+        for (i, alt) in alternatives.iter().enumerate() {
+            let alt_at = at.push(key).push(i.to_string());
+            resolved.push((alt, self.resolve(alt, &alt_at)?.clone(), alt_at));
+        }
+        // The tag: the spec's discriminator, or else a property every alternative requires with
+        // one distinct constant value each (`type: {enum: [circle]}`), which is a discriminator
+        // in all but name.
+        let (tag, tag_values): (Option<String>, Vec<Vec<String>>) = match &schema.schema_data.discriminator {
+            Some(d) => {
+                let values = resolved
+                    .iter()
+                    .map(|(alt, schema, _)| self.discriminator_values(d, alt, schema))
+                    .collect::<Vec<_>>();
+                (Some(d.property_name.clone()), values)
+            }
+            None => match self.implicit_tag(&resolved) {
+                Some((property, values)) => (Some(property), values.into_iter().map(|v| vec![v]).collect()),
+                None => (None, vec![Vec::new(); resolved.len()]),
+            },
+        };
+        // Untagged alternatives are tried in order, so the most specific go first.
+        let mut order: Vec<usize> = (0..resolved.len()).collect();
+        if tag.is_none() {
+            order.sort_by_key(|&i| specificity(&resolved[i].1));
+        }
         let mut ns = Namespace::with_reserved(["Unknown"]);
         let mut variants = Vec::with_capacity(alternatives.len());
         let mut seen = BTreeSet::new();
-        for (i, alt) in alternatives.iter().enumerate() {
-            let alt_at = at.push(key).push(i.to_string());
-            let ty = self.lower(alt, &format!("{name}Variant{i}"), &alt_at, depth + 1)?;
+        for i in order {
+            let (alt, alt_schema, alt_at) = &resolved[i];
+            let tags = tag_values[i].clone();
+            let word = match tags.first() {
+                Some(value) => type_name(value),
+                None => kind_word(alt_schema).to_string(),
+            };
+            let ty = self.lower(alt, &format!("{name}{word}"), alt_at, depth + 1)?;
             if !seen.insert(ty.clone()) {
                 continue;
             }
-            let suggestion = match (&ty, alt) {
+            let label = match (&ty, alt) {
+                _ if !tags.is_empty() => word,
                 (_, ReferenceOr::Item(s)) if s.schema_data.title.is_some() => {
                     type_name(s.schema_data.title.as_deref().unwrap_or_default())
                 }
-                (TypeRef::Named(n), _) => n.strip_prefix(name).filter(|r| !r.is_empty()).unwrap_or(n).to_string(),
-                (other, _) => variant_label(other),
+                (TypeRef::Named(n), ReferenceOr::Reference { .. }) => n.clone(),
+                _ => word,
             };
-            variants.push(UnionVariant { name: ns.claim(&suggestion), tags: Vec::new(), ty });
+            variants.push(UnionVariant { name: ns.claim(&label), tags, ty });
         }
-        let tag = match &schema.schema_data.discriminator {
-            Some(d) => {
-                for variant in &mut variants {
-                    if let TypeRef::Named(n) = &variant.ty {
-                        let mapped: Vec<String> = d
-                            .mapping
-                            .iter()
-                            .filter(|(_, target)| self.reference(target, at).ok().as_ref() == Some(&variant.ty))
-                            .map(|(value, _)| value.clone())
-                            .collect();
-                        variant.tags = if mapped.is_empty() {
-                            // Without a mapping the tag value is the schema's component name.
-                            self.component_names.iter().filter(|(_, rust)| *rust == n).map(|(k, _)| k.clone()).collect()
-                        } else {
-                            mapped
-                        };
-                    }
-                }
-                Some(d.property_name.clone())
-            }
-            None => None,
-        };
+        // A tag only helps when every alternative has a value for it.
+        let tag = tag.filter(|_| variants.iter().all(|v| !v.tags.is_empty() && matches!(v.ty, TypeRef::Named(_))));
+        if tag.is_none() {
+            variants.iter_mut().for_each(|v| v.tags.clear());
+        }
         Ok(TypeKind::Union { variants, tag })
+    }
+
+    /// The tag values that select an alternative: the discriminator's mapping, or else the
+    /// schema's component name.
+    fn discriminator_values(
+        &self,
+        d: &openapiv3::Discriminator,
+        alt: &ReferenceOr<Schema>,
+        schema: &Schema,
+    ) -> Vec<String> {
+        let ReferenceOr::Reference { reference } = alt else {
+            return constant_of(schema, &d.property_name).into_iter().collect();
+        };
+        let mapped: Vec<String> =
+            d.mapping.iter().filter(|(_, target)| *target == reference).map(|(value, _)| value.clone()).collect();
+        if !mapped.is_empty() {
+            return mapped;
+        }
+        reference.rsplit('/').next().map(|k| vec![k.to_string()]).unwrap_or_default()
+    }
+
+    /// A property every alternative requires, with one distinct constant string each.
+    fn implicit_tag(&self, alternatives: &[(&ReferenceOr<Schema>, Schema, Pointer)]) -> Option<(String, Vec<String>)> {
+        if alternatives.len() < 2 {
+            return None;
+        }
+        let (props, required) = object_shape(&alternatives[0].1)?;
+        for candidate in props.keys().filter(|k| required.contains(k)) {
+            let values: Option<Vec<String>> = alternatives
+                .iter()
+                .map(|(_, schema, _)| {
+                    let (_, required) = object_shape(schema)?;
+                    if !required.contains(candidate) {
+                        return None;
+                    }
+                    self.constant_property(schema, candidate)
+                })
+                .collect();
+            if let Some(values) = values {
+                let distinct: BTreeSet<&String> = values.iter().collect();
+                if distinct.len() == values.len() {
+                    return Some((candidate.clone(), values));
+                }
+            }
+        }
+        None
+    }
+
+    fn constant_property(&self, schema: &Schema, property: &str) -> Option<String> {
+        let (props, _) = object_shape(schema)?;
+        let prop = match props.get(property)? {
+            ReferenceOr::Item(s) => (**s).clone(),
+            ReferenceOr::Reference { reference } => {
+                let r = ReferenceOr::Reference { reference: reference.clone() };
+                self.resolve(&r, &Pointer::root()).ok()?.clone()
+            }
+        };
+        single_string(&prop)
+    }
+}
+
+/// The properties and required list of an object schema.
+fn object_shape(schema: &Schema) -> Option<(&indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>, &Vec<String>)> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => Some((&o.properties, &o.required)),
+        SchemaKind::Any(a) if !a.properties.is_empty() => Some((&a.properties, &a.required)),
+        _ => None,
+    }
+}
+
+/// The one value of a single-value string enum.
+fn single_string(schema: &Schema) -> Option<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+            [Some(v)] => Some(v.clone()),
+            _ => None,
+        },
+        SchemaKind::Any(a) => match a.enumeration.as_slice() {
+            [serde_json::Value::String(v)] => Some(v.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The constant value of an inline alternative's tag property.
+fn constant_of(schema: &Schema, property: &str) -> Option<String> {
+    let (props, _) = object_shape(schema)?;
+    match props.get(property)? {
+        ReferenceOr::Item(s) => single_string(s),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// How likely an untagged alternative is to match a value meant for another: objects with many
+/// required properties are tried first, catch-alls (any string, any value) last.
+fn specificity(schema: &Schema) -> (u8, isize, isize) {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+            (0, -(o.required.len() as isize), -(o.properties.len() as isize))
+        }
+        SchemaKind::Any(a) if !a.properties.is_empty() => {
+            (0, -(a.required.len() as isize), -(a.properties.len() as isize))
+        }
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => (1, 0, 0),
+        SchemaKind::Type(Type::Array(_)) | SchemaKind::Type(Type::Object(_)) => (2, 0, 0),
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => (7, 0, 0),
+        SchemaKind::Type(Type::String(s)) => match &s.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime | StringFormat::Date) => (3, 0, 0),
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => (3, 0, 0),
+            _ => (8, 0, 0),
+        },
+        SchemaKind::Type(Type::Integer(_)) => (4, 0, 0),
+        SchemaKind::Type(Type::Number(_)) => (5, 0, 0),
+        SchemaKind::Type(Type::Boolean(_)) => (6, 0, 0),
+        _ => (9, 0, 0),
+    }
+}
+
+/// A variant name for an alternative without a better one.
+fn kind_word(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => "Map",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        SchemaKind::Any(a) if !a.properties.is_empty() => "Object",
+        SchemaKind::Type(Type::Array(_)) => "List",
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Bool",
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => "Union",
+        SchemaKind::AllOf { .. } => "Object",
+        _ => "Value",
     }
 }
 
@@ -608,27 +756,6 @@ fn merge_fields(fields: &mut Vec<Field>, more: Vec<Field>) {
             }
             None => fields.push(field),
         }
-    }
-}
-
-/// A variant name for an anonymous alternative.
-fn variant_label(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::Prim(p) => match p {
-            Prim::String => "String".into(),
-            Prim::Bool => "Bool".into(),
-            Prim::F32 | Prim::F64 => "Number".into(),
-            Prim::DateTime => "DateTime".into(),
-            Prim::Date => "Date".into(),
-            Prim::Uuid => "Uuid".into(),
-            Prim::Bytes => "Bytes".into(),
-            _ => "Integer".into(),
-        },
-        TypeRef::Vec(_) => "List".into(),
-        TypeRef::Map(_) => "Map".into(),
-        TypeRef::Option(inner) | TypeRef::Boxed(inner) => variant_label(inner),
-        TypeRef::Json => "Value".into(),
     }
 }
 

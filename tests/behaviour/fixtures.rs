@@ -1,0 +1,100 @@
+//! Behaviour of the code generated for the fixture specs, compiled and run by
+//! `tests/tests/generated_crates.rs` in the workspace of generated crates: what the snapshots
+//! show as text, shown here to work on values.
+
+use serde_json::json;
+
+#[test]
+fn open_enums_keep_unknown_values_and_never_swallow_known_ones() {
+    use fixture_open_enums::types::{Color, Level, Light};
+    let light: Light = serde_json::from_value(json!({"color": "dark-blue", "level": -3, "mode": "Unknown"})).unwrap();
+    assert_eq!(light.color, Color::DarkBlue);
+    assert_eq!(light.level, Some(Level::VMinus3));
+    // A wire value spelled like the catch-all variant is still a known value.
+    assert_eq!(light.mode.as_ref().map(|m| m.as_str()), Some("Unknown"));
+    assert!(!matches!(light.mode, Some(fixture_open_enums::types::LightMode::Unknown(_))));
+    let new: Light = serde_json::from_value(json!({"color": "ultraviolet", "level": 9})).unwrap();
+    assert!(matches!(&new.color, Color::Unknown(v) if v.as_str() == "ultraviolet"));
+    assert!(matches!(new.level, Some(Level::Unknown(v)) if v.get() == 9));
+    assert_eq!(serde_json::to_value(&new).unwrap(), json!({"color": "ultraviolet", "level": 9}));
+    assert_eq!(Color::from("red"), Color::Red);
+}
+
+#[test]
+fn keywords_round_trip_under_their_wire_names() {
+    use fixture_keywords::types::Struct;
+    let wire = json!({"type": "t", "fn": 1, "self": "a", "Self": "b", "2fa": true, "café": "c", "new": "n"});
+    let value: Struct = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(value.r#type, "t");
+    assert_eq!(value.self_.as_deref(), Some("a"));
+    assert_eq!(value.self_2.as_deref(), Some("b"));
+    assert_eq!(serde_json::to_value(&value).unwrap(), wire);
+}
+
+#[test]
+fn nullable_and_absent_are_both_none_and_required_nullables_serialize_null() {
+    use fixture_nullable::types::Thing;
+    let thing: Thing = serde_json::from_value(json!({
+        "id": "5f0c7c1e-7d5c-4f67-9d3e-1c2b3a4d5e6f", "name": "x", "deleted_at": null,
+        "nickname": null, "owner": null, "tags": ["a", null], "born_on": "2024-02-29"
+    }))
+    .unwrap();
+    assert_eq!(thing.deleted_at, None);
+    assert_eq!(thing.nickname, None);
+    assert_eq!(thing.tags, Some(vec![Some("a".to_string()), None]));
+    assert_eq!(thing.born_on.map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
+    let out = serde_json::to_value(&thing).unwrap();
+    assert_eq!(out["deleted_at"], serde_json::Value::Null);
+    assert!(out.get("nickname").is_none(), "absent optional fields are not sent");
+    // A required field missing is an error, not a silent default.
+    assert!(serde_json::from_value::<Thing>(json!({"name": "x", "deleted_at": null})).is_err());
+}
+
+#[test]
+fn discriminated_unions_dispatch_on_the_tag_and_keep_unknown_tags() {
+    use fixture_composition::types::Shape;
+    let square: Shape = serde_json::from_value(json!({"shape": "Square", "side": 2.0})).unwrap();
+    assert!(matches!(square, Shape::Square(ref s) if s.side == Some(2.0)));
+    let circle: Shape = serde_json::from_value(json!({"shape": "Circle", "radius": 1.5})).unwrap();
+    assert!(matches!(circle, Shape::Circle(_)));
+    let hexagon: Shape = serde_json::from_value(json!({"shape": "Hexagon", "n": 6})).unwrap();
+    assert!(matches!(&hexagon, Shape::Unknown(v) if v["n"] == 6));
+    assert_eq!(serde_json::to_value(&square).unwrap(), json!({"shape": "Square", "side": 2.0}));
+}
+
+#[test]
+fn untagged_unions_try_the_most_specific_alternative_first() {
+    use fixture_composition::types::{Pet, StringOrOwner};
+    let pet: Pet = serde_json::from_value(json!({"id": 1, "kind": "cat", "owner": {"name": "Ann"}})).unwrap();
+    assert!(matches!(pet.owner, Some(StringOrOwner::Object(ref o)) if o.name.as_deref() == Some("Ann")));
+    let pet: Pet = serde_json::from_value(json!({"id": 1, "kind": "dog", "owner": "Bob"})).unwrap();
+    assert_eq!(pet.owner, Some(StringOrOwner::String("Bob".into())));
+}
+
+#[test]
+fn recursive_types_and_extra_keys() {
+    use fixture_composition::types::Node;
+    let node: Node = serde_json::from_value(json!({
+        "value": 1,
+        "parent": {"value": 0},
+        "children": [{"value": 2, "children": []}],
+        "extra": {"note": "n", "weight": 3, "height": 4}
+    }))
+    .unwrap();
+    assert_eq!(node.parent.as_ref().and_then(|p| p.value), Some(0));
+    let extra = node.extra.unwrap();
+    assert_eq!(extra.note.as_deref(), Some("n"));
+    assert_eq!(extra.extra.get("weight"), Some(&3));
+}
+
+#[test]
+fn nested_inline_objects_are_named_by_position() {
+    use fixture_nested_inline::types::{
+        CreateOrderRequest, CreateOrderRequestCustomer, CreateOrderRequestCustomerAddressGeo,
+    };
+    let geo = CreateOrderRequestCustomerAddressGeo::new().lat(1.5).lng(2.5f32);
+    let body = CreateOrderRequest::new(CreateOrderRequestCustomer::new("Ann"))
+        .metadata([("k".to_string(), "v".to_string())].into_iter().collect::<std::collections::BTreeMap<_, _>>());
+    assert_eq!(serde_json::to_value(&body).unwrap(), json!({"customer": {"name": "Ann"}, "metadata": {"k": "v"}}));
+    assert_eq!(serde_json::to_value(&geo).unwrap(), json!({"lat": 1.5, "lng": 2.5}));
+}
