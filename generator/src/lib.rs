@@ -87,6 +87,23 @@ pub struct Generated {
 
 /// Generates a client crate from a spec and its overlays.
 pub fn generate(spec: &Source, overlays: &[Source], config: &Config) -> Result<Generated, Error> {
+    // Parsing and lowering recurse as deep as the spec nests (bounded by the YAML parser's
+    // limit and by lowering's own); a thread with a stack of its own makes that safe whatever
+    // thread the caller is on.
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("openapi-rust-gen".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || generate_here(spec, overlays, config))
+            .map_err(|e| Error::Io { path: "<thread>".into(), source: e })?;
+        worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// The generator thread's stack: generous, since only what is touched is ever committed.
+const STACK_SIZE: usize = 256 << 20;
+
+fn generate_here(spec: &Source, overlays: &[Source], config: &Config) -> Result<Generated, Error> {
     let loaded = load::load(spec, overlays)?;
     let (api, warnings) = lower::lower(&loaded.spec)?;
     let files = emit::emit(&api, config)?;

@@ -138,6 +138,25 @@ fn check_version(doc: &Value, file: &str) -> Result<(), Error> {
     }
 }
 
+/// How deep a document may nest. Real specs stay under 15 levels; the OpenAPI parser's
+/// untagged enums backtrack exponentially in depth on malformed input, so a deeper document is
+/// refused before it is parsed rather than left to run for minutes.
+pub const MAX_NESTING: usize = 40;
+
+/// The first place where `value` nests deeper than `limit`.
+fn too_deep(value: &Value, at: &Pointer, limit: usize) -> Option<Pointer> {
+    if limit == 0 {
+        return Some(at.clone());
+    }
+    match value {
+        Value::Object(map) => map.iter().find_map(|(k, v)| too_deep(v, &at.push(k), limit - 1)),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, v)| too_deep(v, &at.push(i.to_string()), limit - 1))
+        }
+        _ => None,
+    }
+}
+
 /// Reads the spec, applies the overlays in order, and parses the result.
 pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
     let mut raw = parse_document(spec)?;
@@ -154,6 +173,14 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
         overlay::apply(&mut raw, &overlay, &source.name)?;
     }
     check_version(&raw, &spec.name)?;
+    if let Some(at) = too_deep(&raw, &Pointer::root(), MAX_NESTING) {
+        return Err(Error::Unsupported {
+            pointer: at.to_string(),
+            what: format!(
+                "the document nests more than {MAX_NESTING} levels deep here; flatten it with named components"
+            ),
+        });
+    }
     let spec_value = raw.clone();
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(spec_value).map_err(|e| {
         let mut pointer = Pointer::root();

@@ -152,10 +152,17 @@ impl Transport {
             elapsed_ms = tracing::field::Empty,
             error = tracing::field::Empty,
         );
-        self.execute_inner(request, options).instrument(span).await
+        // The span is passed, not looked up with `Span::current()`, which needs a subscriber that
+        // tracks the current span.
+        self.execute_inner(request, options, span.clone()).instrument(span).await
     }
 
-    async fn execute_inner(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error> {
+    async fn execute_inner(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+        span: tracing::Span,
+    ) -> Result<RawResponse, Error> {
         let inner = &self.inner;
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         // Only the request's own options may opt a POST or PATCH in.
@@ -164,7 +171,6 @@ impl Transport {
         let started = Instant::now();
         let mut waited = Duration::ZERO;
         let mut attempt = 0u32;
-        let span = tracing::Span::current();
         loop {
             attempt += 1;
             span.record("attempt", attempt);
@@ -432,4 +438,226 @@ fn base64(input: &[u8]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    //! Unit tests of the retry arithmetic and header parsing, and of what a request records in
+    //! `tracing` (with a recording subscriber, as the crate has no subscriber dependency).
+
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+
+    use super::super::client::{ApiSpec, AuthKindSpec, AuthSpec, ClientBuilder};
+    use super::*;
+
+    static SPEC: ApiSpec = ApiSpec {
+        auth: &[AuthSpec { name: "bearer", kind: AuthKindSpec::Bearer }],
+        rate_limits: &[
+            RateLimitSpec { scope: "org", limit: "X-Org-Limit", remaining: "X-Org-Remaining", reset: "X-Org-Reset" },
+            RateLimitSpec {
+                scope: "user",
+                limit: "X-User-Limit",
+                remaining: "X-User-Remaining",
+                reset: "X-User-Reset",
+            },
+        ],
+        user_agent: "runtime-tests",
+    };
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn http_dates_in_all_three_forms() {
+        let expected = Some(784_111_777);
+        assert_eq!(http_date("Sun, 06 Nov 1994 08:49:37 GMT"), expected);
+        assert_eq!(http_date("Sunday, 06-Nov-94 08:49:37 GMT"), expected);
+        assert_eq!(http_date("Sun Nov  6 08:49:37 1994"), expected);
+        assert_eq!(http_date("soon"), None);
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_700);
+        let map = headers(&[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")]);
+        assert_eq!(retry_after(&map, now), Some(Duration::from_secs(77)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "12")]), now), Some(Duration::from_secs(12)));
+        assert_eq!(retry_after(&headers(&[("retry-after", "-1")]), now), None);
+    }
+
+    #[test]
+    fn rate_limit_waits_follow_the_exhausted_family() {
+        let spent_user = headers(&[
+            ("x-org-remaining", "5"),
+            ("x-org-reset", "50"),
+            ("x-user-remaining", "0"),
+            ("x-user-reset", "7"),
+        ]);
+        assert_eq!(
+            rate_limit_wait(&spent_user, StatusCode::TOO_MANY_REQUESTS, SPEC.rate_limits),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            rate_limit_wait(&spent_user, StatusCode::SERVICE_UNAVAILABLE, SPEC.rate_limits),
+            Some(Duration::from_secs(7))
+        );
+        let none_spent = headers(&[("x-org-remaining", "5"), ("x-org-reset", "50")]);
+        assert_eq!(
+            rate_limit_wait(&none_spent, StatusCode::TOO_MANY_REQUESTS, SPEC.rate_limits),
+            Some(Duration::from_secs(50))
+        );
+        assert_eq!(rate_limit_wait(&none_spent, StatusCode::SERVICE_UNAVAILABLE, SPEC.rate_limits), None);
+        assert_eq!(rate_limit_wait(&HeaderMap::new(), StatusCode::TOO_MANY_REQUESTS, SPEC.rate_limits), None);
+    }
+
+    #[test]
+    fn backoff_is_exponential_with_full_jitter_and_capped() {
+        let policy = RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_millis(1000));
+        let ceilings: Vec<u128> = (1..=6).map(|a| backoff_ceiling(&policy, a).as_millis()).collect();
+        assert_eq!(ceilings, [100, 200, 400, 800, 1000, 1000]);
+        assert_eq!(backoff_ceiling(&policy, 200), Duration::from_millis(1000), "no overflow");
+        for attempt in [1, 3, 6] {
+            let ceiling = backoff_ceiling(&policy, attempt);
+            let waits: Vec<Duration> = (0..2000).map(|_| backoff(&policy, attempt)).collect();
+            assert!(waits.iter().all(|w| *w <= ceiling));
+            // Full jitter: waits spread over the whole range, not clustered near the ceiling.
+            assert!(waits.iter().any(|w| *w < ceiling / 10), "attempt {attempt}");
+            assert!(waits.iter().any(|w| *w > ceiling * 9 / 10), "attempt {attempt}");
+        }
+        assert_eq!(backoff(&RetryPolicy::default().with_backoff(Duration::ZERO, Duration::ZERO), 3), Duration::ZERO);
+    }
+
+    #[test]
+    fn origins_differ_by_scheme_host_or_port() {
+        let base = Url::parse("https://api.example.com/v2").unwrap();
+        assert!(same_origin(&base, &Url::parse("https://api.example.com:443/other?x=1").unwrap()));
+        assert!(!same_origin(&base, &Url::parse("http://api.example.com/v2").unwrap()));
+        assert!(!same_origin(&base, &Url::parse("https://api.example.com:8443/v2").unwrap()));
+        assert!(!same_origin(&base, &Url::parse("https://storage.example.com/v2").unwrap()));
+    }
+
+    #[test]
+    fn a_query_key_already_in_a_link_is_not_added_twice() {
+        static QUERY_SPEC: ApiSpec = ApiSpec {
+            auth: &[AuthSpec { name: "key", kind: AuthKindSpec::ApiKeyQuery("api_key") }],
+            rate_limits: &[],
+            user_agent: "t",
+        };
+        let client =
+            ClientBuilder::new("https://api.example.com", &QUERY_SPEC).credential("key", "k-1").build().unwrap();
+        let request = Request::new("listThings", Method::GET, "/things", &["key"]);
+        let (mut headers, mut cookies) = (HeaderMap::new(), Vec::new());
+
+        let mut first = Url::parse("https://api.example.com/things?page=1").unwrap();
+        client.transport().authorize(&request, &mut headers, &mut first, &mut cookies).unwrap();
+        assert_eq!(first.query(), Some("page=1&api_key=k-1"));
+
+        let mut link = Url::parse("https://api.example.com/things?api_key=k-1&page=2").unwrap();
+        client.transport().authorize(&request, &mut headers, &mut link, &mut cookies).unwrap();
+        assert_eq!(link.query(), Some("api_key=k-1&page=2"), "followed as given");
+    }
+
+    /// Spans and events as recorded: (name or message, fields as text).
+    #[derive(Default)]
+    struct Recorded {
+        spans: Vec<(String, Vec<(String, String)>)>,
+        events: Vec<(tracing::Level, Vec<(String, String)>)>,
+    }
+
+    struct Recorder(Arc<Mutex<Recorded>>);
+
+    struct Fields<'a>(&'a mut Vec<(String, String)>);
+
+    impl tracing::field::Visit for Fields<'_> {
+        fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+            self.0.push((field.name().to_string(), value.to_string()));
+        }
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            self.0.push((field.name().to_string(), format!("{value:?}")));
+        }
+    }
+
+    impl tracing::Subscriber for Recorder {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, attributes: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            let mut recorded = self.0.lock().unwrap();
+            let mut fields = Vec::new();
+            attributes.record(&mut Fields(&mut fields));
+            recorded.spans.push((attributes.metadata().name().to_string(), fields));
+            tracing::span::Id::from_u64(recorded.spans.len() as u64)
+        }
+        fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+            let mut recorded = self.0.lock().unwrap();
+            let index = usize::try_from(span.into_u64()).unwrap() - 1;
+            values.record(&mut Fields(&mut recorded.spans[index].1));
+        }
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            let mut fields = Vec::new();
+            event.record(&mut Fields(&mut fields));
+            self.0.lock().unwrap().events.push((*event.metadata().level(), fields));
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    /// A server on loopback that answers a 503 (`Retry-After: 0`), then a 200, each with a body
+    /// that must not reach the logs.
+    fn serve_503_then_200() -> std::net::SocketAddr {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            let answers = [
+                "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\nContent-Length: 27\r\nConnection: close\r\n\r\n{\"message\":\"BODY-SECRET-1\"}",
+                "HTTP/1.1 200 OK\r\nX-Org-Remaining: 9\r\nContent-Length: 21\r\nConnection: close\r\n\r\n{\"v\":\"BODY-SECRET-2\"}",
+            ];
+            for answer in answers {
+                let Ok((mut stream, _)) = listener.accept() else { return };
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn a_request_span_has_the_operation_status_attempt_and_time_but_no_token_or_body() {
+        const TOKEN: &str = "tok-SECRET-123";
+        let recorded = Arc::new(Mutex::new(Recorded::default()));
+        let _guard = tracing::subscriber::set_default(Recorder(recorded.clone()));
+        let addr = serve_503_then_200();
+        let client =
+            ClientBuilder::new(&format!("http://{addr}"), &SPEC).allow_http(true).bearer_token(TOKEN).build().unwrap();
+        let mut request = Request::new("getThing", Method::GET, "/things/{id}", &["bearer"]);
+        request.path("/things/");
+        request.path_param("id", &"t-1").unwrap();
+
+        let response = client.transport().execute(request, &RequestOptions::default()).await.unwrap();
+        assert_eq!(response.status, StatusCode::OK);
+
+        let recorded = recorded.lock().unwrap();
+        let spans: Vec<_> = recorded.spans.iter().filter(|(name, _)| name == "request").collect();
+        assert_eq!(spans.len(), 1);
+        let field = |name: &str| spans[0].1.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        assert_eq!(field("operation"), Some("getThing"));
+        assert_eq!(field("method"), Some("GET"));
+        assert_eq!(field("path"), Some("/things/{id}"));
+        assert_eq!(field("status"), Some("200"));
+        assert_eq!(field("attempt"), Some("2"));
+        assert!(field("elapsed_ms").is_some_and(|ms| ms.parse::<u64>().is_ok()));
+        let retry = recorded.events.iter().find(|(_, f)| f.iter().any(|(n, v)| n == "message" && v == "retrying"));
+        let (level, fields) = retry.expect("a retry event");
+        assert_eq!(*level, tracing::Level::WARN);
+        assert!(fields.iter().any(|(n, v)| n == "status" && v == "503"), "{fields:?}");
+        assert!(fields.iter().any(|(n, v)| n == "wait_ms" && v == "0"), "{fields:?}");
+        let everything = format!("{:?} {:?}", recorded.spans, recorded.events);
+        assert!(!everything.contains("SECRET"), "a token or a body reached tracing: {everything}");
+    }
 }

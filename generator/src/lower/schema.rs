@@ -455,7 +455,7 @@ impl<'a> Types<'a> {
     fn object(
         &mut self,
         name: &str,
-        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        properties: &Properties,
         required: &[String],
         additional: Option<&AdditionalProperties>,
         at: &Pointer,
@@ -660,8 +660,11 @@ impl<'a> Types<'a> {
     }
 }
 
+/// An object schema's properties.
+type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
+
 /// The properties and required list of an object schema.
-fn object_shape(schema: &Schema) -> Option<(&indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>, &Vec<String>)> {
+fn object_shape(schema: &Schema) -> Option<(&Properties, &Vec<String>)> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => Some((&o.properties, &o.required)),
         SchemaKind::Any(a) if !a.properties.is_empty() => Some((&a.properties, &a.required)),
