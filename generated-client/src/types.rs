@@ -1282,17 +1282,29 @@ pub struct CreatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_rebuilds: Option<bool>,
     /// Branch filter pattern, e.g. `main feature/*`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branch_configuration: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub branch_configuration: Option<Option<String>>,
     /// The `cancel_running_branch_builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_running_branch_builds: Option<bool>,
     /// The `cancel_running_branch_builds_filter` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_running_branch_builds_filter: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub cancel_running_branch_builds_filter: Option<Option<String>>,
     /// The `clone_mirror_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clone_mirror_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub clone_mirror_url: Option<Option<String>>,
     /// Hex color, e.g. `#FF5733`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
@@ -1315,8 +1327,12 @@ pub struct CreatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_command_step_timeout: Option<i64>,
     /// The `pipeline_template_uuid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline_template_uuid: Option<uuid::Uuid>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub pipeline_template_uuid: Option<Option<uuid::Uuid>>,
     /// The `provider_settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_settings: Option<ProviderSettings>,
@@ -1324,11 +1340,19 @@ pub struct CreatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds: Option<bool>,
     /// The `skip_queued_branch_builds_filter` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_queued_branch_builds_filter: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub skip_queued_branch_builds_filter: Option<Option<String>>,
     /// Custom slug; null derives it from the name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub slug: Option<Option<String>>,
     /// The `tags` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -1397,7 +1421,12 @@ impl CreatePipelineRequest {
     }
     /// Sets `branch_configuration`.
     pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
-        self.branch_configuration = Some(value.into());
+        self.branch_configuration = Some(Some(value.into()));
+        self
+    }
+    /// Sends `branch_configuration` as `null`, clearing it.
+    pub fn clear_branch_configuration(mut self) -> Self {
+        self.branch_configuration = Some(None);
         self
     }
     /// Sets `cancel_running_branch_builds`.
@@ -1410,12 +1439,22 @@ impl CreatePipelineRequest {
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.cancel_running_branch_builds_filter = Some(value.into());
+        self.cancel_running_branch_builds_filter = Some(Some(value.into()));
+        self
+    }
+    /// Sends `cancel_running_branch_builds_filter` as `null`, clearing it.
+    pub fn clear_cancel_running_branch_builds_filter(mut self) -> Self {
+        self.cancel_running_branch_builds_filter = Some(None);
         self
     }
     /// Sets `clone_mirror_url`.
     pub fn clone_mirror_url(mut self, value: impl Into<String>) -> Self {
-        self.clone_mirror_url = Some(value.into());
+        self.clone_mirror_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `clone_mirror_url` as `null`, clearing it.
+    pub fn clear_clone_mirror_url(mut self) -> Self {
+        self.clone_mirror_url = Some(None);
         self
     }
     /// Sets `color`.
@@ -1458,7 +1497,12 @@ impl CreatePipelineRequest {
     }
     /// Sets `pipeline_template_uuid`.
     pub fn pipeline_template_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.pipeline_template_uuid = Some(value.into());
+        self.pipeline_template_uuid = Some(Some(value.into()));
+        self
+    }
+    /// Sends `pipeline_template_uuid` as `null`, clearing it.
+    pub fn clear_pipeline_template_uuid(mut self) -> Self {
+        self.pipeline_template_uuid = Some(None);
         self
     }
     /// Sets `provider_settings`.
@@ -1473,12 +1517,22 @@ impl CreatePipelineRequest {
     }
     /// Sets `skip_queued_branch_builds_filter`.
     pub fn skip_queued_branch_builds_filter(mut self, value: impl Into<String>) -> Self {
-        self.skip_queued_branch_builds_filter = Some(value.into());
+        self.skip_queued_branch_builds_filter = Some(Some(value.into()));
+        self
+    }
+    /// Sends `skip_queued_branch_builds_filter` as `null`, clearing it.
+    pub fn clear_skip_queued_branch_builds_filter(mut self) -> Self {
+        self.skip_queued_branch_builds_filter = Some(None);
         self
     }
     /// Sets `slug`.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
-        self.slug = Some(value.into());
+        self.slug = Some(Some(value.into()));
+        self
+    }
+    /// Sends `slug` as `null`, clearing it.
+    pub fn clear_slug(mut self) -> Self {
+        self.slug = Some(None);
         self
     }
     /// Sets `tags`.
@@ -3720,6 +3774,8 @@ impl StepBuild {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StopAgentRequest {
     /// Cancel the running job (and its build) at once. Send false to let the job finish first.
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
 }
@@ -3897,8 +3953,12 @@ pub struct UpdatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// Null removes the pipeline from its cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<uuid::Uuid>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub cluster_id: Option<Option<uuid::Uuid>>,
     /// Replaces the whole YAML configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<String>,
@@ -3909,17 +3969,29 @@ pub struct UpdatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_rebuilds: Option<bool>,
     /// The `branch_configuration` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branch_configuration: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub branch_configuration: Option<Option<String>>,
     /// The `cancel_running_branch_builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_running_branch_builds: Option<bool>,
     /// The `cancel_running_branch_builds_filter` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancel_running_branch_builds_filter: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub cancel_running_branch_builds_filter: Option<Option<String>>,
     /// Null or empty removes the mirror.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clone_mirror_url: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub clone_mirror_url: Option<Option<String>>,
     /// The `color` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
@@ -3942,8 +4014,12 @@ pub struct UpdatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum_command_step_timeout: Option<i64>,
     /// Null removes the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline_template_uuid: Option<uuid::Uuid>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub pipeline_template_uuid: Option<Option<uuid::Uuid>>,
     /// The `provider_settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_settings: Option<ProviderSettings>,
@@ -3951,11 +4027,19 @@ pub struct UpdatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds: Option<bool>,
     /// The `skip_queued_branch_builds_filter` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub skip_queued_branch_builds_filter: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub skip_queued_branch_builds_filter: Option<Option<String>>,
     /// The `slug` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::nullable"
+    )]
+    pub slug: Option<Option<String>>,
     /// The `tags` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -4009,7 +4093,12 @@ impl UpdatePipelineRequest {
     }
     /// Sets `cluster_id`.
     pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.cluster_id = Some(value.into());
+        self.cluster_id = Some(Some(value.into()));
+        self
+    }
+    /// Sends `cluster_id` as `null`, clearing it.
+    pub fn clear_cluster_id(mut self) -> Self {
+        self.cluster_id = Some(None);
         self
     }
     /// Sets `configuration`.
@@ -4029,7 +4118,12 @@ impl UpdatePipelineRequest {
     }
     /// Sets `branch_configuration`.
     pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
-        self.branch_configuration = Some(value.into());
+        self.branch_configuration = Some(Some(value.into()));
+        self
+    }
+    /// Sends `branch_configuration` as `null`, clearing it.
+    pub fn clear_branch_configuration(mut self) -> Self {
+        self.branch_configuration = Some(None);
         self
     }
     /// Sets `cancel_running_branch_builds`.
@@ -4042,12 +4136,22 @@ impl UpdatePipelineRequest {
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.cancel_running_branch_builds_filter = Some(value.into());
+        self.cancel_running_branch_builds_filter = Some(Some(value.into()));
+        self
+    }
+    /// Sends `cancel_running_branch_builds_filter` as `null`, clearing it.
+    pub fn clear_cancel_running_branch_builds_filter(mut self) -> Self {
+        self.cancel_running_branch_builds_filter = Some(None);
         self
     }
     /// Sets `clone_mirror_url`.
     pub fn clone_mirror_url(mut self, value: impl Into<String>) -> Self {
-        self.clone_mirror_url = Some(value.into());
+        self.clone_mirror_url = Some(Some(value.into()));
+        self
+    }
+    /// Sends `clone_mirror_url` as `null`, clearing it.
+    pub fn clear_clone_mirror_url(mut self) -> Self {
+        self.clone_mirror_url = Some(None);
         self
     }
     /// Sets `color`.
@@ -4090,7 +4194,12 @@ impl UpdatePipelineRequest {
     }
     /// Sets `pipeline_template_uuid`.
     pub fn pipeline_template_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.pipeline_template_uuid = Some(value.into());
+        self.pipeline_template_uuid = Some(Some(value.into()));
+        self
+    }
+    /// Sends `pipeline_template_uuid` as `null`, clearing it.
+    pub fn clear_pipeline_template_uuid(mut self) -> Self {
+        self.pipeline_template_uuid = Some(None);
         self
     }
     /// Sets `provider_settings`.
@@ -4105,12 +4214,22 @@ impl UpdatePipelineRequest {
     }
     /// Sets `skip_queued_branch_builds_filter`.
     pub fn skip_queued_branch_builds_filter(mut self, value: impl Into<String>) -> Self {
-        self.skip_queued_branch_builds_filter = Some(value.into());
+        self.skip_queued_branch_builds_filter = Some(Some(value.into()));
+        self
+    }
+    /// Sends `skip_queued_branch_builds_filter` as `null`, clearing it.
+    pub fn clear_skip_queued_branch_builds_filter(mut self) -> Self {
+        self.skip_queued_branch_builds_filter = Some(None);
         self
     }
     /// Sets `slug`.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
-        self.slug = Some(value.into());
+        self.slug = Some(Some(value.into()));
+        self
+    }
+    /// Sends `slug` as `null`, clearing it.
+    pub fn clear_slug(mut self) -> Self {
+        self.slug = Some(None);
         self
     }
     /// Sets `tags`.

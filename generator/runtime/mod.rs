@@ -24,7 +24,7 @@ pub use reqwest::Method;
 #[doc(hidden)]
 pub use response::RawResponse;
 #[doc(hidden)]
-pub use values::{deserialize_int_enum, deserialize_str_enum};
+pub use values::{deserialize_int_enum, deserialize_str_enum, nullable};
 
 /// A boxed future, the type of `.await` on a request builder.
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;

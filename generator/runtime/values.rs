@@ -151,3 +151,23 @@ where
 {
     i64::deserialize(deserializer).map(T::from)
 }
+
+/// Serde glue for `Option<Option<T>>` fields of request types: `None` is left out (with
+/// `skip_serializing_if`), `Some(None)` is sent as `null`, `Some(Some(v))` as `v`; on decoding,
+/// a present `null` is `Some(None)` and an absent key `None`.
+pub mod nullable {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes the inner option: `null` or the value.
+    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads a present value, `null` included.
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}

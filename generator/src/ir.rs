@@ -421,6 +421,12 @@ pub struct Field {
     pub ty: TypeRef,
     /// In the schema's `required` list.
     pub required: bool,
+    /// `nullable: true`. In a request type, an optional nullable field is
+    /// `Option<Option<T>>`: absent, `null`, or a value.
+    pub nullable: bool,
+    /// For `Option<Option<T>>` fields: the name of the setter that sends `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clear_setter: Option<String>,
     /// Its description.
     pub docs: Docs,
     /// `deprecated: true`.

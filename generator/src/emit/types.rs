@@ -310,11 +310,13 @@ fn field(f: &Field) -> TokenStream {
     let ident = snake_ident(&f.name);
     let wire = &f.wire_name;
     let rename = (f.name != f.wire_name).then(|| quote!(#[serde(rename = #wire)]));
-    let optional = matches!(f.ty, TypeRef::Option(_));
-    let serde_attr = match (optional, f.required) {
-        (true, false) => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
-        (true, true) => Some(quote!(#[serde(default)])),
-        (false, _) => None,
+    let serde_attr = match (&f.ty, f.required) {
+        (TypeRef::Option(inner), false) if matches!(**inner, TypeRef::Option(_)) => Some(quote!(
+            #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::nullable")]
+        )),
+        (TypeRef::Option(_), false) => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+        (TypeRef::Option(_), true) => Some(quote!(#[serde(default)])),
+        _ => None,
     };
     let field_ty = ty(&f.ty, Scope::Types);
     quote! {
@@ -350,15 +352,39 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
     let setters = fields.iter().filter_map(|f| {
         let TypeRef::Option(inner) = &f.ty else { return None };
         let ident = snake_ident(&f.name);
-        let t = ty(inner, Scope::Types);
-        let doc = format!(" Sets `{}`.", f.wire_name);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        Some(quote! {
-            #[doc = #doc]
-            #deprecated
-            pub fn #ident(mut self, value: impl Into<#t>) -> Self {
-                self.#ident = Some(value.into());
-                self
+        let doc = format!(" Sets `{}`.", f.wire_name);
+        Some(match (&**inner, &f.clear_setter) {
+            // `Option<Option<T>>`: a value, or `null` through the clear setter.
+            (TypeRef::Option(value), Some(clear)) => {
+                let t = ty(value, Scope::Types);
+                let clear = snake_ident(clear);
+                let clear_doc = format!(" Sends `{}` as `null`, clearing it.", f.wire_name);
+                quote! {
+                    #[doc = #doc]
+                    #deprecated
+                    pub fn #ident(mut self, value: impl Into<#t>) -> Self {
+                        self.#ident = Some(Some(value.into()));
+                        self
+                    }
+                    #[doc = #clear_doc]
+                    #deprecated
+                    pub fn #clear(mut self) -> Self {
+                        self.#ident = Some(None);
+                        self
+                    }
+                }
+            }
+            _ => {
+                let t = ty(inner, Scope::Types);
+                quote! {
+                    #[doc = #doc]
+                    #deprecated
+                    pub fn #ident(mut self, value: impl Into<#t>) -> Self {
+                        self.#ident = Some(value.into());
+                        self
+                    }
+                }
             }
         })
     });

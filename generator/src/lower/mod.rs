@@ -115,24 +115,57 @@ fn rate_limits(spec: &openapiv3::OpenAPI) -> Result<Vec<RateLimitHeaders>, Error
         .collect()
 }
 
-/// Marks every type reachable from a request body or parameter as an input, so it gets a
-/// constructor and setters.
-fn mark_inputs(defs: &mut BTreeMap<String, crate::ir::TypeDef>, groups: &[Group]) {
-    let mut stack: Vec<String> = Vec::new();
-    for op in groups.iter().flat_map(|g| &g.operations) {
-        if let Some(body) = &op.body {
-            named_in(&body.ty, &mut stack);
-        }
-    }
+/// The names of every type reachable from `roots`.
+fn reachable(defs: &BTreeMap<String, crate::ir::TypeDef>, roots: Vec<String>) -> BTreeSet<String> {
+    let mut stack = roots;
     let mut seen = BTreeSet::new();
     while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
+        if seen.insert(name.clone()) {
+            if let Some(def) = defs.get(&name) {
+                for ty in children(&def.kind) {
+                    named_in(ty, &mut stack);
+                }
+            }
+        }
+    }
+    seen
+}
+
+/// Marks every type reachable from a request body as an input, so it gets a constructor and
+/// setters. In input types that never appear in a response, an optional nullable field becomes
+/// `Option<Option<T>>`, so that a request can say "leave it" (absent) and "clear it" (`null`)
+/// apart; types read from responses keep `Option<T>`, where the two mean the same to a reader.
+fn mark_inputs(defs: &mut BTreeMap<String, crate::ir::TypeDef>, groups: &[Group]) {
+    let operations: Vec<&crate::ir::Operation> = groups.iter().flat_map(|g| &g.operations).collect();
+    let mut input_roots = Vec::new();
+    let mut output_roots = Vec::new();
+    for op in &operations {
+        if let Some(body) = &op.body {
+            named_in(&body.ty, &mut input_roots);
+        }
+        let bodies: Vec<&crate::ir::Body> = match &op.output {
+            crate::ir::Output::Single { body } => vec![body],
+            crate::ir::Output::ByStatus { variants, .. } => variants.iter().map(|v| &v.body).collect(),
+        };
+        for body in bodies {
+            if let crate::ir::Body::Json(ty) = body {
+                named_in(ty, &mut output_roots);
+            }
+        }
+    }
+    let inputs = reachable(defs, input_roots);
+    let outputs = reachable(defs, output_roots);
+    for name in &inputs {
+        let Some(def) = defs.get_mut(name) else { continue };
+        def.input = true;
+        if outputs.contains(name) {
             continue;
         }
-        if let Some(def) = defs.get_mut(&name) {
-            def.input = true;
-            for ty in children(&def.kind) {
-                named_in(ty, &mut stack);
+        if let TypeKind::Struct { fields, .. } = &mut def.kind {
+            let mut setters = Namespace::with_reserved(fields.iter().map(|f| f.name.as_str()).chain(["new"]));
+            for field in fields.iter_mut().filter(|f| f.nullable && !f.required) {
+                field.ty = TypeRef::Option(Box::new(field.ty.clone()));
+                field.clear_setter = Some(setters.claim(&format!("clear_{}", field.name)));
             }
         }
     }

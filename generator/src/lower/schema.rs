@@ -466,21 +466,47 @@ impl<'a> Types<'a> {
         for (wire, prop) in properties {
             let prop_at = at.push("properties").push(wire);
             let ty = self.lower_boxed(prop, &format!("{name}{}", type_name(wire)), &prop_at, depth + 1)?;
-            let is_required = required.iter().any(|r| r == wire);
-            let (docs, deprecated, is_nullable) = match prop {
+            let (mut docs, deprecated, is_nullable, read_only, write_only, default) = match prop {
                 ReferenceOr::Item(s) => (
                     docs(s.schema_data.title.as_deref(), s.schema_data.description.as_deref()),
                     s.schema_data.deprecated,
                     s.schema_data.nullable,
+                    s.schema_data.read_only,
+                    s.schema_data.write_only,
+                    s.schema_data.default.clone(),
                 ),
-                ReferenceOr::Reference { .. } => (Docs::default(), false, self.is_nullable_boxed(prop, &prop_at)?),
+                ReferenceOr::Reference { .. } => {
+                    (Docs::default(), false, self.is_nullable_boxed(prop, &prop_at)?, false, false, None)
+                }
             };
+            // A read-only property is never sent and a write-only one never received, so
+            // neither can be required in both directions.
+            let is_required = required.iter().any(|r| r == wire) && !read_only && !write_only;
+            let mut notes = Vec::new();
+            if read_only {
+                notes.push("Read-only: set by the server, ignored in requests.".to_string());
+            }
+            if write_only {
+                notes.push("Write-only: sent in requests, never returned.".to_string());
+            }
+            if let Some(default) = default {
+                notes.push(format!("Default: `{default}`."));
+            }
+            if !notes.is_empty() {
+                let text = notes.join(" ");
+                docs.description = Some(match docs.description.take() {
+                    Some(d) => format!("{d}\n\n{text}"),
+                    None => text,
+                });
+            }
             let ty = if is_required && !is_nullable { ty } else { TypeRef::Option(Box::new(ty)) };
             fields.push(Field {
                 name: ns.claim(&snake_name(wire)),
                 wire_name: wire.clone(),
                 ty,
                 required: is_required,
+                nullable: is_nullable,
+                clear_setter: None,
                 docs,
                 deprecated,
             });
