@@ -11,6 +11,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod overlay;
+pub mod validate;
 pub mod write;
 
 use std::collections::BTreeMap;

@@ -141,7 +141,7 @@ fn check_version(doc: &Value, file: &str) -> Result<(), Error> {
 /// How deep a document may nest. Real specs stay under 15 levels; the OpenAPI parser's
 /// untagged enums backtrack exponentially in depth on malformed input, so a deeper document is
 /// refused before it is parsed rather than left to run for minutes.
-pub const MAX_NESTING: usize = 40;
+pub const MAX_NESTING: usize = 64;
 
 /// The first place where `value` nests deeper than `limit`.
 fn too_deep(value: &Value, at: &Pointer, limit: usize) -> Option<Pointer> {
@@ -181,6 +181,7 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
             ),
         });
     }
+    crate::validate::schemas(&raw, &spec.name)?;
     let spec_value = raw.clone();
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(spec_value).map_err(|e| {
         let mut pointer = Pointer::root();

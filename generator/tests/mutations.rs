@@ -156,7 +156,7 @@ fn seeds() -> Vec<(String, Value)> {
 
 #[test]
 fn mutated_specs_never_panic() {
-    let cases: usize = std::env::var("MUTATION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(600);
+    let cases: usize = std::env::var("MUTATION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let seeds = seeds();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut ok, mut err) = (0, 0);
