@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The whole API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Api {
     /// `info.title`.
     pub title: String,
@@ -31,7 +31,7 @@ pub struct Api {
 }
 
 /// A server entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Server {
     /// The URL with variables at their defaults.
     pub url: String,
@@ -40,7 +40,7 @@ pub struct Server {
 }
 
 /// Documentation carried from the spec.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Docs {
     /// A one-line summary.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,7 +51,7 @@ pub struct Docs {
 }
 
 /// How a security scheme sends its credential.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuthScheme {
     /// The scheme's key in `components.securitySchemes`.
     pub wire_name: String,
@@ -60,7 +60,7 @@ pub struct AuthScheme {
 }
 
 /// The kinds of credential the runtime can send.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AuthKind {
     /// `Authorization: Bearer <token>`.
@@ -77,7 +77,7 @@ pub enum AuthKind {
 }
 
 /// The header names of one rate-limit family.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RateLimitHeaders {
     /// The family's name, e.g. `organization`.
     pub scope: String,
@@ -90,7 +90,7 @@ pub struct RateLimitHeaders {
 }
 
 /// The operations of one tag: `client.<name>()`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Group {
     /// Module and accessor name, snake case.
     pub name: String,
@@ -105,7 +105,7 @@ pub struct Group {
 }
 
 /// One callable operation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Operation {
     /// The operationId (or the name made from method and path).
     pub wire_id: String,
@@ -141,7 +141,7 @@ pub struct Operation {
 }
 
 /// A piece of a path template.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PathPart {
     /// Literal text, sent as is.
@@ -151,7 +151,7 @@ pub enum PathPart {
 }
 
 /// Where a parameter travels.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamLocation {
     /// In the path.
@@ -165,7 +165,7 @@ pub enum ParamLocation {
 }
 
 /// How a query parameter is written.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum QueryStyle {
     /// `name=a&name=b` (arrays), `key=value` per property (objects).
@@ -181,7 +181,7 @@ pub enum QueryStyle {
 }
 
 /// A parameter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Param {
     /// The name on the wire.
     pub wire_name: String,
@@ -202,7 +202,7 @@ pub struct Param {
 }
 
 /// How a request body is encoded.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyEncoding {
     /// `application/json` and `+json` types.
@@ -218,7 +218,7 @@ pub enum BodyEncoding {
 }
 
 /// The request body.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequestBody {
     /// The `Content-Type` sent.
     pub content_type: String,
@@ -233,7 +233,7 @@ pub struct RequestBody {
 }
 
 /// What a success response decodes to.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "type")]
 pub enum Body {
     /// No body: `()`.
@@ -249,7 +249,7 @@ pub enum Body {
 }
 
 /// Which statuses a response stands for.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusMatch {
     /// One status.
@@ -261,7 +261,7 @@ pub enum StatusMatch {
 }
 
 /// The operation's result type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Output {
     /// Every success status has the same body type.
@@ -279,7 +279,7 @@ pub enum Output {
 }
 
 /// One variant of a status-keyed result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StatusVariant {
     /// The variant's name.
     pub name: String,
@@ -292,14 +292,14 @@ pub struct StatusVariant {
 }
 
 /// Link-header pagination.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pagination {
     /// The element type of the page array.
     pub item: TypeRef,
 }
 
 /// A reference to a type.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeRef {
     /// A model in `types`.
@@ -319,7 +319,7 @@ pub enum TypeRef {
 }
 
 /// Scalars.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Prim {
     /// `String`.
@@ -357,7 +357,7 @@ pub enum Prim {
 }
 
 /// A model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TypeDef {
     /// The Rust name.
     pub name: String,
@@ -374,7 +374,7 @@ pub struct TypeDef {
 }
 
 /// The shapes of a model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum TypeKind {
     /// An object.
@@ -411,7 +411,7 @@ pub enum TypeKind {
 }
 
 /// A property of an object.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Field {
     /// The Rust name (snake case, without `r#`).
     pub name: String,
@@ -434,7 +434,7 @@ pub struct Field {
 }
 
 /// The map of keys beyond an object's properties.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Extra {
     /// The Rust field name of the map.
     pub name: String,
@@ -443,7 +443,7 @@ pub struct Extra {
 }
 
 /// A string enum value.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnumVariant {
     /// The Rust name.
     pub name: String,
@@ -452,7 +452,7 @@ pub struct EnumVariant {
 }
 
 /// An integer enum value.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IntVariant {
     /// The Rust name.
     pub name: String,
@@ -461,12 +461,12 @@ pub struct IntVariant {
 }
 
 /// An alternative of a union.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnionVariant {
     /// The variant's name.
     pub name: String,
     /// With a discriminator: the tag values that select it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// Its type.
     pub ty: TypeRef,

@@ -39,8 +39,12 @@ fn find_schema_keys(value: &Value, at: &Pointer) -> Found {
                 let child_at = at.push(key);
                 if key == "schema" {
                     schema_at(child, &child_at)?;
-                } else if !(key == "schemas" && at.as_json_pointer() == "/components") && !key.starts_with("x-") {
-                    find_schema_keys(child, &child_at)?;
+                } else {
+                    // Component schemas are checked as schemas already; extensions are free-form.
+                    let component_schemas = key == "schemas" && at.as_json_pointer() == "/components";
+                    if !component_schemas && !key.starts_with("x-") {
+                        find_schema_keys(child, &child_at)?;
+                    }
                 }
             }
             Ok(())
