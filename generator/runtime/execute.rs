@@ -325,7 +325,9 @@ impl Transport {
             }
             let mut builder = http.request(method.clone(), url_sent).timeout(remaining);
             if let Some((content_type, bytes)) = &body {
-                headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+                let value = HeaderValue::from_str(content_type)
+                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("content type `{content_type}`: {e}"))))?;
+                headers.insert(reqwest::header::CONTENT_TYPE, value);
                 builder = builder.body(bytes.clone());
             }
             let response = match builder.headers(headers).send().await {

@@ -18,7 +18,7 @@ pub use values::{Timestamp, UnknownInteger, UnknownValue};
 #[doc(hidden)]
 pub use client::{ApiSpec, AuthKindSpec, AuthSpec, RateLimitSpec, Transport};
 #[doc(hidden)]
-pub use request::{QueryStyle, Request};
+pub use request::{Multipart, QueryStyle, Request};
 #[doc(hidden)]
 pub use reqwest::Method;
 #[doc(hidden)]

@@ -230,6 +230,22 @@ pub struct RequestBody {
     pub required: bool,
     /// Its description.
     pub docs: Docs,
+    /// For `multipart/form-data`: one part per property of the body type, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<FormPart>,
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FormPart {
+    /// The part's name: the property's wire name.
+    pub wire_name: String,
+    /// The body type's field that holds it.
+    pub field: String,
+    /// A file part (`format: binary`), sent as bytes; otherwise text.
+    pub binary: bool,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
 }
 
 /// What a success response decodes to.

@@ -37,6 +37,7 @@ fixture!(nested_inline);
 fixture!(no_schema_responses);
 fixture!(composition);
 fixture!(parameters);
+fixture!(bodies);
 
 #[test]
 fn output_is_deterministic() {

@@ -98,3 +98,85 @@ fn nested_inline_objects_are_named_by_position() {
     assert_eq!(serde_json::to_value(&body).unwrap(), json!({"customer": {"name": "Ann"}, "metadata": {"k": "v"}}));
     assert_eq!(serde_json::to_value(&geo).unwrap(), json!({"lat": 1.5, "lng": 2.5}));
 }
+
+/// Accepts one HTTP/1.1 request on loopback, answers `204`, and hands back the raw request.
+fn one_request_server() -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).unwrap();
+            seen.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&seen).to_string();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length = text[..end]
+                    .lines()
+                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+                    .unwrap_or(0);
+                if seen.len() >= end + 4 + length || n == 0 {
+                    break;
+                }
+            }
+        }
+        stream.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+        tx.send(seen).unwrap();
+    });
+    (url, rx)
+}
+
+#[tokio::test]
+async fn every_request_body_encoding_arrives_as_declared() {
+    use fixture_bodies::types::{SendFormRequest, SendJsonRequest, UploadRequest};
+    let client = |url: &str| fixture_bodies::Client::builder().base_url(url).allow_http(true).build().unwrap();
+
+    let (url, rx) = one_request_server();
+    client(&url).api().send_json(SendJsonRequest::new("n")).await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("POST /json HTTP/1.1\r\n"), "{raw}");
+    assert!(raw.to_ascii_lowercase().contains("content-type: application/vnd.api+json"), "{raw}");
+    assert!(raw.ends_with("{\"name\":\"n\"}"), "{raw}");
+
+    let (url, rx) = one_request_server();
+    client(&url).api().send_maybe().await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(!raw.to_ascii_lowercase().contains("content-type"), "an optional body left unset sends none: {raw}");
+
+    let (url, rx) = one_request_server();
+    client(&url).api().send_form(SendFormRequest::new("client credentials").scope("a&b=c")).await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.to_ascii_lowercase().contains("content-type: application/x-www-form-urlencoded"), "{raw}");
+    assert!(raw.ends_with("grant_type=client%20credentials&scope=a%26b%3Dc"), "{raw}");
+
+    let (url, rx) = one_request_server();
+    let upload = UploadRequest::new(bytes::Bytes::from_static(b"\x00\x01binary"))
+        .title("My \"file\"")
+        .tags(vec!["x".to_string(), "y".to_string()]);
+    client(&url).api().upload(upload).await.unwrap();
+    let raw = rx.recv().unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let boundary = text
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type: multipart/form-data; boundary=").map(str::to_string))
+        .expect("multipart content type with a boundary");
+    assert!(text.contains(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nMy \"file\"\r\n")));
+    assert!(text.contains("name=\"tags\"\r\n\r\n[\"x\",\"y\"]\r\n"));
+    assert!(raw.windows(8).any(|w| w == b"\x00\x01binary"), "the file part carries the raw bytes");
+    assert!(!text.contains("name=\"thumbnail\""), "an unset optional file sends no part");
+    assert!(text.ends_with(&format!("--{boundary}--\r\n")));
+
+    let (url, rx) = one_request_server();
+    client(&url).api().put_raw(bytes::Bytes::from_static(b"\xffraw")).await.unwrap();
+    let raw = rx.recv().unwrap();
+    assert!(raw.ends_with(b"\r\n\r\n\xffraw"));
+
+    let (url, rx) = one_request_server();
+    client(&url).api().put_text("plain text").await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.to_ascii_lowercase().contains("content-type: text/plain"), "{raw}");
+    assert!(raw.ends_with("\r\n\r\nplain text"));
+}

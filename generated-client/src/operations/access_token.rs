@@ -12,11 +12,15 @@ impl AccessToken {
     }
     /// Get The Current Access Token
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /access-token` (`getAccessToken`)
     pub fn get(&self) -> GetAccessToken {
         GetAccessToken::new(self.client.clone())
     }
     /// Revoke The Current Access Token
+    ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
     ///
     /// `DELETE /access-token` (`revokeAccessToken`)
     pub fn revoke(&self) -> RevokeAccessToken {

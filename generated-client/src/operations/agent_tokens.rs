@@ -12,6 +12,8 @@ impl AgentTokens {
     }
     /// List Agent Tokens For A Cluster
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/clusters/{cluster}/tokens` (`listAgentTokens`)
     pub fn list(
         &self,

@@ -12,17 +12,23 @@ impl Agents {
     }
     /// Get An Agent
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/agents/{id}` (`getAgent`)
     pub fn get(&self, org: impl Into<String>, id: impl Into<String>) -> GetAgent {
         GetAgent::new(self.client.clone(), org.into(), id.into())
     }
     /// List Agents
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/agents` (`listAgents`)
     pub fn list(&self, org: impl Into<String>) -> ListAgents {
         ListAgents::new(self.client.clone(), org.into())
     }
     /// Stop An Agent
+    ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
     ///
     /// `PUT /organizations/{org}/agents/{id}/stop` (`stopAgent`)
     pub fn stop(&self, org: impl Into<String>, id: impl Into<String>) -> StopAgent {

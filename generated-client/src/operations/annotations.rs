@@ -12,6 +12,8 @@ impl Annotations {
     }
     /// List Annotations For A Build
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations` (`listAnnotations`)
     pub fn list(
         &self,

@@ -12,6 +12,8 @@ impl Artifacts {
     }
     /// List Artifacts For A Build
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/artifacts` (`listArtifactsForBuild`)
     pub fn list_for_build(
         &self,

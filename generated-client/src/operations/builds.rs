@@ -12,6 +12,8 @@ impl Builds {
     }
     /// Cancel A Build
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/cancel` (`cancelBuild`)
     pub fn cancel(
         &self,
@@ -22,6 +24,8 @@ impl Builds {
         CancelBuild::new(self.client.clone(), org.into(), pipeline.into(), number.into())
     }
     /// Create A Build
+    ///
+    /// Error bodies (decode with `ApiError::decode`): `422`, `default`: `types::ErrorType`.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/builds` (`createBuild`)
     pub fn create(
@@ -34,6 +38,8 @@ impl Builds {
     }
     /// Get A Build
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}` (`getBuild`)
     pub fn get(
         &self,
@@ -45,6 +51,8 @@ impl Builds {
     }
     /// List Builds For A Pipeline
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds` (`listBuilds`)
     pub fn list(
         &self,
@@ -54,6 +62,8 @@ impl Builds {
         ListBuilds::new(self.client.clone(), org.into(), pipeline.into())
     }
     /// Rebuild A Build
+    ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/rebuild` (`rebuildBuild`)
     pub fn rebuild(

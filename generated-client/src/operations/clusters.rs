@@ -12,6 +12,8 @@ impl Clusters {
     }
     /// List Clusters
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/clusters` (`listClusters`)
     pub fn list(&self, org: impl Into<String>) -> ListClusters {
         ListClusters::new(self.client.clone(), org.into())

@@ -12,6 +12,8 @@ impl Emojis {
     }
     /// List Custom Emojis
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/emojis` (`listEmojis`)
     pub fn list(&self, org: impl Into<String>) -> ListEmojis {
         ListEmojis::new(self.client.clone(), org.into())

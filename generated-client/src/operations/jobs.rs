@@ -12,6 +12,8 @@ impl Jobs {
     }
     /// Get Job Log Output
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
     pub fn get_log(
         &self,
@@ -30,6 +32,8 @@ impl Jobs {
     }
     /// Get Job Log Output
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
     pub fn get_log_text(
         &self,
@@ -47,6 +51,8 @@ impl Jobs {
         )
     }
     /// Retry A Job
+    ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/retry` (`retryJob`)
     pub fn retry(

@@ -12,6 +12,8 @@ impl Meta {
     }
     /// Get Meta Information
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /meta` (`getMeta`)
     pub fn get(&self) -> GetMeta {
         GetMeta::new(self.client.clone())

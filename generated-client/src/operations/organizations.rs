@@ -12,11 +12,15 @@ impl Organizations {
     }
     /// Get An Organization
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}` (`getOrganization`)
     pub fn get(&self, org: impl Into<String>) -> GetOrganization {
         GetOrganization::new(self.client.clone(), org.into())
     }
     /// List Organizations
+    ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
     ///
     /// `GET /organizations` (`listOrganizations`)
     pub fn list(&self) -> ListOrganizations {

@@ -12,6 +12,8 @@ impl PipelineTemplates {
     }
     /// List Pipeline Templates
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/pipeline-templates` (`listPipelineTemplates`)
     pub fn list(&self, org: impl Into<String>) -> ListPipelineTemplates {
         ListPipelineTemplates::new(self.client.clone(), org.into())

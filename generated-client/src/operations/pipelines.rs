@@ -12,6 +12,8 @@ impl Pipelines {
     }
     /// Create A Pipeline
     ///
+    /// Error bodies (decode with `ApiError::decode`): `422`, `default`: `types::ErrorType`.
+    ///
     /// `POST /organizations/{org}/pipelines` (`createPipeline`)
     pub fn create(
         &self,
@@ -21,6 +23,8 @@ impl Pipelines {
         CreatePipeline::new(self.client.clone(), org.into(), body.into())
     }
     /// Delete A Pipeline
+    ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}` (`deletePipeline`)
     pub fn delete(
@@ -32,6 +36,8 @@ impl Pipelines {
     }
     /// Get A Pipeline
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/pipelines/{pipeline}` (`getPipeline`)
     pub fn get(
         &self,
@@ -42,11 +48,15 @@ impl Pipelines {
     }
     /// List Pipelines
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/pipelines` (`listPipelines`)
     pub fn list(&self, org: impl Into<String>) -> ListPipelines {
         ListPipelines::new(self.client.clone(), org.into())
     }
     /// Update A Pipeline
+    ///
+    /// Error bodies (decode with `ApiError::decode`): `422`, `default`: `types::ErrorType`.
     ///
     /// `PATCH /organizations/{org}/pipelines/{pipeline}` (`updatePipeline`)
     pub fn update(

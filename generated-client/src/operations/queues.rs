@@ -12,6 +12,8 @@ impl Queues {
     }
     /// List Queues For A Cluster
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/clusters/{cluster}/queues` (`listQueues`)
     pub fn list(
         &self,

@@ -12,6 +12,8 @@ impl Rules {
     }
     /// List Organization Rules
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/rules` (`listRules`)
     pub fn list(&self, org: impl Into<String>) -> ListRules {
         ListRules::new(self.client.clone(), org.into())

@@ -12,6 +12,8 @@ impl Teams {
     }
     /// List Teams
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /organizations/{org}/teams` (`listTeams`)
     pub fn list(&self, org: impl Into<String>) -> ListTeams {
         ListTeams::new(self.client.clone(), org.into())

@@ -12,6 +12,8 @@ impl User {
     }
     /// Get The Current User
     ///
+    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    ///
     /// `GET /user` (`getCurrentUser`)
     pub fn get_current(&self) -> GetCurrentUser {
         GetCurrentUser::new(self.client.clone())

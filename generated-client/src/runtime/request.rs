@@ -40,7 +40,7 @@ pub struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) cookies: Vec<(String, String)>,
-    pub(crate) body: Option<(&'static str, bytes::Bytes)>,
+    pub(crate) body: Option<(std::borrow::Cow<'static, str>, bytes::Bytes)>,
     pub(crate) accept: Option<&'static str>,
     pub(crate) auth: &'static [&'static str],
     /// Set when following a pagination link: the URL as the server gave it.
@@ -212,7 +212,7 @@ impl Request {
     /// A JSON body.
     pub fn json_body(&mut self, content_type: &'static str, body: &impl Serialize) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("request body: {e}")))?;
-        self.body = Some((content_type, bytes.into()));
+        self.body = Some((content_type.into(), bytes.into()));
         Ok(())
     }
 
@@ -231,18 +231,25 @@ impl Request {
                 pairs.push(format!("{}={}", utf8_percent_encode(&key, STRICT), utf8_percent_encode(&text, STRICT)));
             }
         }
-        self.body = Some((content_type, pairs.join("&").into_bytes().into()));
+        self.body = Some((content_type.into(), pairs.join("&").into_bytes().into()));
         Ok(())
     }
 
     /// A text body.
     pub fn text_body(&mut self, content_type: &'static str, body: &str) {
-        self.body = Some((content_type, body.to_string().into_bytes().into()));
+        self.body = Some((content_type.into(), body.to_string().into_bytes().into()));
     }
 
     /// A raw body.
     pub fn bytes_body(&mut self, content_type: &'static str, body: bytes::Bytes) {
-        self.body = Some((content_type, body));
+        self.body = Some((content_type.into(), body));
+    }
+
+    /// A `multipart/form-data` body.
+    pub fn multipart_body(&mut self, form: Multipart) -> Result<(), Error> {
+        let (content_type, bytes) = form.encode()?;
+        self.body = Some((content_type.into(), bytes));
+        Ok(())
     }
 
     /// The query string, names and values encoded.
@@ -261,5 +268,79 @@ impl Request {
 
     pub(crate) fn check_headers(extra: &[(String, String)]) -> Result<(), Error> {
         extra.iter().try_for_each(|(n, v)| check_header_value(n, v))
+    }
+}
+
+/// The parts of a `multipart/form-data` body, in order.
+#[derive(Debug, Default)]
+pub struct Multipart {
+    parts: Vec<(String, Part)>,
+}
+
+#[derive(Debug)]
+enum Part {
+    Text(String),
+    File(bytes::Bytes),
+}
+
+impl Multipart {
+    /// An empty form.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A text part: scalars as their text, lists and objects as JSON; `None` adds nothing.
+    pub fn text(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
+        let text = match to_value(value, name)? {
+            Value::Array(_) | Value::Object(_) => Some(serde_json::to_string(value).map_err(|e| Error::InvalidRequest(format!("part `{name}`: {e}")))?),
+            other => scalar(&other, name)?,
+        };
+        if let Some(text) = text {
+            self.parts.push((name.to_string(), Part::Text(text)));
+        }
+        Ok(())
+    }
+
+    /// A file part, sent as `application/octet-stream`.
+    pub fn file(&mut self, name: &str, bytes: bytes::Bytes) {
+        self.parts.push((name.to_string(), Part::File(bytes)));
+    }
+
+    /// The content type (with its boundary) and the encoded body.
+    fn encode(self) -> Result<(String, bytes::Bytes), Error> {
+        use std::hash::{BuildHasher, Hasher};
+        // A random boundary, checked against the content so that no part can end the body early.
+        let boundary = loop {
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_usize(self.parts.len());
+            let candidate = format!("openapi-rust-gen-{:016x}{:016x}", hasher.finish(), hasher.finish().rotate_left(17));
+            let clash = self.parts.iter().any(|(_, part)| match part {
+                Part::Text(t) => t.contains(&candidate),
+                Part::File(b) => b.windows(candidate.len()).any(|w| w == candidate.as_bytes()),
+            });
+            if !clash {
+                break candidate;
+            }
+        };
+        let mut out: Vec<u8> = Vec::new();
+        for (name, part) in &self.parts {
+            if name.contains(['\r', '\n', '"']) {
+                return Err(Error::InvalidRequest(format!("multipart part name `{name}` contains a quote or line break")));
+            }
+            out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
+            match part {
+                Part::Text(text) => {
+                    out.extend_from_slice(b"\r\n\r\n");
+                    out.extend_from_slice(text.as_bytes());
+                }
+                Part::File(bytes) => {
+                    out.extend_from_slice(format!("; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+                    out.extend_from_slice(bytes);
+                }
+            }
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Ok((format!("multipart/form-data; boundary={boundary}"), out.into()))
     }
 }

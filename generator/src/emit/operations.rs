@@ -12,10 +12,10 @@ use super::docs;
 use super::types::{snake_ident, ty, type_ident, Scope};
 
 /// The Rust type of a success body.
-fn body_ty(body: &Body) -> TokenStream {
+fn body_ty(body: &Body, scope: Scope) -> TokenStream {
     match body {
         Body::Empty => quote!(()),
-        Body::Json(t) => ty(t, Scope::Crate),
+        Body::Json(t) => ty(t, scope),
         Body::Text => quote!(String),
         Body::Bytes => quote!(bytes::Bytes),
         Body::Undocumented => quote!(crate::runtime::UntypedBody),
@@ -38,11 +38,25 @@ fn decode(body: &Body) -> TokenStream {
 
 fn output_ty(op: &Operation) -> TokenStream {
     match &op.output {
-        Output::Single { body } => body_ty(body),
+        Output::Single { body } => body_ty(body, Scope::Crate),
         Output::ByStatus { type_name, .. } => {
             let ident = type_ident(type_name);
             quote!(#ident)
         }
+    }
+}
+
+/// A success body's type as text, models by their bare names: for the API listing and the
+/// change report.
+pub(crate) fn body_text(body: &Body) -> String {
+    super::types::tokens_text(&body_ty(body, Scope::Types))
+}
+
+/// What awaiting an operation's request builder gives, as text (models by their bare names).
+pub(crate) fn output_text(op: &Operation) -> String {
+    match &op.output {
+        Output::Single { body } => body_text(body),
+        Output::ByStatus { type_name, .. } => type_name.clone(),
     }
 }
 
@@ -281,7 +295,23 @@ fn request_fn(op: &Operation) -> TokenStream {
         let content_type = &b.content_type;
         let set = match b.encoding {
             BodyEncoding::Json => quote!(request.json_body(#content_type, body)?;),
-            BodyEncoding::Form | BodyEncoding::Multipart => quote!(request.form_body(#content_type, body)?;),
+            BodyEncoding::Form => quote!(request.form_body(#content_type, body)?;),
+            BodyEncoding::Multipart => {
+                let parts = b.parts.iter().map(|part| {
+                    let field = snake_ident(&part.field);
+                    let name = &part.wire_name;
+                    match (part.binary, part.optional) {
+                        (true, true) => quote!(if let Some(file) = &body.#field { form.file(#name, file.clone()); }),
+                        (true, false) => quote!(form.file(#name, body.#field.clone());),
+                        (false, _) => quote!(form.text(#name, &body.#field)?;),
+                    }
+                });
+                quote! {
+                    let mut form = crate::runtime::Multipart::new();
+                    #(#parts)*
+                    request.multipart_body(form)?;
+                }
+            }
             BodyEncoding::Text => quote!(request.text_body(#content_type, body);),
             BodyEncoding::Bytes => quote!(request.bytes_body(#content_type, body.clone());),
         };
@@ -365,7 +395,7 @@ fn output_enum(op: &Operation) -> Option<TokenStream> {
         match &v.body {
             Body::Empty => quote!(#doc #name,),
             body => {
-                let t = body_ty(body);
+                let t = body_ty(body, Scope::Crate);
                 quote!(#doc #name(#t),)
             }
         }

@@ -7,8 +7,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use crate::error::{Error, Pointer};
 use crate::ident::{snake_name, type_name, Namespace};
 use crate::ir::{
-    AuthScheme, Body, BodyEncoding, Group, Operation, Output, Pagination, Param, ParamLocation, PathPart, Prim,
-    QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeRef,
+    AuthScheme, Body, BodyEncoding, FormPart, Group, Operation, Output, Pagination, Param, ParamLocation, PathPart,
+    Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
 };
 
 use super::schema::{docs, Types};
@@ -190,6 +190,7 @@ fn lower_operation(
     };
 
     let (output, alternates) = lower_responses(spec, types, op, &type_base, &builder_name, at, type_names)?;
+    let error_docs = lower_errors(spec, types, op, &type_base, at)?;
     let accept = accept_for(&output);
     let pagination = match op.extensions.get("x-pagination") {
         None | Some(serde_json::Value::Bool(false)) => None,
@@ -220,7 +221,7 @@ fn lower_operation(
         output,
         pagination,
         security,
-        docs: docs(op.summary.as_deref(), op.description.as_deref()),
+        docs: with_error_docs(docs(op.summary.as_deref(), op.description.as_deref()), error_docs),
         deprecated: op.deprecated,
     };
     let mut out = Vec::with_capacity(1 + alternates.len());
@@ -426,11 +427,21 @@ fn lower_body(
     let ty = match (encoding, &content.schema) {
         (BodyEncoding::Text, _) => TypeRef::Prim(Prim::String),
         (BodyEncoding::Bytes, _) => TypeRef::Prim(Prim::Bytes),
-        (BodyEncoding::Multipart, _) => {
-            return Err(Error::unsupported(&media_at, "multipart/form-data request bodies"));
+        (BodyEncoding::Multipart, Some(schema)) => {
+            types.binary_as_bytes = true;
+            let lowered = types.lower(schema, &format!("{type_base}Request"), &media_at.push("schema"), 0);
+            types.binary_as_bytes = false;
+            lowered?
+        }
+        (BodyEncoding::Multipart, None) => {
+            return Err(Error::unsupported(&media_at, "a multipart/form-data body without a schema"));
         }
         (_, Some(schema)) => types.lower(schema, &format!("{type_base}Request"), &media_at.push("schema"), 0)?,
         (_, None) => TypeRef::Json,
+    };
+    let parts = match encoding {
+        BodyEncoding::Multipart => form_parts(types, &ty, &media_at)?,
+        _ => Vec::new(),
     };
     Ok(RequestBody {
         content_type: media.clone(),
@@ -438,7 +449,41 @@ fn lower_body(
         ty,
         required: body.required,
         docs: docs(None, body.description.as_deref()),
+        parts,
     })
+}
+
+/// The parts of a multipart body: one per field of its (object) type.
+fn form_parts(types: &Types<'_>, ty: &TypeRef, at: &Pointer) -> Result<Vec<FormPart>, Error> {
+    let fields = match ty {
+        TypeRef::Named(name) => match types.defs.get(name).map(|d| &d.kind) {
+            Some(TypeKind::Struct { fields, additional: None }) => fields,
+            _ => None.ok_or_else(|| {
+                Error::unsupported(at, "a multipart/form-data body that is not an object with fixed properties")
+            })?,
+        },
+        _ => {
+            return Err(Error::unsupported(
+                at,
+                "a multipart/form-data body that is not an object with fixed properties",
+            ))
+        }
+    };
+    Ok(fields
+        .iter()
+        .map(|f| {
+            let (inner, optional) = match &f.ty {
+                TypeRef::Option(inner) => (&**inner, true),
+                other => (other, false),
+            };
+            FormPart {
+                wire_name: f.wire_name.clone(),
+                field: f.name.clone(),
+                binary: *inner == TypeRef::Prim(Prim::Bytes),
+                optional,
+            }
+        })
+        .collect())
 }
 
 /// Reason phrases for naming status variants.
@@ -532,4 +577,51 @@ fn lower_responses(
         Output::ByStatus { type_name, variants }
     };
     Ok((output, alternates))
+}
+
+/// The documented error responses, as a line for the operation's docs: which statuses have
+/// which body type, for `ApiError::decode`.
+fn lower_errors(
+    spec: &openapiv3::OpenAPI,
+    types: &mut Types<'_>,
+    op: &openapiv3::Operation,
+    type_base: &str,
+    at: &Pointer,
+) -> Result<Option<String>, Error> {
+    let components = spec.components.as_ref().map(|c| &c.responses);
+    let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let errors = op
+        .responses
+        .responses
+        .iter()
+        .filter(|(code, _)| !matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+        .map(|(code, r)| (code.to_string(), r))
+        .chain(op.responses.default.iter().map(|r| ("default".to_string(), r)));
+    for (status, response) in errors {
+        let response_at = at.push("responses").push(&status);
+        let (response, _) = refs::resolve(response, components, "responses", &response_at)?;
+        let Some((media, content)) = response.content.iter().find(|(m, _)| is_json(m)) else { continue };
+        let Some(schema) = &content.schema else { continue };
+        let schema_at = response_at.push("content").push(media).push("schema");
+        let suggestion = format!("{type_base}Error{}", type_name(&status));
+        if let TypeRef::Named(name) = types.lower(schema, &suggestion, &schema_at, 0)? {
+            by_type.entry(name).or_default().push(format!("`{status}`"));
+        }
+    }
+    if by_type.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<String> =
+        by_type.iter().map(|(name, statuses)| format!("{}: `types::{name}`", statuses.join(", "))).collect();
+    Ok(Some(format!("Error bodies (decode with `ApiError::decode`): {}.", parts.join("; "))))
+}
+
+fn with_error_docs(mut docs: crate::ir::Docs, errors: Option<String>) -> crate::ir::Docs {
+    if let Some(errors) = errors {
+        docs.description = Some(match docs.description.take() {
+            Some(d) => format!("{d}\n\n{errors}"),
+            None => errors,
+        });
+    }
+    docs
 }

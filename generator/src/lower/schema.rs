@@ -37,6 +37,8 @@ pub struct Types<'a> {
     pub defs: BTreeMap<String, TypeDef>,
     /// Fallbacks taken.
     pub warnings: BTreeSet<Warning>,
+    /// While lowering a multipart body: `format: binary` strings are bytes (file parts).
+    pub binary_as_bytes: bool,
 }
 
 /// A property's schema after following references, enough to know whether it may be null.
@@ -54,7 +56,14 @@ impl<'a> Types<'a> {
         let mut keys: Vec<&String> = schemas.map(|s| s.keys().collect()).unwrap_or_default();
         keys.sort();
         let component_names = keys.into_iter().map(|k| (k.clone(), names.claim(&schema_type_name(k)))).collect();
-        Types { schemas, component_names, names, defs: BTreeMap::new(), warnings: BTreeSet::new() }
+        Types {
+            schemas,
+            component_names,
+            names,
+            defs: BTreeMap::new(),
+            warnings: BTreeSet::new(),
+            binary_as_bytes: false,
+        }
     }
 
     /// Lowers every component schema into a named type.
@@ -300,6 +309,7 @@ impl<'a> Types<'a> {
             VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Prim::DateTime,
             VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Prim::Date,
             VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Prim::Uuid,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) if self.binary_as_bytes => Prim::Bytes,
             // `binary` strings only exist as raw bodies and multipart parts; in JSON they are text.
             VariantOrUnknownOrEmpty::Item(_) | VariantOrUnknownOrEmpty::Empty => Prim::String,
             VariantOrUnknownOrEmpty::Unknown(f) => {
