@@ -7,6 +7,7 @@
     clippy::large_enum_variant,
     clippy::should_implement_trait
 )]
+#![allow(deprecated)]
 mod client;
 pub mod operations;
 pub mod runtime;

@@ -1367,7 +1367,6 @@ pub struct CreatePipelineRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<PipelineVisibility>,
 }
-#[allow(deprecated)]
 impl CreatePipelineRequest {
     /// A value with the required properties set and the others empty.
     pub fn new(

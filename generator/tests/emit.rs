@@ -38,6 +38,7 @@ fixture!(no_schema_responses);
 fixture!(composition);
 fixture!(parameters);
 fixture!(bodies);
+fixture!(auth);
 
 #[test]
 fn output_is_deterministic() {

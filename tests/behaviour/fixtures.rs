@@ -116,7 +116,11 @@ fn one_request_server() -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
             if let Some(end) = text.find("\r\n\r\n") {
                 let length = text[..end]
                     .lines()
-                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
                     .unwrap_or(0);
                 if seen.len() >= end + 4 + length || n == 0 {
                     break;
@@ -161,9 +165,12 @@ async fn every_request_body_encoding_arrives_as_declared() {
     let text = String::from_utf8_lossy(&raw).to_string();
     let boundary = text
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type: multipart/form-data; boundary=").map(str::to_string))
+        .find_map(|l| {
+            l.to_ascii_lowercase().strip_prefix("content-type: multipart/form-data; boundary=").map(str::to_string)
+        })
         .expect("multipart content type with a boundary");
-    assert!(text.contains(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nMy \"file\"\r\n")));
+    assert!(text
+        .contains(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nMy \"file\"\r\n")));
     assert!(text.contains("name=\"tags\"\r\n\r\n[\"x\",\"y\"]\r\n"));
     assert!(raw.windows(8).any(|w| w == b"\x00\x01binary"), "the file part carries the raw bytes");
     assert!(!text.contains("name=\"thumbnail\""), "an unset optional file sends no part");
@@ -179,4 +186,40 @@ async fn every_request_body_encoding_arrives_as_declared() {
     let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
     assert!(raw.to_ascii_lowercase().contains("content-type: text/plain"), "{raw}");
     assert!(raw.ends_with("\r\n\r\nplain text"));
+}
+
+#[tokio::test]
+async fn each_security_scheme_sends_its_credential_and_only_where_the_operation_asks() {
+    let client = |url: &str| {
+        fixture_auth::Client::builder()
+            .base_url(url)
+            .allow_http(true)
+            .basic_auth("ann", "s3cret")
+            .credential("queryKey", "qk")
+            .credential("cookieKey", "ck")
+            .build()
+            .unwrap()
+    };
+    let (url, rx) = one_request_server();
+    client(&url).api().with_basic().await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    // base64("ann:s3cret")
+    assert!(raw.to_ascii_lowercase().contains("authorization: basic ") && raw.contains("YW5uOnMzY3JldA=="), "{raw}");
+
+    let (url, rx) = one_request_server();
+    client(&url).api().with_query_key().await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("GET /query-key?api_key=qk HTTP/1.1"), "{raw}");
+    assert!(!raw.to_ascii_lowercase().contains("authorization"), "{raw}");
+
+    let (url, rx) = one_request_server();
+    client(&url).api().with_cookie_key().await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.to_ascii_lowercase().contains("cookie: session=ck"), "the first scheme with a credential wins: {raw}");
+    assert!(!raw.to_ascii_lowercase().contains("authorization"), "{raw}");
+
+    let (url, rx) = one_request_server();
+    let _ = client(&url).api().with_nothing().await;
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap().to_ascii_lowercase();
+    assert!(!raw.contains("authorization") && !raw.contains("cookie") && !raw.contains("api_key"), "{raw}");
 }

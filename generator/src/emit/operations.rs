@@ -201,8 +201,6 @@ fn builder(op: &Operation) -> TokenStream {
             }
         }
     });
-    let allow_deprecated =
-        (op.deprecated || op.params.iter().any(|p| p.deprecated)).then(|| quote!(#[allow(deprecated)]));
 
     quote! {
         #[doc = #doc]
@@ -216,7 +214,6 @@ fn builder(op: &Operation) -> TokenStream {
             options: crate::runtime::RequestOptions,
         }
 
-        #allow_deprecated
         impl #name {
             fn new(client: crate::Client, #( #arg_idents: #arg_tys ),*) -> Self {
                 Self {

@@ -62,6 +62,35 @@ pub fn ty(ty: &TypeRef, scope: Scope) -> TokenStream {
     }
 }
 
+/// A type as `types.rs` writes it (models by their bare names), as one line of text: for the API
+/// listing and the change report.
+pub(crate) fn type_text(t: &TypeRef) -> String {
+    tokens_text(&ty(t, Scope::Types))
+}
+
+/// A type's tokens as text without the spaces `TokenStream::to_string` puts between tokens:
+/// `Vec < crate :: runtime :: Timestamp >` becomes `Vec<crate::runtime::Timestamp>`. For type
+/// paths only, where no two words stand side by side.
+pub(crate) fn tokens_text(tokens: &TokenStream) -> String {
+    tokens.to_string().split_whitespace().fold(String::new(), |mut out, token| {
+        out.push_str(token);
+        if token == "," {
+            out.push(' ');
+        }
+        out
+    })
+}
+
+/// Whether a struct with these fields derives `Default` (every field optional).
+pub(crate) fn derives_default(fields: &[Field]) -> bool {
+    fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)))
+}
+
+/// Whether a field of a request type is an argument of its `new` constructor (it is not optional).
+pub(crate) fn in_constructor(f: &Field) -> bool {
+    !matches!(f.ty, TypeRef::Option(_))
+}
+
 fn prim(p: Prim) -> TokenStream {
     match p {
         Prim::String => quote!(String),
@@ -113,7 +142,7 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
     let name = type_ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            let derive_default = fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)));
+            let derive_default = derives_default(fields);
             let default = derive_default.then(|| quote!(Default,));
             let field_items = fields.iter().map(field);
             let extra = additional.as_ref().map(|extra| {
@@ -331,7 +360,7 @@ fn field(f: &Field) -> TokenStream {
 /// `new(required...)` and a setter per optional field, for types sent in requests.
 fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStream {
     let name = type_ident(&def.name);
-    let required: Vec<&Field> = fields.iter().filter(|f| !matches!(f.ty, TypeRef::Option(_))).collect();
+    let required: Vec<&Field> = fields.iter().filter(|f| in_constructor(f)).collect();
     let params = required.iter().map(|f| {
         let ident = snake_ident(&f.name);
         let t = ty(&f.ty, Scope::Types);
@@ -388,9 +417,7 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
             }
         })
     });
-    let allow = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #allow
         impl #name {
             /// A value with the required properties set and the others empty.
             pub fn new(#(#params),*) -> Self {
