@@ -35,6 +35,7 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) path: String,
+    /// Names as given, values already percent-encoded (delimiters of list styles stay literal).
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) cookies: Vec<(String, String)>,
@@ -43,6 +44,17 @@ pub struct Request {
     pub(crate) auth: &'static [&'static str],
     /// Set when following a pagination link: the URL as the server gave it.
     pub(crate) url: Option<reqwest::Url>,
+}
+
+/// A query value, percent-encoded.
+fn encode(value: &str) -> String {
+    utf8_percent_encode(value, STRICT).to_string()
+}
+
+/// List items encoded one by one and joined by a delimiter that is not encoded, so a comma
+/// inside an item stays apart from the commas between items.
+fn join(items: &[String], delimiter: &str) -> String {
+    items.iter().map(|i| encode(i)).collect::<Vec<_>>().join(delimiter)
 }
 
 /// A parameter's value as a string, through its serde form.
@@ -130,25 +142,25 @@ impl Request {
                     .collect();
                 match style {
                     QueryStyle::FormExploded | QueryStyle::DeepObject => {
-                        self.query.extend(items.into_iter().map(|v| (name.to_string(), v)))
+                        self.query.extend(items.iter().map(|v| (name.to_string(), encode(v))))
                     }
-                    QueryStyle::Form => self.query.push((name.to_string(), items.join(","))),
-                    QueryStyle::SpaceDelimited => self.query.push((name.to_string(), items.join(" "))),
-                    QueryStyle::PipeDelimited => self.query.push((name.to_string(), items.join("|"))),
+                    QueryStyle::Form => self.query.push((name.to_string(), join(&items, ","))),
+                    QueryStyle::SpaceDelimited => self.query.push((name.to_string(), join(&items, "%20"))),
+                    QueryStyle::PipeDelimited => self.query.push((name.to_string(), join(&items, "%7C"))),
                 }
             }
             Value::Object(map) => match style {
                 QueryStyle::DeepObject => {
                     for (key, v) in map {
                         if let Some(v) = scalar(&v, name)? {
-                            self.query.push((format!("{name}[{key}]"), v));
+                            self.query.push((format!("{name}[{key}]"), encode(&v)));
                         }
                     }
                 }
                 QueryStyle::FormExploded => {
                     for (key, v) in map {
                         if let Some(v) = scalar(&v, name)? {
-                            self.query.push((key, v));
+                            self.query.push((key, encode(&v)));
                         }
                     }
                 }
@@ -160,12 +172,12 @@ impl Request {
                             parts.push(v);
                         }
                     }
-                    self.query.push((name.to_string(), parts.join(",")));
+                    self.query.push((name.to_string(), join(&parts, ",")));
                 }
             },
             scalar_value => {
                 if let Some(v) = scalar(&scalar_value, name)? {
-                    self.query.push((name.to_string(), v));
+                    self.query.push((name.to_string(), encode(&v)));
                 }
             }
         }
@@ -259,7 +271,7 @@ impl Request {
             }
             out.extend(utf8_percent_encode(name, NAME));
             out.push('=');
-            out.extend(utf8_percent_encode(value, STRICT));
+            out.push_str(value);
         }
         out
     }

@@ -223,3 +223,38 @@ async fn each_security_scheme_sends_its_credential_and_only_where_the_operation_
     let raw = String::from_utf8(rx.recv().unwrap()).unwrap().to_ascii_lowercase();
     assert!(!raw.contains("authorization") && !raw.contains("cookie") && !raw.contains("api_key"), "{raw}");
 }
+
+#[tokio::test]
+async fn query_styles_headers_cookies_and_path_level_parameters() {
+    assert_eq!(fixture_parameters::Client::DEFAULT_BASE_URL, "https://eu.params.example.com/api");
+    let (url, rx) = one_request_server();
+    let client = fixture_parameters::Client::builder()
+        .base_url(format!("{url}/api"))
+        .allow_http(true)
+        .credential("key", "k")
+        .build()
+        .unwrap();
+    // The spec promises JSON and the test server answers 204: only the request matters here.
+    let _ = client
+        .api()
+        .get_search_by_term("a b/c?", 5)
+        .tag(["x", "y"])
+        .ids([1, 2, 3])
+        .words(["hello", "world"])
+        .alts(["p", "q"])
+        .filter([("color".to_string(), "red".to_string())].into_iter().collect::<std::collections::BTreeMap<_, _>>())
+        .x_trace("t-1")
+        .session("s")
+        .await;
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    let first = raw.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "GET /api/search/a%20b%2Fc%3F?limit=5&alts=p%7Cq&filter[color]=red&ids=1,2,3&tag[]=x&tag[]=y&words=hello%20world HTTP/1.1"
+    );
+    let lower = raw.to_ascii_lowercase();
+    assert!(
+        lower.contains("x-trace: t-1") && lower.contains("cookie: session=s") && lower.contains("x-api-key: k"),
+        "{raw}"
+    );
+}
