@@ -125,7 +125,9 @@ pub struct Agent {
 }
 /// Connection state of an agent.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgentConnectionState {
     /// `never_connected`
@@ -251,7 +253,9 @@ pub struct Annotation {
 }
 /// Whether an annotation belongs to the whole build or to one job.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AnnotationScope {
     /// `build`
@@ -305,7 +309,9 @@ impl<'de> serde::Deserialize<'de> for AnnotationScope {
 }
 /// Visual style of an annotation.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AnnotationStyle {
     /// `success`
@@ -405,7 +411,9 @@ pub struct Artifact {
 }
 /// Upload state of an artifact.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ArtifactState {
     /// `new`
@@ -647,7 +655,9 @@ pub struct BuildRebuiltFrom {
 }
 /// What created the build.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BuildSource {
     /// `webhook`
@@ -713,7 +723,9 @@ impl<'de> serde::Deserialize<'de> for BuildSource {
 }
 /// State of a build. A blocked build may keep its previous state and set `blocked: true`; use that boolean to detect blocked builds.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BuildState {
     /// `creating`
@@ -811,7 +823,9 @@ impl<'de> serde::Deserialize<'de> for BuildState {
 }
 /// Build state accepted by build-list filters. `finished` is a shortcut for passed, failed, blocked and canceled.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BuildStateFilter {
     /// `creating`
@@ -1025,7 +1039,9 @@ pub struct ClusterMaintainerActor {
 }
 /// The `ClusterMaintainerActorType` model.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClusterMaintainerActorType {
     /// `user`
@@ -1089,7 +1105,9 @@ pub struct ClusterMaintainers {
 }
 /// How a comment command word is matched.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CommentMatchMode {
     /// `exact`
@@ -1789,7 +1807,9 @@ pub struct JobRetrySource {
 }
 /// Whether a job was retried by a person or by an automatic retry rule.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobRetryType {
     /// `manual`
@@ -1843,7 +1863,9 @@ impl<'de> serde::Deserialize<'de> for JobRetryType {
 }
 /// The `JobSignalReason` model.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobSignalReason {
     /// `agent_stop`
@@ -1917,7 +1939,9 @@ impl<'de> serde::Deserialize<'de> for JobSignalReason {
 }
 /// State of a job. `passed` and `failed` are the API's names for a finished job, split by exit status.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobState {
     /// `pending`
@@ -2086,7 +2110,9 @@ pub struct JobTriggeredBuild {
 }
 /// Kind of step the job runs: `script` (command), `waiter` (wait), `manual` (block/input) or `trigger`.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobType {
     /// `script`
@@ -2148,7 +2174,9 @@ impl<'de> serde::Deserialize<'de> for JobType {
 }
 /// The `ListAnnotationsScope` model.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListAnnotationsScope {
     /// `build`
@@ -2358,7 +2386,9 @@ pub struct Pipeline {
 }
 /// Access level a team has on a pipeline.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PipelineTeamAccessLevel {
     /// `read_only`
@@ -2451,7 +2481,9 @@ pub struct PipelineTemplate {
 }
 /// Whether a pipeline is visible to the public.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PipelineVisibility {
     /// `private`
@@ -3038,7 +3070,9 @@ impl ProviderSettings {
 }
 /// What GitHub events trigger builds.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProviderTriggerMode {
     /// `code`
@@ -3191,7 +3225,9 @@ pub struct QueueHostedAgentsPlatformSettingsLinux {
 }
 /// Which agent a retried job prefers (hyphenated values, not underscores).
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QueueRetryAgentAffinity {
     /// `prefer-warmest`
@@ -3284,7 +3320,9 @@ pub struct Rule {
 }
 /// The `RuleAction` model.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleAction {
     /// `trigger_build`
@@ -3338,7 +3376,9 @@ impl<'de> serde::Deserialize<'de> for RuleAction {
 }
 /// The `RuleEffect` model.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleEffect {
     /// `allow`
@@ -3388,7 +3428,9 @@ impl<'de> serde::Deserialize<'de> for RuleEffect {
 }
 /// The `RuleSourceType` model.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleSourceType {
     /// `pipeline`
@@ -3438,7 +3480,9 @@ impl<'de> serde::Deserialize<'de> for RuleSourceType {
 }
 /// The `RuleTargetType` model.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleTargetType {
     /// `pipeline`
@@ -3488,7 +3532,9 @@ impl<'de> serde::Deserialize<'de> for RuleTargetType {
 }
 /// Kind of organization rule.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RuleType {
     /// `pipeline.trigger_build.pipeline`
@@ -3836,7 +3882,9 @@ pub struct Team {
 }
 /// Role given to members added to a team.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamMemberRole {
     /// `member`
@@ -3890,7 +3938,9 @@ impl<'de> serde::Deserialize<'de> for TeamMemberRole {
 }
 /// Whether a team is visible to all organization members.
 ///
-/// Open: a value this client does not know decodes into `Unknown`, keeping it.
+/// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+/// non-exhaustive, so that a value added to the spec is not a breaking change.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TeamPrivacy {
     /// `visible`

@@ -110,6 +110,20 @@ pub enum Error {
         /// What syn said.
         message: String,
     },
+    /// A checked-in IR file (`api.json`) that cannot be read back.
+    #[error("{file}: not an IR file this generator reads ({message}); regenerate to replace it")]
+    IrFile {
+        /// The file.
+        file: String,
+        /// What serde said.
+        message: String,
+    },
+    /// A crate version the change report cannot bump.
+    #[error("crate version `{version}` is not of the form MAJOR.MINOR.PATCH: set it by hand")]
+    Version {
+        /// The version found.
+        version: String,
+    },
 }
 
 impl Error {

@@ -1,16 +1,20 @@
 //! An OpenAPI 3.0 to Rust client generator.
 //!
-//! The flow: [`load`](mod@load) reads the spec and applies overlays, [`lower`](mod@lower) turns it into the
-//! [`ir`] (every name and type decided), [`emit`](mod@emit) walks the IR into files, and [`write`]
-//! puts them on disk. [`generate`] runs the first three.
+//! The flow: [`load`](mod@load) reads the spec and applies overlays, [`lower`](mod@lower) turns it
+//! into the [`ir`] (every name and type decided), [`emit`](mod@emit) walks the IR into files, and
+//! [`write`](mod@write) puts them on disk. [`generate`] runs the first three. For review,
+//! [`listing`] writes the public API as text and [`report`] classifies the changes between two IRs
+//! by what they mean for semver.
 
 pub mod emit;
 pub mod error;
 pub mod ident;
 pub mod ir;
+pub mod listing;
 pub mod load;
 pub mod lower;
 pub mod overlay;
+pub mod report;
 pub mod validate;
 pub mod write;
 

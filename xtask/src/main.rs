@@ -2,6 +2,12 @@
 //!
 //! - `cargo xtask regen` writes the files whose bytes changed and removes stale ones.
 //! - `cargo xtask regen --check` writes nothing, prints a diff, and fails if anything is stale.
+//! - `cargo xtask regen [--report FILE.md] [--bump]` also prints what changed in the API, writes
+//!   it as Markdown, bumps the version (see `review`); `cargo xtask diff OLD NEW` compares specs.
+//! - `cargo xtask bench-compile` times cold and incremental builds of `generated-client`.
+
+mod bench_compile;
+mod review;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,16 +20,20 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn regen(check: bool) -> Result<bool, String> {
+fn regen(check: bool, options: &review::Options) -> Result<bool, String> {
     let started = Instant::now();
     let root = root();
-    let (spec, overlays, config) = Manifest::load(&root.join("spec/client.yaml")).map_err(|e| e.to_string())?;
-    let generated = generate(&spec, &overlays, &config).map_err(|e| e.to_string())?;
+    let manifest = root.join("spec/client.yaml");
+    let (spec, overlays, mut config) = Manifest::load(&manifest).map_err(|e| e.to_string())?;
+    let mut generated = generate(&spec, &overlays, &config).map_err(|e| e.to_string())?;
     for w in &generated.warnings {
         eprintln!("warning: {}: {}", w.pointer, w.message);
     }
     let out = root.join("generated-client");
     let mode = if check { Mode::Check } else { Mode::Write };
+    if !check {
+        review::before_write(&manifest, &out, &mut config, &mut generated, options)?;
+    }
     let report = sync(&out, &generated.files, mode).map_err(|e| e.to_string())?;
     if check {
         if report.is_empty() {
@@ -58,9 +68,11 @@ fn regen(check: bool) -> Result<bool, String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["regen"] => regen(false),
-        ["regen", "--check"] => regen(true),
-        _ => Err("usage: cargo xtask regen [--check]".to_string()),
+        ["regen", "--check"] => regen(true, &review::Options::default()),
+        ["regen", rest @ ..] => review::Options::parse(rest).and_then(|options| regen(false, &options)),
+        ["diff", rest @ ..] => review::diff(rest),
+        ["bench-compile", rest @ ..] => bench_compile::run(rest),
+        _ => Err(format!("usage: cargo xtask regen [--check]\n{}", review::USAGE)),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -1,11 +1,15 @@
 //! Emission: the IR to files. Rust files are token streams made with `quote`, parsed with `syn`
 //! and printed with `prettyplease`; Cargo.toml and README.md come from `minijinja` templates;
-//! the runtime is written out verbatim. Emission decides nothing: it walks the IR.
+//! the runtime is written out verbatim; `API.md` and `api.json` (the public API listing and the
+//! IR, for review) come from [`listing`](crate::listing). Emission decides nothing: it walks the IR.
 
 mod client;
 mod docs;
 mod operations;
 mod types;
+
+pub(crate) use operations::{body_text, output_text};
+pub(crate) use types::{derives_default, in_constructor, type_text};
 
 use std::collections::BTreeMap;
 
@@ -66,6 +70,9 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
         "README.md".to_string(),
         template("README.md", include_str!("../../templates/README.md.j2"), api, config)?,
     );
+    // What a reviewer reads first, and what the next regeneration compares its IR with.
+    files.insert(crate::listing::LISTING_FILE.to_string(), crate::listing::markdown(api, config));
+    files.insert(crate::listing::IR_FILE.to_string(), crate::listing::IrFile::new(api, config).to_json()?);
     Ok(files)
 }
 

@@ -174,7 +174,9 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 #doc
                 #deprecated
                 ///
-                /// Open: a value this client does not know decodes into `Unknown`, keeping it.
+                /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+                /// non-exhaustive, so that a value added to the spec is not a breaking change.
+                #[non_exhaustive]
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
                     #( #[doc = #variant_docs] #idents, )*
@@ -229,7 +231,9 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 #doc
                 #deprecated
                 ///
-                /// Open: a value this client does not know decodes into `Unknown`, keeping it.
+                /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
+                /// non-exhaustive, so that a value added to the spec is not a breaking change.
+                #[non_exhaustive]
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
                     #( #[doc = #variant_docs] #idents, )*
@@ -294,6 +298,7 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 #deprecated
                 ///
                 #[doc = #tag_doc]
+                #[non_exhaustive]
                 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
                 pub enum #name {

@@ -1,0 +1,313 @@
+//! The change report: one pair of small specs per classification rule (a base spec and the same
+//! spec with one edit), the report snapshotted and its bump checked; the version arithmetic; the
+//! API listing of a fixture; and the IR file read back as it was written.
+
+use generator::listing::IrFile;
+use generator::report::{compare, next_version, set_manifest_version, Bump, Report};
+use generator::{generate, ir, Config, Source};
+
+/// A small API: a response type (`Pet`), a request type (`NewPet`), an open enum (`Kind`).
+const BASE: &str = r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+servers: [{url: "https://pets.example.com"}]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, format: int32}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+    post:
+      operationId: createPet
+      tags: [pets]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewPet'}
+      responses:
+        '201':
+          description: created
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+  /pets/{id}:
+    get:
+      operationId: getPet
+      tags: [pets]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer, format: int64}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: integer, format: int64}
+        name: {type: string}
+        kind: {$ref: '#/components/schemas/Kind'}
+    NewPet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        nickname: {type: string}
+    Kind:
+      type: string
+      enum: [cat, dog]
+"##;
+
+fn api(name: &str, text: &str) -> ir::Api {
+    match generate(&Source::new(name, text), &[], &Config::new("pets")) {
+        Ok(generated) => generated.api,
+        Err(e) => panic!("{name} does not generate: {e}"),
+    }
+}
+
+/// The base spec with `from` replaced by `to` (which must be there, once).
+fn edited(from: &str, to: &str) -> String {
+    assert_eq!(BASE.matches(from).count(), 1, "{from:?} is not in the base spec once");
+    BASE.replacen(from, to, 1)
+}
+
+fn report(new: &str) -> Report {
+    compare(&api("old.yaml", BASE), &api("new.yaml", new)).with_crate_version("0.3.1")
+}
+
+/// Snapshots the report of the base spec against `new`, and checks its bump.
+fn check(name: &str, new: &str, bump: Bump) {
+    let report = report(new);
+    insta::assert_snapshot!(name, report.to_text());
+    assert_eq!(report.bump(), bump, "{name}:\n{}", report.to_text());
+}
+
+#[test]
+fn operation_removed_is_major() {
+    let new = edited(
+        "  /pets/{id}:\n    get:\n      operationId: getPet\n",
+        "  /pets/{id}:\n    delete:\n      operationId: deletePet\n",
+    );
+    // The delete is added (compatible), the get removed (breaking): the bump is major.
+    check("operation_removed", &new, Bump::Major);
+}
+
+#[test]
+fn required_query_parameter_added_is_major() {
+    let new = edited(
+        "        - {name: limit, in: query, schema: {type: integer, format: int32}}\n",
+        "        - {name: limit, in: query, schema: {type: integer, format: int32}}\n        - {name: owner, in: query, required: true, schema: {type: string}}\n",
+    );
+    check("required_query_parameter_added", &new, Bump::Major);
+}
+
+#[test]
+fn optional_query_parameter_added_is_minor() {
+    let new = edited(
+        "        - {name: limit, in: query, schema: {type: integer, format: int32}}\n",
+        "        - {name: limit, in: query, schema: {type: integer, format: int32}}\n        - {name: owner, in: query, schema: {type: string}}\n",
+    );
+    check("optional_query_parameter_added", &new, Bump::Minor);
+}
+
+#[test]
+fn parameter_made_required_is_major() {
+    let new = edited("{name: limit, in: query, schema:", "{name: limit, in: query, required: true, schema:");
+    check("parameter_made_required", &new, Bump::Major);
+}
+
+#[test]
+fn enum_value_added_is_minor() {
+    check("enum_value_added", &edited("enum: [cat, dog]", "enum: [cat, dog, bird]"), Bump::Minor);
+}
+
+#[test]
+fn enum_value_removed_is_major() {
+    check("enum_value_removed", &edited("enum: [cat, dog]", "enum: [cat]"), Bump::Major);
+}
+
+#[test]
+fn response_field_added_is_minor() {
+    let new = edited(
+        "        kind: {$ref: '#/components/schemas/Kind'}\n",
+        "        kind: {$ref: '#/components/schemas/Kind'}\n        age: {type: integer, format: int32}\n",
+    );
+    check("response_field_added", &new, Bump::Minor);
+}
+
+#[test]
+fn response_field_removed_is_major() {
+    check("response_field_removed", &edited("        kind: {$ref: '#/components/schemas/Kind'}\n", ""), Bump::Major);
+}
+
+#[test]
+fn field_type_changed_is_major() {
+    check(
+        "field_type_changed",
+        &edited("        id: {type: integer, format: int64}\n", "        id: {type: string}\n"),
+        Bump::Major,
+    );
+}
+
+#[test]
+fn request_field_made_required_is_major() {
+    check("request_field_made_required", &edited("required: [name]\n", "required: [name, nickname]\n"), Bump::Major);
+}
+
+#[test]
+fn required_request_field_added_is_major() {
+    let new = edited(
+        "      required: [name]\n      properties:\n        name: {type: string}\n",
+        "      required: [name, species]\n      properties:\n        name: {type: string}\n        species: {type: string}\n",
+    );
+    check("required_request_field_added", &new, Bump::Major);
+}
+
+#[test]
+fn optional_request_field_added_is_minor() {
+    let new = edited(
+        "        nickname: {type: string}\n",
+        "        nickname: {type: string}\n        species: {type: string}\n",
+    );
+    check("optional_request_field_added", &new, Bump::Minor);
+}
+
+#[test]
+fn operation_added_is_minor() {
+    let new = edited(
+        "components:\n",
+        "  /pets/{id}/photo:\n    get:\n      operationId: getPetPhoto\n      tags: [pets]\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer, format: int64}}\n      responses:\n        '200':\n          description: ok\n          content:\n            image/png:\n              schema: {type: string, format: binary}\ncomponents:\n",
+    );
+    check("operation_added", &new, Bump::Minor);
+}
+
+#[test]
+fn documentation_changed_is_patch() {
+    let new = edited(
+        "      operationId: listPets\n",
+        "      operationId: listPets\n      summary: Every pet, a page at a time\n",
+    );
+    check("documentation_changed", &new, Bump::Patch);
+}
+
+#[test]
+fn path_changed_is_patch() {
+    check("path_changed", &edited("  /pets/{id}:\n", "  /animals/{id}:\n"), Bump::Patch);
+}
+
+#[test]
+fn properties_reordered_is_patch() {
+    // Nothing to say but that the IR differs: the catch-all reports it.
+    let new = edited(
+        "        id: {type: integer, format: int64}\n        name: {type: string}\n",
+        "        name: {type: string}\n        id: {type: integer, format: int64}\n",
+    );
+    check("properties_reordered", &new, Bump::Patch);
+}
+
+#[test]
+fn nothing_changed_is_none() {
+    check("nothing_changed", BASE, Bump::None);
+}
+
+#[test]
+fn markdown_for_a_pull_request() {
+    let new = edited("enum: [cat, dog]", "enum: [cat, dog, bird]")
+        .replace(
+            "{name: limit, in: query, schema: {type: integer, format: int32}}",
+            "{name: limit, in: query, schema: {type: integer, format: int64}}",
+        )
+        .replace("      operationId: getPet\n", "      operationId: getPet\n      description: One pet.\n");
+    insta::assert_snapshot!("markdown", report(&new).to_markdown());
+    insta::assert_snapshot!("markdown_nothing_changed", report(BASE).to_markdown());
+}
+
+#[test]
+fn bumps_follow_cargo_semver() {
+    let cases = [
+        ("1.2.3", Bump::Major, "2.0.0"),
+        ("1.2.3", Bump::Minor, "1.3.0"),
+        ("1.2.3", Bump::Patch, "1.2.4"),
+        ("1.2.3", Bump::None, "1.2.3"),
+        // Before 1.0.0 the minor number is the major one.
+        ("0.3.1", Bump::Major, "0.4.0"),
+        ("0.3.1", Bump::Minor, "0.3.2"),
+        ("0.3.1", Bump::Patch, "0.3.2"),
+        // And at 0.0.z every change is breaking.
+        ("0.0.4", Bump::Major, "0.0.5"),
+        ("0.0.4", Bump::Minor, "0.0.5"),
+    ];
+    for (version, bump, expected) in cases {
+        assert_eq!(bump.apply(version).ok().as_deref(), Some(expected), "{bump} of {version}");
+    }
+    assert!(Bump::Minor.apply("1.0").is_err());
+    assert!(Bump::Minor.apply("1.0.0-rc.1").is_err());
+}
+
+#[test]
+fn next_version_leaves_a_version_already_bumped() {
+    assert_eq!(next_version("0.3.1", "0.3.1", Bump::Major).ok().flatten().as_deref(), Some("0.4.0"));
+    assert_eq!(next_version("0.3.1", "0.4.0", Bump::Major).ok().flatten(), None);
+    assert_eq!(next_version("0.3.1", "1.0.0", Bump::Minor).ok().flatten(), None);
+    assert_eq!(next_version("0.3.1", "0.3.1", Bump::None).ok().flatten(), None);
+}
+
+#[test]
+fn manifest_version_is_set_in_place() {
+    let manifest = "# comment\nspec: a.yml\ncrate_name: x\ncrate_version: 0.1.0\ntoken_env: T\n";
+    assert_eq!(
+        set_manifest_version(manifest, "0.2.0"),
+        "# comment\nspec: a.yml\ncrate_name: x\ncrate_version: 0.2.0\ntoken_env: T\n"
+    );
+    assert_eq!(set_manifest_version("spec: a.yml\n", "0.2.0"), "spec: a.yml\ncrate_version: 0.2.0\n");
+}
+
+fn fixture(name: &str) -> Source {
+    let path = format!("{}/tests/fixtures/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    match Source::read(std::path::Path::new(&path)) {
+        Ok(source) => source,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn listing_of_a_fixture() {
+    let generated = match generate(&fixture("composition"), &[], &Config::new("fixture-composition")) {
+        Ok(generated) => generated,
+        Err(e) => panic!("{e}"),
+    };
+    insta::assert_snapshot!("listing_composition", generated.files["API.md"]);
+}
+
+#[test]
+fn ir_file_reads_back_as_written() {
+    for name in
+        ["composition", "keywords", "nested_inline", "no_schema_responses", "nullable", "open_enums", "parameters"]
+    {
+        let generated = match generate(&fixture(name), &[], &Config::new(format!("fixture-{name}"))) {
+            Ok(generated) => generated,
+            Err(e) => panic!("{name}: {e}"),
+        };
+        let text = &generated.files["api.json"];
+        let file = match IrFile::parse("api.json", text) {
+            Ok(file) => file,
+            Err(e) => panic!("{name}: {e}"),
+        };
+        assert_eq!(file.crate_version, "0.1.0");
+        assert_eq!(file.to_json().ok().as_ref(), Some(text), "{name}: api.json does not round-trip");
+        let report = compare(&file.api, &generated.api);
+        assert!(report.is_empty(), "{name}: {}", report.to_text());
+    }
+}

@@ -1,0 +1,149 @@
+//! Client overhead: the same GET of a 100-build page from a loopback server, through the
+//! generated client (`buildkite-api`) and through a hand-written `reqwest` + `serde_json` call
+//! (the limit). The hand-written call decodes into the generated models, so that the ratio is
+//! the client's own overhead; decoding into hand-written models is shown beside it. An empty
+//! page isolates the fixed cost of one request.
+//!
+//! `cargo bench -p tests --bench client`.
+
+mod support;
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use buildkite_api::types::Build;
+use serde::de::DeserializeOwned;
+use support::page::{self, typed};
+use support::server::Server;
+
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    base: String,
+    client: buildkite_api::Client,
+    http: reqwest::Client,
+}
+
+static SETUP: LazyLock<Setup> = LazyLock::new(|| {
+    let server = Server::start(page::page_json(1000));
+    let base = server.url();
+    // The client side runs on this thread; the server has a thread of its own.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let client = buildkite_api::Client::builder()
+        .base_url(&base)
+        .allow_http(true)
+        .bearer_token("t")
+        .build()
+        .expect("the generated client builds");
+    let http = reqwest::Client::builder().user_agent("hand-written/0.1").build().expect("reqwest builds");
+    Setup { runtime, base, client, http }
+});
+
+async fn generated(client: &buildkite_api::Client, pipeline: &str) -> Vec<Build> {
+    client.builds().list("acme", pipeline).per_page(100).send().await.expect("the generated client gets the page")
+}
+
+/// What one would write by hand: format the URL, send with the token, check the status, decode.
+async fn handwritten<T: DeserializeOwned>(http: &reqwest::Client, base: &str, pipeline: &str) -> Vec<T> {
+    let url = format!("{base}/organizations/{}/pipelines/{pipeline}/builds?per_page={}", "acme", 100);
+    let response = http
+        .get(url)
+        .header(reqwest::header::AUTHORIZATION, "Bearer t")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .expect("the hand-written call gets the page");
+    assert!(response.status().is_success());
+    let body = response.bytes().await.expect("the body arrives");
+    serde_json::from_slice(&body).expect("the page decodes")
+}
+
+fn run_generated(pipeline: &str) -> Vec<Build> {
+    let s = &*SETUP;
+    s.runtime.block_on(generated(&s.client, pipeline))
+}
+
+fn run_handwritten<T: DeserializeOwned>(pipeline: &str) -> Vec<T> {
+    let s = &*SETUP;
+    s.runtime.block_on(handwritten::<T>(&s.http, &s.base, pipeline))
+}
+
+fn main() {
+    assert_eq!(run_generated("app").len(), page::PER_PAGE);
+    assert_eq!(run_handwritten::<Build>("app").len(), page::PER_PAGE);
+    assert_eq!(run_handwritten::<typed::Build>("app").len(), page::PER_PAGE);
+    assert!(run_generated("empty").is_empty());
+    divan::main();
+    if support::summary_wanted() {
+        summary();
+    }
+}
+
+mod get_page_of_100_builds {
+    use super::*;
+
+    #[divan::bench]
+    fn generated_client() -> Vec<Build> {
+        run_generated("app")
+    }
+
+    #[divan::bench]
+    fn handwritten_reqwest_generated_models() -> Vec<Build> {
+        run_handwritten::<Build>("app")
+    }
+
+    #[divan::bench]
+    fn handwritten_reqwest_handwritten_models() -> Vec<typed::Build> {
+        run_handwritten::<typed::Build>("app")
+    }
+}
+
+mod get_empty_page {
+    use super::*;
+
+    #[divan::bench]
+    fn generated_client() -> Vec<Build> {
+        run_generated("empty")
+    }
+
+    #[divan::bench]
+    fn handwritten_reqwest() -> Vec<Build> {
+        run_handwritten::<Build>("empty")
+    }
+}
+
+fn summary() {
+    support::heading("Client overhead: GET from a loopback server");
+    let rounds = support::rounds(40);
+    let batch = Duration::from_millis(25);
+    support::paired_header();
+    let p = support::paired(
+        rounds,
+        batch,
+        || support::keep(run_generated("app")),
+        || support::keep(run_handwritten::<Build>("app")),
+    );
+    support::paired_row(
+        "GET 100-build page",
+        "`buildkite-api`",
+        "reqwest + serde_json, generated models",
+        &p,
+        Some(1.05),
+    );
+    let p = support::paired(
+        rounds,
+        batch,
+        || support::keep(run_generated("app")),
+        || support::keep(run_handwritten::<typed::Build>("app")),
+    );
+    support::paired_row("GET 100-build page", "`buildkite-api`", "reqwest + serde_json, hand-written models", &p, None);
+    let p = support::paired(
+        rounds,
+        batch,
+        || support::keep(run_generated("empty")),
+        || support::keep(run_handwritten::<Build>("empty")),
+    );
+    support::paired_row("GET empty page (fixed cost)", "`buildkite-api`", "reqwest + serde_json", &p, None);
+    let extra = p.subject.as_secs_f64() - p.limit.as_secs_f64();
+    println!();
+    println!("fixed cost of the generated client per request: {:+.1} µs", extra * 1e6);
+}

@@ -1,0 +1,150 @@
+//! `cargo xtask bench-compile [-j N]`: how long `generated-client` takes to compile.
+//!
+//! The crate is copied to `target/bench-compile/crate` (with the workspace's `Cargo.lock`, so
+//! the dependency versions are the ones in use) and built there, so the checked-in crate is
+//! never touched. For `cargo check` and for `cargo build` (the dev profile), each in a target
+//! directory of its own:
+//!
+//! 1. cold: an empty target directory, dependencies included;
+//! 2. the crate alone: `cargo clean -p buildkite-api`, then again (dependencies built);
+//! 3. after one generated file changes: a line added at the top of
+//!    `src/operations/builds.rs`, as a regen that changes that file would, then again
+//!    (incremental).
+//!
+//! Sources are fetched first, untimed. Each figure is wall-clock time; the load average is
+//! printed beside it, since other work on the machine slows a build down.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The file changed for the rebuild figure.
+const CHANGED_FILE: &str = "src/operations/builds.rs";
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("create {}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("read {}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(|e| format!("copy {}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
+struct Bench {
+    cargo: String,
+    manifest: PathBuf,
+    jobs: Option<String>,
+}
+
+impl Bench {
+    /// Runs `cargo <args>` on the copy with `target` as its target directory; returns the time.
+    fn cargo(&self, args: &[&str], target: &Path) -> Result<Duration, String> {
+        let mut command = Command::new(&self.cargo);
+        command.args(args).arg("--manifest-path").arg(&self.manifest).env("CARGO_TARGET_DIR", target);
+        if let Some(jobs) = &self.jobs {
+            command.args(["--jobs", jobs]);
+        }
+        let started = Instant::now();
+        let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+        let elapsed = started.elapsed();
+        if !status.success() {
+            return Err(format!("`cargo {}` failed ({status})", args.join(" ")));
+        }
+        Ok(elapsed)
+    }
+}
+
+/// One row of the table: the step's time for `cargo check` and `cargo build`, with the load
+/// average when each started.
+struct Row {
+    step: &'static str,
+    figures: Vec<(Duration, String)>,
+}
+
+pub fn run(args: &[&str]) -> Result<bool, String> {
+    let jobs = match args {
+        [] => None,
+        ["-j" | "--jobs", n] if n.parse::<u32>().is_ok() => Some(n.to_string()),
+        _ => return Err("usage: cargo xtask bench-compile [-j N]".into()),
+    };
+    let root = crate::root();
+    let work = root.join("target/bench-compile");
+    let krate = work.join("crate");
+    if krate.exists() {
+        std::fs::remove_dir_all(&krate).map_err(|e| format!("remove {}: {e}", krate.display()))?;
+    }
+    copy_dir(&root.join("generated-client"), &krate)?;
+    // The copy is a workspace of its own, pinned to the workspace's dependency versions.
+    let manifest = krate.join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    toml.push_str("\n[workspace]\n");
+    std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).map_err(|e| format!("copy Cargo.lock: {e}"))?;
+
+    let bench = Bench { cargo: std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()), manifest, jobs };
+    let fetch = Command::new(&bench.cargo)
+        .arg("fetch")
+        .arg("--manifest-path")
+        .arg(&bench.manifest)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !fetch.success() {
+        return Err("`cargo fetch` failed".into());
+    }
+
+    let changed = krate.join(CHANGED_FILE);
+    let original = std::fs::read_to_string(&changed).map_err(|e| format!("read {CHANGED_FILE}: {e}"))?;
+    let mut rows = vec![
+        Row { step: "cold (empty target directory, dependencies included)", figures: Vec::new() },
+        Row { step: "the crate alone (dependencies built)", figures: Vec::new() },
+        Row { step: "rebuild after one generated file changes", figures: Vec::new() },
+    ];
+    for command in ["check", "build"] {
+        let target = work.join(format!("target-{command}"));
+        if target.exists() {
+            std::fs::remove_dir_all(&target).map_err(|e| format!("remove {}: {e}", target.display()))?;
+        }
+        std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
+        eprintln!("== cargo {command}: cold");
+        let load = load_average();
+        rows[0].figures.push((bench.cargo(&[command], &target)?, load));
+
+        eprintln!("== cargo {command}: the crate alone");
+        bench.cargo(&["clean", "-p", "buildkite-api"], &target)?;
+        let load = load_average();
+        rows[1].figures.push((bench.cargo(&[command], &target)?, load));
+
+        eprintln!("== cargo {command}: after {CHANGED_FILE} changes");
+        let (header, rest) = original.split_once('\n').unwrap_or((&original, ""));
+        std::fs::write(&changed, format!("{header}\n// edited by `cargo xtask bench-compile`\n{rest}"))
+            .map_err(|e| e.to_string())?;
+        let load = load_average();
+        rows[2].figures.push((bench.cargo(&[command], &target)?, load));
+    }
+    std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
+
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!();
+    println!("generated-client ({cores} cores available; load average when each step started in brackets)");
+    println!();
+    println!("| step | `cargo check` | `cargo build` (dev profile) |");
+    println!("|---|---:|---:|");
+    for row in &rows {
+        let cells: Vec<String> =
+            row.figures.iter().map(|(time, load)| format!("{:.1} s [{load}]", time.as_secs_f64())).collect();
+        println!("| {} | {} |", row.step, cells.join(" | "));
+    }
+    Ok(true)
+}
