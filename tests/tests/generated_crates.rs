@@ -71,29 +71,28 @@ fn fixtures_and_corpus_build_warning_free() {
     if !workspace.join("Cargo.lock").exists() {
         std::fs::copy(root().join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
     }
-    let output = Command::new(env!("CARGO"))
-        .args(["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", root().join("target/generated-crates-target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let output = cargo(&workspace, &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
     assert!(
         output.status.success(),
         "generated crates do not build warning-free:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "-p", "fixture-behaviour"])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", root().join("target/generated-crates-target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let output = cargo(&workspace, &["test", "--quiet", "-p", "fixture-behaviour"]);
     assert!(
         output.status.success(),
         "behaviour tests of the fixture crates fail:\n{}\n{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Runs cargo in the workspace of generated crates, with a target directory of its own.
+fn cargo(workspace: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", root().join("target/generated-crates-target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs")
 }

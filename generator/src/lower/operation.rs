@@ -11,7 +11,7 @@ use crate::ir::{
     Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
 };
 
-use super::schema::{docs, Types};
+use super::schema::{append_note, docs, Types};
 use super::{group_names, refs};
 
 /// Methods in the order they are visited; the order only matters for error messages.
@@ -618,10 +618,7 @@ fn lower_errors(
 
 fn with_error_docs(mut docs: crate::ir::Docs, errors: Option<String>) -> crate::ir::Docs {
     if let Some(errors) = errors {
-        docs.description = Some(match docs.description.take() {
-            Some(d) => format!("{d}\n\n{errors}"),
-            None => errors,
-        });
+        append_note(&mut docs, &errors);
     }
     docs
 }

@@ -503,11 +503,7 @@ impl<'a> Types<'a> {
                 notes.push(format!("Default: `{default}`."));
             }
             if !notes.is_empty() {
-                let text = notes.join(" ");
-                docs.description = Some(match docs.description.take() {
-                    Some(d) => format!("{d}\n\n{text}"),
-                    None => text,
-                });
+                append_note(&mut docs, &notes.join(" "));
             }
             let ty = if is_required && !is_nullable { ty } else { TypeRef::Option(Box::new(ty)) };
             fields.push(Field {
@@ -796,6 +792,14 @@ fn merge_fields(fields: &mut Vec<Field>, more: Vec<Field>) {
             None => fields.push(field),
         }
     }
+}
+
+/// Adds a paragraph of the generator's own to a description.
+pub fn append_note(docs: &mut Docs, note: &str) {
+    docs.description = Some(match docs.description.take() {
+        Some(d) => format!("{d}\n\n{note}"),
+        None => note.to_string(),
+    });
 }
 
 /// Docs from a title/summary and a description, dropping empty text.
