@@ -166,6 +166,9 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Paginated<T> {
             if let Some(item) = this.current.next() {
                 return Poll::Ready(Some(Ok(item)));
             }
+            // The page is used up: its buffer goes before the next page arrives, so that only
+            // one page is ever held.
+            this.current = Vec::new().into_iter();
             match Pin::new(&mut this.pages).poll_next(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),

@@ -14,6 +14,15 @@ use generator::{generate, Config, Manifest, Source};
 use serde_json::{json, Map, Value};
 
 fn main() {
+    // `GENERATOR_BENCH_ONCE=N`: generate the synthetic spec of N operations once and print the
+    // time, for profilers (`valgrind --tool=callgrind`) and other allocators (`LD_PRELOAD`).
+    if let Some(operations) = std::env::var("GENERATOR_BENCH_ONCE").ok().and_then(|n| n.parse().ok()) {
+        let spec = synthetic_spec(operations);
+        let started = std::time::Instant::now();
+        support::keep(generate(&spec, &[], &synthetic_config()).expect("the synthetic spec generates"));
+        println!("{operations} operations: {:?}", started.elapsed());
+        return;
+    }
     divan::main();
     if support::summary_wanted() {
         summary();
@@ -44,7 +53,8 @@ fn nexus() -> generator::Generated {
     generate(&spec, &[], &nexus_config()).expect("the Nexus spec generates")
 }
 
-/// An OpenAPI 3.0 document with `operations` operations in 20 tags. Each has a path parameter
+/// An OpenAPI 3.0 document with `operations` operations, 50 to a tag (so the number of files
+/// grows with it, not their size). Each has a path parameter
 /// and a query parameter; even ones are a GET answering a `Thing{i}`, odd ones a POST taking a
 /// `Thing{i}Input` and answering a `Thing{i}`. Every `Thing` refers to a shared enum, a shared
 /// map and one of ten `Owner` schemas.
@@ -90,7 +100,7 @@ fn synthetic_spec(operations: usize) -> Source {
                 }
             }),
         );
-        let tag = format!("Group{}", i % 20);
+        let tag = format!("Group{}", i / 50);
         let id = json!({ "name": "thing_id", "in": "path", "required": true, "schema": { "type": "string" } });
         if i.is_multiple_of(2) {
             let query = json!({ "name": "expand", "in": "query", "description": "Related objects to include.", "schema": { "type": "string" } });
@@ -168,7 +178,7 @@ fn synthetic_operations(bencher: divan::Bencher, operations: usize) {
 }
 
 /// The stages of one generation, each timed on its own (median of `rounds`).
-fn stages(name: &str, rounds: usize, read: impl Fn() -> (Source, Vec<Source>, Config)) {
+fn stages(name: &str, first: &str, rounds: usize, read: impl Fn() -> (Source, Vec<Source>, Config)) {
     use generator::{emit, load, lower};
     let (spec, overlays, config) = read();
     let loaded = load::load(&spec, &overlays).expect("loads");
@@ -182,7 +192,7 @@ fn stages(name: &str, rounds: usize, read: impl Fn() -> (Source, Vec<Source>, Co
         support::keep(generate(&spec, &overlays, &config).expect("generates"))
     });
     let row = |stage: &str, d: Duration| println!("| {name} | {stage} | {} |", support::show(d));
-    row("read the files", t_read);
+    row(first, t_read);
     row("parse, overlay, deserialize (`load`)", t_load);
     row("lower to the IR (`lower`)", t_lower);
     row("emit and format (`emit`)", t_emit);
@@ -195,8 +205,12 @@ fn summary() {
 
     println!("| spec | stage | median |");
     println!("|---|---|---:|");
-    stages("Buildkite + overlay", rounds, || Manifest::load(&root().join("spec/client.yaml")).expect("manifest"));
-    stages("Oxide Nexus", rounds, || (Source::read(&nexus_path()).expect("reads"), Vec::new(), nexus_config()));
+    stages("Buildkite + overlay", "read the files", rounds, || {
+        Manifest::load(&root().join("spec/client.yaml")).expect("manifest")
+    });
+    stages("Oxide Nexus", "read the file", rounds, || {
+        (Source::read(&nexus_path()).expect("reads"), Vec::new(), nexus_config())
+    });
 
     // The whole `regen` of Nexus as `cargo xtask regen` does it: read, generate, and sync the
     // files into a directory (the steady state, where nothing changed, and a first write).
@@ -233,5 +247,15 @@ fn summary() {
     let at_thousand = per_thousand.iter().find(|(n, _, _)| *n == 1000).map(|(_, _, ms)| *ms).unwrap_or(1.0);
     for (operations, t, ms) in &per_thousand {
         println!("| {operations} | {} | {ms:.1} | {:.2} |", support::show(*t), ms / at_thousand);
+    }
+
+    // Where the time of the synthetic specs goes, stage by stage.
+    println!();
+    println!("| spec | stage | median |");
+    println!("|---|---|---:|");
+    for (operations, rounds) in [(1000, support::rounds(3)), (10_000, 1)] {
+        stages(&format!("synthetic, {operations} operations"), "make the document", rounds, || {
+            (synthetic_spec(operations), Vec::new(), synthetic_config())
+        });
     }
 }

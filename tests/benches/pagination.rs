@@ -78,19 +78,23 @@ fn peak_during(f: impl FnOnce()) -> usize {
 
 struct Setup {
     runtime: tokio::runtime::Runtime,
+    base: String,
     client: buildkite_api::Client,
+    http: reqwest::Client,
 }
 
 static SETUP: LazyLock<Setup> = LazyLock::new(|| {
     let server = Server::start(page::page_json(1000));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let base = server.url();
     let client = buildkite_api::Client::builder()
-        .base_url(server.url())
+        .base_url(&base)
         .allow_http(true)
         .bearer_token("t")
         .build()
         .expect("the generated client builds");
-    Setup { runtime, client }
+    let http = reqwest::Client::builder().user_agent("hand-written/0.1").build().expect("reqwest builds");
+    Setup { runtime, base, client, http }
 });
 
 /// Streams every build of `pages` pages, holding none; returns how many arrived.
@@ -102,6 +106,31 @@ fn stream(pages: usize) -> usize {
         while let Some(build) = builds.try_next().await.expect("every page arrives") {
             support::keep(build);
             count += 1;
+        }
+        count
+    })
+}
+
+/// The limit: a hand-written loop over the same pages with `reqwest` (page numbers counted, not
+/// links followed), each page decoded into the generated models and dropped.
+fn handwritten_pages(pages: usize) -> usize {
+    let s = &*SETUP;
+    s.runtime.block_on(async {
+        let mut count = 0;
+        for number in 1..=pages {
+            let url = format!("{}/organizations/acme/pipelines/pages{pages}/builds?page={number}&per_page=100", s.base);
+            let response = s
+                .http
+                .get(url)
+                .header(reqwest::header::AUTHORIZATION, "Bearer t")
+                .header(reqwest::header::ACCEPT, "application/json")
+                .send()
+                .await
+                .expect("the page arrives");
+            assert!(response.status().is_success());
+            let body = response.bytes().await.expect("the body arrives");
+            let builds: Vec<Build> = serde_json::from_slice(&body).expect("the page decodes");
+            count += builds.len();
         }
         count
     })
@@ -144,27 +173,42 @@ fn summary() {
     // Warm: the connection is open and the pools have their buffers before anything is measured.
     support::keep(one_page());
     support::keep(stream(2));
-    let rounds = support::rounds(3);
-    let worst = |f: &dyn Fn()| (0..rounds).map(|_| peak_during(f)).max().unwrap_or(0);
-    let one = worst(&|| support::keep(one_page()));
-    println!("| what | items | peak live heap above the start (max of {rounds}) | relative to one page |");
+    let rounds = support::rounds(5);
+    // Peaks vary by a few hundred KiB with how the body's chunks arrive (hyper's read buffers):
+    // each case is measured `rounds` times; the table gives the median and the largest.
+    let peaks = |f: &dyn Fn()| {
+        let mut peaks: Vec<usize> = (0..rounds).map(|_| peak_during(f)).collect();
+        peaks.sort_unstable();
+        (peaks[peaks.len() / 2], peaks[peaks.len() - 1])
+    };
+    let (one, one_max) = peaks(&|| support::keep(one_page()));
+    println!(
+        "| what | items | peak live heap above the start: median (max of {rounds}) | median relative to one page |"
+    );
     println!("|---|---:|---:|---:|");
-    println!("| `.send()` one page, the `Vec<Build>` held | {} | {} | 1.00 |", page::PER_PAGE, kib(one));
-    let mut flat = true;
+    let row = |what: &str, items: usize, (median, max): (usize, usize)| {
+        println!("| {what} | {items} | {} ({}) | {:.2} |", kib(median), kib(max), median as f64 / one as f64);
+    };
+    row("`.send()` one page, the `Vec<Build>` held", page::PER_PAGE, (one, one_max));
+    let mut worst = 0.0f64;
     for pages in [1, 10, 100] {
-        let peak = worst(&|| assert_eq!(stream(pages), pages * page::PER_PAGE));
-        flat &= (peak as f64) <= one as f64 * 1.25;
-        println!(
-            "| `.stream()` over {pages} page(s), no item held | {} | {} | {:.2} |",
+        let (median, max) = peaks(&|| assert_eq!(stream(pages), pages * page::PER_PAGE));
+        worst = worst.max(max as f64 / one_max as f64);
+        row(&format!("`.stream()` over {pages} page(s), no item held"), pages * page::PER_PAGE, (median, max));
+    }
+    for pages in [1, 100] {
+        let figures = peaks(&|| assert_eq!(handwritten_pages(pages), pages * page::PER_PAGE));
+        row(
+            &format!("limit: hand-written `reqwest` loop over {pages} page(s), each dropped"),
             pages * page::PER_PAGE,
-            kib(peak),
-            peak as f64 / one as f64
+            figures,
         );
     }
     println!();
     println!(
-        "target: the peak while streaming 100 pages stays within 1.25 times one page's: {}",
-        if flat { "met" } else { "MISSED" }
+        "target: the largest peak while streaming stays within 1.25 times the largest for one page: {:.2}, {}",
+        worst,
+        if worst <= 1.25 { "met" } else { "MISSED" }
     );
     let time = support::median_time(support::rounds(5), || {
         stream(100);

@@ -174,3 +174,60 @@ pub fn paired_row(measurement: &str, subject: &str, limit: &str, p: &Paired, tar
 pub fn keep<T>(value: T) {
     drop(black_box(value));
 }
+
+/// Minor page faults of this process so far (Linux; 0 elsewhere).
+pub fn minor_faults() -> u64 {
+    // `/proc/self/stat`: the 10th field, counting from the pid; the command name (2nd) is in
+    // parentheses and may hold spaces, so fields are counted after its closing one.
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(7)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Page faults per call of `f`, over `calls` calls.
+pub fn faults_per_call(calls: usize, mut f: impl FnMut()) -> f64 {
+    f();
+    let before = minor_faults();
+    for _ in 0..calls {
+        f();
+    }
+    (minor_faults() - before) as f64 / calls as f64
+}
+
+/// glibc's allocator, as a process finds it: blocks of 128 KiB and more come from `mmap`, and
+/// free memory above 128 KiB at the top of the heap goes back to the kernel. The first time a
+/// process frees a block that came from `mmap`, glibc raises both thresholds to that block's
+/// size (and twice it); until then, a program that allocates and frees a few hundred KiB at the
+/// top of its heap gives the pages back and faults them in again each time. Which one a process
+/// is in depends on its history; these fix one or the other, so that figures do not.
+const GLIBC_INITIAL: (i32, i32) = (128 << 10, 128 << 10);
+const GLIBC_SETTLED: (i32, i32) = (4 << 20, 8 << 20);
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn glibc_thresholds((mmap, trim): (i32, i32)) -> bool {
+    extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    const M_TRIM_THRESHOLD: i32 = -1;
+    const M_MMAP_THRESHOLD: i32 = -3;
+    // SAFETY: `mallopt` takes two integers and only changes allocator tunables.
+    unsafe { mallopt(M_MMAP_THRESHOLD, mmap) == 1 && mallopt(M_TRIM_THRESHOLD, trim) == 1 }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn glibc_thresholds(_: (i32, i32)) -> bool {
+    false
+}
+
+/// Fixes glibc's thresholds at their initial values (see [`GLIBC_INITIAL`]); false if the
+/// allocator is not glibc's.
+pub fn allocator_as_started() -> bool {
+    glibc_thresholds(GLIBC_INITIAL)
+}
+
+/// Fixes glibc's thresholds where a process that once freed a 4 MiB block has them (see
+/// [`GLIBC_INITIAL`]); false if the allocator is not glibc's.
+pub fn allocator_settled() -> bool {
+    glibc_thresholds(GLIBC_SETTLED)
+}
