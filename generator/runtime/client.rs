@@ -42,6 +42,8 @@ pub struct RateLimitSpec {
     pub remaining: &'static str,
     /// The reset header (seconds).
     pub reset: &'static str,
+    /// The header naming the server's own scope for the family (e.g. `rest`), if any.
+    pub scope_header: Option<&'static str>,
 }
 
 /// What the generator knows of the API: its security schemes and rate-limit headers.

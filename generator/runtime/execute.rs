@@ -454,12 +454,19 @@ mod tests {
     static SPEC: ApiSpec = ApiSpec {
         auth: &[AuthSpec { name: "bearer", kind: AuthKindSpec::Bearer }],
         rate_limits: &[
-            RateLimitSpec { scope: "org", limit: "X-Org-Limit", remaining: "X-Org-Remaining", reset: "X-Org-Reset" },
+            RateLimitSpec {
+                scope: "org",
+                limit: "X-Org-Limit",
+                remaining: "X-Org-Remaining",
+                reset: "X-Org-Reset",
+                scope_header: None,
+            },
             RateLimitSpec {
                 scope: "user",
                 limit: "X-User-Limit",
                 remaining: "X-User-Remaining",
                 reset: "X-User-Reset",
+                scope_header: None,
             },
         ],
         user_agent: "runtime-tests",

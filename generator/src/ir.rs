@@ -87,6 +87,9 @@ pub struct RateLimitHeaders {
     pub remaining: String,
     /// Header with the seconds until the window resets.
     pub reset: String,
+    /// Header with the server's name for the scope, if the spec names one (`scope-header`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_header: Option<String>,
 }
 
 /// The operations of one tag: `client.<name>()`.

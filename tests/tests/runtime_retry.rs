@@ -351,6 +351,8 @@ async fn every_response_carries_its_rate_limit_figures() {
     assert_eq!((user.scope, user.limit, user.remaining, user.reset), ("user", Some(50), Some(3), Some(17)));
     assert_eq!(answer.rate_limits.len(), 2);
     assert_eq!(answer.headers.get("RateLimit-Scope").unwrap(), "rest");
+    assert_eq!(organization.server_scope.as_deref(), Some("rest"));
+    assert_eq!(user.server_scope.as_deref(), Some("rest_user"));
 
     // Only the families present are listed.
     let server = RawServer::start(|_, _| {

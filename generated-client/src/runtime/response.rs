@@ -50,6 +50,8 @@ pub struct RateLimit {
     pub remaining: Option<u64>,
     /// Seconds until the window resets.
     pub reset: Option<u64>,
+    /// The server's name for the scope the figures count (e.g. `rest`), when it sends one.
+    pub server_scope: Option<String>,
 }
 
 impl RateLimit {
@@ -71,6 +73,11 @@ pub(crate) fn rate_limits(headers: &HeaderMap, specs: &[RateLimitSpec]) -> Vec<R
             limit: header_u64(headers, s.limit),
             remaining: header_u64(headers, s.remaining),
             reset: header_u64(headers, s.reset),
+            server_scope: s
+                .scope_header
+                .and_then(|name| headers.get(name))
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.trim().to_string()),
         })
         .filter(|r| r.limit.is_some() || r.remaining.is_some() || r.reset.is_some())
         .collect()

@@ -67,7 +67,17 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     });
     let rate_limits = api.rate_limits.iter().map(|r| {
         let (scope, limit, remaining, reset) = (&r.scope, &r.limit, &r.remaining, &r.reset);
-        quote!(crate::runtime::RateLimitSpec { scope: #scope, limit: #limit, remaining: #remaining, reset: #reset })
+        let scope_header = match &r.scope_header {
+            Some(name) => quote!(Some(#name)),
+            None => quote!(None),
+        };
+        quote!(crate::runtime::RateLimitSpec {
+            scope: #scope,
+            limit: #limit,
+            remaining: #remaining,
+            reset: #reset,
+            scope_header: #scope_header,
+        })
     });
     let user_agent = format!("{}/{}", config.crate_name, config.crate_version);
     let base_url = &api.base_url;

@@ -110,6 +110,7 @@ fn rate_limits(spec: &openapiv3::OpenAPI) -> Result<Vec<RateLimitHeaders>, Error
                 limit: field("limit")?,
                 remaining: field("remaining")?,
                 reset: field("reset")?,
+                scope_header: item.get("scope-header").and_then(Value::as_str).map(String::from),
             })
         })
         .collect()
