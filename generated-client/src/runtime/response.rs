@@ -134,9 +134,9 @@ impl RawResponse {
 
     /// Decodes a JSON body.
     pub fn json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        // Path tracking costs a fifth of the decoding time (an allocation per key), and only a
-        // failure needs it: the body is decoded plainly, and decoded again, tracked, to report
-        // where it failed.
+        // Path tracking makes decoding about 1.5 times slower (it allocates for every key), and
+        // only a failure needs it: the body is decoded plainly, and decoded again, tracked, to
+        // report where it failed.
         if let Ok(value) = serde_json::from_slice::<T>(&self.body) {
             return Ok(self.wrap(value));
         }
