@@ -590,7 +590,7 @@ pub struct Build {
     pub rebuilt_from: Option<BuildRebuiltFrom>,
     /// The `pipeline` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline: Option<Pipeline>,
+    pub pipeline: Option<Box<Pipeline>>,
     /// The trigger job's build that created this build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_from: Option<BuildTriggeredFrom>,
@@ -1353,7 +1353,7 @@ pub struct CreatePipelineRequest {
     pub pipeline_template_uuid: Option<Option<uuid::Uuid>>,
     /// The `provider_settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_settings: Option<ProviderSettings>,
+    pub provider_settings: Option<Box<ProviderSettings>>,
     /// The `skip_queued_branch_builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds: Option<bool>,
@@ -1523,7 +1523,7 @@ impl CreatePipelineRequest {
         self
     }
     /// Sets `provider_settings`.
-    pub fn provider_settings(mut self, value: impl Into<ProviderSettings>) -> Self {
+    pub fn provider_settings(mut self, value: impl Into<Box<ProviderSettings>>) -> Self {
         self.provider_settings = Some(value.into());
         self
     }
@@ -2325,7 +2325,7 @@ pub struct Pipeline {
     pub allow_rebuilds: Option<bool>,
     /// The `provider` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<Provider>,
+    pub provider: Option<Box<Provider>>,
     /// The `builds_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub builds_url: Option<String>,
@@ -2545,7 +2545,7 @@ pub struct Provider {
     pub webhook_url: Option<String>,
     /// The `settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<ProviderSettings>,
+    pub settings: Option<Box<ProviderSettings>>,
 }
 /// Provider-specific pipeline settings. Which keys apply depends on the provider; every key is optional. Also used as the `provider_settings` request field.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4071,7 +4071,7 @@ pub struct UpdatePipelineRequest {
     pub pipeline_template_uuid: Option<Option<uuid::Uuid>>,
     /// The `provider_settings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_settings: Option<ProviderSettings>,
+    pub provider_settings: Option<Box<ProviderSettings>>,
     /// The `skip_queued_branch_builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds: Option<bool>,
@@ -4252,7 +4252,7 @@ impl UpdatePipelineRequest {
         self
     }
     /// Sets `provider_settings`.
-    pub fn provider_settings(mut self, value: impl Into<ProviderSettings>) -> Self {
+    pub fn provider_settings(mut self, value: impl Into<Box<ProviderSettings>>) -> Self {
         self.provider_settings = Some(value.into());
         self
     }

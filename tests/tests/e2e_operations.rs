@@ -349,7 +349,7 @@ async fn list_pipelines_with_filters_steps_and_legacy_timestamps() {
     let provider = visual.provider.as_ref().expect("provider");
     assert_eq!(provider.id, "github");
     assert_eq!(provider.webhook_url.as_deref(), Some(""), "empty string, not null (trap 4)");
-    assert_eq!(provider.settings, Some(types::ProviderSettings::default()), "`{{}}` settings");
+    assert_eq!(provider.settings, Some(Box::default()), "`{{}}` settings");
 
     let steps = visual.steps.as_ref().expect("steps");
     assert_eq!(steps.len(), 4);

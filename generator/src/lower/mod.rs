@@ -26,6 +26,7 @@ pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     let mut defs = std::mem::take(&mut types.defs);
     mark_inputs(&mut defs, &groups);
     box_recursion(&mut defs);
+    box_large(&mut defs);
 
     let servers: Vec<Server> =
         spec.servers.iter().map(|s| Server { url: server_url(s), description: s.description.clone() }).collect();
@@ -238,6 +239,65 @@ fn box_recursion(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
                 TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| rebox(&mut v.ty)),
                 TypeKind::Alias { target } => rebox(target),
                 TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
+            }
+        }
+    }
+}
+
+/// An estimate of a type's size in bytes, close enough to tell small values from large ones.
+fn estimated_size(ty: &TypeRef, defs: &BTreeMap<String, crate::ir::TypeDef>, seen: &mut BTreeSet<String>) -> usize {
+    use crate::ir::Prim;
+    match ty {
+        TypeRef::Prim(Prim::String) | TypeRef::Vec(_) | TypeRef::Map(_) => 24,
+        TypeRef::Prim(Prim::Bytes) | TypeRef::Json => 32,
+        TypeRef::Prim(Prim::DateTime | Prim::Uuid) => 16,
+        TypeRef::Prim(_) | TypeRef::Boxed(_) => 8,
+        TypeRef::Option(inner) => estimated_size(inner, defs, seen),
+        TypeRef::Named(name) => {
+            if !seen.insert(name.clone()) {
+                return 8;
+            }
+            let size = match defs.get(name).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields, additional }) => {
+                    fields.iter().map(|f| estimated_size(&f.ty, defs, seen)).sum::<usize>()
+                        + additional.as_ref().map_or(0, |_| 24)
+                }
+                Some(TypeKind::Union { variants, .. }) => {
+                    8 + variants.iter().map(|v| estimated_size(&v.ty, defs, seen)).max().unwrap_or(0)
+                }
+                Some(TypeKind::Alias { target }) => estimated_size(target, defs, seen),
+                Some(TypeKind::StringEnum { .. }) => 24,
+                Some(TypeKind::IntEnum { .. }) | None => 16,
+            };
+            seen.remove(name);
+            size
+        }
+    }
+}
+
+/// Values larger than this are boxed where they are optional struct fields.
+const BOX_ABOVE: usize = 256;
+
+/// Boxes optional fields that hold a large struct: an absent value then costs a pointer, not
+/// the whole struct, which keeps types that embed others (a build with its pipeline) small to
+/// move and to decode in lists.
+fn box_large(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
+    let mut changes: Vec<(String, usize)> = Vec::new();
+    for (name, def) in defs.iter() {
+        let TypeKind::Struct { fields, .. } = &def.kind else { continue };
+        for (i, field) in fields.iter().enumerate() {
+            let TypeRef::Option(inner) = &field.ty else { continue };
+            let TypeRef::Named(target) = &**inner else { continue };
+            let is_struct = matches!(defs.get(target).map(|d| &d.kind), Some(TypeKind::Struct { .. }));
+            if is_struct && estimated_size(inner, defs, &mut BTreeSet::new()) > BOX_ABOVE {
+                changes.push((name.clone(), i));
+            }
+        }
+    }
+    for (name, i) in changes {
+        if let Some(TypeKind::Struct { fields, .. }) = defs.get_mut(&name).map(|d| &mut d.kind) {
+            if let Some(TypeRef::Option(inner)) = fields.get_mut(i).map(|f| &mut f.ty) {
+                **inner = TypeRef::Boxed(inner.clone());
             }
         }
     }
