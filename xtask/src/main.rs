@@ -72,7 +72,10 @@ fn main() -> ExitCode {
         ["regen", rest @ ..] => review::Options::parse(rest).and_then(|options| regen(false, &options)),
         ["diff", rest @ ..] => review::diff(rest),
         ["bench-compile", rest @ ..] => bench_compile::run(rest),
-        _ => Err(format!("usage: cargo xtask regen [--check]\n{}", review::USAGE)),
+        _ => Err(format!(
+            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask bench-compile [-j N]",
+            review::USAGE
+        )),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
