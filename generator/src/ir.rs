@@ -135,6 +135,9 @@ pub struct Operation {
     /// Link-header pagination, when the spec marks the operation as paginated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+    /// The documented JSON error bodies, as an enum keyed by status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<ErrorOutput>,
     /// Acceptable security schemes (wire names), in preference order; empty: send no credential.
     pub security: Vec<String>,
     /// Summary and description.
@@ -308,6 +311,20 @@ pub struct StatusVariant {
     pub body: Body,
     /// The response's description.
     pub docs: Docs,
+}
+
+/// An operation's documented error bodies: `{Builder}Error::from_error(&error)` decodes them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorOutput {
+    /// The enum's name (in the operation's module).
+    pub type_name: String,
+    /// Whether this operation defines the enum (an alternate form of an operation shares it).
+    pub defined_here: bool,
+    /// One variant per documented error status with a JSON body, codes first, `default` last.
+    pub variants: Vec<StatusVariant>,
+    /// Error statuses documented without a JSON body: they decode to nothing, not to `default`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub without_body: Vec<StatusMatch>,
 }
 
 /// Link-header pagination.

@@ -161,7 +161,7 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
         lines.push(format!("  - `{call}.body({})`: the request body", type_text(&body.ty)));
     }
-    if let Output::ByStatus { type_name, variants } = &op.output {
+    let status_lines = |type_name: &str, variants: &[crate::ir::StatusVariant], what: &str, lines: &mut Vec<String>| {
         for v in variants {
             let status = match v.status {
                 StatusMatch::Code(code) => format!("status {code}"),
@@ -170,8 +170,14 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
             };
             let body = body_text(&v.body);
             let payload = if body == "()" { String::new() } else { format!("({body})") };
-            lines.push(format!("  - `{type_name}::{}{payload}`: {status}", v.name));
+            lines.push(format!("  - `{type_name}::{}{payload}`: {what}{status}", v.name));
         }
+    };
+    if let Output::ByStatus { type_name, variants } = &op.output {
+        status_lines(type_name, variants, "", lines);
+    }
+    if let Some(errors) = op.errors.as_ref().filter(|e| e.defined_here) {
+        status_lines(&errors.type_name, &errors.variants, "error body, ", lines);
     }
 }
 

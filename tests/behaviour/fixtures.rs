@@ -101,6 +101,11 @@ fn nested_inline_objects_are_named_by_position() {
 
 /// Accepts one HTTP/1.1 request on loopback, answers `204`, and hands back the raw request.
 fn one_request_server() -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
+    serve_once("HTTP/1.1 204 No Content\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_string())
+}
+
+/// Accepts one HTTP/1.1 request on loopback, answers with `answer`, and hands back the raw request.
+fn serve_once(answer: String) -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -127,7 +132,7 @@ fn one_request_server() -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
                 }
             }
         }
-        stream.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+        stream.write_all(answer.as_bytes()).unwrap();
         tx.send(seen).unwrap();
     });
     (url, rx)
@@ -257,4 +262,37 @@ async fn query_styles_headers_cookies_and_path_level_parameters() {
         lower.contains("x-trace: t-1") && lower.contains("cookie: session=s") && lower.contains("x-api-key: k"),
         "{raw}"
     );
+}
+
+#[tokio::test]
+async fn error_bodies_decode_by_status_into_the_operations_error_enum() {
+    use fixture_no_schema_responses::operations::api::StartJobError;
+    let answer = |status: &str, media: &str, body: &str| {
+        format!(
+            "HTTP/1.1 {status}\r\ncontent-type: {media}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let call = |reply: String| async move {
+        let (url, _rx) = serve_once(reply);
+        let client = fixture_no_schema_responses::Client::builder().base_url(url).allow_http(true).build().unwrap();
+        client.api().start_job().await.unwrap_err()
+    };
+
+    let error = call(answer("404 Not Found", "application/json", r#"{"missing":"queue"}"#)).await;
+    assert!(matches!(StartJobError::from_error(&error), Some(StartJobError::NotFound(ref b)) if b.missing == "queue"));
+
+    let error =
+        call(answer("418 I'm a teapot", "application/problem+json", r#"{"title":"teapot","status":418}"#)).await;
+    assert!(
+        matches!(StartJobError::from_error(&error), Some(StartJobError::Status4xx(ref b)) if b.status == Some(418))
+    );
+
+    // 500 is documented without a body: it is not taken for `default`.
+    let error = call(answer("500 Internal Server Error", "application/json", r#"{"any":"thing"}"#)).await;
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(StartJobError::from_error(&error), None);
+
+    let error = call(answer("501 Not Implemented", "application/json", r#"{"any":"thing"}"#)).await;
+    assert!(matches!(StartJobError::from_error(&error), Some(StartJobError::Default(ref m)) if m["any"] == "thing"));
 }

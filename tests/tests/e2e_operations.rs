@@ -1589,6 +1589,13 @@ async fn not_found_keeps_status_message_and_body() {
     assert_eq!(model.message, "No build found");
     assert_eq!(model.errors, None);
     let error = Error::Api(e);
+    // The operation's error enum decodes the documented body, by status.
+    match buildkite_api::operations::builds::GetBuildError::from_error(&error) {
+        Some(buildkite_api::operations::builds::GetBuildError::Default(model)) => {
+            assert_eq!(model.message, "No build found")
+        }
+        other => panic!("the documented error body decodes: {other:?}"),
+    }
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
     assert!(!error.is_retryable());
     assert!(error.to_string().contains("No build found"), "Display: {error}");
@@ -1658,6 +1665,16 @@ async fn validation_failure_keeps_errors_and_decodes_the_error_model() {
     assert_eq!(errors[0].code.as_deref(), Some("Branch can't be blank"));
     assert_eq!(errors[1].field.as_deref(), Some("commit"));
     assert_eq!(errors[1].extra.get("value"), Some(&json!("")), "undocumented keys kept");
+
+    // 422 has a documented body of its own, picked by status.
+    use buildkite_api::operations::builds::CreateBuildError;
+    let error = Error::Api(e);
+    assert!(matches!(
+        CreateBuildError::from_error(&error),
+        Some(CreateBuildError::UnprocessableEntity(ref m)) if m.message == "Validation Failed"
+    ));
+    // Not an API error: nothing to decode.
+    assert_eq!(CreateBuildError::from_error(&Error::InvalidRequest("x".into())), None);
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ impl AccessToken {
     }
     /// Get The Current Access Token
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `GetAccessTokenError::from_error(&error)` decodes them.
     ///
     /// `GET /access-token` (`getAccessToken`)
     pub fn get(&self) -> GetAccessToken {
@@ -20,7 +20,7 @@ impl AccessToken {
     }
     /// Revoke The Current Access Token
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `RevokeAccessTokenError::from_error(&error)` decodes them.
     ///
     /// `DELETE /access-token` (`revokeAccessToken`)
     pub fn revoke(&self) -> RevokeAccessToken {
@@ -78,6 +78,20 @@ impl std::future::IntoFuture for GetAccessToken {
         Box::pin(self.send())
     }
 }
+/// The documented error bodies of `getAccessToken`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetAccessTokenError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl GetAccessTokenError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
+    }
+}
 /// A `revokeAccessToken` request: set optional parameters, then `.send()` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
@@ -124,5 +138,19 @@ impl std::future::IntoFuture for RevokeAccessToken {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `revokeAccessToken`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RevokeAccessTokenError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl RevokeAccessTokenError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

@@ -12,7 +12,7 @@ impl Agents {
     }
     /// Get An Agent
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `GetAgentError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/agents/{id}` (`getAgent`)
     pub fn get(&self, org: impl Into<String>, id: impl Into<String>) -> GetAgent {
@@ -20,7 +20,7 @@ impl Agents {
     }
     /// List Agents
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListAgentsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/agents` (`listAgents`)
     pub fn list(&self, org: impl Into<String>) -> ListAgents {
@@ -28,7 +28,7 @@ impl Agents {
     }
     /// Stop An Agent
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `StopAgentError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/agents/{id}/stop` (`stopAgent`)
     pub fn stop(&self, org: impl Into<String>, id: impl Into<String>) -> StopAgent {
@@ -91,6 +91,20 @@ impl std::future::IntoFuture for GetAgent {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getAgent`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetAgentError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl GetAgentError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }
 /// A `listAgents` request: set optional parameters, then `.send()` or `.await` it.
@@ -225,6 +239,20 @@ impl std::future::IntoFuture for ListAgents {
         Box::pin(self.send())
     }
 }
+/// The documented error bodies of `listAgents`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListAgentsError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListAgentsError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
+    }
+}
 /// A `stopAgent` request: set optional parameters, then `.send()` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
@@ -289,5 +317,19 @@ impl std::future::IntoFuture for StopAgent {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `stopAgent`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StopAgentError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl StopAgentError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

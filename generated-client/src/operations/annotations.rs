@@ -12,7 +12,7 @@ impl Annotations {
     }
     /// List Annotations For A Build
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListAnnotationsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations` (`listAnnotations`)
     pub fn list(
@@ -145,5 +145,19 @@ impl std::future::IntoFuture for ListAnnotations {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listAnnotations`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListAnnotationsError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListAnnotationsError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

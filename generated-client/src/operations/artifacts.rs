@@ -12,7 +12,7 @@ impl Artifacts {
     }
     /// List Artifacts For A Build
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListArtifactsForBuildError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/artifacts` (`listArtifactsForBuild`)
     pub fn list_for_build(
@@ -142,5 +142,19 @@ impl std::future::IntoFuture for ListArtifactsForBuild {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listArtifactsForBuild`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListArtifactsForBuildError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListArtifactsForBuildError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

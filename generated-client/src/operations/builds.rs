@@ -12,7 +12,7 @@ impl Builds {
     }
     /// Cancel A Build
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `CancelBuildError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/cancel` (`cancelBuild`)
     pub fn cancel(
@@ -25,7 +25,7 @@ impl Builds {
     }
     /// Create A Build
     ///
-    /// Error bodies (decode with `ApiError::decode`): `422`, `default`: `types::ErrorType`.
+    /// Documented error bodies: `CreateBuildError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/builds` (`createBuild`)
     pub fn create(
@@ -38,7 +38,7 @@ impl Builds {
     }
     /// Get A Build
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `GetBuildError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}` (`getBuild`)
     pub fn get(
@@ -51,7 +51,7 @@ impl Builds {
     }
     /// List Builds For A Pipeline
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListBuildsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds` (`listBuilds`)
     pub fn list(
@@ -63,7 +63,7 @@ impl Builds {
     }
     /// Rebuild A Build
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `RebuildBuildError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/rebuild` (`rebuildBuild`)
     pub fn rebuild(
@@ -143,6 +143,20 @@ impl std::future::IntoFuture for CancelBuild {
         Box::pin(self.send())
     }
 }
+/// The documented error bodies of `cancelBuild`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelBuildError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl CancelBuildError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
+    }
+}
 /// A `createBuild` request: set optional parameters, then `.send()` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
@@ -211,6 +225,25 @@ impl std::future::IntoFuture for CreateBuild {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createBuild`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateBuildError {
+    /// Validation failed
+    UnprocessableEntity(crate::types::ErrorType),
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl CreateBuildError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `getBuild` request: set optional parameters, then `.send()` or `.await` it.
@@ -343,6 +376,20 @@ impl std::future::IntoFuture for GetBuild {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getBuild`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetBuildError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl GetBuildError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }
 /// A `listBuilds` request: set optional parameters, then `.send()` or `.await` it.
@@ -588,6 +635,20 @@ impl std::future::IntoFuture for ListBuilds {
         Box::pin(self.send())
     }
 }
+/// The documented error bodies of `listBuilds`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListBuildsError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListBuildsError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
+    }
+}
 /// A `rebuildBuild` request: set optional parameters, then `.send()` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
@@ -649,5 +710,19 @@ impl std::future::IntoFuture for RebuildBuild {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `rebuildBuild`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RebuildBuildError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl RebuildBuildError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

@@ -12,7 +12,7 @@ impl Emojis {
     }
     /// List Custom Emojis
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListEmojisError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/emojis` (`listEmojis`)
     pub fn list(&self, org: impl Into<String>) -> ListEmojis {
@@ -72,5 +72,19 @@ impl std::future::IntoFuture for ListEmojis {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listEmojis`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListEmojisError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListEmojisError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

@@ -12,7 +12,7 @@ impl Jobs {
     }
     /// Get Job Log Output
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
     pub fn get_log(
@@ -32,7 +32,7 @@ impl Jobs {
     }
     /// Get Job Log Output
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
     pub fn get_log_text(
@@ -52,7 +52,7 @@ impl Jobs {
     }
     /// Retry A Job
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `RetryJobError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/retry` (`retryJob`)
     pub fn retry(
@@ -142,6 +142,20 @@ impl std::future::IntoFuture for GetJobLog {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getJobLog`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetJobLogError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl GetJobLogError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }
 /// A `getJobLog` request: set optional parameters, then `.send()` or `.await` it.
@@ -288,5 +302,19 @@ impl std::future::IntoFuture for RetryJob {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `retryJob`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RetryJobError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl RetryJobError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

@@ -12,7 +12,7 @@ impl Meta {
     }
     /// Get Meta Information
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `GetMetaError::from_error(&error)` decodes them.
     ///
     /// `GET /meta` (`getMeta`)
     pub fn get(&self) -> GetMeta {
@@ -68,5 +68,19 @@ impl std::future::IntoFuture for GetMeta {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getMeta`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetMetaError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl GetMetaError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

@@ -12,7 +12,7 @@ impl Organizations {
     }
     /// Get An Organization
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `GetOrganizationError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}` (`getOrganization`)
     pub fn get(&self, org: impl Into<String>) -> GetOrganization {
@@ -20,7 +20,7 @@ impl Organizations {
     }
     /// List Organizations
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListOrganizationsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations` (`listOrganizations`)
     pub fn list(&self) -> ListOrganizations {
@@ -79,6 +79,20 @@ impl std::future::IntoFuture for GetOrganization {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetOrganizationError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl GetOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }
 /// A `listOrganizations` request: set optional parameters, then `.send()` or `.await` it.
@@ -162,5 +176,19 @@ impl std::future::IntoFuture for ListOrganizations {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listOrganizations`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListOrganizationsError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListOrganizationsError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

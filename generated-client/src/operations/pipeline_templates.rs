@@ -12,7 +12,7 @@ impl PipelineTemplates {
     }
     /// List Pipeline Templates
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListPipelineTemplatesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipeline-templates` (`listPipelineTemplates`)
     pub fn list(&self, org: impl Into<String>) -> ListPipelineTemplates {
@@ -106,5 +106,19 @@ impl std::future::IntoFuture for ListPipelineTemplates {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listPipelineTemplates`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPipelineTemplatesError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListPipelineTemplatesError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

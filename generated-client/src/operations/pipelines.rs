@@ -12,7 +12,7 @@ impl Pipelines {
     }
     /// Create A Pipeline
     ///
-    /// Error bodies (decode with `ApiError::decode`): `422`, `default`: `types::ErrorType`.
+    /// Documented error bodies: `CreatePipelineError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines` (`createPipeline`)
     pub fn create(
@@ -24,7 +24,7 @@ impl Pipelines {
     }
     /// Delete A Pipeline
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `DeletePipelineError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}` (`deletePipeline`)
     pub fn delete(
@@ -36,7 +36,7 @@ impl Pipelines {
     }
     /// Get A Pipeline
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `GetPipelineError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}` (`getPipeline`)
     pub fn get(
@@ -48,7 +48,7 @@ impl Pipelines {
     }
     /// List Pipelines
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListPipelinesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines` (`listPipelines`)
     pub fn list(&self, org: impl Into<String>) -> ListPipelines {
@@ -56,7 +56,7 @@ impl Pipelines {
     }
     /// Update A Pipeline
     ///
-    /// Error bodies (decode with `ApiError::decode`): `422`, `default`: `types::ErrorType`.
+    /// Documented error bodies: `UpdatePipelineError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipelines/{pipeline}` (`updatePipeline`)
     pub fn update(
@@ -138,6 +138,25 @@ impl std::future::IntoFuture for CreatePipeline {
         Box::pin(self.send())
     }
 }
+/// The documented error bodies of `createPipeline`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreatePipelineError {
+    /// Validation failed
+    UnprocessableEntity(crate::types::ErrorType),
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl CreatePipelineError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
 /// A `deletePipeline` request: set optional parameters, then `.send()` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
@@ -191,6 +210,20 @@ impl std::future::IntoFuture for DeletePipeline {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deletePipeline`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeletePipelineError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl DeletePipelineError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }
 /// A `getPipeline` request: set optional parameters, then `.send()` or `.await` it.
@@ -249,6 +282,20 @@ impl std::future::IntoFuture for GetPipeline {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getPipeline`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPipelineError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl GetPipelineError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }
 /// A `listPipelines` request: set optional parameters, then `.send()` or `.await` it.
@@ -359,6 +406,20 @@ impl std::future::IntoFuture for ListPipelines {
         Box::pin(self.send())
     }
 }
+/// The documented error bodies of `listPipelines`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPipelinesError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListPipelinesError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
+    }
+}
 /// A `updatePipeline` request: set optional parameters, then `.send()` or `.await` it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
@@ -426,5 +487,24 @@ impl std::future::IntoFuture for UpdatePipeline {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `updatePipeline`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdatePipelineError {
+    /// Validation failed
+    UnprocessableEntity(crate::types::ErrorType),
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl UpdatePipelineError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -12,7 +12,7 @@ impl Queues {
     }
     /// List Queues For A Cluster
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListQueuesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/queues` (`listQueues`)
     pub fn list(
@@ -112,5 +112,19 @@ impl std::future::IntoFuture for ListQueues {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listQueues`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListQueuesError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListQueuesError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

@@ -12,7 +12,7 @@ impl Rules {
     }
     /// List Organization Rules
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListRulesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/rules` (`listRules`)
     pub fn list(&self, org: impl Into<String>) -> ListRules {
@@ -104,5 +104,19 @@ impl std::future::IntoFuture for ListRules {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listRules`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListRulesError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListRulesError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

@@ -12,7 +12,7 @@ impl Teams {
     }
     /// List Teams
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `ListTeamsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams` (`listTeams`)
     pub fn list(&self, org: impl Into<String>) -> ListTeams {
@@ -114,5 +114,19 @@ impl std::future::IntoFuture for ListTeams {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listTeams`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListTeamsError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl ListTeamsError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

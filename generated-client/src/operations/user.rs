@@ -12,7 +12,7 @@ impl User {
     }
     /// Get The Current User
     ///
-    /// Error bodies (decode with `ApiError::decode`): `default`: `types::ErrorType`.
+    /// Documented error bodies: `GetCurrentUserError::from_error(&error)` decodes them.
     ///
     /// `GET /user` (`getCurrentUser`)
     pub fn get_current(&self) -> GetCurrentUser {
@@ -68,5 +68,19 @@ impl std::future::IntoFuture for GetCurrentUser {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getCurrentUser`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCurrentUserError {
+    /// Error
+    Default(crate::types::ErrorType),
+}
+impl GetCurrentUserError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        api.decode().ok().map(Self::Default)
     }
 }

@@ -187,6 +187,7 @@ fn builder(op: &Operation) -> TokenStream {
     let out = output_ty(op);
     let send_with_response = send_with_response(op);
     let output_enum = output_enum(op);
+    let error_enum = error_enum(op);
     let pagination = op.pagination.as_ref().map(|p| {
         let item = ty(&p.item, Scope::Crate);
         quote! {
@@ -254,6 +255,7 @@ fn builder(op: &Operation) -> TokenStream {
         }
 
         #output_enum
+        #error_enum
     }
 }
 
@@ -340,18 +342,7 @@ fn send_with_response(op: &Operation) -> TokenStream {
         Output::ByStatus { type_name, variants } => {
             let enum_ident = type_ident(type_name);
             let arms = variants.iter().map(|v| {
-                let pattern = match v.status {
-                    StatusMatch::Code(code) => {
-                        let code = Literal::u16_unsuffixed(code);
-                        quote!(#code)
-                    }
-                    StatusMatch::Range(hundreds) => {
-                        let lo = Literal::u16_unsuffixed(hundreds * 100);
-                        let hi = Literal::u16_unsuffixed(hundreds * 100 + 99);
-                        quote!(#lo..=#hi)
-                    }
-                    StatusMatch::Default => quote!(_),
-                };
+                let pattern = status_pattern(&v.status);
                 let variant = type_ident(&v.name);
                 let d = decode(&v.body);
                 let wrap = if v.body == Body::Empty {
@@ -412,4 +403,89 @@ fn output_enum(op: &Operation) -> Option<TokenStream> {
             #other
         }
     })
+}
+
+/// The enum of an operation's documented error bodies, keyed by status.
+fn error_enum(op: &Operation) -> Option<TokenStream> {
+    let errors = op.errors.as_ref().filter(|e| e.defined_here)?;
+    let ident = type_ident(&errors.type_name);
+    let doc = format!(" The documented error bodies of `{}`, by status.", op.wire_id);
+    let items = errors.variants.iter().map(|v| {
+        let doc = docs::attrs(&v.docs, &format!("Status {:?}.", v.status));
+        let name = type_ident(&v.name);
+        let t = body_ty(&v.body, Scope::Crate);
+        quote!(#doc #name(#t),)
+    });
+    // Exact statuses first (those documented without a body decode to nothing), then ranges,
+    // then `default`.
+    let mut arms: Vec<(u8, TokenStream)> = errors
+        .variants
+        .iter()
+        .map(|v| {
+            let name = type_ident(&v.name);
+            let pattern = status_pattern(&v.status);
+            (status_rank(&v.status), quote!(#pattern => api.decode().ok().map(Self::#name),))
+        })
+        .chain(errors.without_body.iter().map(|s| {
+            let pattern = status_pattern(s);
+            (status_rank(s), quote!(#pattern => None,))
+        }))
+        .collect();
+    arms.sort_by_key(|(rank, _)| *rank);
+    let arms = arms.into_iter().map(|(_, arm)| arm);
+    let fallback = (!errors.variants.iter().any(|v| v.status == StatusMatch::Default)).then(|| quote!(_ => None,));
+    let decode = match errors.variants.as_slice() {
+        // A lone `default` needs no match on the status.
+        [only] if only.status == StatusMatch::Default && errors.without_body.is_empty() => {
+            let name = type_ident(&only.name);
+            quote!(api.decode().ok().map(Self::#name))
+        }
+        _ => quote! {
+            match api.status.as_u16() {
+                #(#arms)*
+                #fallback
+            }
+        },
+    };
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #(#items)*
+        }
+
+        impl #ident {
+            /// The documented body of an API error from this operation, decoded; `None` for
+            /// other errors, statuses without a documented body, or a body that does not match.
+            pub fn from_error(error: &crate::Error) -> Option<Self> {
+                let api = error.as_api()?;
+                #decode
+            }
+        }
+    })
+}
+
+/// A `match` pattern on a status code.
+fn status_pattern(status: &StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(*code);
+            quote!(#code)
+        }
+        StatusMatch::Range(hundreds) => {
+            let lo = Literal::u16_unsuffixed(hundreds * 100);
+            let hi = Literal::u16_unsuffixed(hundreds * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+/// Where a status arm goes in a `match`: exact codes, then ranges, then the catch-all.
+fn status_rank(status: &StatusMatch) -> u8 {
+    match status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    }
 }

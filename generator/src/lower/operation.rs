@@ -7,8 +7,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use crate::error::{Error, Pointer};
 use crate::ident::{snake_name, type_name, Namespace};
 use crate::ir::{
-    AuthScheme, Body, BodyEncoding, FormPart, Group, Operation, Output, Pagination, Param, ParamLocation, PathPart,
-    Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
+    AuthScheme, Body, BodyEncoding, ErrorOutput, FormPart, Group, Operation, Output, Pagination, Param, ParamLocation,
+    PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
 };
 
 use super::schema::{append_note, docs, Types};
@@ -190,7 +190,7 @@ fn lower_operation(
     };
 
     let (output, alternates) = lower_responses(spec, types, op, &type_base, &builder_name, at, type_names)?;
-    let error_docs = lower_errors(spec, types, op, &type_base, at)?;
+    let (errors, error_docs) = lower_errors(spec, types, op, &type_base, &builder_name, at, type_names)?;
     let accept = accept_for(&output);
     let pagination = match op.extensions.get("x-pagination") {
         None | Some(serde_json::Value::Bool(false)) => None,
@@ -220,6 +220,7 @@ fn lower_operation(
         accept,
         output,
         pagination,
+        errors,
         security,
         docs: with_error_docs(docs(op.summary.as_deref(), op.description.as_deref()), error_docs),
         deprecated: op.deprecated,
@@ -232,6 +233,7 @@ fn lower_operation(
             accept: Some(media),
             output: Output::Single { body },
             pagination: None,
+            errors: base.errors.clone().map(|e| ErrorOutput { defined_here: false, ..e }),
             ..base.clone()
         });
     }
@@ -497,6 +499,15 @@ fn status_variant_name(status: &StatusMatch) -> String {
             204 => "NoContent".into(),
             205 => "ResetContent".into(),
             206 => "PartialContent".into(),
+            400 => "BadRequest".into(),
+            401 => "Unauthorized".into(),
+            403 => "Forbidden".into(),
+            404 => "NotFound".into(),
+            409 => "Conflict".into(),
+            422 => "UnprocessableEntity".into(),
+            429 => "TooManyRequests".into(),
+            500 => "InternalServerError".into(),
+            503 => "ServiceUnavailable".into(),
             other => format!("Status{other}"),
         },
         StatusMatch::Range(hundreds) => format!("Status{hundreds}xx"),
@@ -579,41 +590,63 @@ fn lower_responses(
     Ok((output, alternates))
 }
 
-/// The documented error responses, as a line for the operation's docs: which statuses have
-/// which body type, for `ApiError::decode`.
+/// The documented error responses with a JSON body: an enum keyed by status, and a line for the
+/// operation's docs naming it.
 fn lower_errors(
     spec: &openapiv3::OpenAPI,
     types: &mut Types<'_>,
     op: &openapiv3::Operation,
     type_base: &str,
+    builder_name: &str,
     at: &Pointer,
-) -> Result<Option<String>, Error> {
+    type_names: &mut Namespace,
+) -> Result<(Option<ErrorOutput>, Option<String>), Error> {
     let components = spec.components.as_ref().map(|c| &c.responses);
-    let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let errors = op
         .responses
         .responses
         .iter()
-        .filter(|(code, _)| !matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)))
-        .map(|(code, r)| (code.to_string(), r))
-        .chain(op.responses.default.iter().map(|r| ("default".to_string(), r)));
-    for (status, response) in errors {
-        let response_at = at.push("responses").push(&status);
+        .filter_map(|(code, r)| match code {
+            StatusCode::Code(200..=299) | StatusCode::Range(2) => None,
+            StatusCode::Code(c) => Some((StatusMatch::Code(*c), code.to_string(), r)),
+            StatusCode::Range(h) => Some((StatusMatch::Range(*h), code.to_string(), r)),
+        })
+        .chain(op.responses.default.iter().map(|r| (StatusMatch::Default, "default".to_string(), r)));
+    let mut names = Namespace::new();
+    let mut variants = Vec::new();
+    let mut without_body = Vec::new();
+    for (status, label, response) in errors {
+        let response_at = at.push("responses").push(&label);
         let (response, _) = refs::resolve(response, components, "responses", &response_at)?;
-        let Some((media, content)) = response.content.iter().find(|(m, _)| is_json(m)) else { continue };
-        let Some(schema) = &content.schema else { continue };
+        let schema = response.content.iter().find(|(m, _)| is_json(m)).and_then(|(m, c)| Some((m, c.schema.as_ref()?)));
+        let Some((media, schema)) = schema else {
+            without_body.push(status);
+            continue;
+        };
         let schema_at = response_at.push("content").push(media).push("schema");
-        let suggestion = format!("{type_base}Error{}", type_name(&status));
-        if let TypeRef::Named(name) = types.lower(schema, &suggestion, &schema_at, 0)? {
-            by_type.entry(name).or_default().push(format!("`{status}`"));
-        }
+        let name = names.claim(&status_variant_name(&status));
+        let ty = types.lower(schema, &format!("{type_base}Error{name}"), &schema_at, 0)?;
+        variants.push(StatusVariant {
+            name,
+            status,
+            body: Body::Json(ty),
+            docs: docs(None, Some(&response.description)),
+        });
     }
-    if by_type.is_empty() {
-        return Ok(None);
+    if variants.is_empty() {
+        return Ok((None, None));
     }
-    let parts: Vec<String> =
-        by_type.iter().map(|(name, statuses)| format!("{}: `types::{name}`", statuses.join(", "))).collect();
-    Ok(Some(format!("Error bodies (decode with `ApiError::decode`): {}.", parts.join("; "))))
+    // Codes before ranges before `default`, as they are matched.
+    variants.sort_by_key(|v| match v.status {
+        StatusMatch::Code(c) => (0, c),
+        StatusMatch::Range(h) => (1, h),
+        StatusMatch::Default => (2, 0),
+    });
+    let type_name = type_names.claim(&format!("{builder_name}Error"));
+    let note = format!("Documented error bodies: `{type_name}::from_error(&error)` decodes them.");
+    // A status documented without a body only matters where a range or `default` would take it.
+    without_body.retain(|s| matches!(s, StatusMatch::Code(_)));
+    Ok((Some(ErrorOutput { type_name, defined_here: true, variants, without_body }), Some(note)))
 }
 
 fn with_error_docs(mut docs: crate::ir::Docs, errors: Option<String>) -> crate::ir::Docs {
