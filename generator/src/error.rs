@@ -163,8 +163,21 @@ impl Pointer {
     }
 }
 
+/// Control characters in a name are percent-encoded (as in a URI fragment), so that a message
+/// naming a place always stays on one line.
 impl std::fmt::Display for Pointer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "#{}", self.0)
+        f.write_str("#")?;
+        for c in self.0.chars() {
+            if c.is_control() {
+                let mut buf = [0; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    write!(f, "%{byte:02X}")?;
+                }
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
     }
 }

@@ -88,6 +88,15 @@ pub fn needs_raw(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 
+/// A snake name as Rust source writes it: `r#match` for a keyword.
+pub fn snake_source(name: &str) -> String {
+    if needs_raw(name) {
+        format!("r#{name}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// A name space where every name is unique: a taken name gets the smallest free numeric
 /// suffix (`name2`, `name3`, ...), so the result only depends on the order of requests.
 #[derive(Debug, Default, Clone)]

@@ -39,6 +39,7 @@ fixture!(composition);
 fixture!(parameters);
 fixture!(bodies);
 fixture!(auth);
+fixture!(hostile_docs);
 
 #[test]
 fn output_is_deterministic() {

@@ -1,5 +1,5 @@
 //! Every fixture spec (`generator/tests/fixtures/`) and every real-world spec of the corpus
-//! (`tests/corpus/`) becomes a crate that passes `cargo clippy -- -D warnings`. All crates go
+//! (`tests/corpus/`) becomes a crate that passes `cargo clippy -- -D warnings` and whose doctests pass. All crates go
 //! into one temporary workspace and build with one shared target directory, so dependencies
 //! compile once.
 
@@ -75,6 +75,15 @@ fn fixtures_and_corpus_build_warning_free() {
     assert!(
         output.status.success(),
         "generated crates do not build warning-free:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Spec text never becomes code: the crates' doctests (the README's example, and any fence
+    // a spec smuggles in, as `generator/tests/fixtures/hostile_docs.yaml` tries) compile and run.
+    let output = cargo(&workspace, &["test", "--doc", "--quiet", "--workspace", "--exclude", "fixture-behaviour"]);
+    assert!(
+        output.status.success(),
+        "doctests of the generated crates fail:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
     let output = cargo(&workspace, &["test", "--quiet", "-p", "fixture-behaviour"]);

@@ -7,6 +7,7 @@ use quote::quote;
 use crate::ir::{Api, AuthKind, ParamLocation};
 use crate::Config;
 
+use super::docs;
 use super::types::{snake_ident, type_ident};
 
 /// `src/lib.rs`.
@@ -34,7 +35,7 @@ pub fn lib_rs() -> TokenStream {
 pub fn operations_mod(api: &Api) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = snake_ident(&g.name);
-        let doc = format!(" Operations tagged `{}`.", g.wire_tag);
+        let doc = format!(" Operations tagged {}.", docs::code(&g.wire_tag));
         let handle = type_ident(&g.type_name);
         quote! {
             #[doc = #doc]
@@ -81,7 +82,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     });
     let user_agent = format!("{}/{}", config.crate_name, config.crate_version);
     let base_url = &api.base_url;
-    let title_doc = format!(" A client for the {} (version {}).", api.title, api.version);
+    let title_doc = format!(" A client for the {} (version {}).", docs::prose(&api.title), docs::prose(&api.version));
     let has_bearer = api.auth.iter().any(|a| matches!(a.kind, AuthKind::Bearer));
     let new_fn = if has_bearer {
         quote! {
@@ -102,7 +103,8 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     let from_env = match (&config.token_env, has_bearer) {
         (Some(var), true) => {
             let doc = format!(
-                " A client for the default server, with the bearer token from the `{var}` environment variable."
+                " A client for the default server, with the bearer token from the {} environment variable.",
+                docs::code(var)
             );
             Some(quote! {
                 #[doc = #doc]
@@ -117,7 +119,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         let name = snake_ident(&g.name);
         let module = snake_ident(&g.name);
         let handle = type_ident(&g.type_name);
-        let doc = format!(" Operations tagged `{}`.", g.wire_tag);
+        let doc = format!(" Operations tagged {}.", docs::code(&g.wire_tag));
         quote! {
             #[doc = #doc]
             pub fn #name(&self) -> crate::operations::#module::#handle {

@@ -1,16 +1,65 @@
-//! Doc comments from spec text, escaped so rustdoc reads them as prose: brackets escaped, bare
-//! URLs wrapped, HTML-like tags neutralized, code fences marked `text` so they never run as
-//! doctests, and indentation dropped so nothing becomes an indented code block.
+//! Doc comments from spec text. Spec text is untrusted: nothing in it may become code that
+//! rustdoc compiles or runs (a doctest), HTML that rustdoc acts on, or a character that breaks
+//! the build. So prose has brackets escaped, bare URLs wrapped, HTML-like tags neutralized and
+//! indentation dropped (no indented code block); every fenced block, of backticks or tildes and
+//! whatever its info string, becomes a `text` block fenced longer than any fence inside it; and
+//! control and bidirectional-formatting characters are written out as `U+XXXX`. Single values
+//! (names, paths, enum values) go through [`code`], which makes a safe inline code span.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::Docs;
 
+/// Whether `c` must not appear in a doc comment as itself: control characters (a lone CR ends a
+/// doc comment line; others are invisible), and the bidirectional and zero-width formatting
+/// characters that can make text read differently from how it compiles (the compiler denies
+/// them in comments).
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// `text` with hidden characters written out as `U+XXXX` and tabs as spaces.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            c if is_hidden(c) => out.push_str(&format!("U+{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One spec value (a name, a path, an enum value) as an inline code span: on one line, hidden
+/// characters written out, delimited by more backticks than any run inside it.
+pub fn code(value: &str) -> String {
+    let text = visible(&value.replace(['\r', '\n'], " "));
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let ticks = "`".repeat(longest + 1);
+    // A space inside the delimiters keeps a leading or trailing backtick apart from them
+    // (CommonMark strips one space from each side).
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() { " " } else { "" };
+    format!("{ticks}{pad}{text}{pad}{ticks}")
+}
+
+/// One line of prose from spec text (a title, say): line breaks become spaces.
+pub fn prose(text: &str) -> String {
+    escape_line(text.replace(['\r', '\n'], " ").trim())
+}
+
 /// Escapes one line of prose.
 fn escape_line(line: &str) -> String {
+    let line = visible(line);
     let mut out = String::with_capacity(line.len() + 8);
-    let mut rest = line;
+    let mut rest = line.as_str();
     while !rest.is_empty() {
         let url_start = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min();
         let (before, url) = match url_start {
@@ -23,7 +72,6 @@ fn escape_line(line: &str) -> String {
                 ']' => out.push_str("\\]"),
                 '<' => out.push_str("&lt;"),
                 '>' => out.push_str("&gt;"),
-                c if c.is_control() => out.push(' '),
                 c => out.push(c),
             }
         }
@@ -52,20 +100,22 @@ fn escape_line(line: &str) -> String {
 pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
     let mut out = Vec::new();
     let push_text = |text: &str, out: &mut Vec<String>| {
-        let mut in_code = false;
-        for line in text.lines() {
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
             let trimmed = line.trim();
-            if trimmed.starts_with("```") {
-                out.push(if in_code { "```".to_string() } else { "```text".to_string() });
-                in_code = !in_code;
-            } else if in_code {
-                out.push(line.trim_end().replace('\t', "    "));
-            } else {
-                out.push(escape_line(trimmed));
+            match fence_open(trimmed) {
+                // Prose is written unindented, so a fence indented in the source would open one
+                // here too: any line that opens a fence once trimmed is treated as one.
+                Some((mark, len)) => {
+                    let body: Vec<String> = lines
+                        .by_ref()
+                        .take_while(|l| !fence_closes(l, mark, len))
+                        .map(|l| visible(l.trim_end()))
+                        .collect();
+                    push_code_block(&body, out);
+                }
+                None => out.push(escape_line(trimmed)),
             }
-        }
-        if in_code {
-            out.push("```".into());
         }
     };
     if let Some(summary) = &docs.summary {
@@ -85,6 +135,33 @@ pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
         out.pop();
     }
     out
+}
+
+/// The fence character and length when `line` (trimmed) opens a fenced code block: three or more
+/// backticks or tildes, with any info string (a backtick fence's has no backtick).
+fn fence_open(line: &str) -> Option<(char, usize)> {
+    let mark = line.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let len = line.chars().take_while(|&c| c == mark).count();
+    (len >= 3 && !(mark == '`' && line[len..].contains('`'))).then_some((mark, len))
+}
+
+/// Whether `line` closes a block opened by `len` of `mark`: as many or more of them, indented at
+/// most three spaces, and nothing after them.
+fn fence_closes(line: &str, mark: char, len: usize) -> bool {
+    let rest = line.trim_start_matches(' ');
+    line.len() - rest.len() <= 3
+        && rest.chars().take_while(|&c| c == mark).count() >= len
+        && rest.trim_start_matches(mark).trim().is_empty()
+}
+
+/// A code block of the spec's, as `text` (never a doctest), fenced with more backticks than any
+/// line inside it starts with, so nothing inside can close it.
+fn push_code_block(body: &[String], out: &mut Vec<String>) {
+    let inner = body.iter().map(|l| l.trim_start().chars().take_while(|&c| c == '`').count()).max().unwrap_or(0);
+    let fence = "`".repeat(inner.max(2) + 1);
+    out.push(format!("{fence}text"));
+    out.extend(body.iter().cloned());
+    out.push(fence);
 }
 
 /// `#[doc = "..."]` attributes for `docs`.
@@ -113,6 +190,47 @@ mod tests {
     fn fences_become_text_and_indent_is_dropped() {
         let docs = Docs { summary: Some("Sum".into()), description: Some("a\n    indented\n```\nfn x\n```".into()) };
         assert_eq!(lines(&docs, "f"), vec!["Sum", "", "a", "indented", "```text", "fn x", "```"]);
+    }
+
+    #[test]
+    fn every_fence_kind_becomes_text() {
+        let docs = Docs {
+            summary: None,
+            description: Some(
+                "~~~rust\nrun()\n~~~\n  ```rust,ignore\nx\n  ```\n````\n```rust\ny\n```\n````\n```rust\nopen".into(),
+            ),
+        };
+        assert_eq!(
+            lines(&docs, "f"),
+            vec![
+                "```text", "run()", "```", "```text", "x", "```", "````text", "```rust", "y", "```", "````", "```text",
+                "open", "```"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fence_that_does_not_match_does_not_close() {
+        // A tilde fence is not closed by backticks, nor a long fence by a shorter one.
+        let docs = Docs { summary: None, description: Some("~~~~\n```\n~~~\nz\n~~~~\nafter".into()) };
+        assert_eq!(lines(&docs, "f"), vec!["````text", "```", "~~~", "z", "````", "after"]);
+    }
+
+    #[test]
+    fn hidden_characters_are_written_out() {
+        assert_eq!(escape_line("a\u{202E}b\u{2066}c\u{200B}d\re"), "aU+202EbU+2066cU+200BdU+000De");
+        let docs = Docs { summary: None, description: Some("```\na\rb\tc\n```".into()) };
+        assert_eq!(lines(&docs, "f"), vec!["```text", "aU+000Db    c", "```"]);
+    }
+
+    #[test]
+    fn code_spans_hold_any_value() {
+        assert_eq!(code("plain"), "`plain`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`tick`"), "`` `tick` ``");
+        assert_eq!(code("x\n```rust\ny"), "````x ```rust y````");
+        assert_eq!(code(""), "`  `");
+        assert_eq!(prose("Title\n```rust"), "Title ```rust");
     }
 
     #[test]

@@ -17,6 +17,7 @@ use proc_macro2::TokenStream;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::ident::snake_source;
 use crate::ir::{Api, AuthKind, Param, Prim, TypeRef};
 use crate::Config;
 
@@ -111,17 +112,43 @@ fn example_call(api: &Api) -> Option<String> {
                 _ => None,
             })
             .collect();
-        Some(format!("{}().{}({})", group.name, op.method_name, args?.join(", ")))
+        Some(format!("{}().{}({})", snake_source(&group.name), snake_source(&op.method_name), args?.join(", ")))
     })
+}
+
+/// `value` as a TOML basic string: quoted, with quotes, backslashes and control characters
+/// escaped, so no value can end the string or start a new key.
+fn toml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn template(name: &str, source: &str, api: &Api, config: &Config) -> Result<String, Error> {
     let mut env = minijinja::Environment::new();
     env.set_keep_trailing_newline(true);
+    // Spec text reaches these files only through filters: `toml` (a TOML string, quoted and
+    // escaped), `prose` (one line of Markdown prose), `code` (an inline code span), `ident` (a
+    // snake name as Rust source writes it, `r#` and all). The README is also the crate's rustdoc.
+    env.add_filter("toml", |value: String| toml_string(&value));
+    env.add_filter("prose", |value: String| docs::prose(&value));
+    env.add_filter("code", |value: String| docs::code(&value));
+    env.add_filter("ident", |value: String| snake_source(&value));
     let err = |e: minijinja::Error| Error::Template { name: name.to_string(), message: e.to_string() };
     env.add_template(name, source).map_err(err)?;
-    let description = format!("Typed async client for the {} (generated from its OpenAPI description)", api.title)
-        .replace(['"', '\\'], "");
+    let description = format!("Typed async client for the {} (generated from its OpenAPI description)", api.title);
     let context = TemplateContext {
         crate_name: &config.crate_name,
         crate_ident: config.crate_name.replace('-', "_"),
@@ -139,4 +166,16 @@ fn template(name: &str, source: &str, api: &Api, config: &Config) -> Result<Stri
         example: example_call(api),
     };
     env.get_template(name).and_then(|t| t.render(context)).map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toml_string;
+
+    #[test]
+    fn toml_strings_cannot_end_early() {
+        assert_eq!(toml_string("plain"), "\"plain\"");
+        assert_eq!(toml_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(toml_string("x\ny = 1\r\u{7}"), "\"x\\ny = 1\\r\\u0007\"");
+    }
 }

@@ -72,10 +72,12 @@ fn query_style(style: QueryStyle) -> TokenStream {
 
 /// One group's file.
 pub fn file(group: &Group) -> TokenStream {
-    let module_doc = format!(" Operations tagged `{}`.", group.wire_tag);
+    let module_doc = format!(" Operations tagged {}.", docs::code(&group.wire_tag));
     let handle = type_ident(&group.type_name);
-    let handle_doc =
-        docs::attrs(&group.docs, &format!("Operations tagged `{}`: `client.{}()`.", group.wire_tag, group.name));
+    let handle_doc = docs::attrs(
+        &group.docs,
+        &format!("Operations tagged {}: `client.{}()`.", docs::code(&group.wire_tag), group.name),
+    );
     let methods = group.operations.iter().map(method);
     let builders = group.operations.iter().map(builder);
     quote! {
@@ -108,9 +110,9 @@ fn required_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
 }
 
 fn op_docs(op: &Operation) -> TokenStream {
-    let mut lines = docs::lines(&op.docs, &format!("`{}`", op.wire_id));
+    let mut lines = docs::lines(&op.docs, &docs::code(&op.wire_id));
     lines.push(String::new());
-    lines.push(format!("`{} {}` (`{}`)", op.http_method, op.path, op.wire_id));
+    lines.push(format!("{} ({})", docs::code(&format!("{} {}", op.http_method, op.path)), docs::code(&op.wire_id)));
     docs::text_attrs(&lines)
 }
 
@@ -133,7 +135,8 @@ fn method(op: &Operation) -> TokenStream {
 
 fn builder(op: &Operation) -> TokenStream {
     let name = type_ident(&op.builder_name);
-    let doc = format!(" A `{}` request: set optional parameters, then `.send()` or `.await` it.", op.wire_id);
+    let doc =
+        format!(" A {} request: set optional parameters, then `.send()` or `.await` it.", docs::code(&op.wire_id));
     let args = required_args(op);
     let arg_idents: Vec<_> = args.iter().map(|(i, _)| i.clone()).collect();
     let arg_tys: Vec<_> = args.iter().map(|(_, t)| t.clone()).collect();
@@ -148,7 +151,7 @@ fn builder(op: &Operation) -> TokenStream {
         .zip(&opt_idents)
         .zip(&opt_tys)
         .map(|((p, ident), t)| {
-            let doc = docs::attrs(&p.docs, &format!("The `{}` parameter.", p.wire_name));
+            let doc = docs::attrs(&p.docs, &format!("The {} parameter.", docs::code(&p.wire_name)));
             let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
             // Lists take any iterable of anything that converts: `.state(["failed", "canceled"])`.
             let (arg, value) = match &p.ty {
@@ -409,7 +412,7 @@ fn output_enum(op: &Operation) -> Option<TokenStream> {
 fn error_enum(op: &Operation) -> Option<TokenStream> {
     let errors = op.errors.as_ref().filter(|e| e.defined_here)?;
     let ident = type_ident(&errors.type_name);
-    let doc = format!(" The documented error bodies of `{}`, by status.", op.wire_id);
+    let doc = format!(" The documented error bodies of {}, by status.", docs::code(&op.wire_id));
     let items = errors.variants.iter().map(|v| {
         let doc = docs::attrs(&v.docs, &format!("Status {:?}.", v.status));
         let name = type_ident(&v.name);

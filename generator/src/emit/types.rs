@@ -169,7 +169,7 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
         TypeKind::StringEnum { variants } => {
             let idents: Vec<Ident> = variants.iter().map(|v| type_ident(&v.name)).collect();
             let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-            let variant_docs = wires.iter().map(|w| format!(" `{w}`"));
+            let variant_docs = wires.iter().map(|w| format!(" {}", docs::code(w)));
             quote! {
                 #doc
                 #deprecated
@@ -291,8 +291,10 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                     #( Some(#tags) )|* => serde_json::from_value(value).map(Self::#ident).map_err(serde::de::Error::custom),
                 }
             });
-            let tag_doc =
-                format!(" Tagged by its `{tag}` property; a tag this client does not know decodes into `Unknown`.");
+            let tag_doc = format!(
+                " Tagged by its {} property; a tag this client does not know decodes into `Unknown`.",
+                docs::code(tag)
+            );
             quote! {
                 #doc
                 #deprecated
@@ -333,13 +335,15 @@ fn union_variant(v: &crate::ir::UnionVariant) -> TokenStream {
     let inner = ty(&v.ty, Scope::Types);
     let doc = match v.tags.as_slice() {
         [] => format!(" The `{}` alternative.", v.name),
-        tags => format!(" The alternative tagged `{}`.", tags.join("`, `")),
+        tags => {
+            format!(" The alternative tagged {}.", tags.iter().map(|t| docs::code(t)).collect::<Vec<_>>().join(", "))
+        }
     };
     quote!(#[doc = #doc] #ident(#inner),)
 }
 
 fn field(f: &Field) -> TokenStream {
-    let doc = docs::attrs(&f.docs, &format!("The `{}` property.", f.wire_name));
+    let doc = docs::attrs(&f.docs, &format!("The {} property.", docs::code(&f.wire_name)));
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     let ident = snake_ident(&f.name);
     let wire = &f.wire_name;
@@ -387,13 +391,13 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
         let TypeRef::Option(inner) = &f.ty else { return None };
         let ident = snake_ident(&f.name);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        let doc = format!(" Sets `{}`.", f.wire_name);
+        let doc = format!(" Sets {}.", docs::code(&f.wire_name));
         Some(match (&**inner, &f.clear_setter) {
             // `Option<Option<T>>`: a value, or `null` through the clear setter.
             (TypeRef::Option(value), Some(clear)) => {
                 let t = ty(value, Scope::Types);
                 let clear = snake_ident(clear);
-                let clear_doc = format!(" Sends `{}` as `null`, clearing it.", f.wire_name);
+                let clear_doc = format!(" Sends {} as `null`, clearing it.", docs::code(&f.wire_name));
                 quote! {
                     #[doc = #doc]
                     #deprecated
