@@ -438,12 +438,41 @@ pub enum TypeKind {
         /// The discriminating property, when the spec names one.
         #[serde(skip_serializing_if = "Option::is_none")]
         tag: Option<String>,
+        /// Properties every alternative has, with one type: each is read without a `match`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        shared: Vec<SharedField>,
     },
     /// Another name for a type.
     Alias {
         /// The aliased type.
         target: TypeRef,
     },
+}
+
+/// A property that every alternative of a union has, with the same type: the union gets an
+/// accessor for it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SharedField {
+    /// The accessor's name.
+    pub method: String,
+    /// The field's name in each alternative's struct.
+    pub field: String,
+    /// The property's wire name.
+    pub wire_name: String,
+    /// The value's type, without the `Option` or `Box` around it.
+    pub ty: TypeRef,
+    /// How each alternative holds it, in the order of the variants.
+    pub access: Vec<FieldAccess>,
+}
+
+/// How a struct holds a field: plainly, boxed, optional, or optional and boxed.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldAccess {
+    Plain,
+    Boxed,
+    Optional,
+    OptionalBoxed,
 }
 
 /// A property of an object.

@@ -218,7 +218,7 @@ fn type_lines(def: &TypeDef, lines: &mut Vec<String>) {
                 lines.push(format!("  - `{name}::{}`: `{}`", v.name, v.value));
             }
         }
-        TypeKind::Union { variants, tag } => {
+        TypeKind::Union { variants, tag, shared } => {
             // Alternatives stay in their order: an untagged union tries them in turn.
             match tag {
                 Some(tag) => lines.push(format!(
@@ -231,6 +231,13 @@ fn type_lines(def: &TypeDef, lines: &mut Vec<String>) {
             for v in variants {
                 let tags = if v.tags.is_empty() { String::new() } else { format!(": tag `{}`", v.tags.join("`, `")) };
                 lines.push(format!("  - `{name}::{}({})`{tags}", v.name, type_text(&v.ty)));
+            }
+            for f in shared {
+                lines.push(format!(
+                    "  - `{name}.{}() -> Option<&{}>`: shared by every alternative",
+                    f.method,
+                    type_text(&f.ty)
+                ));
             }
         }
         TypeKind::Alias { target } => lines.push(format!("- `type {name} = {}`{deprecated}", type_text(target))),

@@ -951,7 +951,7 @@ fn type_changes(o: &TypeDef, n: &TypeDef, out: &mut Changes) {
             let index = |vs: &[IntVariant]| vs.iter().map(|v| (v.value, v.name.clone())).collect();
             enum_values(name, index(a), index(b), |v| v.to_string(), out);
         }
-        (TypeKind::Union { variants: a, tag: s }, TypeKind::Union { variants: b, tag: t }) => {
+        (TypeKind::Union { variants: a, tag: s, .. }, TypeKind::Union { variants: b, tag: t, .. }) => {
             union(name, a, s.as_deref(), b, t.as_deref(), out);
         }
         (TypeKind::Alias { target: a }, TypeKind::Alias { target: b }) if a != b => out.push(

@@ -55,10 +55,18 @@ fn discriminated_unions_dispatch_on_the_tag_and_keep_unknown_tags() {
     use fixture_composition::types::Shape;
     let square: Shape = serde_json::from_value(json!({"shape": "Square", "side": 2.0})).unwrap();
     assert!(matches!(square, Shape::Square(ref s) if s.side == Some(2.0)));
-    let circle: Shape = serde_json::from_value(json!({"shape": "Circle", "radius": 1.5})).unwrap();
+    let circle: Shape = serde_json::from_value(json!({"shape": "Circle", "id": "c1", "radius": 1.5})).unwrap();
     assert!(matches!(circle, Shape::Circle(_)));
-    let hexagon: Shape = serde_json::from_value(json!({"shape": "Hexagon", "n": 6})).unwrap();
+    let hexagon: Shape = serde_json::from_value(json!({"shape": "Hexagon", "id": "h", "n": 6})).unwrap();
     assert!(matches!(&hexagon, Shape::Unknown(v) if v["n"] == 6));
+    // Fields every alternative has are read without a match: required in one alternative and
+    // optional in another, they still share an accessor; `size` (a number here, a string there)
+    // has none.
+    assert_eq!(circle.id().map(String::as_str), Some("c1"));
+    assert_eq!(square.id(), None);
+    let labelled: Shape = serde_json::from_value(json!({"shape": "Square", "id": "s", "label": "big"})).unwrap();
+    assert_eq!((labelled.id().map(String::as_str), labelled.label().map(String::as_str)), (Some("s"), Some("big")));
+    assert_eq!(hexagon.id(), None);
     assert_eq!(serde_json::to_value(&square).unwrap(), json!({"shape": "Square", "side": 2.0}));
 }
 

@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ident::needs_raw;
-use crate::ir::{Api, Field, Prim, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Field, FieldAccess, Prim, SharedField, TypeDef, TypeKind, TypeRef};
 
 use super::docs;
 
@@ -269,9 +269,10 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union { variants, tag: None } => {
+        TypeKind::Union { variants, tag: None, shared } => {
             let eq = variants.iter().all(|v| is_eq(&v.ty, api, 0)).then(|| quote!(Eq,));
             let items = variants.iter().map(union_variant);
+            let accessors = shared_accessors(&name, variants, shared, false);
             quote! {
                 #doc
                 #deprecated
@@ -280,10 +281,12 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 pub enum #name {
                     #(#items)*
                 }
+                #accessors
             }
         }
-        TypeKind::Union { variants, tag: Some(tag) } => {
+        TypeKind::Union { variants, tag: Some(tag), shared } => {
             let items = variants.iter().map(union_variant);
+            let accessors = shared_accessors(&name, variants, shared, true);
             let arms = variants.iter().map(|v| {
                 let ident = type_ident(&v.name);
                 let tags = &v.tags;
@@ -317,6 +320,7 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                         }
                     }
                 }
+                #accessors
             }
         }
         TypeKind::Alias { target } => {
@@ -328,6 +332,53 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
         }
     };
     body
+}
+
+/// Accessors for the fields every alternative of a union has; `open` unions also hold values of
+/// unknown alternatives, which read as `None`.
+fn shared_accessors(
+    name: &Ident,
+    variants: &[crate::ir::UnionVariant],
+    shared: &[SharedField],
+    open: bool,
+) -> TokenStream {
+    if shared.is_empty() {
+        return TokenStream::new();
+    }
+    let methods = shared.iter().map(|f| {
+        let method = snake_ident(&f.method);
+        let field = snake_ident(&f.field);
+        let t = ty(&f.ty, Scope::Types);
+        let doc = format!(
+            " The {} property, whichever alternative this is; `None` when it is absent{}.",
+            docs::code(&f.wire_name),
+            if open { " or the alternative is one this client does not know" } else { "" }
+        );
+        let arms = variants.iter().zip(&f.access).map(|(v, access)| {
+            let variant = type_ident(&v.name);
+            let read = match access {
+                FieldAccess::Plain | FieldAccess::Boxed => quote!(Some(&v.#field)),
+                FieldAccess::Optional => quote!(v.#field.as_ref()),
+                FieldAccess::OptionalBoxed => quote!(v.#field.as_deref()),
+            };
+            quote!(Self::#variant(v) => #read,)
+        });
+        let rest = open.then(|| quote!(Self::Unknown(_) => None,));
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> Option<&#t> {
+                match self {
+                    #(#arms)*
+                    #rest
+                }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
+    }
 }
 
 fn union_variant(v: &crate::ir::UnionVariant) -> TokenStream {

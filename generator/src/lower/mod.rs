@@ -27,6 +27,7 @@ pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     mark_inputs(&mut defs, &groups);
     box_recursion(&mut defs);
     box_large(&mut defs);
+    shared_fields(&mut defs);
 
     let servers: Vec<Server> =
         spec.servers.iter().map(|s| Server { url: server_url(s), description: s.description.clone() }).collect();
@@ -308,6 +309,103 @@ fn box_named(ty: &mut TypeRef, name: &str) {
         TypeRef::Named(n) if n == name => *ty = TypeRef::Boxed(Box::new(ty.clone())),
         TypeRef::Option(inner) => box_named(inner, name),
         _ => {}
+    }
+}
+
+/// Methods a union's accessor must not take: the derived traits' and the ones clippy expects to
+/// be trait implementations.
+const NOT_ACCESSORS: &[&str] = &[
+    "clone",
+    "fmt",
+    "eq",
+    "ne",
+    "hash",
+    "serialize",
+    "deserialize",
+    "deref",
+    "default",
+    "from",
+    "into",
+    "next",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "neg",
+    "not",
+    "drop",
+    "index",
+    "borrow",
+    "as_ref",
+    "from_str",
+    "to_owned",
+    "to_string",
+    "type_id",
+    "cmp",
+    "partial_cmp",
+];
+
+/// For each union whose alternatives are all structs: the fields every alternative has, by the
+/// same name and with the same type (optional or not, boxed or not), so that users read them
+/// without a `match`.
+fn shared_fields(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
+    use crate::ir::{FieldAccess, SharedField};
+    let mut found: Vec<(String, Vec<SharedField>)> = Vec::new();
+    for (name, def) in defs.iter() {
+        let TypeKind::Union { variants, .. } = &def.kind else { continue };
+        let structs: Option<Vec<&Vec<crate::ir::Field>>> = variants
+            .iter()
+            .map(|v| match &v.ty {
+                TypeRef::Named(n) => match defs.get(n).map(|d| &d.kind) {
+                    Some(TypeKind::Struct { fields, .. }) => Some(fields),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let Some(structs) = structs.filter(|s| !s.is_empty()) else { continue };
+        let shared = structs[0]
+            .iter()
+            .filter(|f| !NOT_ACCESSORS.contains(&f.name.as_str()))
+            .filter_map(|first| {
+                let (ty, _) = held(&first.ty)?;
+                let access: Option<Vec<FieldAccess>> = structs
+                    .iter()
+                    .map(|fields| {
+                        let f = fields.iter().find(|f| f.name == first.name && f.wire_name == first.wire_name)?;
+                        held(&f.ty).filter(|(t, _)| *t == ty).map(|(_, access)| access)
+                    })
+                    .collect();
+                Some(SharedField {
+                    method: first.name.clone(),
+                    field: first.name.clone(),
+                    wire_name: first.wire_name.clone(),
+                    ty: ty.clone(),
+                    access: access?,
+                })
+            })
+            .collect();
+        found.push((name.clone(), shared));
+    }
+    for (name, fields) in found {
+        if let Some(TypeKind::Union { shared, .. }) = defs.get_mut(&name).map(|d| &mut d.kind) {
+            *shared = fields;
+        }
+    }
+}
+
+/// The value type a field holds and how: `None` for `Option<Option<T>>` (a request's
+/// absent-or-null field), which has no single reading.
+fn held(ty: &TypeRef) -> Option<(&TypeRef, crate::ir::FieldAccess)> {
+    use crate::ir::FieldAccess;
+    match ty {
+        TypeRef::Option(inner) => match &**inner {
+            TypeRef::Option(_) => None,
+            TypeRef::Boxed(t) => Some((t, FieldAccess::OptionalBoxed)),
+            t => Some((t, FieldAccess::Optional)),
+        },
+        TypeRef::Boxed(t) => Some((t, FieldAccess::Boxed)),
+        t => Some((t, FieldAccess::Plain)),
     }
 }
 

@@ -630,7 +630,7 @@ impl<'a> Types<'a> {
         if tag.is_none() {
             variants.iter_mut().for_each(|v| v.tags.clear());
         }
-        Ok(TypeKind::Union { variants, tag })
+        Ok(TypeKind::Union { variants, tag, shared: Vec::new() })
     }
 
     /// The tag values that select an alternative: the discriminator's mapping, or else the
