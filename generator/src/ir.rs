@@ -142,6 +142,9 @@ pub struct Operation {
     pub security: Vec<String>,
     /// Summary and description.
     pub docs: Docs,
+    /// The operation's documentation page (`externalDocs.url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs_url: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
 }

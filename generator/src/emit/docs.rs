@@ -50,6 +50,18 @@ pub fn code(value: &str) -> String {
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
+/// A URL from the spec as a link: an autolink when it is a plain `http(s)` URL, otherwise a
+/// code span (never Markdown or HTML of the spec's making).
+pub fn link(url: &str) -> String {
+    let plain = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.chars().all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | '`' | '"' | '\\'));
+    if plain {
+        format!("<{url}>")
+    } else {
+        code(url)
+    }
+}
+
 /// One line of prose from spec text (a title, say): line breaks become spaces.
 pub fn prose(text: &str) -> String {
     escape_line(text.replace(['\r', '\n'], " ").trim())
@@ -231,6 +243,13 @@ mod tests {
         assert_eq!(code("x\n```rust\ny"), "````x ```rust y````");
         assert_eq!(code(""), "`  `");
         assert_eq!(prose("Title\n```rust"), "Title ```rust");
+    }
+
+    #[test]
+    fn links_are_autolinks_or_code() {
+        assert_eq!(link("https://buildkite.com/docs/apis/rest-api"), "<https://buildkite.com/docs/apis/rest-api>");
+        assert_eq!(link("javascript:alert(1)"), "`javascript:alert(1)`");
+        assert_eq!(link("https://x.test/a> <b"), "`https://x.test/a> <b`");
     }
 
     #[test]

@@ -113,6 +113,10 @@ fn op_docs(op: &Operation) -> TokenStream {
     let mut lines = docs::lines(&op.docs, &docs::code(&op.wire_id));
     lines.push(String::new());
     lines.push(format!("{} ({})", docs::code(&format!("{} {}", op.http_method, op.path)), docs::code(&op.wire_id)));
+    if let Some(url) = &op.docs_url {
+        lines.push(String::new());
+        lines.push(format!("Documentation: {}", docs::link(url)));
+    }
     docs::text_attrs(&lines)
 }
 

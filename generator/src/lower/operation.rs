@@ -223,6 +223,7 @@ fn lower_operation(
         errors,
         security,
         docs: with_error_docs(docs(op.summary.as_deref(), op.description.as_deref()), error_docs),
+        docs_url: op.external_docs.as_ref().map(|d| d.url.trim().to_string()).filter(|u| !u.is_empty()),
         deprecated: op.deprecated,
     };
     let mut out = Vec::with_capacity(1 + alternates.len());
