@@ -189,7 +189,8 @@ fn lower_operation(
         None => None,
     };
 
-    let (output, alternates) = lower_responses(spec, types, op, &type_base, &builder_name, at, type_names)?;
+    let head = raw.method == "head";
+    let (output, alternates) = lower_responses(spec, types, op, head, &type_base, &builder_name, at, type_names)?;
     let (errors, error_docs) = lower_errors(spec, types, op, &type_base, &builder_name, at, type_names)?;
     let accept = accept_for(&output);
     let pagination = match op.extensions.get("x-pagination") {
@@ -518,10 +519,12 @@ fn status_variant_name(status: &StatusMatch) -> String {
 
 type Alternate = (&'static str, String, Body);
 
+#[allow(clippy::too_many_arguments)]
 fn lower_responses(
     spec: &openapiv3::OpenAPI,
     types: &mut Types<'_>,
     op: &openapiv3::Operation,
+    head: bool,
     type_base: &str,
     builder_name: &str,
     at: &Pointer,
@@ -567,7 +570,8 @@ fn lower_responses(
             Body::Text
         } else if !response.content.is_empty() {
             Body::Bytes
-        } else if matches!(status, StatusMatch::Code(204) | StatusMatch::Code(205)) {
+        } else if head || matches!(status, StatusMatch::Code(204) | StatusMatch::Code(205)) {
+            // A HEAD answer never has a body, whatever its status.
             Body::Empty
         } else {
             Body::Undocumented
@@ -581,7 +585,7 @@ fn lower_responses(
     }
     alternates.dedup_by(|a, b| a.1 == b.1);
     let output = if variants.is_empty() {
-        Output::Single { body: Body::Undocumented }
+        Output::Single { body: if head { Body::Empty } else { Body::Undocumented } }
     } else if variants.iter().all(|v| v.body == variants[0].body) {
         Output::Single { body: variants[0].body.clone() }
     } else {
