@@ -37,7 +37,7 @@ pub enum Error {
         hint: &'static str,
     },
     /// The document does not match the OpenAPI 3.0 schema.
-    #[error("{file}: not a valid OpenAPI 3.0 document at {pointer}: {message}")]
+    #[error("{file}: not a valid OpenAPI 3.0 document at {pointer}: {}", one_line(.message))]
     Schema {
         /// Which document.
         file: String,
@@ -47,7 +47,7 @@ pub enum Error {
         message: String,
     },
     /// An overlay action could not be applied.
-    #[error("{file}: overlay action {index} ({target}): {message}")]
+    #[error("{file}: overlay action {index} ({}): {}", one_line(.target), one_line(.message))]
     Overlay {
         /// The overlay file.
         file: String,
@@ -59,7 +59,7 @@ pub enum Error {
         message: String,
     },
     /// A `$ref` that points nowhere, or somewhere of the wrong kind.
-    #[error("{pointer}: unresolvable $ref `{reference}`: {reason}")]
+    #[error("{pointer}: unresolvable $ref `{}`: {}", one_line(.reference), one_line(.reason))]
     UnresolvedRef {
         /// Where the reference stands.
         pointer: String,
@@ -69,7 +69,7 @@ pub enum Error {
         reason: String,
     },
     /// Two operations share an operationId.
-    #[error("{pointer}: duplicate operationId `{id}` (also used at {first}); operationIds must be unique")]
+    #[error("{pointer}: duplicate operationId `{}` (also used at {first}); operationIds must be unique", one_line(.id))]
     DuplicateOperationId {
         /// The second use.
         pointer: String,
@@ -79,7 +79,7 @@ pub enum Error {
         id: String,
     },
     /// A construct the generator does not turn into Rust.
-    #[error("{pointer}: unsupported: {what}")]
+    #[error("{pointer}: unsupported: {}", one_line(.what))]
     Unsupported {
         /// Where it stands.
         pointer: String,
@@ -87,7 +87,7 @@ pub enum Error {
         what: String,
     },
     /// The spec is well-formed but contradicts itself.
-    #[error("{pointer}: invalid: {what}")]
+    #[error("{pointer}: invalid: {}", one_line(.what))]
     Invalid {
         /// Where it stands.
         pointer: String,
@@ -134,6 +134,12 @@ impl Error {
     pub(crate) fn invalid(pointer: &Pointer, what: impl Into<String>) -> Self {
         Error::Invalid { pointer: pointer.to_string(), what: what.into() }
     }
+}
+
+/// Text from a spec, on one line: control characters (a newline, say) written as escapes, so
+/// that every message is one line whatever the spec holds.
+fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 /// A JSON pointer into the spec, printed in the `#/paths/~1user/get` form.

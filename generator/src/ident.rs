@@ -16,9 +16,25 @@ const KEYWORDS: &[&str] = &[
     "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names the generated code uses unqualified; a schema with one of these names is renamed.
-const RESERVED_TYPES: &[&str] =
-    &["Box", "Client", "Err", "Error", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec"];
+/// Type names a generated type never takes: the names of the standard prelude (types, traits
+/// and variants a `use` of them would shadow, `From` and `Into` among them) and the ones the
+/// generated code uses unqualified. Schemas, request builders, group handles and inline types
+/// all go through [`item_type_name`]; enum variants do not (`Self::None` is fine).
+const RESERVED_TYPES: &[&str] = &[
+    "AsMut", "AsRef", "Box", "Client", "Clone", "Copy", "Default", "DoubleEndedIterator", "Drop", "Eq", "Err", "Error",
+    "ExactSizeIterator", "Extend", "Fn", "FnMut", "FnOnce", "From", "FromIterator", "Into", "IntoIterator", "Iterator",
+    "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Self", "Send", "Sized", "Some", "String",
+    "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin", "Vec",
+];
+
+/// Method names of the traits generated types derive or that clippy expects to be trait
+/// implementations: no generated method takes one.
+pub const TRAIT_METHODS: &[&str] = &[
+    "add", "as_mut", "as_ref", "borrow", "borrow_mut", "clone", "cmp", "default", "deref", "deref_mut", "deserialize",
+    "div", "drop", "eq", "fmt", "from", "from_iter", "from_str", "hash", "index", "index_mut", "into", "into_iter", "mul",
+    "ne", "neg", "next", "not", "partial_cmp", "rem", "serialize", "shl", "shr", "sub", "to_owned", "to_string",
+    "type_id",
+];
 
 /// Replaces characters that cannot appear in an identifier with word breaks, and spells
 /// non-ASCII letters as `uXXXX` so that the result is ASCII and deterministic.
@@ -56,9 +72,9 @@ pub fn type_name(raw: &str) -> String {
     name
 }
 
-/// A type name for a schema: like [`type_name`], and never one of the names the generated
-/// code uses unqualified (`String`, `Option`, ...).
-pub fn schema_type_name(raw: &str) -> String {
+/// The name of a generated type (a schema, a request builder, a group handle, an inline type):
+/// like [`type_name`], and never a prelude name or one the generated code uses unqualified.
+pub fn item_type_name(raw: &str) -> String {
     let name = type_name(raw);
     if RESERVED_TYPES.contains(&name.as_str()) {
         format!("{name}Type")
@@ -139,11 +155,15 @@ mod tests {
         assert_eq!(type_name("2xx"), "N2xx");
         assert_eq!(type_name(""), "Unnamed");
         assert_eq!(type_name("café"), "CafU00e9");
-        assert_eq!(schema_type_name("string"), "StringType");
-        assert_eq!(schema_type_name("Option"), "OptionType");
+        assert_eq!(item_type_name("string"), "StringType");
+        assert_eq!(item_type_name("Option"), "OptionType");
         assert_eq!(type_name("+1"), "Plus1");
         assert_eq!(type_name("-1"), "Minus1");
         assert_eq!(type_name("self"), "SelfType");
+        assert_eq!(item_type_name("from"), "FromType");
+        assert_eq!(item_type_name("Into"), "IntoType");
+        assert_eq!(item_type_name("result"), "ResultType");
+        assert_eq!(type_name("none"), "None");
     }
 
     #[test]

@@ -449,6 +449,10 @@ pub enum TypeKind {
     Alias {
         /// The aliased type.
         target: TypeRef,
+        /// The alias refers to itself (`A` a map or list of `A`s): a type alias cannot, so it
+        /// is a newtype struct around its target instead.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        newtype: bool,
     },
 }
 

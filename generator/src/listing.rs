@@ -240,7 +240,12 @@ fn type_lines(def: &TypeDef, lines: &mut Vec<String>) {
                 ));
             }
         }
-        TypeKind::Alias { target } => lines.push(format!("- `type {name} = {}`{deprecated}", type_text(target))),
+        TypeKind::Alias { target, newtype: false } => {
+            lines.push(format!("- `type {name} = {}`{deprecated}", type_text(target)))
+        }
+        TypeKind::Alias { target, newtype: true } => {
+            lines.push(format!("- `struct {name}(pub {})`, transparent{deprecated}", type_text(target)))
+        }
     }
 }
 

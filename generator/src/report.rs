@@ -954,7 +954,7 @@ fn type_changes(o: &TypeDef, n: &TypeDef, out: &mut Changes) {
         (TypeKind::Union { variants: a, tag: s, .. }, TypeKind::Union { variants: b, tag: t, .. }) => {
             union(name, a, s.as_deref(), b, t.as_deref(), out);
         }
-        (TypeKind::Alias { target: a }, TypeKind::Alias { target: b }) if a != b => out.push(
+        (TypeKind::Alias { target: a, .. }, TypeKind::Alias { target: b, .. }) if a != b => out.push(
             Level::Breaking,
             Subject::Type,
             Kind::Changed,

@@ -40,6 +40,7 @@ fixture!(parameters);
 fixture!(bodies);
 fixture!(auth);
 fixture!(hostile_docs);
+fixture!(names);
 
 #[test]
 fn output_is_deterministic() {

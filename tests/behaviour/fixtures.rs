@@ -304,3 +304,23 @@ async fn error_bodies_decode_by_status_into_the_operations_error_enum() {
     let error = call(answer("501 Not Implemented", "application/json", r#"{"any":"thing"}"#)).await;
     assert!(matches!(StartJobError::from_error(&error), Some(StartJobError::Default(ref m)) if m["any"] == "thing"));
 }
+
+#[tokio::test]
+async fn names_of_the_prelude_and_a_body_parameter_beside_a_body_work_on_the_wire() {
+    use fixture_names::types::{DefaultType, Forest, Grove, Tree};
+    let (url, rx) = serve_once("HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_string());
+    let client = fixture_names::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    // The query parameter `body` is an argument of its own, beside the request body.
+    client.result().r#match("q", DefaultType::new("c")).body3("h").await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("POST /match?body=q HTTP/1.1\r\n"), "{raw}");
+    assert!(raw.to_ascii_lowercase().contains("\r\nbody: h\r\n"), "{raw}");
+    assert!(raw.ends_with(r#"{"clone":"c"}"#), "{raw}");
+
+    // Self-referring aliases are newtypes that read and write the plain JSON shape.
+    let tree: Tree = serde_json::from_value(json!({"a": {"b": {}}})).unwrap();
+    assert_eq!(tree.0["a"].0["b"], Tree::default());
+    assert_eq!(serde_json::to_value(&tree).unwrap(), json!({"a": {"b": {}}}));
+    let forest: Forest = serde_json::from_value(json!([[[]], []])).unwrap();
+    assert_eq!(forest, Forest(vec![Grove(vec![Forest(vec![])]), Grove(vec![])]));
+}

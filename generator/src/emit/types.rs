@@ -323,11 +323,20 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 #accessors
             }
         }
-        TypeKind::Alias { target } => {
+        TypeKind::Alias { target, newtype: false } => {
             let target = ty(target, Scope::Types);
             quote! {
                 #doc
                 pub type #name = #target;
+            }
+        }
+        TypeKind::Alias { target, newtype: true } => {
+            let target = ty(target, Scope::Types);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
             }
         }
     };

@@ -12,7 +12,7 @@ use serde_json::Value;
 pub use schema::Warning;
 
 use crate::error::{Error, Pointer};
-use crate::ident::{snake_name, type_name, Namespace};
+use crate::ident::{item_type_name, snake_name, Namespace, TRAIT_METHODS};
 use crate::ir::{Api, AuthKind, AuthScheme, Group, ParamLocation, RateLimitHeaders, Server, TypeKind, TypeRef};
 
 /// Lowers a loaded spec into the IR, with the fallbacks taken on the way.
@@ -26,6 +26,7 @@ pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     let mut defs = std::mem::take(&mut types.defs);
     mark_inputs(&mut defs, &groups);
     box_recursion(&mut defs);
+    newtype_recursive_aliases(&mut defs);
     box_large(&mut defs);
     shared_fields(&mut defs);
 
@@ -188,7 +189,7 @@ fn children(kind: &TypeKind) -> Vec<&TypeRef> {
             fields.iter().map(|f| &f.ty).chain(additional.as_ref().map(|e| &e.ty)).collect()
         }
         TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Alias { target } => vec![target],
+        TypeKind::Alias { target, .. } => vec![target],
         TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => Vec::new(),
     }
 }
@@ -199,6 +200,45 @@ fn direct_names(ty: &TypeRef) -> Option<&str> {
         TypeRef::Named(n) => Some(n),
         TypeRef::Option(inner) => direct_names(inner),
         _ => None,
+    }
+}
+
+/// Marks every alias that reaches itself through other aliases only (`A` a map of `A`s, or `A`
+/// a list of `B` and `B` a list of `A`s) as a newtype: Rust has no recursive type aliases.
+fn newtype_recursive_aliases(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
+    let alias_edges: BTreeMap<&str, Vec<String>> = defs
+        .iter()
+        .filter_map(|(name, def)| match &def.kind {
+            TypeKind::Alias { target, .. } => {
+                let mut out = Vec::new();
+                named_in(target, &mut out);
+                out.retain(|n| matches!(defs.get(n).map(|d| &d.kind), Some(TypeKind::Alias { .. })));
+                Some((name.as_str(), out))
+            }
+            _ => None,
+        })
+        .collect();
+    let on_cycle: Vec<String> = alias_edges
+        .keys()
+        .filter(|start| {
+            let mut stack: Vec<&str> = alias_edges[*start].iter().map(String::as_str).collect();
+            let mut seen = BTreeSet::new();
+            while let Some(n) = stack.pop() {
+                if n == **start {
+                    return true;
+                }
+                if seen.insert(n) {
+                    stack.extend(alias_edges.get(n).into_iter().flatten().map(String::as_str));
+                }
+            }
+            false
+        })
+        .map(|n| n.to_string())
+        .collect();
+    for name in on_cycle {
+        if let Some(TypeKind::Alias { newtype, .. }) = defs.get_mut(&name).map(|d| &mut d.kind) {
+            *newtype = true;
+        }
     }
 }
 
@@ -238,7 +278,7 @@ fn box_recursion(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
             match &mut def.kind {
                 TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| rebox(&mut f.ty)),
                 TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| rebox(&mut v.ty)),
-                TypeKind::Alias { target } => rebox(target),
+                TypeKind::Alias { target, .. } => rebox(target),
                 TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => {}
             }
         }
@@ -266,7 +306,7 @@ fn estimated_size(ty: &TypeRef, defs: &BTreeMap<String, crate::ir::TypeDef>, see
                 Some(TypeKind::Union { variants, .. }) => {
                     8 + variants.iter().map(|v| estimated_size(&v.ty, defs, seen)).max().unwrap_or(0)
                 }
-                Some(TypeKind::Alias { target }) => estimated_size(target, defs, seen),
+                Some(TypeKind::Alias { target, .. }) => estimated_size(target, defs, seen),
                 Some(TypeKind::StringEnum { .. }) => 24,
                 Some(TypeKind::IntEnum { .. }) | None => 16,
             };
@@ -312,39 +352,6 @@ fn box_named(ty: &mut TypeRef, name: &str) {
     }
 }
 
-/// Methods a union's accessor must not take: the derived traits' and the ones clippy expects to
-/// be trait implementations.
-const NOT_ACCESSORS: &[&str] = &[
-    "clone",
-    "fmt",
-    "eq",
-    "ne",
-    "hash",
-    "serialize",
-    "deserialize",
-    "deref",
-    "default",
-    "from",
-    "into",
-    "next",
-    "add",
-    "sub",
-    "mul",
-    "div",
-    "neg",
-    "not",
-    "drop",
-    "index",
-    "borrow",
-    "as_ref",
-    "from_str",
-    "to_owned",
-    "to_string",
-    "type_id",
-    "cmp",
-    "partial_cmp",
-];
-
 /// For each union whose alternatives are all structs: the fields every alternative has, by the
 /// same name and with the same type (optional or not, boxed or not), so that users read them
 /// without a `match`.
@@ -366,7 +373,7 @@ fn shared_fields(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
         let Some(structs) = structs.filter(|s| !s.is_empty()) else { continue };
         let shared = structs[0]
             .iter()
-            .filter(|f| !NOT_ACCESSORS.contains(&f.name.as_str()))
+            .filter(|f| !TRAIT_METHODS.contains(&f.name.as_str()))
             .filter_map(|first| {
                 let (ty, _) = held(&first.ty)?;
                 let access: Option<Vec<FieldAccess>> = structs
@@ -412,5 +419,5 @@ fn held(ty: &TypeRef) -> Option<(&TypeRef, crate::ir::FieldAccess)> {
 /// Names a group's module and handle type from its tag.
 fn group_names(tag: &str, modules: &mut Namespace) -> (String, String) {
     let module = modules.claim(&snake_name(tag));
-    (module.clone(), type_name(&module))
+    (module.clone(), item_type_name(&module))
 }

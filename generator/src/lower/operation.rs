@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use crate::error::{Error, Pointer};
-use crate::ident::{snake_name, type_name, Namespace};
+use crate::ident::{item_type_name, snake_name, type_name, Namespace, TRAIT_METHODS};
 use crate::ir::{
     AuthScheme, Body, BodyEncoding, ErrorOutput, FormPart, Group, Operation, Output, Pagination, Param, ParamLocation,
     PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
@@ -103,12 +103,12 @@ pub fn lower_operations(
         let (module, group_type) = group_names(&tag, &mut modules);
         let tag_docs =
             spec.tags.iter().find(|t| t.name == tag).map(|t| docs(None, t.description.as_deref())).unwrap_or_default();
-        let mut methods = Namespace::with_reserved(["new", "clone", "fmt", "client"]);
+        let mut methods = Namespace::with_reserved(["new", "client"].into_iter().chain(TRAIT_METHODS.iter().copied()));
         let mut type_names = Namespace::with_reserved([group_type.as_str()]);
         let mut operations = Vec::new();
         for op in &ops {
             let method_name = methods.claim(&method_name(&op.wire_id, &tag));
-            let builder_name = type_names.claim(&type_name(&op.wire_id));
+            let builder_name = type_names.claim(&item_type_name(&op.wire_id));
             let lowered =
                 lower_operation(spec, types, auth, op, method_name, builder_name, &mut methods, &mut type_names)?;
             operations.extend(lowered);
@@ -181,7 +181,9 @@ fn lower_operation(
     let op = raw.op;
     let at = &raw.at;
     let type_base = type_name(&raw.wire_id);
-    let mut names = Namespace::with_reserved(BUILDER_METHODS.iter().copied());
+    // A parameter named `body` would collide with the request body's argument and field.
+    let body_name = op.request_body.as_ref().map(|_| "body");
+    let mut names = Namespace::with_reserved(BUILDER_METHODS.iter().copied().chain(body_name));
     let params = lower_params(spec, types, raw, &type_base, &mut names)?;
     let path_parts = parse_path(raw.path, &params, at)?;
     let body = match &op.request_body {

@@ -9,7 +9,7 @@ use openapiv3::{
 };
 
 use crate::error::{Error, Pointer};
-use crate::ident::{schema_type_name, snake_name, type_name, Namespace};
+use crate::ident::{item_type_name, snake_name, type_name, Namespace};
 use crate::ir::{Docs, EnumVariant, Extra, Field, IntVariant, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
 
 use super::refs;
@@ -55,7 +55,7 @@ impl<'a> Types<'a> {
         let mut names = Namespace::with_reserved(reserved.iter().copied());
         let mut keys: Vec<&String> = schemas.map(|s| s.keys().collect()).unwrap_or_default();
         keys.sort();
-        let component_names = keys.into_iter().map(|k| (k.clone(), names.claim(&schema_type_name(k)))).collect();
+        let component_names = keys.into_iter().map(|k| (k.clone(), names.claim(&item_type_name(k)))).collect();
         Types {
             schemas,
             component_names,
@@ -80,7 +80,7 @@ impl<'a> Types<'a> {
                 // A component that is only a reference to another is an alias of it.
                 ReferenceOr::Reference { reference } => {
                     let target = self.reference(reference, &at)?;
-                    self.def(&name, &at, schema, TypeKind::Alias { target })
+                    self.def(&name, &at, schema, TypeKind::Alias { target, newtype: false })
                 }
                 ReferenceOr::Item(schema) => self.lower_named(&name, schema, &at, 0)?,
             };
@@ -119,7 +119,7 @@ impl<'a> Types<'a> {
 
     /// Claims a fresh name for an inline type.
     fn claim(&mut self, suggestion: &str) -> String {
-        self.names.claim(&type_name(suggestion))
+        self.names.claim(&item_type_name(suggestion))
     }
 
     /// Lowers a schema that may be a reference; inline schemas that need a name get one made
@@ -403,7 +403,7 @@ impl<'a> Types<'a> {
                 let target = self
                     .anonymous(schema, name, at, depth)?
                     .ok_or_else(|| Error::unsupported(at, "a schema the generator cannot classify"))?;
-                TypeKind::Alias { target }
+                TypeKind::Alias { target, newtype: false }
             }
         };
         Ok(self.def(name, at, schema, kind))
@@ -441,14 +441,14 @@ impl<'a> Types<'a> {
                 any.enumeration.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(String::from)).collect();
             return match strings {
                 Some(values) => Ok(self.string_enum(&values)),
-                None => Ok(TypeKind::Alias { target: TypeRef::Json }),
+                None => Ok(TypeKind::Alias { target: TypeRef::Json, newtype: false }),
             };
         }
         if !any.properties.is_empty() {
             return self.object(name, &any.properties, &any.required, any.additional_properties.as_ref(), at, depth);
         }
         let target = self.anonymous_any(any, name, at, depth)?.unwrap_or(TypeRef::Json);
-        Ok(TypeKind::Alias { target })
+        Ok(TypeKind::Alias { target, newtype: false })
     }
 
     fn string_enum(&mut self, values: &[String]) -> TypeKind {
@@ -547,10 +547,10 @@ impl<'a> Types<'a> {
                     merge_fields(&mut fields, more);
                     additional = additional.or(extra.map(|e| e.ty));
                 }
-                TypeKind::Alias { target: TypeRef::Map(value) } => additional = additional.or(Some(*value)),
-                TypeKind::Alias { target: TypeRef::Json } => {}
+                TypeKind::Alias { target: TypeRef::Map(value), .. } => additional = additional.or(Some(*value)),
+                TypeKind::Alias { target: TypeRef::Json, .. } => {}
                 _ if parts.len() == 1 => {
-                    return Ok(TypeKind::Alias { target: self.lower(part, name, &part_at, depth + 1)? })
+                    return Ok(TypeKind::Alias { target: self.lower(part, name, &part_at, depth + 1)?, newtype: false })
                 }
                 _ => {
                     return Err(Error::unsupported(
@@ -573,7 +573,7 @@ impl<'a> Types<'a> {
         depth: usize,
     ) -> Result<TypeKind, Error> {
         if alternatives.is_empty() {
-            return Ok(TypeKind::Alias { target: TypeRef::Json });
+            return Ok(TypeKind::Alias { target: TypeRef::Json, newtype: false });
         }
         let mut resolved = Vec::with_capacity(alternatives.len());
         for (i, alt) in alternatives.iter().enumerate() {
