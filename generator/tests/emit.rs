@@ -41,6 +41,7 @@ fixture!(bodies);
 fixture!(auth);
 fixture!(hostile_docs);
 fixture!(names);
+fixture!(no_operations);
 
 #[test]
 fn output_is_deterministic() {

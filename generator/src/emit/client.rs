@@ -82,6 +82,8 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     });
     let user_agent = format!("{}/{}", config.crate_name, config.crate_version);
     let base_url = &api.base_url;
+    // Only operations call the transport: a spec without any would leave it unused.
+    let unused_transport = api.groups.iter().all(|g| g.operations.is_empty()).then(|| quote!(#[allow(dead_code)]));
     let title_doc = format!(" A client for the {} (version {}).", docs::prose(&api.title), docs::prose(&api.version));
     let has_bearer = api.auth.iter().any(|a| matches!(a.kind, AuthKind::Bearer));
     let new_fn = if has_bearer {
@@ -161,6 +163,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
                 Self { transport }
             }
 
+            #unused_transport
             pub(crate) fn transport(&self) -> &crate::runtime::Transport {
                 &self.transport
             }

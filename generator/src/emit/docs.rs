@@ -113,8 +113,21 @@ pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
     let mut out = Vec::new();
     let push_text = |text: &str, out: &mut Vec<String>| {
         let mut lines = text.lines();
+        // The width of the list item the prose is in: its continuation lines are indented by it,
+        // so that dropping the source's indentation does not make them lazy continuations.
+        let mut item: Option<usize> = None;
         while let Some(line) = lines.next() {
             let trimmed = line.trim();
+            if trimmed.is_empty() {
+                item = None;
+            } else if let Some(width) = list_item_width(trimmed) {
+                item = Some(width);
+                out.push(escape_line(trimmed));
+                continue;
+            } else if let (Some(width), None) = (item, fence_open(trimmed)) {
+                out.push(format!("{}{}", " ".repeat(width), escape_line(trimmed)));
+                continue;
+            }
             match fence_open(trimmed) {
                 // Prose is written unindented, so a fence indented in the source would open one
                 // here too: any line that opens a fence once trimmed is treated as one.
@@ -147,6 +160,17 @@ pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
         out.pop();
     }
     out
+}
+
+/// The width of a list item's marker (`- `, `* `, `+ `, `1. `, `2) `) when `line` starts one.
+fn list_item_width(line: &str) -> Option<usize> {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let marker = match line[digits..].chars().next()? {
+        '-' | '*' | '+' if digits == 0 => 1,
+        '.' | ')' if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    line[marker..].starts_with(' ').then_some(marker + 1)
 }
 
 /// The fence character and length when `line` (trimmed) opens a fenced code block: three or more
@@ -250,6 +274,14 @@ mod tests {
         assert_eq!(link("https://buildkite.com/docs/apis/rest-api"), "<https://buildkite.com/docs/apis/rest-api>");
         assert_eq!(link("javascript:alert(1)"), "`javascript:alert(1)`");
         assert_eq!(link("https://x.test/a> <b"), "`https://x.test/a> <b`");
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        let docs = Docs { summary: None, description: Some("- one\n  more\nlazy\n\n10. ten\nnext\n\nafter".into()) };
+        assert_eq!(lines(&docs, "f"), vec!["- one", "  more", "  lazy", "", "10. ten", "    next", "", "after"]);
+        assert_eq!(list_item_width("-x"), None);
+        assert_eq!(list_item_width("2024 was"), None);
     }
 
     #[test]
