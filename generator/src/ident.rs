@@ -27,6 +27,15 @@ const RESERVED_TYPES: &[&str] = &[
     "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin", "Vec",
 ];
 
+/// Method names a group handle's operation never takes: the handle's own and derived methods,
+/// and trait methods whose signature a method with only `&self` could match (clippy's
+/// `should_implement_trait`). Binary operators (`add`, `sub`, ...) take two values and an
+/// operation never matches them, so `team_members().add(..)` stays.
+pub const HANDLE_METHODS: &[&str] = &[
+    "as_mut", "as_ref", "borrow", "borrow_mut", "client", "clone", "cmp", "default", "deref", "deref_mut", "drop", "eq",
+    "fmt", "hash", "into", "into_iter", "neg", "new", "next", "not", "to_owned", "to_string", "type_id",
+];
+
 /// Method names of the traits generated types derive or that clippy expects to be trait
 /// implementations: no generated method takes one.
 pub const TRAIT_METHODS: &[&str] = &[

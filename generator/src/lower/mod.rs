@@ -362,12 +362,20 @@ fn shared_fields(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
         let TypeKind::Union { variants, .. } = &def.kind else { continue };
         let structs: Option<Vec<&Vec<crate::ir::Field>>> = variants
             .iter()
-            .map(|v| match &v.ty {
-                TypeRef::Named(n) => match defs.get(n).map(|d| &d.kind) {
+            .map(|v| {
+                // A variant may be boxed (a job holds an agent that holds a job).
+                let name = match &v.ty {
+                    TypeRef::Boxed(inner) => match &**inner {
+                        TypeRef::Named(n) => n,
+                        _ => return None,
+                    },
+                    TypeRef::Named(n) => n,
+                    _ => return None,
+                };
+                match defs.get(name).map(|d| &d.kind) {
                     Some(TypeKind::Struct { fields, .. }) => Some(fields),
                     _ => None,
-                },
-                _ => None,
+                }
             })
             .collect();
         let Some(structs) = structs.filter(|s| !s.is_empty()) else { continue };

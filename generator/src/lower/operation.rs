@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use crate::error::{Error, Pointer};
-use crate::ident::{item_type_name, snake_name, type_name, Namespace, TRAIT_METHODS};
+use crate::ident::{item_type_name, snake_name, type_name, Namespace, HANDLE_METHODS};
 use crate::ir::{
     AuthScheme, Body, BodyEncoding, ErrorOutput, FormPart, Group, Operation, Output, Pagination, Param, ParamLocation,
     PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
@@ -103,7 +103,7 @@ pub fn lower_operations(
         let (module, group_type) = group_names(&tag, &mut modules);
         let tag_docs =
             spec.tags.iter().find(|t| t.name == tag).map(|t| docs(None, t.description.as_deref())).unwrap_or_default();
-        let mut methods = Namespace::with_reserved(["new", "client"].into_iter().chain(TRAIT_METHODS.iter().copied()));
+        let mut methods = Namespace::with_reserved(HANDLE_METHODS.iter().copied());
         let mut type_names = Namespace::with_reserved([group_type.as_str()]);
         let mut operations = Vec::new();
         for op in &ops {
