@@ -24,7 +24,7 @@ pub(crate) static API: crate::runtime::ApiSpec = crate::runtime::ApiSpec {
             scope_header: Some("RateLimit-User-Scope"),
         },
     ],
-    user_agent: "buildkite-api/0.1.0",
+    user_agent: "buildkite-api/0.2.0",
 };
 /// A client for the Buildkite REST API (version v2).
 ///
@@ -75,13 +75,31 @@ impl Client {
     pub fn annotations(&self) -> crate::operations::annotations::Annotations {
         crate::operations::annotations::Annotations::new(self.clone())
     }
+    /// Operations tagged `API Settings`.
+    pub fn api_settings(&self) -> crate::operations::api_settings::ApiSettings {
+        crate::operations::api_settings::ApiSettings::new(self.clone())
+    }
     /// Operations tagged `Artifacts`.
     pub fn artifacts(&self) -> crate::operations::artifacts::Artifacts {
         crate::operations::artifacts::Artifacts::new(self.clone())
     }
+    /// Operations tagged `Audit Events`.
+    pub fn audit_events(&self) -> crate::operations::audit_events::AuditEvents {
+        crate::operations::audit_events::AuditEvents::new(self.clone())
+    }
     /// Operations tagged `Builds`.
     pub fn builds(&self) -> crate::operations::builds::Builds {
         crate::operations::builds::Builds::new(self.clone())
+    }
+    /// Operations tagged `Cluster Maintainers`.
+    pub fn cluster_maintainers(
+        &self,
+    ) -> crate::operations::cluster_maintainers::ClusterMaintainers {
+        crate::operations::cluster_maintainers::ClusterMaintainers::new(self.clone())
+    }
+    /// Operations tagged `Cluster Secrets`.
+    pub fn cluster_secrets(&self) -> crate::operations::cluster_secrets::ClusterSecrets {
+        crate::operations::cluster_secrets::ClusterSecrets::new(self.clone())
     }
     /// Operations tagged `Clusters`.
     pub fn clusters(&self) -> crate::operations::clusters::Clusters {
@@ -91,6 +109,10 @@ impl Client {
     pub fn emojis(&self) -> crate::operations::emojis::Emojis {
         crate::operations::emojis::Emojis::new(self.clone())
     }
+    /// Operations tagged `Hosted Agents`.
+    pub fn hosted_agents(&self) -> crate::operations::hosted_agents::HostedAgents {
+        crate::operations::hosted_agents::HostedAgents::new(self.clone())
+    }
     /// Operations tagged `Jobs`.
     pub fn jobs(&self) -> crate::operations::jobs::Jobs {
         crate::operations::jobs::Jobs::new(self.clone())
@@ -99,9 +121,45 @@ impl Client {
     pub fn meta(&self) -> crate::operations::meta::Meta {
         crate::operations::meta::Meta::new(self.clone())
     }
+    /// Operations tagged `Notification Services`.
+    pub fn notification_services(
+        &self,
+    ) -> crate::operations::notification_services::NotificationServices {
+        crate::operations::notification_services::NotificationServices::new(self.clone())
+    }
+    /// Operations tagged `Organization Invitations`.
+    pub fn organization_invitations(
+        &self,
+    ) -> crate::operations::organization_invitations::OrganizationInvitations {
+        crate::operations::organization_invitations::OrganizationInvitations::new(
+            self.clone(),
+        )
+    }
+    /// Operations tagged `Organization Members`.
+    pub fn organization_members(
+        &self,
+    ) -> crate::operations::organization_members::OrganizationMembers {
+        crate::operations::organization_members::OrganizationMembers::new(self.clone())
+    }
     /// Operations tagged `Organizations`.
     pub fn organizations(&self) -> crate::operations::organizations::Organizations {
         crate::operations::organizations::Organizations::new(self.clone())
+    }
+    /// Operations tagged `Packages`.
+    pub fn packages(&self) -> crate::operations::packages::Packages {
+        crate::operations::packages::Packages::new(self.clone())
+    }
+    /// Operations tagged `Pipeline Schedules`.
+    pub fn pipeline_schedules(
+        &self,
+    ) -> crate::operations::pipeline_schedules::PipelineSchedules {
+        crate::operations::pipeline_schedules::PipelineSchedules::new(self.clone())
+    }
+    /// Operations tagged `Pipeline Settings`.
+    pub fn pipeline_settings(
+        &self,
+    ) -> crate::operations::pipeline_settings::PipelineSettings {
+        crate::operations::pipeline_settings::PipelineSettings::new(self.clone())
     }
     /// Operations tagged `Pipeline Templates`.
     pub fn pipeline_templates(
@@ -113,17 +171,65 @@ impl Client {
     pub fn pipelines(&self) -> crate::operations::pipelines::Pipelines {
         crate::operations::pipelines::Pipelines::new(self.clone())
     }
+    /// Operations tagged `Portals`.
+    pub fn portals(&self) -> crate::operations::portals::Portals {
+        crate::operations::portals::Portals::new(self.clone())
+    }
     /// Operations tagged `Queues`.
     pub fn queues(&self) -> crate::operations::queues::Queues {
         crate::operations::queues::Queues::new(self.clone())
+    }
+    /// Operations tagged `Registries`.
+    pub fn registries(&self) -> crate::operations::registries::Registries {
+        crate::operations::registries::Registries::new(self.clone())
+    }
+    /// Operations tagged `Registry Tokens`.
+    pub fn registry_tokens(&self) -> crate::operations::registry_tokens::RegistryTokens {
+        crate::operations::registry_tokens::RegistryTokens::new(self.clone())
+    }
+    /// Operations tagged `Repository Connections`.
+    pub fn repository_connections(
+        &self,
+    ) -> crate::operations::repository_connections::RepositoryConnections {
+        crate::operations::repository_connections::RepositoryConnections::new(
+            self.clone(),
+        )
     }
     /// Operations tagged `Rules`.
     pub fn rules(&self) -> crate::operations::rules::Rules {
         crate::operations::rules::Rules::new(self.clone())
     }
+    /// Operations tagged `Step Uploads`.
+    pub fn step_uploads(&self) -> crate::operations::step_uploads::StepUploads {
+        crate::operations::step_uploads::StepUploads::new(self.clone())
+    }
+    /// Operations tagged `Team Members`.
+    pub fn team_members(&self) -> crate::operations::team_members::TeamMembers {
+        crate::operations::team_members::TeamMembers::new(self.clone())
+    }
+    /// Operations tagged `Team Pipelines`.
+    pub fn team_pipelines(&self) -> crate::operations::team_pipelines::TeamPipelines {
+        crate::operations::team_pipelines::TeamPipelines::new(self.clone())
+    }
+    /// Operations tagged `Team Suites`.
+    pub fn team_suites(&self) -> crate::operations::team_suites::TeamSuites {
+        crate::operations::team_suites::TeamSuites::new(self.clone())
+    }
     /// Operations tagged `Teams`.
     pub fn teams(&self) -> crate::operations::teams::Teams {
         crate::operations::teams::Teams::new(self.clone())
+    }
+    /// Operations tagged `Test Runs`.
+    pub fn test_runs(&self) -> crate::operations::test_runs::TestRuns {
+        crate::operations::test_runs::TestRuns::new(self.clone())
+    }
+    /// Operations tagged `Test Suites`.
+    pub fn test_suites(&self) -> crate::operations::test_suites::TestSuites {
+        crate::operations::test_suites::TestSuites::new(self.clone())
+    }
+    /// Operations tagged `Tests`.
+    pub fn tests(&self) -> crate::operations::tests::Tests {
+        crate::operations::tests::Tests::new(self.clone())
     }
     /// Operations tagged `User`.
     pub fn user(&self) -> crate::operations::user::User {

@@ -12,13 +12,13 @@ use generator::{generate, Config, Generated, Source};
 /// The review commands' usage lines.
 pub const USAGE: &str = concat!(
     "       cargo xtask regen [--report FILE.md] [--bump]\n",
-    "       cargo xtask diff OLD_SPEC[,OVERLAY...] NEW_SPEC[,OVERLAY...] [--report FILE.md]\n",
+    "       cargo xtask diff OLD NEW [--report FILE.md]\n",
     "\n",
     "  regen prints what changed in the API since generated-client/api.json; --report also writes\n",
     "  it as Markdown (for a pull request's description); --bump sets crate_version in\n",
     "  spec/client.yaml to the version the changes call for. diff prints the same report for two\n",
-    "  specs, each given as the spec's path followed by its overlays' paths, comma-separated,\n",
-    "  applied in order (e.g. old.yml,old.overlay.yaml)."
+    "  specs, each given as a manifest (spec/client.yaml) or as the spec's path followed by its\n",
+    "  overlays' paths, comma-separated, applied in order (e.g. old.yml,old.overlay.yaml)."
 );
 
 /// `regen`'s review options.
@@ -118,6 +118,12 @@ fn bump(
 
 /// Reads `SPEC[,OVERLAY...]`.
 fn sources(side: &str) -> Result<(Source, Vec<Source>), String> {
+    // A manifest (`spec/client.yaml`) names the spec and its overlays in order.
+    if !side.contains(',') {
+        if let Ok((spec, overlays, _)) = generator::Manifest::load(Path::new(side)) {
+            return Ok((spec, overlays));
+        }
+    }
     let mut paths = side.split(',').filter(|p| !p.is_empty()).map(|p| Source::read(Path::new(p)));
     let spec = paths.next().ok_or_else(|| format!("no spec in `{side}`"))?.map_err(|e| e.to_string())?;
     let overlays = paths.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
@@ -132,7 +138,8 @@ pub fn diff(args: &[&str]) -> Result<bool, String> {
         }
         _ => {
             return Err(
-                "usage: cargo xtask diff OLD_SPEC[,OVERLAY...] NEW_SPEC[,OVERLAY...] [--report FILE.md]".to_string()
+                "usage: cargo xtask diff OLD NEW [--report FILE.md], each side a manifest (spec/client.yaml) or SPEC[,OVERLAY...]"
+                    .to_string()
             )
         }
     };

@@ -12,17 +12,25 @@ impl AccessToken {
     }
     /// Get The Current Access Token
     ///
+    /// Describes the access token sent in the Authorization header: its UUID, scopes, description, lifetime and owner. Works with any valid token; no scope is needed.
+    ///
     /// Documented error bodies: `GetAccessTokenError::from_error(&error)` decodes them.
     ///
     /// `GET /access-token` (`getAccessToken`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/access-token>
     pub fn get(&self) -> GetAccessToken {
         GetAccessToken::new(self.client.clone())
     }
     /// Revoke The Current Access Token
     ///
+    /// Revokes the access token used for this very call; every later request made with it fails. Needs no scope. Answers 204 with an empty body.
+    ///
     /// Documented error bodies: `RevokeAccessTokenError::from_error(&error)` decodes them.
     ///
     /// `DELETE /access-token` (`revokeAccessToken`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/access-token>
     pub fn revoke(&self) -> RevokeAccessToken {
         RevokeAccessToken::new(self.client.clone())
     }
@@ -81,7 +89,15 @@ impl std::future::IntoFuture for GetAccessToken {
 /// The documented error bodies of `getAccessToken`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAccessTokenError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl GetAccessTokenError {
@@ -89,7 +105,13 @@ impl GetAccessTokenError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `revokeAccessToken` request: set optional parameters, then `.send()` or `.await` it.
@@ -143,7 +165,15 @@ impl std::future::IntoFuture for RevokeAccessToken {
 /// The documented error bodies of `revokeAccessToken`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RevokeAccessTokenError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl RevokeAccessTokenError {
@@ -151,6 +181,12 @@ impl RevokeAccessTokenError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -10,17 +10,307 @@ impl AgentTokens {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Create an agent token
+    ///
+    /// Creates an agent token for a cluster. The response is the only one that carries the secret `token` value, so store it at once. Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `CreateAgentTokenError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/clusters/{cluster}/tokens` (`createAgentToken`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#create-a-token>
+    pub fn create(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        body: impl Into<crate::types::CreateAgentTokenRequest>,
+    ) -> CreateAgentToken {
+        CreateAgentToken::new(
+            self.client.clone(),
+            org.into(),
+            cluster.into(),
+            body.into(),
+        )
+    }
+    /// Get an agent token
+    ///
+    /// Fetches one agent token of a cluster by its UUID, without its secret value. Needs the `read_clusters` scope.
+    ///
+    /// Documented error bodies: `GetAgentTokenError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/clusters/{cluster}/tokens/{agent_token}` (`getAgentToken`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#get-a-token>
+    pub fn get(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        agent_token: impl Into<String>,
+    ) -> GetAgentToken {
+        GetAgentToken::new(
+            self.client.clone(),
+            org.into(),
+            cluster.into(),
+            agent_token.into(),
+        )
+    }
     /// List Agent Tokens For A Cluster
+    ///
+    /// Lists a cluster's agent tokens, a page at a time, without their secret values. Needs the `read_clusters` scope.
     ///
     /// Documented error bodies: `ListAgentTokensError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/tokens` (`listAgentTokens`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#list-tokens>
     pub fn list(
         &self,
         org: impl Into<String>,
         cluster: impl Into<String>,
     ) -> ListAgentTokens {
         ListAgentTokens::new(self.client.clone(), org.into(), cluster.into())
+    }
+    /// Revoke an agent token
+    ///
+    /// Revokes an agent token, so that agents can no longer register with it. Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `RevokeAgentTokenError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/clusters/{cluster}/tokens/{agent_token}` (`revokeAgentToken`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#revoke-a-token>
+    pub fn revoke(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        agent_token: impl Into<String>,
+    ) -> RevokeAgentToken {
+        RevokeAgentToken::new(
+            self.client.clone(),
+            org.into(),
+            cluster.into(),
+            agent_token.into(),
+        )
+    }
+    /// Update an agent token
+    ///
+    /// Changes an agent token's description or allowed IP ranges; its expiry cannot be changed. Sent as PUT, the method the Buildkite docs give (go-buildkite uses PATCH). Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `UpdateAgentTokenError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/clusters/{cluster}/tokens/{agent_token}` (`updateAgentToken`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#update-a-token>
+    pub fn update(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        agent_token: impl Into<String>,
+        body: impl Into<crate::types::UpdateAgentTokenRequest>,
+    ) -> UpdateAgentToken {
+        UpdateAgentToken::new(
+            self.client.clone(),
+            org.into(),
+            cluster.into(),
+            agent_token.into(),
+            body.into(),
+        )
+    }
+}
+/// A `createAgentToken` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateAgentToken {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    body: crate::types::CreateAgentTokenRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateAgentToken {
+    fn new(
+        client: crate::Client,
+        org: String,
+        cluster: String,
+        body: crate::types::CreateAgentTokenRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createAgentToken",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/clusters/{cluster}/tokens",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/tokens");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::AgentToken, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::AgentToken>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::AgentToken>()
+    }
+}
+impl std::future::IntoFuture for CreateAgentToken {
+    type Output = Result<crate::types::AgentToken, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createAgentToken`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateAgentTokenError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The token could not be created; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateAgentTokenError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getAgentToken` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetAgentToken {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    agent_token: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetAgentToken {
+    fn new(
+        client: crate::Client,
+        org: String,
+        cluster: String,
+        agent_token: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            agent_token,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getAgentToken",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/clusters/{cluster}/tokens/{agent_token}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/tokens/");
+        request.path_param("agent_token", &self.agent_token)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::AgentToken, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::AgentToken>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::AgentToken>()
+    }
+}
+impl std::future::IntoFuture for GetAgentToken {
+    type Output = Result<crate::types::AgentToken, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getAgentToken`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetAgentTokenError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetAgentTokenError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listAgentTokens` request: set optional parameters, then `.send()` or `.await` it.
@@ -117,7 +407,15 @@ impl std::future::IntoFuture for ListAgentTokens {
 /// The documented error bodies of `listAgentTokens`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAgentTokensError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListAgentTokensError {
@@ -125,6 +423,212 @@ impl ListAgentTokensError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `revokeAgentToken` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct RevokeAgentToken {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    agent_token: String,
+    options: crate::runtime::RequestOptions,
+}
+impl RevokeAgentToken {
+    fn new(
+        client: crate::Client,
+        org: String,
+        cluster: String,
+        agent_token: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            agent_token,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "revokeAgentToken",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/clusters/{cluster}/tokens/{agent_token}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/tokens/");
+        request.path_param("agent_token", &self.agent_token)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for RevokeAgentToken {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `revokeAgentToken`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RevokeAgentTokenError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The token could not be revoked; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl RevokeAgentTokenError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `updateAgentToken` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UpdateAgentToken {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    agent_token: String,
+    body: crate::types::UpdateAgentTokenRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl UpdateAgentToken {
+    fn new(
+        client: crate::Client,
+        org: String,
+        cluster: String,
+        agent_token: String,
+        body: crate::types::UpdateAgentTokenRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            agent_token,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "updateAgentToken",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/clusters/{cluster}/tokens/{agent_token}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/tokens/");
+        request.path_param("agent_token", &self.agent_token)?;
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::AgentToken, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::AgentToken>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::AgentToken>()
+    }
+}
+impl std::future::IntoFuture for UpdateAgentToken {
+    type Output = Result<crate::types::AgentToken, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `updateAgentToken`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateAgentTokenError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The token could not be updated; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UpdateAgentTokenError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

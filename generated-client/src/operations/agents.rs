@@ -10,29 +10,271 @@ impl Agents {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Create a legacy agent (removed in v2)
+    ///
+    /// Legacy call that created an agent record with its own registration token. The Buildkite docs list it as removed from the v2 API; go-buildkite still offers it. Today agents register themselves with a cluster agent token (see the agent tokens calls); expect an error from current servers. It needed the `write_agents` scope and answered 201 with the agent.
+    ///
+    /// Documented error bodies: `CreateAgentError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/agents` (`createAgent`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api#migrating-from-v1-to-v2>
+    #[deprecated]
+    pub fn create(
+        &self,
+        org: impl Into<String>,
+        body: impl Into<crate::types::CreateAgentRequest>,
+    ) -> CreateAgent {
+        CreateAgent::new(self.client.clone(), org.into(), body.into())
+    }
+    /// Delete a legacy agent (removed in v2)
+    ///
+    /// Legacy call that deleted a legacy agent record; a running agent process kept running but could no longer talk to Buildkite. The Buildkite docs list it as removed from the v2 API; go-buildkite still offers it. To take an agent out of service use the stop call instead. It needed the `write_agents` scope.
+    ///
+    /// Documented error bodies: `DeleteAgentError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/agents/{id}` (`deleteAgent`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api#migrating-from-v1-to-v2>
+    #[deprecated]
+    pub fn delete(&self, org: impl Into<String>, id: impl Into<String>) -> DeleteAgent {
+        DeleteAgent::new(self.client.clone(), org.into(), id.into())
+    }
     /// Get An Agent
+    ///
+    /// Fetches one agent by its UUID, whatever its connection state (disconnected, lost and stopped agents included). Needs the `read_agents` scope.
     ///
     /// Documented error bodies: `GetAgentError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/agents/{id}` (`getAgent`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#get-an-agent>
     pub fn get(&self, org: impl Into<String>, id: impl Into<String>) -> GetAgent {
         GetAgent::new(self.client.clone(), org.into(), id.into())
     }
     /// List Agents
     ///
+    /// Lists the organization's agents that are connected or stopping; agents in any other connection state are left out (fetch those one by one with the get call). Needs the `read_agents` scope.
+    ///
     /// Documented error bodies: `ListAgentsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/agents` (`listAgents`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#list-agents>
     pub fn list(&self, org: impl Into<String>) -> ListAgents {
         ListAgents::new(self.client.clone(), org.into())
     }
+    /// Pause an agent
+    ///
+    /// Stops dispatching jobs to an agent and keeps it running after its current job ends, instead of letting it exit. An optional note says why, and an optional timeout resumes it by itself. Needs the `write_agents` scope and an admin token, or the Stop Agents permission when the organization restricts it.
+    ///
+    /// Documented error bodies: `PauseAgentError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/agents/{id}/pause` (`pauseAgent`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#pause-an-agent>
+    pub fn pause(&self, org: impl Into<String>, id: impl Into<String>) -> PauseAgent {
+        PauseAgent::new(self.client.clone(), org.into(), id.into())
+    }
+    /// Resume a paused agent
+    ///
+    /// Lets a paused agent take jobs again and return to its usual behaviour. The call has no parameters of its own; no body is sent. Needs the `write_agents` scope and an admin token, or the Stop Agents permission when the organization restricts it.
+    ///
+    /// Documented error bodies: `ResumeAgentError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/agents/{id}/resume` (`resumeAgent`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#resume-an-agent>
+    pub fn resume(&self, org: impl Into<String>, id: impl Into<String>) -> ResumeAgent {
+        ResumeAgent::new(self.client.clone(), org.into(), id.into())
+    }
     /// Stop An Agent
+    ///
+    /// Tells a connected agent to take no more jobs and shut down. With `force` true (the server's default when no body is sent) the job it is running is canceled along with its build; send `force: false` to let that job finish first. Needs the `write_agents` scope and an admin token, or the Stop Agents permission when the organization restricts it.
     ///
     /// Documented error bodies: `StopAgentError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/agents/{id}/stop` (`stopAgent`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#stop-an-agent>
     pub fn stop(&self, org: impl Into<String>, id: impl Into<String>) -> StopAgent {
         StopAgent::new(self.client.clone(), org.into(), id.into())
+    }
+}
+/// A `createAgent` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateAgent {
+    client: crate::Client,
+    org: String,
+    body: crate::types::CreateAgentRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateAgent {
+    fn new(
+        client: crate::Client,
+        org: String,
+        body: crate::types::CreateAgentRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createAgent",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/agents",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/agents");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Agent, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Agent>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Agent>()
+    }
+}
+impl std::future::IntoFuture for CreateAgent {
+    type Output = Result<crate::types::Agent, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createAgent`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateAgentError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateAgentError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteAgent` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteAgent {
+    client: crate::Client,
+    org: String,
+    id: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteAgent {
+    fn new(client: crate::Client, org: String, id: String) -> Self {
+        Self {
+            client,
+            org,
+            id,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteAgent",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/agents/{id}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/agents/");
+        request.path_param("id", &self.id)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteAgent {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteAgent`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteAgentError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteAgentError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `getAgent` request: set optional parameters, then `.send()` or `.await` it.
@@ -96,7 +338,15 @@ impl std::future::IntoFuture for GetAgent {
 /// The documented error bodies of `getAgent`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAgentError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl GetAgentError {
@@ -104,7 +354,13 @@ impl GetAgentError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listAgents` request: set optional parameters, then `.send()` or `.await` it.
@@ -135,17 +391,17 @@ impl ListAgents {
             options: crate::runtime::RequestOptions::default(),
         }
     }
-    /// Only agents on this queue (UUID).
+    /// Only agents registered to the cluster queue with this UUID.
     pub fn cluster_queue_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.cluster_queue_id = Some(value.into());
         self
     }
-    /// Filter by hostname.
+    /// Only agents running on this host name.
     pub fn hostname(mut self, value: impl Into<String>) -> Self {
         self.hostname = Some(value.into());
         self
     }
-    /// Filter by agent name.
+    /// Only agents with this name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -160,7 +416,7 @@ impl ListAgents {
         self.per_page = Some(value.into());
         self
     }
-    /// Filter by exact agent version.
+    /// Only agents of exactly this version.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -242,7 +498,15 @@ impl std::future::IntoFuture for ListAgents {
 /// The documented error bodies of `listAgents`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAgentsError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListAgentsError {
@@ -250,7 +514,197 @@ impl ListAgentsError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `pauseAgent` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct PauseAgent {
+    client: crate::Client,
+    org: String,
+    id: String,
+    body: Option<crate::types::PauseAgentRequest>,
+    options: crate::runtime::RequestOptions,
+}
+impl PauseAgent {
+    fn new(client: crate::Client, org: String, id: String) -> Self {
+        Self {
+            client,
+            org,
+            id,
+            body: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::PauseAgentRequest>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "pauseAgent",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/agents/{id}/pause",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/agents/");
+        request.path_param("id", &self.id)?;
+        request.path("/pause");
+        if let Some(body) = &self.body {
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for PauseAgent {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `pauseAgent`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PauseAgentError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The agent is already paused, or is not connected.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl PauseAgentError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `resumeAgent` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ResumeAgent {
+    client: crate::Client,
+    org: String,
+    id: String,
+    options: crate::runtime::RequestOptions,
+}
+impl ResumeAgent {
+    fn new(client: crate::Client, org: String, id: String) -> Self {
+        Self {
+            client,
+            org,
+            id,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "resumeAgent",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/agents/{id}/resume",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/agents/");
+        request.path_param("id", &self.id)?;
+        request.path("/resume");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for ResumeAgent {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `resumeAgent`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResumeAgentError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The agent is not paused.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ResumeAgentError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `stopAgent` request: set optional parameters, then `.send()` or `.await` it.
@@ -322,7 +776,17 @@ impl std::future::IntoFuture for StopAgent {
 /// The documented error bodies of `stopAgent`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StopAgentError {
-    /// Error
+    /// The agent is not connected, so it cannot be stopped.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl StopAgentError {
@@ -330,6 +794,13 @@ impl StopAgentError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

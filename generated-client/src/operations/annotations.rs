@@ -10,11 +10,159 @@ impl Annotations {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Create an annotation on a build
+    ///
+    /// Adds an annotation to a build, or appends to or replaces the one with the same `context`, and returns it. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `CreateAnnotationError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations` (`createAnnotation`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-build>
+    pub fn create(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        body: impl Into<crate::types::CreateAnnotationRequest>,
+    ) -> CreateAnnotation {
+        CreateAnnotation::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            body.into(),
+        )
+    }
+    /// Create an annotation on a job
+    ///
+    /// Adds an annotation to one job of a build (its scope is always `job`), or appends to or replaces the job's annotation with the same `context`, and returns it. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `CreateAnnotationForJobError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations` (`createAnnotationForJob`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
+    pub fn create_for_job(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+        body: impl Into<crate::types::CreateAnnotationRequest>,
+    ) -> CreateAnnotationForJob {
+        CreateAnnotationForJob::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+            body.into(),
+        )
+    }
+    /// Create an annotation on a job by the job's UUID
+    ///
+    /// Adds an annotation to a job found by organization and UUID (its scope is always `job`), or appends to or replaces the job's annotation with the same `context`, and returns it. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `CreateAnnotationForJobInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/jobs/{job}/annotations` (`createAnnotationForJobInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
+    pub fn create_for_job_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+        body: impl Into<crate::types::CreateAnnotationRequest>,
+    ) -> CreateAnnotationForJobInOrganization {
+        CreateAnnotationForJobInOrganization::new(
+            self.client.clone(),
+            org.into(),
+            job.into(),
+            body.into(),
+        )
+    }
+    /// Delete an annotation on a build
+    ///
+    /// Deletes one annotation of a build. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `DeleteAnnotationError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations/{annotation}` (`deleteAnnotation`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-build>
+    pub fn delete(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        annotation: impl Into<String>,
+    ) -> DeleteAnnotation {
+        DeleteAnnotation::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            annotation.into(),
+        )
+    }
+    /// Delete an annotation on a job
+    ///
+    /// Deletes one annotation of a job. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `DeleteAnnotationForJobError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations/{annotation}` (`deleteAnnotationForJob`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
+    pub fn delete_for_job(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+        annotation: impl Into<String>,
+    ) -> DeleteAnnotationForJob {
+        DeleteAnnotationForJob::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+            annotation.into(),
+        )
+    }
+    /// Delete an annotation on a job by the job's UUID
+    ///
+    /// Deletes one annotation of a job found by organization and UUID. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `DeleteAnnotationForJobInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/jobs/{job}/annotations/{annotation}` (`deleteAnnotationForJobInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
+    pub fn delete_for_job_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+        annotation: impl Into<String>,
+    ) -> DeleteAnnotationForJobInOrganization {
+        DeleteAnnotationForJobInOrganization::new(
+            self.client.clone(),
+            org.into(),
+            job.into(),
+            annotation.into(),
+        )
+    }
     /// List Annotations For A Build
+    ///
+    /// Lists a build's annotations, one page at a time: the build-scoped ones by default, the job-scoped ones or both with `scope`. `omit_body` leaves out each rendered body. Needs the `read_builds` scope.
     ///
     /// Documented error bodies: `ListAnnotationsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations` (`listAnnotations`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-build>
     pub fn list(
         &self,
         org: impl Into<String>,
@@ -27,6 +175,645 @@ impl Annotations {
             pipeline.into(),
             number.into(),
         )
+    }
+    /// List annotations for a job
+    ///
+    /// Lists the annotations of one job of a build, one page at a time. Needs the `read_builds` scope.
+    ///
+    /// Documented error bodies: `ListAnnotationsForJobError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations` (`listAnnotationsForJob`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
+    pub fn list_for_job(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+    ) -> ListAnnotationsForJob {
+        ListAnnotationsForJob::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+        )
+    }
+    /// List annotations for a job by the job's UUID
+    ///
+    /// Lists the annotations of a job found by organization and UUID, one page at a time. Needs the `read_builds` scope.
+    ///
+    /// Documented error bodies: `ListAnnotationsForJobInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/jobs/{job}/annotations` (`listAnnotationsForJobInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
+    pub fn list_for_job_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> ListAnnotationsForJobInOrganization {
+        ListAnnotationsForJobInOrganization::new(
+            self.client.clone(),
+            org.into(),
+            job.into(),
+        )
+    }
+}
+/// A `createAnnotation` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateAnnotation {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    body: crate::types::CreateAnnotationRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateAnnotation {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        body: crate::types::CreateAnnotationRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createAnnotation",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/annotations");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Annotation, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Annotation>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Annotation>()
+    }
+}
+impl std::future::IntoFuture for CreateAnnotation {
+    type Output = Result<crate::types::Annotation, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createAnnotation`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateAnnotationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateAnnotationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `createAnnotationForJob` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateAnnotationForJob {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    body: crate::types::CreateAnnotationRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateAnnotationForJob {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+        body: crate::types::CreateAnnotationRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createAnnotationForJob",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/annotations");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Annotation, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Annotation>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Annotation>()
+    }
+}
+impl std::future::IntoFuture for CreateAnnotationForJob {
+    type Output = Result<crate::types::Annotation, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createAnnotationForJob`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateAnnotationForJobError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateAnnotationForJobError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `createAnnotationForJobInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateAnnotationForJobInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    body: crate::types::CreateAnnotationRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateAnnotationForJobInOrganization {
+    fn new(
+        client: crate::Client,
+        org: String,
+        job: String,
+        body: crate::types::CreateAnnotationRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createAnnotationForJobInOrganization",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/jobs/{job}/annotations",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/annotations");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Annotation, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Annotation>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Annotation>()
+    }
+}
+impl std::future::IntoFuture for CreateAnnotationForJobInOrganization {
+    type Output = Result<crate::types::Annotation, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createAnnotationForJobInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateAnnotationForJobInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateAnnotationForJobInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteAnnotation` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteAnnotation {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    annotation: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteAnnotation {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        annotation: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            annotation,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteAnnotation",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations/{annotation}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/annotations/");
+        request.path_param("annotation", &self.annotation)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteAnnotation {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteAnnotation`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteAnnotationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteAnnotationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteAnnotationForJob` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteAnnotationForJob {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    annotation: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteAnnotationForJob {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+        annotation: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            annotation,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteAnnotationForJob",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations/{annotation}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/annotations/");
+        request.path_param("annotation", &self.annotation)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteAnnotationForJob {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteAnnotationForJob`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteAnnotationForJobError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteAnnotationForJobError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteAnnotationForJobInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteAnnotationForJobInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    annotation: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteAnnotationForJobInOrganization {
+    fn new(client: crate::Client, org: String, job: String, annotation: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            annotation,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteAnnotationForJobInOrganization",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/jobs/{job}/annotations/{annotation}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/annotations/");
+        request.path_param("annotation", &self.annotation)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteAnnotationForJobInOrganization {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteAnnotationForJobInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteAnnotationForJobInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteAnnotationForJobInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listAnnotations` request: set optional parameters, then `.send()` or `.await` it.
@@ -72,7 +859,7 @@ impl ListAnnotations {
         self.per_page = Some(value.into());
         self
     }
-    /// Which annotations to list (default `build`).
+    /// Which annotations to list (default `build`; `all` lists both kinds).
     pub fn scope(
         mut self,
         value: impl Into<crate::types::ListAnnotationsScope>,
@@ -150,7 +937,15 @@ impl std::future::IntoFuture for ListAnnotations {
 /// The documented error bodies of `listAnnotations`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAnnotationsError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListAnnotationsError {
@@ -158,6 +953,264 @@ impl ListAnnotationsError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `listAnnotationsForJob` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ListAnnotationsForJob {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    options: crate::runtime::RequestOptions,
+}
+impl ListAnnotationsForJob {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            page: None,
+            per_page: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Page number, starting at 1.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Items per page (at most 100).
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.per_page = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "listAnnotationsForJob",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/annotations");
+        if let Some(value) = &self.page {
+            request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.per_page {
+            request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Vec<crate::types::Annotation>, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<Vec<crate::types::Annotation>>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<Vec<crate::types::Annotation>>()
+    }
+    /// Every page, one request at a time, following the `Link` header's `next` URL.
+    pub fn pages(self) -> crate::runtime::Pages<crate::types::Annotation> {
+        crate::runtime::Pages::new(
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+        )
+    }
+    /// Every item of every page, fetched lazily: at most one page is held at a time.
+    pub fn stream(self) -> crate::runtime::Paginated<crate::types::Annotation> {
+        crate::runtime::Paginated::new(self.pages())
+    }
+}
+impl std::future::IntoFuture for ListAnnotationsForJob {
+    type Output = Result<Vec<crate::types::Annotation>, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listAnnotationsForJob`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListAnnotationsForJobError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ListAnnotationsForJobError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `listAnnotationsForJobInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ListAnnotationsForJobInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    options: crate::runtime::RequestOptions,
+}
+impl ListAnnotationsForJobInOrganization {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            page: None,
+            per_page: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Page number, starting at 1.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Items per page (at most 100).
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.per_page = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "listAnnotationsForJobInOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/jobs/{job}/annotations",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/annotations");
+        if let Some(value) = &self.page {
+            request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.per_page {
+            request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Vec<crate::types::Annotation>, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<Vec<crate::types::Annotation>>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<Vec<crate::types::Annotation>>()
+    }
+    /// Every page, one request at a time, following the `Link` header's `next` URL.
+    pub fn pages(self) -> crate::runtime::Pages<crate::types::Annotation> {
+        crate::runtime::Pages::new(
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+        )
+    }
+    /// Every item of every page, fetched lazily: at most one page is held at a time.
+    pub fn stream(self) -> crate::runtime::Paginated<crate::types::Annotation> {
+        crate::runtime::Paginated::new(self.pages())
+    }
+}
+impl std::future::IntoFuture for ListAnnotationsForJobInOrganization {
+    type Output = Result<Vec<crate::types::Annotation>, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listAnnotationsForJobInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListAnnotationsForJobInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ListAnnotationsForJobInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

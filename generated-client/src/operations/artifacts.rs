@@ -10,11 +10,159 @@ impl Artifacts {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Delete an artifact
+    ///
+    /// Marks an artifact deleted and removes the file from Buildkite's storage; it no longer appears in lists. Files uploaded to your own S3, Google Cloud or Artifactory storage stay there. Needs the `write_artifacts` scope.
+    ///
+    /// Documented error bodies: `DeleteArtifactError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}` (`deleteArtifact`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
+    pub fn delete(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+        artifact: impl Into<String>,
+    ) -> DeleteArtifact {
+        DeleteArtifact::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+            artifact.into(),
+        )
+    }
+    /// Delete an artifact by the job's UUID
+    ///
+    /// Marks an artifact of a job found by organization and UUID deleted and removes the file from Buildkite's storage; files in your own storage stay there. Needs the `write_artifacts` scope.
+    ///
+    /// Documented error bodies: `DeleteArtifactInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/jobs/{job}/artifacts/{artifact}` (`deleteArtifactInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
+    pub fn delete_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+        artifact: impl Into<String>,
+    ) -> DeleteArtifactInOrganization {
+        DeleteArtifactInOrganization::new(
+            self.client.clone(),
+            org.into(),
+            job.into(),
+            artifact.into(),
+        )
+    }
+    /// Download an artifact
+    ///
+    /// Downloads an artifact's file. Buildkite answers 302 with a storage URL valid for about a minute (in `Location` and as `{url}` in the body); the client follows it without the API token and returns the bytes the storage host sends. Needs the `read_artifacts` scope.
+    ///
+    /// Documented error bodies: `DownloadArtifactError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}/download` (`downloadArtifact`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
+    pub fn download(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+        artifact: impl Into<String>,
+    ) -> DownloadArtifact {
+        DownloadArtifact::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+            artifact.into(),
+        )
+    }
+    /// Download an artifact by the job's UUID
+    ///
+    /// Downloads the file of an artifact of a job found by organization and UUID. Buildkite answers 302 with a storage URL valid for about a minute; the client follows it without the API token and returns the bytes. Needs the `read_artifacts` scope.
+    ///
+    /// Documented error bodies: `DownloadArtifactInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/jobs/{job}/artifacts/{artifact}/download` (`downloadArtifactInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
+    pub fn download_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+        artifact: impl Into<String>,
+    ) -> DownloadArtifactInOrganization {
+        DownloadArtifactInOrganization::new(
+            self.client.clone(),
+            org.into(),
+            job.into(),
+            artifact.into(),
+        )
+    }
+    /// Get an artifact
+    ///
+    /// Returns one artifact of a job. Needs the `read_artifacts` scope.
+    ///
+    /// Documented error bodies: `GetArtifactError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}` (`getArtifact`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
+    pub fn get(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+        artifact: impl Into<String>,
+    ) -> GetArtifact {
+        GetArtifact::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+            artifact.into(),
+        )
+    }
+    /// Get an artifact by the job's UUID
+    ///
+    /// Returns one artifact of a job found by organization and UUID. Needs the `read_artifacts` scope.
+    ///
+    /// Documented error bodies: `GetArtifactInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/jobs/{job}/artifacts/{artifact}` (`getArtifactInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
+    pub fn get_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+        artifact: impl Into<String>,
+    ) -> GetArtifactInOrganization {
+        GetArtifactInOrganization::new(
+            self.client.clone(),
+            org.into(),
+            job.into(),
+            artifact.into(),
+        )
+    }
     /// List Artifacts For A Build
+    ///
+    /// Lists the artifacts of every job of a build, one page at a time, optionally only those in one state or matching a path glob. An unknown state answers 422. Needs the `read_artifacts` scope.
     ///
     /// Documented error bodies: `ListArtifactsForBuildError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/artifacts` (`listArtifactsForBuild`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-build>
     pub fn list_for_build(
         &self,
         org: impl Into<String>,
@@ -27,6 +175,629 @@ impl Artifacts {
             pipeline.into(),
             number.into(),
         )
+    }
+    /// List artifacts for a job
+    ///
+    /// Lists the artifacts one job of a build uploaded, one page at a time, optionally only those in one state or matching a path glob. An unknown state answers 422. Needs the `read_artifacts` scope.
+    ///
+    /// Documented error bodies: `ListArtifactsForJobError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts` (`listArtifactsForJob`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
+    pub fn list_for_job(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+    ) -> ListArtifactsForJob {
+        ListArtifactsForJob::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+        )
+    }
+    /// List artifacts for a job by the job's UUID
+    ///
+    /// Lists the artifacts of a job found by organization and UUID, one page at a time, optionally only those in one state or matching a path glob. An unknown state answers 422. Needs the `read_artifacts` scope.
+    ///
+    /// Documented error bodies: `ListArtifactsForJobInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/jobs/{job}/artifacts` (`listArtifactsForJobInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
+    pub fn list_for_job_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> ListArtifactsForJobInOrganization {
+        ListArtifactsForJobInOrganization::new(
+            self.client.clone(),
+            org.into(),
+            job.into(),
+        )
+    }
+}
+/// A `deleteArtifact` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteArtifact {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    artifact: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteArtifact {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+        artifact: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            artifact,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteArtifact",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/artifacts/");
+        request.path_param("artifact", &self.artifact)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteArtifact {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteArtifact`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteArtifactError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteArtifactError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteArtifactInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteArtifactInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    artifact: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteArtifactInOrganization {
+    fn new(client: crate::Client, org: String, job: String, artifact: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            artifact,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteArtifactInOrganization",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/jobs/{job}/artifacts/{artifact}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/artifacts/");
+        request.path_param("artifact", &self.artifact)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteArtifactInOrganization {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteArtifactInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteArtifactInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteArtifactInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `downloadArtifact` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DownloadArtifact {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    artifact: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DownloadArtifact {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+        artifact: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            artifact,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "downloadArtifact",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}/download",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/artifacts/");
+        request.path_param("artifact", &self.artifact)?;
+        request.path("/download");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<bytes::Bytes, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<bytes::Bytes>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.bytes()
+    }
+}
+impl std::future::IntoFuture for DownloadArtifact {
+    type Output = Result<bytes::Bytes, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `downloadArtifact`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DownloadArtifactError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DownloadArtifactError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `downloadArtifactInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DownloadArtifactInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    artifact: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DownloadArtifactInOrganization {
+    fn new(client: crate::Client, org: String, job: String, artifact: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            artifact,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "downloadArtifactInOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/jobs/{job}/artifacts/{artifact}/download",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/artifacts/");
+        request.path_param("artifact", &self.artifact)?;
+        request.path("/download");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<bytes::Bytes, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<bytes::Bytes>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.bytes()
+    }
+}
+impl std::future::IntoFuture for DownloadArtifactInOrganization {
+    type Output = Result<bytes::Bytes, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `downloadArtifactInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DownloadArtifactInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DownloadArtifactInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getArtifact` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetArtifact {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    artifact: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetArtifact {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+        artifact: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            artifact,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getArtifact",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/artifacts/");
+        request.path_param("artifact", &self.artifact)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Artifact, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Artifact>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Artifact>()
+    }
+}
+impl std::future::IntoFuture for GetArtifact {
+    type Output = Result<crate::types::Artifact, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getArtifact`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetArtifactError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetArtifactError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getArtifactInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetArtifactInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    artifact: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetArtifactInOrganization {
+    fn new(client: crate::Client, org: String, job: String, artifact: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            artifact,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getArtifactInOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/jobs/{job}/artifacts/{artifact}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/artifacts/");
+        request.path_param("artifact", &self.artifact)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Artifact, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Artifact>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Artifact>()
+    }
+}
+impl std::future::IntoFuture for GetArtifactInOrganization {
+    type Output = Result<crate::types::Artifact, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getArtifactInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetArtifactInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetArtifactInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listArtifactsForBuild` request: set optional parameters, then `.send()` or `.await` it.
@@ -62,7 +833,7 @@ impl ListArtifactsForBuild {
         self.page = Some(value.into());
         self
     }
-    /// Exact path or glob with `*`, e.g. `logs/*`.
+    /// Only artifacts at this path, or matching this glob (`*` wildcards, e.g. `logs/*`).
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
@@ -72,7 +843,7 @@ impl ListArtifactsForBuild {
         self.per_page = Some(value.into());
         self
     }
-    /// Only artifacts in this state; an unknown value gives 422.
+    /// Only artifacts in this state; an unknown value answers 422.
     pub fn state(mut self, value: impl Into<crate::types::ArtifactState>) -> Self {
         self.state = Some(value.into());
         self
@@ -147,7 +918,17 @@ impl std::future::IntoFuture for ListArtifactsForBuild {
 /// The documented error bodies of `listArtifactsForBuild`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListArtifactsForBuildError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Unknown artifact state.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListArtifactsForBuildError {
@@ -155,6 +936,311 @@ impl ListArtifactsForBuildError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `listArtifactsForJob` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ListArtifactsForJob {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    page: Option<i64>,
+    path: Option<String>,
+    per_page: Option<i64>,
+    state: Option<crate::types::ArtifactState>,
+    options: crate::runtime::RequestOptions,
+}
+impl ListArtifactsForJob {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            page: None,
+            path: None,
+            per_page: None,
+            state: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Page number, starting at 1.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Only artifacts at this path, or matching this glob (`*` wildcards, e.g. `logs/*`).
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Items per page (at most 100).
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.per_page = Some(value.into());
+        self
+    }
+    /// Only artifacts in this state; an unknown value answers 422.
+    pub fn state(mut self, value: impl Into<crate::types::ArtifactState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "listArtifactsForJob",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/artifacts");
+        if let Some(value) = &self.page {
+            request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.path {
+            request.query("path", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.per_page {
+            request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.state {
+            request.query("state", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Vec<crate::types::Artifact>, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<Vec<crate::types::Artifact>>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<Vec<crate::types::Artifact>>()
+    }
+    /// Every page, one request at a time, following the `Link` header's `next` URL.
+    pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
+        crate::runtime::Pages::new(
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+        )
+    }
+    /// Every item of every page, fetched lazily: at most one page is held at a time.
+    pub fn stream(self) -> crate::runtime::Paginated<crate::types::Artifact> {
+        crate::runtime::Paginated::new(self.pages())
+    }
+}
+impl std::future::IntoFuture for ListArtifactsForJob {
+    type Output = Result<Vec<crate::types::Artifact>, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listArtifactsForJob`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListArtifactsForJobError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Unknown artifact state.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ListArtifactsForJobError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `listArtifactsForJobInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ListArtifactsForJobInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    page: Option<i64>,
+    path: Option<String>,
+    per_page: Option<i64>,
+    state: Option<crate::types::ArtifactState>,
+    options: crate::runtime::RequestOptions,
+}
+impl ListArtifactsForJobInOrganization {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            page: None,
+            path: None,
+            per_page: None,
+            state: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Page number, starting at 1.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Only artifacts at this path, or matching this glob (`*` wildcards, e.g. `logs/*`).
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Items per page (at most 100).
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.per_page = Some(value.into());
+        self
+    }
+    /// Only artifacts in this state; an unknown value answers 422.
+    pub fn state(mut self, value: impl Into<crate::types::ArtifactState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "listArtifactsForJobInOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/jobs/{job}/artifacts",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/artifacts");
+        if let Some(value) = &self.page {
+            request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.path {
+            request.query("path", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.per_page {
+            request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.state {
+            request.query("state", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Vec<crate::types::Artifact>, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<Vec<crate::types::Artifact>>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<Vec<crate::types::Artifact>>()
+    }
+    /// Every page, one request at a time, following the `Link` header's `next` URL.
+    pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
+        crate::runtime::Pages::new(
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+        )
+    }
+    /// Every item of every page, fetched lazily: at most one page is held at a time.
+    pub fn stream(self) -> crate::runtime::Paginated<crate::types::Artifact> {
+        crate::runtime::Paginated::new(self.pages())
+    }
+}
+impl std::future::IntoFuture for ListArtifactsForJobInOrganization {
+    type Output = Result<Vec<crate::types::Artifact>, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listArtifactsForJobInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListArtifactsForJobInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Unknown artifact state.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ListArtifactsForJobInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -12,9 +12,13 @@ impl Builds {
     }
     /// Cancel A Build
     ///
+    /// Cancels a build that is scheduled, running or failing, and returns it. Builds in any other state answer 422 with the reason. Needs the `write_builds` scope.
+    ///
     /// Documented error bodies: `CancelBuildError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/cancel` (`cancelBuild`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#cancel-a-build>
     pub fn cancel(
         &self,
         org: impl Into<String>,
@@ -25,9 +29,13 @@ impl Builds {
     }
     /// Create A Build
     ///
+    /// Starts a new build of the pipeline for a commit and branch, and returns it. Validation problems come back as 422 with field errors; other refusals as 422 with a message. Needs the `write_builds` scope.
+    ///
     /// Documented error bodies: `CreateBuildError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/builds` (`createBuild`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#create-a-build>
     pub fn create(
         &self,
         org: impl Into<String>,
@@ -38,9 +46,13 @@ impl Builds {
     }
     /// Get A Build
     ///
+    /// Returns one build by its number, with `job_state_counts` summarising every job. `job_states\[\]` narrows the embedded jobs but not the counts. Needs the `read_builds` scope.
+    ///
     /// Documented error bodies: `GetBuildError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}` (`getBuild`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#get-a-build>
     pub fn get(
         &self,
         org: impl Into<String>,
@@ -51,9 +63,13 @@ impl Builds {
     }
     /// List Builds For A Pipeline
     ///
+    /// Lists a pipeline's builds, newest first, one page at a time, with the same filters as the organization and all-organizations lists. Pass `exclude_jobs` when polling. Paging very deep without filters fails with 400: narrow the query instead. Needs the `read_builds` scope.
+    ///
     /// Documented error bodies: `ListBuildsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds` (`listBuilds`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-builds-for-a-pipeline>
     pub fn list(
         &self,
         org: impl Into<String>,
@@ -61,11 +77,42 @@ impl Builds {
     ) -> ListBuilds {
         ListBuilds::new(self.client.clone(), org.into(), pipeline.into())
     }
+    /// List builds across all organizations
+    ///
+    /// Lists builds of every pipeline in every organization the token may access, newest first, one page at a time, with the same filters as the pipeline list. Paging very deep without filters fails with 400. Needs the `read_builds` scope.
+    ///
+    /// Documented error bodies: `ListAllBuildsError::from_error(&error)` decodes them.
+    ///
+    /// `GET /builds` (`listAllBuilds`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-all-builds>
+    pub fn list_all(&self) -> ListAllBuilds {
+        ListAllBuilds::new(self.client.clone())
+    }
+    /// List builds of an organization
+    ///
+    /// Lists the builds of every pipeline of one organization, newest first, one page at a time, with the same filters as the pipeline list. Paging very deep without filters fails with 400. Needs the `read_builds` scope.
+    ///
+    /// Documented error bodies: `ListBuildsForOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/builds` (`listBuildsForOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-builds-for-an-organization>
+    pub fn list_for_organization(
+        &self,
+        org: impl Into<String>,
+    ) -> ListBuildsForOrganization {
+        ListBuildsForOrganization::new(self.client.clone(), org.into())
+    }
     /// Rebuild A Build
+    ///
+    /// Creates a new build that replays this one (same commit, branch, message, env and pull-request data) and returns the new build, whose `id` and `number` differ from the original's. Answers 422 when the build cannot be rebuilt. Needs the `write_builds` scope.
     ///
     /// Documented error bodies: `RebuildBuildError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/rebuild` (`rebuildBuild`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#rebuild-a-build>
     pub fn rebuild(
         &self,
         org: impl Into<String>,
@@ -73,6 +120,28 @@ impl Builds {
         number: impl Into<i64>,
     ) -> RebuildBuild {
         RebuildBuild::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+        )
+    }
+    /// Retry the failed jobs of a build
+    ///
+    /// Queues a retry of every failed job of the build, or only of the failure kinds named in `states`, and returns the build at once with `retried_jobs_count` (202: the retries run later). Unknown states answer 400. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `RetryFailedJobsError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/retry_failed_jobs` (`retryFailedJobs`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#retry-failed-jobs-for-a-build>
+    pub fn retry_failed_jobs(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+    ) -> RetryFailedJobs {
+        RetryFailedJobs::new(
             self.client.clone(),
             org.into(),
             pipeline.into(),
@@ -146,7 +215,17 @@ impl std::future::IntoFuture for CancelBuild {
 /// The documented error bodies of `cancelBuild`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelBuildError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The build cannot be canceled
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl CancelBuildError {
@@ -154,7 +233,14 @@ impl CancelBuildError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `createBuild` request: set optional parameters, then `.send()` or `.await` it.
@@ -230,9 +316,17 @@ impl std::future::IntoFuture for CreateBuild {
 /// The documented error bodies of `createBuild`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateBuildError {
-    /// Validation failed
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Validation failed, or the build could not be created
     UnprocessableEntity(crate::types::ErrorType),
-    /// Error
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl CreateBuildError {
@@ -241,7 +335,11 @@ impl CreateBuildError {
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
         match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
             422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
             _ => api.decode().ok().map(Self::Default),
         }
     }
@@ -276,7 +374,7 @@ impl GetBuild {
             options: crate::runtime::RequestOptions::default(),
         }
     }
-    /// Omit `jobs` from each build.
+    /// Omit `jobs` from each build (recommended when polling).
     pub fn exclude_jobs(mut self, value: impl Into<bool>) -> Self {
         self.exclude_jobs = Some(value.into());
         self
@@ -296,7 +394,7 @@ impl GetBuild {
         self.include_test_engine = Some(value.into());
         self
     }
-    /// Only include jobs in these states (`job_state_counts` still counts all).
+    /// Only embed jobs in these states (`job_state_counts` still counts all); a finished wait job counts as `passed`.
     pub fn job_states(
         mut self,
         values: impl IntoIterator<Item = impl Into<crate::types::JobState>>,
@@ -381,7 +479,15 @@ impl std::future::IntoFuture for GetBuild {
 /// The documented error bodies of `getBuild`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBuildError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl GetBuildError {
@@ -389,7 +495,13 @@ impl GetBuildError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listBuilds` request: set optional parameters, then `.send()` or `.await` it.
@@ -446,7 +558,7 @@ impl ListBuilds {
         self.branch = Some(values.into_iter().map(Into::into).collect());
         self
     }
-    /// Only builds of this full commit SHA.
+    /// Only builds of this full commit SHA (short SHAs do not match).
     pub fn commit(mut self, value: impl Into<String>) -> Self {
         self.commit = Some(value.into());
         self
@@ -466,7 +578,7 @@ impl ListBuilds {
         self.creator = Some(value.into());
         self
     }
-    /// Omit `jobs` from each build.
+    /// Omit `jobs` from each build (recommended when polling).
     pub fn exclude_jobs(mut self, value: impl Into<bool>) -> Self {
         self.exclude_jobs = Some(value.into());
         self
@@ -481,7 +593,7 @@ impl ListBuilds {
         self.finished_from = Some(value.into());
         self
     }
-    /// False hides builds whose jobs all wait on paused queues (default true).
+    /// False hides builds whose jobs all wait on paused queues, and the paused-queue jobs of other builds (default true).
     pub fn include_paused(mut self, value: impl Into<bool>) -> Self {
         self.include_paused = Some(value.into());
         self
@@ -638,7 +750,17 @@ impl std::future::IntoFuture for ListBuilds {
 /// The documented error bodies of `listBuilds`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListBuildsError {
-    /// Error
+    /// Paging this deep is not supported; narrow the query with filters.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListBuildsError {
@@ -646,7 +768,550 @@ impl ListBuildsError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `listAllBuilds` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ListAllBuilds {
+    client: crate::Client,
+    branch: Option<Vec<String>>,
+    commit: Option<String>,
+    created_from: Option<crate::runtime::Timestamp>,
+    created_to: Option<crate::runtime::Timestamp>,
+    creator: Option<uuid::Uuid>,
+    exclude_jobs: Option<bool>,
+    exclude_pipeline: Option<bool>,
+    finished_from: Option<crate::runtime::Timestamp>,
+    include_paused: Option<bool>,
+    include_retried_jobs: Option<bool>,
+    meta_data: Option<std::collections::BTreeMap<String, String>>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    state: Option<Vec<crate::types::BuildStateFilter>>,
+    options: crate::runtime::RequestOptions,
+}
+impl ListAllBuilds {
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            branch: None,
+            commit: None,
+            created_from: None,
+            created_to: None,
+            creator: None,
+            exclude_jobs: None,
+            exclude_pipeline: None,
+            finished_from: None,
+            include_paused: None,
+            include_retried_jobs: None,
+            meta_data: None,
+            page: None,
+            per_page: None,
+            state: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Only builds on these branches; `*` wildcards are allowed.
+    pub fn branch(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.branch = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Only builds of this full commit SHA (short SHAs do not match).
+    pub fn commit(mut self, value: impl Into<String>) -> Self {
+        self.commit = Some(value.into());
+        self
+    }
+    /// Only builds created at or after this time.
+    pub fn created_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_from = Some(value.into());
+        self
+    }
+    /// Only builds created before this time.
+    pub fn created_to(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_to = Some(value.into());
+        self
+    }
+    /// Only builds created by this user (UUID).
+    pub fn creator(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.creator = Some(value.into());
+        self
+    }
+    /// Omit `jobs` from each build (recommended when polling).
+    pub fn exclude_jobs(mut self, value: impl Into<bool>) -> Self {
+        self.exclude_jobs = Some(value.into());
+        self
+    }
+    /// Omit the embedded `pipeline` object.
+    pub fn exclude_pipeline(mut self, value: impl Into<bool>) -> Self {
+        self.exclude_pipeline = Some(value.into());
+        self
+    }
+    /// Only builds finished at or after this time.
+    pub fn finished_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_from = Some(value.into());
+        self
+    }
+    /// False hides builds whose jobs all wait on paused queues, and the paused-queue jobs of other builds (default true).
+    pub fn include_paused(mut self, value: impl Into<bool>) -> Self {
+        self.include_paused = Some(value.into());
+        self
+    }
+    /// Also include superseded (retried) job executions.
+    pub fn include_retried_jobs(mut self, value: impl Into<bool>) -> Self {
+        self.include_retried_jobs = Some(value.into());
+        self
+    }
+    /// Only builds with these exact meta-data values, sent as `meta_data\[key\]=value`.
+    pub fn meta_data(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.meta_data = Some(value.into());
+        self
+    }
+    /// Page number, starting at 1.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Items per page (at most 100).
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.per_page = Some(value.into());
+        self
+    }
+    /// Only builds in these states.
+    pub fn state(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::types::BuildStateFilter>>,
+    ) -> Self {
+        self.state = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "listAllBuilds",
+            crate::runtime::Method::GET,
+            "/builds",
+            &["bearerAuth"],
+        );
+        request.path("/builds");
+        if let Some(value) = &self.branch {
+            request.query("branch[]", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.commit {
+            request.query("commit", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.created_from {
+            request
+                .query("created_from", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.created_to {
+            request
+                .query("created_to", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.creator {
+            request.query("creator", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.exclude_jobs {
+            request
+                .query("exclude_jobs", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.exclude_pipeline {
+            request
+                .query(
+                    "exclude_pipeline",
+                    crate::runtime::QueryStyle::FormExploded,
+                    value,
+                )?;
+        }
+        if let Some(value) = &self.finished_from {
+            request
+                .query(
+                    "finished_from",
+                    crate::runtime::QueryStyle::FormExploded,
+                    value,
+                )?;
+        }
+        if let Some(value) = &self.include_paused {
+            request
+                .query(
+                    "include_paused",
+                    crate::runtime::QueryStyle::FormExploded,
+                    value,
+                )?;
+        }
+        if let Some(value) = &self.include_retried_jobs {
+            request
+                .query(
+                    "include_retried_jobs",
+                    crate::runtime::QueryStyle::FormExploded,
+                    value,
+                )?;
+        }
+        if let Some(value) = &self.meta_data {
+            request.query("meta_data", crate::runtime::QueryStyle::DeepObject, value)?;
+        }
+        if let Some(value) = &self.page {
+            request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.per_page {
+            request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.state {
+            request.query("state[]", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Vec<crate::types::Build>, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<Vec<crate::types::Build>>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<Vec<crate::types::Build>>()
+    }
+    /// Every page, one request at a time, following the `Link` header's `next` URL.
+    pub fn pages(self) -> crate::runtime::Pages<crate::types::Build> {
+        crate::runtime::Pages::new(
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+        )
+    }
+    /// Every item of every page, fetched lazily: at most one page is held at a time.
+    pub fn stream(self) -> crate::runtime::Paginated<crate::types::Build> {
+        crate::runtime::Paginated::new(self.pages())
+    }
+}
+impl std::future::IntoFuture for ListAllBuilds {
+    type Output = Result<Vec<crate::types::Build>, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listAllBuilds`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListAllBuildsError {
+    /// Paging this deep is not supported; narrow the query with filters.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ListAllBuildsError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `listBuildsForOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ListBuildsForOrganization {
+    client: crate::Client,
+    org: String,
+    branch: Option<Vec<String>>,
+    commit: Option<String>,
+    created_from: Option<crate::runtime::Timestamp>,
+    created_to: Option<crate::runtime::Timestamp>,
+    creator: Option<uuid::Uuid>,
+    exclude_jobs: Option<bool>,
+    exclude_pipeline: Option<bool>,
+    finished_from: Option<crate::runtime::Timestamp>,
+    include_paused: Option<bool>,
+    include_retried_jobs: Option<bool>,
+    meta_data: Option<std::collections::BTreeMap<String, String>>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+    state: Option<Vec<crate::types::BuildStateFilter>>,
+    options: crate::runtime::RequestOptions,
+}
+impl ListBuildsForOrganization {
+    fn new(client: crate::Client, org: String) -> Self {
+        Self {
+            client,
+            org,
+            branch: None,
+            commit: None,
+            created_from: None,
+            created_to: None,
+            creator: None,
+            exclude_jobs: None,
+            exclude_pipeline: None,
+            finished_from: None,
+            include_paused: None,
+            include_retried_jobs: None,
+            meta_data: None,
+            page: None,
+            per_page: None,
+            state: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Only builds on these branches; `*` wildcards are allowed.
+    pub fn branch(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.branch = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Only builds of this full commit SHA (short SHAs do not match).
+    pub fn commit(mut self, value: impl Into<String>) -> Self {
+        self.commit = Some(value.into());
+        self
+    }
+    /// Only builds created at or after this time.
+    pub fn created_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_from = Some(value.into());
+        self
+    }
+    /// Only builds created before this time.
+    pub fn created_to(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_to = Some(value.into());
+        self
+    }
+    /// Only builds created by this user (UUID).
+    pub fn creator(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.creator = Some(value.into());
+        self
+    }
+    /// Omit `jobs` from each build (recommended when polling).
+    pub fn exclude_jobs(mut self, value: impl Into<bool>) -> Self {
+        self.exclude_jobs = Some(value.into());
+        self
+    }
+    /// Omit the embedded `pipeline` object.
+    pub fn exclude_pipeline(mut self, value: impl Into<bool>) -> Self {
+        self.exclude_pipeline = Some(value.into());
+        self
+    }
+    /// Only builds finished at or after this time.
+    pub fn finished_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_from = Some(value.into());
+        self
+    }
+    /// False hides builds whose jobs all wait on paused queues, and the paused-queue jobs of other builds (default true).
+    pub fn include_paused(mut self, value: impl Into<bool>) -> Self {
+        self.include_paused = Some(value.into());
+        self
+    }
+    /// Also include superseded (retried) job executions.
+    pub fn include_retried_jobs(mut self, value: impl Into<bool>) -> Self {
+        self.include_retried_jobs = Some(value.into());
+        self
+    }
+    /// Only builds with these exact meta-data values, sent as `meta_data\[key\]=value`.
+    pub fn meta_data(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.meta_data = Some(value.into());
+        self
+    }
+    /// Page number, starting at 1.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Items per page (at most 100).
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.per_page = Some(value.into());
+        self
+    }
+    /// Only builds in these states.
+    pub fn state(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::types::BuildStateFilter>>,
+    ) -> Self {
+        self.state = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "listBuildsForOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/builds",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/builds");
+        if let Some(value) = &self.branch {
+            request.query("branch[]", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.commit {
+            request.query("commit", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.created_from {
+            request
+                .query("created_from", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.created_to {
+            request
+                .query("created_to", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.creator {
+            request.query("creator", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.exclude_jobs {
+            request
+                .query("exclude_jobs", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.exclude_pipeline {
+            request
+                .query(
+                    "exclude_pipeline",
+                    crate::runtime::QueryStyle::FormExploded,
+                    value,
+                )?;
+        }
+        if let Some(value) = &self.finished_from {
+            request
+                .query(
+                    "finished_from",
+                    crate::runtime::QueryStyle::FormExploded,
+                    value,
+                )?;
+        }
+        if let Some(value) = &self.include_paused {
+            request
+                .query(
+                    "include_paused",
+                    crate::runtime::QueryStyle::FormExploded,
+                    value,
+                )?;
+        }
+        if let Some(value) = &self.include_retried_jobs {
+            request
+                .query(
+                    "include_retried_jobs",
+                    crate::runtime::QueryStyle::FormExploded,
+                    value,
+                )?;
+        }
+        if let Some(value) = &self.meta_data {
+            request.query("meta_data", crate::runtime::QueryStyle::DeepObject, value)?;
+        }
+        if let Some(value) = &self.page {
+            request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.per_page {
+            request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.state {
+            request.query("state[]", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<Vec<crate::types::Build>, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<Vec<crate::types::Build>>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<Vec<crate::types::Build>>()
+    }
+    /// Every page, one request at a time, following the `Link` header's `next` URL.
+    pub fn pages(self) -> crate::runtime::Pages<crate::types::Build> {
+        crate::runtime::Pages::new(
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+        )
+    }
+    /// Every item of every page, fetched lazily: at most one page is held at a time.
+    pub fn stream(self) -> crate::runtime::Paginated<crate::types::Build> {
+        crate::runtime::Paginated::new(self.pages())
+    }
+}
+impl std::future::IntoFuture for ListBuildsForOrganization {
+    type Output = Result<Vec<crate::types::Build>, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listBuildsForOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListBuildsForOrganizationError {
+    /// Paging this deep is not supported; narrow the query with filters.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ListBuildsForOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `rebuildBuild` request: set optional parameters, then `.send()` or `.await` it.
@@ -715,7 +1380,17 @@ impl std::future::IntoFuture for RebuildBuild {
 /// The documented error bodies of `rebuildBuild`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RebuildBuildError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The build cannot be rebuilt
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl RebuildBuildError {
@@ -723,6 +1398,120 @@ impl RebuildBuildError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `retryFailedJobs` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct RetryFailedJobs {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    body: Option<crate::types::RetryFailedJobsRequest>,
+    options: crate::runtime::RequestOptions,
+}
+impl RetryFailedJobs {
+    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            body: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::RetryFailedJobsRequest>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "retryFailedJobs",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/retry_failed_jobs",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/retry_failed_jobs");
+        request.accept("application/json");
+        if let Some(body) = &self.body {
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Build, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Build>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Build>()
+    }
+}
+impl std::future::IntoFuture for RetryFailedJobs {
+    type Output = Result<crate::types::Build, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `retryFailedJobs`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RetryFailedJobsError {
+    /// The `states` value names an unknown failure kind.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl RetryFailedJobsError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -10,13 +10,369 @@ impl Clusters {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Create a cluster
+    ///
+    /// Creates a cluster. No queue is made with it, so `default_queue_id` is null until one is created and chosen. Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `CreateClusterError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/clusters` (`createCluster`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-create-a-cluster>
+    pub fn create(
+        &self,
+        org: impl Into<String>,
+        body: impl Into<crate::types::CreateClusterRequest>,
+    ) -> CreateCluster {
+        CreateCluster::new(self.client.clone(), org.into(), body.into())
+    }
+    /// Delete a cluster
+    ///
+    /// Deletes a cluster together with its queues and agent tokens. Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `DeleteClusterError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/clusters/{cluster}` (`deleteCluster`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-delete-a-cluster>
+    pub fn delete(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+    ) -> DeleteCluster {
+        DeleteCluster::new(self.client.clone(), org.into(), cluster.into())
+    }
+    /// Get a cluster
+    ///
+    /// Fetches one cluster by its UUID, with its maintainers. Needs the `read_clusters` scope.
+    ///
+    /// Documented error bodies: `GetClusterError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/clusters/{cluster}` (`getCluster`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-get-a-cluster>
+    pub fn get(&self, org: impl Into<String>, cluster: impl Into<String>) -> GetCluster {
+        GetCluster::new(self.client.clone(), org.into(), cluster.into())
+    }
     /// List Clusters
+    ///
+    /// Lists the organization's clusters, a page at a time. Needs the `read_clusters` scope.
     ///
     /// Documented error bodies: `ListClustersError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters` (`listClusters`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-list-clusters>
     pub fn list(&self, org: impl Into<String>) -> ListClusters {
         ListClusters::new(self.client.clone(), org.into())
+    }
+    /// Update a cluster
+    ///
+    /// Changes a cluster's name, description, emoji, colour or default queue, and for clusters of Buildkite hosted agents turns the git mirror and container caches on or off; fields left out keep their values. Sent as PUT, the method the Buildkite docs give (go-buildkite uses PATCH). Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `UpdateClusterError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/clusters/{cluster}` (`updateCluster`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-update-a-cluster>
+    pub fn update(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        body: impl Into<crate::types::UpdateClusterRequest>,
+    ) -> UpdateCluster {
+        UpdateCluster::new(self.client.clone(), org.into(), cluster.into(), body.into())
+    }
+    /// Update a cluster (PATCH, as go-buildkite sends it)
+    ///
+    /// The same update sent as PATCH, the method the official Go client (go-buildkite v5.14) uses. Buildkite's documentation gives PUT for this route, and that is what `updateCluster` sends: prefer it. This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it.
+    ///
+    /// Documented error bodies: `UpdateClusterWithPatchError::from_error(&error)` decodes them.
+    ///
+    /// `PATCH /organizations/{org}/clusters/{cluster}` (`updateClusterWithPatch`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-update-a-cluster>
+    #[deprecated]
+    pub fn update_with_patch(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        body: impl Into<crate::types::UpdateClusterRequest>,
+    ) -> UpdateClusterWithPatch {
+        UpdateClusterWithPatch::new(
+            self.client.clone(),
+            org.into(),
+            cluster.into(),
+            body.into(),
+        )
+    }
+}
+/// A `createCluster` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateCluster {
+    client: crate::Client,
+    org: String,
+    body: crate::types::CreateClusterRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateCluster {
+    fn new(
+        client: crate::Client,
+        org: String,
+        body: crate::types::CreateClusterRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createCluster",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/clusters",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Cluster, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Cluster>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Cluster>()
+    }
+}
+impl std::future::IntoFuture for CreateCluster {
+    type Output = Result<crate::types::Cluster, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createCluster`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateClusterError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The cluster could not be created; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateClusterError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteCluster` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteCluster {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteCluster {
+    fn new(client: crate::Client, org: String, cluster: String) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteCluster",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/clusters/{cluster}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteCluster {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteCluster`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteClusterError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The cluster could not be deleted; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteClusterError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getCluster` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetCluster {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetCluster {
+    fn new(client: crate::Client, org: String, cluster: String) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getCluster",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/clusters/{cluster}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Cluster, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Cluster>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Cluster>()
+    }
+}
+impl std::future::IntoFuture for GetCluster {
+    type Output = Result<crate::types::Cluster, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getCluster`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetClusterError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetClusterError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listClusters` request: set optional parameters, then `.send()` or `.await` it.
@@ -109,7 +465,15 @@ impl std::future::IntoFuture for ListClusters {
 /// The documented error bodies of `listClusters`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListClustersError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListClustersError {
@@ -117,6 +481,218 @@ impl ListClustersError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `updateCluster` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UpdateCluster {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    body: crate::types::UpdateClusterRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl UpdateCluster {
+    fn new(
+        client: crate::Client,
+        org: String,
+        cluster: String,
+        body: crate::types::UpdateClusterRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "updateCluster",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/clusters/{cluster}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Cluster, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Cluster>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Cluster>()
+    }
+}
+impl std::future::IntoFuture for UpdateCluster {
+    type Output = Result<crate::types::Cluster, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `updateCluster`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateClusterError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Validation failed: for example a hosted cache flag that is not a boolean, or one changed on a cluster without hosted agents.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// The hosted-agent service could not apply a git mirror change; nothing was changed and the call can be retried.
+    ServiceUnavailable(crate::types::ErrorType),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UpdateClusterError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            503 => api.decode().ok().map(Self::ServiceUnavailable),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `updateClusterWithPatch` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UpdateClusterWithPatch {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    body: crate::types::UpdateClusterRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl UpdateClusterWithPatch {
+    fn new(
+        client: crate::Client,
+        org: String,
+        cluster: String,
+        body: crate::types::UpdateClusterRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "updateClusterWithPatch",
+            crate::runtime::Method::PATCH,
+            "/organizations/{org}/clusters/{cluster}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Cluster, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Cluster>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Cluster>()
+    }
+}
+impl std::future::IntoFuture for UpdateClusterWithPatch {
+    type Output = Result<crate::types::Cluster, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `updateClusterWithPatch`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateClusterWithPatchError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Validation failed: for example a hosted cache flag that is not a boolean, or one changed on a cluster without hosted agents.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// The hosted-agent service could not apply a git mirror change; nothing was changed and the call can be retried.
+    ServiceUnavailable(crate::types::ErrorType),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UpdateClusterWithPatchError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            503 => api.decode().ok().map(Self::ServiceUnavailable),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -12,9 +12,13 @@ impl Emojis {
     }
     /// List Custom Emojis
     ///
+    /// Lists every emoji an organization can use, the built-in set plus its custom emojis and their aliases, in one response (the list is not paged). The docs name no required scope. Shortcodes in text match `:(\[\w+-\]+):`.
+    ///
     /// Documented error bodies: `ListEmojisError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/emojis` (`listEmojis`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/emojis#list-emojis>
     pub fn list(&self, org: impl Into<String>) -> ListEmojis {
         ListEmojis::new(self.client.clone(), org.into())
     }
@@ -77,7 +81,15 @@ impl std::future::IntoFuture for ListEmojis {
 /// The documented error bodies of `listEmojis`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListEmojisError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListEmojisError {
@@ -85,6 +97,12 @@ impl ListEmojisError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

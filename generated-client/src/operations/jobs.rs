@@ -10,11 +10,243 @@ impl Jobs {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Check a job's log
+    ///
+    /// Asks for a job's log without downloading it: succeeds (200, no body) when the log exists, with its size in bytes in the `Content-Length` response header (read it with `send_with_response`); a missing log answers 404. Needs the `read_build_logs` scope.
+    ///
+    /// `HEAD /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`checkJobLog`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
+    pub fn check_log(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+    ) -> CheckJobLog {
+        CheckJobLog::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+        )
+    }
+    /// Check a job's log by the job's UUID
+    ///
+    /// Asks for the log of a job found by organization and UUID without downloading it: succeeds (200, no body) when the log exists, with its size in bytes in the `Content-Length` response header; a missing log answers 404. Needs the `read_build_logs` scope.
+    ///
+    /// `HEAD /organizations/{org}/jobs/{job}/log` (`checkJobLogInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
+    pub fn check_log_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> CheckJobLogInOrganization {
+        CheckJobLogInOrganization::new(self.client.clone(), org.into(), job.into())
+    }
+    /// Create an SSH session for a job
+    ///
+    /// Returns short-lived SSH connection details (user and private key) for a running command job on a macOS hosted agent. The response grants access to the machine (and is sent with `Cache-Control: no-store`): do not log or keep it. The user must be allowed to manage hosted agents and remote access must be on for the organization. Jobs that are not running there answer 422; a provider failure answers 503. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `CreateJobSshSessionError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/jobs/{job}/ssh-session` (`createJobSshSession`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-an-ssh-session>
+    pub fn create_ssh_session(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> CreateJobSshSession {
+        CreateJobSshSession::new(self.client.clone(), org.into(), job.into())
+    }
+    /// Create a remote desktop session for a job
+    ///
+    /// Returns short-lived VNC connection details for a running command job on a macOS hosted agent. The response grants access to the machine (and is sent with `Cache-Control: no-store`): do not log or keep it. The user must be allowed to manage hosted agents and remote access must be on for the organization. Jobs that are not running there answer 422; a provider failure answers 503. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `CreateJobVncSessionError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/jobs/{job}/vnc-session` (`createJobVncSession`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-a-remote-desktop-session>
+    pub fn create_vnc_session(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> CreateJobVncSession {
+        CreateJobVncSession::new(self.client.clone(), org.into(), job.into())
+    }
+    /// Delete a job's log
+    ///
+    /// Deletes a job's log output. Needs the `write_build_logs` scope.
+    ///
+    /// Documented error bodies: `DeleteJobLogError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`deleteJobLog`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
+    pub fn delete_log(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+    ) -> DeleteJobLog {
+        DeleteJobLog::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+        )
+    }
+    /// Delete a job's log by the job's UUID
+    ///
+    /// Deletes the log output of a job found by organization and UUID. Needs the `write_build_logs` scope.
+    ///
+    /// Documented error bodies: `DeleteJobLogInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/jobs/{job}/log` (`deleteJobLogInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
+    pub fn delete_log_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> DeleteJobLogInOrganization {
+        DeleteJobLogInOrganization::new(self.client.clone(), org.into(), job.into())
+    }
+    /// Get a job
+    ///
+    /// Returns one job of a build. An unknown job answers 404 `No job found`. Needs the `read_builds` scope.
+    ///
+    /// Documented error bodies: `GetJobError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}` (`getJob`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
+    pub fn get(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+    ) -> GetJob {
+        GetJob::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+        )
+    }
+    /// Get a job's environment variables
+    ///
+    /// Returns the environment variables a job ran with, as JSON; the text variant returns `KEY=VALUE` lines (the format dotenv reads). Needs the `read_job_env` scope.
+    ///
+    /// Documented error bodies: `GetJobEnvError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env` (`getJobEnv`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
+    pub fn get_env(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+    ) -> GetJobEnv {
+        GetJobEnv::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+        )
+    }
+    /// Get a job's environment variables by the job's UUID
+    ///
+    /// Returns the environment variables of a job found by organization and UUID, as JSON; the text variant returns `KEY=VALUE` lines. Needs the `read_job_env` scope.
+    ///
+    /// Documented error bodies: `GetJobEnvInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/jobs/{job}/env` (`getJobEnvInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
+    pub fn get_env_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> GetJobEnvInOrganization {
+        GetJobEnvInOrganization::new(self.client.clone(), org.into(), job.into())
+    }
+    /// Get a job's environment variables by the job's UUID
+    ///
+    /// Returns the environment variables of a job found by organization and UUID, as JSON; the text variant returns `KEY=VALUE` lines. Needs the `read_job_env` scope.
+    ///
+    /// Documented error bodies: `GetJobEnvInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/jobs/{job}/env` (`getJobEnvInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
+    pub fn get_env_in_organization_text(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> GetJobEnvInOrganizationText {
+        GetJobEnvInOrganizationText::new(self.client.clone(), org.into(), job.into())
+    }
+    /// Get a job's environment variables
+    ///
+    /// Returns the environment variables a job ran with, as JSON; the text variant returns `KEY=VALUE` lines (the format dotenv reads). Needs the `read_job_env` scope.
+    ///
+    /// Documented error bodies: `GetJobEnvError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env` (`getJobEnv`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
+    pub fn get_env_text(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+    ) -> GetJobEnvText {
+        GetJobEnvText::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+        )
+    }
+    /// Get a job by its UUID
+    ///
+    /// Returns one job from its organization and UUID, without its pipeline or build. An unknown job answers 404 `No job found`. Needs the `read_builds` scope.
+    ///
+    /// Documented error bodies: `GetJobInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/jobs/{job}` (`getJobInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
+    pub fn get_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> GetJobInOrganization {
+        GetJobInOrganization::new(self.client.clone(), org.into(), job.into())
+    }
     /// Get Job Log Output
+    ///
+    /// Returns a job's log as JSON (content, size and section times); the text variant asks for the raw log with its ANSI escapes. Buildkite can also render it as HTML (`Accept: text/html`) and serve the last bytes with a `Range: bytes=-N` header on the text form; this client does not model those. Needs the `read_build_logs` scope.
     ///
     /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log(
         &self,
         org: impl Into<String>,
@@ -30,11 +262,47 @@ impl Jobs {
             job.into(),
         )
     }
+    /// Get a job's log by the job's UUID
+    ///
+    /// Returns the log of a job found by organization and UUID, as JSON; the text variant asks for the raw log with its ANSI escapes. Needs the `read_build_logs` scope.
+    ///
+    /// Documented error bodies: `GetJobLogInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/jobs/{job}/log` (`getJobLogInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
+    pub fn get_log_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> GetJobLogInOrganization {
+        GetJobLogInOrganization::new(self.client.clone(), org.into(), job.into())
+    }
+    /// Get a job's log by the job's UUID
+    ///
+    /// Returns the log of a job found by organization and UUID, as JSON; the text variant asks for the raw log with its ANSI escapes. Needs the `read_build_logs` scope.
+    ///
+    /// Documented error bodies: `GetJobLogInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/jobs/{job}/log` (`getJobLogInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
+    pub fn get_log_in_organization_text(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> GetJobLogInOrganizationText {
+        GetJobLogInOrganizationText::new(self.client.clone(), org.into(), job.into())
+    }
     /// Get Job Log Output
+    ///
+    /// Returns a job's log as JSON (content, size and section times); the text variant asks for the raw log with its ANSI escapes. Buildkite can also render it as HTML (`Accept: text/html`) and serve the last bytes with a `Range: bytes=-N` header on the text form; this client does not model those. Needs the `read_build_logs` scope.
     ///
     /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_text(
         &self,
         org: impl Into<String>,
@@ -50,11 +318,80 @@ impl Jobs {
             job.into(),
         )
     }
+    /// List the jobs of a build
+    ///
+    /// Lists a build's jobs, one page at a time. The page is an object with `items` and `links`: follow `links.next` as given. Unlike the build endpoints, retried executions are included unless `include_retried_jobs=false`. Bad filter or cursor values answer 400. Needs the `read_builds` scope.
+    ///
+    /// Documented error bodies: `ListJobsError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs` (`listJobs`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#list-jobs>
+    pub fn list(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+    ) -> ListJobs {
+        ListJobs::new(self.client.clone(), org.into(), pipeline.into(), number.into())
+    }
+    /// Reprioritize a job
+    ///
+    /// Sets a job's priority, which orders the jobs agents pick up (higher first), and returns the job. A priority that is not an integer answers 400. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `ReprioritizeJobError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/reprioritize` (`reprioritizeJob`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
+    pub fn reprioritize(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+        body: impl Into<crate::types::ReprioritizeJobRequest>,
+    ) -> ReprioritizeJob {
+        ReprioritizeJob::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+            body.into(),
+        )
+    }
+    /// Reprioritize a job by its UUID
+    ///
+    /// Sets the priority of a job found by organization and UUID (higher is picked up first) and returns the job. A priority that is not an integer answers 400. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `ReprioritizeJobInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/jobs/{job}/reprioritize` (`reprioritizeJobInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
+    pub fn reprioritize_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+        body: impl Into<crate::types::ReprioritizeJobRequest>,
+    ) -> ReprioritizeJobInOrganization {
+        ReprioritizeJobInOrganization::new(
+            self.client.clone(),
+            org.into(),
+            job.into(),
+            body.into(),
+        )
+    }
     /// Retry A Job
+    ///
+    /// Retries a failed, timed-out or canceled job (or a passed one whose step permits it) and returns the new job, which has its own `id`. A job can be retried once: retry again through the new id. Answers 400 for jobs that cannot be retried and 422 for jobs of canceled builds. Needs the `write_builds` scope.
     ///
     /// Documented error bodies: `RetryJobError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/retry` (`retryJob`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
     pub fn retry(
         &self,
         org: impl Into<String>,
@@ -69,6 +406,1062 @@ impl Jobs {
             number.into(),
             job.into(),
         )
+    }
+    /// Retry a job by its UUID
+    ///
+    /// Retries a failed, timed-out or canceled job (or a passed one whose step permits it) found by organization and UUID, and returns the new job. A job can be retried once: retry again through the new id. Answers 400 for jobs that cannot be retried and 422 for jobs of canceled builds. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `RetryJobInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/jobs/{job}/retry` (`retryJobInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
+    pub fn retry_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> RetryJobInOrganization {
+        RetryJobInOrganization::new(self.client.clone(), org.into(), job.into())
+    }
+    /// Unblock a job
+    ///
+    /// Unblocks a block-step job, optionally filling in the step's fields and naming who unblocked it, and returns the job. Jobs of other types answer 400; an unknown unblocker or a canceled build answers 422. The job's `unblockable` field says whether this can succeed. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `UnblockJobError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/unblock` (`unblockJob`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
+    pub fn unblock(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+        number: impl Into<i64>,
+        job: impl Into<String>,
+    ) -> UnblockJob {
+        UnblockJob::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+            number.into(),
+            job.into(),
+        )
+    }
+    /// Unblock a job by its UUID
+    ///
+    /// Unblocks a block-step job found by organization and UUID, optionally filling in the step's fields and naming who unblocked it, and returns the job. Jobs of other types answer 400; an unknown unblocker or a canceled build answers 422. Needs the `write_builds` scope.
+    ///
+    /// Documented error bodies: `UnblockJobInOrganizationError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/jobs/{job}/unblock` (`unblockJobInOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
+    pub fn unblock_in_organization(
+        &self,
+        org: impl Into<String>,
+        job: impl Into<String>,
+    ) -> UnblockJobInOrganization {
+        UnblockJobInOrganization::new(self.client.clone(), org.into(), job.into())
+    }
+}
+/// A `checkJobLog` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CheckJobLog {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl CheckJobLog {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "checkJobLog",
+            crate::runtime::Method::HEAD,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/log");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for CheckJobLog {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `checkJobLogInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CheckJobLogInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl CheckJobLogInOrganization {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "checkJobLogInOrganization",
+            crate::runtime::Method::HEAD,
+            "/organizations/{org}/jobs/{job}/log",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/log");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for CheckJobLogInOrganization {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `createJobSshSession` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateJobSshSession {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateJobSshSession {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createJobSshSession",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/jobs/{job}/ssh-session",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/ssh-session");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::JobSshSession, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::JobSshSession>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::JobSshSession>()
+    }
+}
+impl std::future::IntoFuture for CreateJobSshSession {
+    type Output = Result<crate::types::JobSshSession, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createJobSshSession`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateJobSshSessionError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The job is not a running command job on a macOS hosted agent.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// The hosted agent provider could not create the session.
+    ServiceUnavailable(crate::types::ErrorType),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateJobSshSessionError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            503 => api.decode().ok().map(Self::ServiceUnavailable),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `createJobVncSession` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateJobVncSession {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateJobVncSession {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createJobVncSession",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/jobs/{job}/vnc-session",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/vnc-session");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::JobVncSession, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::JobVncSession>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::JobVncSession>()
+    }
+}
+impl std::future::IntoFuture for CreateJobVncSession {
+    type Output = Result<crate::types::JobVncSession, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createJobVncSession`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateJobVncSessionError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The job is not a running command job on a macOS hosted agent.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// The hosted agent provider could not create the session.
+    ServiceUnavailable(crate::types::ErrorType),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateJobVncSessionError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            503 => api.decode().ok().map(Self::ServiceUnavailable),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteJobLog` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteJobLog {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteJobLog {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteJobLog",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/log");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteJobLog {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteJobLog`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteJobLogError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteJobLogError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteJobLogInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteJobLogInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteJobLogInOrganization {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteJobLogInOrganization",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/jobs/{job}/log",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/log");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteJobLogInOrganization {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteJobLogInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteJobLogInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteJobLogInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getJob` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetJob {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetJob {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getJob",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Job, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Job>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Job>()
+    }
+}
+impl std::future::IntoFuture for GetJob {
+    type Output = Result<crate::types::Job, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getJob`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetJobError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetJobError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getJobEnv` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetJobEnv {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetJobEnv {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getJobEnv",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/env");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::JobEnv, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::JobEnv>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::JobEnv>()
+    }
+}
+impl std::future::IntoFuture for GetJobEnv {
+    type Output = Result<crate::types::JobEnv, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getJobEnv`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetJobEnvError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetJobEnvError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getJobEnvInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetJobEnvInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetJobEnvInOrganization {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getJobEnvInOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/jobs/{job}/env",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/env");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::JobEnv, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::JobEnv>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::JobEnv>()
+    }
+}
+impl std::future::IntoFuture for GetJobEnvInOrganization {
+    type Output = Result<crate::types::JobEnv, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getJobEnvInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetJobEnvInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetJobEnvInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getJobEnvInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetJobEnvInOrganizationText {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetJobEnvInOrganizationText {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getJobEnvInOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/jobs/{job}/env",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/env");
+        request.accept("text/plain");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<String, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<String>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.text()
+    }
+}
+impl std::future::IntoFuture for GetJobEnvInOrganizationText {
+    type Output = Result<String, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `getJobEnv` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetJobEnvText {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetJobEnvText {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getJobEnv",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/env");
+        request.accept("text/plain");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<String, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<String>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.text()
+    }
+}
+impl std::future::IntoFuture for GetJobEnvText {
+    type Output = Result<String, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// A `getJobInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetJobInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetJobInOrganization {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getJobInOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/jobs/{job}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Job, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Job>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Job>()
+    }
+}
+impl std::future::IntoFuture for GetJobInOrganization {
+    type Output = Result<crate::types::Job, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getJobInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetJobInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetJobInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `getJobLog` request: set optional parameters, then `.send()` or `.await` it.
@@ -147,7 +1540,15 @@ impl std::future::IntoFuture for GetJobLog {
 /// The documented error bodies of `getJobLog`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJobLogError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl GetJobLogError {
@@ -155,7 +1556,159 @@ impl GetJobLogError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getJobLogInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetJobLogInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetJobLogInOrganization {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getJobLogInOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/jobs/{job}/log",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/log");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::JobLog, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::JobLog>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::JobLog>()
+    }
+}
+impl std::future::IntoFuture for GetJobLogInOrganization {
+    type Output = Result<crate::types::JobLog, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getJobLogInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetJobLogInOrganizationError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetJobLogInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getJobLogInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetJobLogInOrganizationText {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetJobLogInOrganizationText {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getJobLogInOrganization",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/jobs/{job}/log",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/log");
+        request.accept("text/plain");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<String, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<String>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.text()
+    }
+}
+impl std::future::IntoFuture for GetJobLogInOrganizationText {
+    type Output = Result<String, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 /// A `getJobLog` request: set optional parameters, then `.send()` or `.await` it.
@@ -229,6 +1782,390 @@ impl std::future::IntoFuture for GetJobLogText {
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+/// A `listJobs` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ListJobs {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    after: Option<String>,
+    before: Option<String>,
+    group_key: Option<String>,
+    include_retried_jobs: Option<bool>,
+    per_page: Option<i64>,
+    state: Option<Vec<crate::types::JobState>>,
+    step_key: Option<String>,
+    options: crate::runtime::RequestOptions,
+}
+impl ListJobs {
+    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            after: None,
+            before: None,
+            group_key: None,
+            include_retried_jobs: None,
+            per_page: None,
+            state: None,
+            step_key: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Return the items after this cursor (copy it from a `links` URL; do not build it). Cannot be combined with `before`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+    /// Return the items before this cursor (copy it from a `links` URL). Cannot be combined with `after`.
+    pub fn before(mut self, value: impl Into<String>) -> Self {
+        self.before = Some(value.into());
+        self
+    }
+    /// Only the jobs of the group step with this key.
+    pub fn group_key(mut self, value: impl Into<String>) -> Self {
+        self.group_key = Some(value.into());
+        self
+    }
+    /// False keeps only the latest attempt of each step (default true).
+    pub fn include_retried_jobs(mut self, value: impl Into<bool>) -> Self {
+        self.include_retried_jobs = Some(value.into());
+        self
+    }
+    /// Items per page (at most 100).
+    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
+        self.per_page = Some(value.into());
+        self
+    }
+    /// Only jobs in these states; `failed` also matches running jobs that have promised a failing exit status.
+    pub fn state(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::types::JobState>>,
+    ) -> Self {
+        self.state = Some(values.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Only the jobs of the step with this key (parallel jobs included).
+    pub fn step_key(mut self, value: impl Into<String>) -> Self {
+        self.step_key = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "listJobs",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs");
+        if let Some(value) = &self.after {
+            request.query("after", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.before {
+            request.query("before", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.group_key {
+            request.query("group_key", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.include_retried_jobs {
+            request
+                .query(
+                    "include_retried_jobs",
+                    crate::runtime::QueryStyle::FormExploded,
+                    value,
+                )?;
+        }
+        if let Some(value) = &self.per_page {
+            request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.state {
+            request.query("state[]", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        if let Some(value) = &self.step_key {
+            request.query("step_key", crate::runtime::QueryStyle::FormExploded, value)?;
+        }
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::JobsPage, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::JobsPage>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::JobsPage>()
+    }
+}
+impl std::future::IntoFuture for ListJobs {
+    type Output = Result<crate::types::JobsPage, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `listJobs`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListJobsError {
+    /// Invalid `state`, `per_page` or cursor.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ListJobsError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `reprioritizeJob` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ReprioritizeJob {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    body: crate::types::ReprioritizeJobRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl ReprioritizeJob {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+        body: crate::types::ReprioritizeJobRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "reprioritizeJob",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/reprioritize",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/reprioritize");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Job, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Job>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Job>()
+    }
+}
+impl std::future::IntoFuture for ReprioritizeJob {
+    type Output = Result<crate::types::Job, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `reprioritizeJob`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReprioritizeJobError {
+    /// The priority is not an integer.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ReprioritizeJobError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `reprioritizeJobInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ReprioritizeJobInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    body: crate::types::ReprioritizeJobRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl ReprioritizeJobInOrganization {
+    fn new(
+        client: crate::Client,
+        org: String,
+        job: String,
+        body: crate::types::ReprioritizeJobRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "reprioritizeJobInOrganization",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/jobs/{job}/reprioritize",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/reprioritize");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Job, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Job>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Job>()
+    }
+}
+impl std::future::IntoFuture for ReprioritizeJobInOrganization {
+    type Output = Result<crate::types::Job, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `reprioritizeJobInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReprioritizeJobInOrganizationError {
+    /// The priority is not an integer.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ReprioritizeJobInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `retryJob` request: set optional parameters, then `.send()` or `.await` it.
@@ -307,7 +2244,19 @@ impl std::future::IntoFuture for RetryJob {
 /// The documented error bodies of `retryJob`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RetryJobError {
-    /// Error
+    /// The job is not in a state that can be retried
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The job belongs to a canceled build
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl RetryJobError {
@@ -315,6 +2264,327 @@ impl RetryJobError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `retryJobInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct RetryJobInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    options: crate::runtime::RequestOptions,
+}
+impl RetryJobInOrganization {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "retryJobInOrganization",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/jobs/{job}/retry",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/retry");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Job, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Job>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Job>()
+    }
+}
+impl std::future::IntoFuture for RetryJobInOrganization {
+    type Output = Result<crate::types::Job, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `retryJobInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RetryJobInOrganizationError {
+    /// The job is not in a state that can be retried.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The job belongs to a canceled build.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl RetryJobInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `unblockJob` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UnblockJob {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    number: i64,
+    job: String,
+    body: Option<crate::types::UnblockJobRequest>,
+    options: crate::runtime::RequestOptions,
+}
+impl UnblockJob {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: i64,
+        job: String,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            number,
+            job,
+            body: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::UnblockJobRequest>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "unblockJob",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/unblock",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/builds/");
+        request.path_param("number", &self.number)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/unblock");
+        request.accept("application/json");
+        if let Some(body) = &self.body {
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Job, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Job>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Job>()
+    }
+}
+impl std::future::IntoFuture for UnblockJob {
+    type Output = Result<crate::types::Job, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `unblockJob`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnblockJobError {
+    /// This job type cannot be unblocked.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The unblocker is not a user of the organization, or the build was canceled.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UnblockJobError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `unblockJobInOrganization` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UnblockJobInOrganization {
+    client: crate::Client,
+    org: String,
+    job: String,
+    body: Option<crate::types::UnblockJobRequest>,
+    options: crate::runtime::RequestOptions,
+}
+impl UnblockJobInOrganization {
+    fn new(client: crate::Client, org: String, job: String) -> Self {
+        Self {
+            client,
+            org,
+            job,
+            body: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(mut self, value: impl Into<crate::types::UnblockJobRequest>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "unblockJobInOrganization",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/jobs/{job}/unblock",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/jobs/");
+        request.path_param("job", &self.job)?;
+        request.path("/unblock");
+        request.accept("application/json");
+        if let Some(body) = &self.body {
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Job, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Job>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Job>()
+    }
+}
+impl std::future::IntoFuture for UnblockJobInOrganization {
+    type Output = Result<crate::types::Job, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `unblockJobInOrganization`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnblockJobInOrganizationError {
+    /// This job type cannot be unblocked.
+    BadRequest(crate::types::ErrorType),
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The unblocker is not a user of the organization, or the build was canceled.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UnblockJobInOrganizationError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            400 => api.decode().ok().map(Self::BadRequest),
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -12,9 +12,13 @@ impl Meta {
     }
     /// Get Meta Information
     ///
+    /// Returns public information about Buildkite, notably the IP ranges its webhooks and commit statuses come from. Needs no authentication.
+    ///
     /// Documented error bodies: `GetMetaError::from_error(&error)` decodes them.
     ///
     /// `GET /meta` (`getMeta`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/meta>
     pub fn get(&self) -> GetMeta {
         GetMeta::new(self.client.clone())
     }
@@ -73,7 +77,15 @@ impl std::future::IntoFuture for GetMeta {
 /// The documented error bodies of `getMeta`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMetaError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl GetMetaError {
@@ -81,6 +93,12 @@ impl GetMetaError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -13,42 +13,108 @@ pub use agents::Agents;
 /// Operations tagged `Annotations`.
 pub mod annotations;
 pub use annotations::Annotations;
+/// Operations tagged `API Settings`.
+pub mod api_settings;
+pub use api_settings::ApiSettings;
 /// Operations tagged `Artifacts`.
 pub mod artifacts;
 pub use artifacts::Artifacts;
+/// Operations tagged `Audit Events`.
+pub mod audit_events;
+pub use audit_events::AuditEvents;
 /// Operations tagged `Builds`.
 pub mod builds;
 pub use builds::Builds;
+/// Operations tagged `Cluster Maintainers`.
+pub mod cluster_maintainers;
+pub use cluster_maintainers::ClusterMaintainers;
+/// Operations tagged `Cluster Secrets`.
+pub mod cluster_secrets;
+pub use cluster_secrets::ClusterSecrets;
 /// Operations tagged `Clusters`.
 pub mod clusters;
 pub use clusters::Clusters;
 /// Operations tagged `Emojis`.
 pub mod emojis;
 pub use emojis::Emojis;
+/// Operations tagged `Hosted Agents`.
+pub mod hosted_agents;
+pub use hosted_agents::HostedAgents;
 /// Operations tagged `Jobs`.
 pub mod jobs;
 pub use jobs::Jobs;
 /// Operations tagged `Meta`.
 pub mod meta;
 pub use meta::Meta;
+/// Operations tagged `Notification Services`.
+pub mod notification_services;
+pub use notification_services::NotificationServices;
+/// Operations tagged `Organization Invitations`.
+pub mod organization_invitations;
+pub use organization_invitations::OrganizationInvitations;
+/// Operations tagged `Organization Members`.
+pub mod organization_members;
+pub use organization_members::OrganizationMembers;
 /// Operations tagged `Organizations`.
 pub mod organizations;
 pub use organizations::Organizations;
+/// Operations tagged `Packages`.
+pub mod packages;
+pub use packages::Packages;
+/// Operations tagged `Pipeline Schedules`.
+pub mod pipeline_schedules;
+pub use pipeline_schedules::PipelineSchedules;
+/// Operations tagged `Pipeline Settings`.
+pub mod pipeline_settings;
+pub use pipeline_settings::PipelineSettings;
 /// Operations tagged `Pipeline Templates`.
 pub mod pipeline_templates;
 pub use pipeline_templates::PipelineTemplates;
 /// Operations tagged `Pipelines`.
 pub mod pipelines;
 pub use pipelines::Pipelines;
+/// Operations tagged `Portals`.
+pub mod portals;
+pub use portals::Portals;
 /// Operations tagged `Queues`.
 pub mod queues;
 pub use queues::Queues;
+/// Operations tagged `Registries`.
+pub mod registries;
+pub use registries::Registries;
+/// Operations tagged `Registry Tokens`.
+pub mod registry_tokens;
+pub use registry_tokens::RegistryTokens;
+/// Operations tagged `Repository Connections`.
+pub mod repository_connections;
+pub use repository_connections::RepositoryConnections;
 /// Operations tagged `Rules`.
 pub mod rules;
 pub use rules::Rules;
+/// Operations tagged `Step Uploads`.
+pub mod step_uploads;
+pub use step_uploads::StepUploads;
+/// Operations tagged `Team Members`.
+pub mod team_members;
+pub use team_members::TeamMembers;
+/// Operations tagged `Team Pipelines`.
+pub mod team_pipelines;
+pub use team_pipelines::TeamPipelines;
+/// Operations tagged `Team Suites`.
+pub mod team_suites;
+pub use team_suites::TeamSuites;
 /// Operations tagged `Teams`.
 pub mod teams;
 pub use teams::Teams;
+/// Operations tagged `Test Runs`.
+pub mod test_runs;
+pub use test_runs::TestRuns;
+/// Operations tagged `Test Suites`.
+pub mod test_suites;
+pub use test_suites::TestSuites;
+/// Operations tagged `Tests`.
+pub mod tests;
+pub use tests::Tests;
 /// Operations tagged `User`.
 pub mod user;
 pub use user::User;

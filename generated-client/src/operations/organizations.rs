@@ -12,17 +12,37 @@ impl Organizations {
     }
     /// Get An Organization
     ///
+    /// Fetches one organization by its slug. Needs the `read_organizations` scope.
+    ///
     /// Documented error bodies: `GetOrganizationError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}` (`getOrganization`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations#get-an-organization>
     pub fn get(&self, org: impl Into<String>) -> GetOrganization {
         GetOrganization::new(self.client.clone(), org.into())
     }
+    /// Get organization rate limits
+    ///
+    /// Reports how much of its REST and GraphQL rate limits the organization has used in the current window and when each window resets. The docs name the scope `read_accounts`.
+    ///
+    /// Documented error bodies: `GetOrganizationRateLimitError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/rate_limit` (`getOrganizationRateLimit`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/rate-limits#get-rate-limits>
+    pub fn get_rate_limit(&self, org: impl Into<String>) -> GetOrganizationRateLimit {
+        GetOrganizationRateLimit::new(self.client.clone(), org.into())
+    }
     /// List Organizations
+    ///
+    /// Lists the organizations the access token can reach, one page at a time. Needs the `read_organizations` scope.
     ///
     /// Documented error bodies: `ListOrganizationsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations` (`listOrganizations`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations#list-organizations>
     pub fn list(&self) -> ListOrganizations {
         ListOrganizations::new(self.client.clone())
     }
@@ -84,7 +104,15 @@ impl std::future::IntoFuture for GetOrganization {
 /// The documented error bodies of `getOrganization`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl GetOrganizationError {
@@ -92,7 +120,98 @@ impl GetOrganizationError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getOrganizationRateLimit` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetOrganizationRateLimit {
+    client: crate::Client,
+    org: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetOrganizationRateLimit {
+    fn new(client: crate::Client, org: String) -> Self {
+        Self {
+            client,
+            org,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getOrganizationRateLimit",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/rate_limit",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/rate_limit");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::OrganizationRateLimits, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::OrganizationRateLimits>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::OrganizationRateLimits>()
+    }
+}
+impl std::future::IntoFuture for GetOrganizationRateLimit {
+    type Output = Result<crate::types::OrganizationRateLimits, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getOrganizationRateLimit`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetOrganizationRateLimitError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetOrganizationRateLimitError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listOrganizations` request: set optional parameters, then `.send()` or `.await` it.
@@ -181,7 +300,15 @@ impl std::future::IntoFuture for ListOrganizations {
 /// The documented error bodies of `listOrganizations`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrganizationsError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListOrganizationsError {
@@ -189,6 +316,12 @@ impl ListOrganizationsError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -10,13 +10,355 @@ impl PipelineTemplates {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Create a pipeline template
+    ///
+    /// Creates a pipeline template and returns it. Needs the `write_pipeline_templates` scope (and administrator rights); 422 when validation fails.
+    ///
+    /// Documented error bodies: `CreatePipelineTemplateError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/pipeline-templates` (`createPipelineTemplate`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#create-a-pipeline-template>
+    pub fn create(
+        &self,
+        org: impl Into<String>,
+        body: impl Into<crate::types::CreatePipelineTemplateRequest>,
+    ) -> CreatePipelineTemplate {
+        CreatePipelineTemplate::new(self.client.clone(), org.into(), body.into())
+    }
+    /// Delete a pipeline template
+    ///
+    /// Deletes a pipeline template. A template still assigned to any pipeline cannot be deleted (422); unassign it first. Needs the `write_pipeline_templates` scope. Answers 204 with an empty body.
+    ///
+    /// Documented error bodies: `DeletePipelineTemplateError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/pipeline-templates/{template}` (`deletePipelineTemplate`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#delete-a-pipeline-template>
+    pub fn delete(
+        &self,
+        org: impl Into<String>,
+        template: impl Into<String>,
+    ) -> DeletePipelineTemplate {
+        DeletePipelineTemplate::new(self.client.clone(), org.into(), template.into())
+    }
+    /// Get a pipeline template
+    ///
+    /// Fetches one pipeline template by UUID. Needs the `read_pipeline_templates` scope.
+    ///
+    /// Documented error bodies: `GetPipelineTemplateError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipeline-templates/{template}` (`getPipelineTemplate`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#get-a-pipeline-template>
+    pub fn get(
+        &self,
+        org: impl Into<String>,
+        template: impl Into<String>,
+    ) -> GetPipelineTemplate {
+        GetPipelineTemplate::new(self.client.clone(), org.into(), template.into())
+    }
     /// List Pipeline Templates
+    ///
+    /// Lists an organization's pipeline templates. Users who are not administrators see only templates marked `available`. Needs the `read_pipeline_templates` scope. Paged like other lists (not stated by the docs; go-buildkite pages it).
     ///
     /// Documented error bodies: `ListPipelineTemplatesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipeline-templates` (`listPipelineTemplates`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#list-pipeline-templates>
     pub fn list(&self, org: impl Into<String>) -> ListPipelineTemplates {
         ListPipelineTemplates::new(self.client.clone(), org.into())
+    }
+    /// Update a pipeline template
+    ///
+    /// Changes the fields sent and returns the template. Needs the `write_pipeline_templates` scope; 422 when validation fails.
+    ///
+    /// Documented error bodies: `UpdatePipelineTemplateError::from_error(&error)` decodes them.
+    ///
+    /// `PATCH /organizations/{org}/pipeline-templates/{template}` (`updatePipelineTemplate`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#update-a-pipeline-template>
+    pub fn update(
+        &self,
+        org: impl Into<String>,
+        template: impl Into<String>,
+        body: impl Into<crate::types::UpdatePipelineTemplateRequest>,
+    ) -> UpdatePipelineTemplate {
+        UpdatePipelineTemplate::new(
+            self.client.clone(),
+            org.into(),
+            template.into(),
+            body.into(),
+        )
+    }
+}
+/// A `createPipelineTemplate` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreatePipelineTemplate {
+    client: crate::Client,
+    org: String,
+    body: crate::types::CreatePipelineTemplateRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreatePipelineTemplate {
+    fn new(
+        client: crate::Client,
+        org: String,
+        body: crate::types::CreatePipelineTemplateRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createPipelineTemplate",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/pipeline-templates",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipeline-templates");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::PipelineTemplate, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::PipelineTemplate>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::PipelineTemplate>()
+    }
+}
+impl std::future::IntoFuture for CreatePipelineTemplate {
+    type Output = Result<crate::types::PipelineTemplate, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createPipelineTemplate`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreatePipelineTemplateError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Validation failed
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreatePipelineTemplateError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deletePipelineTemplate` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeletePipelineTemplate {
+    client: crate::Client,
+    org: String,
+    template: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeletePipelineTemplate {
+    fn new(client: crate::Client, org: String, template: String) -> Self {
+        Self {
+            client,
+            org,
+            template,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deletePipelineTemplate",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/pipeline-templates/{template}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipeline-templates/");
+        request.path_param("template", &self.template)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeletePipelineTemplate {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deletePipelineTemplate`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeletePipelineTemplateError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The template could not be deleted, for instance because pipelines still use it
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeletePipelineTemplateError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getPipelineTemplate` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetPipelineTemplate {
+    client: crate::Client,
+    org: String,
+    template: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetPipelineTemplate {
+    fn new(client: crate::Client, org: String, template: String) -> Self {
+        Self {
+            client,
+            org,
+            template,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getPipelineTemplate",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipeline-templates/{template}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipeline-templates/");
+        request.path_param("template", &self.template)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::PipelineTemplate, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::PipelineTemplate>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::PipelineTemplate>()
+    }
+}
+impl std::future::IntoFuture for GetPipelineTemplate {
+    type Output = Result<crate::types::PipelineTemplate, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getPipelineTemplate`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPipelineTemplateError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetPipelineTemplateError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listPipelineTemplates` request: set optional parameters, then `.send()` or `.await` it.
@@ -111,7 +453,15 @@ impl std::future::IntoFuture for ListPipelineTemplates {
 /// The documented error bodies of `listPipelineTemplates`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPipelineTemplatesError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListPipelineTemplatesError {
@@ -119,6 +469,112 @@ impl ListPipelineTemplatesError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `updatePipelineTemplate` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UpdatePipelineTemplate {
+    client: crate::Client,
+    org: String,
+    template: String,
+    body: crate::types::UpdatePipelineTemplateRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl UpdatePipelineTemplate {
+    fn new(
+        client: crate::Client,
+        org: String,
+        template: String,
+        body: crate::types::UpdatePipelineTemplateRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            template,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "updatePipelineTemplate",
+            crate::runtime::Method::PATCH,
+            "/organizations/{org}/pipeline-templates/{template}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipeline-templates/");
+        request.path_param("template", &self.template)?;
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::PipelineTemplate, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::PipelineTemplate>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::PipelineTemplate>()
+    }
+}
+impl std::future::IntoFuture for UpdatePipelineTemplate {
+    type Output = Result<crate::types::PipelineTemplate, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `updatePipelineTemplate`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdatePipelineTemplateError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Validation failed
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UpdatePipelineTemplateError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -10,11 +10,31 @@ impl Pipelines {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Archive a pipeline
+    ///
+    /// Archives a pipeline: it becomes read-only and drops out of the pipeline lists in the web interface, while its builds, logs and artifacts stay. Returns the archived pipeline. Needs the `write_pipelines` scope; 422 when it cannot be archived.
+    ///
+    /// Documented error bodies: `ArchivePipelineError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/pipelines/{pipeline}/archive` (`archivePipeline`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#archive-a-pipeline>
+    pub fn archive(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+    ) -> ArchivePipeline {
+        ArchivePipeline::new(self.client.clone(), org.into(), pipeline.into())
+    }
     /// Create A Pipeline
+    ///
+    /// Creates a pipeline, either from YAML (`configuration`) or from visual steps (`steps`), and returns it. A pipeline may not share its name with an existing one. Needs the `write_pipelines` scope; 422 with field errors when validation fails (for example a blank `configuration`).
     ///
     /// Documented error bodies: `CreatePipelineError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines` (`createPipeline`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#create-a-yaml-pipeline>
     pub fn create(
         &self,
         org: impl Into<String>,
@@ -22,11 +42,31 @@ impl Pipelines {
     ) -> CreatePipeline {
         CreatePipeline::new(self.client.clone(), org.into(), body.into())
     }
+    /// Add a webhook
+    ///
+    /// Asks Buildkite to create the GitHub webhook of a pipeline whose repository is connected through the Buildkite GitHub App, so that pushes start builds. Needs the `write_pipelines` scope. Answers 201 (the docs show no body); 422 when the repository does not support it or a webhook could not be made (for example one already exists).
+    ///
+    /// Documented error bodies: `CreatePipelineWebhookError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/pipelines/{pipeline}/webhook` (`createPipelineWebhook`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#add-a-webhook>
+    pub fn create_webhook(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+    ) -> CreatePipelineWebhook {
+        CreatePipelineWebhook::new(self.client.clone(), org.into(), pipeline.into())
+    }
     /// Delete A Pipeline
+    ///
+    /// Deletes a pipeline with its builds. Needs the `write_pipelines` scope. Answers 204 with an empty body.
     ///
     /// Documented error bodies: `DeletePipelineError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}` (`deletePipeline`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#delete-a-pipeline>
     pub fn delete(
         &self,
         org: impl Into<String>,
@@ -34,11 +74,55 @@ impl Pipelines {
     ) -> DeletePipeline {
         DeletePipeline::new(self.client.clone(), org.into(), pipeline.into())
     }
+    /// Disable GitHub webhook processing
+    ///
+    /// Turns processing of incoming GitHub webhooks off for the pipeline, recording who did it and when, and returns the state (200 with a body, not 204); calling it when already off changes nothing. Needs the `write_pipelines` scope and Full Access to the pipeline.
+    ///
+    /// Documented error bodies: `DisablePipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`disablePipelineGithubWebhookProcessing`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#disable-github-webhook-processing>
+    pub fn disable_github_webhook_processing(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+    ) -> DisablePipelineGithubWebhookProcessing {
+        DisablePipelineGithubWebhookProcessing::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+        )
+    }
+    /// Enable GitHub webhook processing
+    ///
+    /// Turns processing of incoming GitHub webhooks on for the pipeline and returns the state; calling it when already on changes nothing. Needs the `write_pipelines` scope and Full Access to the pipeline.
+    ///
+    /// Documented error bodies: `EnablePipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`enablePipelineGithubWebhookProcessing`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#enable-github-webhook-processing>
+    pub fn enable_github_webhook_processing(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+    ) -> EnablePipelineGithubWebhookProcessing {
+        EnablePipelineGithubWebhookProcessing::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+        )
+    }
     /// Get A Pipeline
+    ///
+    /// Fetches one pipeline by slug. `provider.webhook_url` is empty unless the caller may edit the pipeline and the token has `write_pipelines`. Needs the `read_pipelines` scope.
     ///
     /// Documented error bodies: `GetPipelineError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}` (`getPipeline`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-a-pipeline>
     pub fn get(
         &self,
         org: impl Into<String>,
@@ -46,19 +130,63 @@ impl Pipelines {
     ) -> GetPipeline {
         GetPipeline::new(self.client.clone(), org.into(), pipeline.into())
     }
+    /// Get GitHub webhook processing state
+    ///
+    /// Tells whether Buildkite processes the GitHub webhooks it receives for the pipeline, and who turned that off and when. Needs the `read_pipelines` scope and Full Access to the pipeline; 404 when the pipeline is not on GitHub or the organization lacks the expanded webhook triggers feature.
+    ///
+    /// Documented error bodies: `GetPipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`getPipelineGithubWebhookProcessing`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-github-webhook-processing-state>
+    pub fn get_github_webhook_processing(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+    ) -> GetPipelineGithubWebhookProcessing {
+        GetPipelineGithubWebhookProcessing::new(
+            self.client.clone(),
+            org.into(),
+            pipeline.into(),
+        )
+    }
     /// List Pipelines
+    ///
+    /// Lists an organization's pipelines, one page at a time, optionally narrowed by name or repository. `provider.webhook_url` is empty unless the caller may edit the pipeline and the token has `write_pipelines`. Needs the `read_pipelines` scope.
     ///
     /// Documented error bodies: `ListPipelinesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines` (`listPipelines`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#list-pipelines>
     pub fn list(&self, org: impl Into<String>) -> ListPipelines {
         ListPipelines::new(self.client.clone(), org.into())
     }
+    /// Unarchive a pipeline
+    ///
+    /// Brings an archived pipeline back: it can be edited and built again and shows up in the web interface. Returns the pipeline. Needs the `write_pipelines` scope; 422 when it cannot be unarchived.
+    ///
+    /// Documented error bodies: `UnarchivePipelineError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/pipelines/{pipeline}/unarchive` (`unarchivePipeline`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#unarchive-a-pipeline>
+    pub fn unarchive(
+        &self,
+        org: impl Into<String>,
+        pipeline: impl Into<String>,
+    ) -> UnarchivePipeline {
+        UnarchivePipeline::new(self.client.clone(), org.into(), pipeline.into())
+    }
     /// Update A Pipeline
+    ///
+    /// Changes the fields sent and returns the updated pipeline. Renaming without a `slug` changes the slug, and so the pipeline's URL. For YAML pipelines `configuration` replaces the whole YAML, `env` is ignored and `steps` without `configuration` is refused. Needs the `write_pipelines` scope; 422 with field errors when validation fails.
     ///
     /// Documented error bodies: `UpdatePipelineError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipelines/{pipeline}` (`updatePipeline`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#update-a-pipeline>
     pub fn update(
         &self,
         org: impl Into<String>,
@@ -71,6 +199,96 @@ impl Pipelines {
             pipeline.into(),
             body.into(),
         )
+    }
+}
+/// A `archivePipeline` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ArchivePipeline {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    options: crate::runtime::RequestOptions,
+}
+impl ArchivePipeline {
+    fn new(client: crate::Client, org: String, pipeline: String) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "archivePipeline",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/pipelines/{pipeline}/archive",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/archive");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Pipeline, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Pipeline>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Pipeline>()
+    }
+}
+impl std::future::IntoFuture for ArchivePipeline {
+    type Output = Result<crate::types::Pipeline, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `archivePipeline`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArchivePipelineError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The pipeline could not be archived
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ArchivePipelineError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `createPipeline` request: set optional parameters, then `.send()` or `.await` it.
@@ -141,9 +359,17 @@ impl std::future::IntoFuture for CreatePipeline {
 /// The documented error bodies of `createPipeline`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePipelineError {
-    /// Validation failed
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Validation failed; `errors` names the fields
     UnprocessableEntity(crate::types::ErrorType),
-    /// Error
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl CreatePipelineError {
@@ -152,7 +378,100 @@ impl CreatePipelineError {
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
         match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
             422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `createPipelineWebhook` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreatePipelineWebhook {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    options: crate::runtime::RequestOptions,
+}
+impl CreatePipelineWebhook {
+    fn new(client: crate::Client, org: String, pipeline: String) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createPipelineWebhook",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/pipelines/{pipeline}/webhook",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/webhook");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::runtime::UntypedBody, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::runtime::UntypedBody>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.untyped()
+    }
+}
+impl std::future::IntoFuture for CreatePipelineWebhook {
+    type Output = Result<crate::runtime::UntypedBody, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createPipelineWebhook`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreatePipelineWebhookError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Webhooks are not supported for the repository or could not be created
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreatePipelineWebhookError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
             _ => api.decode().ok().map(Self::Default),
         }
     }
@@ -215,7 +534,15 @@ impl std::future::IntoFuture for DeletePipeline {
 /// The documented error bodies of `deletePipeline`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeletePipelineError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl DeletePipelineError {
@@ -223,7 +550,191 @@ impl DeletePipelineError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `disablePipelineGithubWebhookProcessing` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DisablePipelineGithubWebhookProcessing {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DisablePipelineGithubWebhookProcessing {
+    fn new(client: crate::Client, org: String, pipeline: String) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "disablePipelineGithubWebhookProcessing",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/pipelines/{pipeline}/github-webhooks",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/github-webhooks");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::GithubWebhookProcessing, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::GithubWebhookProcessing>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::GithubWebhookProcessing>()
+    }
+}
+impl std::future::IntoFuture for DisablePipelineGithubWebhookProcessing {
+    type Output = Result<crate::types::GithubWebhookProcessing, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `disablePipelineGithubWebhookProcessing`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DisablePipelineGithubWebhookProcessingError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DisablePipelineGithubWebhookProcessingError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `enablePipelineGithubWebhookProcessing` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct EnablePipelineGithubWebhookProcessing {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    options: crate::runtime::RequestOptions,
+}
+impl EnablePipelineGithubWebhookProcessing {
+    fn new(client: crate::Client, org: String, pipeline: String) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "enablePipelineGithubWebhookProcessing",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/pipelines/{pipeline}/github-webhooks",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/github-webhooks");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::GithubWebhookProcessing, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::GithubWebhookProcessing>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::GithubWebhookProcessing>()
+    }
+}
+impl std::future::IntoFuture for EnablePipelineGithubWebhookProcessing {
+    type Output = Result<crate::types::GithubWebhookProcessing, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `enablePipelineGithubWebhookProcessing`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnablePipelineGithubWebhookProcessingError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl EnablePipelineGithubWebhookProcessingError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `getPipeline` request: set optional parameters, then `.send()` or `.await` it.
@@ -287,7 +798,15 @@ impl std::future::IntoFuture for GetPipeline {
 /// The documented error bodies of `getPipeline`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPipelineError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl GetPipelineError {
@@ -295,7 +814,102 @@ impl GetPipelineError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getPipelineGithubWebhookProcessing` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetPipelineGithubWebhookProcessing {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetPipelineGithubWebhookProcessing {
+    fn new(client: crate::Client, org: String, pipeline: String) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getPipelineGithubWebhookProcessing",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/pipelines/{pipeline}/github-webhooks",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/github-webhooks");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::GithubWebhookProcessing, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::GithubWebhookProcessing>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::GithubWebhookProcessing>()
+    }
+}
+impl std::future::IntoFuture for GetPipelineGithubWebhookProcessing {
+    type Output = Result<crate::types::GithubWebhookProcessing, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getPipelineGithubWebhookProcessing`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPipelineGithubWebhookProcessingError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetPipelineGithubWebhookProcessingError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listPipelines` request: set optional parameters, then `.send()` or `.await` it.
@@ -322,7 +936,7 @@ impl ListPipelines {
             options: crate::runtime::RequestOptions::default(),
         }
     }
-    /// Filter by pipeline name (partial, case-insensitive).
+    /// Keep pipelines whose name contains this text, ignoring case.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -337,7 +951,7 @@ impl ListPipelines {
         self.per_page = Some(value.into());
         self
     }
-    /// Filter by repository URL (partial, case-insensitive).
+    /// Keep pipelines whose repository URL contains this text, ignoring case.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
@@ -409,7 +1023,15 @@ impl std::future::IntoFuture for ListPipelines {
 /// The documented error bodies of `listPipelines`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPipelinesError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListPipelinesError {
@@ -417,7 +1039,103 @@ impl ListPipelinesError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `unarchivePipeline` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UnarchivePipeline {
+    client: crate::Client,
+    org: String,
+    pipeline: String,
+    options: crate::runtime::RequestOptions,
+}
+impl UnarchivePipeline {
+    fn new(client: crate::Client, org: String, pipeline: String) -> Self {
+        Self {
+            client,
+            org,
+            pipeline,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "unarchivePipeline",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/pipelines/{pipeline}/unarchive",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/pipelines/");
+        request.path_param("pipeline", &self.pipeline)?;
+        request.path("/unarchive");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Pipeline, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Pipeline>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Pipeline>()
+    }
+}
+impl std::future::IntoFuture for UnarchivePipeline {
+    type Output = Result<crate::types::Pipeline, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `unarchivePipeline`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnarchivePipelineError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The pipeline could not be unarchived
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UnarchivePipelineError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `updatePipeline` request: set optional parameters, then `.send()` or `.await` it.
@@ -492,9 +1210,17 @@ impl std::future::IntoFuture for UpdatePipeline {
 /// The documented error bodies of `updatePipeline`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePipelineError {
-    /// Validation failed
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// Validation failed; `errors` names the fields
     UnprocessableEntity(crate::types::ErrorType),
-    /// Error
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl UpdatePipelineError {
@@ -503,7 +1229,11 @@ impl UpdatePipelineError {
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
         match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
             422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
             _ => api.decode().ok().map(Self::Default),
         }
     }

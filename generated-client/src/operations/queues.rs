@@ -10,17 +10,446 @@ impl Queues {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Create a queue
+    ///
+    /// Creates a queue in a cluster. Without `hostedAgents` the queue is self-hosted (your own agents register with its key); with `hostedAgents.instanceShape` it is a queue of Buildkite hosted agents of that shape. A custom agent image cannot be set here: set it with an update afterwards. Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `CreateQueueError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/clusters/{cluster}/queues` (`createQueue`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#create-a-self-hosted-queue>
+    pub fn create(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        body: impl Into<crate::types::CreateQueueRequest>,
+    ) -> CreateQueue {
+        CreateQueue::new(self.client.clone(), org.into(), cluster.into(), body.into())
+    }
+    /// Delete a queue
+    ///
+    /// Deletes a queue from its cluster. Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `DeleteQueueError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/clusters/{cluster}/queues/{queue}` (`deleteQueue`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#delete-a-queue>
+    pub fn delete(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        queue: impl Into<String>,
+    ) -> DeleteQueue {
+        DeleteQueue::new(self.client.clone(), org.into(), cluster.into(), queue.into())
+    }
+    /// Get a queue
+    ///
+    /// Fetches one queue of a cluster by its UUID. Needs the `read_clusters` scope.
+    ///
+    /// Documented error bodies: `GetQueueError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/clusters/{cluster}/queues/{queue}` (`getQueue`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#get-a-queue>
+    pub fn get(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        queue: impl Into<String>,
+    ) -> GetQueue {
+        GetQueue::new(self.client.clone(), org.into(), cluster.into(), queue.into())
+    }
     /// List Queues For A Cluster
+    ///
+    /// Lists a cluster's queues, a page at a time. Needs the `read_clusters` scope.
     ///
     /// Documented error bodies: `ListQueuesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/queues` (`listQueues`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#list-queues>
     pub fn list(
         &self,
         org: impl Into<String>,
         cluster: impl Into<String>,
     ) -> ListQueues {
         ListQueues::new(self.client.clone(), org.into(), cluster.into())
+    }
+    /// Pause a queue's dispatch
+    ///
+    /// Stops Buildkite from handing jobs to the queue's agents until dispatch is resumed; an optional note says why. Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `PauseQueueDispatchError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/clusters/{cluster}/queues/{queue}/pause_dispatch` (`pauseQueueDispatch`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#pause-a-queue>
+    pub fn pause_dispatch(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        queue: impl Into<String>,
+    ) -> PauseQueueDispatch {
+        PauseQueueDispatch::new(
+            self.client.clone(),
+            org.into(),
+            cluster.into(),
+            queue.into(),
+        )
+    }
+    /// Resume a queue's dispatch
+    ///
+    /// Lets Buildkite hand jobs to the queue's agents again after a pause. No body is sent. Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `ResumeQueueDispatchError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/clusters/{cluster}/queues/{queue}/resume_dispatch` (`resumeQueueDispatch`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#resume-a-paused-queue>
+    pub fn resume_dispatch(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        queue: impl Into<String>,
+    ) -> ResumeQueueDispatch {
+        ResumeQueueDispatch::new(
+            self.client.clone(),
+            org.into(),
+            cluster.into(),
+            queue.into(),
+        )
+    }
+    /// Update a queue
+    ///
+    /// Changes a queue's description or retry agent affinity, and for a hosted queue its instance shape (only its size: neither the platform nor the architecture can change) or its custom agent image. `hostedAgents.instanceShape` must be sent whenever `hostedAgents` is, even when only `agentImageRef` changes. Sent as PUT, the method the Buildkite docs give (go-buildkite uses PATCH). Needs the `write_clusters` scope.
+    ///
+    /// Documented error bodies: `UpdateQueueError::from_error(&error)` decodes them.
+    ///
+    /// `PUT /organizations/{org}/clusters/{cluster}/queues/{queue}` (`updateQueue`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#update-a-queue>
+    pub fn update(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        queue: impl Into<String>,
+        body: impl Into<crate::types::UpdateQueueRequest>,
+    ) -> UpdateQueue {
+        UpdateQueue::new(
+            self.client.clone(),
+            org.into(),
+            cluster.into(),
+            queue.into(),
+            body.into(),
+        )
+    }
+    /// Update a queue (PATCH, as go-buildkite sends it)
+    ///
+    /// The same update sent as PATCH, the method the official Go client (go-buildkite v5.14) uses. Buildkite's documentation gives PUT for this route, and that is what `updateQueue` sends: prefer it. This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it.
+    ///
+    /// Documented error bodies: `UpdateQueueWithPatchError::from_error(&error)` decodes them.
+    ///
+    /// `PATCH /organizations/{org}/clusters/{cluster}/queues/{queue}` (`updateQueueWithPatch`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#update-a-queue>
+    #[deprecated]
+    pub fn update_with_patch(
+        &self,
+        org: impl Into<String>,
+        cluster: impl Into<String>,
+        queue: impl Into<String>,
+        body: impl Into<crate::types::UpdateQueueRequest>,
+    ) -> UpdateQueueWithPatch {
+        UpdateQueueWithPatch::new(
+            self.client.clone(),
+            org.into(),
+            cluster.into(),
+            queue.into(),
+            body.into(),
+        )
+    }
+}
+/// A `createQueue` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateQueue {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    body: crate::types::CreateQueueRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateQueue {
+    fn new(
+        client: crate::Client,
+        org: String,
+        cluster: String,
+        body: crate::types::CreateQueueRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createQueue",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/clusters/{cluster}/queues",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/queues");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Queue, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Queue>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Queue>()
+    }
+}
+impl std::future::IntoFuture for CreateQueue {
+    type Output = Result<crate::types::Queue, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createQueue`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateQueueError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The queue could not be created; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateQueueError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteQueue` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteQueue {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    queue: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteQueue {
+    fn new(client: crate::Client, org: String, cluster: String, queue: String) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            queue,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteQueue",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/clusters/{cluster}/queues/{queue}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/queues/");
+        request.path_param("queue", &self.queue)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteQueue {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteQueue`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteQueueError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The queue could not be deleted; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteQueueError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getQueue` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetQueue {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    queue: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetQueue {
+    fn new(client: crate::Client, org: String, cluster: String, queue: String) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            queue,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getQueue",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/clusters/{cluster}/queues/{queue}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/queues/");
+        request.path_param("queue", &self.queue)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Queue, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Queue>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Queue>()
+    }
+}
+impl std::future::IntoFuture for GetQueue {
+    type Output = Result<crate::types::Queue, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getQueue`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetQueueError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetQueueError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listQueues` request: set optional parameters, then `.send()` or `.await` it.
@@ -117,7 +546,15 @@ impl std::future::IntoFuture for ListQueues {
 /// The documented error bodies of `listQueues`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListQueuesError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListQueuesError {
@@ -125,6 +562,423 @@ impl ListQueuesError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `pauseQueueDispatch` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct PauseQueueDispatch {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    queue: String,
+    body: Option<crate::types::PauseQueueDispatchRequest>,
+    options: crate::runtime::RequestOptions,
+}
+impl PauseQueueDispatch {
+    fn new(client: crate::Client, org: String, cluster: String, queue: String) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            queue,
+            body: None,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// The request body.
+    pub fn body(
+        mut self,
+        value: impl Into<crate::types::PauseQueueDispatchRequest>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "pauseQueueDispatch",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/clusters/{cluster}/queues/{queue}/pause_dispatch",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/queues/");
+        request.path_param("queue", &self.queue)?;
+        request.path("/pause_dispatch");
+        request.accept("application/json");
+        if let Some(body) = &self.body {
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Queue, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Queue>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Queue>()
+    }
+}
+impl std::future::IntoFuture for PauseQueueDispatch {
+    type Output = Result<crate::types::Queue, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `pauseQueueDispatch`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PauseQueueDispatchError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The queue's dispatch is already paused.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl PauseQueueDispatchError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `resumeQueueDispatch` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct ResumeQueueDispatch {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    queue: String,
+    options: crate::runtime::RequestOptions,
+}
+impl ResumeQueueDispatch {
+    fn new(client: crate::Client, org: String, cluster: String, queue: String) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            queue,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "resumeQueueDispatch",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/clusters/{cluster}/queues/{queue}/resume_dispatch",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/queues/");
+        request.path_param("queue", &self.queue)?;
+        request.path("/resume_dispatch");
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Queue, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Queue>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Queue>()
+    }
+}
+impl std::future::IntoFuture for ResumeQueueDispatch {
+    type Output = Result<crate::types::Queue, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `resumeQueueDispatch`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResumeQueueDispatchError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The queue's dispatch is not paused.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl ResumeQueueDispatchError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `updateQueue` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UpdateQueue {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    queue: String,
+    body: crate::types::UpdateQueueRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl UpdateQueue {
+    fn new(
+        client: crate::Client,
+        org: String,
+        cluster: String,
+        queue: String,
+        body: crate::types::UpdateQueueRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            queue,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "updateQueue",
+            crate::runtime::Method::PUT,
+            "/organizations/{org}/clusters/{cluster}/queues/{queue}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/queues/");
+        request.path_param("queue", &self.queue)?;
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Queue, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Queue>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Queue>()
+    }
+}
+impl std::future::IntoFuture for UpdateQueue {
+    type Output = Result<crate::types::Queue, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `updateQueue`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQueueError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The queue could not be updated; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UpdateQueueError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `updateQueueWithPatch` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UpdateQueueWithPatch {
+    client: crate::Client,
+    org: String,
+    cluster: String,
+    queue: String,
+    body: crate::types::UpdateQueueRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl UpdateQueueWithPatch {
+    fn new(
+        client: crate::Client,
+        org: String,
+        cluster: String,
+        queue: String,
+        body: crate::types::UpdateQueueRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            cluster,
+            queue,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "updateQueueWithPatch",
+            crate::runtime::Method::PATCH,
+            "/organizations/{org}/clusters/{cluster}/queues/{queue}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/clusters/");
+        request.path_param("cluster", &self.cluster)?;
+        request.path("/queues/");
+        request.path_param("queue", &self.queue)?;
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Queue, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Queue>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Queue>()
+    }
+}
+impl std::future::IntoFuture for UpdateQueueWithPatch {
+    type Output = Result<crate::types::Queue, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `updateQueueWithPatch`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateQueueWithPatchError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The queue could not be updated; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UpdateQueueWithPatchError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

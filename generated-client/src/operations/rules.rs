@@ -10,13 +10,325 @@ impl Rules {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Create a rule
+    ///
+    /// Creates a rule linking two pipelines (given by UUID or slug) and returns it. Needs the `write_rules` scope; 422 with the reason when the rule cannot be created.
+    ///
+    /// Documented error bodies: `CreateRuleError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/rules` (`createRule`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-create-a-rule>
+    pub fn create(
+        &self,
+        org: impl Into<String>,
+        body: impl Into<crate::types::CreateRuleRequest>,
+    ) -> CreateRule {
+        CreateRule::new(self.client.clone(), org.into(), body.into())
+    }
+    /// Delete a rule
+    ///
+    /// Deletes a rule. Needs the `write_rules` scope. Answers 204 with an empty body; 422 with the reason when it cannot be deleted.
+    ///
+    /// Documented error bodies: `DeleteRuleError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/rules/{rule}` (`deleteRule`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-delete-a-rule>
+    pub fn delete(&self, org: impl Into<String>, rule: impl Into<String>) -> DeleteRule {
+        DeleteRule::new(self.client.clone(), org.into(), rule.into())
+    }
+    /// Get a rule
+    ///
+    /// Fetches one rule by UUID. Needs the `read_rules` scope.
+    ///
+    /// Documented error bodies: `GetRuleError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/rules/{rule}` (`getRule`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-get-a-rule>
+    pub fn get(&self, org: impl Into<String>, rule: impl Into<String>) -> GetRule {
+        GetRule::new(self.client.clone(), org.into(), rule.into())
+    }
     /// List Organization Rules
+    ///
+    /// Lists an organization's rules, one page at a time. Needs the `read_rules` scope.
     ///
     /// Documented error bodies: `ListRulesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/rules` (`listRules`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-list-rules>
     pub fn list(&self, org: impl Into<String>) -> ListRules {
         ListRules::new(self.client.clone(), org.into())
+    }
+}
+/// A `createRule` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateRule {
+    client: crate::Client,
+    org: String,
+    body: crate::types::CreateRuleRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateRule {
+    fn new(
+        client: crate::Client,
+        org: String,
+        body: crate::types::CreateRuleRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createRule",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/rules",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/rules");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Rule, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Rule>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Rule>()
+    }
+}
+impl std::future::IntoFuture for CreateRule {
+    type Output = Result<crate::types::Rule, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createRule`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateRuleError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The rule could not be created
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateRuleError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteRule` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteRule {
+    client: crate::Client,
+    org: String,
+    rule: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteRule {
+    fn new(client: crate::Client, org: String, rule: String) -> Self {
+        Self {
+            client,
+            org,
+            rule,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteRule",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/rules/{rule}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/rules/");
+        request.path_param("rule", &self.rule)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteRule {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteRule`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteRuleError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The rule could not be deleted
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteRuleError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getRule` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetRule {
+    client: crate::Client,
+    org: String,
+    rule: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetRule {
+    fn new(client: crate::Client, org: String, rule: String) -> Self {
+        Self {
+            client,
+            org,
+            rule,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getRule",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/rules/{rule}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/rules/");
+        request.path_param("rule", &self.rule)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Rule, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Rule>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Rule>()
+    }
+}
+impl std::future::IntoFuture for GetRule {
+    type Output = Result<crate::types::Rule, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getRule`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetRuleError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetRuleError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listRules` request: set optional parameters, then `.send()` or `.await` it.
@@ -109,7 +421,15 @@ impl std::future::IntoFuture for ListRules {
 /// The documented error bodies of `listRules`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListRulesError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListRulesError {
@@ -117,6 +437,12 @@ impl ListRulesError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

@@ -10,13 +10,434 @@ impl Teams {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self { client }
     }
+    /// Create a team
+    ///
+    /// Creates a team in the organization with the given name, privacy, default-team flag, default member role and member permissions; the docs require every setting. Answers 201 with the new team, or 422 when a setting is rejected. Needs the `write_teams` scope.
+    ///
+    /// Documented error bodies: `CreateTeamError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/teams` (`createTeam`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#create-a-team>
+    pub fn create(
+        &self,
+        org: impl Into<String>,
+        body: impl Into<crate::types::CreateTeamRequest>,
+    ) -> CreateTeam {
+        CreateTeam::new(self.client.clone(), org.into(), body.into())
+    }
+    /// Delete a team
+    ///
+    /// Deletes a team; its members stay in the organization. Answers 204, or 422 with the reason when the team cannot be deleted. Needs the `write_teams` scope.
+    ///
+    /// Documented error bodies: `DeleteTeamError::from_error(&error)` decodes them.
+    ///
+    /// `DELETE /organizations/{org}/teams/{team}` (`deleteTeam`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#delete-a-team>
+    pub fn delete(&self, org: impl Into<String>, team: impl Into<String>) -> DeleteTeam {
+        DeleteTeam::new(self.client.clone(), org.into(), team.into())
+    }
+    /// Turn on teams for the organization
+    ///
+    /// Switches the organization to team-based permissions, like the Enable Teams button in the web interface; when the organization has no team yet, an "Everyone" team holding every member is created. Calling it again changes nothing and still answers 204. A plan without teams answers 403. Needs the `write_teams` scope and an organization administrator's token.
+    ///
+    /// Documented error bodies: `EnableTeamsError::from_error(&error)` decodes them.
+    ///
+    /// `POST /organizations/{org}/teams/enable` (`enableTeams`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#enable-teams>
+    pub fn enable(&self, org: impl Into<String>) -> EnableTeams {
+        EnableTeams::new(self.client.clone(), org.into())
+    }
+    /// Get a team
+    ///
+    /// Returns one team by its UUID. Needs the `read_teams` scope.
+    ///
+    /// Documented error bodies: `GetTeamError::from_error(&error)` decodes them.
+    ///
+    /// `GET /organizations/{org}/teams/{team}` (`getTeam`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#get-a-team>
+    pub fn get(&self, org: impl Into<String>, team: impl Into<String>) -> GetTeam {
+        GetTeam::new(self.client.clone(), org.into(), team.into())
+    }
     /// List Teams
+    ///
+    /// Lists the organization's teams, one page at a time; `user_id` narrows the list to the teams one user belongs to. Needs the `read_teams` scope.
     ///
     /// Documented error bodies: `ListTeamsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams` (`listTeams`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#list-teams>
     pub fn list(&self, org: impl Into<String>) -> ListTeams {
         ListTeams::new(self.client.clone(), org.into())
+    }
+    /// Update a team
+    ///
+    /// Changes a team's settings and returns the team. The docs list every field as required for this call too; go-buildkite sends only the fields that change, and so does this client (every field is optional here): a server that insists on all of them answers 422. Needs the `write_teams` scope.
+    ///
+    /// Documented error bodies: `UpdateTeamError::from_error(&error)` decodes them.
+    ///
+    /// `PATCH /organizations/{org}/teams/{team}` (`updateTeam`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#update-a-team>
+    pub fn update(
+        &self,
+        org: impl Into<String>,
+        team: impl Into<String>,
+        body: impl Into<crate::types::UpdateTeamRequest>,
+    ) -> UpdateTeam {
+        UpdateTeam::new(self.client.clone(), org.into(), team.into(), body.into())
+    }
+}
+/// A `createTeam` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct CreateTeam {
+    client: crate::Client,
+    org: String,
+    body: crate::types::CreateTeamRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl CreateTeam {
+    fn new(
+        client: crate::Client,
+        org: String,
+        body: crate::types::CreateTeamRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "createTeam",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/teams",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/teams");
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Team, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Team>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Team>()
+    }
+}
+impl std::future::IntoFuture for CreateTeam {
+    type Output = Result<crate::types::Team, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `createTeam`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateTeamError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The settings were rejected (for example a name already in use).
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl CreateTeamError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `deleteTeam` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct DeleteTeam {
+    client: crate::Client,
+    org: String,
+    team: String,
+    options: crate::runtime::RequestOptions,
+}
+impl DeleteTeam {
+    fn new(client: crate::Client, org: String, team: String) -> Self {
+        Self {
+            client,
+            org,
+            team,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "deleteTeam",
+            crate::runtime::Method::DELETE,
+            "/organizations/{org}/teams/{team}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/teams/");
+        request.path_param("team", &self.team)?;
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for DeleteTeam {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `deleteTeam`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteTeamError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// The team could not be deleted; the message says why.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl DeleteTeamError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `enableTeams` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct EnableTeams {
+    client: crate::Client,
+    org: String,
+    options: crate::runtime::RequestOptions,
+}
+impl EnableTeams {
+    fn new(client: crate::Client, org: String) -> Self {
+        Self {
+            client,
+            org,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "enableTeams",
+            crate::runtime::Method::POST,
+            "/organizations/{org}/teams/enable",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/teams/enable");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<(), crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.empty()
+    }
+}
+impl std::future::IntoFuture for EnableTeams {
+    type Output = Result<(), crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `enableTeams`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnableTeamsError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl EnableTeamsError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `getTeam` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct GetTeam {
+    client: crate::Client,
+    org: String,
+    team: String,
+    options: crate::runtime::RequestOptions,
+}
+impl GetTeam {
+    fn new(client: crate::Client, org: String, team: String) -> Self {
+        Self {
+            client,
+            org,
+            team,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "getTeam",
+            crate::runtime::Method::GET,
+            "/organizations/{org}/teams/{team}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/teams/");
+        request.path_param("team", &self.team)?;
+        request.accept("application/json");
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Team, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Team>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Team>()
+    }
+}
+impl std::future::IntoFuture for GetTeam {
+    type Output = Result<crate::types::Team, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `getTeam`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetTeamError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl GetTeamError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
 /// A `listTeams` request: set optional parameters, then `.send()` or `.await` it.
@@ -51,7 +472,7 @@ impl ListTeams {
         self.per_page = Some(value.into());
         self
     }
-    /// Only teams this user (UUID) belongs to.
+    /// Only the teams that this user (by UUID) is a member of.
     pub fn user_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.user_id = Some(value.into());
         self
@@ -119,7 +540,15 @@ impl std::future::IntoFuture for ListTeams {
 /// The documented error bodies of `listTeams`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListTeamsError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl ListTeamsError {
@@ -127,6 +556,112 @@ impl ListTeamsError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
+    }
+}
+/// A `updateTeam` request: set optional parameters, then `.send()` or `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
+pub struct UpdateTeam {
+    client: crate::Client,
+    org: String,
+    team: String,
+    body: crate::types::UpdateTeamRequest,
+    options: crate::runtime::RequestOptions,
+}
+impl UpdateTeam {
+    fn new(
+        client: crate::Client,
+        org: String,
+        team: String,
+        body: crate::types::UpdateTeamRequest,
+    ) -> Self {
+        Self {
+            client,
+            org,
+            team,
+            body,
+            options: crate::runtime::RequestOptions::default(),
+        }
+    }
+    /// Options for this request: timeout, extra headers, retry policy.
+    pub fn options(mut self, options: crate::runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
+        let mut request = crate::runtime::Request::new(
+            "updateTeam",
+            crate::runtime::Method::PATCH,
+            "/organizations/{org}/teams/{team}",
+            &["bearerAuth"],
+        );
+        request.path("/organizations/");
+        request.path_param("org", &self.org)?;
+        request.path("/teams/");
+        request.path_param("team", &self.team)?;
+        request.accept("application/json");
+        {
+            let body = &self.body;
+            request.json_body("application/json", body)?;
+        }
+        Ok(request)
+    }
+    /// Sends the request and decodes the response.
+    pub async fn send(self) -> Result<crate::types::Team, crate::Error> {
+        self.send_with_response().await.map(crate::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded body with the status, headers and
+    /// rate-limit figures.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<crate::Response<crate::types::Team>, crate::Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        raw.json::<crate::types::Team>()
+    }
+}
+impl std::future::IntoFuture for UpdateTeam {
+    type Output = Result<crate::types::Team, crate::Error>;
+    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// The documented error bodies of `updateTeam`, by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateTeamError {
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A setting was rejected.
+    UnprocessableEntity(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
+    Default(crate::types::ErrorType),
+}
+impl UpdateTeamError {
+    /// The documented body of an API error from this operation, decoded; `None` for
+    /// other errors, statuses without a documented body, or a body that does not match.
+    pub fn from_error(error: &crate::Error) -> Option<Self> {
+        let api = error.as_api()?;
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            422 => api.decode().ok().map(Self::UnprocessableEntity),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }

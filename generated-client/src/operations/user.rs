@@ -12,9 +12,13 @@ impl User {
     }
     /// Get The Current User
     ///
+    /// Returns the user account that owns the access token making the call. Needs the `read_user` scope.
+    ///
     /// Documented error bodies: `GetCurrentUserError::from_error(&error)` decodes them.
     ///
     /// `GET /user` (`getCurrentUser`)
+    ///
+    /// Documentation: <https://buildkite.com/docs/apis/rest-api/user>
     pub fn get_current(&self) -> GetCurrentUser {
         GetCurrentUser::new(self.client.clone())
     }
@@ -73,7 +77,15 @@ impl std::future::IntoFuture for GetCurrentUser {
 /// The documented error bodies of `getCurrentUser`, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCurrentUserError {
-    /// Error
+    /// The token is missing, invalid, expired or revoked.
+    Unauthorized(crate::types::ErrorType),
+    /// The token lacks the scope, or its user the permission, for this call.
+    Forbidden(crate::types::ErrorType),
+    /// The resource does not exist, or the token cannot see it.
+    NotFound(crate::types::ErrorType),
+    /// A rate limit is exhausted; retried by the client until its budget runs out.
+    TooManyRequests(crate::types::RateLimitExceeded),
+    /// Any other error, with the server's message.
     Default(crate::types::ErrorType),
 }
 impl GetCurrentUserError {
@@ -81,6 +93,12 @@ impl GetCurrentUserError {
     /// other errors, statuses without a documented body, or a body that does not match.
     pub fn from_error(error: &crate::Error) -> Option<Self> {
         let api = error.as_api()?;
-        api.decode().ok().map(Self::Default)
+        match api.status.as_u16() {
+            401 => api.decode().ok().map(Self::Unauthorized),
+            403 => api.decode().ok().map(Self::Forbidden),
+            404 => api.decode().ok().map(Self::NotFound),
+            429 => api.decode().ok().map(Self::TooManyRequests),
+            _ => api.decode().ok().map(Self::Default),
+        }
     }
 }
