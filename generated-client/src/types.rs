@@ -2796,19 +2796,19 @@ pub struct Emoji {
 /// An error response body.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorType {
-    /// The `message` property.
+    /// What went wrong, in the server's words (`Validation Failed`, `No job found`, `Forbidden`, ...).
     pub message: String,
-    /// The `errors` property.
+    /// For a 422 validation failure, one entry per field that failed; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorTypeErrorsItem>>,
     /// Keys beyond the documented properties, kept as sent.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
-/// The `ErrorTypeErrorsItem` model.
+/// One field that failed validation and why.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ErrorTypeErrorsItem {
-    /// The `field` property.
+    /// The request field that failed, such as `configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Human-readable description of the problem.
@@ -3841,7 +3841,7 @@ pub struct JobsPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CursorPageLinks>,
 }
-/// The `ListAnnotationsScope` model.
+/// Which annotations a list returns: the build's own (`build`), those of its jobs (`job`), or both (`all`).
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
 /// non-exhaustive, so that a value added to the spec is not a breaking change.
@@ -7138,7 +7138,7 @@ pub struct Test {
     /// How many times the test ran in the window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executions_count: Option<i64>,
-    /// The `executions_count_by_result` property.
+    /// The test's executions in the window, counted by their result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executions_count_by_result: Option<TestExecutionCounts>,
 }
@@ -7230,9 +7230,9 @@ pub struct TestRun {
     /// Commit the tested code came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_sha: Option<String>,
-    /// The `state` property.
+    /// Where the run is in its life, from receiving results to finished.
     pub state: TestRunState,
-    /// The `result` property.
+    /// The run's outcome, from the results of its executions.
     pub result: TestRunResult,
     /// UUID of the Buildkite Pipelines build that produced the run, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8827,7 +8827,7 @@ impl UpdateTeamSuiteRequest {
 /// Labels to add to a test or remove from it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTestLabelsRequest {
-    /// The `operator` property.
+    /// Whether the labels are added to the test or removed from it.
     pub operator: TestLabelsOperator,
     /// The labels to add or remove, such as `flaky`.
     pub labels: Vec<String>,
