@@ -15,6 +15,7 @@ pub mod load;
 pub mod lower;
 pub mod overlay;
 pub mod report;
+mod rust;
 pub mod validate;
 pub mod write;
 

@@ -5,11 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::emit::{body_text, derives_default, in_constructor, output_text, type_text};
 use crate::error::Error;
 use crate::ir::{
-    Api, AuthKind, Field, Group, Operation, Output, ParamLocation, StatusMatch, TypeDef, TypeKind, TypeRef,
+    derives_default, Api, AuthKind, Field, Group, Operation, Output, ParamLocation, StatusMatch, TypeDef, TypeKind,
+    TypeRef,
 };
+use crate::rust::{body_text, constructor, output_text, signature, type_text};
 use crate::Config;
 
 /// The listing's file name, relative to the crate root.
@@ -110,16 +111,6 @@ fn client_lines(api: &Api, config: &Config, lines: &mut Vec<String>) {
             group.name, group.name, group.type_name, group.wire_tag
         ));
     }
-}
-
-/// The call that makes an operation's request builder, with its positional arguments.
-pub(crate) fn signature(group: &Group, op: &Operation) -> String {
-    let mut args: Vec<String> =
-        op.params.iter().filter(|p| p.required).map(|p| format!("{}: {}", p.rust_name, type_text(&p.ty))).collect();
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push(format!("body: {}", type_text(&body.ty)));
-    }
-    format!("client.{}().{}({})", group.name, op.method_name, args.join(", "))
 }
 
 fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
@@ -242,13 +233,6 @@ fn type_lines(def: &TypeDef, lines: &mut Vec<String>) {
         }
         TypeKind::Alias { target } => lines.push(format!("- `type {name} = {}`{deprecated}", type_text(target))),
     }
-}
-
-/// A request type's constructor.
-pub(crate) fn constructor(name: &str, fields: &[Field]) -> String {
-    let args: Vec<String> =
-        fields.iter().filter(|f| in_constructor(f)).map(|f| format!("{}: {}", f.name, type_text(&f.ty))).collect();
-    format!("{name}::new({})", args.join(", "))
 }
 
 /// A field as the listing and the report show it: `` `Type.name: T` ``, then its wire name when

@@ -20,13 +20,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::emit::{body_text, derives_default, in_constructor, output_text, type_text};
 use crate::error::Error;
 use crate::ir::{
-    Api, AuthKind, Docs, EnumVariant, Extra, Field, Group, IntVariant, Operation, Output, Param, ParamLocation,
-    TypeDef, TypeKind, TypeRef, UnionVariant,
+    derives_default, Api, AuthKind, Docs, EnumVariant, Extra, Field, Group, IntVariant, Operation, Output, Param,
+    ParamLocation, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
-use crate::listing::{constructor, signature};
+use crate::rust::{body_text, constructor, output_text, signature, type_text};
 
 /// What a change means to code using the crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -1068,7 +1067,7 @@ fn structure(
             continue;
         }
         let item = format!("{name}.{}", g.name);
-        let (level, text) = if request && in_constructor(g) {
+        let (level, text) = if request && g.in_constructor() {
             (Level::Breaking, format!("required field `{}` added to a request type: `{name}::new` takes it", field(g)))
         } else {
             (Level::Compatible, format!("field `{}` added", field(g)))

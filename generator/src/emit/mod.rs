@@ -8,9 +8,6 @@ mod docs;
 mod operations;
 mod types;
 
-pub(crate) use operations::{body_text, output_text};
-pub(crate) use types::{derives_default, in_constructor, type_text};
-
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
