@@ -118,6 +118,15 @@ pub enum Error {
         /// What serde said.
         message: String,
     },
+    /// A configuration value that cannot be used (a generated-by text that would end the comment
+    /// it stands in, say).
+    #[error("invalid configuration: {field}: {message}")]
+    Config {
+        /// The `Config` field.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A crate version the change report cannot bump.
     #[error("crate version `{version}` is not of the form MAJOR.MINOR.PATCH: set it by hand")]
     Version {

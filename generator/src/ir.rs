@@ -505,6 +505,19 @@ pub struct Field {
     pub deprecated: bool,
 }
 
+impl Field {
+    /// Whether the field is an argument of its request type's `new` constructor: it is not
+    /// optional.
+    pub fn in_constructor(&self) -> bool {
+        !matches!(self.ty, TypeRef::Option(_))
+    }
+}
+
+/// Whether a struct with these fields derives `Default`: every field is optional.
+pub fn derives_default(fields: &[Field]) -> bool {
+    fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)))
+}
+
 /// The map of keys beyond an object's properties.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Extra {

@@ -311,3 +311,33 @@ fn ir_file_reads_back_as_written() {
         assert!(report.is_empty(), "{name}: {}", report.to_text());
     }
 }
+
+/// A union whose alternatives `A` and `B` both have the properties listed in `shared`.
+fn union_spec(shared: &str) -> String {
+    format!(
+        r##"
+openapi: 3.0.3
+info: {{title: Shapes, version: "1"}}
+paths: {{}}
+components:
+  schemas:
+    Shape:
+      oneOf: [{{$ref: '#/components/schemas/A'}}, {{$ref: '#/components/schemas/B'}}]
+      discriminator: {{propertyName: kind}}
+    A: {{type: object, properties: {{kind: {{type: string}}, a: {{type: integer}}{shared}}}}}
+    B: {{type: object, properties: {{kind: {{type: string}}, b: {{type: integer}}{shared}}}}}
+"##
+    )
+}
+
+#[test]
+fn union_accessors_added_are_minor_and_removed_are_major() {
+    let without = api("old.yaml", &union_spec(""));
+    let with = api("new.yaml", &union_spec(", id: {type: string}"));
+    let added = compare(&without, &with).with_crate_version("0.3.1");
+    assert_eq!(added.bump(), Bump::Minor, "{}", added.to_text());
+    assert!(added.to_text().contains("accessor `Shape.id() -> Option<&String>` added"), "{}", added.to_text());
+    let removed = compare(&with, &without).with_crate_version("0.3.1");
+    assert_eq!(removed.bump(), Bump::Major, "{}", removed.to_text());
+    assert!(removed.to_text().contains("accessor `Shape.id()` removed"), "{}", removed.to_text());
+}

@@ -16,6 +16,9 @@ use std::time::Instant;
 use generator::write::{sync, Mode};
 use generator::{generate, Manifest};
 
+/// The command every file of `generated-client` names as its maker (`tests/tests/drift.rs` too).
+const GENERATED_BY: &str = "`cargo xtask regen`";
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
@@ -25,6 +28,7 @@ fn regen(check: bool, options: &review::Options) -> Result<bool, String> {
     let root = root();
     let manifest = root.join("spec/client.yaml");
     let (spec, overlays, mut config) = Manifest::load(&manifest).map_err(|e| e.to_string())?;
+    config.generated_by = GENERATED_BY.to_string();
     let mut generated = generate(&spec, &overlays, &config).map_err(|e| e.to_string())?;
     for w in &generated.warnings {
         eprintln!("warning: {}: {}", w.pointer, w.message);

@@ -7,20 +7,10 @@ use quote::quote;
 use crate::ir::{
     Body, BodyEncoding, Group, Operation, Output, ParamLocation, PathPart, QueryStyle, StatusMatch, TypeRef,
 };
+use crate::rust::{body_ty, ty, Scope};
 
 use super::docs;
-use super::types::{snake_ident, ty, type_ident, Scope};
-
-/// The Rust type of a success body.
-fn body_ty(body: &Body, scope: Scope) -> TokenStream {
-    match body {
-        Body::Empty => quote!(()),
-        Body::Json(t) => ty(t, scope),
-        Body::Text => quote!(String),
-        Body::Bytes => quote!(bytes::Bytes),
-        Body::Undocumented => quote!(crate::runtime::UntypedBody),
-    }
-}
+use super::types::{snake_ident, type_ident};
 
 /// The `RawResponse` method that decodes a body.
 fn decode(body: &Body) -> TokenStream {
@@ -43,20 +33,6 @@ fn output_ty(op: &Operation) -> TokenStream {
             let ident = type_ident(type_name);
             quote!(#ident)
         }
-    }
-}
-
-/// A success body's type as text, models by their bare names: for the API listing and the
-/// change report.
-pub(crate) fn body_text(body: &Body) -> String {
-    super::types::tokens_text(&body_ty(body, Scope::Types))
-}
-
-/// What awaiting an operation's request builder gives, as text (models by their bare names).
-pub(crate) fn output_text(op: &Operation) -> String {
-    match &op.output {
-        Output::Single { body } => body_text(body),
-        Output::ByStatus { type_name, .. } => type_name.clone(),
     }
 }
 

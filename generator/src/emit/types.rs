@@ -4,7 +4,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ident::needs_raw;
-use crate::ir::{Api, Field, FieldAccess, Prim, SharedField, TypeDef, TypeKind, TypeRef};
+use crate::ir::{derives_default, Api, Field, FieldAccess, Prim, SharedField, TypeDef, TypeKind, TypeRef};
+use crate::rust::{ty, Scope};
 
 use super::docs;
 
@@ -20,96 +21,6 @@ pub fn snake_ident(name: &str) -> Ident {
 /// An identifier for a type or variant name.
 pub fn type_ident(name: &str) -> Ident {
     format_ident!("{}", name)
-}
-
-/// Where a type is written: inside `types.rs` models are named bare, elsewhere by path.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// In `src/types.rs`.
-    Types,
-    /// Anywhere else in the crate.
-    Crate,
-}
-
-/// The Rust type for a `TypeRef`.
-pub fn ty(ty: &TypeRef, scope: Scope) -> TokenStream {
-    match ty {
-        TypeRef::Named(name) => {
-            let ident = type_ident(name);
-            match scope {
-                Scope::Types => quote!(#ident),
-                Scope::Crate => quote!(crate::types::#ident),
-            }
-        }
-        TypeRef::Prim(p) => prim(*p),
-        TypeRef::Vec(inner) => {
-            let inner = self::ty(inner, scope);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = self::ty(inner, scope);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        TypeRef::Option(inner) => {
-            let inner = self::ty(inner, scope);
-            quote!(Option<#inner>)
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = self::ty(inner, scope);
-            quote!(Box<#inner>)
-        }
-        TypeRef::Json => quote!(serde_json::Value),
-    }
-}
-
-/// A type as `types.rs` writes it (models by their bare names), as one line of text: for the API
-/// listing and the change report.
-pub(crate) fn type_text(t: &TypeRef) -> String {
-    tokens_text(&ty(t, Scope::Types))
-}
-
-/// A type's tokens as text without the spaces `TokenStream::to_string` puts between tokens:
-/// `Vec < crate :: runtime :: Timestamp >` becomes `Vec<crate::runtime::Timestamp>`. For type
-/// paths only, where no two words stand side by side.
-pub(crate) fn tokens_text(tokens: &TokenStream) -> String {
-    tokens.to_string().split_whitespace().fold(String::new(), |mut out, token| {
-        out.push_str(token);
-        if token == "," {
-            out.push(' ');
-        }
-        out
-    })
-}
-
-/// Whether a struct with these fields derives `Default` (every field optional).
-pub(crate) fn derives_default(fields: &[Field]) -> bool {
-    fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)))
-}
-
-/// Whether a field of a request type is an argument of its `new` constructor (it is not optional).
-pub(crate) fn in_constructor(f: &Field) -> bool {
-    !matches!(f.ty, TypeRef::Option(_))
-}
-
-fn prim(p: Prim) -> TokenStream {
-    match p {
-        Prim::String => quote!(String),
-        Prim::Bool => quote!(bool),
-        Prim::I8 => quote!(i8),
-        Prim::I16 => quote!(i16),
-        Prim::I32 => quote!(i32),
-        Prim::I64 => quote!(i64),
-        Prim::U8 => quote!(u8),
-        Prim::U16 => quote!(u16),
-        Prim::U32 => quote!(u32),
-        Prim::U64 => quote!(u64),
-        Prim::F32 => quote!(f32),
-        Prim::F64 => quote!(f64),
-        Prim::DateTime => quote!(crate::runtime::Timestamp),
-        Prim::Date => quote!(chrono::NaiveDate),
-        Prim::Uuid => quote!(uuid::Uuid),
-        Prim::Bytes => quote!(bytes::Bytes),
-    }
 }
 
 /// Whether values of the type implement `Eq` (no floats, no JSON values inside).
@@ -429,7 +340,7 @@ fn field(f: &Field) -> TokenStream {
 /// `new(required...)` and a setter per optional field, for types sent in requests.
 fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStream {
     let name = type_ident(&def.name);
-    let required: Vec<&Field> = fields.iter().filter(|f| in_constructor(f)).collect();
+    let required: Vec<&Field> = fields.iter().filter(|f| f.in_constructor()).collect();
     let params = required.iter().map(|f| {
         let ident = snake_ident(&f.name);
         let t = ty(&f.ty, Scope::Types);
