@@ -295,7 +295,7 @@ async fn patch_is_retried_with_a_request_policy_that_allows_it() {
     let policy = RetryPolicy { retry_non_idempotent: true, ..fast_retry() };
     let options = RequestOptions::new().retry(policy);
     let updated = client_for(&server).pipelines().update("acme", "app", body).options(options).await.expect("retried");
-    assert_eq!(updated.name, "Renamed");
+    assert_eq!(updated.name.as_deref(), Some("Renamed"));
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert!(requests.iter().all(|r| r.method == "PATCH"));
