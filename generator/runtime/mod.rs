@@ -12,6 +12,8 @@ mod values;
 pub use client::{ClientBuilder, RequestOptions, RetryEvent, RetryPolicy};
 pub use error::{ApiError, DecodeError, Error};
 pub use pagination::{Page, Pages, Paginated};
+#[doc(hidden)]
+pub use pagination::PageStyle;
 pub use response::{RateLimit, Response, UntypedBody};
 pub use values::{Timestamp, UnknownInteger, UnknownValue};
 

@@ -42,12 +42,29 @@ pub(crate) fn next_link(value: &str) -> Option<&str> {
 
 type PageFuture<T> = BoxFuture<Result<(Page<T>, Option<Request>), Error>>;
 
-/// A stream of pages: the first request, then each `next` link.
+/// Where a paginated operation finds its next page: generated code names one per operation.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum PageStyle {
+    /// The `Link` header's `rel="next"` URL; the body is the array of items.
+    Link,
+    /// A next-page URL in the body, at the JSON pointer `next`; the items at `items`.
+    NextUrl { items: &'static str, next: &'static str },
+    /// A cursor in the body, at the JSON pointer `cursor`, sent back as the query parameter
+    /// `param` of the same request; the items at `items`.
+    Cursor { items: &'static str, cursor: &'static str, param: &'static str },
+}
+
+/// A stream of pages: the first request, then each next page. A page already visited ends the
+/// stream with an error instead of looping (a cycle A, B, A; the same URL with another
+/// `#fragment`; a cursor that comes back).
 pub struct Pages<T> {
     transport: Transport,
     options: RequestOptions,
+    style: PageStyle,
     next: Option<Result<Request, Error>>,
     in_flight: Option<PageFuture<T>>,
+    visited: std::collections::HashSet<String>,
 }
 
 impl<T> std::fmt::Debug for Pages<T> {
@@ -56,52 +73,86 @@ impl<T> std::fmt::Debug for Pages<T> {
     }
 }
 
+/// What identifies a page: its URL without the fragment (an invalid URL fails when it is sent).
+fn page_key(transport: &Transport, request: &Request) -> String {
+    match transport.url(request) {
+        Ok(mut url) => {
+            url.set_fragment(None);
+            url.to_string()
+        }
+        Err(_) => format!("{}?{}", request.path, request.query_string()),
+    }
+}
+
+/// The request for a next-page URL, which must stay on the client's origin.
+fn follow(transport: &Transport, request: Request, here: &reqwest::Url, link: &str) -> Result<Request, Error> {
+    // A relative link is relative to the page that carried it (RFC 8288 §3.2).
+    let url = here.join(link).map_err(|e| Error::InvalidRequest(format!("next-page link `{link}`: {e}")))?;
+    let base = transport.base_url();
+    if url.scheme() != base.scheme()
+        || url.host_str() != base.host_str()
+        || url.port_or_known_default() != base.port_or_known_default()
+    {
+        let origin = url.origin().ascii_serialization();
+        return Err(Error::InvalidRequest(format!(
+            "the next-page link points to another origin ({origin}); not following it with the client's credentials"
+        )));
+    }
+    Ok(Request { url: Some(url), query: Vec::new(), ..request })
+}
+
 impl<T: DeserializeOwned + Send + 'static> Pages<T> {
     #[doc(hidden)]
     pub fn new(transport: Transport, first: Result<Request, Error>, options: RequestOptions) -> Self {
-        Pages { transport, options, next: Some(first), in_flight: None }
+        Self::with_style(transport, first, options, PageStyle::Link)
+    }
+
+    #[doc(hidden)]
+    pub fn with_style(
+        transport: Transport,
+        first: Result<Request, Error>,
+        options: RequestOptions,
+        style: PageStyle,
+    ) -> Self {
+        Pages { transport, options, style, next: Some(first), in_flight: None, visited: Default::default() }
     }
 
     fn fetch(&self, request: Request) -> PageFuture<T> {
         let transport = self.transport.clone();
         let options = self.options.clone();
+        let style = self.style;
         Box::pin(async move {
             let raw = transport.execute(request.clone(), &options).await?;
-            let link = raw
-                .headers
-                .get_all(reqwest::header::LINK)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find_map(next_link)
-                .map(String::from);
             let here = raw.url.clone();
-            let page = raw.json::<Vec<T>>()?;
-            let next = match link {
-                None => None,
-                Some(link) => {
-                    // A relative link is relative to the page that carried it (RFC 8288 §3.2).
-                    let url =
-                        here.join(&link).map_err(|e| Error::InvalidRequest(format!("next-page link `{link}`: {e}")))?;
-                    let base = transport.base_url();
-                    if url.scheme() != base.scheme()
-                        || url.host_str() != base.host_str()
-                        || url.port_or_known_default() != base.port_or_known_default()
-                    {
-                        let origin = url.origin().ascii_serialization();
-                        return Err(Error::InvalidRequest(format!(
-                            "the next-page link points to another origin ({origin}); not following it with the client's credentials"
-                        )));
-                    }
-                    if url == here {
-                        return Err(Error::InvalidRequest(format!(
-                            "the next-page link of {} {} points back to the same page",
-                            request.method, request.path_template
-                        )));
-                    }
-                    Some(Request { url: Some(url), query: Vec::new(), ..request })
+            match style {
+                PageStyle::Link => {
+                    let link = raw
+                        .headers
+                        .get_all(reqwest::header::LINK)
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .find_map(next_link)
+                        .map(String::from);
+                    let page = raw.json::<Vec<T>>()?;
+                    let next = link.map(|link| follow(&transport, request, &here, &link)).transpose()?;
+                    Ok((page, next))
                 }
-            };
-            Ok((page, next))
+                PageStyle::NextUrl { items, next } => {
+                    let (page, link) = raw.json_page::<T>(items, next)?;
+                    let next = link.map(|link| follow(&transport, request, &here, &link)).transpose()?;
+                    Ok((page, next))
+                }
+                PageStyle::Cursor { items, cursor, param } => {
+                    let (page, cursor) = raw.json_page::<T>(items, cursor)?;
+                    let next = cursor.map(|cursor| {
+                        let mut next = request;
+                        next.query.retain(|(name, _)| name != param);
+                        next.query.push((param.to_string(), super::request::encode(&cursor)));
+                        next
+                    });
+                    Ok((page, next))
+                }
+            }
         })
     }
 }
@@ -129,7 +180,15 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
             match this.next.take() {
                 None => return Poll::Ready(None),
                 Some(Err(e)) => return Poll::Ready(Some(Err(e))),
-                Some(Ok(request)) => this.in_flight = Some(this.fetch(request)),
+                Some(Ok(request)) => {
+                    if !this.visited.insert(page_key(&this.transport, &request)) {
+                        return Poll::Ready(Some(Err(Error::InvalidRequest(format!(
+                            "pagination of {} {} came back to a page it already fetched; stopping",
+                            request.method, request.path_template
+                        )))));
+                    }
+                    this.in_flight = Some(this.fetch(request));
+                }
             }
         }
     }

@@ -47,7 +47,7 @@ pub struct Request {
 }
 
 /// A query value, percent-encoded.
-fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     utf8_percent_encode(value, STRICT).to_string()
 }
 

@@ -150,6 +150,34 @@ impl RawResponse {
         Err(self.decode_error(path, error.to_string(), line, column))
     }
 
+    /// Decodes one page of a list whose body is an object: the array at the JSON pointer `items`
+    /// (absent or `null`: no items), and the string at `next` (a next-page URL or a cursor; absent,
+    /// `null` or empty: the last page).
+    pub(crate) fn json_page<T: DeserializeOwned>(
+        self,
+        items: &str,
+        next: &str,
+    ) -> Result<(Response<Vec<T>>, Option<String>), Error> {
+        let mut body: serde_json::Value = match serde_json::from_slice(&self.body) {
+            Ok(body) => body,
+            Err(e) => return Err(self.decode_error(".".into(), e.to_string(), e.line(), e.column())),
+        };
+        let next = body.pointer(next).and_then(serde_json::Value::as_str).filter(|s| !s.is_empty()).map(String::from);
+        let list = match body.pointer_mut(items).map(serde_json::Value::take) {
+            None | Some(serde_json::Value::Null) => serde_json::Value::Array(Vec::new()),
+            Some(list) => list,
+        };
+        match serde_path_to_error::deserialize::<_, Vec<T>>(list) {
+            Ok(value) => Ok((self.wrap(value), next)),
+            Err(e) => {
+                let inner = json_path(e.path());
+                let at = items.trim_start_matches('/').replace('/', ".");
+                let path = if inner == "." { at } else { format!("{at}{inner}") };
+                Err(self.decode_error(path, e.into_inner().to_string(), 0, 0))
+            }
+        }
+    }
+
     /// Decodes a text body; it must be UTF-8.
     pub fn text(self) -> Result<Response<String>, Error> {
         match String::from_utf8(self.body.to_vec()) {

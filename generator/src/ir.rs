@@ -330,11 +330,34 @@ pub struct ErrorOutput {
     pub without_body: Vec<StatusMatch>,
 }
 
-/// Link-header pagination.
+/// How a list operation pages: the item type and where the next page is found.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pagination {
     /// The element type of the page array.
     pub item: TypeRef,
+    /// Where the next page is: the `Link` header (the default), or a URL or cursor in the body.
+    #[serde(default, skip_serializing_if = "PaginationStyle::is_link")]
+    pub style: PaginationStyle,
+}
+
+/// Where the next page is. Positions in the body are JSON pointers (`/links/next`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum PaginationStyle {
+    /// The `Link` header's `rel="next"` URL; the body is the array of items.
+    #[default]
+    Link,
+    /// A next-page URL in the body; the items in an array beside it.
+    NextUrl { items: String, next: String },
+    /// A cursor in the body, sent back as the query parameter `param`; the items beside it.
+    Cursor { items: String, cursor: String, param: String },
+}
+
+impl PaginationStyle {
+    /// Whether this is the default, `Link`-header pagination.
+    pub fn is_link(&self) -> bool {
+        matches!(self, PaginationStyle::Link)
+    }
 }
 
 /// A reference to a type.

@@ -114,34 +114,44 @@ fn one_request_server() -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
 
 /// Accepts one HTTP/1.1 request on loopback, answers with `answer`, and hands back the raw request.
 fn serve_once(answer: String) -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
+    serve_in_turn(vec![answer])
+}
+
+/// Accepts one connection per answer, in turn: reads a request, answers it with the next
+/// answer, and hands back the raw request (answers should say `connection: close`).
+fn serve_in_turn(answers: Vec<String>) -> (String, std::sync::mpsc::Receiver<Vec<u8>>) {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut seen = Vec::new();
-        let mut buf = [0u8; 4096];
-        loop {
-            let n = stream.read(&mut buf).unwrap();
-            seen.extend_from_slice(&buf[..n]);
-            let text = String::from_utf8_lossy(&seen).to_string();
-            if let Some(end) = text.find("\r\n\r\n") {
-                let length = text[..end]
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse::<usize>().unwrap())
-                    })
-                    .unwrap_or(0);
-                if seen.len() >= end + 4 + length || n == 0 {
-                    break;
+        for answer in answers {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = stream.read(&mut buf).unwrap();
+                seen.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&seen).to_string();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap())
+                        })
+                        .unwrap_or(0);
+                    if seen.len() >= end + 4 + length || n == 0 {
+                        break;
+                    }
                 }
             }
+            stream.write_all(answer.as_bytes()).unwrap();
+            if tx.send(seen).is_err() {
+                return;
+            }
         }
-        stream.write_all(answer.as_bytes()).unwrap();
-        tx.send(seen).unwrap();
     });
     (url, rx)
 }
@@ -323,4 +333,79 @@ async fn names_of_the_prelude_and_a_body_parameter_beside_a_body_work_on_the_wir
     assert_eq!(serde_json::to_value(&tree).unwrap(), json!({"a": {"b": {}}}));
     let forest: Forest = serde_json::from_value(json!([[[]], []])).unwrap();
     assert_eq!(forest, Forest(vec![Grove(vec![Forest(vec![])]), Grove(vec![])]));
+}
+
+/// A JSON answer that closes its connection, with extra header lines.
+fn json_answer(body: &str, headers: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{headers}connection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// The request line of each request the server saw.
+fn request_lines(rx: &std::sync::mpsc::Receiver<Vec<u8>>) -> Vec<String> {
+    rx.try_iter().map(|raw| String::from_utf8(raw).unwrap().lines().next().unwrap_or_default().to_string()).collect()
+}
+
+#[tokio::test]
+async fn pages_follow_a_declared_link_header_a_next_url_and_a_cursor_in_the_body() {
+    use futures_util::TryStreamExt;
+    let client = |url: &str| fixture_pagination::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    let ids = |items: Vec<fixture_pagination::types::Item>| items.into_iter().map(|i| i.id).collect::<Vec<_>>();
+
+    // A `Link` header declared in the spec, with no extension: `.stream()` follows it.
+    let (url, rx) = serve_in_turn(vec![
+        json_answer(r#"[{"id":1},{"id":2}]"#, "link: </items?page=2&per_page=2>; rel=\"next\"\r\n"),
+        json_answer(r#"[{"id":3}]"#, ""),
+    ]);
+    let items: Vec<_> = client(&url).api().list_items().per_page(2).stream().try_collect().await.unwrap();
+    assert_eq!(ids(items), [1, 2, 3]);
+    assert_eq!(request_lines(&rx), ["GET /items?per_page=2 HTTP/1.1", "GET /items?page=2&per_page=2 HTTP/1.1"]);
+
+    // The next page's URL in the body; `null` ends the list.
+    let (url, rx) = serve_in_turn(vec![
+        json_answer(r#"{"data":[{"id":1}],"links":{"next":"/events?after=abc"}}"#, ""),
+        json_answer(r#"{"data":[{"id":2}],"links":{"next":null}}"#, ""),
+    ]);
+    let items: Vec<_> = client(&url).api().list_events().stream().try_collect().await.unwrap();
+    assert_eq!(ids(items), [1, 2]);
+    assert_eq!(request_lines(&rx), ["GET /events HTTP/1.1", "GET /events?after=abc HTTP/1.1"]);
+    // Awaiting the list still gives its first page, whole.
+    let (url, _rx) = serve_in_turn(vec![json_answer(r#"{"data":[{"id":7}],"links":{"next":"/events?after=x"}}"#, "")]);
+    let page = client(&url).api().list_events().await.unwrap();
+    assert_eq!(page.links.and_then(|l| l.next).as_deref(), Some("/events?after=x"));
+
+    // A nested cursor, sent back as the `cursor` query parameter beside the other parameters.
+    let (url, rx) = serve_in_turn(vec![
+        json_answer(r#"{"page":{"entries":[{"id":1},{"id":2}],"next_cursor":"c 2"}}"#, ""),
+        json_answer(r#"{"page":{"entries":[{"id":3}],"next_cursor":""}}"#, ""),
+    ]);
+    let items: Vec<_> = client(&url).api().list_logs().level("warn").stream().try_collect().await.unwrap();
+    assert_eq!(ids(items), [1, 2, 3]);
+    assert_eq!(request_lines(&rx), ["GET /logs?level=warn HTTP/1.1", "GET /logs?level=warn&cursor=c%202 HTTP/1.1"]);
+}
+
+#[tokio::test]
+async fn pagination_that_comes_back_to_a_page_stops_with_an_error() {
+    use futures_util::TryStreamExt;
+    let client = |url: &str| fixture_pagination::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    // A to B to A (the second time with a fragment): two requests, then an error, not a loop.
+    let (url, rx) = serve_in_turn(vec![
+        json_answer(r#"{"data":[{"id":1}],"links":{"next":"/events?page=b"}}"#, ""),
+        json_answer(r#"{"data":[{"id":2}],"links":{"next":"/events#again"}}"#, ""),
+        json_answer(r#"{"data":[{"id":3}],"links":{"next":null}}"#, ""),
+    ]);
+    let error = client(&url).api().list_events().stream().try_collect::<Vec<_>>().await.unwrap_err();
+    assert!(error.to_string().contains("already fetched"), "{error}");
+    assert_eq!(request_lines(&rx).len(), 2);
+    // A cursor that comes back is the same page again.
+    let (url, rx) = serve_in_turn(vec![
+        json_answer(r#"{"page":{"entries":[{"id":1}],"next_cursor":"x"}}"#, ""),
+        json_answer(r#"{"page":{"entries":[{"id":2}],"next_cursor":"x"}}"#, ""),
+        json_answer(r#"{"page":{"entries":[],"next_cursor":null}}"#, ""),
+    ]);
+    let error = client(&url).api().list_logs().stream().try_collect::<Vec<_>>().await.unwrap_err();
+    assert!(error.to_string().contains("already fetched"), "{error}");
+    assert_eq!(request_lines(&rx).len(), 2);
 }

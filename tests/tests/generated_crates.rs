@@ -56,7 +56,7 @@ fn fixtures_and_corpus_build_warning_free() {
     std::fs::write(
         behaviour.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"fixture-behaviour\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dev-dependencies]\nbytes = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n{}\n",
+            "[package]\nname = \"fixture-behaviour\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dev-dependencies]\nbytes = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"] }}\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n{}\n",
             fixtures.join("\n")
         ),
     )

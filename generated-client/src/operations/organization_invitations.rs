@@ -350,6 +350,24 @@ impl ListOrganizationInvitations {
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.json::<crate::types::OrganizationInvitationsPage>()
     }
+    /// Every page, one request at a time, following the next-page URL at `/links/next` of each body (its items at `/items`).
+    pub fn pages(self) -> crate::runtime::Pages<crate::types::OrganizationInvitation> {
+        crate::runtime::Pages::with_style(
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::NextUrl {
+                items: "/items",
+                next: "/links/next",
+            },
+        )
+    }
+    /// Every item of every page, fetched lazily: at most one page is held at a time.
+    pub fn stream(
+        self,
+    ) -> crate::runtime::Paginated<crate::types::OrganizationInvitation> {
+        crate::runtime::Paginated::new(self.pages())
+    }
 }
 impl std::future::IntoFuture for ListOrganizationInvitations {
     type Output = Result<crate::types::OrganizationInvitationsPage, crate::Error>;

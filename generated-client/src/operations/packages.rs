@@ -511,6 +511,22 @@ impl ListPackages {
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.json::<crate::types::PackagesPage>()
     }
+    /// Every page, one request at a time, following the next-page URL at `/links/next` of each body (its items at `/items`).
+    pub fn pages(self) -> crate::runtime::Pages<crate::types::Package> {
+        crate::runtime::Pages::with_style(
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::NextUrl {
+                items: "/items",
+                next: "/links/next",
+            },
+        )
+    }
+    /// Every item of every page, fetched lazily: at most one page is held at a time.
+    pub fn stream(self) -> crate::runtime::Paginated<crate::types::Package> {
+        crate::runtime::Paginated::new(self.pages())
+    }
 }
 impl std::future::IntoFuture for ListPackages {
     type Output = Result<crate::types::PackagesPage, crate::Error>;

@@ -5,7 +5,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Body, BodyEncoding, Group, Operation, Output, ParamLocation, PathPart, QueryStyle, StatusMatch, TypeRef,
+    Body, BodyEncoding, Group, Operation, Output, PaginationStyle, ParamLocation, PathPart, QueryStyle, StatusMatch,
+    TypeRef,
 };
 use crate::rust::{body_ty, ty, Scope};
 
@@ -173,10 +174,43 @@ fn builder(op: &Operation) -> TokenStream {
     let error_enum = error_enum(op);
     let pagination = op.pagination.as_ref().map(|p| {
         let item = ty(&p.item, Scope::Crate);
+        let (doc, pages) = match &p.style {
+            PaginationStyle::Link => (
+                " Every page, one request at a time, following the `Link` header's `next` URL.".to_string(),
+                quote!(crate::runtime::Pages::new(self.client.transport().clone(), self.request(), self.options)),
+            ),
+            PaginationStyle::NextUrl { items, next } => (
+                format!(
+                    " Every page, one request at a time, following the next-page URL at {} of each body (its items at {}).",
+                    docs::code(next),
+                    docs::code(items)
+                ),
+                quote!(crate::runtime::Pages::with_style(
+                    self.client.transport().clone(),
+                    self.request(),
+                    self.options,
+                    crate::runtime::PageStyle::NextUrl { items: #items, next: #next },
+                )),
+            ),
+            PaginationStyle::Cursor { items, cursor, param } => (
+                format!(
+                    " Every page, one request at a time, sending the cursor at {} of each body back as {} (its items at {}).",
+                    docs::code(cursor),
+                    docs::code(param),
+                    docs::code(items)
+                ),
+                quote!(crate::runtime::Pages::with_style(
+                    self.client.transport().clone(),
+                    self.request(),
+                    self.options,
+                    crate::runtime::PageStyle::Cursor { items: #items, cursor: #cursor, param: #param },
+                )),
+            ),
+        };
         quote! {
-            /// Every page, one request at a time, following the `Link` header's `next` URL.
+            #[doc = #doc]
             pub fn pages(self) -> crate::runtime::Pages<#item> {
-                crate::runtime::Pages::new(self.client.transport().clone(), self.request(), self.options)
+                #pages
             }
 
             /// Every item of every page, fetched lazily: at most one page is held at a time.

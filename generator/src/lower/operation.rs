@@ -7,8 +7,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use crate::error::{Error, Pointer};
 use crate::ident::{item_type_name, snake_name, type_name, Namespace, HANDLE_METHODS};
 use crate::ir::{
-    AuthScheme, Body, BodyEncoding, ErrorOutput, FormPart, Group, Operation, Output, Pagination, Param, ParamLocation,
-    PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
+    AuthScheme, Body, BodyEncoding, ErrorOutput, FormPart, Group, Operation, Output, Pagination, PaginationStyle,
+    Param, ParamLocation, PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
 };
 
 use super::schema::{append_note, docs, Types};
@@ -195,18 +195,7 @@ fn lower_operation(
     let (output, alternates) = lower_responses(spec, types, op, head, &type_base, &builder_name, at, type_names)?;
     let (errors, error_docs) = lower_errors(spec, types, op, &type_base, &builder_name, at, type_names)?;
     let accept = accept_for(&output);
-    let pagination = match op.extensions.get("x-pagination") {
-        None | Some(serde_json::Value::Bool(false)) => None,
-        Some(_) => match &output {
-            Output::Single { body: Body::Json(TypeRef::Vec(item)) } => Some(Pagination { item: (**item).clone() }),
-            _ => {
-                return Err(Error::invalid(
-                    &at.push("x-pagination"),
-                    "x-pagination marks an operation whose success body is not a JSON array",
-                ))
-            }
-        },
-    };
+    let pagination = lower_pagination(spec, types, op, &output, at)?;
     let security = match &op.security {
         Some(own) => lower_security(own, auth, &at.push("security"))?,
         None => lower_security(spec.security.as_deref().unwrap_or_default(), auth, &Pointer::root().push("security"))?,
@@ -520,6 +509,120 @@ fn status_variant_name(status: &StatusMatch) -> String {
 }
 
 type Alternate = (&'static str, String, Body);
+
+/// How an operation pages, if it does. `x-pagination: true` or a `Link` header declared on a
+/// success response: the body is the array of items and the header's `next` URL the next page.
+/// `x-pagination: {kind: next-url, items: a.b, next: links.next}`: the body is an object with the
+/// items at `items` and the next page's URL at `next`; `{kind: cursor, items: data, cursor:
+/// meta.next, param: after}`: a cursor at `cursor`, sent back as the query parameter `param`.
+/// Positions are dot-separated names; `kind` may be left out.
+fn lower_pagination(
+    spec: &openapiv3::OpenAPI,
+    types: &Types<'_>,
+    op: &openapiv3::Operation,
+    output: &Output,
+    at: &Pointer,
+) -> Result<Option<Pagination>, Error> {
+    let at = at.push("x-pagination");
+    let array_item = || match output {
+        Output::Single { body: Body::Json(TypeRef::Vec(item)) } => Some((**item).clone()),
+        _ => None,
+    };
+    let convention = match op.extensions.get("x-pagination") {
+        None => {
+            let components = spec.components.as_ref().map(|c| &c.responses);
+            let declares_link = op.responses.responses.iter().any(|(code, response)| {
+                matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2))
+                    && refs::resolve(response, components, "responses", &at)
+                        .is_ok_and(|(r, _)| r.headers.keys().any(|h| h.eq_ignore_ascii_case("link")))
+            });
+            return Ok(declares_link
+                .then(array_item)
+                .flatten()
+                .map(|item| Pagination { item, style: Default::default() }));
+        }
+        Some(serde_json::Value::Bool(false)) => return Ok(None),
+        Some(serde_json::Value::Object(convention))
+            if convention.contains_key("items") || convention.get("kind").is_some_and(|k| k != "link-header") =>
+        {
+            convention
+        }
+        // `true`, or `{kind: link-header}`.
+        Some(_) => {
+            return match array_item() {
+                Some(item) => Ok(Some(Pagination { item, style: Default::default() })),
+                None => {
+                    Err(Error::invalid(&at, "x-pagination marks an operation whose success body is not a JSON array"))
+                }
+            }
+        }
+    };
+    let text = |key: &str| -> Result<Option<&str>, Error> {
+        match convention.get(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.trim())),
+            Some(_) => Err(Error::invalid(&at.push(key), format!("`{key}` must be a non-empty string"))),
+        }
+    };
+    let Some(items) = text("items")? else {
+        return Err(Error::invalid(&at, "a body pagination convention needs `items`: where the page's array is"));
+    };
+    let style = match (text("kind")?, text("next")?, text("cursor")?, text("param")?) {
+        (None | Some("next-url"), Some(next), None, None) => {
+            PaginationStyle::NextUrl { items: pointer(items), next: pointer(next) }
+        }
+        (None | Some("cursor"), None, Some(cursor), Some(param)) => {
+            PaginationStyle::Cursor { items: pointer(items), cursor: pointer(cursor), param: param.to_string() }
+        }
+        _ => {
+            return Err(Error::invalid(
+                &at,
+                "a body pagination convention is either {kind: next-url, items, next} (a next-page URL) or {kind: cursor, items, cursor, param} (a cursor sent back as a query parameter)",
+            ))
+        }
+    };
+    let Output::Single { body: Body::Json(page) } = output else {
+        return Err(Error::invalid(
+            &at,
+            "x-pagination with `items` marks an operation whose success body is not one JSON object",
+        ));
+    };
+    // The item type: the array at `items`, through the page's (optional, boxed) struct fields.
+    let mut ty = page;
+    for name in items.split('.') {
+        let field = match strip_option(ty) {
+            TypeRef::Named(n) => match types.defs.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields, .. }) => fields.iter().find(|f| f.wire_name == name),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(field) = field else {
+            return Err(Error::invalid(
+                &at.push("items"),
+                format!("the page has no object property `{name}` on the way to `{items}`"),
+            ));
+        };
+        ty = &field.ty;
+    }
+    match strip_option(ty) {
+        TypeRef::Vec(item) => Ok(Some(Pagination { item: (**item).clone(), style })),
+        _ => Err(Error::invalid(&at.push("items"), format!("`{items}` is not an array in the page"))),
+    }
+}
+
+/// The type inside `Option` and `Box`.
+fn strip_option(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) => strip_option(inner),
+        ty => ty,
+    }
+}
+
+/// A dot-separated position in a body as a JSON pointer.
+fn pointer(position: &str) -> String {
+    position.split('.').map(|name| format!("/{}", name.replace('~', "~0").replace('/', "~1"))).collect()
+}
 
 #[allow(clippy::too_many_arguments)]
 fn lower_responses(

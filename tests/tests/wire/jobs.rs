@@ -440,3 +440,46 @@ async fn create_job_ssh_session() {
     assert!(session.ssh.and_then(|s| s.private_key).is_some_and(|k| k.starts_with("-----BEGIN")));
     assert_eq!(session.expires_at.map(|t| t.to_string()).as_deref(), Some("2026-08-19T04:30:00Z"));
 }
+
+/// The jobs of a build page by cursor: `.stream()` follows `links.next` as the server gives it
+/// (the cursor is opaque) until a page has none.
+#[tokio::test]
+async fn list_jobs_streams_every_page_by_links_next() {
+    use futures_util::TryStreamExt;
+    use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let jobs_path = "/organizations/acme/pipelines/app/builds/42/jobs";
+    let job = |id: &str| json!({"id": id, "type": "waiter"});
+    let first = json!({
+        "items": [job("0190ad3c-0000-4b0b-9b5e-3a5d1a8a1f01"), job("0190ad3c-0000-4b0b-9b5e-3a5d1a8a1f02")],
+        "links": {"self": format!("{}{jobs_path}", server.uri()), "next": format!("{}{jobs_path}?after=opaque%3D%3D", server.uri())}
+    });
+    let second = json!({"items": [job("0190ad3c-0000-4b0b-9b5e-3a5d1a8a1f03")], "links": {}});
+    Mock::given(method("GET"))
+        .and(path(jobs_path))
+        .and(query_param("after", "opaque=="))
+        .respond_with(ResponseTemplate::new(200).set_body_json(second))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(jobs_path))
+        .and(query_param_is_missing("after"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(first))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client =
+        buildkite_api::Client::builder().base_url(server.uri()).allow_http(true).bearer_token("t").build().unwrap();
+    let jobs: Vec<types::Job> = client.jobs().list("acme", "app", 42).stream().try_collect().await.expect("every page");
+    let ids: Vec<String> = jobs.iter().filter_map(|j| j.id()).map(|id| id.to_string()).collect();
+    assert_eq!(
+        ids,
+        [
+            "0190ad3c-0000-4b0b-9b5e-3a5d1a8a1f01",
+            "0190ad3c-0000-4b0b-9b5e-3a5d1a8a1f02",
+            "0190ad3c-0000-4b0b-9b5e-3a5d1a8a1f03"
+        ]
+    );
+}
