@@ -25,7 +25,7 @@ pub struct Report {
     pub updated: Vec<String>,
     /// Generated files no longer produced.
     pub removed: Vec<String>,
-    /// A unified diff of every change.
+    /// A unified diff of every change (check mode only).
     pub diff: String,
 }
 
@@ -74,8 +74,12 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.to_path_buf(), source }
 }
 
+/// A unified diff. Finding the smallest diff of two large, very different files takes minutes,
+/// so the search is cut short after a second: the diff may then be longer, never wrong.
 fn diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
+    similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(1))
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
@@ -95,8 +99,11 @@ pub fn sync(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> Result<
         if old.as_deref() == Some(text.as_bytes()) {
             continue;
         }
-        let old_text = old.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
-        report.diff.push_str(&diff(name, &old_text, text));
+        // Only check mode shows the diff; writing needs none.
+        if mode == Mode::Check {
+            let old_text = old.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+            report.diff.push_str(&diff(name, &old_text, text));
+        }
         if old.is_some() { &mut report.updated } else { &mut report.created }.push(name.clone());
         if mode == Mode::Write {
             if let Some(parent) = path.parent() {
