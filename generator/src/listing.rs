@@ -130,6 +130,10 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
         op.path,
         op.wire_id
     ));
+    // What the spec says the operation does, so that a changed description shows in review.
+    if let Some(summary) = op.docs.summary.as_deref().or(op.docs.description.as_deref()) {
+        lines.push(format!("  - {}", crate::emit::prose(summary)));
+    }
     let call = format!("client.{}().{}(..)", group.name, op.method_name);
     for p in op.params.iter().filter(|p| !p.required) {
         let location = match p.location {

@@ -5,6 +5,8 @@
 
 mod client;
 mod docs;
+
+pub(crate) use docs::prose;
 mod operations;
 mod types;
 
