@@ -116,6 +116,18 @@ pub struct Generated {
     pub warnings: Vec<Warning>,
 }
 
+/// The spec with every overlay applied, as YAML (keys in the order the documents give them),
+/// for other tools to share the corrected spec: it generates the same client without overlays.
+pub fn applied_spec(spec: &Source, overlays: &[Source]) -> Result<String, Error> {
+    let loaded = load::load(spec, overlays)?;
+    let yaml = serde_yaml::to_string(&loaded.raw).map_err(|e| Error::Schema {
+        file: spec.name.clone(),
+        pointer: "#".into(),
+        message: e.to_string(),
+    })?;
+    Ok(yaml)
+}
+
 /// Generates a client crate from a spec and its overlays.
 pub fn generate(spec: &Source, overlays: &[Source], config: &Config) -> Result<Generated, Error> {
     // Parsing and lowering recurse as deep as the spec nests (bounded by the YAML parser's

@@ -11,7 +11,7 @@ use generator::write::{sync, Mode};
 use generator::{generate, Config, Source};
 
 const USAGE: &str =
-    "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--check]";
+    "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--check] [--write-spec FILE]";
 
 fn run() -> Result<bool, String> {
     let mut positional = Vec::new();
@@ -19,6 +19,7 @@ fn run() -> Result<bool, String> {
     let mut token_env = None;
     let mut version = None;
     let mut mode = Mode::Write;
+    let mut write_spec = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -26,6 +27,7 @@ fn run() -> Result<bool, String> {
             "--token-env" => token_env = Some(args.next().ok_or("--token-env needs a variable name")?),
             "--version" => version = Some(args.next().ok_or("--version needs a version")?),
             "--check" => mode = Mode::Check,
+            "--write-spec" => write_spec = Some(args.next().ok_or("--write-spec needs a file")?),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(true);
@@ -46,6 +48,10 @@ fn run() -> Result<bool, String> {
         .map(|o| Source::read(&PathBuf::from(o)))
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())?;
+    if let Some(path) = &write_spec {
+        let text = generator::applied_spec(&spec, &overlays).map_err(|e| e.to_string())?;
+        std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
     let generated = generate(&spec, &overlays, &config).map_err(|e| e.to_string())?;
     for w in &generated.warnings {
         eprintln!("warning: {}: {}", w.pointer, w.message);

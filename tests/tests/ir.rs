@@ -79,3 +79,19 @@ fn buildkite_docs_are_complete() {
     }
     assert!(missing.is_empty(), "{} undocumented: {missing:#?}", missing.len());
 }
+
+/// The spec with every overlay applied (`cargo xtask spec`) is a spec of its own: generated
+/// without overlays, it gives the same IR as the upstream spec with them.
+#[test]
+fn the_applied_spec_generates_the_same_client() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let (spec, overlays, config) = Manifest::load(&root.join("spec/client.yaml")).expect("manifest loads");
+    let with_overlays = generate(&spec, &overlays, &config).expect("spec generates").api;
+    let applied = generator::applied_spec(&spec, &overlays).expect("the overlays apply");
+    let alone =
+        generate(&generator::Source::new("applied.yaml", applied), &[], &config).expect("the applied spec generates");
+    assert_eq!(
+        serde_json::to_value(&alone.api).expect("IR serializes"),
+        serde_json::to_value(&with_overlays).expect("IR serializes")
+    );
+}

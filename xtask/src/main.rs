@@ -69,15 +69,31 @@ fn regen(check: bool, options: &review::Options) -> Result<bool, String> {
     Ok(true)
 }
 
+/// `cargo xtask spec [OUT]`: the upstream spec with every overlay of `spec/client.yaml` applied.
+fn write_spec(out: Option<&str>) -> Result<bool, String> {
+    let (spec, overlays, _) = Manifest::load(&root().join("spec/client.yaml")).map_err(|e| e.to_string())?;
+    let text = generator::applied_spec(&spec, &overlays).map_err(|e| e.to_string())?;
+    match out {
+        None => print!("{text}"),
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| format!("cannot write {path}: {e}"))?;
+            eprintln!("wrote {path} ({} overlays applied)", overlays.len());
+        }
+    }
+    Ok(true)
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["regen", "--check"] => regen(true, &review::Options::default()),
         ["regen", rest @ ..] => review::Options::parse(rest).and_then(|options| regen(false, &options)),
         ["diff", rest @ ..] => review::diff(rest),
+        ["spec"] => write_spec(None),
+        ["spec", out] => write_spec(Some(out)),
         ["bench-compile", rest @ ..] => bench_compile::run(rest),
         _ => Err(format!(
-            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask bench-compile [-j N]",
+            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       cargo xtask bench-compile [-j N]",
             review::USAGE
         )),
     };
