@@ -441,6 +441,16 @@ impl ClientBuilder {
             return Err(Error::InvalidRequest(e));
         }
         let text = self.base_url.trim_end_matches('/');
+        // A user name or password in the URL would never be sent (credentials go through
+        // `bearer_token` and the like) and would show in `Debug`: refuse it, without echoing it.
+        if let Some((scheme, rest)) = text.split_once("://") {
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            if let Some((_, host)) = authority.rsplit_once('@') {
+                return Err(Error::InvalidRequest(format!(
+                    "base URL `{scheme}://…@{host}` holds a user name or password; give credentials with `bearer_token` or `basic_auth` instead"
+                )));
+            }
+        }
         if text.is_empty() {
             return Err(Error::InvalidRequest(
                 "no base URL: the spec names no server, so set one with `base_url`".into(),

@@ -267,7 +267,8 @@ impl Transport {
         let mut method = request.method.clone();
         // Bodies are held as bytes, so each attempt and each 307/308 redirect replays them whole.
         let mut body = request.body.clone();
-        let timeout = options.timeout.unwrap_or(inner.timeout);
+        // Any duration is accepted: one too far to add to the clock (`Duration::MAX`) is a year.
+        let timeout = options.timeout.unwrap_or(inner.timeout).min(Duration::from_secs(365 * 24 * 3600));
         let deadline = Instant::now() + timeout;
         let timed_out = || Error::Timeout {
             operation: request.operation,

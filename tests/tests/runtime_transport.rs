@@ -70,6 +70,33 @@ async fn a_request_timeout_overrides_the_client_one() {
     assert!(started.elapsed() < Duration::from_millis(250));
 }
 
+#[tokio::test]
+async fn any_duration_is_accepted_without_a_panic() {
+    let server = RawServer::start(|_, _| ok_build()).await;
+    let client = builder(&server.url())
+        .timeout(Duration::MAX)
+        .connect_timeout(Duration::MAX)
+        .retry(RetryPolicy::default().with_backoff(Duration::MAX, Duration::MAX).with_max_total_wait(Duration::MAX))
+        .build()
+        .unwrap();
+    assert_eq!(client.builds().get("acme", "app", 42).await.unwrap().number, 42);
+    let forever = RequestOptions::new().timeout(Duration::MAX).connect_timeout(Duration::MAX);
+    assert_eq!(client.builds().get("acme", "app", 42).options(forever).await.unwrap().number, 42);
+}
+
+#[test]
+fn a_base_url_with_a_password_is_refused_without_echoing_it() {
+    let error =
+        Client::builder().base_url("https://user:hunter2@api.example.com/v2").bearer_token("t").build().unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("user name or password") && text.contains("api.example.com"), "{text}");
+    assert!(!text.contains("hunter2") && !text.contains("user:"), "the password is not repeated: {text}");
+    assert!(
+        Client::builder().base_url("https://api.example.com/v2/@scope").build().is_ok(),
+        "an @ in the path is fine"
+    );
+}
+
 /// A listener whose accept queue is full, so that a new connection hangs in the handshake.
 /// Returns its address and what must stay alive.
 async fn unaccepting_listener() -> (SocketAddr, tokio::net::TcpListener, Vec<std::net::TcpStream>) {
