@@ -200,7 +200,7 @@ impl Transport {
                         request.path_template,
                         status,
                         reply.headers,
-                        reply.body,
+                        redact(&inner.credentials, reply.body),
                         rate_limits,
                     )));
                     if !retryable_status(status) {
@@ -421,6 +421,44 @@ impl Transport {
         }
         Ok(())
     }
+}
+
+/// An error body with every credential the client holds written over: a server that echoes the
+/// request (its `Authorization` header, say) would otherwise put the token in an error that
+/// users log. Values shorter than 8 bytes are no real credential and are left alone, so that
+/// they cannot mangle a body.
+fn redact(credentials: &[(&'static str, Secret)], body: bytes::Bytes) -> bytes::Bytes {
+    let mut secrets: Vec<String> = Vec::new();
+    for (_, secret) in credentials {
+        match secret {
+            Secret::Token(token) => secrets.push(token.clone()),
+            Secret::Basic(user, password) => {
+                secrets.push(password.clone());
+                secrets.push(base64(format!("{user}:{password}").as_bytes()));
+            }
+        }
+    }
+    secrets.retain(|s| s.len() >= 8);
+    let found = |body: &[u8]| secrets.iter().any(|s| body.windows(s.len()).any(|w| w == s.as_bytes()));
+    if !found(&body) {
+        return body;
+    }
+    let mut out = body.to_vec();
+    for secret in &secrets {
+        let mut i = 0;
+        let mut next = Vec::with_capacity(out.len());
+        while i < out.len() {
+            if out[i..].starts_with(secret.as_bytes()) {
+                next.extend_from_slice(b"[redacted]");
+                i += secret.len();
+            } else {
+                next.push(out[i]);
+                i += 1;
+            }
+        }
+        out = next;
+    }
+    bytes::Bytes::from(out)
 }
 
 /// Standard base64 with padding, for basic auth.

@@ -400,3 +400,22 @@ fn the_base_url_must_be_https_unless_allowed() {
     assert!(Client::builder().base_url("http://127.0.0.1:8080").allow_http(true).build().is_ok());
     assert!(Client::builder().base_url("https://buildkite.example.com/v2").build().is_ok());
 }
+
+#[tokio::test]
+async fn a_token_echoed_into_an_error_body_is_redacted() {
+    // The server quotes the request's headers back in its error, as some proxies do.
+    let server = RawServer::start(|_, request| {
+        let auth = request.header("Authorization").unwrap_or_default().to_string();
+        let body = serde_json::json!({"message": format!("bad request with Authorization: {auth}")}).to_string();
+        Reply::Send(response(400, &[("Content-Type", "application/json")], &body))
+    })
+    .await;
+    let error = client(&server.url()).builds().get("acme", "app", 42).await.unwrap_err();
+    let Error::Api(api) = &error else { panic!("an API error: {error:?}") };
+    for text in
+        [error.to_string(), format!("{error:?}"), api.body_text().to_string(), api.message.clone().unwrap_or_default()]
+    {
+        assert!(!text.contains(TOKEN), "the token leaked: {text}");
+    }
+    assert!(api.message.as_deref().is_some_and(|m| m.ends_with("Bearer [redacted]")), "{:?}", api.message);
+}
