@@ -433,6 +433,9 @@ pub enum TypeKind {
     IntEnum {
         /// Known values.
         variants: Vec<IntVariant>,
+        /// Values are `u64` (`format: uint64`, or values beyond `i64`); otherwise `i64`.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        unsigned: bool,
     },
     /// `oneOf` / `anyOf`.
     Union {
@@ -541,8 +544,40 @@ pub struct EnumVariant {
 pub struct IntVariant {
     /// The Rust name.
     pub name: String,
-    /// The value on the wire.
-    pub value: i64,
+    /// The value on the wire (an `i64` or, in an unsigned enum, a `u64`).
+    #[serde(with = "wide_integer")]
+    pub value: i128,
+}
+
+/// An integer enum value in the IR file: written as the JSON number it is, whether it fits
+/// `i64` or only `u64` (serde's buffered formats have no `i128`).
+mod wide_integer {
+    use serde::{de, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &i128, serializer: S) -> Result<S::Ok, S::Error> {
+        match (i64::try_from(*value), u64::try_from(*value)) {
+            (Ok(v), _) => serializer.serialize_i64(v),
+            (_, Ok(v)) => serializer.serialize_u64(v),
+            _ => Err(serde::ser::Error::custom(format!("integer enum value {value} fits neither i64 nor u64"))),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i128, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = i128;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer within i64 or u64")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<i128, E> {
+                Ok(v.into())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<i128, E> {
+                Ok(v.into())
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 /// An alternative of a union.

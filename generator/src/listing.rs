@@ -198,7 +198,7 @@ fn type_lines(def: &TypeDef, lines: &mut Vec<String>) {
                 lines.push(format!("  - `{name}::{}`: `{:?}`", v.name, v.wire));
             }
         }
-        TypeKind::IntEnum { variants } => {
+        TypeKind::IntEnum { variants, .. } => {
             lines.push(format!("- `enum {name}`, open: `{name}::Unknown` keeps other values{deprecated}"));
             let mut sorted: Vec<_> = variants.iter().collect();
             sorted.sort_by(|a, b| a.name.cmp(&b.name));

@@ -42,6 +42,7 @@ fixture!(auth);
 fixture!(hostile_docs);
 fixture!(names);
 fixture!(no_operations);
+fixture!(shapes);
 
 #[test]
 fn output_is_deterministic() {

@@ -324,3 +324,39 @@ async fn names_of_the_prelude_and_a_body_parameter_beside_a_body_work_on_the_wir
     let forest: Forest = serde_json::from_value(json!([[[]], []])).unwrap();
     assert_eq!(forest, Forest(vec![Grove(vec![Forest(vec![])]), Grove(vec![])]));
 }
+
+#[tokio::test]
+async fn properties_beside_required_alternatives_items_alone_and_uint64_enums_are_typed() {
+    use fixture_shapes::types::{Contact, Flags, Priority, Reachable, Small};
+    // `properties` beside `anyOf: [{required: [email]}, {required: [phone]}]`: one struct, no field lost.
+    let wire = json!({
+        "name": "Ann", "email": "ann@example.com", "labels": ["a", "b"], "scores": [1, 2],
+        "priority": 18446744073709551615u64, "flags": 9223372036854775813u64, "small": 255
+    });
+    let contact: Contact = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(contact.email.as_deref(), Some("ann@example.com"));
+    assert_eq!(contact.phone, None);
+    // `items` without `type: array` is a list.
+    let labels: &Vec<String> = contact.labels.as_ref().unwrap();
+    assert_eq!(labels, &vec!["a".to_string(), "b".to_string()]);
+    assert_eq!(contact.scores, Some(vec![1i32, 2]));
+    // uint64 enums hold values beyond i64, known and unknown.
+    assert_eq!(contact.priority, Some(Priority::V18446744073709551615));
+    assert_eq!(Priority::V9223372036854775808.value(), 9223372036854775808u64);
+    assert!(matches!(contact.flags, Some(Flags::Unknown(v)) if v.get() == 9223372036854775813u64));
+    assert_eq!(Flags::from(1u64), Flags::V1);
+    assert_eq!(contact.small, Some(Small::V255));
+    assert_eq!(serde_json::to_value(&contact).unwrap(), wire);
+    let reachable: Reachable = serde_json::from_value(json!({"phone": "+1"})).unwrap();
+    assert_eq!(reachable.phone.as_deref(), Some("+1"));
+
+    let (url, rx) = serve_once(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 27\r\nconnection: close\r\n\r\n{\"name\":\"Bo\",\"phone\":\"+44\"}"
+            .to_string(),
+    );
+    let client = fixture_shapes::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    let back = client.api().create_contact(Contact::new("Bo").phone("+44").priority(Priority::V1)).await.unwrap();
+    assert_eq!(back.phone.as_deref(), Some("+44"));
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.ends_with(r#"{"name":"Bo","phone":"+44","priority":1}"#), "{raw}");
+}
