@@ -73,7 +73,9 @@ fn buildkite_docs_are_complete() {
         if !op.docs_url.as_deref().is_some_and(|u| u.starts_with("https://buildkite.com/docs/")) {
             missing.push(format!("documentation link of {}", op.wire_id));
         }
-        missing.extend(op.params.iter().filter(|p| empty(&p.docs)).map(|p| format!("parameter {}.{}", op.wire_id, p.wire_name)));
+        missing.extend(
+            op.params.iter().filter(|p| empty(&p.docs)).map(|p| format!("parameter {}.{}", op.wire_id, p.wire_name)),
+        );
     }
     assert!(missing.is_empty(), "{} undocumented: {missing:#?}", missing.len());
 }

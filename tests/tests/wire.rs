@@ -36,18 +36,18 @@ mod cases {
     #[allow(unused_imports)]
     use serde_json::json;
     // One line per file of tests/tests/wire/:
-    mod shapes;
     mod agents;
-    mod clusters;
-    mod test_engine;
-    mod teams;
-    mod packages;
-    mod builds;
-    mod jobs;
     mod annotations;
     mod artifacts;
+    mod builds;
+    mod clusters;
+    mod jobs;
     mod orgs;
+    mod packages;
     mod pipelines;
+    mod shapes;
+    mod teams;
+    mod test_engine;
 }
 
 const TOKEN: &str = "test-token";
@@ -251,7 +251,11 @@ impl Case {
         let content_type = request.headers.get("content-type").and_then(|v| v.to_str().ok());
         match &self.sent {
             Sent::Nothing => {
-                assert!(request.body.is_empty(), "{id}: no body expected, got {:?}", String::from_utf8_lossy(&request.body));
+                assert!(
+                    request.body.is_empty(),
+                    "{id}: no body expected, got {:?}",
+                    String::from_utf8_lossy(&request.body)
+                );
                 assert_eq!(content_type, None, "{id}: no Content-Type without a body");
             }
             Sent::Json(expected) => {

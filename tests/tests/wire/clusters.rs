@@ -594,13 +594,22 @@ async fn update_cluster_and_queue_with_patch() {
     let cluster = Case::new("updateClusterWithPatch", format!("/organizations/acme/clusters/{CLUSTER}"))
         .json(json!({ "name": "Primary cluster" }))
         .respond(200, fixture!("cluster.json"))
-        .run(|c| c.clusters().update_with_patch("acme", CLUSTER, types::UpdateClusterRequest::new().name("Primary cluster")))
+        .run(|c| {
+            c.clusters().update_with_patch("acme", CLUSTER, types::UpdateClusterRequest::new().name("Primary cluster"))
+        })
         .await;
     assert_eq!(cluster.id.to_string(), CLUSTER);
     let queue = Case::new("updateQueueWithPatch", format!("/organizations/acme/clusters/{CLUSTER}/queues/{QUEUE}"))
         .json(json!({ "description": "Linux builds" }))
         .respond(200, fixture!("queue.json"))
-        .run(|c| c.queues().update_with_patch("acme", CLUSTER, QUEUE, types::UpdateQueueRequest::new().description("Linux builds")))
+        .run(|c| {
+            c.queues().update_with_patch(
+                "acme",
+                CLUSTER,
+                QUEUE,
+                types::UpdateQueueRequest::new().description("Linux builds"),
+            )
+        })
         .await;
     assert_eq!(queue.id.to_string(), QUEUE);
 }

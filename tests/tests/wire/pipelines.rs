@@ -303,18 +303,20 @@ async fn delete_pipeline_schedule() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn update_pipeline_schedule_with_patch() {
-    let schedule =
-        Case::new("updatePipelineScheduleWithPatch", format!("/organizations/acme/pipelines/app/schedules/{SCHEDULE_ID}"))
-            .json(json!({"enabled": false}))
-            .respond(200, fixture!("pipeline_schedule_updated.json"))
-            .run(|c| {
-                c.pipeline_schedules().update_with_patch(
-                    "acme",
-                    "app",
-                    SCHEDULE_ID,
-                    types::UpdatePipelineScheduleRequest::new().enabled(false),
-                )
-            })
-            .await;
+    let schedule = Case::new(
+        "updatePipelineScheduleWithPatch",
+        format!("/organizations/acme/pipelines/app/schedules/{SCHEDULE_ID}"),
+    )
+    .json(json!({"enabled": false}))
+    .respond(200, fixture!("pipeline_schedule_updated.json"))
+    .run(|c| {
+        c.pipeline_schedules().update_with_patch(
+            "acme",
+            "app",
+            SCHEDULE_ID,
+            types::UpdatePipelineScheduleRequest::new().enabled(false),
+        )
+    })
+    .await;
     assert_eq!(schedule.enabled, Some(false));
 }

@@ -92,10 +92,15 @@ fn a_minimal_creator_and_an_empty_provider_decode() {
     assert_eq!((provider.id.as_deref(), provider.webhook_url.as_deref()), (None, None));
     let creator = pipeline.created_by.as_ref().expect("a creator");
     assert_eq!((creator.id.to_string().as_str(), creator.name.as_deref()), (USER_ID, None));
-    assert!(pipeline.cluster_url.as_deref().is_some_and(|u| u.ends_with("/clusters/42f1a7da-812d-4430-93d8-1cc7c33a6bcf")));
-    let build: Build =
-        serde_json::from_value(build_with(json!([]), json!({"creator": {"id": USER_ID, "graphql_id": "VXNlci0tLQ=="}})))
-            .expect("decodes");
+    assert!(pipeline
+        .cluster_url
+        .as_deref()
+        .is_some_and(|u| u.ends_with("/clusters/42f1a7da-812d-4430-93d8-1cc7c33a6bcf")));
+    let build: Build = serde_json::from_value(build_with(
+        json!([]),
+        json!({"creator": {"id": USER_ID, "graphql_id": "VXNlci0tLQ=="}}),
+    ))
+    .expect("decodes");
     assert_eq!(build.creator.expect("a creator").id.to_string(), USER_ID);
 }
 
@@ -116,5 +121,7 @@ fn fields_the_api_sends_are_kept() {
         "cluster_queue_url": "https://api.buildkite.com/v2/organizations/acme/clusters/c/queues/q"
     }))
     .expect("decodes");
-    assert!(agent.cluster_url.is_some() && agent.cluster_queue_url.as_deref().is_some_and(|u| u.ends_with("/queues/q")));
+    assert!(
+        agent.cluster_url.is_some() && agent.cluster_queue_url.as_deref().is_some_and(|u| u.ends_with("/queues/q"))
+    );
 }
