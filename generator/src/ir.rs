@@ -122,6 +122,11 @@ pub struct Operation {
     pub path: String,
     /// The path split into literals and parameters.
     pub path_parts: Vec<PathPart>,
+    /// The operation's own server (its `servers`, or its path's), variables at their defaults:
+    /// the request goes there instead of the client's base URL; a relative URL is resolved
+    /// against the base URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
     /// Parameters: required ones first in path order, then the rest sorted by name.
     pub params: Vec<Param>,
     /// The request body.

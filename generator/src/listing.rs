@@ -121,6 +121,9 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
     if op.deprecated {
         notes.push("deprecated".to_string());
     }
+    if let Some(server) = &op.server {
+        notes.push(format!("server `{server}`"));
+    }
     let notes: String = notes.iter().map(|n| format!(", {n}")).collect();
     lines.push(format!(
         "- `{} -> {}`: `{} {}` (`{}`){notes}",

@@ -43,6 +43,7 @@ fixture!(hostile_docs);
 fixture!(names);
 fixture!(no_operations);
 fixture!(shapes);
+fixture!(servers_and_paths);
 
 #[test]
 fn output_is_deterministic() {

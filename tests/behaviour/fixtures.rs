@@ -360,3 +360,31 @@ async fn properties_beside_required_alternatives_items_alone_and_uint64_enums_ar
     let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
     assert!(raw.ends_with(r#"{"name":"Bo","phone":"+44","priority":1}"#), "{raw}");
 }
+
+#[tokio::test]
+async fn operation_and_path_servers_are_honoured_and_literal_queries_kept() {
+    let client = |url: &str| {
+        fixture_servers_and_paths::Client::builder().base_url(format!("{url}/v1")).allow_http(true).build().unwrap()
+    };
+    // The path's server, relative: resolved against the client's base URL.
+    let (url, rx) = one_request_server();
+    client(&url).api().get_file("f 1").await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("GET /storage/files/f%201 HTTP/1.1\r\n"), "{raw}");
+
+    // The operation's own server wins over its path's; its variables at their defaults.
+    let (url, rx) = one_request_server();
+    client(&url).api().put_file("f").await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("PUT /upload-host/uploads/files/f HTTP/1.1\r\n"), "{raw}");
+
+    // A literal query in the path stays when parameters are added.
+    let (url, rx) = one_request_server();
+    client(&url).api().search().q("x y").tag(["a", "b"]).await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("GET /v1/search?mode=fast&q=x%20y&tag=a&tag=b HTTP/1.1\r\n"), "{raw}");
+    let (url, rx) = one_request_server();
+    client(&url).api().search().await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("GET /v1/search?mode=fast HTTP/1.1\r\n"), "{raw}");
+}

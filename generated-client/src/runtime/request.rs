@@ -37,6 +37,9 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) path: String,
+    /// The operation's own server URL, when the spec gives it one (absolute, or relative to
+    /// the client's base URL).
+    pub(crate) server: Option<&'static str>,
     /// Names as given, values already percent-encoded (delimiters of list styles stay literal).
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
@@ -101,6 +104,7 @@ impl Request {
             method,
             path_template,
             path: String::new(),
+            server: None,
             query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
@@ -109,6 +113,11 @@ impl Request {
             auth,
             url: None,
         }
+    }
+
+    /// Sends the request to the operation's own server instead of the client's base URL.
+    pub fn server(&mut self, url: &'static str) {
+        self.server = Some(url);
     }
 
     /// Appends literal path text from the template.

@@ -89,6 +89,13 @@ fn op_docs(op: &Operation) -> TokenStream {
     let mut lines = docs::lines(&op.docs, &docs::code(&op.wire_id));
     lines.push(String::new());
     lines.push(format!("{} ({})", docs::code(&format!("{} {}", op.http_method, op.path)), docs::code(&op.wire_id)));
+    if let Some(server) = &op.server {
+        lines.push(String::new());
+        lines.push(format!(
+            "Sent to the operation's server {} (a relative URL is resolved against the client's base URL).",
+            docs::code(server)
+        ));
+    }
     if let Some(url) = &op.docs_url {
         lines.push(String::new());
         lines.push(format!("Documentation: {}", docs::link(url)));
@@ -272,6 +279,7 @@ fn request_fn(op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#ident { #call } }
         }
     });
+    let server = op.server.as_ref().map(|url| quote!(request.server(#url);));
     let accept = op.accept.as_ref().map(|a| quote!(request.accept(#a);));
     let body = op.body.as_ref().map(|b| {
         let content_type = &b.content_type;
@@ -306,6 +314,7 @@ fn request_fn(op: &Operation) -> TokenStream {
     quote! {
         fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
             let mut request = crate::runtime::Request::new(#wire_id, crate::runtime::Method::#method, #path, &[#(#auth),*]);
+            #server
             #(#path_steps)*
             #(#other_params)*
             #accept

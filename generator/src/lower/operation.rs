@@ -49,6 +49,7 @@ struct RawOp<'s> {
     method: &'s str,
     op: &'s openapiv3::Operation,
     path_params: &'s [ReferenceOr<Parameter>],
+    path_servers: &'s [openapiv3::Server],
     at: Pointer,
     wire_id: String,
 }
@@ -86,7 +87,15 @@ pub fn lower_operations(
                 });
             }
             ids.insert(wire_id.clone(), at.clone());
-            raw.push(RawOp { path, method, op, path_params: &item.parameters, at, wire_id });
+            raw.push(RawOp {
+                path,
+                method,
+                op,
+                path_params: &item.parameters,
+                path_servers: &item.servers,
+                at,
+                wire_id,
+            });
         }
     }
 
@@ -186,6 +195,8 @@ fn lower_operation(
     let mut names = Namespace::with_reserved(BUILDER_METHODS.iter().copied().chain(body_name));
     let params = lower_params(spec, types, raw, &type_base, &mut names)?;
     let path_parts = parse_path(raw.path, &params, at)?;
+    // The first server listed, as for the whole API; an operation's own list wins over its path's.
+    let server = raw.op.servers.first().or(raw.path_servers.first()).map(|s| super::server_url(s).trim().to_string());
     let body = match &op.request_body {
         Some(body) => Some(lower_body(spec, types, body, &type_base, &at.push("requestBody"))?),
         None => None,
@@ -218,6 +229,7 @@ fn lower_operation(
         http_method: raw.method.to_ascii_uppercase(),
         path: raw.path.to_string(),
         path_parts,
+        server,
         params,
         body,
         accept,
@@ -292,7 +304,7 @@ fn lower_params(
     // Path-level parameters first; an operation's own parameter with the same name and
     // location replaces it.
     let mut merged: Vec<(Pointer, &Parameter)> = Vec::new();
-    let path_at = raw.at.push("..").push("parameters");
+    let path_at = Pointer::root().push("paths").push(raw.path).push("parameters");
     let op_at = raw.at.push("parameters");
     let sources = raw
         .path_params
@@ -324,6 +336,17 @@ fn lower_params(
             location(b),
         ))
     });
+    // A path parameter the template does not use would be taken and never sent.
+    let template = template_of(raw.path);
+    for (at, param) in &merged {
+        let name = &param.parameter_data_ref().name;
+        if location(param) == ParamLocation::Path && !template.contains(&format!("{{{name}}}")) {
+            return Err(Error::invalid(
+                at,
+                format!("path parameter `{name}` is declared, but the path `{}` has no `{{{name}}}`", raw.path),
+            ));
+        }
+    }
     let mut out = Vec::with_capacity(merged.len());
     for (at, param) in merged {
         let data = param.parameter_data_ref();
@@ -376,9 +399,18 @@ fn location(param: &Parameter) -> ParamLocation {
     }
 }
 
+/// The path template without a literal query (`/search?mode=fast`): parameters are only
+/// substituted there.
+fn template_of(path: &str) -> &str {
+    path.split_once('?').map_or(path, |(template, _)| template)
+}
+
+/// Splits the template into literals and parameters; a literal query (`?mode=fast`) stays a
+/// literal, and the runtime keeps it beside the query parameters.
 fn parse_path(path: &str, params: &[Param], at: &Pointer) -> Result<Vec<PathPart>, Error> {
     let mut parts = Vec::new();
-    let mut rest = path;
+    let template = template_of(path);
+    let mut rest = template;
     while let Some(open) = rest.find('{') {
         let close = rest[open..]
             .find('}')
@@ -395,8 +427,15 @@ fn parse_path(path: &str, params: &[Param], at: &Pointer) -> Result<Vec<PathPart
         parts.push(PathPart::Param(param.rust_name.clone()));
         rest = &rest[close + 1..];
     }
-    if !rest.is_empty() {
-        parts.push(PathPart::Literal(rest.to_string()));
+    let query = &path[template.len()..];
+    if query.contains(['{', '}']) {
+        return Err(Error::unsupported(
+            at,
+            format!("a parameter in the literal query of `{path}`; declare it as a query parameter"),
+        ));
+    }
+    if !rest.is_empty() || !query.is_empty() {
+        parts.push(PathPart::Literal(format!("{rest}{query}")));
     }
     Ok(parts)
 }

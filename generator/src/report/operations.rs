@@ -92,6 +92,19 @@ fn operation_changes(og: &Group, o: &Operation, ng: &Group, n: &Operation, out: 
             format!("{what} now sends `{} {}` (was `{} {}`)", n.http_method, n.path, o.http_method, o.path),
         );
     }
+    if o.server != n.server {
+        let shown = |s: &Option<String>| match s {
+            Some(url) => format!("`{url}`"),
+            None => "the client's base URL".to_string(),
+        };
+        out.push(
+            Level::Patch,
+            Subject::Operation,
+            Kind::Changed,
+            id,
+            format!("{what} now goes to {} (was {})", shown(&n.server), shown(&o.server)),
+        );
+    }
     params(og, o, n, out);
     request_body(o, n, out);
     response(o, n, out);
