@@ -234,7 +234,8 @@ pub enum BodyEncoding {
 /// The request body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequestBody {
-    /// The `Content-Type` sent.
+    /// The `Content-Type` sent; for raw bodies, which take theirs from the caller, the media
+    /// types the spec declares, comma-separated.
     pub content_type: String,
     /// How it is encoded.
     pub encoding: BodyEncoding,
@@ -247,6 +248,22 @@ pub struct RequestBody {
     /// For `multipart/form-data`: one part per property of the body type, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<FormPart>,
+    /// For `application/x-www-form-urlencoded`: the properties whose `encoding` differs from
+    /// the default (style `form`, exploded), in spec order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<FormEncoding>,
+}
+
+/// How one property of an `application/x-www-form-urlencoded` body is written.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FormEncoding {
+    /// The property's wire name.
+    pub wire_name: String,
+    /// How a list or an object is spread over keys, as for a query parameter.
+    pub style: QueryStyle,
+    /// `contentType: application/json`: the value goes as JSON text instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub json: bool,
 }
 
 /// One part of a `multipart/form-data` body.

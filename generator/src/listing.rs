@@ -10,7 +10,7 @@ use crate::ir::{
     derives_default, Api, AuthKind, Field, Group, Operation, Output, ParamLocation, StatusMatch, TypeDef, TypeKind,
     TypeRef,
 };
-use crate::rust::{body_text, constructor, output_text, signature, type_text};
+use crate::rust::{body_text, constructor, output_text, request_body_text, signature, type_text};
 use crate::Config;
 
 /// The listing's file name, relative to the crate root.
@@ -150,7 +150,7 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
         ));
     }
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-        lines.push(format!("  - `{call}.body({})`: the request body", type_text(&body.ty)));
+        lines.push(format!("  - `{call}.body({})`: the request body", request_body_text(body)));
     }
     let status_lines = |type_name: &str, variants: &[crate::ir::StatusVariant], what: &str, lines: &mut Vec<String>| {
         for v in variants {

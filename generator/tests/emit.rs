@@ -44,6 +44,7 @@ fixture!(names);
 fixture!(no_operations);
 fixture!(shapes);
 fixture!(servers_and_paths);
+fixture!(form_and_raw_bodies);
 
 #[test]
 fn output_is_deterministic() {

@@ -190,9 +190,11 @@ async fn every_request_body_encoding_arrives_as_declared() {
     assert!(text.ends_with(&format!("--{boundary}--\r\n")));
 
     let (url, rx) = one_request_server();
-    client(&url).api().put_raw(bytes::Bytes::from_static(b"\xffraw")).await.unwrap();
+    let raw_body = fixture_bodies::runtime::RawBody::new("application/octet-stream", &b"\xffraw"[..]);
+    client(&url).api().put_raw(raw_body).await.unwrap();
     let raw = rx.recv().unwrap();
     assert!(raw.ends_with(b"\r\n\r\n\xffraw"));
+    assert!(String::from_utf8_lossy(&raw).to_ascii_lowercase().contains("content-type: application/octet-stream"));
 
     let (url, rx) = one_request_server();
     client(&url).api().put_text("plain text").await.unwrap();
@@ -387,4 +389,67 @@ async fn operation_and_path_servers_are_honoured_and_literal_queries_kept() {
     client(&url).api().search().await.unwrap();
     let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
     assert!(raw.starts_with("GET /v1/search?mode=fast HTTP/1.1\r\n"), "{raw}");
+}
+
+#[tokio::test]
+async fn form_bodies_follow_their_encoding_and_raw_bodies_carry_the_callers_content_type() {
+    use fixture_form_and_raw_bodies::runtime::RawBody;
+    use fixture_form_and_raw_bodies::types::{Order, OrderFilter, OrderPlain};
+    let client = |url: &str| {
+        fixture_form_and_raw_bodies::Client::builder().base_url(url).allow_http(true).build().unwrap()
+    };
+    let order = Order::new(vec!["a".to_string(), "b c".to_string()])
+        .ids(vec![1, 2])
+        .words(vec!["x".to_string(), "y".to_string()])
+        .pipes(vec!["p".to_string(), "q".to_string()])
+        .filter(OrderFilter::new().color("red").size(3))
+        .plain(OrderPlain::new().a("1").b("2"))
+        .meta([("k".to_string(), "v".to_string())].into_iter().collect::<std::collections::BTreeMap<_, _>>())
+        .note("n&m");
+    let (url, rx) = one_request_server();
+    client(&url).api().send_form(order).await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.to_ascii_lowercase().contains("content-type: application/x-www-form-urlencoded"), "{raw}");
+    // Properties come in the order serde_json keeps them (sorted, or as declared with
+    // `preserve_order`); a list's repeated keys stay in order.
+    let body = raw.split("\r\n\r\n").nth(1).unwrap();
+    let mut pairs: Vec<&str> = body.split('&').collect();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        [
+            "a=1",
+            "b=2",
+            "filter[color]=red",
+            "filter[size]=3",
+            "ids=1,2",
+            "meta=%7B%22k%22%3A%22v%22%7D",
+            "note=n%26m",
+            "pipes=p%7Cq",
+            "tags=a",
+            "tags=b%20c",
+            "words=x%20y"
+        ],
+        "{body}"
+    );
+    assert!(body.contains("tags=a&tags=b%20c"), "{body}");
+
+    // A `*/*` body: the caller's bytes under the caller's content type, not a JSON string.
+    let (url, rx) = one_request_server();
+    client(&url).api().upload(RawBody::new("application/pdf", &b"%PDF-1.7"[..])).await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.to_ascii_lowercase().contains("content-type: application/pdf\r\n"), "{raw}");
+    assert!(raw.ends_with("\r\n\r\n%PDF-1.7"), "{raw}");
+
+    let (url, rx) = one_request_server();
+    client(&url).api().put_avatar().body(RawBody::new("image/jpeg", vec![0xff, 0xd8])).await.unwrap();
+    let raw = rx.recv().unwrap();
+    assert!(String::from_utf8_lossy(&raw).to_ascii_lowercase().contains("content-type: image/jpeg\r\n"));
+    assert!(raw.ends_with(b"\r\n\r\n\xff\xd8"));
+
+    // A content type that would break the header, or names no media type, is refused unsent.
+    let error = client("http://127.0.0.1:9").api().upload(RawBody::new("a/b\r\nx-evil: 1", vec![])).await;
+    assert!(matches!(error, Err(fixture_form_and_raw_bodies::Error::InvalidRequest(_))), "{error:?}");
+    let error = client("http://127.0.0.1:9").api().upload(RawBody::new("*/*", vec![])).await;
+    assert!(matches!(error, Err(fixture_form_and_raw_bodies::Error::InvalidRequest(_))), "{error:?}");
 }

@@ -7,8 +7,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use crate::error::{Error, Pointer};
 use crate::ident::{item_type_name, snake_name, type_name, Namespace, HANDLE_METHODS};
 use crate::ir::{
-    AuthScheme, Body, BodyEncoding, ErrorOutput, FormPart, Group, Operation, Output, Pagination, Param, ParamLocation,
-    PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
+    AuthScheme, Body, BodyEncoding, ErrorOutput, FormEncoding, FormPart, Group, Operation, Output, Pagination, Param,
+    ParamLocation, PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
 };
 
 use super::schema::{append_note, docs, Types};
@@ -455,13 +455,16 @@ fn lower_body(
     let components = spec.components.as_ref().map(|c| &c.request_bodies);
     let (body, _) = refs::resolve(body, components, "requestBodies", at)?;
     let pick = |pred: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| pred(media));
-    let (media, content, encoding) = if let Some((m, c)) = pick(&is_json) {
+    // A wildcard (`*/*`, `image/*`) names no one encoding: the caller sends bytes and says what
+    // they are.
+    let concrete = |media: &str| !media.contains('*');
+    let (media, content, encoding) = if let Some((m, c)) = pick(&|m| concrete(m) && is_json(m)) {
         (m, c, BodyEncoding::Json)
     } else if let Some((m, c)) = pick(&|m| m.starts_with("application/x-www-form-urlencoded")) {
         (m, c, BodyEncoding::Form)
     } else if let Some((m, c)) = pick(&|m| m.starts_with("multipart/form-data")) {
         (m, c, BodyEncoding::Multipart)
-    } else if let Some((m, c)) = pick(&|m| m.starts_with("text/")) {
+    } else if let Some((m, c)) = pick(&|m| concrete(m) && m.starts_with("text/")) {
         (m, c, BodyEncoding::Text)
     } else if let Some((m, c)) = body.content.first() {
         (m, c, BodyEncoding::Bytes)
@@ -488,14 +491,48 @@ fn lower_body(
         BodyEncoding::Multipart => form_parts(types, &ty, &media_at)?,
         _ => Vec::new(),
     };
+    let form = match encoding {
+        BodyEncoding::Form => form_encodings(&content.encoding),
+        _ => Vec::new(),
+    };
+    let content_type = match encoding {
+        // The caller names the media type sent; the IR keeps every one the spec declares.
+        BodyEncoding::Bytes => body.content.keys().cloned().collect::<Vec<_>>().join(", "),
+        _ => media.clone(),
+    };
     Ok(RequestBody {
-        content_type: media.clone(),
+        content_type,
         encoding,
         ty,
         required: body.required,
         docs: docs(None, body.description.as_deref()),
         parts,
+        form,
     })
+}
+
+/// How the properties of a form body are written, from the media type's `encoding`, for those
+/// that differ from the default (style `form`, exploded: lists as repeated keys, objects as
+/// their own keys). `explode` defaults by style when loading (see `load`).
+fn form_encodings(encoding: &indexmap::IndexMap<String, openapiv3::Encoding>) -> Vec<FormEncoding> {
+    encoding
+        .iter()
+        .map(|(property, e)| {
+            let json = e
+                .content_type
+                .as_deref()
+                .is_some_and(|t| t.split(',').map(str::trim).any(|t| !t.contains('*') && is_json(t)));
+            let style = match (&e.style, e.explode) {
+                (None | Some(openapiv3::QueryStyle::Form), true) => QueryStyle::FormExploded,
+                (None | Some(openapiv3::QueryStyle::Form), false) => QueryStyle::Form,
+                (Some(openapiv3::QueryStyle::SpaceDelimited), _) => QueryStyle::SpaceDelimited,
+                (Some(openapiv3::QueryStyle::PipeDelimited), _) => QueryStyle::PipeDelimited,
+                (Some(openapiv3::QueryStyle::DeepObject), _) => QueryStyle::DeepObject,
+            };
+            FormEncoding { wire_name: property.clone(), style, json }
+        })
+        .filter(|f| f.json || f.style != QueryStyle::FormExploded)
+        .collect()
 }
 
 /// The parts of a multipart body: one per field of its (object) type.
