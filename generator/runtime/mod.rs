@@ -14,13 +14,14 @@ pub use error::{ApiError, DecodeError, Error};
 pub use pagination::{Page, Pages, Paginated};
 #[doc(hidden)]
 pub use pagination::PageStyle;
+pub use request::RawBody;
 pub use response::{RateLimit, Response, UntypedBody};
 pub use values::{Timestamp, UnknownInteger, UnknownValue};
 
 #[doc(hidden)]
 pub use client::{ApiSpec, AuthKindSpec, AuthSpec, RateLimitSpec, Transport};
 #[doc(hidden)]
-pub use request::{Multipart, QueryStyle, Request};
+pub use request::{FormField, Multipart, QueryStyle, Request};
 #[doc(hidden)]
 pub use reqwest::Method;
 #[doc(hidden)]

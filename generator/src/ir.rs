@@ -122,6 +122,11 @@ pub struct Operation {
     pub path: String,
     /// The path split into literals and parameters.
     pub path_parts: Vec<PathPart>,
+    /// The operation's own server (its `servers`, or its path's), variables at their defaults:
+    /// the request goes there instead of the client's base URL; a relative URL is resolved
+    /// against the base URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
     /// Parameters: required ones first in path order, then the rest sorted by name.
     pub params: Vec<Param>,
     /// The request body.
@@ -229,7 +234,8 @@ pub enum BodyEncoding {
 /// The request body.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequestBody {
-    /// The `Content-Type` sent.
+    /// The `Content-Type` sent; for raw bodies, which take theirs from the caller, the media
+    /// types the spec declares, comma-separated.
     pub content_type: String,
     /// How it is encoded.
     pub encoding: BodyEncoding,
@@ -242,6 +248,22 @@ pub struct RequestBody {
     /// For `multipart/form-data`: one part per property of the body type, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<FormPart>,
+    /// For `application/x-www-form-urlencoded`: the properties whose `encoding` differs from
+    /// the default (style `form`, exploded), in spec order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<FormEncoding>,
+}
+
+/// How one property of an `application/x-www-form-urlencoded` body is written.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FormEncoding {
+    /// The property's wire name.
+    pub wire_name: String,
+    /// How a list or an object is spread over keys, as for a query parameter.
+    pub style: QueryStyle,
+    /// `contentType: application/json`: the value goes as JSON text instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub json: bool,
 }
 
 /// One part of a `multipart/form-data` body.
@@ -456,6 +478,9 @@ pub enum TypeKind {
     IntEnum {
         /// Known values.
         variants: Vec<IntVariant>,
+        /// Values are `u64` (`format: uint64`, or values beyond `i64`); otherwise `i64`.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        unsigned: bool,
     },
     /// `oneOf` / `anyOf`.
     Union {
@@ -564,8 +589,40 @@ pub struct EnumVariant {
 pub struct IntVariant {
     /// The Rust name.
     pub name: String,
-    /// The value on the wire.
-    pub value: i64,
+    /// The value on the wire (an `i64` or, in an unsigned enum, a `u64`).
+    #[serde(with = "wide_integer")]
+    pub value: i128,
+}
+
+/// An integer enum value in the IR file: written as the JSON number it is, whether it fits
+/// `i64` or only `u64` (serde's buffered formats have no `i128`).
+mod wide_integer {
+    use serde::{de, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &i128, serializer: S) -> Result<S::Ok, S::Error> {
+        match (i64::try_from(*value), u64::try_from(*value)) {
+            (Ok(v), _) => serializer.serialize_i64(v),
+            (_, Ok(v)) => serializer.serialize_u64(v),
+            _ => Err(serde::ser::Error::custom(format!("integer enum value {value} fits neither i64 nor u64"))),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i128, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = i128;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer within i64 or u64")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<i128, E> {
+                Ok(v.into())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<i128, E> {
+                Ok(v.into())
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 /// An alternative of a union.

@@ -10,7 +10,7 @@ use crate::ir::{
     derives_default, Api, AuthKind, Field, Group, Operation, Output, ParamLocation, StatusMatch, TypeDef, TypeKind,
     TypeRef,
 };
-use crate::rust::{body_text, constructor, output_text, signature, type_text};
+use crate::rust::{body_text, constructor, output_text, request_body_text, signature, type_text};
 use crate::Config;
 
 /// The listing's file name, relative to the crate root.
@@ -121,6 +121,9 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
     if op.deprecated {
         notes.push("deprecated".to_string());
     }
+    if let Some(server) = &op.server {
+        notes.push(format!("server `{server}`"));
+    }
     let notes: String = notes.iter().map(|n| format!(", {n}")).collect();
     lines.push(format!(
         "- `{} -> {}`: `{} {}` (`{}`){notes}",
@@ -151,7 +154,7 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
         ));
     }
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-        lines.push(format!("  - `{call}.body({})`: the request body", type_text(&body.ty)));
+        lines.push(format!("  - `{call}.body({})`: the request body", request_body_text(body)));
     }
     let status_lines = |type_name: &str, variants: &[crate::ir::StatusVariant], what: &str, lines: &mut Vec<String>| {
         for v in variants {
@@ -202,7 +205,7 @@ fn type_lines(def: &TypeDef, lines: &mut Vec<String>) {
                 lines.push(format!("  - `{name}::{}`: `{:?}`", v.name, v.wire));
             }
         }
-        TypeKind::IntEnum { variants } => {
+        TypeKind::IntEnum { variants, .. } => {
             lines.push(format!("- `enum {name}`, open: `{name}::Unknown` keeps other values{deprecated}"));
             let mut sorted: Vec<_> = variants.iter().collect();
             sorted.sort_by(|a, b| a.name.cmp(&b.name));

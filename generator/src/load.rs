@@ -157,6 +157,38 @@ fn too_deep(value: &Value, at: &Pointer, limit: usize) -> Option<Pointer> {
     }
 }
 
+/// Writes out the default of `explode` in every request body's `encoding` entry, which depends
+/// on the style (true for `form`, the default style; false for the others): openapiv3 reads an
+/// absent `explode` as false, which would turn the default (`tags=a&tags=b`) into `tags=a,b`.
+fn default_encoding_explode(doc: &mut Value) {
+    fn media_types(body: &mut Value) {
+        let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else { return };
+        for media in content.values_mut() {
+            let Some(encoding) = media.get_mut("encoding").and_then(Value::as_object_mut) else { continue };
+            for entry in encoding.values_mut() {
+                let Some(entry) = entry.as_object_mut() else { continue };
+                if !entry.contains_key("explode") {
+                    let form = entry.get("style").is_none_or(|s| s == "form");
+                    entry.insert("explode".into(), Value::Bool(form));
+                }
+            }
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for operation in item.values_mut() {
+                if let Some(body) = operation.get_mut("requestBody") {
+                    media_types(body);
+                }
+            }
+        }
+    }
+    let bodies = doc.pointer_mut("/components/requestBodies").and_then(Value::as_object_mut);
+    for body in bodies.into_iter().flat_map(|b| b.values_mut()) {
+        media_types(body);
+    }
+}
+
 /// Reads the spec, applies the overlays in order, and parses the result.
 pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
     let mut raw = parse_document(spec)?;
@@ -182,7 +214,8 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
         });
     }
     crate::validate::schemas(&raw, &spec.name)?;
-    let spec_value = raw.clone();
+    let mut spec_value = raw.clone();
+    default_encoding_explode(&mut spec_value);
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(spec_value).map_err(|e| {
         let mut pointer = Pointer::root();
         for segment in e.path().iter() {

@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Body, Field, Group, Operation, Output, Prim, TypeRef};
+use crate::ir::{Body, BodyEncoding, Field, Group, Operation, Output, Prim, RequestBody, TypeRef};
 
 /// Where a type is written: inside `types.rs` models are named bare, elsewhere by path.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -94,6 +94,21 @@ fn tokens_text(tokens: &TokenStream) -> String {
     })
 }
 
+/// The Rust type a request body is given as: its type, or for raw bodies (any media type the
+/// generator does not encode itself) the bytes with the content type the caller chooses.
+pub(crate) fn request_body_ty(body: &RequestBody, scope: Scope) -> TokenStream {
+    match (body.encoding, scope) {
+        (BodyEncoding::Bytes, Scope::Crate) => quote!(crate::runtime::RawBody),
+        (BodyEncoding::Bytes, Scope::Types) => quote!(runtime::RawBody),
+        _ => ty(&body.ty, scope),
+    }
+}
+
+/// A request body's type as text, models by their bare names.
+pub(crate) fn request_body_text(body: &RequestBody) -> String {
+    tokens_text(&request_body_ty(body, Scope::Types))
+}
+
 /// A type as `types.rs` writes it (models by their bare names), as one line of text.
 pub(crate) fn type_text(t: &TypeRef) -> String {
     tokens_text(&ty(t, Scope::Types))
@@ -117,7 +132,7 @@ pub(crate) fn signature(group: &Group, op: &Operation) -> String {
     let mut args: Vec<String> =
         op.params.iter().filter(|p| p.required).map(|p| format!("{}: {}", p.rust_name, type_text(&p.ty))).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push(format!("body: {}", type_text(&body.ty)));
+        args.push(format!("body: {}", request_body_text(body)));
     }
     format!("client.{}().{}({})", group.name, op.method_name, args.join(", "))
 }

@@ -43,6 +43,9 @@ fixture!(hostile_docs);
 fixture!(names);
 fixture!(no_operations);
 fixture!(pagination);
+fixture!(shapes);
+fixture!(servers_and_paths);
+fixture!(form_and_raw_bodies);
 
 #[test]
 fn output_is_deterministic() {

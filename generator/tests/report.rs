@@ -293,9 +293,16 @@ fn listing_of_a_fixture() {
 
 #[test]
 fn ir_file_reads_back_as_written() {
-    for name in
-        ["composition", "keywords", "nested_inline", "no_schema_responses", "nullable", "open_enums", "parameters"]
-    {
+    for name in [
+        "composition",
+        "keywords",
+        "nested_inline",
+        "no_schema_responses",
+        "nullable",
+        "open_enums",
+        "parameters",
+        "shapes",
+    ] {
         let generated = match generate(&fixture(name), &[], &Config::new(format!("fixture-{name}"))) {
             Ok(generated) => generated,
             Err(e) => panic!("{name}: {e}"),

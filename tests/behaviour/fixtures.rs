@@ -200,9 +200,11 @@ async fn every_request_body_encoding_arrives_as_declared() {
     assert!(text.ends_with(&format!("--{boundary}--\r\n")));
 
     let (url, rx) = one_request_server();
-    client(&url).api().put_raw(bytes::Bytes::from_static(b"\xffraw")).await.unwrap();
+    let raw_body = fixture_bodies::runtime::RawBody::new("application/octet-stream", &b"\xffraw"[..]);
+    client(&url).api().put_raw(raw_body).await.unwrap();
     let raw = rx.recv().unwrap();
     assert!(raw.ends_with(b"\r\n\r\n\xffraw"));
+    assert!(String::from_utf8_lossy(&raw).to_ascii_lowercase().contains("content-type: application/octet-stream"));
 
     let (url, rx) = one_request_server();
     client(&url).api().put_text("plain text").await.unwrap();
@@ -408,4 +410,131 @@ async fn pagination_that_comes_back_to_a_page_stops_with_an_error() {
     let error = client(&url).api().list_logs().stream().try_collect::<Vec<_>>().await.unwrap_err();
     assert!(error.to_string().contains("already fetched"), "{error}");
     assert_eq!(request_lines(&rx).len(), 2);
+}
+
+#[tokio::test]
+async fn properties_beside_required_alternatives_items_alone_and_uint64_enums_are_typed() {
+    use fixture_shapes::types::{Contact, Flags, Priority, Reachable, Small};
+    // `properties` beside `anyOf: [{required: [email]}, {required: [phone]}]`: one struct, no field lost.
+    let wire = json!({
+        "name": "Ann", "email": "ann@example.com", "labels": ["a", "b"], "scores": [1, 2],
+        "priority": 18446744073709551615u64, "flags": 9223372036854775813u64, "small": 255
+    });
+    let contact: Contact = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(contact.email.as_deref(), Some("ann@example.com"));
+    assert_eq!(contact.phone, None);
+    // `items` without `type: array` is a list.
+    let labels: &Vec<String> = contact.labels.as_ref().unwrap();
+    assert_eq!(labels, &vec!["a".to_string(), "b".to_string()]);
+    assert_eq!(contact.scores, Some(vec![1i32, 2]));
+    // uint64 enums hold values beyond i64, known and unknown.
+    assert_eq!(contact.priority, Some(Priority::V18446744073709551615));
+    assert_eq!(Priority::V9223372036854775808.value(), 9223372036854775808u64);
+    assert!(matches!(contact.flags, Some(Flags::Unknown(v)) if v.get() == 9223372036854775813u64));
+    assert_eq!(Flags::from(1u64), Flags::V1);
+    assert_eq!(contact.small, Some(Small::V255));
+    assert_eq!(serde_json::to_value(&contact).unwrap(), wire);
+    let reachable: Reachable = serde_json::from_value(json!({"phone": "+1"})).unwrap();
+    assert_eq!(reachable.phone.as_deref(), Some("+1"));
+
+    let (url, rx) = serve_once(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 27\r\nconnection: close\r\n\r\n{\"name\":\"Bo\",\"phone\":\"+44\"}"
+            .to_string(),
+    );
+    let client = fixture_shapes::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    let back = client.api().create_contact(Contact::new("Bo").phone("+44").priority(Priority::V1)).await.unwrap();
+    assert_eq!(back.phone.as_deref(), Some("+44"));
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.ends_with(r#"{"name":"Bo","phone":"+44","priority":1}"#), "{raw}");
+}
+
+#[tokio::test]
+async fn operation_and_path_servers_are_honoured_and_literal_queries_kept() {
+    let client = |url: &str| {
+        fixture_servers_and_paths::Client::builder().base_url(format!("{url}/v1")).allow_http(true).build().unwrap()
+    };
+    // The path's server, relative: resolved against the client's base URL.
+    let (url, rx) = one_request_server();
+    client(&url).api().get_file("f 1").await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("GET /storage/files/f%201 HTTP/1.1\r\n"), "{raw}");
+
+    // The operation's own server wins over its path's; its variables at their defaults.
+    let (url, rx) = one_request_server();
+    client(&url).api().put_file("f").await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("PUT /upload-host/uploads/files/f HTTP/1.1\r\n"), "{raw}");
+
+    // A literal query in the path stays when parameters are added.
+    let (url, rx) = one_request_server();
+    client(&url).api().search().q("x y").tag(["a", "b"]).await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("GET /v1/search?mode=fast&q=x%20y&tag=a&tag=b HTTP/1.1\r\n"), "{raw}");
+    let (url, rx) = one_request_server();
+    client(&url).api().search().await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("GET /v1/search?mode=fast HTTP/1.1\r\n"), "{raw}");
+}
+
+#[tokio::test]
+async fn form_bodies_follow_their_encoding_and_raw_bodies_carry_the_callers_content_type() {
+    use fixture_form_and_raw_bodies::runtime::RawBody;
+    use fixture_form_and_raw_bodies::types::{Order, OrderFilter, OrderPlain};
+    let client = |url: &str| {
+        fixture_form_and_raw_bodies::Client::builder().base_url(url).allow_http(true).build().unwrap()
+    };
+    let order = Order::new(vec!["a".to_string(), "b c".to_string()])
+        .ids(vec![1, 2])
+        .words(vec!["x".to_string(), "y".to_string()])
+        .pipes(vec!["p".to_string(), "q".to_string()])
+        .filter(OrderFilter::new().color("red").size(3))
+        .plain(OrderPlain::new().a("1").b("2"))
+        .meta([("k".to_string(), "v".to_string())].into_iter().collect::<std::collections::BTreeMap<_, _>>())
+        .note("n&m");
+    let (url, rx) = one_request_server();
+    client(&url).api().send_form(order).await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.to_ascii_lowercase().contains("content-type: application/x-www-form-urlencoded"), "{raw}");
+    // Properties come in the order serde_json keeps them (sorted, or as declared with
+    // `preserve_order`); a list's repeated keys stay in order.
+    let body = raw.split("\r\n\r\n").nth(1).unwrap();
+    let mut pairs: Vec<&str> = body.split('&').collect();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        [
+            "a=1",
+            "b=2",
+            "filter[color]=red",
+            "filter[size]=3",
+            "ids=1,2",
+            "meta=%7B%22k%22%3A%22v%22%7D",
+            "note=n%26m",
+            "pipes=p%7Cq",
+            "tags=a",
+            "tags=b%20c",
+            "words=x%20y"
+        ],
+        "{body}"
+    );
+    assert!(body.contains("tags=a&tags=b%20c"), "{body}");
+
+    // A `*/*` body: the caller's bytes under the caller's content type, not a JSON string.
+    let (url, rx) = one_request_server();
+    client(&url).api().upload(RawBody::new("application/pdf", &b"%PDF-1.7"[..])).await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.to_ascii_lowercase().contains("content-type: application/pdf\r\n"), "{raw}");
+    assert!(raw.ends_with("\r\n\r\n%PDF-1.7"), "{raw}");
+
+    let (url, rx) = one_request_server();
+    client(&url).api().put_avatar().body(RawBody::new("image/jpeg", vec![0xff, 0xd8])).await.unwrap();
+    let raw = rx.recv().unwrap();
+    assert!(String::from_utf8_lossy(&raw).to_ascii_lowercase().contains("content-type: image/jpeg\r\n"));
+    assert!(raw.ends_with(b"\r\n\r\n\xff\xd8"));
+
+    // A content type that would break the header, or names no media type, is refused unsent.
+    let error = client("http://127.0.0.1:9").api().upload(RawBody::new("a/b\r\nx-evil: 1", vec![])).await;
+    assert!(matches!(error, Err(fixture_form_and_raw_bodies::Error::InvalidRequest(_))), "{error:?}");
+    let error = client("http://127.0.0.1:9").api().upload(RawBody::new("*/*", vec![])).await;
+    assert!(matches!(error, Err(fixture_form_and_raw_bodies::Error::InvalidRequest(_))), "{error:?}");
 }

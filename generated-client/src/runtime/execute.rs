@@ -125,11 +125,21 @@ impl Transport {
         if let Some(url) = &request.url {
             return Ok(url.clone());
         }
-        let base = self.inner.base_url.as_str().trim_end_matches('/');
-        let mut url = Url::parse(&format!("{base}{}", request.path))
-            .map_err(|e| Error::InvalidRequest(format!("URL for {}: {e}", request.path_template)))?;
+        let invalid = |e: String| Error::InvalidRequest(format!("URL for {}: {e}", request.path_template));
+        let server = match request.server {
+            // The operation's own server; a relative one is resolved against the base URL.
+            Some(server) => self.inner.base_url.join(server).map_err(|e| invalid(e.to_string()))?,
+            None => self.inner.base_url.clone(),
+        };
+        let base = server.as_str().trim_end_matches('/');
+        let mut url = Url::parse(&format!("{base}{}", request.path)).map_err(|e| invalid(e.to_string()))?;
         let query = request.query_string();
         if !query.is_empty() {
+            // A literal query in the path template (`/search?mode=fast`) stays, before the parameters.
+            let query = match url.query() {
+                Some(literal) if !literal.is_empty() => format!("{literal}&{query}"),
+                _ => query,
+            };
             url.set_query(Some(&query));
         }
         Ok(url)
@@ -298,8 +308,9 @@ impl Transport {
             if remaining.is_zero() {
                 return Err(Failure::fatal(timed_out()));
             }
-            // Credentials go only to the origin of the base URL.
-            let trusted = same_origin(&url, &inner.base_url);
+            // Credentials go only to the origin of the base URL, or of the server the spec gives
+            // the operation; never on across a redirect to another origin.
+            let trusted = same_origin(&url, &inner.base_url) || (request.server.is_some() && same_origin(&url, &first));
             let mut headers = HeaderMap::new();
             if let Some(accept) = request.accept {
                 headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
@@ -673,6 +684,30 @@ mod tests {
             }
         });
         addr
+    }
+
+    #[test]
+    fn operation_servers_resolve_against_the_base_url_and_literal_queries_stay() {
+        let client = ClientBuilder::new("https://api.example.com/v1", &SPEC).build().unwrap();
+        let url = |server: Option<&'static str>, path: &str, query: &[(&str, &str)]| {
+            let mut request = Request::new("op", Method::GET, "/x", &[]);
+            if let Some(server) = server {
+                request.server(server);
+            }
+            request.path(path);
+            for (name, value) in query {
+                request.query(name, super::super::request::QueryStyle::FormExploded, value).unwrap();
+            }
+            client.transport().url(&request).unwrap().to_string()
+        };
+        assert_eq!(url(None, "/things", &[]), "https://api.example.com/v1/things");
+        assert_eq!(url(Some("/storage"), "/things", &[]), "https://api.example.com/storage/things");
+        assert_eq!(url(Some("https://mirror.example.com/"), "/things", &[]), "https://mirror.example.com/things");
+        assert_eq!(url(None, "/search?mode=fast", &[]), "https://api.example.com/v1/search?mode=fast");
+        assert_eq!(
+            url(None, "/search?mode=fast", &[("q", "a b")]),
+            "https://api.example.com/v1/search?mode=fast&q=a%20b"
+        );
     }
 
     #[tokio::test]

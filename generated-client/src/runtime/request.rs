@@ -30,6 +30,15 @@ pub enum QueryStyle {
     DeepObject,
 }
 
+/// How one property of a form body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    /// Spread over keys as a query parameter of this style would be.
+    Styled(QueryStyle),
+    /// As JSON text (`encoding.contentType: application/json`).
+    Json,
+}
+
 /// A request, before it is sent.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -37,6 +46,9 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) path: String,
+    /// The operation's own server URL, when the spec gives it one (absolute, or relative to
+    /// the client's base URL).
+    pub(crate) server: Option<&'static str>,
     /// Names as given, values already percent-encoded (delimiters of list styles stay literal).
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
@@ -74,6 +86,66 @@ fn scalar(value: &Value, name: &str) -> Result<Option<String>, Error> {
     })
 }
 
+/// A value in a style, as `(name, encoded value)` pairs: the query parameters it makes, or the
+/// fields of a form body. A list or object nested inside another is refused, or for a form body
+/// (`nested_as_json`) sent as JSON text.
+fn styled(name: &str, style: QueryStyle, value: Value, nested_as_json: bool) -> Result<Vec<(String, String)>, Error> {
+    let leaf = |v: &Value| -> Result<Option<String>, Error> {
+        match v {
+            Value::Array(_) | Value::Object(_) if nested_as_json => Ok(Some(v.to_string())),
+            other => scalar(other, name),
+        }
+    };
+    let mut out = Vec::new();
+    match value {
+        Value::Null => {}
+        Value::Array(items) => {
+            let items: Vec<String> =
+                items.iter().map(leaf).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect();
+            match style {
+                QueryStyle::FormExploded | QueryStyle::DeepObject => {
+                    out.extend(items.iter().map(|v| (name.to_string(), encode(v))))
+                }
+                QueryStyle::Form => out.push((name.to_string(), join(&items, ","))),
+                QueryStyle::SpaceDelimited => out.push((name.to_string(), join(&items, "%20"))),
+                QueryStyle::PipeDelimited => out.push((name.to_string(), join(&items, "%7C"))),
+            }
+        }
+        Value::Object(map) => match style {
+            QueryStyle::DeepObject => {
+                for (key, v) in map {
+                    if let Some(v) = leaf(&v)? {
+                        out.push((format!("{name}[{key}]"), encode(&v)));
+                    }
+                }
+            }
+            QueryStyle::FormExploded => {
+                for (key, v) in map {
+                    if let Some(v) = leaf(&v)? {
+                        out.push((key, encode(&v)));
+                    }
+                }
+            }
+            _ => {
+                let mut parts = Vec::new();
+                for (key, v) in map {
+                    if let Some(v) = leaf(&v)? {
+                        parts.push(key);
+                        parts.push(v);
+                    }
+                }
+                out.push((name.to_string(), join(&parts, ",")));
+            }
+        },
+        scalar_value => {
+            if let Some(v) = scalar(&scalar_value, name)? {
+                out.push((name.to_string(), encode(&v)));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn to_value(value: &impl Serialize, name: &str) -> Result<Value, Error> {
     serde_json::to_value(value).map_err(|e| Error::InvalidRequest(format!("parameter `{name}`: {e}")))
 }
@@ -101,6 +173,7 @@ impl Request {
             method,
             path_template,
             path: String::new(),
+            server: None,
             query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
@@ -109,6 +182,11 @@ impl Request {
             auth,
             url: None,
         }
+    }
+
+    /// Sends the request to the operation's own server instead of the client's base URL.
+    pub fn server(&mut self, url: &'static str) {
+        self.server = Some(url);
     }
 
     /// Appends literal path text from the template.
@@ -132,57 +210,7 @@ impl Request {
     /// Adds a query parameter in the given style; `None` adds nothing.
     pub fn query(&mut self, name: &str, style: QueryStyle, value: &impl Serialize) -> Result<(), Error> {
         let value = to_value(value, name)?;
-        match value {
-            Value::Null => {}
-            Value::Array(items) => {
-                let items: Vec<String> = items
-                    .iter()
-                    .map(|v| scalar(v, name))
-                    .collect::<Result<Vec<_>, _>>()?
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                match style {
-                    QueryStyle::FormExploded | QueryStyle::DeepObject => {
-                        self.query.extend(items.iter().map(|v| (name.to_string(), encode(v))))
-                    }
-                    QueryStyle::Form => self.query.push((name.to_string(), join(&items, ","))),
-                    QueryStyle::SpaceDelimited => self.query.push((name.to_string(), join(&items, "%20"))),
-                    QueryStyle::PipeDelimited => self.query.push((name.to_string(), join(&items, "%7C"))),
-                }
-            }
-            Value::Object(map) => match style {
-                QueryStyle::DeepObject => {
-                    for (key, v) in map {
-                        if let Some(v) = scalar(&v, name)? {
-                            self.query.push((format!("{name}[{key}]"), encode(&v)));
-                        }
-                    }
-                }
-                QueryStyle::FormExploded => {
-                    for (key, v) in map {
-                        if let Some(v) = scalar(&v, name)? {
-                            self.query.push((key, encode(&v)));
-                        }
-                    }
-                }
-                _ => {
-                    let mut parts = Vec::new();
-                    for (key, v) in map {
-                        if let Some(v) = scalar(&v, name)? {
-                            parts.push(key);
-                            parts.push(v);
-                        }
-                    }
-                    self.query.push((name.to_string(), join(&parts, ",")));
-                }
-            },
-            scalar_value => {
-                if let Some(v) = scalar(&scalar_value, name)? {
-                    self.query.push((name.to_string(), encode(&v)));
-                }
-            }
-        }
+        self.query.extend(styled(name, style, value, false)?);
         Ok(())
     }
 
@@ -228,22 +256,30 @@ impl Request {
         Ok(())
     }
 
-    /// A form-encoded body, from a value that serializes as an object.
-    pub fn form_body(&mut self, content_type: &'static str, body: &impl Serialize) -> Result<(), Error> {
+    /// A form-encoded body, from a value that serializes as an object. Each property is
+    /// written in the style `fields` gives it, by default `form`, exploded: a list as repeated
+    /// keys (`tags=a&tags=b`), an object as its own keys (`k=v`).
+    pub fn form_body(
+        &mut self,
+        content_type: &'static str,
+        body: &impl Serialize,
+        fields: &[(&str, FormField)],
+    ) -> Result<(), Error> {
         let Value::Object(map) = to_value(body, "body")? else {
             return Err(Error::InvalidRequest("a form body must be an object".into()));
         };
         let mut pairs = Vec::new();
         for (key, v) in map {
-            let text = match &v {
-                Value::Array(_) | Value::Object(_) => Some(v.to_string()),
-                other => scalar(other, &key)?,
-            };
-            if let Some(text) = text {
-                pairs.push(format!("{}={}", utf8_percent_encode(&key, STRICT), utf8_percent_encode(&text, STRICT)));
+            let field = fields.iter().find(|(name, _)| *name == key).map(|(_, f)| *f);
+            match field.unwrap_or(FormField::Styled(QueryStyle::FormExploded)) {
+                FormField::Json if !v.is_null() => pairs.push((key, encode(&v.to_string()))),
+                FormField::Json => {}
+                FormField::Styled(style) => pairs.extend(styled(&key, style, v, true)?),
             }
         }
-        self.body = Some((content_type.into(), pairs.join("&").into_bytes().into()));
+        let text: Vec<String> =
+            pairs.iter().map(|(name, value)| format!("{}={value}", utf8_percent_encode(name, NAME))).collect();
+        self.body = Some((content_type.into(), text.join("&").into_bytes().into()));
         Ok(())
     }
 
@@ -252,9 +288,17 @@ impl Request {
         self.body = Some((content_type.into(), body.to_string().into_bytes().into()));
     }
 
-    /// A raw body.
-    pub fn bytes_body(&mut self, content_type: &'static str, body: bytes::Bytes) {
-        self.body = Some((content_type.into(), body));
+    /// A raw body, with the content type the caller gave it.
+    pub fn raw_body(&mut self, body: &RawBody) -> Result<(), Error> {
+        let content_type = body.content_type.trim();
+        if content_type.is_empty() || content_type.contains('*') {
+            return Err(Error::InvalidRequest(format!(
+                "`{content_type}` is not a content type to send: name the body's media type"
+            )));
+        }
+        check_header_value("content-type", content_type)?;
+        self.body = Some((content_type.to_string().into(), body.bytes.clone()));
+        Ok(())
     }
 
     /// A `multipart/form-data` body.
@@ -280,6 +324,32 @@ impl Request {
 
     pub(crate) fn check_headers(extra: &[(String, String)]) -> Result<(), Error> {
         extra.iter().try_for_each(|(n, v)| check_header_value(n, v))
+    }
+}
+
+/// A request body sent as it is, for operations whose spec takes media types the client does
+/// not encode itself (`*/*`, `application/octet-stream`, `image/png`, ...): the bytes and the
+/// `Content-Type` to send them with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawBody {
+    content_type: String,
+    bytes: bytes::Bytes,
+}
+
+impl RawBody {
+    /// The bytes to send and their media type, e.g. `RawBody::new("image/png", png)`.
+    pub fn new(content_type: impl Into<String>, bytes: impl Into<bytes::Bytes>) -> Self {
+        RawBody { content_type: content_type.into(), bytes: bytes.into() }
+    }
+
+    /// The media type sent as `Content-Type`.
+    pub fn content_type(&self) -> &str {
+        &self.content_type
+    }
+
+    /// The bytes sent.
+    pub fn bytes(&self) -> &bytes::Bytes {
+        &self.bytes
     }
 }
 

@@ -109,19 +109,20 @@ impl UnknownValue {
     }
 }
 
-/// An integer enum value the client does not know. Only decoding makes one.
+/// An integer enum value the client does not know. Only decoding makes one. `T` is the enum's
+/// integer type: `i64`, or `u64` for `format: uint64`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct UnknownInteger(i64);
+pub struct UnknownInteger<T = i64>(T);
 
-impl UnknownInteger {
+impl<T: Copy> UnknownInteger<T> {
     // Used by generated integer enums; a spec without any leaves it unused.
     #[allow(dead_code)]
-    pub(crate) fn new(value: i64) -> Self {
+    pub(crate) fn new(value: T) -> Self {
         UnknownInteger(value)
     }
 
     /// The value as the server sent it.
-    pub fn get(&self) -> i64 {
+    pub fn get(&self) -> T {
         self.0
     }
 }
@@ -145,13 +146,14 @@ where
     deserializer.deserialize_str(V(std::marker::PhantomData))
 }
 
-/// Decodes an integer enum through its `From<i64>`.
-pub fn deserialize_int_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+/// Decodes an integer enum through its `From<I>`, `I` its integer type.
+pub fn deserialize_int_enum<'de, D, I, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: From<i64>,
+    I: Deserialize<'de>,
+    T: From<I>,
 {
-    i64::deserialize(deserializer).map(T::from)
+    I::deserialize(deserializer).map(T::from)
 }
 
 /// Serde glue for `Option<Option<T>>` fields of request types: `None` is left out (with

@@ -8,7 +8,7 @@ use crate::ir::{
     Body, BodyEncoding, Group, Operation, Output, PaginationStyle, ParamLocation, PathPart, QueryStyle, StatusMatch,
     TypeRef,
 };
-use crate::rust::{body_ty, ty, Scope};
+use crate::rust::{body_ty, request_body_ty, ty, Scope};
 
 use super::docs;
 use super::types::{snake_ident, type_ident};
@@ -81,7 +81,7 @@ fn required_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
     let mut args: Vec<_> =
         op.params.iter().filter(|p| p.required).map(|p| (snake_ident(&p.rust_name), ty(&p.ty, Scope::Crate))).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push((snake_ident("body"), ty(&body.ty, Scope::Crate)));
+        args.push((snake_ident("body"), request_body_ty(body, Scope::Crate)));
     }
     args
 }
@@ -90,6 +90,20 @@ fn op_docs(op: &Operation) -> TokenStream {
     let mut lines = docs::lines(&op.docs, &docs::code(&op.wire_id));
     lines.push(String::new());
     lines.push(format!("{} ({})", docs::code(&format!("{} {}", op.http_method, op.path)), docs::code(&op.wire_id)));
+    if let Some(body) = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Bytes) {
+        lines.push(String::new());
+        lines.push(format!(
+            "The body is sent as given, with the content type it carries (the spec declares {}).",
+            docs::code(&body.content_type)
+        ));
+    }
+    if let Some(server) = &op.server {
+        lines.push(String::new());
+        lines.push(format!(
+            "Sent to the operation's server {} (a relative URL is resolved against the client's base URL).",
+            docs::code(server)
+        ));
+    }
     if let Some(url) = &op.docs_url {
         lines.push(String::new());
         lines.push(format!("Documentation: {}", docs::link(url)));
@@ -125,7 +139,7 @@ fn builder(op: &Operation) -> TokenStream {
     let optional_params: Vec<_> = op.params.iter().filter(|p| !p.required).collect();
     let opt_idents: Vec<_> = optional_params.iter().map(|p| snake_ident(&p.rust_name)).collect();
     let opt_tys: Vec<_> = optional_params.iter().map(|p| ty(&p.ty, Scope::Crate)).collect();
-    let optional_body = op.body.as_ref().filter(|b| !b.required).map(|b| ty(&b.ty, Scope::Crate));
+    let optional_body = op.body.as_ref().filter(|b| !b.required).map(|b| request_body_ty(b, Scope::Crate));
 
     let mut setters: Vec<TokenStream> = optional_params
         .iter()
@@ -306,12 +320,24 @@ fn request_fn(op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#ident { #call } }
         }
     });
+    let server = op.server.as_ref().map(|url| quote!(request.server(#url);));
     let accept = op.accept.as_ref().map(|a| quote!(request.accept(#a);));
     let body = op.body.as_ref().map(|b| {
         let content_type = &b.content_type;
         let set = match b.encoding {
             BodyEncoding::Json => quote!(request.json_body(#content_type, body)?;),
-            BodyEncoding::Form => quote!(request.form_body(#content_type, body)?;),
+            BodyEncoding::Form => {
+                let fields = b.form.iter().map(|f| {
+                    let name = &f.wire_name;
+                    if f.json {
+                        quote!((#name, crate::runtime::FormField::Json))
+                    } else {
+                        let style = query_style(f.style);
+                        quote!((#name, crate::runtime::FormField::Styled(#style)))
+                    }
+                });
+                quote!(request.form_body(#content_type, body, &[#(#fields),*])?;)
+            }
             BodyEncoding::Multipart => {
                 let parts = b.parts.iter().map(|part| {
                     let field = snake_ident(&part.field);
@@ -329,7 +355,7 @@ fn request_fn(op: &Operation) -> TokenStream {
                 }
             }
             BodyEncoding::Text => quote!(request.text_body(#content_type, body);),
-            BodyEncoding::Bytes => quote!(request.bytes_body(#content_type, body.clone());),
+            BodyEncoding::Bytes => quote!(request.raw_body(body)?;),
         };
         if b.required {
             quote! { { let body = &self.body; #set } }
@@ -340,6 +366,7 @@ fn request_fn(op: &Operation) -> TokenStream {
     quote! {
         fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
             let mut request = crate::runtime::Request::new(#wire_id, crate::runtime::Method::#method, #path, &[#(#auth),*]);
+            #server
             #(#path_steps)*
             #(#other_params)*
             #accept

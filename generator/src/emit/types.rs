@@ -1,6 +1,6 @@
 //! Models: `src/types.rs`, one item per IR type: structs, open enums, unions, aliases.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ident::needs_raw;
@@ -134,10 +134,22 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 }
             }
         }
-        TypeKind::IntEnum { variants } => {
+        TypeKind::IntEnum { variants, unsigned } => {
             let idents: Vec<Ident> = variants.iter().map(|v| type_ident(&v.name)).collect();
-            let values: Vec<i64> = variants.iter().map(|v| v.value).collect();
-            let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+            // Lowering keeps every value within the enum's integer type.
+            let values: Vec<Literal> = variants
+                .iter()
+                .map(|v| {
+                    if *unsigned {
+                        Literal::u64_suffixed(u64::try_from(v.value).unwrap_or_default())
+                    } else {
+                        Literal::i64_suffixed(i64::try_from(v.value).unwrap_or_default())
+                    }
+                })
+                .collect();
+            let int = if *unsigned { quote!(u64) } else { quote!(i64) };
+            let serialize = if *unsigned { quote!(serialize_u64) } else { quote!(serialize_i64) };
+            let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value));
             quote! {
                 #doc
                 #deprecated
@@ -149,19 +161,19 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 pub enum #name {
                     #( #[doc = #variant_docs] #idents, )*
                     /// A value this version of the client does not know, as sent.
-                    Unknown(crate::runtime::UnknownInteger),
+                    Unknown(crate::runtime::UnknownInteger<#int>),
                 }
                 impl #name {
                     /// The value on the wire.
-                    pub fn value(&self) -> i64 {
+                    pub fn value(&self) -> #int {
                         match self {
                             #( Self::#idents => #values, )*
                             Self::Unknown(value) => value.get(),
                         }
                     }
                 }
-                impl From<i64> for #name {
-                    fn from(value: i64) -> Self {
+                impl From<#int> for #name {
+                    fn from(value: #int) -> Self {
                         match value {
                             #( #values => Self::#idents, )*
                             other => Self::Unknown(crate::runtime::UnknownInteger::new(other)),
@@ -170,12 +182,12 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 }
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.value())
+                        serializer.#serialize(self.value())
                     }
                 }
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::runtime::deserialize_int_enum(deserializer)
+                        crate::runtime::deserialize_int_enum::<D, #int, Self>(deserializer)
                     }
                 }
             }

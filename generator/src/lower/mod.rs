@@ -47,7 +47,7 @@ pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
 }
 
 /// A server URL with each `{variable}` at its default.
-fn server_url(server: &openapiv3::Server) -> String {
+pub(crate) fn server_url(server: &openapiv3::Server) -> String {
     let mut url = server.url.clone();
     if let Some(vars) = &server.variables {
         for (name, var) in vars {

@@ -7,8 +7,9 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use crate::error::{Error, Pointer};
 use crate::ident::{item_type_name, snake_name, type_name, Namespace, HANDLE_METHODS};
 use crate::ir::{
-    AuthScheme, Body, BodyEncoding, ErrorOutput, FormPart, Group, Operation, Output, Pagination, PaginationStyle,
-    Param, ParamLocation, PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant, TypeKind, TypeRef,
+    AuthScheme, Body, BodyEncoding, ErrorOutput, FormEncoding, FormPart, Group, Operation, Output, Pagination,
+    PaginationStyle, Param, ParamLocation, PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant,
+    TypeKind, TypeRef,
 };
 
 use super::schema::{append_note, docs, Types};
@@ -49,6 +50,7 @@ struct RawOp<'s> {
     method: &'s str,
     op: &'s openapiv3::Operation,
     path_params: &'s [ReferenceOr<Parameter>],
+    path_servers: &'s [openapiv3::Server],
     at: Pointer,
     wire_id: String,
 }
@@ -86,7 +88,15 @@ pub fn lower_operations(
                 });
             }
             ids.insert(wire_id.clone(), at.clone());
-            raw.push(RawOp { path, method, op, path_params: &item.parameters, at, wire_id });
+            raw.push(RawOp {
+                path,
+                method,
+                op,
+                path_params: &item.parameters,
+                path_servers: &item.servers,
+                at,
+                wire_id,
+            });
         }
     }
 
@@ -186,6 +196,8 @@ fn lower_operation(
     let mut names = Namespace::with_reserved(BUILDER_METHODS.iter().copied().chain(body_name));
     let params = lower_params(spec, types, raw, &type_base, &mut names)?;
     let path_parts = parse_path(raw.path, &params, at)?;
+    // The first server listed, as for the whole API; an operation's own list wins over its path's.
+    let server = raw.op.servers.first().or(raw.path_servers.first()).map(|s| super::server_url(s).trim().to_string());
     let body = match &op.request_body {
         Some(body) => Some(lower_body(spec, types, body, &type_base, &at.push("requestBody"))?),
         None => None,
@@ -207,6 +219,7 @@ fn lower_operation(
         http_method: raw.method.to_ascii_uppercase(),
         path: raw.path.to_string(),
         path_parts,
+        server,
         params,
         body,
         accept,
@@ -281,7 +294,7 @@ fn lower_params(
     // Path-level parameters first; an operation's own parameter with the same name and
     // location replaces it.
     let mut merged: Vec<(Pointer, &Parameter)> = Vec::new();
-    let path_at = raw.at.push("..").push("parameters");
+    let path_at = Pointer::root().push("paths").push(raw.path).push("parameters");
     let op_at = raw.at.push("parameters");
     let sources = raw
         .path_params
@@ -313,6 +326,17 @@ fn lower_params(
             location(b),
         ))
     });
+    // A path parameter the template does not use would be taken and never sent.
+    let template = template_of(raw.path);
+    for (at, param) in &merged {
+        let name = &param.parameter_data_ref().name;
+        if location(param) == ParamLocation::Path && !template.contains(&format!("{{{name}}}")) {
+            return Err(Error::invalid(
+                at,
+                format!("path parameter `{name}` is declared, but the path `{}` has no `{{{name}}}`", raw.path),
+            ));
+        }
+    }
     let mut out = Vec::with_capacity(merged.len());
     for (at, param) in merged {
         let data = param.parameter_data_ref();
@@ -365,9 +389,18 @@ fn location(param: &Parameter) -> ParamLocation {
     }
 }
 
+/// The path template without a literal query (`/search?mode=fast`): parameters are only
+/// substituted there.
+fn template_of(path: &str) -> &str {
+    path.split_once('?').map_or(path, |(template, _)| template)
+}
+
+/// Splits the template into literals and parameters; a literal query (`?mode=fast`) stays a
+/// literal, and the runtime keeps it beside the query parameters.
 fn parse_path(path: &str, params: &[Param], at: &Pointer) -> Result<Vec<PathPart>, Error> {
     let mut parts = Vec::new();
-    let mut rest = path;
+    let template = template_of(path);
+    let mut rest = template;
     while let Some(open) = rest.find('{') {
         let close = rest[open..]
             .find('}')
@@ -384,8 +417,15 @@ fn parse_path(path: &str, params: &[Param], at: &Pointer) -> Result<Vec<PathPart
         parts.push(PathPart::Param(param.rust_name.clone()));
         rest = &rest[close + 1..];
     }
-    if !rest.is_empty() {
-        parts.push(PathPart::Literal(rest.to_string()));
+    let query = &path[template.len()..];
+    if query.contains(['{', '}']) {
+        return Err(Error::unsupported(
+            at,
+            format!("a parameter in the literal query of `{path}`; declare it as a query parameter"),
+        ));
+    }
+    if !rest.is_empty() || !query.is_empty() {
+        parts.push(PathPart::Literal(format!("{rest}{query}")));
     }
     Ok(parts)
 }
@@ -405,13 +445,16 @@ fn lower_body(
     let components = spec.components.as_ref().map(|c| &c.request_bodies);
     let (body, _) = refs::resolve(body, components, "requestBodies", at)?;
     let pick = |pred: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| pred(media));
-    let (media, content, encoding) = if let Some((m, c)) = pick(&is_json) {
+    // A wildcard (`*/*`, `image/*`) names no one encoding: the caller sends bytes and says what
+    // they are.
+    let concrete = |media: &str| !media.contains('*');
+    let (media, content, encoding) = if let Some((m, c)) = pick(&|m| concrete(m) && is_json(m)) {
         (m, c, BodyEncoding::Json)
     } else if let Some((m, c)) = pick(&|m| m.starts_with("application/x-www-form-urlencoded")) {
         (m, c, BodyEncoding::Form)
     } else if let Some((m, c)) = pick(&|m| m.starts_with("multipart/form-data")) {
         (m, c, BodyEncoding::Multipart)
-    } else if let Some((m, c)) = pick(&|m| m.starts_with("text/")) {
+    } else if let Some((m, c)) = pick(&|m| concrete(m) && m.starts_with("text/")) {
         (m, c, BodyEncoding::Text)
     } else if let Some((m, c)) = body.content.first() {
         (m, c, BodyEncoding::Bytes)
@@ -438,14 +481,48 @@ fn lower_body(
         BodyEncoding::Multipart => form_parts(types, &ty, &media_at)?,
         _ => Vec::new(),
     };
+    let form = match encoding {
+        BodyEncoding::Form => form_encodings(&content.encoding),
+        _ => Vec::new(),
+    };
+    let content_type = match encoding {
+        // The caller names the media type sent; the IR keeps every one the spec declares.
+        BodyEncoding::Bytes => body.content.keys().cloned().collect::<Vec<_>>().join(", "),
+        _ => media.clone(),
+    };
     Ok(RequestBody {
-        content_type: media.clone(),
+        content_type,
         encoding,
         ty,
         required: body.required,
         docs: docs(None, body.description.as_deref()),
         parts,
+        form,
     })
+}
+
+/// How the properties of a form body are written, from the media type's `encoding`, for those
+/// that differ from the default (style `form`, exploded: lists as repeated keys, objects as
+/// their own keys). `explode` defaults by style when loading (see `load`).
+fn form_encodings(encoding: &indexmap::IndexMap<String, openapiv3::Encoding>) -> Vec<FormEncoding> {
+    encoding
+        .iter()
+        .map(|(property, e)| {
+            let json = e
+                .content_type
+                .as_deref()
+                .is_some_and(|t| t.split(',').map(str::trim).any(|t| !t.contains('*') && is_json(t)));
+            let style = match (&e.style, e.explode) {
+                (None | Some(openapiv3::QueryStyle::Form), true) => QueryStyle::FormExploded,
+                (None | Some(openapiv3::QueryStyle::Form), false) => QueryStyle::Form,
+                (Some(openapiv3::QueryStyle::SpaceDelimited), _) => QueryStyle::SpaceDelimited,
+                (Some(openapiv3::QueryStyle::PipeDelimited), _) => QueryStyle::PipeDelimited,
+                (Some(openapiv3::QueryStyle::DeepObject), _) => QueryStyle::DeepObject,
+            };
+            FormEncoding { wire_name: property.clone(), style, json }
+        })
+        .filter(|f| f.json || f.style != QueryStyle::FormExploded)
+        .collect()
 }
 
 /// The parts of a multipart body: one per field of its (object) type.

@@ -262,10 +262,17 @@ impl<'a> Types<'a> {
             return Err(Error::unsupported(at, "`not` schemas have no Rust type; describe the allowed shape instead"));
         }
         Ok(Some(match any.typ.as_deref() {
-            Some("array") => {
+            // `items` without `type: array` still says what the elements are.
+            Some("array") | None if any.items.is_some() || any.typ.is_some() => {
                 let items = match &any.items {
                     Some(items) => {
-                        self.lower_boxed(items, &format!("{suggestion}Item"), &at.push("items"), depth + 1)?
+                        let item_at = at.push("items");
+                        let ty = self.lower_boxed(items, &format!("{suggestion}Item"), &item_at, depth + 1)?;
+                        if self.is_nullable_boxed(items, &item_at)? {
+                            TypeRef::Option(Box::new(ty))
+                        } else {
+                            ty
+                        }
                     }
                     None => TypeRef::Json,
                 };
@@ -372,19 +379,9 @@ impl<'a> Types<'a> {
                 self.string_enum(&values)
             }
             SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
-                let mut ns = Namespace::with_reserved(["Unknown"]);
-                let mut seen = BTreeSet::new();
-                let variants = i
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .filter(|v| seen.insert(**v))
-                    .map(|v| IntVariant {
-                        name: ns.claim(&type_name(&format!("V{v}").replace('-', "Minus"))),
-                        value: *v,
-                    })
-                    .collect();
-                TypeKind::IntEnum { variants }
+                let unsigned = self.integer_format(&i.format, at) == Prim::U64;
+                let values: Vec<i128> = i.enumeration.iter().flatten().map(|v| i128::from(*v)).collect();
+                int_enum(&values, unsigned)
             }
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
                 self.object(name, &o.properties, &o.required, o.additional_properties.as_ref(), at, depth)?
@@ -417,6 +414,9 @@ impl<'a> Types<'a> {
         at: &Pointer,
         depth: usize,
     ) -> Result<TypeKind, Error> {
+        if let Some(kind) = self.object_with_required_alternatives(name, any, at, depth)? {
+            return Ok(kind);
+        }
         if !any.one_of.is_empty() {
             return self.union(name, &any.one_of, "oneOf", schema, at, depth);
         }
@@ -436,6 +436,9 @@ impl<'a> Types<'a> {
             }
             return Ok(kind);
         }
+        if let Some(kind) = self.any_int_enum(any, at) {
+            return Ok(kind);
+        }
         if !any.enumeration.is_empty() {
             let strings: Option<Vec<String>> =
                 any.enumeration.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(String::from)).collect();
@@ -449,6 +452,85 @@ impl<'a> Types<'a> {
         }
         let target = self.anonymous_any(any, name, at, depth)?.unwrap_or(TypeRef::Json);
         Ok(TypeKind::Alias { target, newtype: false })
+    }
+
+    /// Properties beside `anyOf` or `oneOf` alternatives that only add `required` lists
+    /// (`anyOf: [{required: [email]}, {required: [phone]}]`): one struct with those properties.
+    /// What every alternative requires is required; what only some do is optional, and its
+    /// documentation says which alternatives ask for it.
+    fn object_with_required_alternatives(
+        &mut self,
+        name: &str,
+        any: &openapiv3::AnySchema,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<Option<TypeKind>, Error> {
+        let (key, alternatives) = match (any.one_of.is_empty(), any.any_of.is_empty()) {
+            (false, true) => ("oneOf", &any.one_of),
+            (true, false) => ("anyOf", &any.any_of),
+            _ => return Ok(None),
+        };
+        if any.properties.is_empty() || !any.all_of.is_empty() {
+            return Ok(None);
+        }
+        let mut lists: Vec<Vec<String>> = Vec::with_capacity(alternatives.len());
+        for (i, alt) in alternatives.iter().enumerate() {
+            match required_only(self.resolve(alt, &at.push(key).push(i.to_string()))?) {
+                Some(required) => lists.push(required.to_vec()),
+                None => return Ok(None),
+            }
+        }
+        let mut required = any.required.clone();
+        let always = lists[0].iter().filter(|p| lists.iter().all(|l| l.contains(p)));
+        required.extend(always.cloned());
+        let kind = self.object(name, &any.properties, &required, any.additional_properties.as_ref(), at, depth)?;
+        let TypeKind::Struct { mut fields, additional } = kind else { return Ok(Some(kind)) };
+        let choices: Vec<String> = lists
+            .iter()
+            .map(|l| {
+                if l.is_empty() {
+                    "nothing more".to_string()
+                } else {
+                    l.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and ")
+                }
+            })
+            .collect();
+        let quantity = if key == "oneOf" { "exactly one" } else { "at least one" };
+        let note = format!("The schema's `{key}` asks for {quantity} of: {}.", choices.join("; "));
+        for field in &mut fields {
+            if !field.required && lists.iter().any(|l| l.contains(&field.wire_name)) {
+                append_note(&mut field.docs, &note);
+            }
+        }
+        Ok(Some(TypeKind::Struct { fields, additional }))
+    }
+
+    /// An integer enum that openapiv3 could not read as one: a value beyond `i64`
+    /// (`format: uint64`) leaves the schema untyped, with the values as JSON numbers.
+    fn any_int_enum(&mut self, any: &openapiv3::AnySchema, at: &Pointer) -> Option<TypeKind> {
+        if !matches!(any.typ.as_deref(), Some("integer") | None) || any.enumeration.iter().all(|v| v.is_null()) {
+            return None;
+        }
+        let values: Option<Vec<i128>> = any
+            .enumeration
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| v.as_i64().map(i128::from).or_else(|| v.as_u64().map(i128::from)))
+            .collect();
+        let values = values?;
+        let format = match any.format.as_deref() {
+            None => VariantOrUnknownOrEmpty::Empty,
+            Some("int32") => VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32),
+            Some("int64") => VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64),
+            Some(f) => VariantOrUnknownOrEmpty::Unknown(f.to_string()),
+        };
+        let declared_unsigned = self.integer_format(&format, at) == Prim::U64;
+        let beyond_i64 = values.iter().any(|v| *v > i128::from(i64::MAX));
+        if beyond_i64 && values.iter().any(|v| *v < 0) {
+            // No one Rust integer holds them all.
+            return None;
+        }
+        Some(int_enum(&values, declared_unsigned || beyond_i64))
     }
 
     fn string_enum(&mut self, values: &[String]) -> TypeKind {
@@ -690,6 +772,45 @@ impl<'a> Types<'a> {
         };
         single_string(&prop)
     }
+}
+
+/// The `required` list of a schema that says nothing else about the shape (an alternative that
+/// only adds requirements to the properties beside it).
+fn required_only(schema: &Schema) -> Option<&[String]> {
+    match &schema.schema_kind {
+        SchemaKind::Any(a)
+            if a.properties.is_empty()
+                && a.one_of.is_empty()
+                && a.all_of.is_empty()
+                && a.any_of.is_empty()
+                && a.not.is_none()
+                && a.items.is_none()
+                && a.additional_properties.is_none()
+                && a.enumeration.is_empty()
+                && a.format.is_none()
+                && matches!(a.typ.as_deref(), None | Some("object")) =>
+        {
+            Some(&a.required)
+        }
+        SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() && o.additional_properties.is_none() => {
+            Some(&o.required)
+        }
+        _ => None,
+    }
+}
+
+/// An open integer enum of these values, duplicates dropped.
+fn int_enum(values: &[i128], unsigned: bool) -> TypeKind {
+    // A negative value in a `uint64` enum: the format is wrong, the values are what is sent.
+    let unsigned = unsigned && values.iter().all(|v| *v >= 0);
+    let mut ns = Namespace::with_reserved(["Unknown"]);
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .iter()
+        .filter(|v| seen.insert(**v))
+        .map(|v| IntVariant { name: ns.claim(&type_name(&format!("V{v}").replace('-', "Minus"))), value: *v })
+        .collect();
+    TypeKind::IntEnum { variants, unsigned }
 }
 
 /// An object schema's properties.

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, Group, Operation, Output, Param, ParamLocation};
-use crate::rust::{body_text, output_text, signature, type_text};
+use crate::ir::{Api, BodyEncoding, Group, Operation, Output, Param, ParamLocation};
+use crate::rust::{body_text, output_text, request_body_text, signature, type_text};
 
 use super::change::{code, Changes, Kind, Level, Subject};
 
@@ -90,6 +90,19 @@ fn operation_changes(og: &Group, o: &Operation, ng: &Group, n: &Operation, out: 
             Kind::Changed,
             id,
             format!("{what} now sends `{} {}` (was `{} {}`)", n.http_method, n.path, o.http_method, o.path),
+        );
+    }
+    if o.server != n.server {
+        let shown = |s: &Option<String>| match s {
+            Some(url) => format!("`{url}`"),
+            None => "the client's base URL".to_string(),
+        };
+        out.push(
+            Level::Patch,
+            Subject::Operation,
+            Kind::Changed,
+            id,
+            format!("{what} now goes to {} (was {})", shown(&n.server), shown(&o.server)),
         );
     }
     params(og, o, n, out);
@@ -258,9 +271,9 @@ fn request_body(o: &Operation, n: &Operation, out: &mut Changes) {
         (None, None) => {}
         (None, Some(b)) => {
             let (level, how) = if b.required {
-                (Level::Breaking, format!("a new argument `body: {}`", type_text(&b.ty)))
+                (Level::Breaking, format!("a new argument `body: {}`", request_body_text(b)))
             } else {
-                (Level::Compatible, format!("the setter `.body({})`", type_text(&b.ty)))
+                (Level::Compatible, format!("the setter `.body({})`", request_body_text(b)))
             };
             let required = if b.required { "required" } else { "optional" };
             out.push(
@@ -276,17 +289,17 @@ fn request_body(o: &Operation, n: &Operation, out: &mut Changes) {
             Subject::RequestBody,
             Kind::Removed,
             id,
-            format!("request body of operation `{id}` removed (was `{}`)", type_text(&b.ty)),
+            format!("request body of operation `{id}` removed (was `{}`)", request_body_text(b)),
         ),
         (Some(a), Some(b)) => {
             let what = format!("request body of operation `{id}`");
-            if a.ty != b.ty {
+            if a.ty != b.ty || (a.encoding == BodyEncoding::Bytes) != (b.encoding == BodyEncoding::Bytes) {
                 out.push(
                     Level::Breaking,
                     Subject::RequestBody,
                     Kind::Changed,
                     id,
-                    format!("{what} type changed: `{}` → `{}`", type_text(&a.ty), type_text(&b.ty)),
+                    format!("{what} type changed: `{}` → `{}`", request_body_text(a), request_body_text(b)),
                 );
             }
             if a.required != b.required {

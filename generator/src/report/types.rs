@@ -76,7 +76,17 @@ fn type_changes(o: &TypeDef, n: &TypeDef, out: &mut Changes) {
             let index = |vs: &[EnumVariant]| vs.iter().map(|v| (v.wire.clone(), v.name.clone())).collect();
             enum_values(name, index(a), index(b), |w| format!("{w:?}"), out);
         }
-        (TypeKind::IntEnum { variants: a }, TypeKind::IntEnum { variants: b }) => {
+        (TypeKind::IntEnum { variants: a, unsigned: x }, TypeKind::IntEnum { variants: b, unsigned: y }) => {
+            if x != y {
+                let int = |unsigned: &bool| if *unsigned { "u64" } else { "i64" };
+                out.push(
+                    Level::Breaking,
+                    Subject::Type,
+                    Kind::Changed,
+                    name,
+                    format!("{what} now holds `{}` values (was `{}`)", int(y), int(x)),
+                );
+            }
             let index = |vs: &[IntVariant]| vs.iter().map(|v| (v.value, v.name.clone())).collect();
             enum_values(name, index(a), index(b), |v| v.to_string(), out);
         }
