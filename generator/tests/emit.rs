@@ -42,6 +42,7 @@ fixture!(auth);
 fixture!(hostile_docs);
 fixture!(names);
 fixture!(no_operations);
+fixture!(unsupported_auth);
 
 #[test]
 fn output_is_deterministic() {
