@@ -43,6 +43,7 @@ fixture!(hostile_docs);
 fixture!(names);
 fixture!(no_operations);
 fixture!(unsupported_auth);
+fixture!(all_of_union);
 
 #[test]
 fn output_is_deterministic() {
