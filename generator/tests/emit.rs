@@ -46,6 +46,8 @@ fixture!(pagination);
 fixture!(shapes);
 fixture!(servers_and_paths);
 fixture!(form_and_raw_bodies);
+fixture!(unsupported_auth);
+fixture!(all_of_union);
 
 #[test]
 fn output_is_deterministic() {

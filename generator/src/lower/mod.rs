@@ -20,7 +20,7 @@ pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
     let mut types = schema::Types::new(spec, &[]);
     types.lower_components()?;
 
-    let auth = security_schemes(spec)?;
+    let auth = security_schemes(spec, &mut types.warnings)?;
     let groups = operation::lower_operations(spec, &mut types, &auth)?;
 
     let mut defs = std::mem::take(&mut types.defs);
@@ -57,7 +57,10 @@ pub(crate) fn server_url(server: &openapiv3::Server) -> String {
     url
 }
 
-fn security_schemes(spec: &openapiv3::OpenAPI) -> Result<Vec<AuthScheme>, Error> {
+/// The security schemes the client can send. An HTTP scheme other than bearer and basic
+/// (`negotiate`, `digest`, ...) is left out with a warning: the requirements that name it are
+/// alternatives the client does not offer (see `operation::lower_security`).
+fn security_schemes(spec: &openapiv3::OpenAPI, warnings: &mut BTreeSet<Warning>) -> Result<Vec<AuthScheme>, Error> {
     let Some(components) = &spec.components else { return Ok(Vec::new()) };
     let base = Pointer::root().push("components").push("securitySchemes");
     let mut out = Vec::new();
@@ -68,10 +71,14 @@ fn security_schemes(spec: &openapiv3::OpenAPI) -> Result<Vec<AuthScheme>, Error>
             openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => AuthKind::Bearer,
             openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => AuthKind::Basic,
             openapiv3::SecurityScheme::HTTP { scheme, .. } => {
-                return Err(Error::unsupported(
-                    &at,
-                    format!("HTTP authentication scheme `{scheme}`; bearer and basic are supported"),
-                ))
+                warnings.insert(Warning {
+                    pointer: at.to_string(),
+                    message: format!(
+                        "HTTP authentication scheme `{scheme}` is not supported (bearer and basic are): \
+                         the requirements that name it are left out"
+                    ),
+                });
+                continue;
             }
             openapiv3::SecurityScheme::APIKey { location, name, .. } => AuthKind::ApiKey {
                 location: match location {

@@ -209,8 +209,10 @@ fn lower_operation(
     let accept = accept_for(&output);
     let pagination = lower_pagination(spec, types, op, &output, at)?;
     let security = match &op.security {
-        Some(own) => lower_security(own, auth, &at.push("security"))?,
-        None => lower_security(spec.security.as_deref().unwrap_or_default(), auth, &Pointer::root().push("security"))?,
+        Some(own) => lower_security(spec, own, auth, &at.push("security"))?,
+        None => {
+            lower_security(spec, spec.security.as_deref().unwrap_or_default(), auth, &Pointer::root().push("security"))?
+        }
     };
     let base = Operation {
         wire_id: raw.wire_id.clone(),
@@ -262,19 +264,33 @@ fn accept_for(output: &Output) -> Option<String> {
 }
 
 fn lower_security(
+    spec: &openapiv3::OpenAPI,
     requirements: &[openapiv3::SecurityRequirement],
     auth: &[AuthScheme],
     at: &Pointer,
 ) -> Result<Vec<String>, Error> {
+    let defined = spec.components.as_ref().map(|c| &c.security_schemes);
     let mut out: Vec<String> = Vec::new();
     for (i, requirement) in requirements.iter().enumerate() {
+        let mut usable = true;
         for name in requirement.keys() {
-            if !auth.iter().any(|a| &a.wire_name == name) {
+            if auth.iter().any(|a| &a.wire_name == name) {
+                continue;
+            }
+            if !defined.is_some_and(|d| d.contains_key(name)) {
                 return Err(Error::invalid(
                     &at.push(i.to_string()),
                     format!("security scheme `{name}` is not defined in components.securitySchemes"),
                 ));
             }
+            // Defined, but not one the client can send (warned where it is defined): a
+            // requirement needs all its schemes, so this alternative is not offered.
+            usable = false;
+        }
+        if !usable {
+            continue;
+        }
+        for name in requirement.keys() {
             if !out.contains(name) {
                 out.push(name.clone());
             }

@@ -388,7 +388,7 @@ impl<'a> Types<'a> {
             }
             SchemaKind::OneOf { one_of } => self.union(name, one_of, "oneOf", schema, at, depth)?,
             SchemaKind::AnyOf { any_of } => self.union(name, any_of, "anyOf", schema, at, depth)?,
-            SchemaKind::AllOf { all_of } => self.all_of(name, all_of, at, depth)?,
+            SchemaKind::AllOf { all_of } => self.all_of(name, all_of, schema, at, depth)?,
             SchemaKind::Not { .. } => {
                 return Err(Error::unsupported(
                     at,
@@ -425,7 +425,21 @@ impl<'a> Types<'a> {
         }
         if !any.all_of.is_empty() {
             // `allOf` beside its own properties: the properties are one more part.
-            let kind = self.all_of(name, &any.all_of, at, depth)?;
+            if !any.properties.is_empty() {
+                let mut parts = any.all_of.clone();
+                parts.push(ReferenceOr::Item(Schema {
+                    schema_data: Default::default(),
+                    schema_kind: SchemaKind::Type(Type::Object(openapiv3::ObjectType {
+                        properties: any.properties.clone(),
+                        required: any.required.clone(),
+                        ..Default::default()
+                    })),
+                }));
+                if let Some(kind) = self.distribute(name, &parts, schema, at, depth)? {
+                    return Ok(kind);
+                }
+            }
+            let kind = self.all_of(name, &any.all_of, schema, at, depth)?;
             if let TypeKind::Struct { mut fields, additional } = kind {
                 if let TypeKind::Struct { fields: own, .. } =
                     self.object(name, &any.properties, &any.required, None, at, depth)?
@@ -611,13 +625,18 @@ impl<'a> Types<'a> {
 
     /// `allOf`: the properties of every part, merged into one object. Parts that are not objects
     /// (a lone `$ref` to an enum, say) make the whole an alias of that part when it is the only one.
+    /// One part a union of objects makes the whole a union (see `distribute`).
     fn all_of(
         &mut self,
         name: &str,
         parts: &[ReferenceOr<Schema>],
+        schema: &Schema,
         at: &Pointer,
         depth: usize,
     ) -> Result<TypeKind, Error> {
+        if let Some(kind) = self.distribute(name, parts, schema, at, depth)? {
+            return Ok(kind);
+        }
         let mut fields: Vec<Field> = Vec::new();
         let mut additional: Option<TypeRef> = None;
         for (i, part) in parts.iter().enumerate() {
@@ -643,6 +662,64 @@ impl<'a> Types<'a> {
             }
         }
         Ok(finish_struct(fields, additional))
+    }
+
+    /// `allOf: [Base, {oneOf: [A, B]}]`, a base and one of several shapes, is
+    /// `oneOf: [{allOf: [Base, A]}, {allOf: [Base, B]}]`: a union whose alternatives each have
+    /// every field. Only when exactly one part is a union, and each of its alternatives an
+    /// object; the discriminator is the whole's, or else the union part's.
+    fn distribute(
+        &mut self,
+        name: &str,
+        parts: &[ReferenceOr<Schema>],
+        schema: &Schema,
+        at: &Pointer,
+        depth: usize,
+    ) -> Result<Option<TypeKind>, Error> {
+        if parts.len() < 2 {
+            return Ok(None);
+        }
+        let mut found = None;
+        for (i, part) in parts.iter().enumerate() {
+            let part_at = at.push("allOf").push(i.to_string());
+            let resolved = self.resolve(part, &part_at)?;
+            let (key, alternatives) = match &resolved.schema_kind {
+                SchemaKind::OneOf { one_of } => ("oneOf", one_of),
+                SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
+                SchemaKind::Any(any) if any.properties.is_empty() && !any.one_of.is_empty() => ("oneOf", &any.one_of),
+                SchemaKind::Any(any) if any.properties.is_empty() && !any.any_of.is_empty() => ("anyOf", &any.any_of),
+                _ => continue,
+            };
+            if found.is_some() {
+                return Ok(None);
+            }
+            found = Some((i, key, alternatives.clone(), resolved.schema_data.discriminator.clone(), part_at));
+        }
+        let Some((index, key, alternatives, discriminator, part_at)) = found else { return Ok(None) };
+        if alternatives.len() < 2 {
+            return Ok(None);
+        }
+        for (j, alt) in alternatives.iter().enumerate() {
+            if !object_like(self.resolve(alt, &part_at.push(key).push(j.to_string()))?) {
+                return Ok(None);
+            }
+        }
+        let distributed: Vec<ReferenceOr<Schema>> = alternatives
+            .into_iter()
+            .map(|alt| {
+                let mut all_of = parts.to_vec();
+                all_of[index] = alt;
+                ReferenceOr::Item(Schema { schema_data: Default::default(), schema_kind: SchemaKind::AllOf { all_of } })
+            })
+            .collect();
+        let whole = Schema {
+            schema_data: openapiv3::SchemaData {
+                discriminator: schema.schema_data.discriminator.clone().or(discriminator),
+                ..Default::default()
+            },
+            schema_kind: SchemaKind::OneOf { one_of: distributed.clone() },
+        };
+        self.union(name, &distributed, key, &whole, &part_at, depth).map(Some)
     }
 
     fn union(
@@ -723,8 +800,22 @@ impl<'a> Types<'a> {
         alt: &ReferenceOr<Schema>,
         schema: &Schema,
     ) -> Vec<String> {
-        let ReferenceOr::Reference { reference } = alt else {
-            return constant_of(schema, &d.property_name).into_iter().collect();
+        let reference = match (alt, &schema.schema_kind) {
+            (ReferenceOr::Reference { reference }, _) => reference,
+            // An inline `allOf` (as `distribute` makes): the mapping of one of its parts.
+            (ReferenceOr::Item(_), SchemaKind::AllOf { all_of }) => {
+                let mapped = all_of.iter().rev().find_map(|part| match part {
+                    ReferenceOr::Reference { reference } if d.mapping.values().any(|t| t == reference) => {
+                        Some(reference)
+                    }
+                    _ => None,
+                });
+                match mapped {
+                    Some(reference) => reference,
+                    None => return Vec::new(),
+                }
+            }
+            _ => return constant_of(schema, &d.property_name).into_iter().collect(),
         };
         let mapped: Vec<String> =
             d.mapping.iter().filter(|(_, target)| *target == reference).map(|(value, _)| value.clone()).collect();
@@ -811,6 +902,15 @@ fn int_enum(values: &[i128], unsigned: bool) -> TypeKind {
         .map(|v| IntVariant { name: ns.claim(&type_name(&format!("V{v}").replace('-', "Minus"))), value: *v })
         .collect();
     TypeKind::IntEnum { variants, unsigned }
+}
+
+/// Whether a schema describes an object: its fields can be merged into an `allOf`.
+fn object_like(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(any) => !any.properties.is_empty() || !any.all_of.is_empty(),
+        _ => false,
+    }
 }
 
 /// An object schema's properties.
