@@ -192,7 +192,7 @@ pub struct Agent {
 pub struct AgentBlockedWebhookPayload {
     /// The event's name, `agent.blocked`.
     pub event: String,
-    /// The `agent` property.
+    /// The agent the event is about.
     pub agent: Agent,
     /// The address the blocked request came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -409,7 +409,7 @@ pub struct AgentToken {
 pub struct AgentWebhookPayload {
     /// The event's name, such as `agent.connected`.
     pub event: String,
-    /// The `agent` property.
+    /// The agent the event is about.
     pub agent: Agent,
     /// The user who set the webhook up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1275,7 +1275,7 @@ pub struct BuildTriggeredFrom {
 pub struct BuildWebhookPayload {
     /// The event's name, such as `build.finished`.
     pub event: String,
-    /// The `build` property.
+    /// The build the event is about, without its jobs.
     pub build: Build,
     /// The build's pipeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3894,7 +3894,7 @@ pub struct JobVncSessionVnc {
 pub struct JobWebhookPayload {
     /// The event's name, such as `job.finished`.
     pub event: String,
-    /// The `job` property.
+    /// The job the event is about.
     pub job: Job,
     /// The job's build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
