@@ -14,3 +14,4 @@ pub mod runtime;
 pub mod types;
 pub use client::Client;
 pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+pub mod webhooks;

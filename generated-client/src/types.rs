@@ -187,6 +187,23 @@ pub struct Agent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_queue_url: Option<String>,
 }
+/// Sent when an agent is blocked because its address is no longer among its token's allowed addresses.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AgentBlockedWebhookPayload {
+    /// The event's name, `agent.blocked`.
+    pub event: String,
+    /// The agent the event is about.
+    pub agent: Agent,
+    /// The address the blocked request came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_ip: Option<String>,
+    /// The agent token the agent registered with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_token: Option<Box<AgentToken>>,
+    /// The user who set the webhook up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<User>,
+}
 /// Where an agent stands in its lifecycle, from registration through connection to stopping, a graceful disconnect or being lost.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -386,6 +403,17 @@ pub struct AgentToken {
     /// The secret token value that agents are configured with. Only the create response carries it; keep it then, since no later call returns it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+/// Sent when an agent connects, stops, disconnects or is lost.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AgentWebhookPayload {
+    /// The event's name, such as `agent.connected`.
+    pub event: String,
+    /// The agent the event is about.
+    pub agent: Agent,
+    /// The user who set the webhook up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<User>,
 }
 /// An annotation on a build or a job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1242,6 +1270,20 @@ pub struct BuildTriggeredFrom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_pipeline_slug: Option<String>,
 }
+/// Sent when a build changes state. The build carries no jobs; `build.blocked` tells a finished build that waits on a block step.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BuildWebhookPayload {
+    /// The event's name, such as `build.finished`.
+    pub event: String,
+    /// The build the event is about, without its jobs.
+    pub build: Build,
+    /// The build's pipeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<Box<Pipeline>>,
+    /// The user who set the webhook up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<User>,
+}
 /// A cache volume of a cluster's hosted agents: the latest detached volume of one cache tag.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CacheVolume {
@@ -1492,6 +1534,21 @@ pub struct ClusterSecretOrganization {
     /// The organization's page in the Buildkite web interface.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
+}
+/// Sent when an agent's registration is refused because it came from an address its token does not allow.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClusterTokenRegistrationBlockedWebhookPayload {
+    /// The event's name, `cluster_token.registration_blocked`.
+    pub event: String,
+    /// The address the refused registration came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_ip: Option<String>,
+    /// The agent token the registration used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_token: Option<Box<AgentToken>>,
+    /// The user who set the webhook up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<User>,
 }
 /// How a comment is compared with its command word (both modes ignore case).
 ///
@@ -3832,6 +3889,23 @@ pub struct JobVncSessionVnc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
+/// Sent when a job changes state.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JobWebhookPayload {
+    /// The event's name, such as `job.finished`.
+    pub event: String,
+    /// The job the event is about.
+    pub job: Job,
+    /// The job's build.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<Box<Build>>,
+    /// The build's pipeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<Box<Pipeline>>,
+    /// The user who set the webhook up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<User>,
+}
 /// One page of a build's jobs (cursor pagination).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobsPage {
@@ -4543,6 +4617,21 @@ impl PauseQueueDispatchRequest {
         self.dispatch_paused_note = Some(value.into());
         self
     }
+}
+/// Sent when a webhook's notification settings change.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PingWebhookPayload {
+    /// The event's name, `ping`.
+    pub event: String,
+    /// The notification service whose settings changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<WebhookService>,
+    /// The organization the service belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Organization>,
+    /// The user who set the webhook up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<User>,
 }
 /// A pipeline: a repository, the steps to run on it and the settings that decide when builds happen. Embedded copies in other resources carry fewer fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -8990,4 +9079,16 @@ pub struct WaiterJob {
     /// When the job finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<crate::runtime::Timestamp>,
+}
+/// The notification service a ping reports on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WebhookService {
+    /// The service's UUID.
+    pub id: String,
+    /// The kind of service; `webhook` for webhooks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The service's settings, such as the URL it delivers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }

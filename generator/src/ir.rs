@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod webhooks;
+
+pub use webhooks::{SignatureAlgorithm, SignatureScheme, SignedPart, WebhookEvent, WebhookScheme, Webhooks};
+
 /// The whole API.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Api {
@@ -28,6 +32,9 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// Every model, keyed and sorted by Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// The events the API sends to receivers (`x-webhooks`), when the spec describes any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<Webhooks>,
 }
 
 /// A server entry.

@@ -9,6 +9,7 @@ mod docs;
 pub(crate) use docs::prose;
 mod operations;
 mod types;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -62,7 +63,15 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
     let header = format!("// {marker}\n");
     let rust_file = |name: &str, tokens: TokenStream| format_rust(&header, name, tokens);
     let mut files = BTreeMap::new();
-    files.insert("src/lib.rs".to_string(), rust_file("src/lib.rs", client::lib_rs())?);
+    let mut lib = client::lib_rs();
+    if let Some(hooks) = &api.webhooks {
+        lib.extend(quote::quote! {
+            pub mod webhooks;
+        });
+        files.insert("src/webhooks/mod.rs".to_string(), rust_file("src/webhooks/mod.rs", webhooks::file(hooks))?);
+        files.insert("src/webhooks/verify.rs".to_string(), format!("{header}\n{}", webhooks::VERIFY));
+    }
+    files.insert("src/lib.rs".to_string(), rust_file("src/lib.rs", lib)?);
     files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config))?);
     files.insert("src/types.rs".to_string(), rust_file("src/types.rs", types::file(api))?);
     files.insert("src/operations/mod.rs".to_string(), rust_file("src/operations/mod.rs", client::operations_mod(api))?);
@@ -107,6 +116,7 @@ struct TemplateContext<'a> {
     rate_limits: bool,
     paginated: bool,
     example: Option<String>,
+    webhooks: bool,
 }
 
 /// A call for the README's example: the first operation whose required parameters are all
@@ -179,6 +189,7 @@ fn template(name: &str, source: &str, api: &Api, config: &Config) -> Result<Stri
         rate_limits: !api.rate_limits.is_empty(),
         paginated: api.groups.iter().flat_map(|g| &g.operations).any(|o| o.pagination.is_some()),
         example: example_call(api),
+        webhooks: api.webhooks.is_some(),
     };
     env.get_template(name).and_then(|t| t.render(context)).map_err(err)
 }

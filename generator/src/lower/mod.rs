@@ -4,6 +4,7 @@
 mod operation;
 mod refs;
 mod schema;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,6 +23,7 @@ pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
 
     let auth = security_schemes(spec, &mut types.warnings)?;
     let groups = operation::lower_operations(spec, &mut types, &auth)?;
+    let webhooks = webhooks::lower(spec, &mut types)?;
 
     let mut defs = std::mem::take(&mut types.defs);
     mark_inputs(&mut defs, &groups);
@@ -42,6 +44,7 @@ pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         rate_limits: rate_limits(spec)?,
         groups,
         types: defs,
+        webhooks,
     };
     Ok((api, types.warnings.into_iter().collect()))
 }
