@@ -25,7 +25,8 @@ pub struct Report {
     pub updated: Vec<String>,
     /// Generated files no longer produced.
     pub removed: Vec<String>,
-    /// A unified diff of every change.
+    /// In check mode, a unified diff of every change (a write does not need one, and a diff of
+    /// two large, very different files costs time that grows with their product).
     pub diff: String,
 }
 
@@ -90,8 +91,10 @@ pub fn sync(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> Result<
         if old.as_deref() == Some(text.as_bytes()) {
             continue;
         }
-        let old_text = old.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
-        report.diff.push_str(&diff(name, &old_text, text));
+        if mode == Mode::Check {
+            let old_text = old.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+            report.diff.push_str(&diff(name, &old_text, text));
+        }
         if old.is_some() { &mut report.updated } else { &mut report.created }.push(name.clone());
         if mode == Mode::Write {
             if let Some(parent) = path.parent() {
@@ -113,7 +116,9 @@ pub fn sync(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> Result<
         if !is_generated(&text) {
             continue;
         }
-        report.diff.push_str(&diff(&name, &text, ""));
+        if mode == Mode::Check {
+            report.diff.push_str(&diff(&name, &text, ""));
+        }
         report.removed.push(name);
         if mode == Mode::Write {
             std::fs::remove_file(&path).map_err(io(&path))?;
