@@ -183,6 +183,16 @@ impl<'de> serde::de::Visitor<'de> for Node<'_> {
         Ok(Value::from(v))
     }
 
+    /// An integer beyond 64 bits (an example, a default) becomes the nearest double, as
+    /// serde_json reads one.
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
         serde_json::Number::from_f64(v).map(Value::Number).ok_or_else(|| self.reader.fail(Problem::NotJson(v)))
     }
@@ -298,6 +308,14 @@ impl<'de> serde::de::Visitor<'de> for KeyReader<'_> {
     }
 
     fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
+        Ok(Key { text: v.to_string(), kind: KeyKind::Number })
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Key, E> {
+        Ok(Key { text: v.to_string(), kind: KeyKind::Number })
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Key, E> {
         Ok(Key { text: v.to_string(), kind: KeyKind::Number })
     }
 

@@ -40,6 +40,7 @@ fixture!(parameters);
 fixture!(bodies);
 fixture!(auth);
 fixture!(hostile_docs);
+fixture!(data_not_schema);
 
 #[test]
 fn output_is_deterministic() {
