@@ -537,8 +537,8 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
         return Err(Failure { problem: Problem::TooDeep, path }.error(&spec.name));
     }
     crate::validate::schemas(&raw, &spec.name)?;
-    let spec_value = raw.clone();
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(spec_value).map_err(|e| {
+    // Deserialized from a borrow: a copy of the whole document would cost as much again.
+    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
         let mut pointer = Pointer::root();
         for segment in e.path().iter() {
             use serde_path_to_error::Segment;
