@@ -37,71 +37,419 @@ pub struct Loaded {
 }
 
 /// Parses YAML or JSON (JSON is YAML) into a JSON value; non-string keys such as `200:` become
-/// strings, as they are in JSON.
+/// strings, as they are in JSON. A document that nests deeper than [`MAX_NESTING`] is refused
+/// with a pointer to the first place that does, however deep it goes, in time linear in its size.
 pub fn parse_document(source: &Source) -> Result<Value, Error> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(&source.text).map_err(|e| {
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-        // serde_yaml appends " at line X column Y" itself; the location is already in our fields.
-        let message = e.to_string();
-        let message = match message.find(" at line ") {
-            Some(i) => message[..i].to_string(),
-            None => message,
-        };
-        Error::Syntax { file: source.name.clone(), line, column, message }
-    })?;
-    yaml_to_json(yaml, &Pointer::root(), &source.name)
+    // libyaml's scanner takes time that grows with the square of the nesting of flow
+    // collections (`{a: {a: ...}}`, all of JSON): 25 s for 100,000 levels. Where the document
+    // may nest that deep, read it only up to a point well past the limit: if the limit is
+    // passed there, that is the answer, found quickly. The estimate can be too high (brackets
+    // in block scalars, say), never too low for well-formed text, so when the limit is not
+    // passed the whole document is read as usual.
+    // (A failure found in that first part is the whole document's first failure too; only a
+    // syntax error may be the cut's doing.)
+    if let Some(end) = flow_nesting_passes(&source.text, 2 * MAX_NESTING) {
+        if let Err(Refusal::Reading(failure)) = read(&source.text[..end]) {
+            return Err(failure.error(&source.name));
+        }
+    }
+    read(&source.text).map_err(|refusal| match refusal {
+        Refusal::Reading(failure) => failure.error(&source.name),
+        Refusal::Syntax(e) => {
+            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+            // serde_yaml appends " at line X column Y" itself; the location is already in our fields.
+            let message = e.to_string();
+            let message = match message.find(" at line ") {
+                Some(i) => message[..i].to_string(),
+                None => message,
+            };
+            Error::Syntax { file: source.name.clone(), line, column, message }
+        }
+    })
 }
 
-fn yaml_to_json(value: serde_yaml::Value, at: &Pointer, file: &str) -> Result<Value, Error> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| Error::Schema {
-                    file: file.to_string(),
-                    pointer: at.to_string(),
-                    message: format!("the number {f} cannot be represented in JSON"),
-                })?
+/// Why reading a document stopped.
+enum Refusal {
+    /// The text is not YAML.
+    Syntax(serde_yaml::Error),
+    /// The YAML has no JSON form, or nests too deep.
+    Reading(Failure),
+}
+
+/// What made a document unreadable, and where: the path is gathered as the failure travels out
+/// of the nested readers (innermost segment first), so reading costs nothing for it.
+struct Failure {
+    problem: Problem,
+    path: Vec<String>,
+}
+
+enum Problem {
+    /// A value at the nesting limit.
+    TooDeep,
+    /// A number JSON cannot hold (infinite, or not a number).
+    NotJson(f64),
+    /// A mapping key that is a list, a mapping or tagged.
+    Key,
+}
+
+impl Failure {
+    fn error(self, file: &str) -> Error {
+        let pointer = self.path.iter().rev().fold(Pointer::root(), |at, segment| at.push(segment)).to_string();
+        match self.problem {
+            Problem::TooDeep => Error::Unsupported { pointer, what: too_deep_message() },
+            Problem::NotJson(f) => Error::Schema {
+                file: file.to_string(),
+                pointer,
+                message: format!("the number {f} cannot be represented in JSON"),
+            },
+            Problem::Key => Error::Schema {
+                file: file.to_string(),
+                pointer,
+                message: "a mapping key must be a string, number or boolean".into(),
+            },
+        }
+    }
+}
+
+fn too_deep_message() -> String {
+    format!("the document nests more than {MAX_NESTING} levels deep here; flatten it with named components")
+}
+
+/// Reads YAML text straight into a JSON value, refusing at the nesting limit.
+fn read(text: &str) -> Result<Value, Refusal> {
+    let reader = Reader { failure: std::cell::RefCell::new(None) };
+    let result = serde::de::DeserializeSeed::deserialize(
+        Node { reader: &reader, depth: 0 },
+        serde_yaml::Deserializer::from_str(text),
+    );
+    match (reader.failure.into_inner(), result) {
+        (Some(failure), _) => Err(Refusal::Reading(failure)),
+        (None, result) => result.map_err(Refusal::Syntax),
+    }
+}
+
+/// Shared by the readers of one document: the failure, once there is one.
+struct Reader {
+    failure: std::cell::RefCell<Option<Failure>>,
+}
+
+impl Reader {
+    fn fail<E: serde::de::Error>(&self, problem: Problem) -> E {
+        *self.failure.borrow_mut() = Some(Failure { problem, path: Vec::new() });
+        E::custom("refused")
+    }
+
+    /// Adds the place a failure passes through on its way out.
+    fn through(&self, segment: impl FnOnce() -> String) {
+        if let Some(failure) = self.failure.borrow_mut().as_mut() {
+            failure.path.push(segment());
+        }
+    }
+}
+
+/// Reads one value at `depth` (its path's length).
+struct Node<'r> {
+    reader: &'r Reader,
+    depth: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Node<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.reader.fail(Problem::TooDeep));
+        }
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Node<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    /// An integer beyond 64 bits (an example, a default) becomes the nearest double, as
+    /// serde_json reads one.
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(v).map(Value::Number).ok_or_else(|| self.reader.fail(Problem::NotJson(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            match seq.next_element_seed(Node { reader: self.reader, depth: self.depth + 1 }) {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return Ok(Value::Array(items)),
+                Err(e) => {
+                    let index = items.len();
+                    self.reader.through(|| index.to_string());
+                    return Err(e);
+                }
             }
         }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| yaml_to_json(v, &at.push(i.to_string()), file))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_string(),
-                    _ => {
-                        return Err(Error::Schema {
-                            file: file.to_string(),
-                            pointer: at.to_string(),
-                            message: "a mapping key must be a string, number or boolean".into(),
-                        })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(KeyReader { reader: self.reader })? {
+            if out.contains_key(&key.text) {
+                return Err(serde::de::Error::custom(key.duplicate()));
+            }
+            match map.next_value_seed(Node { reader: self.reader, depth: self.depth + 1 }) {
+                Ok(value) => {
+                    out.insert(key.text, value);
+                }
+                Err(e) => {
+                    self.reader.through(|| key.text);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// A tagged value (`!name value`) is its value.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, value): (serde::de::IgnoredAny, _) = data.variant()?;
+        value.newtype_variant_seed(self)
+    }
+}
+
+/// A mapping key as JSON has it (a string), and how YAML wrote it.
+struct Key {
+    text: String,
+    kind: KeyKind,
+}
+
+enum KeyKind {
+    String,
+    Number,
+    Bool,
+    Null,
+}
+
+impl Key {
+    /// The message serde_yaml gives for a key written twice.
+    fn duplicate(&self) -> String {
+        match self.kind {
+            KeyKind::String => format!("duplicate entry with key {:?}", self.text),
+            KeyKind::Number => format!("duplicate entry with key {}", self.text),
+            KeyKind::Bool => format!("duplicate entry with key `{}`", self.text),
+            KeyKind::Null => "duplicate entry with null key".into(),
+        }
+    }
+}
+
+struct KeyReader<'r> {
+    reader: &'r Reader,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyReader<'_> {
+    type Value = Key;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeyReader<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string, number or boolean")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
+        Ok(Key { text: v.to_string(), kind: KeyKind::Bool })
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
+        Ok(Key { text: v.to_string(), kind: KeyKind::Number })
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
+        Ok(Key { text: v.to_string(), kind: KeyKind::Number })
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Key, E> {
+        Ok(Key { text: v.to_string(), kind: KeyKind::Number })
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Key, E> {
+        Ok(Key { text: v.to_string(), kind: KeyKind::Number })
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
+        Ok(Key { text: serde_yaml::Number::from(v).to_string(), kind: KeyKind::Number })
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        Ok(Key { text: v.to_string(), kind: KeyKind::String })
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Key, E> {
+        Ok(Key { text: v, kind: KeyKind::String })
+    }
+
+    fn visit_unit<E>(self) -> Result<Key, E> {
+        Ok(Key { text: "null".into(), kind: KeyKind::Null })
+    }
+
+    fn visit_none<E>(self) -> Result<Key, E> {
+        Ok(Key { text: "null".into(), kind: KeyKind::Null })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Key, A::Error> {
+        Err(self.reader.fail(Problem::Key))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Key, A::Error> {
+        Err(self.reader.fail(Problem::Key))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, _: A) -> Result<Key, A::Error> {
+        Err(self.reader.fail(Problem::Key))
+    }
+}
+
+/// Where the flow collections of YAML text (`[...]`, `{...}`; all of JSON) first nest `limit`
+/// deep: the offset just past the bracket that opens the `limit`th, or `None` when they never
+/// do. One pass over the bytes. Brackets inside quoted scalars and comments do not count; in
+/// block context a bracket counts where a node can start (after `key:`, `-`, `?`, an anchor or
+/// a tag, or first on its line), so the estimate errs high (a block scalar's `[` may count), and
+/// for well-formed text never low.
+fn flow_nesting_passes(text: &str, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    // The last byte that is not a space, or `\n` at the start of a line in block context.
+    let mut last = b'\n';
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let node_start = if depth == 0 {
+            matches!(last, b':' | b'-' | b'?' | b'\n')
+        } else {
+            matches!(last, b'[' | b'{' | b',' | b':' | b'?')
+        };
+        match b {
+            b'\n' => {
+                if depth == 0 {
+                    last = b'\n';
+                }
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' if node_start => {
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' if b == b'"' => i += 2,
+                        q if q == b => {
+                            // `''` is a quote inside a single-quoted scalar.
+                            if b == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                                i += 2;
+                            } else {
+                                break;
+                            }
+                        }
+                        _ => i += 1,
                     }
-                };
-                let child = at.push(&key);
-                out.insert(key, yaml_to_json(v, &child, file)?);
+                }
+                i += 1;
+                last = b;
+                continue;
             }
-            Value::Object(out)
+            // An anchor or a tag before a node: the node starts after it.
+            b'&' | b'!' if node_start && depth == 0 => {
+                while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+                    i += 1;
+                }
+                continue;
+            }
+            // A block scalar: skip the lines indented past the node's own.
+            b'|' | b'>' if node_start && depth == 0 => {
+                let line_start = bytes[..i].iter().rposition(|&c| c == b'\n').map_or(0, |p| p + 1);
+                let mut indent = line_start;
+                while indent < i && matches!(bytes[indent], b' ' | b'-' | b'?') {
+                    indent += 1;
+                }
+                let indent = indent - line_start;
+                i = bytes[i..].iter().position(|&c| c == b'\n').map_or(bytes.len(), |p| i + p);
+                while i < bytes.len() {
+                    let next = i + 1;
+                    let spaces = bytes[next..].iter().take_while(|&&c| c == b' ').count();
+                    let rest = next + spaces;
+                    let blank = rest >= bytes.len() || matches!(bytes[rest], b'\n' | b'\r');
+                    if !blank && spaces <= indent {
+                        break;
+                    }
+                    i = bytes[next..].iter().position(|&c| c == b'\n').map_or(bytes.len(), |p| next + p);
+                }
+                continue;
+            }
+            b'[' | b'{' if depth > 0 || node_start => {
+                depth += 1;
+                if depth >= limit {
+                    return Some(i + 1);
+                }
+            }
+            b']' | b'}' if depth > 0 => depth -= 1,
+            _ => {}
         }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, at, file)?,
-    })
+        last = b;
+        i += 1;
+    }
+    None
 }
 
 /// Refuses anything but OpenAPI 3.0.x, naming what was found.
@@ -143,15 +491,20 @@ fn check_version(doc: &Value, file: &str) -> Result<(), Error> {
 /// refused before it is parsed rather than left to run for minutes.
 pub const MAX_NESTING: usize = 64;
 
-/// The first place where `value` nests deeper than `limit`.
-fn too_deep(value: &Value, at: &Pointer, limit: usize) -> Option<Pointer> {
+/// The first place where `value` nests deeper than `limit`, as a path (innermost segment
+/// first). One pass, bounded by the limit; the path is only built for a document refused.
+fn too_deep(value: &Value, limit: usize) -> Option<Vec<String>> {
     if limit == 0 {
-        return Some(at.clone());
+        return Some(Vec::new());
     }
+    let through = |segment: String, mut path: Vec<String>| {
+        path.push(segment);
+        path
+    };
     match value {
-        Value::Object(map) => map.iter().find_map(|(k, v)| too_deep(v, &at.push(k), limit - 1)),
+        Value::Object(map) => map.iter().find_map(|(k, v)| too_deep(v, limit - 1).map(|path| through(k.clone(), path))),
         Value::Array(items) => {
-            items.iter().enumerate().find_map(|(i, v)| too_deep(v, &at.push(i.to_string()), limit - 1))
+            items.iter().enumerate().find_map(|(i, v)| too_deep(v, limit - 1).map(|path| through(i.to_string(), path)))
         }
         _ => None,
     }
@@ -201,22 +554,24 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
     }
     check_version(&raw, &spec.name)?;
     for source in overlays {
-        let overlay = parse_document(source)?;
+        let overlay = parse_document(source).map_err(|e| match e {
+            // The pointer is into the overlay, not the spec: say so.
+            Error::Unsupported { pointer, what } => {
+                Error::Unsupported { pointer, what: format!("in the overlay {}, {what}", source.name) }
+            }
+            other => other,
+        })?;
         overlay::apply(&mut raw, &overlay, &source.name)?;
     }
     check_version(&raw, &spec.name)?;
-    if let Some(at) = too_deep(&raw, &Pointer::root(), MAX_NESTING) {
-        return Err(Error::Unsupported {
-            pointer: at.to_string(),
-            what: format!(
-                "the document nests more than {MAX_NESTING} levels deep here; flatten it with named components"
-            ),
-        });
+    // Overlays can deepen what each document kept within the limit.
+    if let Some(path) = too_deep(&raw, MAX_NESTING) {
+        return Err(Failure { problem: Problem::TooDeep, path }.error(&spec.name));
     }
     crate::validate::schemas(&raw, &spec.name)?;
-    let mut spec_value = raw.clone();
-    default_encoding_explode(&mut spec_value);
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(spec_value).map_err(|e| {
+    // Deserialized from a borrow: a copy of the whole document would cost as much again.
+    default_encoding_explode(&mut raw);
+    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
         let mut pointer = Pointer::root();
         for segment in e.path().iter() {
             use serde_path_to_error::Segment;
@@ -230,4 +585,29 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
         Error::Schema { file: spec.name.clone(), pointer: pointer.to_string(), message: e.inner().to_string() }
     })?;
     Ok(Loaded { raw, spec })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flow_nesting_passes;
+
+    #[test]
+    fn flow_nesting_is_estimated_in_one_pass() {
+        // JSON and YAML flow collections: the offset just past the bracket at the limit.
+        assert_eq!(flow_nesting_passes(r#"{"a": {"b": [1]}}"#, 3), Some(13));
+        assert_eq!(flow_nesting_passes(r#"{"a": {"b": [1]}}"#, 4), None);
+        assert_eq!(flow_nesting_passes("a: {b: {c: 1}}\nd: [[x]]\n", 3), None);
+        assert_eq!(flow_nesting_passes("a: {b: {c: 1}}\nd: [[x]]\n", 2), Some(8));
+        // Brackets in quoted scalars, comments, plain text and block scalars do not count.
+        assert_eq!(flow_nesting_passes(r#"{"a": "[[[", 'b': '{{''{'}"#, 2), None);
+        assert_eq!(flow_nesting_passes("a: x # [[[\n- y[[[\n", 2), None);
+        assert_eq!(flow_nesting_passes("a: don't [[[\nb: \"it's\"\n", 2), None);
+        assert_eq!(flow_nesting_passes("a: |\n  [[[\n  {{{\nb: 1\n", 2), None);
+        assert_eq!(flow_nesting_passes("- a: >-\n    [[[\n  b: [[x]]\n", 2), Some(23));
+        // Anchors and tags before a collection.
+        assert_eq!(flow_nesting_passes("a: &x [[1]]\nb: !t {c: {}}\n", 2), Some(8));
+        // A bracket that opens a plain scalar's continuation line is counted: an estimate too
+        // high, which costs a second reading, never a wrong answer.
+        assert_eq!(flow_nesting_passes("a: x\n  [ y\n  [ z\n", 2), Some(14));
+    }
 }

@@ -14,8 +14,10 @@ const BOOLS: &[&str] =
 const NUMBERS: &[&str] = &["minimum", "maximum", "multipleOf"];
 const COUNTS: &[&str] = &["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"];
 
-/// Checks every schema in the document: the values of `components.schemas` and of every
-/// `schema` key (parameters, media types, headers).
+/// Checks every schema in the document: the values of `components.schemas` and every schema
+/// where OpenAPI puts one (parameters, headers, media types), found by walking the document's
+/// structure. Only that structure is walked: examples, defaults, links and extensions hold data,
+/// and a key named `schema` in them is data too.
 pub fn schemas(doc: &Value, file: &str) -> Result<(), Error> {
     let err =
         |at: &Pointer, message: String| Error::Schema { file: file.to_string(), pointer: at.to_string(), message };
@@ -26,34 +28,121 @@ pub fn schemas(doc: &Value, file: &str) -> Result<(), Error> {
             schema_at(schema, &at.push(name)).map_err(|(at, m)| err(&at, m))?;
         }
     }
-    find_schema_keys(doc, &Pointer::root()).map_err(|(at, m)| err(&at, m))
+    document(doc).map_err(|(at, m)| err(&at, m))
 }
 
 type Found = Result<(), (Pointer, String)>;
 
-/// Walks the document outside schemas, validating the value of every `schema` key.
-fn find_schema_keys(value: &Value, at: &Pointer) -> Found {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let child_at = at.push(key);
-                if key == "schema" {
-                    schema_at(child, &child_at)?;
-                } else {
-                    // Component schemas are checked as schemas already; extensions are free-form.
-                    let component_schemas = key == "schemas" && at.as_json_pointer() == "/components";
-                    if !component_schemas && !key.starts_with("x-") {
-                        find_schema_keys(child, &child_at)?;
-                    }
-                }
-            }
-            Ok(())
-        }
-        Value::Array(items) => {
-            items.iter().enumerate().try_for_each(|(i, item)| find_schema_keys(item, &at.push(i.to_string())))
-        }
-        _ => Ok(()),
+/// The entries of the mapping under `key` in `value`. Anything else (a missing key, a value of
+/// the wrong type) has no entries: the typed parse reports wrong types.
+fn entries<'v>(value: &'v Value, key: &str, at: &Pointer) -> Vec<(&'v String, &'v Value, Pointer)> {
+    let Some(Value::Object(map)) = value.get(key) else { return Vec::new() };
+    let at = at.push(key);
+    map.iter().map(|(k, v)| (k, v, at.push(k))).collect()
+}
+
+/// The same for an object that takes extensions (`paths`, `responses`): those left out.
+fn extensible_entries<'v>(value: &'v Value, key: &str, at: &Pointer) -> Vec<(&'v String, &'v Value, Pointer)> {
+    let mut found = entries(value, key, at);
+    found.retain(|(k, _, _)| !k.starts_with("x-"));
+    found
+}
+
+/// The items of the list under `key` in `value`.
+fn items<'v>(value: &'v Value, key: &str, at: &Pointer) -> Vec<(&'v Value, Pointer)> {
+    let Some(Value::Array(list)) = value.get(key) else { return Vec::new() };
+    let at = at.push(key);
+    list.iter().enumerate().map(|(i, v)| (v, at.push(i.to_string()))).collect()
+}
+
+/// Every place outside `components.schemas` where the document holds schemas.
+fn document(doc: &Value) -> Found {
+    let root = Pointer::root();
+    for (_, item, at) in extensible_entries(doc, "paths", &root) {
+        path_item(item, &at)?;
     }
+    let Some(components) = doc.get("components") else { return Ok(()) };
+    let at = root.push("components");
+    for (_, response, at) in entries(components, "responses", &at) {
+        self::response(response, &at)?;
+    }
+    for (_, parameter, at) in entries(components, "parameters", &at) {
+        parameter_or_header(parameter, &at)?;
+    }
+    for (_, header, at) in entries(components, "headers", &at) {
+        parameter_or_header(header, &at)?;
+    }
+    for (_, body, at) in entries(components, "requestBodies", &at) {
+        content(body, &at)?;
+    }
+    for (_, callback, at) in entries(components, "callbacks", &at) {
+        self::callback(callback, &at)?;
+    }
+    Ok(())
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+fn path_item(item: &Value, at: &Pointer) -> Found {
+    for (parameter, at) in items(item, "parameters", at) {
+        parameter_or_header(parameter, &at)?;
+    }
+    for method in METHODS {
+        let Some(operation) = item.get(*method) else { continue };
+        let at = at.push(method);
+        for (parameter, at) in items(operation, "parameters", &at) {
+            parameter_or_header(parameter, &at)?;
+        }
+        if let Some(body) = operation.get("requestBody") {
+            content(body, &at.push("requestBody"))?;
+        }
+        for (_, response, at) in extensible_entries(operation, "responses", &at) {
+            self::response(response, &at)?;
+        }
+        for (_, callback, at) in entries(operation, "callbacks", &at) {
+            self::callback(callback, &at)?;
+        }
+    }
+    Ok(())
+}
+
+/// A callback: path items by expression.
+fn callback(callback: &Value, at: &Pointer) -> Found {
+    let Value::Object(map) = callback else { return Ok(()) };
+    for (expression, item) in map.iter().filter(|(k, _)| !k.starts_with("x-")) {
+        path_item(item, &at.push(expression))?;
+    }
+    Ok(())
+}
+
+/// A parameter or a header: a `schema`, or a `content` map. (A `$ref` in its place has neither.)
+fn parameter_or_header(value: &Value, at: &Pointer) -> Found {
+    if let Some(schema) = value.get("schema") {
+        schema_at(schema, &at.push("schema"))?;
+    }
+    content(value, at)
+}
+
+fn response(response: &Value, at: &Pointer) -> Found {
+    for (_, header, at) in entries(response, "headers", at) {
+        parameter_or_header(header, &at)?;
+    }
+    content(response, at)
+}
+
+/// The media types of the `content` map of a parameter, header, request body or response.
+fn content(value: &Value, at: &Pointer) -> Found {
+    for (_, media, at) in entries(value, "content", at) {
+        if let Some(schema) = media.get("schema") {
+            schema_at(schema, &at.push("schema"))?;
+        }
+        for (_, encoding, at) in entries(media, "encoding", &at) {
+            for (_, header, at) in entries(encoding, "headers", &at) {
+                parameter_or_header(header, &at)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn expect<'a>(
@@ -118,10 +207,17 @@ fn schema_at(value: &Value, at: &Pointer) -> Found {
             _ => |_| true,
         };
         if let Some((i, v)) = values.iter().enumerate().find(|(_, v)| !fits(v)) {
-            return Err((
-                at.push("enum").push(i.to_string()),
-                format!("a `{}` enum cannot hold {}", ty.unwrap_or("?"), kind(v)),
-            ));
+            let at = at.push("enum").push(i.to_string());
+            // An integer too large for 64 bits was read as the nearest double.
+            // (Both bounds are powers of two, exact as doubles: 2^64 and -2^63.)
+            let beyond_64_bits = |f: &f64| f.fract() == 0.0 && (*f >= u64::MAX as f64 || *f < i64::MIN as f64);
+            if let Some(f) = v.as_f64().filter(beyond_64_bits).filter(|_| ty == Some("integer")) {
+                return Err((
+                    at,
+                    format!("the integer {f:e} does not fit in 64 bits; an integer enum's values must be i64 or u64"),
+                ));
+            }
+            return Err((at, format!("a `{}` enum cannot hold {}", ty.unwrap_or("?"), kind(v))));
         }
     }
     if let Some(required) = expect(map, "required", at, "a list", Value::is_array)?.and_then(Value::as_array) {

@@ -25,7 +25,8 @@ pub struct Report {
     pub updated: Vec<String>,
     /// Generated files no longer produced.
     pub removed: Vec<String>,
-    /// A unified diff of every change (check mode only).
+    /// In check mode, a unified diff of every change (a write does not need one, and a diff of
+    /// two large, very different files costs time that grows with their product).
     pub diff: String,
 }
 
@@ -125,7 +126,9 @@ pub fn sync(dir: &Path, files: &BTreeMap<String, String>, mode: Mode) -> Result<
         if !is_generated(&text) {
             continue;
         }
-        report.diff.push_str(&diff(&name, &text, ""));
+        if mode == Mode::Check {
+            report.diff.push_str(&diff(&name, &text, ""));
+        }
         report.removed.push(name);
         if mode == Mode::Write {
             std::fs::remove_file(&path).map_err(io(&path))?;

@@ -48,6 +48,7 @@ fixture!(servers_and_paths);
 fixture!(form_and_raw_bodies);
 fixture!(unsupported_auth);
 fixture!(all_of_union);
+fixture!(data_not_schema);
 
 #[test]
 fn output_is_deterministic() {

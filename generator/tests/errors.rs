@@ -25,3 +25,27 @@ fn error_messages() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// Valid specs once refused: data read as schema, and numbers beyond 64 bits where they are data.
+#[test]
+fn data_is_never_read_as_schema() {
+    let spec = |extra: &str, default: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: Data, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      \
+             responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              \
+             schema: {{$ref: '#/components/schemas/A'}}\n{extra}components:\n  schemas:\n    A:\n      type: object\n      \
+             properties:\n        n: {{type: integer, default: {default}}}\n"
+        )
+    };
+    let example = "              examples: {one: {value: {links: {schema: \"https://x\"}}}}\n";
+    let cases = [
+        ("a `schema` key in an example value", example, "10"),
+        ("an integer default beyond u64", "", "123456789012345678901234567890"),
+    ];
+    for (what, extra, default) in cases {
+        let source = Source::new(format!("{what}.yaml"), spec(extra, default));
+        if let Err(e) = generate(&source, &[], &Config::new("data")) {
+            panic!("{what}: refused: {e}");
+        }
+    }
+}

@@ -252,33 +252,25 @@ fn newtype_recursive_aliases(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
     }
 }
 
-/// Boxes every inline edge that closes a cycle, so that recursive types have a size.
+/// Boxes every inline edge that closes a cycle, so that recursive types have a size. An edge
+/// closes a cycle exactly when its two ends are in the same strongly connected component (a
+/// type that holds itself directly is a component of one with an edge to itself), so one pass
+/// over the components decides every edge: linear in the number of types and edges.
 fn box_recursion(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
-    let edges: BTreeMap<String, Vec<String>> = defs
-        .iter()
-        .map(|(name, def)| {
-            let targets = children(&def.kind).into_iter().filter_map(direct_names).map(String::from).collect();
-            (name.clone(), targets)
+    let names: Vec<&String> = defs.keys().collect();
+    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let edges: Vec<Vec<usize>> = defs
+        .values()
+        .map(|def| {
+            children(&def.kind).into_iter().filter_map(direct_names).filter_map(|n| index.get(n).copied()).collect()
         })
         .collect();
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut stack = vec![from.to_string()];
-        let mut seen = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if seen.insert(n.clone()) {
-                stack.extend(edges.get(&n).into_iter().flatten().cloned());
-            }
-        }
-        false
-    };
-    let mut to_box: Vec<(String, String)> = Vec::new();
-    for (from, targets) in &edges {
-        for to in targets {
-            if reaches(to, from) {
-                to_box.push((from.clone(), to.clone()));
+    let component = strongly_connected(&edges);
+    let mut to_box: BTreeSet<(String, String)> = BTreeSet::new();
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            if component[from] == component[to] {
+                to_box.insert((names[from].clone(), names[to].clone()));
             }
         }
     }
@@ -295,34 +287,159 @@ fn box_recursion(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
     }
 }
 
-/// An estimate of a type's size in bytes, close enough to tell small values from large ones.
-fn estimated_size(ty: &TypeRef, defs: &BTreeMap<String, crate::ir::TypeDef>, seen: &mut BTreeSet<String>) -> usize {
+/// The strongly connected component of each node of a graph given as adjacency lists (Tarjan's
+/// algorithm), with an explicit stack so that a chain of thousands of types cannot exhaust the
+/// thread's.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    struct Walk {
+        order: Vec<usize>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        /// The depth-first path: each node with the position of the next edge to follow.
+        path: Vec<(usize, usize)>,
+        next_order: usize,
+    }
+    impl Walk {
+        fn enter(&mut self, node: usize) {
+            self.order[node] = self.next_order;
+            self.low[node] = self.next_order;
+            self.next_order += 1;
+            self.stack.push(node);
+            self.on_stack[node] = true;
+            self.path.push((node, 0));
+        }
+    }
+    let n = edges.len();
+    let mut walk = Walk {
+        order: vec![UNSEEN; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        path: Vec::new(),
+        next_order: 0,
+    };
+    let mut component = vec![UNSEEN; n];
+    let mut next_component = 0;
+    for root in 0..n {
+        if walk.order[root] != UNSEEN {
+            continue;
+        }
+        walk.enter(root);
+        while let Some(&(node, position)) = walk.path.last() {
+            if let Some(&next) = edges[node].get(position) {
+                if let Some(top) = walk.path.last_mut() {
+                    top.1 += 1;
+                }
+                if walk.order[next] == UNSEEN {
+                    walk.enter(next);
+                } else if walk.on_stack[next] {
+                    walk.low[node] = walk.low[node].min(walk.order[next]);
+                }
+                continue;
+            }
+            walk.path.pop();
+            if let Some(&(parent, _)) = walk.path.last() {
+                walk.low[parent] = walk.low[parent].min(walk.low[node]);
+            }
+            if walk.low[node] == walk.order[node] {
+                while let Some(member) = walk.stack.pop() {
+                    walk.on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+/// An estimate of the size in bytes of every named type, close enough to tell small values
+/// from large ones. A type's size is the sum of its fields' (a union's, its largest variant's);
+/// boxed values, lists and maps are a pointer or three whatever they hold. Each type is sized
+/// once, from the sizes of the types it holds inline, with an explicit stack: linear in the
+/// number of types and fields however deep they nest. Run after [`box_recursion`], the types
+/// held inline form no cycle; were one left, the type that closes it would count 8 bytes.
+fn estimated_sizes(defs: &BTreeMap<String, crate::ir::TypeDef>) -> BTreeMap<&str, usize> {
+    let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut open: BTreeSet<&str> = BTreeSet::new();
+    for root in defs.keys() {
+        let mut stack: Vec<&str> = vec![root];
+        while let Some(&name) = stack.last() {
+            if sizes.contains_key(name) {
+                stack.pop();
+                continue;
+            }
+            let Some(def) = defs.get(name) else {
+                sizes.insert(name, 16);
+                stack.pop();
+                continue;
+            };
+            // The types this one holds inline that are not sized yet: size them first.
+            let mut pending = Vec::new();
+            for ty in sized_children(&def.kind) {
+                inline_names(ty, &mut pending);
+            }
+            pending.retain(|n| !sizes.contains_key(n) && !open.contains(n));
+            if open.insert(name) && !pending.is_empty() {
+                stack.extend(pending);
+                continue;
+            }
+            open.remove(name);
+            let size = estimated_size(&def.kind, &sizes);
+            sizes.insert(name, size);
+            stack.pop();
+        }
+    }
+    sizes
+}
+
+/// The types whose size counts towards a type's: its fields' and variants', its alias target.
+fn sized_children(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+        TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias { target, .. } => vec![target],
+        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => Vec::new(),
+    }
+}
+
+/// The named types a value of `ty` holds inline (not behind a box, a list or a map).
+fn inline_names<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n),
+        TypeRef::Option(inner) => inline_names(inner, out),
+        _ => {}
+    }
+}
+
+/// The estimated size of a type, given the sizes of the named types it holds inline.
+fn estimated_size(kind: &TypeKind, sizes: &BTreeMap<&str, usize>) -> usize {
+    match kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().map(|f| ref_size(&f.ty, sizes)).sum::<usize>() + additional.as_ref().map_or(0, |_| 24)
+        }
+        TypeKind::Union { variants, .. } => 8 + variants.iter().map(|v| ref_size(&v.ty, sizes)).max().unwrap_or(0),
+        TypeKind::Alias { target, .. } => ref_size(target, sizes),
+        TypeKind::StringEnum { .. } => 24,
+        TypeKind::IntEnum { .. } => 16,
+    }
+}
+
+fn ref_size(ty: &TypeRef, sizes: &BTreeMap<&str, usize>) -> usize {
     use crate::ir::Prim;
     match ty {
         TypeRef::Prim(Prim::String) | TypeRef::Vec(_) | TypeRef::Map(_) => 24,
         TypeRef::Prim(Prim::Bytes) | TypeRef::Json => 32,
         TypeRef::Prim(Prim::DateTime | Prim::Uuid) => 16,
         TypeRef::Prim(_) | TypeRef::Boxed(_) => 8,
-        TypeRef::Option(inner) => estimated_size(inner, defs, seen),
-        TypeRef::Named(name) => {
-            if !seen.insert(name.clone()) {
-                return 8;
-            }
-            let size = match defs.get(name).map(|d| &d.kind) {
-                Some(TypeKind::Struct { fields, additional }) => {
-                    fields.iter().map(|f| estimated_size(&f.ty, defs, seen)).sum::<usize>()
-                        + additional.as_ref().map_or(0, |_| 24)
-                }
-                Some(TypeKind::Union { variants, .. }) => {
-                    8 + variants.iter().map(|v| estimated_size(&v.ty, defs, seen)).max().unwrap_or(0)
-                }
-                Some(TypeKind::Alias { target, .. }) => estimated_size(target, defs, seen),
-                Some(TypeKind::StringEnum { .. }) => 24,
-                Some(TypeKind::IntEnum { .. }) | None => 16,
-            };
-            seen.remove(name);
-            size
-        }
+        TypeRef::Option(inner) => ref_size(inner, sizes),
+        // Only a type that closes a cycle of inline types is unsized here.
+        TypeRef::Named(name) => sizes.get(name.as_str()).copied().unwrap_or(8),
     }
 }
 
@@ -333,6 +450,7 @@ const BOX_ABOVE: usize = 256;
 /// the whole struct, which keeps types that embed others (a build with its pipeline) small to
 /// move and to decode in lists.
 fn box_large(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
+    let sizes = estimated_sizes(defs);
     let mut changes: Vec<(String, usize)> = Vec::new();
     for (name, def) in defs.iter() {
         let TypeKind::Struct { fields, .. } = &def.kind else { continue };
@@ -340,7 +458,7 @@ fn box_large(defs: &mut BTreeMap<String, crate::ir::TypeDef>) {
             let TypeRef::Option(inner) = &field.ty else { continue };
             let TypeRef::Named(target) = &**inner else { continue };
             let is_struct = matches!(defs.get(target).map(|d| &d.kind), Some(TypeKind::Struct { .. }));
-            if is_struct && estimated_size(inner, defs, &mut BTreeSet::new()) > BOX_ABOVE {
+            if is_struct && sizes.get(target.as_str()).is_some_and(|&size| size > BOX_ABOVE) {
                 changes.push((name.clone(), i));
             }
         }

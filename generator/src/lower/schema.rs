@@ -33,8 +33,12 @@ pub struct Types<'a> {
     /// Component schema key to Rust name.
     component_names: BTreeMap<String, String>,
     names: Namespace,
-    /// Types made so far, by Rust name.
+    /// Types made so far, by Rust name. A component schema is lowered once, into the type
+    /// named after it, and `allOf` reads its fields from there.
     pub defs: BTreeMap<String, TypeDef>,
+    /// The component schemas being lowered, innermost last (an `allOf` part that refers to one
+    /// of them would contain itself).
+    lowering: Vec<String>,
     /// Fallbacks taken.
     pub warnings: BTreeSet<Warning>,
     /// While lowering a multipart body: `format: binary` strings are bytes (file parts).
@@ -61,6 +65,7 @@ impl<'a> Types<'a> {
             component_names,
             names,
             defs: BTreeMap::new(),
+            lowering: Vec::new(),
             warnings: BTreeSet::new(),
             binary_as_bytes: false,
         }
@@ -69,24 +74,60 @@ impl<'a> Types<'a> {
     /// Lowers every component schema into a named type.
     pub fn lower_components(&mut self) -> Result<(), Error> {
         let Some(schemas) = self.schemas else { return Ok(()) };
-        let base = Pointer::root().push("components").push("schemas");
         let mut keys: Vec<&String> = schemas.keys().collect();
         keys.sort();
         for key in keys {
-            let name = self.component_names[key].clone();
-            let at = base.push(key);
-            let (schema, _) = refs::resolve(&schemas[key], Some(schemas), "schemas", &at)?;
-            let def = match &schemas[key] {
-                // A component that is only a reference to another is an alias of it.
-                ReferenceOr::Reference { reference } => {
-                    let target = self.reference(reference, &at)?;
-                    self.def(&name, &at, schema, TypeKind::Alias { target, newtype: false })
-                }
-                ReferenceOr::Item(schema) => self.lower_named(&name, schema, &at, 0)?,
-            };
-            self.defs.insert(name, def);
+            self.component(key, &Pointer::root().push("components").push("schemas").push(key))?;
         }
         Ok(())
+    }
+
+    /// Lowers the component schema `key` into the type named after it, unless that is done
+    /// already: each component is lowered once, however many references lead to it. `from` is
+    /// where the need arose, for the errors.
+    fn component(&mut self, key: &str, from: &Pointer) -> Result<(), Error> {
+        let Some(schemas) = self.schemas else { return Ok(()) };
+        let Some(name) = self.component_names.get(key).cloned() else { return Ok(()) };
+        if self.defs.contains_key(&name) {
+            return Ok(());
+        }
+        if let Some(start) = self.lowering.iter().position(|k| k == key) {
+            let cycle = self.lowering[start..].iter().chain([&key.to_string()]).cloned().collect::<Vec<_>>();
+            return Err(Error::unsupported(
+                from,
+                format!(
+                    "`allOf` parts include each other ({}); a schema cannot be one of its own parts",
+                    cycle.join(" includes ")
+                ),
+            ));
+        }
+        if self.lowering.len() > MAX_DEPTH {
+            return Err(Error::unsupported(from, format!("schemas nested more than {MAX_DEPTH} deep")));
+        }
+        let at = Pointer::root().push("components").push("schemas").push(key);
+        self.lowering.push(key.to_string());
+        let def = match &schemas[key] {
+            // A component that is only a reference to another is an alias of it.
+            ReferenceOr::Reference { reference } => refs::resolve(&schemas[key], Some(schemas), "schemas", &at)
+                .and_then(|(schema, _)| {
+                    Ok(self.def(&name, &at, schema, TypeKind::Alias { target: self.reference(reference, &at)?, newtype: false }))
+                }),
+            ReferenceOr::Item(schema) => self.lower_named(&name, schema, &at, 0),
+        };
+        self.lowering.pop();
+        self.defs.insert(name, def?);
+        Ok(())
+    }
+
+    /// What the component schema a reference leads to was lowered into (following references
+    /// to references), lowering it first if need be.
+    fn component_kind(&mut self, part: &ReferenceOr<Schema>, at: &Pointer) -> Result<TypeKind, Error> {
+        let (_, key) = refs::resolve(part, self.schemas, "schemas", at)?;
+        let Some(key) = key else { return Err(Error::unsupported(at, "an `allOf` part that is not a reference")) };
+        let key = key.to_string();
+        self.component(&key, at)?;
+        let name = &self.component_names[&key];
+        Ok(self.defs[name].kind.clone())
     }
 
     fn reference(&self, reference: &str, at: &Pointer) -> Result<TypeRef, Error> {
@@ -641,8 +682,12 @@ impl<'a> Types<'a> {
         let mut additional: Option<TypeRef> = None;
         for (i, part) in parts.iter().enumerate() {
             let part_at = at.push("allOf").push(i.to_string());
-            let schema = self.resolve(part, &part_at)?.clone();
-            let kind = self.lower_named(name, &schema, &part_at, depth + 1)?.kind;
+            // A referenced part is the component's type, lowered once and shared by every
+            // schema that includes it; an inline part is lowered here, named after the whole.
+            let kind = match part {
+                ReferenceOr::Reference { .. } => self.component_kind(part, &part_at)?,
+                ReferenceOr::Item(schema) => self.lower_named(name, schema, &part_at, depth + 1)?.kind,
+            };
             match kind {
                 TypeKind::Struct { fields: more, additional: extra } => {
                     merge_fields(&mut fields, more);
