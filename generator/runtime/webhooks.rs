@@ -279,7 +279,7 @@ fn parse_timestamp(text: &str) -> Result<i64, WebhookError> {
 
 fn decode_hex(text: &str) -> Result<Vec<u8>, WebhookError> {
     let malformed = || WebhookError::MalformedSignature("the signature is not hexadecimal".into());
-    if text.is_empty() || text.len() % 2 != 0 || text.len() > 256 {
+    if text.is_empty() || !text.len().is_multiple_of(2) || text.len() > 256 {
         return Err(malformed());
     }
     let nibble = |b: u8| match b {
