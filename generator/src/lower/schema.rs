@@ -110,7 +110,12 @@ impl<'a> Types<'a> {
             // A component that is only a reference to another is an alias of it.
             ReferenceOr::Reference { reference } => refs::resolve(&schemas[key], Some(schemas), "schemas", &at)
                 .and_then(|(schema, _)| {
-                    Ok(self.def(&name, &at, schema, TypeKind::Alias { target: self.reference(reference, &at)?, newtype: false }))
+                    Ok(self.def(
+                        &name,
+                        &at,
+                        schema,
+                        TypeKind::Alias { target: self.reference(reference, &at)?, newtype: false },
+                    ))
                 }),
             ReferenceOr::Item(schema) => self.lower_named(&name, schema, &at, 0),
         };
