@@ -1,6 +1,8 @@
 //! The generator end to end (read, load, overlay, lower, emit, format): on the Buildkite spec
 //! with its overlay, on Oxide's Nexus spec (193 operations), and on synthetic specs of 100, 1,000
-//! and 10,000 operations to show that its cost grows linearly.
+//! and 10,000 operations to show that its cost grows linearly. Then specs written to make it
+//! slow: a chain of 10,000 schemas, 40-level diamonds (each schema refers to the next twice,
+//! directly or through `allOf`), and a document nested 100,000 deep, which must be refused.
 //!
 //! `cargo bench -p tests --bench generator`; the summary after divan's table breaks the time
 //! into stages and gives the cost per 1,000 operations.
@@ -16,11 +18,25 @@ use serde_json::{json, Map, Value};
 fn main() {
     // `GENERATOR_BENCH_ONCE=N`: generate the synthetic spec of N operations once and print the
     // time, for profilers (`valgrind --tool=callgrind`) and other allocators (`LD_PRELOAD`).
-    if let Some(operations) = std::env::var("GENERATOR_BENCH_ONCE").ok().and_then(|n| n.parse().ok()) {
-        let spec = synthetic_spec(operations);
+    // `chain=N`, `diamond=N`, `diamond-all-of=N` and `deep=N` do the same for the hostile specs.
+    if let Ok(once) = std::env::var("GENERATOR_BENCH_ONCE") {
+        let (kind, n) = once.split_once('=').unwrap_or(("operations", &once));
+        let n: usize = n.parse().expect("GENERATOR_BENCH_ONCE=[KIND=]N");
+        let spec = match kind {
+            "operations" => synthetic_spec(n),
+            "chain" => chain_spec(n),
+            "diamond" => diamond_spec(n, false),
+            "diamond-all-of" => diamond_spec(n, true),
+            "deep" => deep_spec(n),
+            other => panic!("unknown spec kind {other}"),
+        };
         let started = std::time::Instant::now();
-        support::keep(generate(&spec, &[], &synthetic_config()).expect("the synthetic spec generates"));
-        println!("{operations} operations: {:?}", started.elapsed());
+        if kind == "deep" {
+            refused_as_too_deep(&spec);
+        } else {
+            support::keep(generate(&spec, &[], &synthetic_config()).expect("the spec generates"));
+        }
+        println!("{kind} {n}: {:?}", started.elapsed());
         return;
     }
     divan::main();
@@ -160,6 +176,67 @@ fn synthetic_config() -> Config {
     Config::new("synthetic-client")
 }
 
+/// `S0` ... `S{n-1}`, each an object with a name and an optional `next`, the one after it.
+fn chain_spec(n: usize) -> Source {
+    let mut schemas = Map::new();
+    for i in 0..n {
+        let schema = json!({ "type": "object", "properties": { "name": { "type": "string" }, "next": s_ref(i + 1) } });
+        schemas.insert(format!("S{i}"), schema);
+    }
+    schemas.insert(format!("S{n}"), leaf());
+    s_spec(&format!("chain-{n}"), schemas)
+}
+
+/// Each `S{i}` holds the next one twice: as two properties (`a`, `b`), or through `allOf` and
+/// a property `p{i}`.
+fn diamond_spec(levels: usize, all_of: bool) -> Source {
+    let mut schemas = Map::new();
+    for i in 0..levels {
+        let schema = if all_of {
+            json!({ "allOf": [s_ref(i + 1), { "type": "object", "properties": { format!("p{i}"): s_ref(i + 1) } }] })
+        } else {
+            json!({ "type": "object", "required": ["a"], "properties": { "a": s_ref(i + 1), "b": s_ref(i + 1) } })
+        };
+        schemas.insert(format!("S{i}"), schema);
+    }
+    schemas.insert(format!("S{levels}"), leaf());
+    s_spec(&format!("diamond-{levels}{}", if all_of { "-all-of" } else { "" }), schemas)
+}
+
+/// A document whose one schema nests `depth` flow mappings deep (`{a: {a: ...}}`).
+fn deep_spec(depth: usize) -> Source {
+    let head = "openapi: 3.0.3\ninfo: {title: Deep, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Deep: ";
+    Source::new(format!("deep-{depth}.yaml"), format!("{head}{}1{}\n", "{a: ".repeat(depth), "}".repeat(depth)))
+}
+
+fn s_ref(i: usize) -> Value {
+    json!({ "$ref": format!("#/components/schemas/S{i}") })
+}
+
+fn leaf() -> Value {
+    json!({ "type": "object", "required": ["name"], "properties": { "name": { "type": "string" } } })
+}
+
+/// A document with these schemas and one operation answering `S0`.
+fn s_spec(name: &str, schemas: Map<String, Value>) -> Source {
+    let ok = json!({ "description": "ok", "content": { "application/json": { "schema": s_ref(0) } } });
+    let document = json!({
+        "openapi": "3.0.3",
+        "info": { "title": name, "version": "1" },
+        "paths": { "/s": { "get": { "operationId": "getS", "responses": { "200": ok } } } },
+        "components": { "schemas": Value::Object(schemas) }
+    });
+    Source::new(format!("{name}.json"), serde_json::to_string_pretty(&document).expect("JSON"))
+}
+
+/// Generates, or is refused with the nesting-limit error.
+fn refused_as_too_deep(spec: &Source) {
+    match generate(spec, &[], &synthetic_config()) {
+        Err(generator::Error::Unsupported { what, .. }) if what.contains("nests more than") => {}
+        other => panic!("{} was not refused as too deep: {:?}", spec.name, other.map(|_| ())),
+    }
+}
+
 #[divan::bench(sample_count = 20)]
 fn buildkite_spec_and_overlay() -> generator::Generated {
     buildkite()
@@ -175,6 +252,33 @@ fn synthetic_operations(bencher: divan::Bencher, operations: usize) {
     let spec = synthetic_spec(operations);
     let config = synthetic_config();
     bencher.bench(|| generate(&spec, &[], &config).expect("the synthetic spec generates"));
+}
+
+#[divan::bench(args = [1000, 10000], sample_count = 5)]
+fn chain_of_schemas(bencher: divan::Bencher, schemas: usize) {
+    let spec = chain_spec(schemas);
+    let config = synthetic_config();
+    bencher.bench(|| generate(&spec, &[], &config).expect("the chain generates"));
+}
+
+#[divan::bench(args = [20, 40], sample_count = 10)]
+fn diamond_of_schemas(bencher: divan::Bencher, levels: usize) {
+    let spec = diamond_spec(levels, false);
+    let config = synthetic_config();
+    bencher.bench(|| generate(&spec, &[], &config).expect("the diamond generates"));
+}
+
+#[divan::bench(args = [20, 40], sample_count = 10)]
+fn diamond_through_all_of(bencher: divan::Bencher, levels: usize) {
+    let spec = diamond_spec(levels, true);
+    let config = synthetic_config();
+    bencher.bench(|| generate(&spec, &[], &config).expect("the diamond generates"));
+}
+
+#[divan::bench(args = [10000, 100000], sample_count = 10)]
+fn nesting_refused(bencher: divan::Bencher, depth: usize) {
+    let spec = deep_spec(depth);
+    bencher.bench(|| refused_as_too_deep(&spec));
 }
 
 /// The stages of one generation, each timed on its own (median of `rounds`).
@@ -247,6 +351,40 @@ fn summary() {
     let at_thousand = per_thousand.iter().find(|(n, _, _)| *n == 1000).map(|(_, _, ms)| *ms).unwrap_or(1.0);
     for (operations, t, ms) in &per_thousand {
         println!("| {operations} | {} | {ms:.1} | {:.2} |", support::show(*t), ms / at_thousand);
+    }
+
+    // Specs written to make the generator slow: each at two sizes. Linear cost means the time
+    // grows no faster than the size (for the diamond through `allOf`, the output itself grows
+    // with the square of the levels: each schema has the fields of every schema below it).
+    println!();
+    println!("| hostile spec | size | median | size, relative | time, relative |");
+    println!("|---|---:|---:|---:|---:|");
+    type MakeSpec<'f> = &'f dyn Fn(usize) -> Source;
+    let hostile: [(&str, &str, [usize; 2], MakeSpec, bool); 4] = [
+        ("chain of schemas", "schemas", [1000, 10_000], &chain_spec, true),
+        ("diamond, two properties", "levels", [20, 40], &|n| diamond_spec(n, false), true),
+        ("diamond, `allOf` and a property", "levels", [20, 40], &|n| diamond_spec(n, true), true),
+        ("nesting, refused", "levels", [10_000, 100_000], &deep_spec, false),
+    ];
+    for (what, unit, sizes, make, generates) in hostile {
+        let mut first: Option<Duration> = None;
+        for n in sizes {
+            let spec = make(n);
+            let t = support::median_time(support::rounds(5), || {
+                if generates {
+                    support::keep(generate(&spec, &[], &config).expect("generates"))
+                } else {
+                    refused_as_too_deep(&spec)
+                }
+            });
+            let base = *first.get_or_insert(t);
+            println!(
+                "| {what} | {n} {unit} | {} | {:.0} | {:.2} |",
+                support::show(t),
+                n as f64 / sizes[0] as f64,
+                t.as_secs_f64() / base.as_secs_f64()
+            );
+        }
     }
 
     // Where the time of the synthetic specs goes, stage by stage.
