@@ -149,6 +149,9 @@ const STACK_SIZE: usize = 256 << 20;
 fn generate_here(spec: &Source, overlays: &[Source], config: &Config) -> Result<Generated, Error> {
     let loaded = load::load(spec, overlays)?;
     let (api, warnings) = lower::lower(&loaded.spec)?;
+    // The IR holds everything emission needs: free the document (raw and typed) first, so that
+    // emission, the largest stage, works in a smaller heap.
+    drop(loaded);
     let files = emit::emit(&api, config)?;
     Ok(Generated { api, files, warnings })
 }
