@@ -18,6 +18,10 @@ impl Agents {
     ///
     /// `POST /organizations/{org}/agents` (`createAgent`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api#migrating-from-v1-to-v2>
     #[deprecated]
     pub fn create(
@@ -35,6 +39,10 @@ impl Agents {
     ///
     /// `DELETE /organizations/{org}/agents/{id}` (`deleteAgent`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api#migrating-from-v1-to-v2>
     #[deprecated]
     pub fn delete(&self, org: impl Into<String>, id: impl Into<String>) -> DeleteAgent {
@@ -48,6 +56,10 @@ impl Agents {
     ///
     /// `GET /organizations/{org}/agents/{id}` (`getAgent`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#get-an-agent>
     pub fn get(&self, org: impl Into<String>, id: impl Into<String>) -> GetAgent {
         GetAgent::new(self.client.clone(), org.into(), id.into())
@@ -59,6 +71,11 @@ impl Agents {
     /// Documented error bodies: `ListAgentsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/agents` (`listAgents`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.cluster_queue_id(..)`, `.hostname(..)`, `.name(..)`, `.page(..)`, `.per_page(..)`, `.version(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#list-agents>
     pub fn list(&self, org: impl Into<String>) -> ListAgents {
@@ -72,6 +89,12 @@ impl Agents {
     ///
     /// `PUT /organizations/{org}/agents/{id}/pause` (`pauseAgent`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#pause-an-agent>
     pub fn pause(&self, org: impl Into<String>, id: impl Into<String>) -> PauseAgent {
         PauseAgent::new(self.client.clone(), org.into(), id.into())
@@ -84,6 +107,10 @@ impl Agents {
     ///
     /// `PUT /organizations/{org}/agents/{id}/resume` (`resumeAgent`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#resume-an-agent>
     pub fn resume(&self, org: impl Into<String>, id: impl Into<String>) -> ResumeAgent {
         ResumeAgent::new(self.client.clone(), org.into(), id.into())
@@ -95,6 +122,12 @@ impl Agents {
     /// Documented error bodies: `StopAgentError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/agents/{id}/stop` (`stopAgent`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#stop-an-agent>
     pub fn stop(&self, org: impl Into<String>, id: impl Into<String>) -> StopAgent {

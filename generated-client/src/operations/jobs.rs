@@ -16,6 +16,12 @@ impl Jobs {
     ///
     /// `HEAD /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`checkJobLog`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
     pub fn check_log(
         &self,
@@ -38,6 +44,10 @@ impl Jobs {
     ///
     /// `HEAD /organizations/{org}/jobs/{job}/log` (`checkJobLogInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
     pub fn check_log_in_organization(
         &self,
@@ -53,6 +63,10 @@ impl Jobs {
     /// Documented error bodies: `CreateJobSshSessionError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/jobs/{job}/ssh-session` (`createJobSshSession`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-an-ssh-session>
     pub fn create_ssh_session(
@@ -70,6 +84,10 @@ impl Jobs {
     ///
     /// `POST /organizations/{org}/jobs/{job}/vnc-session` (`createJobVncSession`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-a-remote-desktop-session>
     pub fn create_vnc_session(
         &self,
@@ -85,6 +103,12 @@ impl Jobs {
     /// Documented error bodies: `DeleteJobLogError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`deleteJobLog`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
     pub fn delete_log(
@@ -110,6 +134,10 @@ impl Jobs {
     ///
     /// `DELETE /organizations/{org}/jobs/{job}/log` (`deleteJobLogInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
     pub fn delete_log_in_organization(
         &self,
@@ -125,6 +153,12 @@ impl Jobs {
     /// Documented error bodies: `GetJobError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}` (`getJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
     pub fn get(
@@ -150,6 +184,12 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env` (`getJobEnv`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env(
         &self,
@@ -174,6 +214,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}/env` (`getJobEnvInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_in_organization(
         &self,
@@ -190,6 +234,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}/env` (`getJobEnvInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_in_organization_text(
         &self,
@@ -205,6 +253,12 @@ impl Jobs {
     /// Documented error bodies: `GetJobEnvError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env` (`getJobEnv`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_text(
@@ -230,6 +284,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}` (`getJobInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
     pub fn get_in_organization(
         &self,
@@ -245,6 +303,12 @@ impl Jobs {
     /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log(
@@ -270,6 +334,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}/log` (`getJobLogInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_in_organization(
         &self,
@@ -286,6 +354,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}/log` (`getJobLogInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_in_organization_text(
         &self,
@@ -301,6 +373,12 @@ impl Jobs {
     /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_text(
@@ -326,6 +404,13 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs` (`listJobs`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    ///
+    /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.group_key(..)`, `.include_retried_jobs(..)`, `.per_page(..)`, `.state(..)`, `.step_key(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#list-jobs>
     pub fn list(
         &self,
@@ -342,6 +427,13 @@ impl Jobs {
     /// Documented error bodies: `ReprioritizeJobError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/reprioritize` (`reprioritizeJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
     pub fn reprioritize(
@@ -369,6 +461,11 @@ impl Jobs {
     ///
     /// `PUT /organizations/{org}/jobs/{job}/reprioritize` (`reprioritizeJobInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
     pub fn reprioritize_in_organization(
         &self,
@@ -390,6 +487,12 @@ impl Jobs {
     /// Documented error bodies: `RetryJobError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/retry` (`retryJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
     pub fn retry(
@@ -415,6 +518,10 @@ impl Jobs {
     ///
     /// `PUT /organizations/{org}/jobs/{job}/retry` (`retryJobInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
     pub fn retry_in_organization(
         &self,
@@ -430,6 +537,14 @@ impl Jobs {
     /// Documented error bodies: `UnblockJobError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/unblock` (`unblockJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
     pub fn unblock(
@@ -454,6 +569,12 @@ impl Jobs {
     /// Documented error bodies: `UnblockJobInOrganizationError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/jobs/{job}/unblock` (`unblockJobInOrganization`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
     pub fn unblock_in_organization(

@@ -18,6 +18,9 @@ impl Organizations {
     ///
     /// `GET /organizations/{org}` (`getOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations#get-an-organization>
     pub fn get(&self, org: impl Into<String>) -> GetOrganization {
         GetOrganization::new(self.client.clone(), org.into())
@@ -30,6 +33,9 @@ impl Organizations {
     ///
     /// `GET /organizations/{org}/rate_limit` (`getOrganizationRateLimit`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/rate-limits#get-rate-limits>
     pub fn get_rate_limit(&self, org: impl Into<String>) -> GetOrganizationRateLimit {
         GetOrganizationRateLimit::new(self.client.clone(), org.into())
@@ -41,6 +47,8 @@ impl Organizations {
     /// Documented error bodies: `ListOrganizationsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations` (`listOrganizations`)
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations#list-organizations>
     pub fn list(&self) -> ListOrganizations {

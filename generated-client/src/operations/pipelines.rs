@@ -18,6 +18,10 @@ impl Pipelines {
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/archive` (`archivePipeline`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#archive-a-pipeline>
     pub fn archive(
         &self,
@@ -33,6 +37,10 @@ impl Pipelines {
     /// Documented error bodies: `CreatePipelineError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines` (`createPipeline`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#create-a-yaml-pipeline>
     pub fn create(
@@ -50,6 +58,10 @@ impl Pipelines {
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/webhook` (`createPipelineWebhook`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#add-a-webhook>
     pub fn create_webhook(
         &self,
@@ -66,6 +78,10 @@ impl Pipelines {
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}` (`deletePipeline`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#delete-a-pipeline>
     pub fn delete(
         &self,
@@ -81,6 +97,10 @@ impl Pipelines {
     /// Documented error bodies: `DisablePipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`disablePipelineGithubWebhookProcessing`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#disable-github-webhook-processing>
     pub fn disable_github_webhook_processing(
@@ -102,6 +122,10 @@ impl Pipelines {
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`enablePipelineGithubWebhookProcessing`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#enable-github-webhook-processing>
     pub fn enable_github_webhook_processing(
         &self,
@@ -122,6 +146,10 @@ impl Pipelines {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}` (`getPipeline`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-a-pipeline>
     pub fn get(
         &self,
@@ -137,6 +165,10 @@ impl Pipelines {
     /// Documented error bodies: `GetPipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`getPipelineGithubWebhookProcessing`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-github-webhook-processing-state>
     pub fn get_github_webhook_processing(
@@ -158,6 +190,11 @@ impl Pipelines {
     ///
     /// `GET /organizations/{org}/pipelines` (`listPipelines`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.name(..)`, `.page(..)`, `.per_page(..)`, `.repository(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#list-pipelines>
     pub fn list(&self, org: impl Into<String>) -> ListPipelines {
         ListPipelines::new(self.client.clone(), org.into())
@@ -169,6 +206,10 @@ impl Pipelines {
     /// Documented error bodies: `UnarchivePipelineError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/unarchive` (`unarchivePipeline`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#unarchive-a-pipeline>
     pub fn unarchive(
@@ -185,6 +226,11 @@ impl Pipelines {
     /// Documented error bodies: `UpdatePipelineError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipelines/{pipeline}` (`updatePipeline`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#update-a-pipeline>
     pub fn update(

@@ -18,6 +18,10 @@ impl Rules {
     ///
     /// `POST /organizations/{org}/rules` (`createRule`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-create-a-rule>
     pub fn create(
         &self,
@@ -34,6 +38,10 @@ impl Rules {
     ///
     /// `DELETE /organizations/{org}/rules/{rule}` (`deleteRule`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `rule`: The rule's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-delete-a-rule>
     pub fn delete(&self, org: impl Into<String>, rule: impl Into<String>) -> DeleteRule {
         DeleteRule::new(self.client.clone(), org.into(), rule.into())
@@ -46,6 +54,10 @@ impl Rules {
     ///
     /// `GET /organizations/{org}/rules/{rule}` (`getRule`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `rule`: The rule's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-get-a-rule>
     pub fn get(&self, org: impl Into<String>, rule: impl Into<String>) -> GetRule {
         GetRule::new(self.client.clone(), org.into(), rule.into())
@@ -57,6 +69,11 @@ impl Rules {
     /// Documented error bodies: `ListRulesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/rules` (`listRules`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-list-rules>
     pub fn list(&self, org: impl Into<String>) -> ListRules {

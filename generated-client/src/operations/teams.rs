@@ -18,6 +18,10 @@ impl Teams {
     ///
     /// `POST /organizations/{org}/teams` (`createTeam`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#create-a-team>
     pub fn create(
         &self,
@@ -34,6 +38,10 @@ impl Teams {
     ///
     /// `DELETE /organizations/{org}/teams/{team}` (`deleteTeam`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#delete-a-team>
     pub fn delete(&self, org: impl Into<String>, team: impl Into<String>) -> DeleteTeam {
         DeleteTeam::new(self.client.clone(), org.into(), team.into())
@@ -45,6 +53,9 @@ impl Teams {
     /// Documented error bodies: `EnableTeamsError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/teams/enable` (`enableTeams`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#enable-teams>
     pub fn enable(&self, org: impl Into<String>) -> EnableTeams {
@@ -58,6 +69,10 @@ impl Teams {
     ///
     /// `GET /organizations/{org}/teams/{team}` (`getTeam`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#get-a-team>
     pub fn get(&self, org: impl Into<String>, team: impl Into<String>) -> GetTeam {
         GetTeam::new(self.client.clone(), org.into(), team.into())
@@ -70,6 +85,11 @@ impl Teams {
     ///
     /// `GET /organizations/{org}/teams` (`listTeams`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`, `.user_id(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#list-teams>
     pub fn list(&self, org: impl Into<String>) -> ListTeams {
         ListTeams::new(self.client.clone(), org.into())
@@ -81,6 +101,11 @@ impl Teams {
     /// Documented error bodies: `UpdateTeamError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/teams/{team}` (`updateTeam`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#update-a-team>
     pub fn update(
