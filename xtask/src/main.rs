@@ -16,6 +16,10 @@ use std::time::Instant;
 use generator::write::{sync, Mode};
 use generator::{generate, Manifest};
 
+/// The generator's allocator, as in its command-line tool (see generator/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The command every file of `generated-client` names as its maker (`tests/tests/drift.rs` too).
 const GENERATED_BY: &str = "`cargo xtask regen`";
 
