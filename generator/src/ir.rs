@@ -584,8 +584,25 @@ impl Field {
     /// (an inherent method would shadow it); the field is public either way.
     pub fn has_setter(&self) -> bool {
         const TAKEN: &[&str] = &[
-            "new", "clone", "clone_from", "eq", "ne", "fmt", "serialize", "deserialize", "into", "from", "default",
-            "hash", "to_owned", "to_string", "borrow", "borrow_mut", "type_id", "try_into", "try_from",
+            "new",
+            "clone",
+            "clone_from",
+            "eq",
+            "ne",
+            "fmt",
+            "serialize",
+            "deserialize",
+            "into",
+            "from",
+            "default",
+            "hash",
+            "to_owned",
+            "to_string",
+            "borrow",
+            "borrow_mut",
+            "type_id",
+            "try_into",
+            "try_from",
         ];
         !TAKEN.contains(&self.name.as_str())
     }

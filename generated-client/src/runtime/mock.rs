@@ -414,8 +414,8 @@ impl<O> Mock<O> {
 
     /// Adds a header to the response (to every page of a paged one).
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        let valid_name = !name.is_empty()
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        let valid_name =
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if !valid_name || value.contains(['\r', '\n', '\0']) {
             self.inner.fail(format!("`{name}: {value:?}` is not a valid response header"));
         } else {
@@ -473,7 +473,7 @@ impl<O> Mock<O> {
         let registered = Arc::new(Registered { description: matcher.describe(), times, hits: AtomicU64::new(0) });
         lock(&state.expectations).push(Arc::clone(&registered));
         let status = reply.status.unwrap_or(success);
-        let responder = Responder { registered, reply, status };
+        let responder = Responder { registered, reply, status, base: server.uri() };
         let mut mock = wiremock::Mock::given(matcher).respond_with(responder);
         if let Some(n) = limit {
             mock = mock.up_to_n_times(n);
@@ -574,6 +574,9 @@ struct Responder {
     registered: Arc<Registered>,
     reply: Reply,
     status: u16,
+    /// The server's URL, which next-page links point at (the request's own URL names the host
+    /// as the server saw it, not as the client reaches it).
+    base: String,
 }
 
 impl wiremock::Respond for Responder {
@@ -589,7 +592,7 @@ impl wiremock::Respond for Responder {
         match &self.reply.body {
             Body::None => template,
             Body::Fixed(content_type, bytes) => template.set_body_raw(bytes.clone(), content_type),
-            Body::Pages(pages, paging) => page(template, request, pages, *paging),
+            Body::Pages(pages, paging) => page(template, request, &self.base, pages, *paging),
         }
     }
 }
@@ -599,6 +602,7 @@ impl wiremock::Respond for Responder {
 fn page(
     template: wiremock::ResponseTemplate,
     request: &wiremock::Request,
+    base: &str,
     pages: &[Value],
     paging: Paging,
 ) -> wiremock::ResponseTemplate {
@@ -614,17 +618,12 @@ fn page(
             let body = serde_json::json!({
                 "message": format!("the mock server has {} page(s); {} asked for another", pages.len(), describe(request)),
             });
-            return wiremock::ResponseTemplate::new(404).set_body_raw(body.to_string().into_bytes(), "application/json");
+            return wiremock::ResponseTemplate::new(404)
+                .set_body_raw(body.to_string().into_bytes(), "application/json");
         }
     };
     let mut body = pages[index - 1].clone();
-    let next = (index < pages.len()).then(|| {
-        let mut url = request.url.clone();
-        let kept: Vec<(String, String)> =
-            url.query_pairs().filter(|(n, _)| n != PAGE_PARAM).map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
-        url.query_pairs_mut().clear().extend_pairs(kept).append_pair(PAGE_PARAM, &(index + 1).to_string());
-        url.to_string()
-    });
+    let next = if index < pages.len() { next_url(request, base, index + 1) } else { None };
     let mut template = template;
     match paging {
         Paging::Link => {
@@ -641,11 +640,25 @@ fn page(
     template.set_body_raw(body.to_string().into_bytes(), "application/json")
 }
 
+/// The URL of page `number` on the server at `base`: the request's path and query, with
+/// [`PAGE_PARAM`] set.
+fn next_url(request: &wiremock::Request, base: &str, number: usize) -> Option<String> {
+    let kept: Vec<(String, String)> = request
+        .url
+        .query_pairs()
+        .filter(|(n, _)| n != PAGE_PARAM)
+        .map(|(n, v)| (n.into_owned(), v.into_owned()))
+        .collect();
+    let mut next = reqwest::Url::parse(base).ok()?;
+    next.set_path(request.url.path());
+    next.query_pairs_mut().extend_pairs(kept).append_pair(PAGE_PARAM, &number.to_string());
+    Some(next.to_string())
+}
+
 /// Sets the value at a JSON pointer, making the objects on the way.
 fn set_pointer(body: &mut Value, pointer: &str, value: Value) {
     let mut here = body;
-    let keys: Vec<String> =
-        pointer.split('/').skip(1).map(|k| k.replace("~1", "/").replace("~0", "~")).collect();
+    let keys: Vec<String> = pointer.split('/').skip(1).map(|k| k.replace("~1", "/").replace("~0", "~")).collect();
     for key in &keys {
         if !here.is_object() {
             *here = Value::Object(serde_json::Map::new());

@@ -8,7 +8,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Body, BodyEncoding, Group, Operation, Output, PaginationStyle, ParamLocation, PathPart, StatusMatch, TypeRef};
+use crate::ir::{
+    Api, Body, BodyEncoding, Group, Operation, Output, PaginationStyle, ParamLocation, PathPart, StatusMatch, TypeRef,
+};
 use crate::rust::{request_body_ty, ty, Scope};
 
 use super::docs;
@@ -68,7 +70,10 @@ fn example(api: &Api, crate_ident: &str) -> Option<TokenStream> {
         !o.deprecated
             && o.params.iter().filter(|p| p.required).all(|p| {
                 p.location == ParamLocation::Path
-                    && matches!(p.ty, TypeRef::Prim(crate::ir::Prim::String | crate::ir::Prim::I32 | crate::ir::Prim::I64))
+                    && matches!(
+                        p.ty,
+                        TypeRef::Prim(crate::ir::Prim::String | crate::ir::Prim::I32 | crate::ir::Prim::I64)
+                    )
             })
             && o.body.as_ref().is_none_or(|b| !b.required)
     })?;
@@ -81,7 +86,8 @@ fn example(api: &Api, crate_ident: &str) -> Option<TokenStream> {
             _ => "1".to_string(),
         })
         .collect();
-    let (g, m, a) = (crate::ident::snake_source(&group.name), crate::ident::snake_source(&op.method_name), args.join(", "));
+    let (g, m, a) =
+        (crate::ident::snake_source(&group.name), crate::ident::snake_source(&op.method_name), args.join(", "));
     let lines = [
         "".to_string(),
         "```no_run".to_string(),
@@ -104,11 +110,8 @@ fn handle_ident(group: &Group) -> proc_macro2::Ident {
 
 fn group(group: &Group) -> TokenStream {
     let handle = handle_ident(group);
-    let doc = format!(
-        " Expectations on the operations tagged {}: `mock.{}()`.",
-        docs::code(&group.wire_tag),
-        group.name
-    );
+    let doc =
+        format!(" Expectations on the operations tagged {}: `mock.{}()`.", docs::code(&group.wire_tag), group.name);
     let methods = group.operations.iter().map(|op| method(group, op));
     let impls = group.operations.iter().map(|op| typed(group, op));
     quote! {

@@ -128,13 +128,9 @@ fn structure(
     // Every struct is `#[non_exhaustive]` with `new` and setters, sent in requests or not: that
     // role changes no Rust item (its nullable fields may change type, reported with them).
     match (o.input, n.input) {
-        (false, true) => out.push(
-            Level::Patch,
-            Subject::Type,
-            Kind::Changed,
-            name,
-            format!("{what} is now also sent in requests"),
-        ),
+        (false, true) => {
+            out.push(Level::Patch, Subject::Type, Kind::Changed, name, format!("{what} is now also sent in requests"))
+        }
         (true, false) => {
             out.push(Level::Patch, Subject::Type, Kind::Changed, name, format!("{what} is no longer sent in requests"))
         }
