@@ -38,6 +38,8 @@ const EXCERPT: usize = 200;
 pub struct MockServer {
     server: Arc<wiremock::MockServer>,
     state: Arc<State>,
+    /// What [`client`](Self::client) clones; it also writes expectations' URLs as the client does.
+    client: crate::Client,
 }
 
 #[derive(Default)]
@@ -133,6 +135,9 @@ impl std::error::Error for MockError {}
 impl MockServer {
     /// Starts a mock server on a loopback port, with no expectations: every request gets a
     /// 404 until one is mounted.
+    ///
+    /// # Panics
+    /// When no client can be built for it (no TLS backend could be set up, say).
     pub async fn start() -> Self {
         let server = wiremock::MockServer::start().await;
         let state = Arc::new(State::default());
@@ -150,7 +155,11 @@ impl MockServer {
             .with_priority(u8::MAX)
             .mount(&server)
             .await;
-        MockServer { server: Arc::new(server), state }
+        let client = match client_builder(&server.uri()).build() {
+            Ok(client) => client,
+            Err(e) => panic!("a client for the mock server at {}: {e}", server.uri()),
+        };
+        MockServer { server: Arc::new(server), state, client }
     }
 
     /// The server's base URL, `http://127.0.0.1:<port>`.
@@ -162,22 +171,13 @@ impl MockServer {
     /// bearer token, and no retries (so that an error response reaches the code under test at
     /// once, and every request counts once). Set timeouts or a retry policy on it.
     pub fn client_builder(&self) -> crate::ClientBuilder {
-        crate::Client::builder()
-            .base_url(self.uri())
-            .allow_http(true)
-            .bearer_token("mock-token")
-            .retry(super::RetryPolicy::none())
+        client_builder(&self.uri())
     }
 
-    /// A client of this server, as [`client_builder`](Self::client_builder) makes it.
-    ///
-    /// # Panics
-    /// Never for a server this type started: its URL is a valid plain-HTTP base URL.
+    /// A client of this server, as [`client_builder`](Self::client_builder) makes it. Clones
+    /// share one connection pool.
     pub fn client(&self) -> crate::Client {
-        match self.client_builder().build() {
-            Ok(client) => client,
-            Err(e) => panic!("a client for the mock server at {}: {e}", self.uri()),
-        }
+        self.client.clone()
     }
 
     /// Checks every expectation mounted (each matched as often as it expects: by default at
@@ -235,8 +235,7 @@ impl MockServer {
         success: u16,
     ) -> Mock<O> {
         let request = path(&mut request).map(|()| request);
-        let client = self.client();
-        let (matcher, error) = match request.and_then(|r| Matcher::new(&client, &r)) {
+        let (matcher, error) = match request.and_then(|r| Matcher::new(&self.client, &r)) {
             Ok(m) => (Some(m), None),
             Err(e) => (None, Some(e.to_string())),
         };
@@ -254,6 +253,11 @@ impl MockServer {
             operation: PhantomData,
         }
     }
+}
+
+/// A client builder for the mock server at `uri`.
+fn client_builder(uri: &str) -> crate::ClientBuilder {
+    crate::Client::builder().base_url(uri).allow_http(true).bearer_token("mock-token").retry(super::RetryPolicy::none())
 }
 
 impl Drop for MockServer {

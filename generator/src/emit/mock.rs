@@ -40,7 +40,8 @@ pub fn file(api: &Api, crate_ident: &str) -> TokenStream {
         //! a placeholder token). Each group of operations has the client's accessor on the
         //! server, and each operation the client's method with the same path parameters: it
         //! returns a [`Mock`], on which the operation's query parameters and body are matchers
-        //! (a request must carry what is set; other query parameters may come too), and
+        //! (a request must carry what is set; other query parameters may come too; header and
+        //! cookie parameters are not matched, and bodies only as JSON), and
         //! `respond_with` (the success value, at the status the spec documents),
         //! `respond_error` (a variant of the operation's error enum, at its status),
         //! `respond_pages` (a list answered as pages, each pointing at the next as the API
