@@ -15,3 +15,5 @@ pub mod types;
 pub use client::Client;
 pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
 pub mod webhooks;
+#[cfg(feature = "mock")]
+pub mod mock;

@@ -2,6 +2,10 @@
 
 //! The models of the API: every schema of the spec, inline ones included.
 /// The API access token that authenticated the request, as Buildkite describes it.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccessToken {
     /// The token's UUID (it also serves as the `iss` claim when the token signs requests with a registered public key).
@@ -21,7 +25,44 @@ pub struct AccessToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<AccessTokenOwner>,
 }
+impl AccessToken {
+    /// A value with the required properties set and the others empty.
+    pub fn new(uuid: impl Into<uuid::Uuid>, scopes: impl Into<Vec<String>>) -> Self {
+        Self {
+            uuid: uuid.into(),
+            scopes: scopes.into(),
+            description: None,
+            created_at: None,
+            expires_at: None,
+            user: None,
+        }
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `expires_at`.
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `user`.
+    pub fn user(mut self, value: impl Into<AccessTokenOwner>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+}
 /// The user who owns an access token, reduced to a name and an email address.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessTokenOwner {
     /// The owner's display name.
@@ -31,7 +72,27 @@ pub struct AccessTokenOwner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+impl AccessTokenOwner {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { name: None, email: None }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+}
 /// The user to add to a team, and the role they get.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddTeamMemberRequest {
     /// The UUID of an existing member of the organization.
@@ -49,6 +110,10 @@ impl AddTeamMemberRequest {
     }
 }
 /// The pipeline to give a team access to, and the level of access.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddTeamPipelineRequest {
     /// The pipeline's UUID (its `id`, not its slug).
@@ -69,6 +134,10 @@ impl AddTeamPipelineRequest {
     }
 }
 /// The suite to give a team access to, and the permissions granted.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddTeamSuiteRequest {
     /// The suite's UUID.
@@ -89,6 +158,10 @@ impl AddTeamSuiteRequest {
     }
 }
 /// A Buildkite agent: a process that registered with the organization, polls for jobs and runs them. Embedded in jobs it can be reduced to a few fields.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Agent {
     /// The agent's UUID, used in the agent URLs.
@@ -187,7 +260,211 @@ pub struct Agent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_queue_url: Option<String>,
 }
+impl Agent {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            url: None,
+            web_url: None,
+            name: None,
+            connection_state: None,
+            hostname: None,
+            ip_address: None,
+            user_agent: None,
+            version: None,
+            os_id: None,
+            arch: None,
+            queue: None,
+            creator: None,
+            created_at: None,
+            connected_at: None,
+            disconnected_at: None,
+            lost_at: None,
+            stopped_at: None,
+            job: None,
+            last_job_finished_at: None,
+            priority: None,
+            meta_data: None,
+            paused: None,
+            paused_at: None,
+            paused_by: None,
+            paused_note: None,
+            paused_timeout_in_minutes: None,
+            access_token: None,
+            cluster_id: None,
+            cluster_url: None,
+            cluster_queue_url: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `connection_state`.
+    pub fn connection_state(mut self, value: impl Into<AgentConnectionState>) -> Self {
+        self.connection_state = Some(value.into());
+        self
+    }
+    /// Sets `hostname`.
+    pub fn hostname(mut self, value: impl Into<String>) -> Self {
+        self.hostname = Some(value.into());
+        self
+    }
+    /// Sets `ip_address`.
+    pub fn ip_address(mut self, value: impl Into<String>) -> Self {
+        self.ip_address = Some(value.into());
+        self
+    }
+    /// Sets `user_agent`.
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `os_id`.
+    pub fn os_id(mut self, value: impl Into<String>) -> Self {
+        self.os_id = Some(value.into());
+        self
+    }
+    /// Sets `arch`.
+    pub fn arch(mut self, value: impl Into<String>) -> Self {
+        self.arch = Some(value.into());
+        self
+    }
+    /// Sets `queue`.
+    pub fn queue(mut self, value: impl Into<String>) -> Self {
+        self.queue = Some(value.into());
+        self
+    }
+    /// Sets `creator`.
+    pub fn creator(mut self, value: impl Into<User>) -> Self {
+        self.creator = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `connected_at`.
+    pub fn connected_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.connected_at = Some(value.into());
+        self
+    }
+    /// Sets `disconnected_at`.
+    pub fn disconnected_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.disconnected_at = Some(value.into());
+        self
+    }
+    /// Sets `lost_at`.
+    pub fn lost_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.lost_at = Some(value.into());
+        self
+    }
+    /// Sets `stopped_at`.
+    pub fn stopped_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.stopped_at = Some(value.into());
+        self
+    }
+    /// Sets `job`.
+    pub fn job(mut self, value: impl Into<Box<Job>>) -> Self {
+        self.job = Some(value.into());
+        self
+    }
+    /// Sets `last_job_finished_at`.
+    pub fn last_job_finished_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.last_job_finished_at = Some(value.into());
+        self
+    }
+    /// Sets `priority`.
+    pub fn priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// Sets `meta_data`.
+    pub fn meta_data(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.meta_data = Some(value.into());
+        self
+    }
+    /// Sets `paused`.
+    pub fn paused(mut self, value: impl Into<bool>) -> Self {
+        self.paused = Some(value.into());
+        self
+    }
+    /// Sets `paused_at`.
+    pub fn paused_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.paused_at = Some(value.into());
+        self
+    }
+    /// Sets `paused_by`.
+    pub fn paused_by(mut self, value: impl Into<User>) -> Self {
+        self.paused_by = Some(value.into());
+        self
+    }
+    /// Sets `paused_note`.
+    pub fn paused_note(mut self, value: impl Into<String>) -> Self {
+        self.paused_note = Some(value.into());
+        self
+    }
+    /// Sets `paused_timeout_in_minutes`.
+    pub fn paused_timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.paused_timeout_in_minutes = Some(value.into());
+        self
+    }
+    /// Sets `access_token`.
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+    /// Sets `cluster_id`.
+    pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `cluster_url`.
+    pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_url = Some(value.into());
+        self
+    }
+    /// Sets `cluster_queue_url`.
+    pub fn cluster_queue_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_queue_url = Some(value.into());
+        self
+    }
+}
 /// Sent when an agent is blocked because its address is no longer among its token's allowed addresses.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentBlockedWebhookPayload {
     /// The event's name, `agent.blocked`.
@@ -203,6 +480,33 @@ pub struct AgentBlockedWebhookPayload {
     /// The user who set the webhook up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<User>,
+}
+impl AgentBlockedWebhookPayload {
+    /// A value with the required properties set and the others empty.
+    pub fn new(event: impl Into<String>, agent: impl Into<Agent>) -> Self {
+        Self {
+            event: event.into(),
+            agent: agent.into(),
+            blocked_ip: None,
+            cluster_token: None,
+            sender: None,
+        }
+    }
+    /// Sets `blocked_ip`.
+    pub fn blocked_ip(mut self, value: impl Into<String>) -> Self {
+        self.blocked_ip = Some(value.into());
+        self
+    }
+    /// Sets `cluster_token`.
+    pub fn cluster_token(mut self, value: impl Into<Box<AgentToken>>) -> Self {
+        self.cluster_token = Some(value.into());
+        self
+    }
+    /// Sets `sender`.
+    pub fn sender(mut self, value: impl Into<User>) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
 }
 /// Where an agent stands in its lifecycle, from registration through connection to stopping, a graceful disconnect or being lost.
 ///
@@ -277,6 +581,10 @@ impl<'de> serde::Deserialize<'de> for AgentConnectionState {
     }
 }
 /// A custom image for Buildkite hosted agents: a Dockerfile body that Buildkite builds on top of its own base image, for queues of the cluster to run on.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentImage {
     /// The image's ID, used in the image URLs.
@@ -313,6 +621,75 @@ pub struct AgentImage {
     /// REST API address of the cluster the image belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_url: Option<String>,
+}
+impl AgentImage {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            status: None,
+            image_ref: None,
+            version: None,
+            last_build_error: None,
+            dockerfile: None,
+            base_image: None,
+            composed_dockerfile: None,
+            url: None,
+            web_url: None,
+            cluster_url: None,
+        }
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AgentImageStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `image_ref`.
+    pub fn image_ref(mut self, value: impl Into<String>) -> Self {
+        self.image_ref = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<i64>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `last_build_error`.
+    pub fn last_build_error(mut self, value: impl Into<String>) -> Self {
+        self.last_build_error = Some(value.into());
+        self
+    }
+    /// Sets `dockerfile`.
+    pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
+        self.dockerfile = Some(value.into());
+        self
+    }
+    /// Sets `base_image`.
+    pub fn base_image(mut self, value: impl Into<String>) -> Self {
+        self.base_image = Some(value.into());
+        self
+    }
+    /// Sets `composed_dockerfile`.
+    pub fn composed_dockerfile(mut self, value: impl Into<String>) -> Self {
+        self.composed_dockerfile = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `cluster_url`.
+    pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_url = Some(value.into());
+        self
+    }
 }
 /// Where the build of an agent image stands.
 ///
@@ -375,6 +752,10 @@ impl<'de> serde::Deserialize<'de> for AgentImageStatus {
     }
 }
 /// A cluster agent token: the credential agents use to register with a cluster. Its secret value is only returned once, when it is created.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentToken {
     /// The token's UUID, used in the token URLs.
@@ -404,7 +785,63 @@ pub struct AgentToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+impl AgentToken {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        description: impl Into<String>,
+        url: impl Into<String>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            description: description.into(),
+            allowed_ip_addresses: None,
+            expires_at: None,
+            url: url.into(),
+            cluster_url: None,
+            created_at: created_at.into(),
+            created_by: None,
+            token: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `allowed_ip_addresses`.
+    pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
+        self.allowed_ip_addresses = Some(value.into());
+        self
+    }
+    /// Sets `expires_at`.
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `cluster_url`.
+    pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_url = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
 /// Sent when an agent connects, stops, disconnects or is lost.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentWebhookPayload {
     /// The event's name, such as `agent.connected`.
@@ -415,7 +852,26 @@ pub struct AgentWebhookPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<User>,
 }
+impl AgentWebhookPayload {
+    /// A value with the required properties set and the others empty.
+    pub fn new(event: impl Into<String>, agent: impl Into<Agent>) -> Self {
+        Self {
+            event: event.into(),
+            agent: agent.into(),
+            sender: None,
+        }
+    }
+    /// Sets `sender`.
+    pub fn sender(mut self, value: impl Into<User>) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
+}
 /// An annotation on a build or a job.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Annotation {
     /// UUID of the annotation; the `{annotation}` of delete paths.
@@ -440,6 +896,48 @@ pub struct Annotation {
     pub created_at: crate::runtime::Timestamp,
     /// When the annotation was last appended to or replaced.
     pub updated_at: crate::runtime::Timestamp,
+}
+impl Annotation {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        context: impl Into<String>,
+        style: impl Into<AnnotationStyle>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+        updated_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            context: context.into(),
+            style: style.into(),
+            scope: None,
+            job_id: None,
+            priority: None,
+            body_html: None,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+        }
+    }
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<AnnotationScope>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `job_id`.
+    pub fn job_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+    /// Sets `priority`.
+    pub fn priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// Sets `body_html`.
+    pub fn body_html(mut self, value: impl Into<String>) -> Self {
+        self.body_html = Some(value.into());
+        self
+    }
 }
 /// Whether an annotation belongs to the whole build or to one job.
 ///
@@ -562,6 +1060,10 @@ impl<'de> serde::Deserialize<'de> for AnnotationStyle {
     }
 }
 /// An organization's API security settings.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiSettings {
     /// The settings' address in the REST API.
@@ -580,7 +1082,48 @@ pub struct ApiSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<ApiSettingsFeatures>,
 }
+impl ApiSettings {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            url: None,
+            allowed_ip_addresses: None,
+            revoke_inactive_tokens_after_days: None,
+            restrict_user_api_token_creation: None,
+            features: None,
+        }
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `allowed_ip_addresses`.
+    pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
+        self.allowed_ip_addresses = Some(value.into());
+        self
+    }
+    /// Sets `revoke_inactive_tokens_after_days`.
+    pub fn revoke_inactive_tokens_after_days(mut self, value: impl Into<i64>) -> Self {
+        self.revoke_inactive_tokens_after_days = Some(value.into());
+        self
+    }
+    /// Sets `restrict_user_api_token_creation`.
+    pub fn restrict_user_api_token_creation(mut self, value: impl Into<bool>) -> Self {
+        self.restrict_user_api_token_creation = Some(value.into());
+        self
+    }
+    /// Sets `features`.
+    pub fn features(mut self, value: impl Into<ApiSettingsFeatures>) -> Self {
+        self.features = Some(value.into());
+        self
+    }
+}
 /// The plan-gated API security features and whether the plan includes each, to tell "switched off" from "not available".
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiSettingsFeatures {
     /// Whether the plan allows an API IP allowlist.
@@ -590,7 +1133,30 @@ pub struct ApiSettingsFeatures {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inactive_api_token_revocation: Option<bool>,
 }
+impl ApiSettingsFeatures {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            api_ip_allow_list: None,
+            inactive_api_token_revocation: None,
+        }
+    }
+    /// Sets `api_ip_allow_list`.
+    pub fn api_ip_allow_list(mut self, value: impl Into<bool>) -> Self {
+        self.api_ip_allow_list = Some(value.into());
+        self
+    }
+    /// Sets `inactive_api_token_revocation`.
+    pub fn inactive_api_token_revocation(mut self, value: impl Into<bool>) -> Self {
+        self.inactive_api_token_revocation = Some(value.into());
+        self
+    }
+}
 /// A file uploaded by a job.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Artifact {
     /// UUID of the artifact; the `{artifact}` of artifact paths.
@@ -627,6 +1193,66 @@ pub struct Artifact {
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_path: Option<String>,
+}
+impl Artifact {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        job_id: impl Into<uuid::Uuid>,
+        url: impl Into<String>,
+        download_url: impl Into<String>,
+        state: impl Into<ArtifactState>,
+        path: impl Into<String>,
+        filename: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            job_id: job_id.into(),
+            url: url.into(),
+            download_url: download_url.into(),
+            state: state.into(),
+            path: path.into(),
+            dirname: None,
+            filename: filename.into(),
+            mime_type: None,
+            file_size: None,
+            sha1sum: None,
+            glob_path: None,
+            original_path: None,
+        }
+    }
+    /// Sets `dirname`.
+    pub fn dirname(mut self, value: impl Into<String>) -> Self {
+        self.dirname = Some(value.into());
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Some(value.into());
+        self
+    }
+    /// Sets `file_size`.
+    pub fn file_size(mut self, value: impl Into<i64>) -> Self {
+        self.file_size = Some(value.into());
+        self
+    }
+    /// Sets `sha1sum`.
+    pub fn sha1sum(mut self, value: impl Into<String>) -> Self {
+        self.sha1sum = Some(value.into());
+        self
+    }
+    /// Sets `glob_path`.
+    #[deprecated]
+    pub fn glob_path(mut self, value: impl Into<String>) -> Self {
+        self.glob_path = Some(value.into());
+        self
+    }
+    /// Sets `original_path`.
+    #[deprecated]
+    pub fn original_path(mut self, value: impl Into<String>) -> Self {
+        self.original_path = Some(value.into());
+        self
+    }
 }
 /// Upload state of an artifact.
 ///
@@ -697,6 +1323,10 @@ impl<'de> serde::Deserialize<'de> for ArtifactState {
     }
 }
 /// One recorded activity in an organization.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuditEvent {
     /// The event's UUID; the `{event}` path segment.
@@ -724,7 +1354,64 @@ pub struct AuditEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+impl AuditEvent {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        uuid: impl Into<uuid::Uuid>,
+        r#type: impl Into<String>,
+        occurred_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            uuid: uuid.into(),
+            graphql_id: None,
+            r#type: r#type.into(),
+            occurred_at: occurred_at.into(),
+            actor: None,
+            subject: None,
+            context: None,
+            data: None,
+            url: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `actor`.
+    pub fn actor(mut self, value: impl Into<AuditEventEntity>) -> Self {
+        self.actor = Some(value.into());
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<AuditEventEntity>) -> Self {
+        self.subject = Some(value.into());
+        self
+    }
+    /// Sets `context`.
+    pub fn context(mut self, value: impl Into<AuditEventContext>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
 /// The circumstances of an audit event. Which fields are present depends on `type` (a web request, an API call, an agent connection, ...).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AuditEventContext {
     /// The kind of context, such as `WebContext`.
@@ -740,7 +1427,37 @@ pub struct AuditEventContext {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl AuditEventContext {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            request_ip: None,
+            request_user_agent: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `request_ip`.
+    pub fn request_ip(mut self, value: impl Into<String>) -> Self {
+        self.request_ip = Some(value.into());
+        self
+    }
+    /// Sets `request_user_agent`.
+    pub fn request_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.request_user_agent = Some(value.into());
+        self
+    }
+}
 /// The actor or subject of an audit event.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AuditEventEntity {
     /// The kind of entity, such as `User` or `Organization`.
@@ -753,7 +1470,36 @@ pub struct AuditEventEntity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl AuditEventEntity {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            uuid: None,
+            name: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `uuid`.
+    pub fn uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
 /// One page of audit events, newest first (cursor pagination).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuditEventsPage {
     /// The events of this page.
@@ -762,7 +1508,25 @@ pub struct AuditEventsPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CursorPageLinks>,
 }
+impl AuditEventsPage {
+    /// A value with the required properties set and the others empty.
+    pub fn new(items: impl Into<Vec<AuditEvent>>) -> Self {
+        Self {
+            items: items.into(),
+            links: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
 /// Commit author given as an object. Builds may also carry the author as a bare email string.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Author {
     /// Username of the author on the source-code host, when known.
@@ -801,6 +1565,10 @@ impl Author {
     }
 }
 /// A build of a pipeline.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Build {
     /// UUID of the build, unique across Buildkite.
@@ -895,6 +1663,186 @@ pub struct Build {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retried_jobs_count: Option<i64>,
 }
+impl Build {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        url: impl Into<String>,
+        web_url: impl Into<String>,
+        number: impl Into<i64>,
+        state: impl Into<BuildState>,
+        commit: impl Into<String>,
+        branch: impl Into<String>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            url: url.into(),
+            web_url: web_url.into(),
+            number: number.into(),
+            state: state.into(),
+            blocked: None,
+            blocked_state: None,
+            cancel_reason: None,
+            message: None,
+            commit: commit.into(),
+            branch: branch.into(),
+            env: None,
+            source: None,
+            creator: None,
+            author: None,
+            jobs: None,
+            job_state_counts: None,
+            created_at: created_at.into(),
+            scheduled_at: None,
+            started_at: None,
+            failing_at: None,
+            finished_at: None,
+            meta_data: None,
+            pull_request: None,
+            merge_queue: None,
+            rebuilt_from: None,
+            pipeline: None,
+            cluster_id: None,
+            cluster_url: None,
+            triggered_from: None,
+            test_engine: None,
+            retried_jobs_count: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `blocked`.
+    pub fn blocked(mut self, value: impl Into<bool>) -> Self {
+        self.blocked = Some(value.into());
+        self
+    }
+    /// Sets `blocked_state`.
+    pub fn blocked_state(mut self, value: impl Into<String>) -> Self {
+        self.blocked_state = Some(value.into());
+        self
+    }
+    /// Sets `cancel_reason`.
+    pub fn cancel_reason(mut self, value: impl Into<String>) -> Self {
+        self.cancel_reason = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `env`.
+    pub fn env(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.env = Some(value.into());
+        self
+    }
+    /// Sets `source`.
+    pub fn source(mut self, value: impl Into<BuildSource>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `creator`.
+    pub fn creator(mut self, value: impl Into<User>) -> Self {
+        self.creator = Some(value.into());
+        self
+    }
+    /// Sets `author`.
+    pub fn author(mut self, value: impl Into<BuildAuthor>) -> Self {
+        self.author = Some(value.into());
+        self
+    }
+    /// Sets `jobs`.
+    pub fn jobs(mut self, value: impl Into<Vec<Job>>) -> Self {
+        self.jobs = Some(value.into());
+        self
+    }
+    /// Sets `job_state_counts`.
+    pub fn job_state_counts(mut self, value: impl Into<BuildJobStateCounts>) -> Self {
+        self.job_state_counts = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_at`.
+    pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.scheduled_at = Some(value.into());
+        self
+    }
+    /// Sets `started_at`.
+    pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets `failing_at`.
+    pub fn failing_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.failing_at = Some(value.into());
+        self
+    }
+    /// Sets `finished_at`.
+    pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+    /// Sets `meta_data`.
+    pub fn meta_data(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.meta_data = Some(value.into());
+        self
+    }
+    /// Sets `pull_request`.
+    pub fn pull_request(mut self, value: impl Into<BuildPullRequest>) -> Self {
+        self.pull_request = Some(value.into());
+        self
+    }
+    /// Sets `merge_queue`.
+    pub fn merge_queue(mut self, value: impl Into<BuildMergeQueue>) -> Self {
+        self.merge_queue = Some(value.into());
+        self
+    }
+    /// Sets `rebuilt_from`.
+    pub fn rebuilt_from(mut self, value: impl Into<BuildRebuiltFrom>) -> Self {
+        self.rebuilt_from = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    pub fn pipeline(mut self, value: impl Into<Box<Pipeline>>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `cluster_id`.
+    pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `cluster_url`.
+    pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_url = Some(value.into());
+        self
+    }
+    /// Sets `triggered_from`.
+    pub fn triggered_from(mut self, value: impl Into<BuildTriggeredFrom>) -> Self {
+        self.triggered_from = Some(value.into());
+        self
+    }
+    /// Sets `test_engine`.
+    pub fn test_engine(mut self, value: impl Into<BuildTestEngine>) -> Self {
+        self.test_engine = Some(value.into());
+        self
+    }
+    /// Sets `retried_jobs_count`.
+    pub fn retried_jobs_count(mut self, value: impl Into<i64>) -> Self {
+        self.retried_jobs_count = Some(value.into());
+        self
+    }
+}
 /// Commit author, either a bare email string or an object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -905,6 +1853,10 @@ pub enum BuildAuthor {
     String(String),
 }
 /// Where and how build data is exported.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildExportSettings {
     /// Whether the organization's plan includes build export.
@@ -923,7 +1875,48 @@ pub struct BuildExportSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
+impl BuildExportSettings {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            available: None,
+            enabled: None,
+            location: None,
+            strategy_id: None,
+            supported_strategies: None,
+        }
+    }
+    /// Sets `available`.
+    pub fn available(mut self, value: impl Into<bool>) -> Self {
+        self.available = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `location`.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+    /// Sets `strategy_id`.
+    pub fn strategy_id(mut self, value: impl Into<String>) -> Self {
+        self.strategy_id = Some(value.into());
+        self
+    }
+    /// Sets `supported_strategies`.
+    pub fn supported_strategies(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.supported_strategies = Some(value.into());
+        self
+    }
+}
 /// How many jobs of the build are in each state, whatever job filter the request used; only returned by getBuild.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildJobStateCounts {
     /// Number of jobs counted.
@@ -933,14 +1926,52 @@ pub struct BuildJobStateCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub states: Option<std::collections::BTreeMap<String, i64>>,
 }
+impl BuildJobStateCounts {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { total: None, states: None }
+    }
+    /// Sets `total`.
+    pub fn total(mut self, value: impl Into<i64>) -> Self {
+        self.total = Some(value.into());
+        self
+    }
+    /// Sets `states`.
+    pub fn states(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, i64>>,
+    ) -> Self {
+        self.states = Some(value.into());
+        self
+    }
+}
 /// Null unless the build is in a GitHub merge queue.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildMergeQueue {
     /// Branch the merge-queue build is queued against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_branch: Option<String>,
 }
+impl BuildMergeQueue {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { base_branch: None }
+    }
+    /// Sets `base_branch`.
+    pub fn base_branch(mut self, value: impl Into<String>) -> Self {
+        self.base_branch = Some(value.into());
+        self
+    }
+}
 /// Pull request the build is for; often `{}` for other builds.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildPullRequest {
     /// Number of the pull request, as a string.
@@ -953,7 +1984,36 @@ pub struct BuildPullRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
 }
+impl BuildPullRequest {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            base: None,
+            repository: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `base`.
+    pub fn base(mut self, value: impl Into<String>) -> Self {
+        self.base = Some(value.into());
+        self
+    }
+    /// Sets `repository`.
+    pub fn repository(mut self, value: impl Into<String>) -> Self {
+        self.repository = Some(value.into());
+        self
+    }
+}
 /// The build this one was rebuilt from, if any.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildRebuiltFrom {
     /// UUID of the original build.
@@ -965,6 +2025,31 @@ pub struct BuildRebuiltFrom {
     /// API URL of the original build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+impl BuildRebuiltFrom {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            number: None,
+            url: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
 }
 /// What created the build.
 ///
@@ -1231,13 +2316,32 @@ impl<'de> serde::Deserialize<'de> for BuildStateFilter {
     }
 }
 /// Test Engine runs; only with `include_test_engine=true`.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildTestEngine {
     /// Test Engine runs recorded for the build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs: Option<Vec<BuildTestEngineRunsItem>>,
 }
+impl BuildTestEngine {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { runs: None }
+    }
+    /// Sets `runs`.
+    pub fn runs(mut self, value: impl Into<Vec<BuildTestEngineRunsItem>>) -> Self {
+        self.runs = Some(value.into());
+        self
+    }
+}
 /// One Test Engine run of the build.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildTestEngineRunsItem {
     /// UUID of the run.
@@ -1247,7 +2351,27 @@ pub struct BuildTestEngineRunsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suite: Option<BuildTestEngineRunsItemSuite>,
 }
+impl BuildTestEngineRunsItem {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { id: None, suite: None }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `suite`.
+    pub fn suite(mut self, value: impl Into<BuildTestEngineRunsItemSuite>) -> Self {
+        self.suite = Some(value.into());
+        self
+    }
+}
 /// The suite the run belongs to.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildTestEngineRunsItemSuite {
     /// UUID of the suite.
@@ -1257,7 +2381,27 @@ pub struct BuildTestEngineRunsItemSuite {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }
+impl BuildTestEngineRunsItemSuite {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { id: None, slug: None }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `slug`.
+    pub fn slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = Some(value.into());
+        self
+    }
+}
 /// The trigger job's build that created this build.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildTriggeredFrom {
     /// UUID of the triggering build.
@@ -1270,7 +2414,36 @@ pub struct BuildTriggeredFrom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_pipeline_slug: Option<String>,
 }
+impl BuildTriggeredFrom {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            build_id: None,
+            build_number: None,
+            build_pipeline_slug: None,
+        }
+    }
+    /// Sets `build_id`.
+    pub fn build_id(mut self, value: impl Into<String>) -> Self {
+        self.build_id = Some(value.into());
+        self
+    }
+    /// Sets `build_number`.
+    pub fn build_number(mut self, value: impl Into<i64>) -> Self {
+        self.build_number = Some(value.into());
+        self
+    }
+    /// Sets `build_pipeline_slug`.
+    pub fn build_pipeline_slug(mut self, value: impl Into<String>) -> Self {
+        self.build_pipeline_slug = Some(value.into());
+        self
+    }
+}
 /// Sent when a build changes state. The build carries no jobs; `build.blocked` tells a finished build that waits on a block step.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BuildWebhookPayload {
     /// The event's name, such as `build.finished`.
@@ -1284,7 +2457,32 @@ pub struct BuildWebhookPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<User>,
 }
+impl BuildWebhookPayload {
+    /// A value with the required properties set and the others empty.
+    pub fn new(event: impl Into<String>, build: impl Into<Build>) -> Self {
+        Self {
+            event: event.into(),
+            build: build.into(),
+            pipeline: None,
+            sender: None,
+        }
+    }
+    /// Sets `pipeline`.
+    pub fn pipeline(mut self, value: impl Into<Box<Pipeline>>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `sender`.
+    pub fn sender(mut self, value: impl Into<User>) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
+}
 /// A cache volume of a cluster's hosted agents: the latest detached volume of one cache tag.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CacheVolume {
     /// The volume's ID (not the handle for deleting it; that is the tag).
@@ -1309,7 +2507,60 @@ pub struct CacheVolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detached_at: Option<crate::runtime::Timestamp>,
 }
+impl CacheVolume {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            tag: None,
+            cluster_id: None,
+            size_mb: None,
+            created_at: None,
+            attached_at: None,
+            detached_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `tag`.
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+    /// Sets `cluster_id`.
+    pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `size_mb`.
+    pub fn size_mb(mut self, value: impl Into<i64>) -> Self {
+        self.size_mb = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `attached_at`.
+    pub fn attached_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.attached_at = Some(value.into());
+        self
+    }
+    /// Sets `detached_at`.
+    pub fn detached_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.detached_at = Some(value.into());
+        self
+    }
+}
 /// A cluster: an isolated group of queues, agents and pipelines within an organization, with its own agent tokens, secrets and maintainers.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cluster {
     /// The cluster's UUID, used in the cluster URLs.
@@ -1357,7 +2608,99 @@ pub struct Cluster {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_container_cache_enabled: Option<bool>,
 }
+impl Cluster {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        name: impl Into<String>,
+        url: impl Into<String>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            default_queue_id: None,
+            name: name.into(),
+            description: None,
+            emoji: None,
+            color: None,
+            maintainers: None,
+            url: url.into(),
+            web_url: None,
+            queues_url: None,
+            default_queue_url: None,
+            created_at: created_at.into(),
+            created_by: None,
+            hosted_git_mirror_enabled: None,
+            hosted_container_cache_enabled: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `default_queue_id`.
+    pub fn default_queue_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.default_queue_id = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `emoji`.
+    pub fn emoji(mut self, value: impl Into<String>) -> Self {
+        self.emoji = Some(value.into());
+        self
+    }
+    /// Sets `color`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+    /// Sets `maintainers`.
+    pub fn maintainers(mut self, value: impl Into<ClusterMaintainers>) -> Self {
+        self.maintainers = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `queues_url`.
+    pub fn queues_url(mut self, value: impl Into<String>) -> Self {
+        self.queues_url = Some(value.into());
+        self
+    }
+    /// Sets `default_queue_url`.
+    pub fn default_queue_url(mut self, value: impl Into<String>) -> Self {
+        self.default_queue_url = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `hosted_git_mirror_enabled`.
+    pub fn hosted_git_mirror_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.hosted_git_mirror_enabled = Some(value.into());
+        self
+    }
+    /// Sets `hosted_container_cache_enabled`.
+    pub fn hosted_container_cache_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.hosted_container_cache_enabled = Some(value.into());
+        self
+    }
+}
 /// One maintainer assignment of a cluster: a user or team allowed to manage it.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterMaintainer {
     /// UUID of the assignment itself, used to get or remove it (not the user's or team's UUID).
@@ -1365,7 +2708,23 @@ pub struct ClusterMaintainer {
     /// The user or team the assignment names.
     pub actor: ClusterMaintainerActor,
 }
+impl ClusterMaintainer {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        actor: impl Into<ClusterMaintainerActor>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            actor: actor.into(),
+        }
+    }
+}
 /// The user or team that a cluster maintainer assignment names.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterMaintainerActor {
     /// UUID of the user or team.
@@ -1385,6 +2744,44 @@ pub struct ClusterMaintainerActor {
     /// Whether the actor is a user or a team; may be absent on teams.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ClusterMaintainerActorType>,
+}
+impl ClusterMaintainerActor {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            name: None,
+            email: None,
+            slug: None,
+            r#type: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `slug`.
+    pub fn slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<ClusterMaintainerActorType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 /// Whether a cluster maintainer is a user or a team.
 ///
@@ -1443,6 +2840,10 @@ impl<'de> serde::Deserialize<'de> for ClusterMaintainerActorType {
     }
 }
 /// Who to make a cluster maintainer: set exactly one of `user` or `team` to that user's or team's UUID.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterMaintainerTarget {
     /// UUID of the user to make a maintainer.
@@ -1469,6 +2870,10 @@ impl ClusterMaintainerTarget {
     }
 }
 /// The users and teams allowed to manage a cluster, in two lists.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterMaintainers {
     /// Maintainer assignments whose actor is a user.
@@ -1478,7 +2883,27 @@ pub struct ClusterMaintainers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<ClusterMaintainer>>,
 }
+impl ClusterMaintainers {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { users: None, teams: None }
+    }
+    /// Sets `users`.
+    pub fn users(mut self, value: impl Into<Vec<ClusterMaintainer>>) -> Self {
+        self.users = Some(value.into());
+        self
+    }
+    /// Sets `teams`.
+    pub fn teams(mut self, value: impl Into<Vec<ClusterMaintainer>>) -> Self {
+        self.teams = Some(value.into());
+        self
+    }
+}
 /// A Buildkite secret stored in a cluster: its key, description and access policy. The encrypted value itself is never returned.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSecret {
     /// The secret's UUID, used in the secret URLs.
@@ -1519,7 +2944,86 @@ pub struct ClusterSecret {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<ClusterSecretOrganization>,
 }
+impl ClusterSecret {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, key: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            key: key.into(),
+            description: None,
+            policy: None,
+            url: None,
+            cluster_url: None,
+            created_at: None,
+            created_by: None,
+            updated_at: None,
+            updated_by: None,
+            last_read_at: None,
+            organization: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `policy`.
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.policy = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `cluster_url`.
+    pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_url = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `updated_by`.
+    pub fn updated_by(mut self, value: impl Into<User>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+    /// Sets `last_read_at`.
+    pub fn last_read_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.last_read_at = Some(value.into());
+        self
+    }
+    /// Sets `organization`.
+    pub fn organization(mut self, value: impl Into<ClusterSecretOrganization>) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+}
 /// The organization a secret belongs to, in short form.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterSecretOrganization {
     /// The organization's UUID.
@@ -1535,7 +3039,42 @@ pub struct ClusterSecretOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
+impl ClusterSecretOrganization {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            slug: None,
+            url: None,
+            web_url: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `slug`.
+    pub fn slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+}
 /// Sent when an agent's registration is refused because it came from an address its token does not allow.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterTokenRegistrationBlockedWebhookPayload {
     /// The event's name, `cluster_token.registration_blocked`.
@@ -1549,6 +3088,32 @@ pub struct ClusterTokenRegistrationBlockedWebhookPayload {
     /// The user who set the webhook up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<User>,
+}
+impl ClusterTokenRegistrationBlockedWebhookPayload {
+    /// A value with the required properties set and the others empty.
+    pub fn new(event: impl Into<String>) -> Self {
+        Self {
+            event: event.into(),
+            blocked_ip: None,
+            cluster_token: None,
+            sender: None,
+        }
+    }
+    /// Sets `blocked_ip`.
+    pub fn blocked_ip(mut self, value: impl Into<String>) -> Self {
+        self.blocked_ip = Some(value.into());
+        self
+    }
+    /// Sets `cluster_token`.
+    pub fn cluster_token(mut self, value: impl Into<Box<AgentToken>>) -> Self {
+        self.cluster_token = Some(value.into());
+        self
+    }
+    /// Sets `sender`.
+    pub fn sender(mut self, value: impl Into<User>) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
 }
 /// How a comment is compared with its command word (both modes ignore case).
 ///
@@ -1607,6 +3172,10 @@ impl<'de> serde::Deserialize<'de> for CommentMatchMode {
     }
 }
 /// Body of a configure-build-export request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigureBuildExportRequest {
     /// The destination bucket, by name or as a full URI such as `s3://bucket` (the scheme is stripped).
@@ -1624,6 +3193,10 @@ impl ConfigureBuildExportRequest {
     }
 }
 /// A repository reachable through a repository connection.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConnectedRepository {
     /// The repository as `owner/repo`.
@@ -1638,7 +3211,37 @@ pub struct ConnectedRepository {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
 }
+impl ConnectedRepository {
+    /// A value with the required properties set and the others empty.
+    pub fn new(full_name: impl Into<String>) -> Self {
+        Self {
+            full_name: full_name.into(),
+            html_url: None,
+            clone_url: None,
+            default_branch: None,
+        }
+    }
+    /// Sets `html_url`.
+    pub fn html_url(mut self, value: impl Into<String>) -> Self {
+        self.html_url = Some(value.into());
+        self
+    }
+    /// Sets `clone_url`.
+    pub fn clone_url(mut self, value: impl Into<String>) -> Self {
+        self.clone_url = Some(value.into());
+        self
+    }
+    /// Sets `default_branch`.
+    pub fn default_branch(mut self, value: impl Into<String>) -> Self {
+        self.default_branch = Some(value.into());
+        self
+    }
+}
 /// Body of a create-agent-image request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAgentImageRequest {
     /// Name for the image, unique within the cluster.
@@ -1656,6 +3259,10 @@ impl CreateAgentImageRequest {
     }
 }
 /// Body of the legacy create-agent request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAgentRequest {
     /// Name for the new agent.
@@ -1668,6 +3275,10 @@ impl CreateAgentRequest {
     }
 }
 /// Body of a create-agent-token request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAgentTokenRequest {
     /// Free text saying what the token is for.
@@ -1700,6 +3311,10 @@ impl CreateAgentTokenRequest {
     }
 }
 /// Body of a create-annotation request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAnnotationRequest {
     /// Content of the annotation, in Markdown or HTML.
@@ -1750,6 +3365,10 @@ impl CreateAnnotationRequest {
     }
 }
 /// Body of a create-build request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBuildRequest {
     /// Ref, SHA or tag to build, e.g. `HEAD`.
@@ -1872,6 +3491,10 @@ pub enum CreateBuildRequestAuthor {
     String(String),
 }
 /// Body of a create-cluster request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateClusterRequest {
     /// Name for the new cluster.
@@ -1925,6 +3548,10 @@ impl CreateClusterRequest {
     }
 }
 /// Body of a create-secret request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateClusterSecretRequest {
     /// Name for the secret: starts with a letter, holds only letters, digits and underscores, does not start with `buildkite` or `bk` in any case, at most 255 characters, unique in the cluster.
@@ -1966,6 +3593,10 @@ impl CreateClusterSecretRequest {
     }
 }
 /// Body of a create-notification-service request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateNotificationServiceRequest {
     /// The kind of service: `webhook`, `slack`, `aws_event_bridge`, `datadog_pipeline_visibility`, `open_telemetry_tracing`, or `event_log_api` where enabled.
@@ -2040,6 +3671,10 @@ impl CreateNotificationServiceRequest {
     }
 }
 /// Body of a create-invitations request: one invitation per address, all with the same role, SSO requirement and teams.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationInvitationsRequest {
     /// The addresses to invite; duplicates (ignoring case) count once. If any address is invalid, none is invited.
@@ -2084,6 +3719,10 @@ impl CreateOrganizationInvitationsRequest {
     }
 }
 /// Body of a create-pipeline request. Send `configuration` for a YAML pipeline or `steps` for a visual-steps pipeline.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePipelineRequest {
     /// The new pipeline's name; the slug is made from it unless `slug` is given.
@@ -2380,6 +4019,10 @@ impl CreatePipelineRequest {
     }
 }
 /// Body of a create-schedule request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePipelineScheduleRequest {
     /// When builds are created, as a predefined interval (`@daily`) or a crontab expression.
@@ -2451,6 +4094,10 @@ impl CreatePipelineScheduleRequest {
     }
 }
 /// Body of a create-template request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePipelineTemplateRequest {
     /// The template's name.
@@ -2486,6 +4133,10 @@ impl CreatePipelineTemplateRequest {
     }
 }
 /// Body of a create-portal request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePortalRequest {
     /// The portal's name.
@@ -2539,6 +4190,10 @@ impl CreatePortalRequest {
     }
 }
 /// Body of a create-queue request. Sending `hostedAgents` makes a queue of Buildkite hosted agents; without it the queue is self-hosted.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateQueueRequest {
     /// Key for the new queue, which agents register with and steps target.
@@ -2584,6 +4239,10 @@ impl CreateQueueRequest {
     }
 }
 /// The settings of a new package registry.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRegistryRequest {
     /// The registry's display name.
@@ -2646,6 +4305,10 @@ impl CreateRegistryRequest {
     }
 }
 /// The description of a new registry token.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRegistryTokenRequest {
     /// Free text that says what the token is for.
@@ -2660,6 +4323,10 @@ impl CreateRegistryTokenRequest {
     }
 }
 /// Body of a create-rule request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRuleRequest {
     /// What the new rule allows.
@@ -2677,6 +4344,10 @@ impl CreateRuleRequest {
     }
 }
 /// The settings of a new team.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTeamRequest {
     /// The team's display name.
@@ -2729,6 +4400,10 @@ impl CreateTeamRequest {
     }
 }
 /// Fields of a new Test Engine suite.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTestSuiteRequest {
     /// Name of the new suite.
@@ -2811,6 +4486,10 @@ impl CreateTestSuiteRequest {
     }
 }
 /// Links of a cursor-paginated page; follow them as given.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CursorPageLinks {
     /// URL of this page.
@@ -2827,7 +4506,42 @@ pub struct CursorPageLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
 }
+impl CursorPageLinks {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            self_: None,
+            next: None,
+            prev: None,
+            first: None,
+        }
+    }
+    /// Sets `self`.
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+    /// Sets `next`.
+    pub fn next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+    /// Sets `prev`.
+    pub fn prev(mut self, value: impl Into<String>) -> Self {
+        self.prev = Some(value.into());
+        self
+    }
+    /// Sets `first`.
+    pub fn first(mut self, value: impl Into<String>) -> Self {
+        self.first = Some(value.into());
+        self
+    }
+}
 /// Body of a delete-cache-volume request, naming the volume by its tag.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteCacheVolumeRequest {
     /// The cache tag to delete, as a list response gives it (it may contain `/` and `;`, which is why it travels in the body).
@@ -2840,6 +4554,10 @@ impl DeleteCacheVolumeRequest {
     }
 }
 /// An emoji usable as `:name:` in step labels and log group headers, built in or custom.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Emoji {
     /// The shortcode, without the surrounding colons.
@@ -2850,7 +4568,26 @@ pub struct Emoji {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
 }
+impl Emoji {
+    /// A value with the required properties set and the others empty.
+    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            url: url.into(),
+            aliases: None,
+        }
+    }
+    /// Sets `aliases`.
+    pub fn aliases(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.aliases = Some(value.into());
+        self
+    }
+}
 /// An error response body.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorType {
     /// What went wrong, in the server's words (`Validation Failed`, `No job found`, `Forbidden`, ...).
@@ -2862,7 +4599,26 @@ pub struct ErrorType {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl ErrorType {
+    /// A value with the required properties set and the others empty.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            errors: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets `errors`.
+    pub fn errors(mut self, value: impl Into<Vec<ErrorTypeErrorsItem>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+}
 /// One field that failed validation and why.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ErrorTypeErrorsItem {
     /// The request field that failed, such as `configuration`.
@@ -2875,7 +4631,31 @@ pub struct ErrorTypeErrorsItem {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl ErrorTypeErrorsItem {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            field: None,
+            code: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets `field`.
+    pub fn field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+    /// Sets `code`.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+}
 /// The mutable tags one execution should have from now on.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExecutionTagsUpdate {
     /// UUID of the execution.
@@ -2896,6 +4676,10 @@ impl ExecutionTagsUpdate {
     }
 }
 /// One failed execution of a test in a run.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FailedExecution {
     /// UUID of the execution.
@@ -2944,7 +4728,106 @@ pub struct FailedExecution {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
 }
+impl FailedExecution {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        execution_id: impl Into<uuid::Uuid>,
+        run_id: impl Into<uuid::Uuid>,
+        test_id: impl Into<uuid::Uuid>,
+    ) -> Self {
+        Self {
+            execution_id: execution_id.into(),
+            run_id: run_id.into(),
+            test_id: test_id.into(),
+            run_name: None,
+            commit_sha: None,
+            created_at: None,
+            branch: None,
+            failure_reason: None,
+            failure_expanded: None,
+            duration: None,
+            location: None,
+            test_name: None,
+            run_url: None,
+            test_url: None,
+            test_execution_url: None,
+            tags: None,
+        }
+    }
+    /// Sets `run_name`.
+    pub fn run_name(mut self, value: impl Into<String>) -> Self {
+        self.run_name = Some(value.into());
+        self
+    }
+    /// Sets `commit_sha`.
+    pub fn commit_sha(mut self, value: impl Into<String>) -> Self {
+        self.commit_sha = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `branch`.
+    pub fn branch(mut self, value: impl Into<String>) -> Self {
+        self.branch = Some(value.into());
+        self
+    }
+    /// Sets `failure_reason`.
+    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.failure_reason = Some(value.into());
+        self
+    }
+    /// Sets `failure_expanded`.
+    pub fn failure_expanded(mut self, value: impl Into<Vec<FailureExpanded>>) -> Self {
+        self.failure_expanded = Some(value.into());
+        self
+    }
+    /// Sets `duration`.
+    pub fn duration(mut self, value: impl Into<f64>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+    /// Sets `location`.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+    /// Sets `test_name`.
+    pub fn test_name(mut self, value: impl Into<String>) -> Self {
+        self.test_name = Some(value.into());
+        self
+    }
+    /// Sets `run_url`.
+    pub fn run_url(mut self, value: impl Into<String>) -> Self {
+        self.run_url = Some(value.into());
+        self
+    }
+    /// Sets `test_url`.
+    pub fn test_url(mut self, value: impl Into<String>) -> Self {
+        self.test_url = Some(value.into());
+        self
+    }
+    /// Sets `test_execution_url`.
+    pub fn test_execution_url(mut self, value: impl Into<String>) -> Self {
+        self.test_execution_url = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+}
 /// One block of detailed failure output of an execution.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FailureExpanded {
     /// Stack frames of the failure, one line each.
@@ -2954,7 +4837,30 @@ pub struct FailureExpanded {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<String>>,
 }
+impl FailureExpanded {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            backtrace: None,
+            expanded: None,
+        }
+    }
+    /// Sets `backtrace`.
+    pub fn backtrace(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.backtrace = Some(value.into());
+        self
+    }
+    /// Sets `expanded`.
+    pub fn expanded(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.expanded = Some(value.into());
+        self
+    }
+}
 /// The scope and name that identify a test in a suite.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FindTestRequest {
     /// Scope of the test, such as `User#email`.
@@ -2972,6 +4878,10 @@ impl FindTestRequest {
     }
 }
 /// A test that Test Engine detected as flaky, from the legacy flaky-tests list.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FlakyTest {
     /// UUID of the test.
@@ -3005,6 +4915,78 @@ pub struct FlakyTest {
     /// UUIDs of the teams that own the test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership_team_ids: Option<Vec<String>>,
+}
+impl FlakyTest {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            web_url: None,
+            scope: None,
+            name: name.into(),
+            location: None,
+            file_name: None,
+            instances: None,
+            latest_occurrence_at: None,
+            most_recent_instance_at: None,
+            last_resolved_at: None,
+            ownership_team_ids: None,
+        }
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `location`.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+    /// Sets `file_name`.
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets `instances`.
+    pub fn instances(mut self, value: impl Into<i64>) -> Self {
+        self.instances = Some(value.into());
+        self
+    }
+    /// Sets `latest_occurrence_at`.
+    pub fn latest_occurrence_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.latest_occurrence_at = Some(value.into());
+        self
+    }
+    /// Sets `most_recent_instance_at`.
+    pub fn most_recent_instance_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.most_recent_instance_at = Some(value.into());
+        self
+    }
+    /// Sets `last_resolved_at`.
+    pub fn last_resolved_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.last_resolved_at = Some(value.into());
+        self
+    }
+    /// Sets `ownership_team_ids`.
+    pub fn ownership_team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.ownership_team_ids = Some(value.into());
+        self
+    }
 }
 /// Recent time period the legacy flaky-tests list looks at.
 ///
@@ -3079,6 +5061,10 @@ impl<'de> serde::Deserialize<'de> for FlakyTestPeriod {
     }
 }
 /// Whether Buildkite acts on the GitHub webhooks it receives for a pipeline.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GithubWebhookProcessing {
     /// The REST address of this state.
@@ -3093,7 +5079,37 @@ pub struct GithubWebhookProcessing {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_by: Option<String>,
 }
+impl GithubWebhookProcessing {
+    /// A value with the required properties set and the others empty.
+    pub fn new(enabled: impl Into<bool>) -> Self {
+        Self {
+            url: None,
+            enabled: enabled.into(),
+            disabled_at: None,
+            disabled_by: None,
+        }
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `disabled_at`.
+    pub fn disabled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.disabled_at = Some(value.into());
+        self
+    }
+    /// Sets `disabled_by`.
+    pub fn disabled_by(mut self, value: impl Into<String>) -> Self {
+        self.disabled_by = Some(value.into());
+        self
+    }
+}
 /// The machine that each hosted agent of a queue runs on.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HostedAgentInstanceShape {
     /// Operating system family of the machine, such as `linux` or `macos`.
@@ -3111,6 +5127,43 @@ pub struct HostedAgentInstanceShape {
     /// The shape's name, as sent in requests (for example `LINUX_AMD64_2X4`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl HostedAgentInstanceShape {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            machine_type: None,
+            architecture: None,
+            cpu: None,
+            memory: None,
+            name: None,
+        }
+    }
+    /// Sets `machine_type`.
+    pub fn machine_type(mut self, value: impl Into<String>) -> Self {
+        self.machine_type = Some(value.into());
+        self
+    }
+    /// Sets `architecture`.
+    pub fn architecture(mut self, value: impl Into<String>) -> Self {
+        self.architecture = Some(value.into());
+        self
+    }
+    /// Sets `cpu`.
+    pub fn cpu(mut self, value: impl Into<i64>) -> Self {
+        self.cpu = Some(value.into());
+        self
+    }
+    /// Sets `memory`.
+    pub fn memory(mut self, value: impl Into<i64>) -> Self {
+        self.memory = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 /// Name of a Buildkite hosted agent instance shape: platform, architecture, vCPUs and memory in gigabytes.
 ///
@@ -3217,6 +5270,10 @@ impl<'de> serde::Deserialize<'de> for HostedAgentInstanceShapeName {
     }
 }
 /// Hosted-agent settings in a queue request, with camelCase keys. `instanceShape` is always required, even when only `agentImageRef` changes.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HostedAgentsRequest {
     /// The instance shape for the queue's hosted agents, such as `LINUX_AMD64_2X4`.
@@ -3424,6 +5481,10 @@ impl Job {
     }
 }
 /// The fields every kind of job carries (all but `id` and `type` may be absent).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobCommon {
     /// UUID of the job; the `{job}` of job paths.
@@ -3464,13 +5525,102 @@ pub struct JobCommon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<crate::runtime::Timestamp>,
 }
+impl JobCommon {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, r#type: impl Into<JobType>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            r#type: r#type.into(),
+            state: None,
+            web_url: None,
+            step_key: None,
+            group_key: None,
+            step: None,
+            created_at: None,
+            scheduled_at: None,
+            runnable_at: None,
+            started_at: None,
+            finished_at: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<JobState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `step_key`.
+    pub fn step_key(mut self, value: impl Into<String>) -> Self {
+        self.step_key = Some(value.into());
+        self
+    }
+    /// Sets `group_key`.
+    pub fn group_key(mut self, value: impl Into<String>) -> Self {
+        self.group_key = Some(value.into());
+        self
+    }
+    /// Sets `step`.
+    pub fn step(mut self, value: impl Into<JobStep>) -> Self {
+        self.step = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_at`.
+    pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.scheduled_at = Some(value.into());
+        self
+    }
+    /// Sets `runnable_at`.
+    pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.runnable_at = Some(value.into());
+        self
+    }
+    /// Sets `started_at`.
+    pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets `finished_at`.
+    pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+}
 /// The environment variables a job ran with.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobEnv {
     /// Variable names and their values.
     pub env: std::collections::BTreeMap<String, String>,
 }
+impl JobEnv {
+    /// A value with the required properties set and the others empty.
+    pub fn new(env: impl Into<std::collections::BTreeMap<String, String>>) -> Self {
+        Self { env: env.into() }
+    }
+}
 /// A job's log output.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobLog {
     /// API URL of the log.
@@ -3482,6 +5632,26 @@ pub struct JobLog {
     /// Unix times in nanoseconds, one per log section header; absent in older logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_times: Option<Vec<i64>>,
+}
+impl JobLog {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        url: impl Into<String>,
+        content: impl Into<String>,
+        size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            content: content.into(),
+            size: size.into(),
+            header_times: None,
+        }
+    }
+    /// Sets `header_times`.
+    pub fn header_times(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.header_times = Some(value.into());
+        self
+    }
 }
 /// Whether a job was retried by a person or by an automatic retry rule.
 ///
@@ -3616,6 +5786,10 @@ impl<'de> serde::Deserialize<'de> for JobSignalReason {
     }
 }
 /// Connection details for an SSH session on a running hosted job. They grant access to the job: do not log or store them.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobSshSession {
     /// WebSocket address to connect to.
@@ -3634,7 +5808,48 @@ pub struct JobSshSession {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh: Option<JobSshSessionSsh>,
 }
+impl JobSshSession {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            endpoint: None,
+            access_token: None,
+            expires_at: None,
+            transport: None,
+            ssh: None,
+        }
+    }
+    /// Sets `endpoint`.
+    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
+        self
+    }
+    /// Sets `access_token`.
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+    /// Sets `expires_at`.
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `transport`.
+    pub fn transport(mut self, value: impl Into<String>) -> Self {
+        self.transport = Some(value.into());
+        self
+    }
+    /// Sets `ssh`.
+    pub fn ssh(mut self, value: impl Into<JobSshSessionSsh>) -> Self {
+        self.ssh = Some(value.into());
+        self
+    }
+}
 /// SSH login.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobSshSessionSsh {
     /// SSH user name.
@@ -3643,6 +5858,25 @@ pub struct JobSshSessionSsh {
     /// Private key for the SSH login.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
+}
+impl JobSshSessionSsh {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            username: None,
+            private_key: None,
+        }
+    }
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+    /// Sets `private_key`.
+    pub fn private_key(mut self, value: impl Into<String>) -> Self {
+        self.private_key = Some(value.into());
+        self
+    }
 }
 /// State of a job. `passed` and `failed` are the API's names for a finished job, split by exit status; a finished wait job is `passed`.
 ///
@@ -3777,6 +6011,10 @@ impl<'de> serde::Deserialize<'de> for JobState {
     }
 }
 /// The step a job came from, with its signature. A named schema so that every job type shares one Rust type for it.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobStep {
     /// UUID of the step.
@@ -3786,7 +6024,27 @@ pub struct JobStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<JobStepSignature>,
 }
+impl JobStep {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { id: None, signature: None }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `signature`.
+    pub fn signature(mut self, value: impl Into<JobStepSignature>) -> Self {
+        self.signature = Some(value.into());
+        self
+    }
+}
 /// The step's signature; null when the step is unsigned.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobStepSignature {
     /// The signature itself (a JWS).
@@ -3798,6 +6056,31 @@ pub struct JobStepSignature {
     /// Names of the step fields the signature covers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_fields: Option<Vec<String>>,
+}
+impl JobStepSignature {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            value: None,
+            algorithm: None,
+            signed_fields: None,
+        }
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `algorithm`.
+    pub fn algorithm(mut self, value: impl Into<String>) -> Self {
+        self.algorithm = Some(value.into());
+        self
+    }
+    /// Sets `signed_fields`.
+    pub fn signed_fields(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.signed_fields = Some(value.into());
+        self
+    }
 }
 /// Kind of step the job runs: `script` (command), `waiter` (wait), `manual` (block/input) or `trigger`.
 ///
@@ -3864,6 +6147,10 @@ impl<'de> serde::Deserialize<'de> for JobType {
     }
 }
 /// Connection details for a VNC session on a running hosted job. They grant access to the job: do not log or store them.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobVncSession {
     /// WebSocket address to connect to.
@@ -3879,7 +6166,42 @@ pub struct JobVncSession {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vnc: Option<JobVncSessionVnc>,
 }
+impl JobVncSession {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            endpoint: None,
+            access_token: None,
+            expires_at: None,
+            vnc: None,
+        }
+    }
+    /// Sets `endpoint`.
+    pub fn endpoint(mut self, value: impl Into<String>) -> Self {
+        self.endpoint = Some(value.into());
+        self
+    }
+    /// Sets `access_token`.
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+    /// Sets `expires_at`.
+    pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `vnc`.
+    pub fn vnc(mut self, value: impl Into<JobVncSessionVnc>) -> Self {
+        self.vnc = Some(value.into());
+        self
+    }
+}
 /// VNC login.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct JobVncSessionVnc {
     /// VNC user name.
@@ -3889,7 +6211,30 @@ pub struct JobVncSessionVnc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
+impl JobVncSessionVnc {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            username: None,
+            password: None,
+        }
+    }
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+}
 /// Sent when a job changes state.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobWebhookPayload {
     /// The event's name, such as `job.finished`.
@@ -3906,7 +6251,38 @@ pub struct JobWebhookPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<User>,
 }
+impl JobWebhookPayload {
+    /// A value with the required properties set and the others empty.
+    pub fn new(event: impl Into<String>, job: impl Into<Job>) -> Self {
+        Self {
+            event: event.into(),
+            job: job.into(),
+            build: None,
+            pipeline: None,
+            sender: None,
+        }
+    }
+    /// Sets `build`.
+    pub fn build(mut self, value: impl Into<Box<Build>>) -> Self {
+        self.build = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    pub fn pipeline(mut self, value: impl Into<Box<Pipeline>>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `sender`.
+    pub fn sender(mut self, value: impl Into<User>) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
+}
 /// One page of a build's jobs (cursor pagination).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobsPage {
     /// The jobs of this page.
@@ -3914,6 +6290,20 @@ pub struct JobsPage {
     /// Links to this page and its neighbours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CursorPageLinks>,
+}
+impl JobsPage {
+    /// A value with the required properties set and the others empty.
+    pub fn new(items: impl Into<Vec<Job>>) -> Self {
+        Self {
+            items: items.into(),
+            links: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
 }
 /// Which annotations a list returns: the build's own (`build`), those of its jobs (`job`), or both (`all`).
 ///
@@ -3976,6 +6366,10 @@ impl<'de> serde::Deserialize<'de> for ListAnnotationsScope {
     }
 }
 /// A job of a block or input step (`type` is `manual`), which waits until someone unblocks it.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ManualJob {
     /// UUID of the job; the `{job}` of job paths.
@@ -4031,13 +6425,134 @@ pub struct ManualJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unblock_url: Option<String>,
 }
+impl ManualJob {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, r#type: impl Into<JobType>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            r#type: r#type.into(),
+            state: None,
+            web_url: None,
+            step_key: None,
+            group_key: None,
+            step: None,
+            created_at: None,
+            scheduled_at: None,
+            runnable_at: None,
+            started_at: None,
+            finished_at: None,
+            label: None,
+            unblocked_by: None,
+            unblocked_at: None,
+            unblockable: None,
+            unblock_url: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<JobState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `step_key`.
+    pub fn step_key(mut self, value: impl Into<String>) -> Self {
+        self.step_key = Some(value.into());
+        self
+    }
+    /// Sets `group_key`.
+    pub fn group_key(mut self, value: impl Into<String>) -> Self {
+        self.group_key = Some(value.into());
+        self
+    }
+    /// Sets `step`.
+    pub fn step(mut self, value: impl Into<JobStep>) -> Self {
+        self.step = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_at`.
+    pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.scheduled_at = Some(value.into());
+        self
+    }
+    /// Sets `runnable_at`.
+    pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.runnable_at = Some(value.into());
+        self
+    }
+    /// Sets `started_at`.
+    pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets `finished_at`.
+    pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets `unblocked_by`.
+    pub fn unblocked_by(mut self, value: impl Into<User>) -> Self {
+        self.unblocked_by = Some(value.into());
+        self
+    }
+    /// Sets `unblocked_at`.
+    pub fn unblocked_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.unblocked_at = Some(value.into());
+        self
+    }
+    /// Sets `unblockable`.
+    pub fn unblockable(mut self, value: impl Into<bool>) -> Self {
+        self.unblockable = Some(value.into());
+        self
+    }
+    /// Sets `unblock_url`.
+    pub fn unblock_url(mut self, value: impl Into<String>) -> Self {
+        self.unblock_url = Some(value.into());
+        self
+    }
+}
 /// Public facts about the Buildkite service.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     /// The addresses Buildkite sends webhooks and commit statuses from, each a CIDR range or a single IP address. The list changes from time to time, so re-read it rather than hard-coding it.
     pub webhook_ips: Vec<String>,
 }
+impl Meta {
+    /// A value with the required properties set and the others empty.
+    pub fn new(webhook_ips: impl Into<Vec<String>>) -> Self {
+        Self {
+            webhook_ips: webhook_ips.into(),
+        }
+    }
+}
 /// An IP range that a cluster's hosted agents send outbound traffic from.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkRange {
     /// The range in CIDR notation, such as `203.0.113.0/29`.
@@ -4047,7 +6562,30 @@ pub struct NetworkRange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+impl NetworkRange {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            cidr_range: None,
+            kind: None,
+        }
+    }
+    /// Sets `cidr_range`.
+    pub fn cidr_range(mut self, value: impl Into<String>) -> Self {
+        self.cidr_range = Some(value.into());
+        self
+    }
+    /// Sets `kind`.
+    pub fn kind(mut self, value: impl Into<String>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+}
 /// An integration that sends an organization's build and job notifications to another service.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationService {
     /// The service's UUID; the `{service}` path segment.
@@ -4089,7 +6627,97 @@ pub struct NotificationService {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<User>,
 }
+impl NotificationService {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            url: None,
+            provider: None,
+            description: None,
+            enabled: None,
+            scope: None,
+            scope_uuids: None,
+            branch_configuration: None,
+            build_states: None,
+            settings: None,
+            created_at: None,
+            created_by: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<NotificationServiceProvider>) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<NotificationServiceScope>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `scope_uuids`.
+    pub fn scope_uuids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scope_uuids = Some(value.into());
+        self
+    }
+    /// Sets `branch_configuration`.
+    pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
+        self.branch_configuration = Some(value.into());
+        self
+    }
+    /// Sets `build_states`.
+    pub fn build_states(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, bool>>,
+    ) -> Self {
+        self.build_states = Some(value.into());
+        self
+    }
+    /// Sets `settings`.
+    pub fn settings(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.settings = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+}
 /// The kind of a notification service.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NotificationServiceProvider {
     /// The machine name, such as `webhook`, `slack`, `aws_event_bridge`, `datadog_pipeline_visibility`, `open_telemetry_tracing` or `event_log_api`.
@@ -4098,6 +6726,22 @@ pub struct NotificationServiceProvider {
     /// The display name, such as `Webhook`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl NotificationServiceProvider {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { id: None, name: None }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 /// Which pipelines a notification service covers: all of them, or those picked by pipeline, team or cluster (listed in `scope_uuids`).
 ///
@@ -4164,6 +6808,10 @@ impl<'de> serde::Deserialize<'de> for NotificationServiceScope {
     }
 }
 /// One page of notification services, oldest first (cursor pagination).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotificationServicesPage {
     /// The services of this page.
@@ -4172,7 +6820,25 @@ pub struct NotificationServicesPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CursorPageLinks>,
 }
+impl NotificationServicesPage {
+    /// A value with the required properties set and the others empty.
+    pub fn new(items: impl Into<Vec<NotificationService>>) -> Self {
+        Self {
+            items: items.into(),
+            links: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
 /// A Buildkite organization, the account that owns pipelines, agents, teams and members.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
     /// The organization's UUID.
@@ -4205,7 +6871,69 @@ pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
 }
+impl Organization {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        url: impl Into<String>,
+        web_url: impl Into<String>,
+        slug: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            url: url.into(),
+            web_url: web_url.into(),
+            name: None,
+            slug: slug.into(),
+            pipelines_url: None,
+            agents_url: None,
+            emojis_url: None,
+            created_at: None,
+            repository: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `pipelines_url`.
+    pub fn pipelines_url(mut self, value: impl Into<String>) -> Self {
+        self.pipelines_url = Some(value.into());
+        self
+    }
+    /// Sets `agents_url`.
+    pub fn agents_url(mut self, value: impl Into<String>) -> Self {
+        self.agents_url = Some(value.into());
+        self
+    }
+    /// Sets `emojis_url`.
+    pub fn emojis_url(mut self, value: impl Into<String>) -> Self {
+        self.emojis_url = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `repository`.
+    pub fn repository(mut self, value: impl Into<String>) -> Self {
+        self.repository = Some(value.into());
+        self
+    }
+}
 /// An invitation for one email address to join an organization.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitation {
     /// The invitation's UUID; the `{invitation}` path segment.
@@ -4251,6 +6979,93 @@ pub struct OrganizationInvitation {
     /// When the invitation expired; null unless it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_at: Option<crate::runtime::Timestamp>,
+}
+impl OrganizationInvitation {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, email: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            url: None,
+            email: email.into(),
+            state: None,
+            role: None,
+            sso_mode: None,
+            teams: None,
+            created_at: None,
+            created_by: None,
+            accepted_at: None,
+            accepted_by: None,
+            revoked_at: None,
+            revoked_by: None,
+            expired_at: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<OrganizationInvitationState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<OrganizationMemberRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `sso_mode`.
+    pub fn sso_mode(mut self, value: impl Into<OrganizationMemberSsoMode>) -> Self {
+        self.sso_mode = Some(value.into());
+        self
+    }
+    /// Sets `teams`.
+    pub fn teams(mut self, value: impl Into<Vec<OrganizationInvitationTeam>>) -> Self {
+        self.teams = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `accepted_at`.
+    pub fn accepted_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.accepted_at = Some(value.into());
+        self
+    }
+    /// Sets `accepted_by`.
+    pub fn accepted_by(mut self, value: impl Into<User>) -> Self {
+        self.accepted_by = Some(value.into());
+        self
+    }
+    /// Sets `revoked_at`.
+    pub fn revoked_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.revoked_at = Some(value.into());
+        self
+    }
+    /// Sets `revoked_by`.
+    pub fn revoked_by(mut self, value: impl Into<User>) -> Self {
+        self.revoked_by = Some(value.into());
+        self
+    }
+    /// Sets `expired_at`.
+    pub fn expired_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expired_at = Some(value.into());
+        self
+    }
 }
 /// Where an invitation stands.
 ///
@@ -4317,6 +7132,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationState {
     }
 }
 /// A team an invitation adds the invitee to.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationTeam {
     /// The team's UUID.
@@ -4329,7 +7148,36 @@ pub struct OrganizationInvitationTeam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }
+impl OrganizationInvitationTeam {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            graphql_id: None,
+            slug: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `slug`.
+    pub fn slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = Some(value.into());
+        self
+    }
+}
 /// A team to add invitees to, and their role in it.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationTeamAssignment {
     /// The team's UUID.
@@ -4347,6 +7195,10 @@ impl OrganizationInvitationTeamAssignment {
     }
 }
 /// One page of pending invitations, newest first (cursor pagination).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationsPage {
     /// The invitations of this page.
@@ -4355,7 +7207,25 @@ pub struct OrganizationInvitationsPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CursorPageLinks>,
 }
+impl OrganizationInvitationsPage {
+    /// A value with the required properties set and the others empty.
+    pub fn new(items: impl Into<Vec<OrganizationInvitation>>) -> Self {
+        Self {
+            items: items.into(),
+            links: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
 /// A user's membership of an organization.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMember {
     /// The member's user UUID; the `{user}` path segment of the member endpoints.
@@ -4372,6 +7242,38 @@ pub struct OrganizationMember {
     /// Whether the member must sign in with SSO; only shown to administrators and to the member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_mode: Option<OrganizationMemberSsoMode>,
+}
+impl OrganizationMember {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            email: None,
+            role: None,
+            sso_mode: None,
+        }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<OrganizationMemberRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `sso_mode`.
+    pub fn sso_mode(mut self, value: impl Into<OrganizationMemberSsoMode>) -> Self {
+        self.sso_mode = Some(value.into());
+        self
+    }
 }
 /// A member's role in an organization.
 ///
@@ -4486,6 +7388,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberSsoMode {
     }
 }
 /// The rate-limit windows of an organization, one per API.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationRateLimitScopes {
     /// The REST API window, counting requests per 60 seconds.
@@ -4495,13 +7401,43 @@ pub struct OrganizationRateLimitScopes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graphql: Option<RateLimitWindow>,
 }
+impl OrganizationRateLimitScopes {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { rest: None, graphql: None }
+    }
+    /// Sets `rest`.
+    pub fn rest(mut self, value: impl Into<RateLimitWindow>) -> Self {
+        self.rest = Some(value.into());
+        self
+    }
+    /// Sets `graphql`.
+    pub fn graphql(mut self, value: impl Into<RateLimitWindow>) -> Self {
+        self.graphql = Some(value.into());
+        self
+    }
+}
 /// An organization's current standing against its REST and GraphQL rate limits. Per-user limits are not here; they travel in the `RateLimit-User-*` headers of every response.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationRateLimits {
     /// The windows, one per API.
     pub scopes: OrganizationRateLimitScopes,
 }
+impl OrganizationRateLimits {
+    /// A value with the required properties set and the others empty.
+    pub fn new(scopes: impl Into<OrganizationRateLimitScopes>) -> Self {
+        Self { scopes: scopes.into() }
+    }
+}
 /// A package stored in a registry.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Package {
     /// The package's UUID, used as the `{package}` path segment.
@@ -4536,7 +7472,80 @@ pub struct Package {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<Box<Registry>>,
 }
+impl Package {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            url: None,
+            web_url: None,
+            name: name.into(),
+            version: None,
+            variant: None,
+            created_at: None,
+            digests: None,
+            metadata: None,
+            organization: None,
+            registry: None,
+        }
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets `variant`.
+    pub fn variant(mut self, value: impl Into<String>) -> Self {
+        self.variant = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `digests`.
+    pub fn digests(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.digests = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `organization`.
+    pub fn organization(mut self, value: impl Into<Organization>) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+    /// Sets `registry`.
+    pub fn registry(mut self, value: impl Into<Box<Registry>>) -> Self {
+        self.registry = Some(value.into());
+        self
+    }
+}
 /// Instructions for uploading a package file straight to Buildkite's storage: a form to send, and where to send it.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PackagePresignedUpload {
     /// An identifier of the upload, as the server returns it.
@@ -4546,7 +7555,27 @@ pub struct PackagePresignedUpload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<PackagePresignedUploadForm>,
 }
+impl PackagePresignedUpload {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { uri: None, form: None }
+    }
+    /// Sets `uri`.
+    pub fn uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+    /// Sets `form`.
+    pub fn form(mut self, value: impl Into<PackagePresignedUploadForm>) -> Self {
+        self.form = Some(value.into());
+        self
+    }
+}
 /// The multipart form to send the package file in, for a presigned upload.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PackagePresignedUploadForm {
     /// The name of the form field that must carry the file.
@@ -4562,7 +7591,45 @@ pub struct PackagePresignedUploadForm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<std::collections::BTreeMap<String, String>>,
 }
+impl PackagePresignedUploadForm {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            file_input: None,
+            method: None,
+            url: None,
+            data: None,
+        }
+    }
+    /// Sets `file_input`.
+    pub fn file_input(mut self, value: impl Into<String>) -> Self {
+        self.file_input = Some(value.into());
+        self
+    }
+    /// Sets `method`.
+    pub fn method(mut self, value: impl Into<String>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+}
 /// One page of a registry's packages, newest first, with the links to the other pages.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackagesPage {
     /// The packages on this page, newest first.
@@ -4571,7 +7638,25 @@ pub struct PackagesPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CursorPageLinks>,
 }
+impl PackagesPage {
+    /// A value with the required properties set and the others empty.
+    pub fn new(items: impl Into<Vec<Package>>) -> Self {
+        Self {
+            items: items.into(),
+            links: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
 /// Body of a pause-agent request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PauseAgentRequest {
     /// Why the agent is being paused, shown beside it.
@@ -4601,6 +7686,10 @@ impl PauseAgentRequest {
     }
 }
 /// Body of a pause-dispatch request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PauseQueueDispatchRequest {
     /// Why dispatch is paused; shown on the queue page and on affected builds.
@@ -4619,6 +7708,10 @@ impl PauseQueueDispatchRequest {
     }
 }
 /// Sent when a webhook's notification settings change.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PingWebhookPayload {
     /// The event's name, `ping`.
@@ -4633,7 +7726,37 @@ pub struct PingWebhookPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<User>,
 }
+impl PingWebhookPayload {
+    /// A value with the required properties set and the others empty.
+    pub fn new(event: impl Into<String>) -> Self {
+        Self {
+            event: event.into(),
+            service: None,
+            organization: None,
+            sender: None,
+        }
+    }
+    /// Sets `service`.
+    pub fn service(mut self, value: impl Into<WebhookService>) -> Self {
+        self.service = Some(value.into());
+        self
+    }
+    /// Sets `organization`.
+    pub fn organization(mut self, value: impl Into<Organization>) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+    /// Sets `sender`.
+    pub fn sender(mut self, value: impl Into<User>) -> Self {
+        self.sender = Some(value.into());
+        self
+    }
+}
 /// A pipeline: a repository, the steps to run on it and the settings that decide when builds happen. Embedded copies in other resources carry fewer fields.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pipeline {
     /// The pipeline's UUID.
@@ -4752,7 +7875,248 @@ pub struct Pipeline {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
+impl Pipeline {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, slug: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            url: None,
+            web_url: None,
+            name: None,
+            description: None,
+            slug: slug.into(),
+            repository: None,
+            cluster_id: None,
+            cluster_url: None,
+            pipeline_template_uuid: None,
+            branch_configuration: None,
+            clone_mirror_url: None,
+            default_branch: None,
+            skip_queued_branch_builds: None,
+            skip_queued_branch_builds_filter: None,
+            cancel_running_branch_builds: None,
+            cancel_running_branch_builds_filter: None,
+            allow_rebuilds: None,
+            provider: None,
+            builds_url: None,
+            badge_url: None,
+            created_by: None,
+            created_at: None,
+            archived_at: None,
+            env: None,
+            scheduled_builds_count: None,
+            running_builds_count: None,
+            scheduled_jobs_count: None,
+            running_jobs_count: None,
+            waiting_jobs_count: None,
+            visibility: None,
+            tags: None,
+            configuration: None,
+            steps: None,
+            default_command_step_timeout: None,
+            maximum_command_step_timeout: None,
+            emoji: None,
+            color: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `repository`.
+    pub fn repository(mut self, value: impl Into<String>) -> Self {
+        self.repository = Some(value.into());
+        self
+    }
+    /// Sets `cluster_id`.
+    pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `cluster_url`.
+    pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_url = Some(value.into());
+        self
+    }
+    /// Sets `pipeline_template_uuid`.
+    pub fn pipeline_template_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.pipeline_template_uuid = Some(value.into());
+        self
+    }
+    /// Sets `branch_configuration`.
+    pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
+        self.branch_configuration = Some(value.into());
+        self
+    }
+    /// Sets `clone_mirror_url`.
+    pub fn clone_mirror_url(mut self, value: impl Into<String>) -> Self {
+        self.clone_mirror_url = Some(value.into());
+        self
+    }
+    /// Sets `default_branch`.
+    pub fn default_branch(mut self, value: impl Into<String>) -> Self {
+        self.default_branch = Some(value.into());
+        self
+    }
+    /// Sets `skip_queued_branch_builds`.
+    pub fn skip_queued_branch_builds(mut self, value: impl Into<bool>) -> Self {
+        self.skip_queued_branch_builds = Some(value.into());
+        self
+    }
+    /// Sets `skip_queued_branch_builds_filter`.
+    pub fn skip_queued_branch_builds_filter(mut self, value: impl Into<String>) -> Self {
+        self.skip_queued_branch_builds_filter = Some(value.into());
+        self
+    }
+    /// Sets `cancel_running_branch_builds`.
+    pub fn cancel_running_branch_builds(mut self, value: impl Into<bool>) -> Self {
+        self.cancel_running_branch_builds = Some(value.into());
+        self
+    }
+    /// Sets `cancel_running_branch_builds_filter`.
+    pub fn cancel_running_branch_builds_filter(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.cancel_running_branch_builds_filter = Some(value.into());
+        self
+    }
+    /// Sets `allow_rebuilds`.
+    pub fn allow_rebuilds(mut self, value: impl Into<bool>) -> Self {
+        self.allow_rebuilds = Some(value.into());
+        self
+    }
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<Box<Provider>>) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+    /// Sets `builds_url`.
+    pub fn builds_url(mut self, value: impl Into<String>) -> Self {
+        self.builds_url = Some(value.into());
+        self
+    }
+    /// Sets `badge_url`.
+    pub fn badge_url(mut self, value: impl Into<String>) -> Self {
+        self.badge_url = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `archived_at`.
+    pub fn archived_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.archived_at = Some(value.into());
+        self
+    }
+    /// Sets `env`.
+    pub fn env(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.env = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_builds_count`.
+    pub fn scheduled_builds_count(mut self, value: impl Into<i64>) -> Self {
+        self.scheduled_builds_count = Some(value.into());
+        self
+    }
+    /// Sets `running_builds_count`.
+    pub fn running_builds_count(mut self, value: impl Into<i64>) -> Self {
+        self.running_builds_count = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_jobs_count`.
+    pub fn scheduled_jobs_count(mut self, value: impl Into<i64>) -> Self {
+        self.scheduled_jobs_count = Some(value.into());
+        self
+    }
+    /// Sets `running_jobs_count`.
+    pub fn running_jobs_count(mut self, value: impl Into<i64>) -> Self {
+        self.running_jobs_count = Some(value.into());
+        self
+    }
+    /// Sets `waiting_jobs_count`.
+    pub fn waiting_jobs_count(mut self, value: impl Into<i64>) -> Self {
+        self.waiting_jobs_count = Some(value.into());
+        self
+    }
+    /// Sets `visibility`.
+    pub fn visibility(mut self, value: impl Into<PipelineVisibility>) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets `configuration`.
+    pub fn configuration(mut self, value: impl Into<String>) -> Self {
+        self.configuration = Some(value.into());
+        self
+    }
+    /// Sets `steps`.
+    pub fn steps(mut self, value: impl Into<Vec<Step>>) -> Self {
+        self.steps = Some(value.into());
+        self
+    }
+    /// Sets `default_command_step_timeout`.
+    pub fn default_command_step_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.default_command_step_timeout = Some(value.into());
+        self
+    }
+    /// Sets `maximum_command_step_timeout`.
+    pub fn maximum_command_step_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_command_step_timeout = Some(value.into());
+        self
+    }
+    /// Sets `emoji`.
+    pub fn emoji(mut self, value: impl Into<String>) -> Self {
+        self.emoji = Some(value.into());
+        self
+    }
+    /// Sets `color`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+}
 /// A schedule that creates builds of a pipeline at a fixed interval.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PipelineSchedule {
     /// The schedule's UUID; the `{schedule}` path segment.
@@ -4802,7 +8166,107 @@ pub struct PipelineSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<Box<Pipeline>>,
 }
+impl PipelineSchedule {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, cronline: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            url: None,
+            label: None,
+            cronline: cronline.into(),
+            message: None,
+            commit: None,
+            branch: None,
+            env: None,
+            enabled: None,
+            next_build_at: None,
+            failed_message: None,
+            failed_at: None,
+            created_at: None,
+            created_by: None,
+            pipeline: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `commit`.
+    pub fn commit(mut self, value: impl Into<String>) -> Self {
+        self.commit = Some(value.into());
+        self
+    }
+    /// Sets `branch`.
+    pub fn branch(mut self, value: impl Into<String>) -> Self {
+        self.branch = Some(value.into());
+        self
+    }
+    /// Sets `env`.
+    pub fn env(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.env = Some(value.into());
+        self
+    }
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `next_build_at`.
+    pub fn next_build_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.next_build_at = Some(value.into());
+        self
+    }
+    /// Sets `failed_message`.
+    pub fn failed_message(mut self, value: impl Into<String>) -> Self {
+        self.failed_message = Some(value.into());
+        self
+    }
+    /// Sets `failed_at`.
+    pub fn failed_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.failed_at = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    pub fn pipeline(mut self, value: impl Into<Box<Pipeline>>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+}
 /// An organization's pipeline-wide defaults and switches.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PipelineSettings {
     /// The settings' address in the REST API.
@@ -4836,7 +8300,87 @@ pub struct PipelineSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_exports: Option<BuildExportSettings>,
 }
+impl PipelineSettings {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            url: None,
+            default_branch: None,
+            default_cluster_id: None,
+            default_timeout_in_minutes: None,
+            maximum_timeout_in_minutes: None,
+            scheduled_job_expiry_in_minutes: None,
+            hosted_agents_terminal_access: None,
+            public_pipeline_creation: None,
+            advanced_queue_metrics: None,
+            build_exports: None,
+        }
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `default_branch`.
+    pub fn default_branch(mut self, value: impl Into<String>) -> Self {
+        self.default_branch = Some(value.into());
+        self
+    }
+    /// Sets `default_cluster_id`.
+    pub fn default_cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.default_cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `default_timeout_in_minutes`.
+    pub fn default_timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.default_timeout_in_minutes = Some(value.into());
+        self
+    }
+    /// Sets `maximum_timeout_in_minutes`.
+    pub fn maximum_timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_timeout_in_minutes = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_job_expiry_in_minutes`.
+    pub fn scheduled_job_expiry_in_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.scheduled_job_expiry_in_minutes = Some(value.into());
+        self
+    }
+    /// Sets `hosted_agents_terminal_access`.
+    pub fn hosted_agents_terminal_access(
+        mut self,
+        value: impl Into<PipelineSettingsToggle>,
+    ) -> Self {
+        self.hosted_agents_terminal_access = Some(value.into());
+        self
+    }
+    /// Sets `public_pipeline_creation`.
+    pub fn public_pipeline_creation(
+        mut self,
+        value: impl Into<PipelineSettingsToggle>,
+    ) -> Self {
+        self.public_pipeline_creation = Some(value.into());
+        self
+    }
+    /// Sets `advanced_queue_metrics`.
+    pub fn advanced_queue_metrics(
+        mut self,
+        value: impl Into<PipelineSettingsToggle>,
+    ) -> Self {
+        self.advanced_queue_metrics = Some(value.into());
+        self
+    }
+    /// Sets `build_exports`.
+    pub fn build_exports(mut self, value: impl Into<BuildExportSettings>) -> Self {
+        self.build_exports = Some(value.into());
+        self
+    }
+}
 /// An organization-wide switch and who turned it on.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PipelineSettingsToggle {
     /// Whether the switch is on.
@@ -4851,6 +8395,37 @@ pub struct PipelineSettingsToggle {
     /// Advanced queue metrics only - whether the API can turn it off again (always false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_supported: Option<bool>,
+}
+impl PipelineSettingsToggle {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            enabled_at: None,
+            enabled_by: None,
+            disable_supported: None,
+        }
+    }
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+    /// Sets `enabled_at`.
+    pub fn enabled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.enabled_at = Some(value.into());
+        self
+    }
+    /// Sets `enabled_by`.
+    pub fn enabled_by(mut self, value: impl Into<User>) -> Self {
+        self.enabled_by = Some(value.into());
+        self
+    }
+    /// Sets `disable_supported`.
+    pub fn disable_supported(mut self, value: impl Into<bool>) -> Self {
+        self.disable_supported = Some(value.into());
+        self
+    }
 }
 /// What the members of a team may do with a pipeline.
 ///
@@ -4913,6 +8488,10 @@ impl<'de> serde::Deserialize<'de> for PipelineTeamAccessLevel {
     }
 }
 /// A reusable YAML step configuration that pipelines can be assigned, so that they all run the same steps.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PipelineTemplate {
     /// The template's UUID; the `{template}` path segment.
@@ -4946,6 +8525,66 @@ pub struct PipelineTemplate {
     /// The user who last changed the template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<User>,
+}
+impl PipelineTemplate {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        uuid: impl Into<uuid::Uuid>,
+        name: impl Into<String>,
+        configuration: impl Into<String>,
+        url: impl Into<String>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            uuid: uuid.into(),
+            graphql_id: None,
+            name: name.into(),
+            description: None,
+            configuration: configuration.into(),
+            available: None,
+            url: url.into(),
+            web_url: None,
+            created_at: created_at.into(),
+            created_by: None,
+            updated_at: None,
+            updated_by: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `available`.
+    pub fn available(mut self, value: impl Into<bool>) -> Self {
+        self.available = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets `updated_by`.
+    pub fn updated_by(mut self, value: impl Into<User>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
 }
 /// Who can see a pipeline.
 ///
@@ -5004,6 +8643,10 @@ impl<'de> serde::Deserialize<'de> for PipelineVisibility {
     }
 }
 /// A stored GraphQL operation that callers run through the portal's own URL.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Portal {
     /// The portal's UUID.
@@ -5038,7 +8681,74 @@ pub struct Portal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+impl Portal {
+    /// A value with the required properties set and the others empty.
+    pub fn new(uuid: impl Into<uuid::Uuid>, slug: impl Into<String>) -> Self {
+        Self {
+            uuid: uuid.into(),
+            slug: slug.into(),
+            organization_uuid: None,
+            name: None,
+            description: None,
+            query: None,
+            allowed_ip_addresses: None,
+            user_invokable: None,
+            created_at: None,
+            created_by: None,
+            token: None,
+        }
+    }
+    /// Sets `organization_uuid`.
+    pub fn organization_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.organization_uuid = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `query`.
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+    /// Sets `allowed_ip_addresses`.
+    pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
+        self.allowed_ip_addresses = Some(value.into());
+        self
+    }
+    /// Sets `user_invokable`.
+    pub fn user_invokable(mut self, value: impl Into<bool>) -> Self {
+        self.user_invokable = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
 /// The source-code host a pipeline builds from, with the settings that decide which events create builds. Read-only; write settings through `provider_settings`.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Provider {
     /// Which provider this is, e.g. `github`, `github_enterprise`, `bitbucket`, `gitlab`, `gitlab_ee` (other values exist).
@@ -5051,7 +8761,36 @@ pub struct Provider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Box<ProviderSettings>>,
 }
+impl Provider {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            webhook_url: None,
+            settings: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `webhook_url`.
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = Some(value.into());
+        self
+    }
+    /// Sets `settings`.
+    pub fn settings(mut self, value: impl Into<Box<ProviderSettings>>) -> Self {
+        self.settings = Some(value.into());
+        self
+    }
+}
 /// Provider-specific switches that decide which repository events create builds and how results are reported back. Which keys apply depends on the provider; every key is optional. Also the `provider_settings` request field.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProviderSettings {
     /// Whether `filter_condition` decides which builds are created.
@@ -5637,6 +9376,10 @@ impl<'de> serde::Deserialize<'de> for ProviderTriggerMode {
     }
 }
 /// The package file to publish, sent as `multipart/form-data`.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PublishPackageRequest {
     /// The package file's bytes (a .deb, .rpm or .apk file, a Python wheel, a chart archive, ...).
@@ -5649,6 +9392,10 @@ impl PublishPackageRequest {
     }
 }
 /// A queue in a cluster: a named group of agents that pipeline steps target with `queue=&lt;key&gt;`.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Queue {
     /// The queue's UUID, used in the queue URLs.
@@ -5696,7 +9443,105 @@ pub struct Queue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_agents: Option<QueueHostedAgents>,
 }
+impl Queue {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        key: impl Into<String>,
+        url: impl Into<String>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            key: key.into(),
+            description: None,
+            url: url.into(),
+            web_url: None,
+            cluster_url: None,
+            retry_agent_affinity: None,
+            dispatch_paused: None,
+            dispatch_paused_by: None,
+            dispatch_paused_at: None,
+            dispatch_paused_note: None,
+            created_at: created_at.into(),
+            created_by: None,
+            hosted: None,
+            hosted_agents: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `cluster_url`.
+    pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_url = Some(value.into());
+        self
+    }
+    /// Sets `retry_agent_affinity`.
+    pub fn retry_agent_affinity(
+        mut self,
+        value: impl Into<QueueRetryAgentAffinity>,
+    ) -> Self {
+        self.retry_agent_affinity = Some(value.into());
+        self
+    }
+    /// Sets `dispatch_paused`.
+    pub fn dispatch_paused(mut self, value: impl Into<bool>) -> Self {
+        self.dispatch_paused = Some(value.into());
+        self
+    }
+    /// Sets `dispatch_paused_by`.
+    pub fn dispatch_paused_by(mut self, value: impl Into<User>) -> Self {
+        self.dispatch_paused_by = Some(value.into());
+        self
+    }
+    /// Sets `dispatch_paused_at`.
+    pub fn dispatch_paused_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.dispatch_paused_at = Some(value.into());
+        self
+    }
+    /// Sets `dispatch_paused_note`.
+    pub fn dispatch_paused_note(mut self, value: impl Into<String>) -> Self {
+        self.dispatch_paused_note = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `hosted`.
+    pub fn hosted(mut self, value: impl Into<bool>) -> Self {
+        self.hosted = Some(value.into());
+        self
+    }
+    /// Sets `hosted_agents`.
+    pub fn hosted_agents(mut self, value: impl Into<QueueHostedAgents>) -> Self {
+        self.hosted_agents = Some(value.into());
+        self
+    }
+}
 /// The Buildkite hosted agent settings of a hosted queue (absent on self-hosted queues).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QueueHostedAgents {
     /// The machine each hosted agent of the queue runs on.
@@ -5706,19 +9551,74 @@ pub struct QueueHostedAgents {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_settings: Option<QueueHostedAgentsPlatformSettings>,
 }
+impl QueueHostedAgents {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            instance_shape: None,
+            platform_settings: None,
+        }
+    }
+    /// Sets `instance_shape`.
+    pub fn instance_shape(mut self, value: impl Into<HostedAgentInstanceShape>) -> Self {
+        self.instance_shape = Some(value.into());
+        self
+    }
+    /// Sets `platform_settings`.
+    pub fn platform_settings(
+        mut self,
+        value: impl Into<QueueHostedAgentsPlatformSettings>,
+    ) -> Self {
+        self.platform_settings = Some(value.into());
+        self
+    }
+}
 /// Settings that apply to one platform of hosted agents.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QueueHostedAgentsPlatformSettings {
     /// Settings of Linux hosted agents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linux: Option<QueueHostedAgentsPlatformSettingsLinux>,
 }
+impl QueueHostedAgentsPlatformSettings {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { linux: None }
+    }
+    /// Sets `linux`.
+    pub fn linux(
+        mut self,
+        value: impl Into<QueueHostedAgentsPlatformSettingsLinux>,
+    ) -> Self {
+        self.linux = Some(value.into());
+        self
+    }
+}
 /// Settings of Linux hosted agents.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct QueueHostedAgentsPlatformSettingsLinux {
     /// The custom agent image the queue's agents run; null when they use the default image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_image_ref: Option<String>,
+}
+impl QueueHostedAgentsPlatformSettingsLinux {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { agent_image_ref: None }
+    }
+    /// Sets `agent_image_ref`.
+    pub fn agent_image_ref(mut self, value: impl Into<String>) -> Self {
+        self.agent_image_ref = Some(value.into());
+        self
+    }
 }
 /// Which agent a retried job goes to: `prefer-warmest` (the default) favours agents that just finished a job, `prefer-different` favours other agents than the one that ran it. The values use hyphens.
 ///
@@ -5777,6 +9677,10 @@ impl<'de> serde::Deserialize<'de> for QueueRetryAgentAffinity {
     }
 }
 /// Why a request was refused for going over a rate limit. The client already waits and retries a 429 within its retry budget; this is what is left when it gives up.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RateLimitExceeded {
     /// What the server said about the refused request.
@@ -5797,7 +9701,44 @@ pub struct RateLimitExceeded {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+impl RateLimitExceeded {
+    /// A value with the required properties set and the others empty.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            scope: None,
+            limit: None,
+            current: None,
+            reset: None,
+            extra: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Sets `current`.
+    pub fn current(mut self, value: impl Into<i64>) -> Self {
+        self.current = Some(value.into());
+        self
+    }
+    /// Sets `reset`.
+    pub fn reset(mut self, value: impl Into<i64>) -> Self {
+        self.reset = Some(value.into());
+        self
+    }
+}
 /// One rate-limit window: for REST it counts requests over 60 seconds, for GraphQL complexity points over 300 seconds.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RateLimitWindow {
     /// The most the organization may spend in one window (requests, or complexity points for GraphQL).
@@ -5811,7 +9752,29 @@ pub struct RateLimitWindow {
     /// Whether Buildkite currently rejects requests beyond the limit for this organization.
     pub enforced: bool,
 }
+impl RateLimitWindow {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        limit: impl Into<i64>,
+        current: impl Into<i64>,
+        reset: impl Into<i64>,
+        reset_at: impl Into<crate::runtime::Timestamp>,
+        enforced: impl Into<bool>,
+    ) -> Self {
+        Self {
+            limit: limit.into(),
+            current: current.into(),
+            reset: reset.into(),
+            reset_at: reset_at.into(),
+            enforced: enforced.into(),
+        }
+    }
+}
 /// A package registry of an organization.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Registry {
     /// The registry's UUID.
@@ -5852,7 +9815,86 @@ pub struct Registry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
 }
+impl Registry {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, slug: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            slug: slug.into(),
+            url: None,
+            web_url: None,
+            name: None,
+            ecosystem: None,
+            description: None,
+            emoji: None,
+            color: None,
+            public: None,
+            oidc_policy: None,
+            team_ids: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `ecosystem`.
+    pub fn ecosystem(mut self, value: impl Into<String>) -> Self {
+        self.ecosystem = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `emoji`.
+    pub fn emoji(mut self, value: impl Into<String>) -> Self {
+        self.emoji = Some(value.into());
+        self
+    }
+    /// Sets `color`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+    /// Sets `public`.
+    pub fn public(mut self, value: impl Into<bool>) -> Self {
+        self.public = Some(value.into());
+        self
+    }
+    /// Sets `oidc_policy`.
+    pub fn oidc_policy(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.oidc_policy = Some(value.into());
+        self
+    }
+    /// Sets `team_ids`.
+    pub fn team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.team_ids = Some(value.into());
+        self
+    }
+}
 /// A credential for installing and using the packages of one registry.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegistryToken {
     /// The token's UUID, used as the `{token}` path segment.
@@ -5882,7 +9924,67 @@ pub struct RegistryToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+impl RegistryToken {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            description: None,
+            url: None,
+            created_at: None,
+            created_by: None,
+            organization: None,
+            registry: None,
+            token: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+    /// Sets `organization`.
+    pub fn organization(mut self, value: impl Into<Organization>) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+    /// Sets `registry`.
+    pub fn registry(mut self, value: impl Into<Box<Registry>>) -> Self {
+        self.registry = Some(value.into());
+        self
+    }
+    /// Sets `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+}
 /// A source-control integration connected to an organization. Never carries secrets.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RepositoryConnection {
     /// The connection's UUID; the `{connection}` path segment.
@@ -5906,7 +10008,61 @@ pub struct RepositoryConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RepositoryConnectionRateLimit>,
 }
+impl RepositoryConnection {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            r#type: None,
+            display_name: None,
+            url: None,
+            service_account: None,
+            host: None,
+            rate_limit: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<RepositoryConnectionType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `display_name`.
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `service_account`.
+    pub fn service_account(
+        mut self,
+        value: impl Into<RepositoryConnectionServiceAccount>,
+    ) -> Self {
+        self.service_account = Some(value.into());
+        self
+    }
+    /// Sets `host`.
+    pub fn host(mut self, value: impl Into<RepositoryConnectionHost>) -> Self {
+        self.host = Some(value.into());
+        self
+    }
+    /// Sets `rate_limit`.
+    pub fn rate_limit(
+        mut self,
+        value: impl Into<RepositoryConnectionRateLimit>,
+    ) -> Self {
+        self.rate_limit = Some(value.into());
+        self
+    }
+}
 /// The source-control host of a connection; which extra fields appear depends on the provider.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RepositoryConnectionHost {
     /// The kind of host, such as `github`.
@@ -5928,7 +10084,57 @@ pub struct RepositoryConnectionHost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_auth_strategy: Option<String>,
 }
+impl RepositoryConnectionHost {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            url: None,
+            webhook_allowed_addresses: None,
+            verify_server_cert: None,
+            authentication_strategy: None,
+            proxy_auth_strategy: None,
+        }
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `webhook_allowed_addresses`.
+    pub fn webhook_allowed_addresses(
+        mut self,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.webhook_allowed_addresses = Some(value.into());
+        self
+    }
+    /// Sets `verify_server_cert`.
+    pub fn verify_server_cert(mut self, value: impl Into<bool>) -> Self {
+        self.verify_server_cert = Some(value.into());
+        self
+    }
+    /// Sets `authentication_strategy`.
+    pub fn authentication_strategy(mut self, value: impl Into<String>) -> Self {
+        self.authentication_strategy = Some(value.into());
+        self
+    }
+    /// Sets `proxy_auth_strategy`.
+    pub fn proxy_auth_strategy(mut self, value: impl Into<String>) -> Self {
+        self.proxy_auth_strategy = Some(value.into());
+        self
+    }
+}
 /// The provider's rate-limit figures as Buildkite last saw them.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RepositoryConnectionRateLimit {
     /// Requests allowed per window.
@@ -5944,12 +10150,58 @@ pub struct RepositoryConnectionRateLimit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reset_at: Option<crate::runtime::Timestamp>,
 }
+impl RepositoryConnectionRateLimit {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            limit: None,
+            used: None,
+            remaining: None,
+            reset_at: None,
+        }
+    }
+    /// Sets `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    /// Sets `used`.
+    pub fn used(mut self, value: impl Into<i64>) -> Self {
+        self.used = Some(value.into());
+        self
+    }
+    /// Sets `remaining`.
+    pub fn remaining(mut self, value: impl Into<i64>) -> Self {
+        self.remaining = Some(value.into());
+        self
+    }
+    /// Sets `reset_at`.
+    pub fn reset_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.reset_at = Some(value.into());
+        self
+    }
+}
 /// The account a repository connection acts as.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RepositoryConnectionServiceAccount {
     /// The account's login name at the provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
+}
+impl RepositoryConnectionServiceAccount {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { login: None }
+    }
+    /// Sets `login`.
+    pub fn login(mut self, value: impl Into<String>) -> Self {
+        self.login = Some(value.into());
+        self
+    }
 }
 /// The kind of source-control integration.
 ///
@@ -6032,6 +10284,10 @@ impl<'de> serde::Deserialize<'de> for RepositoryConnectionType {
     }
 }
 /// Body of a reprioritize-job request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReprioritizeJobRequest {
     /// New priority of the job; higher values are picked up first.
@@ -6044,6 +10300,10 @@ impl ReprioritizeJobRequest {
     }
 }
 /// Body of a retry-failed-jobs request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RetryFailedJobsRequest {
     /// Comma-separated failure kinds to retry, from `canceled`, `expired`, `failed`, `soft_failed` and `timed_out` (e.g. `failed,soft_failed`). Empty or absent retries every retryable failed job.
@@ -6062,6 +10322,10 @@ impl RetryFailedJobsRequest {
     }
 }
 /// A rule letting one pipeline act on another, such as triggering its builds or reading its artifacts, whatever the usual permissions say.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// The rule's UUID; the `{rule}` path segment.
@@ -6099,6 +10363,76 @@ pub struct Rule {
     /// The user who created the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<User>,
+}
+impl Rule {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        uuid: impl Into<uuid::Uuid>,
+        url: impl Into<String>,
+        r#type: impl Into<RuleType>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            uuid: uuid.into(),
+            graphql_id: None,
+            organization_uuid: None,
+            url: url.into(),
+            r#type: r#type.into(),
+            source_type: None,
+            source_uuid: None,
+            target_type: None,
+            target_uuid: None,
+            effect: None,
+            action: None,
+            created_at: created_at.into(),
+            created_by: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `organization_uuid`.
+    pub fn organization_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.organization_uuid = Some(value.into());
+        self
+    }
+    /// Sets `source_type`.
+    pub fn source_type(mut self, value: impl Into<RuleSourceType>) -> Self {
+        self.source_type = Some(value.into());
+        self
+    }
+    /// Sets `source_uuid`.
+    pub fn source_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.source_uuid = Some(value.into());
+        self
+    }
+    /// Sets `target_type`.
+    pub fn target_type(mut self, value: impl Into<RuleTargetType>) -> Self {
+        self.target_type = Some(value.into());
+        self
+    }
+    /// Sets `target_uuid`.
+    pub fn target_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.target_uuid = Some(value.into());
+        self
+    }
+    /// Sets `effect`.
+    pub fn effect(mut self, value: impl Into<RuleEffect>) -> Self {
+        self.effect = Some(value.into());
+        self
+    }
+    /// Sets `action`.
+    pub fn action(mut self, value: impl Into<RuleAction>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
 }
 /// The action a rule governs.
 ///
@@ -6369,6 +10703,10 @@ impl<'de> serde::Deserialize<'de> for RuleType {
     }
 }
 /// The pipelines a new rule links, and the conditions under which it applies.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuleValue {
     /// UUID or slug of the pipeline that is allowed to act.
@@ -6398,6 +10736,10 @@ impl RuleValue {
     }
 }
 /// A job that runs a command step on an agent (`type` is `script`).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScriptJob {
     /// UUID of the job; the `{job}` of job paths.
@@ -6540,14 +10882,315 @@ pub struct ScriptJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_path: Option<String>,
 }
+impl ScriptJob {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, r#type: impl Into<JobType>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            r#type: r#type.into(),
+            state: None,
+            web_url: None,
+            step_key: None,
+            group_key: None,
+            step: None,
+            created_at: None,
+            scheduled_at: None,
+            runnable_at: None,
+            started_at: None,
+            finished_at: None,
+            name: None,
+            command: None,
+            priority: None,
+            agent_query_rules: None,
+            build_url: None,
+            log_url: None,
+            logs_url: None,
+            raw_log_url: None,
+            artifacts_url: None,
+            soft_failed: None,
+            exit_status: None,
+            signal: None,
+            signal_reason: None,
+            broken_reason: None,
+            promised_exit_status: None,
+            promised_exit_status_at: None,
+            artifact_paths: None,
+            agent: None,
+            expired_at: None,
+            concurrency_wait_time_ms: None,
+            retried: None,
+            retried_in_job_id: None,
+            retries_count: None,
+            retry_source: None,
+            retry_type: None,
+            retried_by: None,
+            parallel_group_index: None,
+            parallel_group_total: None,
+            matrix: None,
+            cluster_id: None,
+            cluster_queue_id: None,
+            cluster_url: None,
+            cluster_queue_url: None,
+            script_path: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<JobState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `step_key`.
+    pub fn step_key(mut self, value: impl Into<String>) -> Self {
+        self.step_key = Some(value.into());
+        self
+    }
+    /// Sets `group_key`.
+    pub fn group_key(mut self, value: impl Into<String>) -> Self {
+        self.group_key = Some(value.into());
+        self
+    }
+    /// Sets `step`.
+    pub fn step(mut self, value: impl Into<JobStep>) -> Self {
+        self.step = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_at`.
+    pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.scheduled_at = Some(value.into());
+        self
+    }
+    /// Sets `runnable_at`.
+    pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.runnable_at = Some(value.into());
+        self
+    }
+    /// Sets `started_at`.
+    pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets `finished_at`.
+    pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `command`.
+    pub fn command(mut self, value: impl Into<String>) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+    /// Sets `priority`.
+    pub fn priority(mut self, value: impl Into<ScriptJobPriority>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+    /// Sets `agent_query_rules`.
+    pub fn agent_query_rules(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.agent_query_rules = Some(value.into());
+        self
+    }
+    /// Sets `build_url`.
+    pub fn build_url(mut self, value: impl Into<String>) -> Self {
+        self.build_url = Some(value.into());
+        self
+    }
+    /// Sets `log_url`.
+    pub fn log_url(mut self, value: impl Into<String>) -> Self {
+        self.log_url = Some(value.into());
+        self
+    }
+    /// Sets `logs_url`.
+    pub fn logs_url(mut self, value: impl Into<String>) -> Self {
+        self.logs_url = Some(value.into());
+        self
+    }
+    /// Sets `raw_log_url`.
+    pub fn raw_log_url(mut self, value: impl Into<String>) -> Self {
+        self.raw_log_url = Some(value.into());
+        self
+    }
+    /// Sets `artifacts_url`.
+    pub fn artifacts_url(mut self, value: impl Into<String>) -> Self {
+        self.artifacts_url = Some(value.into());
+        self
+    }
+    /// Sets `soft_failed`.
+    pub fn soft_failed(mut self, value: impl Into<bool>) -> Self {
+        self.soft_failed = Some(value.into());
+        self
+    }
+    /// Sets `exit_status`.
+    pub fn exit_status(mut self, value: impl Into<i64>) -> Self {
+        self.exit_status = Some(value.into());
+        self
+    }
+    /// Sets `signal`.
+    pub fn signal(mut self, value: impl Into<String>) -> Self {
+        self.signal = Some(value.into());
+        self
+    }
+    /// Sets `signal_reason`.
+    pub fn signal_reason(mut self, value: impl Into<JobSignalReason>) -> Self {
+        self.signal_reason = Some(value.into());
+        self
+    }
+    /// Sets `broken_reason`.
+    pub fn broken_reason(mut self, value: impl Into<String>) -> Self {
+        self.broken_reason = Some(value.into());
+        self
+    }
+    /// Sets `promised_exit_status`.
+    pub fn promised_exit_status(mut self, value: impl Into<i64>) -> Self {
+        self.promised_exit_status = Some(value.into());
+        self
+    }
+    /// Sets `promised_exit_status_at`.
+    pub fn promised_exit_status_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.promised_exit_status_at = Some(value.into());
+        self
+    }
+    /// Sets `artifact_paths`.
+    pub fn artifact_paths(mut self, value: impl Into<String>) -> Self {
+        self.artifact_paths = Some(value.into());
+        self
+    }
+    /// Sets `agent`.
+    pub fn agent(mut self, value: impl Into<Box<Agent>>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
+    /// Sets `expired_at`.
+    pub fn expired_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.expired_at = Some(value.into());
+        self
+    }
+    /// Sets `concurrency_wait_time_ms`.
+    pub fn concurrency_wait_time_ms(mut self, value: impl Into<i64>) -> Self {
+        self.concurrency_wait_time_ms = Some(value.into());
+        self
+    }
+    /// Sets `retried`.
+    pub fn retried(mut self, value: impl Into<bool>) -> Self {
+        self.retried = Some(value.into());
+        self
+    }
+    /// Sets `retried_in_job_id`.
+    pub fn retried_in_job_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.retried_in_job_id = Some(value.into());
+        self
+    }
+    /// Sets `retries_count`.
+    pub fn retries_count(mut self, value: impl Into<i64>) -> Self {
+        self.retries_count = Some(value.into());
+        self
+    }
+    /// Sets `retry_source`.
+    pub fn retry_source(mut self, value: impl Into<ScriptJobRetrySource>) -> Self {
+        self.retry_source = Some(value.into());
+        self
+    }
+    /// Sets `retry_type`.
+    pub fn retry_type(mut self, value: impl Into<JobRetryType>) -> Self {
+        self.retry_type = Some(value.into());
+        self
+    }
+    /// Sets `retried_by`.
+    pub fn retried_by(mut self, value: impl Into<User>) -> Self {
+        self.retried_by = Some(value.into());
+        self
+    }
+    /// Sets `parallel_group_index`.
+    pub fn parallel_group_index(mut self, value: impl Into<i64>) -> Self {
+        self.parallel_group_index = Some(value.into());
+        self
+    }
+    /// Sets `parallel_group_total`.
+    pub fn parallel_group_total(mut self, value: impl Into<i64>) -> Self {
+        self.parallel_group_total = Some(value.into());
+        self
+    }
+    /// Sets `matrix`.
+    pub fn matrix(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.matrix = Some(value.into());
+        self
+    }
+    /// Sets `cluster_id`.
+    pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets `cluster_queue_id`.
+    pub fn cluster_queue_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.cluster_queue_id = Some(value.into());
+        self
+    }
+    /// Sets `cluster_url`.
+    pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_url = Some(value.into());
+        self
+    }
+    /// Sets `cluster_queue_url`.
+    pub fn cluster_queue_url(mut self, value: impl Into<String>) -> Self {
+        self.cluster_queue_url = Some(value.into());
+        self
+    }
+    /// Sets `script_path`.
+    pub fn script_path(mut self, value: impl Into<String>) -> Self {
+        self.script_path = Some(value.into());
+        self
+    }
+}
 /// Priority of the job; higher numbers are picked up first.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScriptJobPriority {
     /// The priority value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
+impl ScriptJobPriority {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self { number: None }
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+}
 /// The job this one retries, and how the retry came about.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScriptJobRetrySource {
     /// UUID of the retried job.
@@ -6557,7 +11200,30 @@ pub struct ScriptJobRetrySource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_type: Option<JobRetryType>,
 }
+impl ScriptJobRetrySource {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            job_id: None,
+            retry_type: None,
+        }
+    }
+    /// Sets `job_id`.
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+    /// Sets `retry_type`.
+    pub fn retry_type(mut self, value: impl Into<JobRetryType>) -> Self {
+        self.retry_type = Some(value.into());
+        self
+    }
+}
 /// A step of a visual-steps pipeline. Which fields apply depends on `type`: `script` (a command), `waiter` (wait for earlier steps), `manual` (a block) or `trigger` (start another pipeline's build).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     /// The kind of step.
@@ -6737,6 +11403,10 @@ impl Step {
     }
 }
 /// Trigger steps (responses) - the attributes given to the triggered build.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StepBuild {
     /// The triggered build's message.
@@ -6787,6 +11457,10 @@ impl StepBuild {
     }
 }
 /// A pipeline definition uploaded into a running build.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StepUpload {
     /// UUID of the step upload.
@@ -6833,6 +11507,98 @@ pub struct StepUpload {
     /// True when `definition_yaml` was left out for size; only from get.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_yaml_omitted: Option<bool>,
+}
+impl StepUpload {
+    /// A value with the required properties set and the others empty.
+    pub fn new(uuid: impl Into<uuid::Uuid>) -> Self {
+        Self {
+            uuid: uuid.into(),
+            graphql_id: None,
+            state: None,
+            source: None,
+            source_job_id: None,
+            replace_existing_steps: None,
+            created_jobs_count: None,
+            rejection_type: None,
+            message: None,
+            url: None,
+            created_at: None,
+            processed_at: None,
+            definition_bytes: None,
+            definition_yaml: None,
+            definition_yaml_omitted: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<StepUploadState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `source`.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+    /// Sets `source_job_id`.
+    pub fn source_job_id(mut self, value: impl Into<String>) -> Self {
+        self.source_job_id = Some(value.into());
+        self
+    }
+    /// Sets `replace_existing_steps`.
+    pub fn replace_existing_steps(mut self, value: impl Into<bool>) -> Self {
+        self.replace_existing_steps = Some(value.into());
+        self
+    }
+    /// Sets `created_jobs_count`.
+    pub fn created_jobs_count(mut self, value: impl Into<i64>) -> Self {
+        self.created_jobs_count = Some(value.into());
+        self
+    }
+    /// Sets `rejection_type`.
+    pub fn rejection_type(mut self, value: impl Into<String>) -> Self {
+        self.rejection_type = Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `processed_at`.
+    pub fn processed_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.processed_at = Some(value.into());
+        self
+    }
+    /// Sets `definition_bytes`.
+    pub fn definition_bytes(mut self, value: impl Into<i64>) -> Self {
+        self.definition_bytes = Some(value.into());
+        self
+    }
+    /// Sets `definition_yaml`.
+    pub fn definition_yaml(mut self, value: impl Into<String>) -> Self {
+        self.definition_yaml = Some(value.into());
+        self
+    }
+    /// Sets `definition_yaml_omitted`.
+    pub fn definition_yaml_omitted(mut self, value: impl Into<bool>) -> Self {
+        self.definition_yaml_omitted = Some(value.into());
+        self
+    }
 }
 /// Processing state of a step upload.
 ///
@@ -6903,6 +11669,10 @@ impl<'de> serde::Deserialize<'de> for StepUploadState {
     }
 }
 /// One page of a build's step uploads (cursor pagination).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StepUploadsPage {
     /// The step uploads of this page, newest first, without definitions.
@@ -6911,7 +11681,25 @@ pub struct StepUploadsPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CursorPageLinks>,
 }
+impl StepUploadsPage {
+    /// A value with the required properties set and the others empty.
+    pub fn new(items: impl Into<Vec<StepUpload>>) -> Self {
+        Self {
+            items: items.into(),
+            links: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
 /// Body of a stop-agent request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StopAgentRequest {
     /// Cancel the running job (and its build) at once. Send false to let the job finish first.
@@ -6932,6 +11720,10 @@ impl StopAgentRequest {
     }
 }
 /// A team: a group of an organization's users that is granted access to pipelines, test suites and package registries.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Team {
     /// The team's UUID, used as the `{team}` path segment.
@@ -6982,7 +11774,104 @@ pub struct Team {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<User>,
 }
+impl Team {
+    /// A value with the required properties set and the others empty.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            graphql_id: None,
+            name: name.into(),
+            slug: None,
+            description: None,
+            privacy: None,
+            default: None,
+            is_default_team: None,
+            default_member_role: None,
+            members_can_create_pipelines: None,
+            members_can_create_suites: None,
+            members_can_create_registries: None,
+            members_can_destroy_registries: None,
+            members_can_destroy_packages: None,
+            created_at: None,
+            created_by: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `slug`.
+    pub fn slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `privacy`.
+    pub fn privacy(mut self, value: impl Into<TeamPrivacy>) -> Self {
+        self.privacy = Some(value.into());
+        self
+    }
+    /// Sets `is_default_team`.
+    pub fn is_default_team(mut self, value: impl Into<bool>) -> Self {
+        self.is_default_team = Some(value.into());
+        self
+    }
+    /// Sets `default_member_role`.
+    pub fn default_member_role(mut self, value: impl Into<TeamMemberRole>) -> Self {
+        self.default_member_role = Some(value.into());
+        self
+    }
+    /// Sets `members_can_create_pipelines`.
+    pub fn members_can_create_pipelines(mut self, value: impl Into<bool>) -> Self {
+        self.members_can_create_pipelines = Some(value.into());
+        self
+    }
+    /// Sets `members_can_create_suites`.
+    pub fn members_can_create_suites(mut self, value: impl Into<bool>) -> Self {
+        self.members_can_create_suites = Some(value.into());
+        self
+    }
+    /// Sets `members_can_create_registries`.
+    pub fn members_can_create_registries(mut self, value: impl Into<bool>) -> Self {
+        self.members_can_create_registries = Some(value.into());
+        self
+    }
+    /// Sets `members_can_destroy_registries`.
+    pub fn members_can_destroy_registries(mut self, value: impl Into<bool>) -> Self {
+        self.members_can_destroy_registries = Some(value.into());
+        self
+    }
+    /// Sets `members_can_destroy_packages`.
+    pub fn members_can_destroy_packages(mut self, value: impl Into<bool>) -> Self {
+        self.members_can_destroy_packages = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `created_by`.
+    pub fn created_by(mut self, value: impl Into<User>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+}
 /// A user's membership of a team.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TeamMember {
     /// The member's user UUID, used as the `{user_id}` path segment.
@@ -6993,6 +11882,22 @@ pub struct TeamMember {
     pub role: TeamMemberRole,
     /// When the user was added to the team.
     pub created_at: crate::runtime::Timestamp,
+}
+impl TeamMember {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        user_id: impl Into<String>,
+        user_name: impl Into<String>,
+        role: impl Into<TeamMemberRole>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            user_name: user_name.into(),
+            role: role.into(),
+            created_at: created_at.into(),
+        }
+    }
 }
 /// The role a user holds in a team: a `maintainer` can manage the team and its members, a `member` cannot.
 ///
@@ -7051,6 +11956,10 @@ impl<'de> serde::Deserialize<'de> for TeamMemberRole {
     }
 }
 /// A team's access to one pipeline.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TeamPipeline {
     /// The pipeline's UUID, used as the `{pipeline_id}` path segment.
@@ -7061,6 +11970,22 @@ pub struct TeamPipeline {
     pub pipeline_url: String,
     /// When the team was given access to the pipeline.
     pub created_at: crate::runtime::Timestamp,
+}
+impl TeamPipeline {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        pipeline_id: impl Into<uuid::Uuid>,
+        access_level: impl Into<PipelineTeamAccessLevel>,
+        pipeline_url: impl Into<String>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            pipeline_id: pipeline_id.into(),
+            access_level: access_level.into(),
+            pipeline_url: pipeline_url.into(),
+            created_at: created_at.into(),
+        }
+    }
 }
 /// Who can see a team.
 ///
@@ -7119,6 +12044,10 @@ impl<'de> serde::Deserialize<'de> for TeamPrivacy {
     }
 }
 /// A team's access to one Test Engine suite.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TeamSuite {
     /// The suite's UUID, used as the `{suite_id}` path segment.
@@ -7129,6 +12058,22 @@ pub struct TeamSuite {
     pub access_level: Vec<TeamSuiteAccessLevel>,
     /// When the team was given access to the suite.
     pub created_at: crate::runtime::Timestamp,
+}
+impl TeamSuite {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        suite_id: impl Into<String>,
+        suite_url: impl Into<String>,
+        access_level: impl Into<Vec<TeamSuiteAccessLevel>>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            suite_id: suite_id.into(),
+            suite_url: suite_url.into(),
+            access_level: access_level.into(),
+            created_at: created_at.into(),
+        }
+    }
 }
 /// One permission a team holds on a test suite.
 ///
@@ -7187,6 +12132,10 @@ impl<'de> serde::Deserialize<'de> for TeamSuiteAccessLevel {
     }
 }
 /// A test that Test Engine has recorded in a suite, with its metrics when asked for.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Test {
     /// UUID of the test.
@@ -7231,7 +12180,96 @@ pub struct Test {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executions_count_by_result: Option<TestExecutionCounts>,
 }
+impl Test {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        url: impl Into<String>,
+        web_url: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            url: url.into(),
+            web_url: web_url.into(),
+            scope: None,
+            name: name.into(),
+            location: None,
+            file_name: None,
+            labels: None,
+            reliability: None,
+            duration_avg: None,
+            duration_sum: None,
+            duration_min: None,
+            duration_max: None,
+            executions_count: None,
+            executions_count_by_result: None,
+        }
+    }
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `location`.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+    /// Sets `file_name`.
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets `labels`.
+    pub fn labels(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+    /// Sets `reliability`.
+    pub fn reliability(mut self, value: impl Into<f64>) -> Self {
+        self.reliability = Some(value.into());
+        self
+    }
+    /// Sets `duration_avg`.
+    pub fn duration_avg(mut self, value: impl Into<f64>) -> Self {
+        self.duration_avg = Some(value.into());
+        self
+    }
+    /// Sets `duration_sum`.
+    pub fn duration_sum(mut self, value: impl Into<f64>) -> Self {
+        self.duration_sum = Some(value.into());
+        self
+    }
+    /// Sets `duration_min`.
+    pub fn duration_min(mut self, value: impl Into<f64>) -> Self {
+        self.duration_min = Some(value.into());
+        self
+    }
+    /// Sets `duration_max`.
+    pub fn duration_max(mut self, value: impl Into<f64>) -> Self {
+        self.duration_max = Some(value.into());
+        self
+    }
+    /// Sets `executions_count`.
+    pub fn executions_count(mut self, value: impl Into<i64>) -> Self {
+        self.executions_count = Some(value.into());
+        self
+    }
+    /// Sets `executions_count_by_result`.
+    pub fn executions_count_by_result(
+        mut self,
+        value: impl Into<TestExecutionCounts>,
+    ) -> Self {
+        self.executions_count_by_result = Some(value.into());
+        self
+    }
+}
 /// A test's executions in the window, counted by result. `passed` and `failed` are always given; the other counts only when not zero.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestExecutionCounts {
     /// Executions that passed.
@@ -7247,6 +12285,33 @@ pub struct TestExecutionCounts {
     /// Executions whose result was not reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<i64>,
+}
+impl TestExecutionCounts {
+    /// A value with the required properties set and the others empty.
+    pub fn new(passed: impl Into<i64>, failed: impl Into<i64>) -> Self {
+        Self {
+            passed: passed.into(),
+            failed: failed.into(),
+            skipped: None,
+            pending: None,
+            unknown: None,
+        }
+    }
+    /// Sets `skipped`.
+    pub fn skipped(mut self, value: impl Into<i64>) -> Self {
+        self.skipped = Some(value.into());
+        self
+    }
+    /// Sets `pending`.
+    pub fn pending(mut self, value: impl Into<i64>) -> Self {
+        self.pending = Some(value.into());
+        self
+    }
+    /// Sets `unknown`.
+    pub fn unknown(mut self, value: impl Into<i64>) -> Self {
+        self.unknown = Some(value.into());
+        self
+    }
 }
 /// Whether the given labels are added to the test or removed from it.
 ///
@@ -7305,6 +12370,10 @@ impl<'de> serde::Deserialize<'de> for TestLabelsOperator {
     }
 }
 /// A run of a Test Engine suite: the results uploaded for one execution of its tests, usually one build.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestRun {
     /// UUID of the run.
@@ -7328,6 +12397,44 @@ pub struct TestRun {
     pub build_id: Option<uuid::Uuid>,
     /// When the run was created.
     pub created_at: crate::runtime::Timestamp,
+}
+impl TestRun {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        url: impl Into<String>,
+        web_url: impl Into<String>,
+        state: impl Into<TestRunState>,
+        result: impl Into<TestRunResult>,
+        created_at: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            url: url.into(),
+            web_url: web_url.into(),
+            branch: None,
+            commit_sha: None,
+            state: state.into(),
+            result: result.into(),
+            build_id: None,
+            created_at: created_at.into(),
+        }
+    }
+    /// Sets `branch`.
+    pub fn branch(mut self, value: impl Into<String>) -> Self {
+        self.branch = Some(value.into());
+        self
+    }
+    /// Sets `commit_sha`.
+    pub fn commit_sha(mut self, value: impl Into<String>) -> Self {
+        self.commit_sha = Some(value.into());
+        self
+    }
+    /// Sets `build_id`.
+    pub fn build_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.build_id = Some(value.into());
+        self
+    }
 }
 /// Outcome of a run so far: `pending` until a result is processed, then `passed` or `failed` (a failed run stays failed); `stale` when no results arrived in time. A `passed` run can still turn `failed` while more results arrive.
 ///
@@ -7634,6 +12741,10 @@ impl<'de> serde::Deserialize<'de> for TestState {
     }
 }
 /// A Test Engine suite, the collection of tests whose runs Test Engine records.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestSuite {
     /// UUID of the suite.
@@ -7671,6 +12782,72 @@ pub struct TestSuite {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oidc_policy: Option<serde_json::Value>,
 }
+impl TestSuite {
+    /// A value with the required properties set and the others empty.
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        url: impl Into<String>,
+        web_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            organization_id: None,
+            slug: slug.into(),
+            name: name.into(),
+            url: url.into(),
+            web_url: web_url.into(),
+            default_branch: None,
+            application_name: None,
+            color: None,
+            emoji: None,
+            api_token: None,
+            oidc_policy: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets `default_branch`.
+    pub fn default_branch(mut self, value: impl Into<String>) -> Self {
+        self.default_branch = Some(value.into());
+        self
+    }
+    /// Sets `application_name`.
+    pub fn application_name(mut self, value: impl Into<String>) -> Self {
+        self.application_name = Some(value.into());
+        self
+    }
+    /// Sets `color`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+    /// Sets `emoji`.
+    pub fn emoji(mut self, value: impl Into<String>) -> Self {
+        self.emoji = Some(value.into());
+        self
+    }
+    /// Sets `api_token`.
+    pub fn api_token(mut self, value: impl Into<String>) -> Self {
+        self.api_token = Some(value.into());
+        self
+    }
+    /// Sets `oidc_policy`.
+    pub fn oidc_policy(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.oidc_policy = Some(value.into());
+        self
+    }
+}
 /// OIDC policy of a suite, sent either as YAML text or as a JSON array of policy statements.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -7681,6 +12858,10 @@ pub enum TestSuiteOidcPolicy {
     String(String),
 }
 /// A job of a trigger step (`type` is `trigger`), which starts a build of another pipeline.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerJob {
     /// UUID of the job; the `{job}` of job paths.
@@ -7730,7 +12911,107 @@ pub struct TriggerJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_build: Option<TriggerJobTriggeredBuild>,
 }
+impl TriggerJob {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, r#type: impl Into<JobType>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            r#type: r#type.into(),
+            state: None,
+            web_url: None,
+            step_key: None,
+            group_key: None,
+            step: None,
+            created_at: None,
+            scheduled_at: None,
+            runnable_at: None,
+            started_at: None,
+            finished_at: None,
+            name: None,
+            r#async: None,
+            triggered_build: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<JobState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `step_key`.
+    pub fn step_key(mut self, value: impl Into<String>) -> Self {
+        self.step_key = Some(value.into());
+        self
+    }
+    /// Sets `group_key`.
+    pub fn group_key(mut self, value: impl Into<String>) -> Self {
+        self.group_key = Some(value.into());
+        self
+    }
+    /// Sets `step`.
+    pub fn step(mut self, value: impl Into<JobStep>) -> Self {
+        self.step = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_at`.
+    pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.scheduled_at = Some(value.into());
+        self
+    }
+    /// Sets `runnable_at`.
+    pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.runnable_at = Some(value.into());
+        self
+    }
+    /// Sets `started_at`.
+    pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets `finished_at`.
+    pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `async`.
+    pub fn r#async(mut self, value: impl Into<bool>) -> Self {
+        self.r#async = Some(value.into());
+        self
+    }
+    /// Sets `triggered_build`.
+    pub fn triggered_build(
+        mut self,
+        value: impl Into<TriggerJobTriggeredBuild>,
+    ) -> Self {
+        self.triggered_build = Some(value.into());
+        self
+    }
+}
 /// The build the step started; null until it exists.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TriggerJobTriggeredBuild {
     /// UUID of the triggered build.
@@ -7746,7 +13027,42 @@ pub struct TriggerJobTriggeredBuild {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
+impl TriggerJobTriggeredBuild {
+    /// A value with the required properties set and the others empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            number: None,
+            url: None,
+            web_url: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl Into<i64>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+}
 /// Body of an unblock-job request.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UnblockJobRequest {
     /// UUID of the user recorded as unblocking the job (default: the token's user).
@@ -7779,6 +13095,10 @@ impl UnblockJobRequest {
     }
 }
 /// Body of an update-agent-token request; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateAgentTokenRequest {
     /// New description.
@@ -7808,6 +13128,10 @@ impl UpdateAgentTokenRequest {
     }
 }
 /// Body of an update-API-settings request; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateApiSettingsRequest {
     /// CIDR ranges allowed to call the API, separated by spaces; null removes the allowlist. It applies at once, so include your own address. Needs the plan feature (403 otherwise).
@@ -7864,6 +13188,10 @@ impl UpdateApiSettingsRequest {
     }
 }
 /// Body of an update-cluster request; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateClusterRequest {
     /// New name for the cluster.
@@ -7938,6 +13266,10 @@ impl UpdateClusterRequest {
     }
 }
 /// Body of a request that changes a secret's description or access policy; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateClusterSecretRequest {
     /// New description.
@@ -7967,6 +13299,10 @@ impl UpdateClusterSecretRequest {
     }
 }
 /// Body of a request that replaces a secret's value.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateClusterSecretValueRequest {
     /// The new secret value to encrypt and store; not blank, under 8 KB.
@@ -7979,6 +13315,10 @@ impl UpdateClusterSecretValueRequest {
     }
 }
 /// Mutable tags to set on test executions, in bulk.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateExecutionTagsRequest {
     /// The executions to change (up to 100,000 per request by default).
@@ -7993,6 +13333,10 @@ impl UpdateExecutionTagsRequest {
     }
 }
 /// Body of an update-notification-service request; only the fields sent are changed. Sending back a masked secret unchanged keeps the stored one.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateNotificationServiceRequest {
     /// Must equal the current provider if sent (a service cannot change kind).
@@ -8073,6 +13417,10 @@ impl UpdateNotificationServiceRequest {
     }
 }
 /// Body of an update-member request: the new role, the new SSO requirement, or both. At least one must be given.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOrganizationMemberRequest {
     /// The role to give the member.
@@ -8099,6 +13447,10 @@ impl UpdateOrganizationMemberRequest {
     }
 }
 /// Body of an update-pipeline request; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePipelineRequest {
     /// A new name; without `slug` it also regenerates the slug (and so the pipeline's URL).
@@ -8407,6 +13759,10 @@ impl UpdatePipelineRequest {
     }
 }
 /// Body of an update-schedule request; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePipelineScheduleRequest {
     /// A new interval or crontab expression.
@@ -8484,6 +13840,10 @@ impl UpdatePipelineScheduleRequest {
     }
 }
 /// Body of an update-pipeline-settings request; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePipelineSettingsRequest {
     /// The default branch for new pipelines.
@@ -8549,6 +13909,10 @@ impl UpdatePipelineSettingsRequest {
     }
 }
 /// Body of an update-template request; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePipelineTemplateRequest {
     /// A new name.
@@ -8596,6 +13960,10 @@ impl UpdatePipelineTemplateRequest {
     }
 }
 /// Body of an update-portal request; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePortalRequest {
     /// A new name.
@@ -8661,6 +14029,10 @@ impl UpdatePortalRequest {
     }
 }
 /// Body of an update-queue request; only the fields sent are changed.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateQueueRequest {
     /// New description.
@@ -8703,6 +14075,10 @@ impl UpdateQueueRequest {
     }
 }
 /// Changes to a package registry; fields left out keep their value.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateRegistryRequest {
     /// The registry's new display name.
@@ -8759,6 +14135,10 @@ impl UpdateRegistryRequest {
     }
 }
 /// A registry token's new description.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateRegistryTokenRequest {
     /// The token's new description.
@@ -8773,6 +14153,10 @@ impl UpdateRegistryTokenRequest {
     }
 }
 /// A member's new role in a team.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTeamMemberRequest {
     /// The member's new role.
@@ -8785,6 +14169,10 @@ impl UpdateTeamMemberRequest {
     }
 }
 /// A team's new level of access to a pipeline.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTeamPipelineRequest {
     /// What the team's members may now do with the pipeline.
@@ -8799,6 +14187,10 @@ impl UpdateTeamPipelineRequest {
     }
 }
 /// Changes to a team's settings; fields left out keep their value (the docs list every field as required, go-buildkite sends only those that change).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTeamRequest {
     /// The team's new display name.
@@ -8900,6 +14292,10 @@ impl UpdateTeamRequest {
     }
 }
 /// A team's new permissions on a suite.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTeamSuiteRequest {
     /// The permissions the team's members now hold on the suite; replaces the old list.
@@ -8914,6 +14310,10 @@ impl UpdateTeamSuiteRequest {
     }
 }
 /// Labels to add to a test or remove from it.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTestLabelsRequest {
     /// Whether the labels are added to the test or removed from it.
@@ -8934,6 +14334,10 @@ impl UpdateTestLabelsRequest {
     }
 }
 /// Fields of a Test Engine suite to change; fields left out keep their value.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTestSuiteRequest {
     /// New name of the suite.
@@ -9019,6 +14423,10 @@ impl UpdateTestSuiteRequest {
     }
 }
 /// A Buildkite user account: the token's owner from GET /user, or a user embedded in another resource (often with fewer fields).
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
     /// The user's UUID.
@@ -9039,7 +14447,49 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::runtime::Timestamp>,
 }
+impl User {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            name: None,
+            email: None,
+            avatar_url: None,
+            created_at: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `avatar_url`.
+    pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+}
 /// A job of a wait step (`type` is `waiter`). It never runs; it may carry only `id`, `graphql_id` and `type`.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WaiterJob {
     /// UUID of the job; the `{job}` of job paths.
@@ -9080,7 +14530,86 @@ pub struct WaiterJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<crate::runtime::Timestamp>,
 }
+impl WaiterJob {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<uuid::Uuid>, r#type: impl Into<JobType>) -> Self {
+        Self {
+            id: id.into(),
+            graphql_id: None,
+            r#type: r#type.into(),
+            state: None,
+            web_url: None,
+            step_key: None,
+            group_key: None,
+            step: None,
+            created_at: None,
+            scheduled_at: None,
+            runnable_at: None,
+            started_at: None,
+            finished_at: None,
+        }
+    }
+    /// Sets `graphql_id`.
+    pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
+        self.graphql_id = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<JobState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `web_url`.
+    pub fn web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = Some(value.into());
+        self
+    }
+    /// Sets `step_key`.
+    pub fn step_key(mut self, value: impl Into<String>) -> Self {
+        self.step_key = Some(value.into());
+        self
+    }
+    /// Sets `group_key`.
+    pub fn group_key(mut self, value: impl Into<String>) -> Self {
+        self.group_key = Some(value.into());
+        self
+    }
+    /// Sets `step`.
+    pub fn step(mut self, value: impl Into<JobStep>) -> Self {
+        self.step = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets `scheduled_at`.
+    pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.scheduled_at = Some(value.into());
+        self
+    }
+    /// Sets `runnable_at`.
+    pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.runnable_at = Some(value.into());
+        self
+    }
+    /// Sets `started_at`.
+    pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets `finished_at`.
+    pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.finished_at = Some(value.into());
+        self
+    }
+}
 /// The notification service a ping reports on.
+///
+/// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+/// one with `new` (the required properties) and a setter per optional property.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookService {
     /// The service's UUID.
@@ -9091,4 +14620,27 @@ pub struct WebhookService {
     /// The service's settings, such as the URL it delivers to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+impl WebhookService {
+    /// A value with the required properties set and the others empty.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            provider: None,
+            settings: None,
+        }
+    }
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+    /// Sets `settings`.
+    pub fn settings(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.settings = Some(value.into());
+        self
+    }
 }

@@ -4,6 +4,8 @@
 mod client;
 mod error;
 mod execute;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod pagination;
 mod request;
 mod response;

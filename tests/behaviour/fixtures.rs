@@ -538,3 +538,25 @@ async fn form_bodies_follow_their_encoding_and_raw_bodies_carry_the_callers_cont
     let error = client("http://127.0.0.1:9").api().upload(RawBody::new("*/*", vec![])).await;
     assert!(matches!(error, Err(fixture_form_and_raw_bodies::Error::InvalidRequest(_))), "{error:?}");
 }
+
+#[tokio::test]
+async fn the_mock_server_answers_a_list_as_cursor_pages_and_next_url_pages() {
+    use fixture_pagination::types::{Item, ListEventsResponse, ListLogsResponse, ListLogsResponsePage};
+    use futures_util::TryStreamExt;
+    let items = |ids: &[i64]| ids.iter().map(|&id| Item::new(id)).collect::<Vec<_>>();
+    let ids = |items: Vec<Item>| items.into_iter().map(|i| i.id).collect::<Vec<_>>();
+    let mock = fixture_pagination::mock::MockServer::start().await;
+    // A nested cursor: the mock writes it at `page.next_cursor`; the client sends it back as
+    // the `cursor` query parameter beside `level`.
+    let logs = |ids: &[i64]| ListLogsResponse::new().page(ListLogsResponsePage::new().entries(items(ids)));
+    mock.api().list_logs().level("warn").respond_pages([logs(&[1, 2]), logs(&[3]), logs(&[4])]).expect(3).await;
+    // The next page's URL at `links.next`.
+    let events = |ids: &[i64]| ListEventsResponse::new().data(items(ids));
+    mock.api().list_events().respond_pages([events(&[5]), events(&[6])]).await;
+    let client = mock.client();
+    let got: Vec<Item> = client.api().list_logs().level("warn").stream().try_collect().await.unwrap();
+    assert_eq!(ids(got), [1, 2, 3, 4]);
+    let got: Vec<Item> = client.api().list_events().stream().try_collect().await.unwrap();
+    assert_eq!(ids(got), [5, 6]);
+    mock.verify().await;
+}

@@ -284,7 +284,7 @@ async fn patch_is_retried_with_a_request_policy_that_allows_it() {
             _ => Reply::Send(response(200, &[("Content-Type", "application/json")], &pipeline)),
         })
     };
-    let body = UpdatePipelineRequest { name: Some("Renamed".into()), ..Default::default() };
+    let body = UpdatePipelineRequest::new().name("Renamed");
 
     let server = server_502_then_ok().await;
     let error = client_for(&server).pipelines().update("acme", "app", body.clone()).await.unwrap_err();

@@ -6,6 +6,8 @@
 mod client;
 mod error;
 mod execute;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod pagination;
 mod request;
 mod response;

@@ -5,6 +5,7 @@
 
 mod client;
 mod docs;
+mod mock;
 
 pub(crate) use docs::prose;
 mod operations;
@@ -26,6 +27,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("execute.rs", include_str!("../../runtime/execute.rs")),
+    ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
@@ -71,6 +73,13 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
         files.insert("src/webhooks/mod.rs".to_string(), rust_file("src/webhooks/mod.rs", webhooks::file(hooks))?);
         files.insert("src/webhooks/verify.rs".to_string(), format!("{header}\n{}", webhooks::VERIFY));
     }
+    // The typed mock server, behind the `mock` feature (its dependency is optional).
+    lib.extend(quote::quote! {
+        #[cfg(feature = "mock")]
+        pub mod mock;
+    });
+    let crate_ident = config.crate_name.replace('-', "_");
+    files.insert("src/mock.rs".to_string(), rust_file("src/mock.rs", mock::file(api, &crate_ident))?);
     files.insert("src/lib.rs".to_string(), rust_file("src/lib.rs", lib)?);
     files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config))?);
     files.insert("src/types.rs".to_string(), rust_file("src/types.rs", types::file(api))?);

@@ -65,10 +65,14 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                     pub #ident: std::collections::BTreeMap<String, #value>,
                 }
             });
-            let builder = def.input.then(|| constructor(def, fields, additional.as_ref().map(|e| e.name.as_str())));
+            let builder = constructor(def, fields, additional.as_ref().map(|e| e.name.as_str()));
             quote! {
                 #doc
                 #deprecated
+                ///
+                /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+                /// one with `new` (the required properties) and a setter per optional property.
+                #[non_exhaustive]
                 #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
                 pub struct #name {
                     #(#field_items)*
@@ -349,7 +353,10 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
-/// `new(required...)` and a setter per optional field, for types sent in requests.
+/// `new(required...)` and a setter per optional field, for every struct: request bodies are
+/// built with them, and so are response values in users' tests (the structs are
+/// `#[non_exhaustive]`). A field whose setter would shadow a method every model has (`new`,
+/// `clone`, `default`, ...) has none: it is public, set it directly.
 fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStream {
     let name = type_ident(&def.name);
     let required: Vec<&Field> = fields.iter().filter(|f| f.in_constructor()).collect();
@@ -372,6 +379,9 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
     });
     let setters = fields.iter().filter_map(|f| {
         let TypeRef::Option(inner) = &f.ty else { return None };
+        if !f.has_setter() {
+            return None;
+        }
         let ident = snake_ident(&f.name);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         let doc = format!(" Sets {}.", docs::code(&f.wire_name));
