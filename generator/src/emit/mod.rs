@@ -17,6 +17,7 @@ use proc_macro2::TokenStream;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::features::Features;
 use crate::ident::snake_source;
 use crate::ir::{Api, AuthKind, Param, Prim, TypeRef};
 use crate::Config;
@@ -63,6 +64,7 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
     let header = format!("// {marker}\n");
     let rust_file = |name: &str, tokens: TokenStream| format_rust(&header, name, tokens);
     let mut files = BTreeMap::new();
+    let features = Features::new(api);
     let mut lib = client::lib_rs();
     if let Some(hooks) = &api.webhooks {
         lib.extend(quote::quote! {
@@ -72,8 +74,11 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
         files.insert("src/webhooks/verify.rs".to_string(), format!("{header}\n{}", webhooks::VERIFY));
     }
     files.insert("src/lib.rs".to_string(), rust_file("src/lib.rs", lib)?);
-    files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config))?);
-    files.insert("src/types.rs".to_string(), rust_file("src/types.rs", types::file(api))?);
+    files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config, &features))?);
+    files.insert(
+        "src/types.rs".to_string(),
+        format!("{header}\n{}", prettyplease::unparse(&types::file(api, &features)?)),
+    );
     files.insert("src/operations/mod.rs".to_string(), rust_file("src/operations/mod.rs", client::operations_mod(api))?);
     for group in &api.groups {
         let path = format!("src/operations/{}.rs", group.name);
