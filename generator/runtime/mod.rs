@@ -4,6 +4,7 @@
 mod client;
 mod error;
 mod execute;
+mod locate;
 mod pagination;
 mod request;
 mod response;

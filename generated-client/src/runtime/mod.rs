@@ -6,6 +6,7 @@
 mod client;
 mod error;
 mod execute;
+mod locate;
 mod pagination;
 mod request;
 mod response;
