@@ -14,4 +14,5 @@ pub mod runtime;
 pub mod types;
 pub use client::Client;
 pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+#[cfg(feature = "webhooks")]
 pub mod webhooks;

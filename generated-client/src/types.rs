@@ -96,6 +96,9 @@ impl AddTeamSuiteRequest {
         }
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// A Buildkite agent: a process that registered with the organization, polls for jobs and runs them. Embedded in jobs it can be reduced to a few fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Agent {
@@ -195,6 +198,7 @@ pub struct Agent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_queue_url: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 /// Sent when an agent is blocked because its address is no longer among its token's allowed addresses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentBlockedWebhookPayload {
@@ -212,6 +216,9 @@ pub struct AgentBlockedWebhookPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<User>,
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// Where an agent stands in its lifecycle, from registration through connection to stopping, a graceful disconnect or being lost.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -234,6 +241,9 @@ pub enum AgentConnectionState {
     /// A value this version of the client does not know, as sent.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl AgentConnectionState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -248,6 +258,9 @@ impl AgentConnectionState {
         }
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl From<&str> for AgentConnectionState {
     fn from(value: &str) -> Self {
         match value {
@@ -261,22 +274,34 @@ impl From<&str> for AgentConnectionState {
         }
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl std::str::FromStr for AgentConnectionState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl std::fmt::Display for AgentConnectionState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl serde::Serialize for AgentConnectionState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl<'de> serde::Deserialize<'de> for AgentConnectionState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -390,6 +415,7 @@ impl<'de> serde::Deserialize<'de> for AgentImageStatus {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "agent_tokens", feature = "webhooks"))]
 /// A cluster agent token: the credential agents use to register with a cluster. Its secret value is only returned once, when it is created.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentToken {
@@ -420,6 +446,7 @@ pub struct AgentToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 /// Sent when an agent connects, stops, disconnects or is lost.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentWebhookPayload {
@@ -807,6 +834,7 @@ pub struct AuditEventsPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CursorPageLinks>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Commit author given as an object. Builds may also carry the author as a bare email string.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Author {
@@ -820,6 +848,7 @@ pub struct Author {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl Author {
     /// A value with the required properties set and the others empty.
     pub fn new() -> Self {
@@ -845,6 +874,7 @@ impl Author {
         self
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// A build of a pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Build {
@@ -940,6 +970,7 @@ pub struct Build {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retried_jobs_count: Option<i64>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Commit author, either a bare email string or an object.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -969,6 +1000,7 @@ pub struct BuildExportSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// How many jobs of the build are in each state, whatever job filter the request used; only returned by getBuild.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildJobStateCounts {
@@ -979,6 +1011,7 @@ pub struct BuildJobStateCounts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub states: Option<std::collections::BTreeMap<String, i64>>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Null unless the build is in a GitHub merge queue.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildMergeQueue {
@@ -986,6 +1019,7 @@ pub struct BuildMergeQueue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_branch: Option<String>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Pull request the build is for; often `{}` for other builds.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildPullRequest {
@@ -999,6 +1033,7 @@ pub struct BuildPullRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// The build this one was rebuilt from, if any.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildRebuiltFrom {
@@ -1012,6 +1047,7 @@ pub struct BuildRebuiltFrom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// What created the build.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -1032,6 +1068,7 @@ pub enum BuildSource {
     /// A value this version of the client does not know, as sent.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildSource {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1045,6 +1082,7 @@ impl BuildSource {
         }
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl From<&str> for BuildSource {
     fn from(value: &str) -> Self {
         match value {
@@ -1057,22 +1095,26 @@ impl From<&str> for BuildSource {
         }
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl std::str::FromStr for BuildSource {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl std::fmt::Display for BuildSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl serde::Serialize for BuildSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1080,6 +1122,7 @@ impl<'de> serde::Deserialize<'de> for BuildSource {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// State of a build. A blocked build may keep its previous state and set `blocked: true`; use that boolean to detect blocked builds.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -1116,6 +1159,7 @@ pub enum BuildState {
     /// A value this version of the client does not know, as sent.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildState {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1137,6 +1181,7 @@ impl BuildState {
         }
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl From<&str> for BuildState {
     fn from(value: &str) -> Self {
         match value {
@@ -1157,22 +1202,26 @@ impl From<&str> for BuildState {
         }
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl std::str::FromStr for BuildState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl std::fmt::Display for BuildState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl serde::Serialize for BuildState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1283,6 +1332,7 @@ impl<'de> serde::Deserialize<'de> for BuildStateFilter {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Test Engine runs; only with `include_test_engine=true`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildTestEngine {
@@ -1290,6 +1340,7 @@ pub struct BuildTestEngine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runs: Option<Vec<BuildTestEngineRunsItem>>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// One Test Engine run of the build.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildTestEngineRunsItem {
@@ -1300,6 +1351,7 @@ pub struct BuildTestEngineRunsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suite: Option<BuildTestEngineRunsItemSuite>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// The suite the run belongs to.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildTestEngineRunsItemSuite {
@@ -1310,6 +1362,7 @@ pub struct BuildTestEngineRunsItemSuite {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// The trigger job's build that created this build.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuildTriggeredFrom {
@@ -1323,6 +1376,7 @@ pub struct BuildTriggeredFrom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_pipeline_slug: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 /// Sent when a build changes state. The build carries no jobs; `build.blocked` tells a finished build that waits on a block step.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BuildWebhookPayload {
@@ -1604,6 +1658,7 @@ pub struct ClusterSecretOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 /// Sent when an agent's registration is refused because it came from an address its token does not allow.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterTokenRegistrationBlockedWebhookPayload {
@@ -1619,6 +1674,14 @@ pub struct ClusterTokenRegistrationBlockedWebhookPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<User>,
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// How a comment is compared with its command word (both modes ignore case).
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -1633,6 +1696,14 @@ pub enum CommentMatchMode {
     /// A value this version of the client does not know, as sent.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl CommentMatchMode {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -1643,6 +1714,14 @@ impl CommentMatchMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for CommentMatchMode {
     fn from(value: &str) -> Self {
         match value {
@@ -1652,22 +1731,54 @@ impl From<&str> for CommentMatchMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl std::str::FromStr for CommentMatchMode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl std::fmt::Display for CommentMatchMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl serde::Serialize for CommentMatchMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for CommentMatchMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2974,6 +3085,49 @@ pub struct Emoji {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
 }
+#[cfg(
+    any(
+        feature = "access_token",
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "annotations",
+        feature = "api_settings",
+        feature = "artifacts",
+        feature = "audit_events",
+        feature = "builds",
+        feature = "cluster_maintainers",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "emojis",
+        feature = "hosted_agents",
+        feature = "jobs",
+        feature = "meta",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "organization_members",
+        feature = "organizations",
+        feature = "packages",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registries",
+        feature = "registry_tokens",
+        feature = "repository_connections",
+        feature = "rules",
+        feature = "step_uploads",
+        feature = "team_members",
+        feature = "team_pipelines",
+        feature = "team_suites",
+        feature = "teams",
+        feature = "test_runs",
+        feature = "test_suites",
+        feature = "tests",
+        feature = "user"
+    )
+)]
 /// An error response body.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorType {
@@ -2986,6 +3140,49 @@ pub struct ErrorType {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "access_token",
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "annotations",
+        feature = "api_settings",
+        feature = "artifacts",
+        feature = "audit_events",
+        feature = "builds",
+        feature = "cluster_maintainers",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "emojis",
+        feature = "hosted_agents",
+        feature = "jobs",
+        feature = "meta",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "organization_members",
+        feature = "organizations",
+        feature = "packages",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registries",
+        feature = "registry_tokens",
+        feature = "repository_connections",
+        feature = "rules",
+        feature = "step_uploads",
+        feature = "team_members",
+        feature = "team_pipelines",
+        feature = "team_suites",
+        feature = "teams",
+        feature = "test_runs",
+        feature = "test_suites",
+        feature = "tests",
+        feature = "user"
+    )
+)]
 /// One field that failed validation and why.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ErrorTypeErrorsItem {
@@ -3390,6 +3587,9 @@ impl HostedAgentsRequest {
         self
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// A job of a build: a command, wait, block or trigger job, told apart by `type`.
 ///
 /// Tagged by its `type` property; a tag this client does not know decodes into `Unknown`.
@@ -3408,6 +3608,9 @@ pub enum Job {
     /// A value whose tag this version of the client does not know, as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl<'de> serde::Deserialize<'de> for Job {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3440,6 +3643,9 @@ impl<'de> serde::Deserialize<'de> for Job {
         }
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl Job {
     /// The `id` property, whichever alternative this is; `None` when it is absent or the alternative is one this client does not know.
     pub fn id(&self) -> Option<&uuid::Uuid> {
@@ -3634,6 +3840,9 @@ pub struct JobLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_times: Option<Vec<i64>>,
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// Whether a job was retried by a person or by an automatic retry rule.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -3648,6 +3857,9 @@ pub enum JobRetryType {
     /// A value this version of the client does not know, as sent.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl JobRetryType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -3658,6 +3870,9 @@ impl JobRetryType {
         }
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl From<&str> for JobRetryType {
     fn from(value: &str) -> Self {
         match value {
@@ -3667,22 +3882,34 @@ impl From<&str> for JobRetryType {
         }
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl std::str::FromStr for JobRetryType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl std::fmt::Display for JobRetryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl serde::Serialize for JobRetryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl<'de> serde::Deserialize<'de> for JobRetryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3690,6 +3917,9 @@ impl<'de> serde::Deserialize<'de> for JobRetryType {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// Why a job's process received a signal or could not start. Helps diagnose a failure; it does not say on its own whether a retry is safe.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -3714,6 +3944,9 @@ pub enum JobSignalReason {
     /// A value this version of the client does not know, as sent.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl JobSignalReason {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -3729,6 +3962,9 @@ impl JobSignalReason {
         }
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl From<&str> for JobSignalReason {
     fn from(value: &str) -> Self {
         match value {
@@ -3743,22 +3979,34 @@ impl From<&str> for JobSignalReason {
         }
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl std::str::FromStr for JobSignalReason {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl std::fmt::Display for JobSignalReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl serde::Serialize for JobSignalReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 impl<'de> serde::Deserialize<'de> for JobSignalReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4044,6 +4292,7 @@ pub struct JobVncSessionVnc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 /// Sent when a job changes state.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JobWebhookPayload {
@@ -4138,6 +4387,9 @@ impl<'de> serde::Deserialize<'de> for ListAnnotationsScope {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// A job of a block or input step (`type` is `manual`), which waits until someone unblocks it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ManualJob {
@@ -4347,6 +4599,14 @@ pub struct NotificationServicesPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<CursorPageLinks>,
 }
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "packages",
+        feature = "registry_tokens",
+        feature = "webhooks"
+    )
+)]
 /// A Buildkite organization, the account that owns pipelines, agents, teams and members.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
@@ -4830,6 +5090,7 @@ impl PauseQueueDispatchRequest {
         self
     }
 }
+#[cfg(feature = "webhooks")]
 /// Sent when a webhook's notification settings change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PingWebhookPayload {
@@ -4845,6 +5106,14 @@ pub struct PingWebhookPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<User>,
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// A pipeline: a repository, the steps to run on it and the settings that decide when builds happen. Embedded copies in other resources carry fewer fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pipeline {
@@ -5170,6 +5439,14 @@ pub struct PipelineTemplate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<User>,
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// Who can see a pipeline.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -5184,6 +5461,14 @@ pub enum PipelineVisibility {
     /// A value this version of the client does not know, as sent.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl PipelineVisibility {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -5194,6 +5479,14 @@ impl PipelineVisibility {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for PipelineVisibility {
     fn from(value: &str) -> Self {
         match value {
@@ -5203,22 +5496,54 @@ impl From<&str> for PipelineVisibility {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl std::str::FromStr for PipelineVisibility {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl std::fmt::Display for PipelineVisibility {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl serde::Serialize for PipelineVisibility {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for PipelineVisibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5262,6 +5587,14 @@ pub struct Portal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// The source-code host a pipeline builds from, with the settings that decide which events create builds. Read-only; write settings through `provider_settings`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Provider {
@@ -5275,6 +5608,14 @@ pub struct Provider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Box<ProviderSettings>>,
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// Provider-specific switches that decide which repository events create builds and how results are reported back. Which keys apply depends on the provider; every key is optional. Also the `provider_settings` request field.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProviderSettings {
@@ -5432,6 +5773,14 @@ pub struct ProviderSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl ProviderSettings {
     /// A value with the required properties set and the others empty.
     pub fn new() -> Self {
@@ -5796,6 +6145,14 @@ impl ProviderSettings {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// Which kind of GitHub activity creates builds.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -5814,6 +6171,14 @@ pub enum ProviderTriggerMode {
     /// A value this version of the client does not know, as sent.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl ProviderTriggerMode {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -5826,6 +6191,14 @@ impl ProviderTriggerMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ProviderTriggerMode {
     fn from(value: &str) -> Self {
         match value {
@@ -5837,22 +6210,54 @@ impl From<&str> for ProviderTriggerMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl std::str::FromStr for ProviderTriggerMode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl std::fmt::Display for ProviderTriggerMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl serde::Serialize for ProviderTriggerMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for ProviderTriggerMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6013,6 +6418,49 @@ impl<'de> serde::Deserialize<'de> for QueueRetryAgentAffinity {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
+#[cfg(
+    any(
+        feature = "access_token",
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "annotations",
+        feature = "api_settings",
+        feature = "artifacts",
+        feature = "audit_events",
+        feature = "builds",
+        feature = "cluster_maintainers",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "emojis",
+        feature = "hosted_agents",
+        feature = "jobs",
+        feature = "meta",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "organization_members",
+        feature = "organizations",
+        feature = "packages",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registries",
+        feature = "registry_tokens",
+        feature = "repository_connections",
+        feature = "rules",
+        feature = "step_uploads",
+        feature = "team_members",
+        feature = "team_pipelines",
+        feature = "team_suites",
+        feature = "teams",
+        feature = "test_runs",
+        feature = "test_suites",
+        feature = "tests",
+        feature = "user"
+    )
+)]
 /// Why a request was refused for going over a rate limit. The client already waits and retries a 429 within its retry budget; this is what is left when it gives up.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RateLimitExceeded {
@@ -6690,6 +7138,9 @@ impl RuleValue {
         self
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// A job that runs a command step on an agent (`type` is `script`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScriptJob {
@@ -6833,6 +7284,9 @@ pub struct ScriptJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_path: Option<String>,
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// Priority of the job; higher numbers are picked up first.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScriptJobPriority {
@@ -6840,6 +7294,9 @@ pub struct ScriptJobPriority {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// The job this one retries, and how the retry came about.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScriptJobRetrySource {
@@ -6850,6 +7307,14 @@ pub struct ScriptJobRetrySource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_type: Option<JobRetryType>,
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// A step of a visual-steps pipeline. Which fields apply depends on `type`: `script` (a command), `waiter` (wait for earlier steps), `manual` (a block) or `trigger` (start another pipeline's build).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
@@ -6910,6 +7375,14 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_async: Option<bool>,
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl Step {
     /// A value with the required properties set and the others empty.
     pub fn new(r#type: impl Into<JobType>) -> Self {
@@ -7029,6 +7502,14 @@ impl Step {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// Trigger steps (responses) - the attributes given to the triggered build.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StepBuild {
@@ -7045,6 +7526,14 @@ pub struct StepBuild {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 impl StepBuild {
     /// A value with the required properties set and the others empty.
     pub fn new() -> Self {
@@ -8098,6 +8587,9 @@ pub enum TestSuiteOidcPolicy {
     /// The `String` alternative.
     String(String),
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// A job of a trigger step (`type` is `trigger`), which starts a build of another pipeline.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerJob {
@@ -8148,6 +8640,9 @@ pub struct TriggerJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_build: Option<TriggerJobTriggeredBuild>,
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// The build the step started; null until it exists.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct TriggerJobTriggeredBuild {
@@ -9482,6 +9977,29 @@ impl UpdateTestSuiteRequest {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "builds",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "jobs",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registry_tokens",
+        feature = "rules",
+        feature = "teams",
+        feature = "user",
+        feature = "webhooks"
+    )
+)]
 /// A Buildkite user account: the token's owner from GET /user, or a user embedded in another resource (often with fewer fields).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
@@ -9503,6 +10021,9 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::runtime::Timestamp>,
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// A job of a wait step (`type` is `waiter`). It never runs; it may carry only `id`, `graphql_id` and `type`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WaiterJob {
@@ -9544,6 +10065,7 @@ pub struct WaiterJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<crate::runtime::Timestamp>,
 }
+#[cfg(feature = "webhooks")]
 /// The notification service a ping reports on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WebhookService {

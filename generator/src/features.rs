@@ -1,14 +1,14 @@
 //! Cargo features per group of operations: which groups reach each model, so that a crate built
 //! with some groups compiles only those groups' operations and the models they use.
 //!
-//! Every group is a feature named as its module (`src/operations/<group>.rs`); `full`, the
-//! default, turns them all on. A model is compiled under `#[cfg(any(feature = "a", ...))]` of
-//! the groups whose operations reach it (parameters, request bodies, responses, error bodies,
-//! pagination items), transitively through fields, extra properties, union variants and aliases.
-//! A model stays unconditional when every group reaches it, when no group does (a schema only
-//! the spec's components name), or when an unconditional model or a webhook event reaches it:
-//! webhooks are not behind a feature, since a receiver needs its events' payloads whichever
-//! operations it calls.
+//! Every group is a feature named as its module (`src/operations/<group>.rs`); so are the
+//! webhooks (`src/webhooks`, feature `webhooks`, which also brings the HMAC dependencies) when
+//! the spec has them; `full`, the default, turns them all on. A model is compiled under
+//! `#[cfg(any(feature = "a", ...))]` of the features that reach it: the group's operations
+//! (parameters, request bodies, responses, error bodies, pagination items) or the webhook events'
+//! payloads, transitively through fields, extra properties, union variants and aliases. A model
+//! stays unconditional when every feature reaches it, or when none does (a schema only the
+//! spec's components name) or an unconditional model does.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,13 +19,18 @@ use crate::ir::{Api, Body, Operation, Output, TypeKind, TypeRef};
 
 /// Cargo's own feature names and the crate's other features: a group module never takes one
 /// (lowering reserves them).
-pub const RESERVED: &[&str] = &["default", "full", "mock"];
+pub const RESERVED: &[&str] = &["default", "full", "mock", "webhooks"];
+
+/// The webhooks' feature.
+pub const WEBHOOKS: &str = "webhooks";
 
 /// Which groups each model is compiled for.
 #[derive(Debug, Clone)]
 pub struct Features {
-    /// Group names, in the IR's order.
+    /// Feature names: the groups in the IR's order, then `webhooks` if the spec has them.
     groups: Vec<String>,
+    /// How many of `groups` are groups of operations.
+    operation_groups: usize,
     /// The groups (indices into `groups`) of each model compiled conditionally; a model absent
     /// here is unconditional.
     gated: BTreeMap<String, BTreeSet<usize>>,
@@ -34,32 +39,34 @@ pub struct Features {
 impl Features {
     /// The features of `api`.
     pub fn new(api: &Api) -> Self {
-        let groups: Vec<String> = api.groups.iter().map(|g| g.name.clone()).collect();
+        let mut groups: Vec<String> = api.groups.iter().map(|g| g.name.clone()).collect();
+        let operation_groups = groups.len();
+        let mut roots_of: Vec<Vec<&TypeRef>> =
+            api.groups.iter().map(|g| g.operations.iter().flat_map(roots).collect()).collect();
+        if let Some(hooks) = &api.webhooks {
+            groups.push(WEBHOOKS.to_string());
+            roots_of.push(hooks.events.iter().map(|e| &e.payload).collect());
+        }
         let mut reached: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
-        for (index, group) in api.groups.iter().enumerate() {
+        for (index, roots) in roots_of.into_iter().enumerate() {
             let mut seen = BTreeSet::new();
-            for op in &group.operations {
-                for root in roots(op) {
-                    walk(api, root, &mut seen);
-                }
+            for root in roots {
+                walk(api, root, &mut seen);
             }
             for name in seen {
                 reached.entry(name).or_default().insert(index);
             }
         }
-        // Unconditional roots: models no group reaches, and webhook payloads.
+        // Unconditional roots: models no feature reaches.
         let mut always = BTreeSet::new();
         for name in api.types.keys() {
             if !reached.contains_key(name) {
                 walk(api, &TypeRef::Named(name.clone()), &mut always);
             }
         }
-        for event in api.webhooks.iter().flat_map(|w| &w.events) {
-            walk(api, &event.payload, &mut always);
-        }
         let gated =
             reached.into_iter().filter(|(name, set)| set.len() < groups.len() && !always.contains(name)).collect();
-        Features { groups, gated }
+        Features { groups, operation_groups, gated }
     }
 
     /// The groups that compile `type_name`, by name; `None` when it is unconditional.
@@ -77,9 +84,9 @@ impl Features {
         quote!(#[cfg(feature = #group)])
     }
 
-    /// A condition that holds when no group is on.
+    /// A condition that holds when no group of operations is on.
     pub fn when_none(&self) -> TokenStream {
-        let names = &self.groups;
+        let names = &self.groups[..self.operation_groups];
         quote!(not(any(#(feature = #names),*)))
     }
 }

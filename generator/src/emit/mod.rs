@@ -68,7 +68,9 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
     let features = Features::new(api);
     let mut lib = client::lib_rs();
     if let Some(hooks) = &api.webhooks {
+        let cfg = Features::group_cfg(crate::features::WEBHOOKS);
         lib.extend(quote::quote! {
+            #cfg
             pub mod webhooks;
         });
         files.insert("src/webhooks/mod.rs".to_string(), rust_file("src/webhooks/mod.rs", webhooks::file(hooks))?);
