@@ -14,6 +14,7 @@ pub mod runtime;
 pub mod types;
 pub use client::Client;
 pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+#[cfg(feature = "webhooks")]
 pub mod webhooks;
 #[cfg(feature = "mock")]
 pub mod mock;

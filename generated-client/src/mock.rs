@@ -34,187 +34,228 @@
 pub use crate::runtime::mock::{Mock, MockError, MockServer};
 impl MockServer {
     /// Expectations on the operations tagged `Access Token`.
+    #[cfg(feature = "access_token")]
     pub fn access_token(&self) -> AccessTokenMocks<'_> {
         AccessTokenMocks { server: self }
     }
     /// Expectations on the operations tagged `Agent Tokens`.
+    #[cfg(feature = "agent_tokens")]
     pub fn agent_tokens(&self) -> AgentTokensMocks<'_> {
         AgentTokensMocks { server: self }
     }
     /// Expectations on the operations tagged `Agents`.
+    #[cfg(feature = "agents")]
     pub fn agents(&self) -> AgentsMocks<'_> {
         AgentsMocks { server: self }
     }
     /// Expectations on the operations tagged `Annotations`.
+    #[cfg(feature = "annotations")]
     pub fn annotations(&self) -> AnnotationsMocks<'_> {
         AnnotationsMocks { server: self }
     }
     /// Expectations on the operations tagged `API Settings`.
+    #[cfg(feature = "api_settings")]
     pub fn api_settings(&self) -> ApiSettingsMocks<'_> {
         ApiSettingsMocks { server: self }
     }
     /// Expectations on the operations tagged `Artifacts`.
+    #[cfg(feature = "artifacts")]
     pub fn artifacts(&self) -> ArtifactsMocks<'_> {
         ArtifactsMocks { server: self }
     }
     /// Expectations on the operations tagged `Audit Events`.
+    #[cfg(feature = "audit_events")]
     pub fn audit_events(&self) -> AuditEventsMocks<'_> {
         AuditEventsMocks { server: self }
     }
     /// Expectations on the operations tagged `Builds`.
+    #[cfg(feature = "builds")]
     pub fn builds(&self) -> BuildsMocks<'_> {
         BuildsMocks { server: self }
     }
     /// Expectations on the operations tagged `Cluster Maintainers`.
+    #[cfg(feature = "cluster_maintainers")]
     pub fn cluster_maintainers(&self) -> ClusterMaintainersMocks<'_> {
         ClusterMaintainersMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Cluster Secrets`.
+    #[cfg(feature = "cluster_secrets")]
     pub fn cluster_secrets(&self) -> ClusterSecretsMocks<'_> {
         ClusterSecretsMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Clusters`.
+    #[cfg(feature = "clusters")]
     pub fn clusters(&self) -> ClustersMocks<'_> {
         ClustersMocks { server: self }
     }
     /// Expectations on the operations tagged `Emojis`.
+    #[cfg(feature = "emojis")]
     pub fn emojis(&self) -> EmojisMocks<'_> {
         EmojisMocks { server: self }
     }
     /// Expectations on the operations tagged `Hosted Agents`.
+    #[cfg(feature = "hosted_agents")]
     pub fn hosted_agents(&self) -> HostedAgentsMocks<'_> {
         HostedAgentsMocks { server: self }
     }
     /// Expectations on the operations tagged `Jobs`.
+    #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> JobsMocks<'_> {
         JobsMocks { server: self }
     }
     /// Expectations on the operations tagged `Meta`.
+    #[cfg(feature = "meta")]
     pub fn meta(&self) -> MetaMocks<'_> {
         MetaMocks { server: self }
     }
     /// Expectations on the operations tagged `Notification Services`.
+    #[cfg(feature = "notification_services")]
     pub fn notification_services(&self) -> NotificationServicesMocks<'_> {
         NotificationServicesMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Organization Invitations`.
+    #[cfg(feature = "organization_invitations")]
     pub fn organization_invitations(&self) -> OrganizationInvitationsMocks<'_> {
         OrganizationInvitationsMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Organization Members`.
+    #[cfg(feature = "organization_members")]
     pub fn organization_members(&self) -> OrganizationMembersMocks<'_> {
         OrganizationMembersMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Organizations`.
+    #[cfg(feature = "organizations")]
     pub fn organizations(&self) -> OrganizationsMocks<'_> {
         OrganizationsMocks { server: self }
     }
     /// Expectations on the operations tagged `Packages`.
+    #[cfg(feature = "packages")]
     pub fn packages(&self) -> PackagesMocks<'_> {
         PackagesMocks { server: self }
     }
     /// Expectations on the operations tagged `Pipeline Schedules`.
+    #[cfg(feature = "pipeline_schedules")]
     pub fn pipeline_schedules(&self) -> PipelineSchedulesMocks<'_> {
         PipelineSchedulesMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Pipeline Settings`.
+    #[cfg(feature = "pipeline_settings")]
     pub fn pipeline_settings(&self) -> PipelineSettingsMocks<'_> {
         PipelineSettingsMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Pipeline Templates`.
+    #[cfg(feature = "pipeline_templates")]
     pub fn pipeline_templates(&self) -> PipelineTemplatesMocks<'_> {
         PipelineTemplatesMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Pipelines`.
+    #[cfg(feature = "pipelines")]
     pub fn pipelines(&self) -> PipelinesMocks<'_> {
         PipelinesMocks { server: self }
     }
     /// Expectations on the operations tagged `Portals`.
+    #[cfg(feature = "portals")]
     pub fn portals(&self) -> PortalsMocks<'_> {
         PortalsMocks { server: self }
     }
     /// Expectations on the operations tagged `Queues`.
+    #[cfg(feature = "queues")]
     pub fn queues(&self) -> QueuesMocks<'_> {
         QueuesMocks { server: self }
     }
     /// Expectations on the operations tagged `Registries`.
+    #[cfg(feature = "registries")]
     pub fn registries(&self) -> RegistriesMocks<'_> {
         RegistriesMocks { server: self }
     }
     /// Expectations on the operations tagged `Registry Tokens`.
+    #[cfg(feature = "registry_tokens")]
     pub fn registry_tokens(&self) -> RegistryTokensMocks<'_> {
         RegistryTokensMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Repository Connections`.
+    #[cfg(feature = "repository_connections")]
     pub fn repository_connections(&self) -> RepositoryConnectionsMocks<'_> {
         RepositoryConnectionsMocks {
             server: self,
         }
     }
     /// Expectations on the operations tagged `Rules`.
+    #[cfg(feature = "rules")]
     pub fn rules(&self) -> RulesMocks<'_> {
         RulesMocks { server: self }
     }
     /// Expectations on the operations tagged `Step Uploads`.
+    #[cfg(feature = "step_uploads")]
     pub fn step_uploads(&self) -> StepUploadsMocks<'_> {
         StepUploadsMocks { server: self }
     }
     /// Expectations on the operations tagged `Team Members`.
+    #[cfg(feature = "team_members")]
     pub fn team_members(&self) -> TeamMembersMocks<'_> {
         TeamMembersMocks { server: self }
     }
     /// Expectations on the operations tagged `Team Pipelines`.
+    #[cfg(feature = "team_pipelines")]
     pub fn team_pipelines(&self) -> TeamPipelinesMocks<'_> {
         TeamPipelinesMocks { server: self }
     }
     /// Expectations on the operations tagged `Team Suites`.
+    #[cfg(feature = "team_suites")]
     pub fn team_suites(&self) -> TeamSuitesMocks<'_> {
         TeamSuitesMocks { server: self }
     }
     /// Expectations on the operations tagged `Teams`.
+    #[cfg(feature = "teams")]
     pub fn teams(&self) -> TeamsMocks<'_> {
         TeamsMocks { server: self }
     }
     /// Expectations on the operations tagged `Test Runs`.
+    #[cfg(feature = "test_runs")]
     pub fn test_runs(&self) -> TestRunsMocks<'_> {
         TestRunsMocks { server: self }
     }
     /// Expectations on the operations tagged `Test Suites`.
+    #[cfg(feature = "test_suites")]
     pub fn test_suites(&self) -> TestSuitesMocks<'_> {
         TestSuitesMocks { server: self }
     }
     /// Expectations on the operations tagged `Tests`.
+    #[cfg(feature = "tests")]
     pub fn tests(&self) -> TestsMocks<'_> {
         TestsMocks { server: self }
     }
     /// Expectations on the operations tagged `User`.
+    #[cfg(feature = "user")]
     pub fn user(&self) -> UserMocks<'_> {
         UserMocks { server: self }
     }
 }
 /// Expectations on the operations tagged `Access Token`: `mock.access_token()`.
+#[cfg(feature = "access_token")]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessTokenMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "access_token")]
 impl AccessTokenMocks<'_> {
     /// Expects `GET /access-token` (`getAccessToken`); answers 200 with no body until a response is set.
     pub fn get(&self) -> Mock<crate::operations::access_token::GetAccessToken> {
@@ -251,6 +292,7 @@ impl AccessTokenMocks<'_> {
             )
     }
 }
+#[cfg(feature = "access_token")]
 /// The matchers and answers of `getAccessToken`.
 impl Mock<crate::operations::access_token::GetAccessToken> {
     /// Answers the operation's success status with this value as JSON.
@@ -284,6 +326,7 @@ impl Mock<crate::operations::access_token::GetAccessToken> {
         self
     }
 }
+#[cfg(feature = "access_token")]
 /// The matchers and answers of `revokeAccessToken`.
 impl Mock<crate::operations::access_token::RevokeAccessToken> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `RevokeAccessTokenError::from_error` decodes it back.
@@ -312,10 +355,12 @@ impl Mock<crate::operations::access_token::RevokeAccessToken> {
     }
 }
 /// Expectations on the operations tagged `Agent Tokens`: `mock.agent_tokens()`.
+#[cfg(feature = "agent_tokens")]
 #[derive(Debug, Clone, Copy)]
 pub struct AgentTokensMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "agent_tokens")]
 impl AgentTokensMocks<'_> {
     /// Expects `POST /organizations/{org}/clusters/{cluster}/tokens` (`createAgentToken`); answers 201 with no body until a response is set.
     pub fn create(
@@ -462,6 +507,7 @@ impl AgentTokensMocks<'_> {
             )
     }
 }
+#[cfg(feature = "agent_tokens")]
 /// The matchers and answers of `createAgentToken`.
 impl Mock<crate::operations::agent_tokens::CreateAgentToken> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -508,6 +554,7 @@ impl Mock<crate::operations::agent_tokens::CreateAgentToken> {
         self
     }
 }
+#[cfg(feature = "agent_tokens")]
 /// The matchers and answers of `getAgentToken`.
 impl Mock<crate::operations::agent_tokens::GetAgentToken> {
     /// Answers the operation's success status with this value as JSON.
@@ -541,6 +588,7 @@ impl Mock<crate::operations::agent_tokens::GetAgentToken> {
         self
     }
 }
+#[cfg(feature = "agent_tokens")]
 /// The matchers and answers of `listAgentTokens`.
 impl Mock<crate::operations::agent_tokens::ListAgentTokens> {
     /// Matches requests whose `page` query parameter is this value.
@@ -597,6 +645,7 @@ impl Mock<crate::operations::agent_tokens::ListAgentTokens> {
         self
     }
 }
+#[cfg(feature = "agent_tokens")]
 /// The matchers and answers of `revokeAgentToken`.
 impl Mock<crate::operations::agent_tokens::RevokeAgentToken> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `RevokeAgentTokenError::from_error` decodes it back.
@@ -627,6 +676,7 @@ impl Mock<crate::operations::agent_tokens::RevokeAgentToken> {
         self
     }
 }
+#[cfg(feature = "agent_tokens")]
 /// The matchers and answers of `updateAgentToken`.
 impl Mock<crate::operations::agent_tokens::UpdateAgentToken> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -674,10 +724,12 @@ impl Mock<crate::operations::agent_tokens::UpdateAgentToken> {
     }
 }
 /// Expectations on the operations tagged `Agents`: `mock.agents()`.
+#[cfg(feature = "agents")]
 #[derive(Debug, Clone, Copy)]
 pub struct AgentsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "agents")]
 impl AgentsMocks<'_> {
     /// Expects `POST /organizations/{org}/agents` (`createAgent`); answers 201 with no body until a response is set.
     #[deprecated]
@@ -861,6 +913,7 @@ impl AgentsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "agents")]
 /// The matchers and answers of `createAgent`.
 impl Mock<crate::operations::agents::CreateAgent> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -901,6 +954,7 @@ impl Mock<crate::operations::agents::CreateAgent> {
         self
     }
 }
+#[cfg(feature = "agents")]
 /// The matchers and answers of `deleteAgent`.
 impl Mock<crate::operations::agents::DeleteAgent> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteAgentError::from_error` decodes it back.
@@ -928,6 +982,7 @@ impl Mock<crate::operations::agents::DeleteAgent> {
         self
     }
 }
+#[cfg(feature = "agents")]
 /// The matchers and answers of `getAgent`.
 impl Mock<crate::operations::agents::GetAgent> {
     /// Answers the operation's success status with this value as JSON.
@@ -961,6 +1016,7 @@ impl Mock<crate::operations::agents::GetAgent> {
         self
     }
 }
+#[cfg(feature = "agents")]
 /// The matchers and answers of `listAgents`.
 impl Mock<crate::operations::agents::ListAgents> {
     /// Matches requests whose `cluster_queue_id` query parameter is this value.
@@ -1039,6 +1095,7 @@ impl Mock<crate::operations::agents::ListAgents> {
         self
     }
 }
+#[cfg(feature = "agents")]
 /// The matchers and answers of `pauseAgent`.
 impl Mock<crate::operations::agents::PauseAgent> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -1076,6 +1133,7 @@ impl Mock<crate::operations::agents::PauseAgent> {
         self
     }
 }
+#[cfg(feature = "agents")]
 /// The matchers and answers of `resumeAgent`.
 impl Mock<crate::operations::agents::ResumeAgent> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `ResumeAgentError::from_error` decodes it back.
@@ -1106,6 +1164,7 @@ impl Mock<crate::operations::agents::ResumeAgent> {
         self
     }
 }
+#[cfg(feature = "agents")]
 /// The matchers and answers of `stopAgent`.
 impl Mock<crate::operations::agents::StopAgent> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -1144,10 +1203,12 @@ impl Mock<crate::operations::agents::StopAgent> {
     }
 }
 /// Expectations on the operations tagged `Annotations`: `mock.annotations()`.
+#[cfg(feature = "annotations")]
 #[derive(Debug, Clone, Copy)]
 pub struct AnnotationsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "annotations")]
 impl AnnotationsMocks<'_> {
     /// Expects `POST /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations` (`createAnnotation`); answers 201 with no body until a response is set.
     pub fn create(
@@ -1438,6 +1499,7 @@ impl AnnotationsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "annotations")]
 /// The matchers and answers of `createAnnotation`.
 impl Mock<crate::operations::annotations::CreateAnnotation> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -1481,6 +1543,7 @@ impl Mock<crate::operations::annotations::CreateAnnotation> {
         self
     }
 }
+#[cfg(feature = "annotations")]
 /// The matchers and answers of `createAnnotationForJob`.
 impl Mock<crate::operations::annotations::CreateAnnotationForJob> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -1524,6 +1587,7 @@ impl Mock<crate::operations::annotations::CreateAnnotationForJob> {
         self
     }
 }
+#[cfg(feature = "annotations")]
 /// The matchers and answers of `createAnnotationForJobInOrganization`.
 impl Mock<crate::operations::annotations::CreateAnnotationForJobInOrganization> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -1567,6 +1631,7 @@ impl Mock<crate::operations::annotations::CreateAnnotationForJobInOrganization> 
         self
     }
 }
+#[cfg(feature = "annotations")]
 /// The matchers and answers of `deleteAnnotation`.
 impl Mock<crate::operations::annotations::DeleteAnnotation> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteAnnotationError::from_error` decodes it back.
@@ -1594,6 +1659,7 @@ impl Mock<crate::operations::annotations::DeleteAnnotation> {
         self
     }
 }
+#[cfg(feature = "annotations")]
 /// The matchers and answers of `deleteAnnotationForJob`.
 impl Mock<crate::operations::annotations::DeleteAnnotationForJob> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteAnnotationForJobError::from_error` decodes it back.
@@ -1621,6 +1687,7 @@ impl Mock<crate::operations::annotations::DeleteAnnotationForJob> {
         self
     }
 }
+#[cfg(feature = "annotations")]
 /// The matchers and answers of `deleteAnnotationForJobInOrganization`.
 impl Mock<crate::operations::annotations::DeleteAnnotationForJobInOrganization> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteAnnotationForJobInOrganizationError::from_error` decodes it back.
@@ -1648,6 +1715,7 @@ impl Mock<crate::operations::annotations::DeleteAnnotationForJobInOrganization> 
         self
     }
 }
+#[cfg(feature = "annotations")]
 /// The matchers and answers of `listAnnotations`.
 impl Mock<crate::operations::annotations::ListAnnotations> {
     /// Matches requests whose `omit_body` query parameter is this value.
@@ -1719,6 +1787,7 @@ impl Mock<crate::operations::annotations::ListAnnotations> {
         self
     }
 }
+#[cfg(feature = "annotations")]
 /// The matchers and answers of `listAnnotationsForJob`.
 impl Mock<crate::operations::annotations::ListAnnotationsForJob> {
     /// Matches requests whose `page` query parameter is this value.
@@ -1775,6 +1844,7 @@ impl Mock<crate::operations::annotations::ListAnnotationsForJob> {
         self
     }
 }
+#[cfg(feature = "annotations")]
 /// The matchers and answers of `listAnnotationsForJobInOrganization`.
 impl Mock<crate::operations::annotations::ListAnnotationsForJobInOrganization> {
     /// Matches requests whose `page` query parameter is this value.
@@ -1832,10 +1902,12 @@ impl Mock<crate::operations::annotations::ListAnnotationsForJobInOrganization> {
     }
 }
 /// Expectations on the operations tagged `API Settings`: `mock.api_settings()`.
+#[cfg(feature = "api_settings")]
 #[derive(Debug, Clone, Copy)]
 pub struct ApiSettingsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "api_settings")]
 impl ApiSettingsMocks<'_> {
     /// Expects `GET /organizations/{org}/api-settings` (`getApiSettings`); answers 200 with no body until a response is set.
     pub fn get(
@@ -1884,6 +1956,7 @@ impl ApiSettingsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "api_settings")]
 /// The matchers and answers of `getApiSettings`.
 impl Mock<crate::operations::api_settings::GetApiSettings> {
     /// Answers the operation's success status with this value as JSON.
@@ -1917,6 +1990,7 @@ impl Mock<crate::operations::api_settings::GetApiSettings> {
         self
     }
 }
+#[cfg(feature = "api_settings")]
 /// The matchers and answers of `updateApiSettings`.
 impl Mock<crate::operations::api_settings::UpdateApiSettings> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -1964,10 +2038,12 @@ impl Mock<crate::operations::api_settings::UpdateApiSettings> {
     }
 }
 /// Expectations on the operations tagged `Artifacts`: `mock.artifacts()`.
+#[cfg(feature = "artifacts")]
 #[derive(Debug, Clone, Copy)]
 pub struct ArtifactsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "artifacts")]
 impl ArtifactsMocks<'_> {
     /// Expects `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}` (`deleteArtifact`); answers 204 with no body until a response is set.
     pub fn delete(
@@ -2269,6 +2345,7 @@ impl ArtifactsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "artifacts")]
 /// The matchers and answers of `deleteArtifact`.
 impl Mock<crate::operations::artifacts::DeleteArtifact> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteArtifactError::from_error` decodes it back.
@@ -2296,6 +2373,7 @@ impl Mock<crate::operations::artifacts::DeleteArtifact> {
         self
     }
 }
+#[cfg(feature = "artifacts")]
 /// The matchers and answers of `deleteArtifactInOrganization`.
 impl Mock<crate::operations::artifacts::DeleteArtifactInOrganization> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteArtifactInOrganizationError::from_error` decodes it back.
@@ -2323,6 +2401,7 @@ impl Mock<crate::operations::artifacts::DeleteArtifactInOrganization> {
         self
     }
 }
+#[cfg(feature = "artifacts")]
 /// The matchers and answers of `downloadArtifact`.
 impl Mock<crate::operations::artifacts::DownloadArtifact> {
     /// Answers the operation's success status with these bytes.
@@ -2355,6 +2434,7 @@ impl Mock<crate::operations::artifacts::DownloadArtifact> {
         self
     }
 }
+#[cfg(feature = "artifacts")]
 /// The matchers and answers of `downloadArtifactInOrganization`.
 impl Mock<crate::operations::artifacts::DownloadArtifactInOrganization> {
     /// Answers the operation's success status with these bytes.
@@ -2387,6 +2467,7 @@ impl Mock<crate::operations::artifacts::DownloadArtifactInOrganization> {
         self
     }
 }
+#[cfg(feature = "artifacts")]
 /// The matchers and answers of `getArtifact`.
 impl Mock<crate::operations::artifacts::GetArtifact> {
     /// Answers the operation's success status with this value as JSON.
@@ -2420,6 +2501,7 @@ impl Mock<crate::operations::artifacts::GetArtifact> {
         self
     }
 }
+#[cfg(feature = "artifacts")]
 /// The matchers and answers of `getArtifactInOrganization`.
 impl Mock<crate::operations::artifacts::GetArtifactInOrganization> {
     /// Answers the operation's success status with this value as JSON.
@@ -2453,6 +2535,7 @@ impl Mock<crate::operations::artifacts::GetArtifactInOrganization> {
         self
     }
 }
+#[cfg(feature = "artifacts")]
 /// The matchers and answers of `listArtifactsForBuild`.
 impl Mock<crate::operations::artifacts::ListArtifactsForBuild> {
     /// Matches requests whose `page` query parameter is this value.
@@ -2524,6 +2607,7 @@ impl Mock<crate::operations::artifacts::ListArtifactsForBuild> {
         self
     }
 }
+#[cfg(feature = "artifacts")]
 /// The matchers and answers of `listArtifactsForJob`.
 impl Mock<crate::operations::artifacts::ListArtifactsForJob> {
     /// Matches requests whose `page` query parameter is this value.
@@ -2595,6 +2679,7 @@ impl Mock<crate::operations::artifacts::ListArtifactsForJob> {
         self
     }
 }
+#[cfg(feature = "artifacts")]
 /// The matchers and answers of `listArtifactsForJobInOrganization`.
 impl Mock<crate::operations::artifacts::ListArtifactsForJobInOrganization> {
     /// Matches requests whose `page` query parameter is this value.
@@ -2667,10 +2752,12 @@ impl Mock<crate::operations::artifacts::ListArtifactsForJobInOrganization> {
     }
 }
 /// Expectations on the operations tagged `Audit Events`: `mock.audit_events()`.
+#[cfg(feature = "audit_events")]
 #[derive(Debug, Clone, Copy)]
 pub struct AuditEventsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "audit_events")]
 impl AuditEventsMocks<'_> {
     /// Expects `GET /organizations/{org}/audit_events/{event}` (`getAuditEvent`); answers 200 with no body until a response is set.
     pub fn get(
@@ -2722,6 +2809,7 @@ impl AuditEventsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "audit_events")]
 /// The matchers and answers of `getAuditEvent`.
 impl Mock<crate::operations::audit_events::GetAuditEvent> {
     /// Answers the operation's success status with this value as JSON.
@@ -2755,6 +2843,7 @@ impl Mock<crate::operations::audit_events::GetAuditEvent> {
         self
     }
 }
+#[cfg(feature = "audit_events")]
 /// The matchers and answers of `listAuditEvents`.
 impl Mock<crate::operations::audit_events::ListAuditEvents> {
     /// Matches requests whose `after` query parameter is this value.
@@ -2822,10 +2911,12 @@ impl Mock<crate::operations::audit_events::ListAuditEvents> {
     }
 }
 /// Expectations on the operations tagged `Builds`: `mock.builds()`.
+#[cfg(feature = "builds")]
 #[derive(Debug, Clone, Copy)]
 pub struct BuildsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "builds")]
 impl BuildsMocks<'_> {
     /// Expects `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/cancel` (`cancelBuild`); answers 200 with no body until a response is set.
     pub fn cancel(
@@ -3045,6 +3136,7 @@ impl BuildsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "builds")]
 /// The matchers and answers of `cancelBuild`.
 impl Mock<crate::operations::builds::CancelBuild> {
     /// Answers the operation's success status with this value as JSON.
@@ -3081,6 +3173,7 @@ impl Mock<crate::operations::builds::CancelBuild> {
         self
     }
 }
+#[cfg(feature = "builds")]
 /// The matchers and answers of `createBuild`.
 impl Mock<crate::operations::builds::CreateBuild> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -3124,6 +3217,7 @@ impl Mock<crate::operations::builds::CreateBuild> {
         self
     }
 }
+#[cfg(feature = "builds")]
 /// The matchers and answers of `getBuild`.
 impl Mock<crate::operations::builds::GetBuild> {
     /// Matches requests whose `exclude_jobs` query parameter is this value.
@@ -3206,6 +3300,7 @@ impl Mock<crate::operations::builds::GetBuild> {
         self
     }
 }
+#[cfg(feature = "builds")]
 /// The matchers and answers of `listBuilds`.
 impl Mock<crate::operations::builds::ListBuilds> {
     /// Matches requests whose `branch[]` query parameter is this value.
@@ -3356,6 +3451,7 @@ impl Mock<crate::operations::builds::ListBuilds> {
         self
     }
 }
+#[cfg(feature = "builds")]
 /// The matchers and answers of `listAllBuilds`.
 impl Mock<crate::operations::builds::ListAllBuilds> {
     /// Matches requests whose `branch[]` query parameter is this value.
@@ -3506,6 +3602,7 @@ impl Mock<crate::operations::builds::ListAllBuilds> {
         self
     }
 }
+#[cfg(feature = "builds")]
 /// The matchers and answers of `listBuildsForOrganization`.
 impl Mock<crate::operations::builds::ListBuildsForOrganization> {
     /// Matches requests whose `branch[]` query parameter is this value.
@@ -3656,6 +3753,7 @@ impl Mock<crate::operations::builds::ListBuildsForOrganization> {
         self
     }
 }
+#[cfg(feature = "builds")]
 /// The matchers and answers of `rebuildBuild`.
 impl Mock<crate::operations::builds::RebuildBuild> {
     /// Answers the operation's success status with this value as JSON.
@@ -3692,6 +3790,7 @@ impl Mock<crate::operations::builds::RebuildBuild> {
         self
     }
 }
+#[cfg(feature = "builds")]
 /// The matchers and answers of `retryFailedJobs`.
 impl Mock<crate::operations::builds::RetryFailedJobs> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -3739,10 +3838,12 @@ impl Mock<crate::operations::builds::RetryFailedJobs> {
     }
 }
 /// Expectations on the operations tagged `Cluster Maintainers`: `mock.cluster_maintainers()`.
+#[cfg(feature = "cluster_maintainers")]
 #[derive(Debug, Clone, Copy)]
 pub struct ClusterMaintainersMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "cluster_maintainers")]
 impl ClusterMaintainersMocks<'_> {
     /// Expects `POST /organizations/{org}/clusters/{cluster}/maintainers` (`addClusterMaintainer`); answers 201 with no body until a response is set.
     pub fn add(
@@ -3859,6 +3960,7 @@ impl ClusterMaintainersMocks<'_> {
             )
     }
 }
+#[cfg(feature = "cluster_maintainers")]
 /// The matchers and answers of `addClusterMaintainer`.
 impl Mock<crate::operations::cluster_maintainers::AddClusterMaintainer> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -3908,6 +4010,7 @@ impl Mock<crate::operations::cluster_maintainers::AddClusterMaintainer> {
         self
     }
 }
+#[cfg(feature = "cluster_maintainers")]
 /// The matchers and answers of `getClusterMaintainer`.
 impl Mock<crate::operations::cluster_maintainers::GetClusterMaintainer> {
     /// Answers the operation's success status with this value as JSON.
@@ -3944,6 +4047,7 @@ impl Mock<crate::operations::cluster_maintainers::GetClusterMaintainer> {
         self
     }
 }
+#[cfg(feature = "cluster_maintainers")]
 /// The matchers and answers of `listClusterMaintainers`.
 impl Mock<crate::operations::cluster_maintainers::ListClusterMaintainers> {
     /// Matches requests whose `page` query parameter is this value.
@@ -4000,6 +4104,7 @@ impl Mock<crate::operations::cluster_maintainers::ListClusterMaintainers> {
         self
     }
 }
+#[cfg(feature = "cluster_maintainers")]
 /// The matchers and answers of `removeClusterMaintainer`.
 impl Mock<crate::operations::cluster_maintainers::RemoveClusterMaintainer> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `RemoveClusterMaintainerError::from_error` decodes it back.
@@ -4031,10 +4136,12 @@ impl Mock<crate::operations::cluster_maintainers::RemoveClusterMaintainer> {
     }
 }
 /// Expectations on the operations tagged `Cluster Secrets`: `mock.cluster_secrets()`.
+#[cfg(feature = "cluster_secrets")]
 #[derive(Debug, Clone, Copy)]
 pub struct ClusterSecretsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "cluster_secrets")]
 impl ClusterSecretsMocks<'_> {
     /// Expects `POST /organizations/{org}/clusters/{cluster}/secrets` (`createClusterSecret`); answers 201 with no body until a response is set.
     pub fn create(
@@ -4212,6 +4319,7 @@ impl ClusterSecretsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "cluster_secrets")]
 /// The matchers and answers of `createClusterSecret`.
 impl Mock<crate::operations::cluster_secrets::CreateClusterSecret> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -4258,6 +4366,7 @@ impl Mock<crate::operations::cluster_secrets::CreateClusterSecret> {
         self
     }
 }
+#[cfg(feature = "cluster_secrets")]
 /// The matchers and answers of `deleteClusterSecret`.
 impl Mock<crate::operations::cluster_secrets::DeleteClusterSecret> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteClusterSecretError::from_error` decodes it back.
@@ -4285,6 +4394,7 @@ impl Mock<crate::operations::cluster_secrets::DeleteClusterSecret> {
         self
     }
 }
+#[cfg(feature = "cluster_secrets")]
 /// The matchers and answers of `getClusterSecret`.
 impl Mock<crate::operations::cluster_secrets::GetClusterSecret> {
     /// Answers the operation's success status with this value as JSON.
@@ -4321,6 +4431,7 @@ impl Mock<crate::operations::cluster_secrets::GetClusterSecret> {
         self
     }
 }
+#[cfg(feature = "cluster_secrets")]
 /// The matchers and answers of `listClusterSecrets`.
 impl Mock<crate::operations::cluster_secrets::ListClusterSecrets> {
     /// Matches requests whose `page` query parameter is this value.
@@ -4377,6 +4488,7 @@ impl Mock<crate::operations::cluster_secrets::ListClusterSecrets> {
         self
     }
 }
+#[cfg(feature = "cluster_secrets")]
 /// The matchers and answers of `updateClusterSecret`.
 impl Mock<crate::operations::cluster_secrets::UpdateClusterSecret> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -4423,6 +4535,7 @@ impl Mock<crate::operations::cluster_secrets::UpdateClusterSecret> {
         self
     }
 }
+#[cfg(feature = "cluster_secrets")]
 /// The matchers and answers of `updateClusterSecretValue`.
 impl Mock<crate::operations::cluster_secrets::UpdateClusterSecretValue> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -4470,10 +4583,12 @@ impl Mock<crate::operations::cluster_secrets::UpdateClusterSecretValue> {
     }
 }
 /// Expectations on the operations tagged `Clusters`: `mock.clusters()`.
+#[cfg(feature = "clusters")]
 #[derive(Debug, Clone, Copy)]
 pub struct ClustersMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "clusters")]
 impl ClustersMocks<'_> {
     /// Expects `POST /organizations/{org}/clusters` (`createCluster`); answers 201 with no body until a response is set.
     pub fn create(
@@ -4627,6 +4742,7 @@ impl ClustersMocks<'_> {
             )
     }
 }
+#[cfg(feature = "clusters")]
 /// The matchers and answers of `createCluster`.
 impl Mock<crate::operations::clusters::CreateCluster> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -4670,6 +4786,7 @@ impl Mock<crate::operations::clusters::CreateCluster> {
         self
     }
 }
+#[cfg(feature = "clusters")]
 /// The matchers and answers of `deleteCluster`.
 impl Mock<crate::operations::clusters::DeleteCluster> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteClusterError::from_error` decodes it back.
@@ -4700,6 +4817,7 @@ impl Mock<crate::operations::clusters::DeleteCluster> {
         self
     }
 }
+#[cfg(feature = "clusters")]
 /// The matchers and answers of `getCluster`.
 impl Mock<crate::operations::clusters::GetCluster> {
     /// Answers the operation's success status with this value as JSON.
@@ -4733,6 +4851,7 @@ impl Mock<crate::operations::clusters::GetCluster> {
         self
     }
 }
+#[cfg(feature = "clusters")]
 /// The matchers and answers of `listClusters`.
 impl Mock<crate::operations::clusters::ListClusters> {
     /// Matches requests whose `page` query parameter is this value.
@@ -4786,6 +4905,7 @@ impl Mock<crate::operations::clusters::ListClusters> {
         self
     }
 }
+#[cfg(feature = "clusters")]
 /// The matchers and answers of `updateCluster`.
 impl Mock<crate::operations::clusters::UpdateCluster> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -4832,6 +4952,7 @@ impl Mock<crate::operations::clusters::UpdateCluster> {
         self
     }
 }
+#[cfg(feature = "clusters")]
 /// The matchers and answers of `updateClusterWithPatch`.
 impl Mock<crate::operations::clusters::UpdateClusterWithPatch> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -4879,10 +5000,12 @@ impl Mock<crate::operations::clusters::UpdateClusterWithPatch> {
     }
 }
 /// Expectations on the operations tagged `Emojis`: `mock.emojis()`.
+#[cfg(feature = "emojis")]
 #[derive(Debug, Clone, Copy)]
 pub struct EmojisMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "emojis")]
 impl EmojisMocks<'_> {
     /// Expects `GET /organizations/{org}/emojis` (`listEmojis`); answers 200 with no body until a response is set.
     pub fn list(
@@ -4908,6 +5031,7 @@ impl EmojisMocks<'_> {
             )
     }
 }
+#[cfg(feature = "emojis")]
 /// The matchers and answers of `listEmojis`.
 impl Mock<crate::operations::emojis::ListEmojis> {
     /// Answers the operation's success status with this value as JSON.
@@ -4942,10 +5066,12 @@ impl Mock<crate::operations::emojis::ListEmojis> {
     }
 }
 /// Expectations on the operations tagged `Hosted Agents`: `mock.hosted_agents()`.
+#[cfg(feature = "hosted_agents")]
 #[derive(Debug, Clone, Copy)]
 pub struct HostedAgentsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "hosted_agents")]
 impl HostedAgentsMocks<'_> {
     /// Expects `POST /organizations/{org}/clusters/{cluster}/agent-images` (`createAgentImage`); answers 201 with no body until a response is set.
     pub fn create_agent_image(
@@ -5143,6 +5269,7 @@ impl HostedAgentsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "hosted_agents")]
 /// The matchers and answers of `createAgentImage`.
 impl Mock<crate::operations::hosted_agents::CreateAgentImage> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -5195,6 +5322,7 @@ impl Mock<crate::operations::hosted_agents::CreateAgentImage> {
         self
     }
 }
+#[cfg(feature = "hosted_agents")]
 /// The matchers and answers of `deleteAgentImage`.
 impl Mock<crate::operations::hosted_agents::DeleteAgentImage> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteAgentImageError::from_error` decodes it back.
@@ -5228,6 +5356,7 @@ impl Mock<crate::operations::hosted_agents::DeleteAgentImage> {
         self
     }
 }
+#[cfg(feature = "hosted_agents")]
 /// The matchers and answers of `deleteCacheVolume`.
 impl Mock<crate::operations::hosted_agents::DeleteCacheVolume> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -5271,6 +5400,7 @@ impl Mock<crate::operations::hosted_agents::DeleteCacheVolume> {
         self
     }
 }
+#[cfg(feature = "hosted_agents")]
 /// The matchers and answers of `getAgentImage`.
 impl Mock<crate::operations::hosted_agents::GetAgentImage> {
     /// Answers the operation's success status with this value as JSON.
@@ -5307,6 +5437,7 @@ impl Mock<crate::operations::hosted_agents::GetAgentImage> {
         self
     }
 }
+#[cfg(feature = "hosted_agents")]
 /// The matchers and answers of `listAgentImages`.
 impl Mock<crate::operations::hosted_agents::ListAgentImages> {
     /// Answers the operation's success status with this value as JSON.
@@ -5346,6 +5477,7 @@ impl Mock<crate::operations::hosted_agents::ListAgentImages> {
         self
     }
 }
+#[cfg(feature = "hosted_agents")]
 /// The matchers and answers of `listCacheVolumes`.
 impl Mock<crate::operations::hosted_agents::ListCacheVolumes> {
     /// Answers the operation's success status with this value as JSON.
@@ -5385,6 +5517,7 @@ impl Mock<crate::operations::hosted_agents::ListCacheVolumes> {
         self
     }
 }
+#[cfg(feature = "hosted_agents")]
 /// The matchers and answers of `listNetworkRanges`.
 impl Mock<crate::operations::hosted_agents::ListNetworkRanges> {
     /// Answers the operation's success status with this value as JSON.
@@ -5425,10 +5558,12 @@ impl Mock<crate::operations::hosted_agents::ListNetworkRanges> {
     }
 }
 /// Expectations on the operations tagged `Jobs`: `mock.jobs()`.
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Copy)]
 pub struct JobsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "jobs")]
 impl JobsMocks<'_> {
     /// Expects `HEAD /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`checkJobLog`); answers 200 with no body until a response is set.
     pub fn check_log(
@@ -6134,6 +6269,7 @@ impl JobsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `createJobSshSession`.
 impl Mock<crate::operations::jobs::CreateJobSshSession> {
     /// Answers the operation's success status with this value as JSON.
@@ -6176,6 +6312,7 @@ impl Mock<crate::operations::jobs::CreateJobSshSession> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `createJobVncSession`.
 impl Mock<crate::operations::jobs::CreateJobVncSession> {
     /// Answers the operation's success status with this value as JSON.
@@ -6218,6 +6355,7 @@ impl Mock<crate::operations::jobs::CreateJobVncSession> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `deleteJobLog`.
 impl Mock<crate::operations::jobs::DeleteJobLog> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteJobLogError::from_error` decodes it back.
@@ -6245,6 +6383,7 @@ impl Mock<crate::operations::jobs::DeleteJobLog> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `deleteJobLogInOrganization`.
 impl Mock<crate::operations::jobs::DeleteJobLogInOrganization> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteJobLogInOrganizationError::from_error` decodes it back.
@@ -6272,6 +6411,7 @@ impl Mock<crate::operations::jobs::DeleteJobLogInOrganization> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJob`.
 impl Mock<crate::operations::jobs::GetJob> {
     /// Answers the operation's success status with this value as JSON.
@@ -6302,6 +6442,7 @@ impl Mock<crate::operations::jobs::GetJob> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJobEnv`.
 impl Mock<crate::operations::jobs::GetJobEnv> {
     /// Answers the operation's success status with this value as JSON.
@@ -6335,6 +6476,7 @@ impl Mock<crate::operations::jobs::GetJobEnv> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJobEnvInOrganization`.
 impl Mock<crate::operations::jobs::GetJobEnvInOrganization> {
     /// Answers the operation's success status with this value as JSON.
@@ -6368,6 +6510,7 @@ impl Mock<crate::operations::jobs::GetJobEnvInOrganization> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJobEnvInOrganization`.
 impl Mock<crate::operations::jobs::GetJobEnvInOrganizationText> {
     /// Answers the operation's success status with this text.
@@ -6400,6 +6543,7 @@ impl Mock<crate::operations::jobs::GetJobEnvInOrganizationText> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJobEnv`.
 impl Mock<crate::operations::jobs::GetJobEnvText> {
     /// Answers the operation's success status with this text.
@@ -6432,6 +6576,7 @@ impl Mock<crate::operations::jobs::GetJobEnvText> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJobInOrganization`.
 impl Mock<crate::operations::jobs::GetJobInOrganization> {
     /// Answers the operation's success status with this value as JSON.
@@ -6465,6 +6610,7 @@ impl Mock<crate::operations::jobs::GetJobInOrganization> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJobLog`.
 impl Mock<crate::operations::jobs::GetJobLog> {
     /// Answers the operation's success status with this value as JSON.
@@ -6498,6 +6644,7 @@ impl Mock<crate::operations::jobs::GetJobLog> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJobLogInOrganization`.
 impl Mock<crate::operations::jobs::GetJobLogInOrganization> {
     /// Answers the operation's success status with this value as JSON.
@@ -6531,6 +6678,7 @@ impl Mock<crate::operations::jobs::GetJobLogInOrganization> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJobLogInOrganization`.
 impl Mock<crate::operations::jobs::GetJobLogInOrganizationText> {
     /// Answers the operation's success status with this text.
@@ -6563,6 +6711,7 @@ impl Mock<crate::operations::jobs::GetJobLogInOrganizationText> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `getJobLog`.
 impl Mock<crate::operations::jobs::GetJobLogText> {
     /// Answers the operation's success status with this text.
@@ -6595,6 +6744,7 @@ impl Mock<crate::operations::jobs::GetJobLogText> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `listJobs`.
 impl Mock<crate::operations::jobs::ListJobs> {
     /// Matches requests whose `after` query parameter is this value.
@@ -6693,6 +6843,7 @@ impl Mock<crate::operations::jobs::ListJobs> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `reprioritizeJob`.
 impl Mock<crate::operations::jobs::ReprioritizeJob> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -6739,6 +6890,7 @@ impl Mock<crate::operations::jobs::ReprioritizeJob> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `reprioritizeJobInOrganization`.
 impl Mock<crate::operations::jobs::ReprioritizeJobInOrganization> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -6785,6 +6937,7 @@ impl Mock<crate::operations::jobs::ReprioritizeJobInOrganization> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `retryJob`.
 impl Mock<crate::operations::jobs::RetryJob> {
     /// Answers the operation's success status with this value as JSON.
@@ -6824,6 +6977,7 @@ impl Mock<crate::operations::jobs::RetryJob> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `retryJobInOrganization`.
 impl Mock<crate::operations::jobs::RetryJobInOrganization> {
     /// Answers the operation's success status with this value as JSON.
@@ -6863,6 +7017,7 @@ impl Mock<crate::operations::jobs::RetryJobInOrganization> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `unblockJob`.
 impl Mock<crate::operations::jobs::UnblockJob> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -6909,6 +7064,7 @@ impl Mock<crate::operations::jobs::UnblockJob> {
         self
     }
 }
+#[cfg(feature = "jobs")]
 /// The matchers and answers of `unblockJobInOrganization`.
 impl Mock<crate::operations::jobs::UnblockJobInOrganization> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -6956,10 +7112,12 @@ impl Mock<crate::operations::jobs::UnblockJobInOrganization> {
     }
 }
 /// Expectations on the operations tagged `Meta`: `mock.meta()`.
+#[cfg(feature = "meta")]
 #[derive(Debug, Clone, Copy)]
 pub struct MetaMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "meta")]
 impl MetaMocks<'_> {
     /// Expects `GET /meta` (`getMeta`); answers 200 with no body until a response is set.
     pub fn get(&self) -> Mock<crate::operations::meta::GetMeta> {
@@ -6979,6 +7137,7 @@ impl MetaMocks<'_> {
             )
     }
 }
+#[cfg(feature = "meta")]
 /// The matchers and answers of `getMeta`.
 impl Mock<crate::operations::meta::GetMeta> {
     /// Answers the operation's success status with this value as JSON.
@@ -7013,10 +7172,12 @@ impl Mock<crate::operations::meta::GetMeta> {
     }
 }
 /// Expectations on the operations tagged `Notification Services`: `mock.notification_services()`.
+#[cfg(feature = "notification_services")]
 #[derive(Debug, Clone, Copy)]
 pub struct NotificationServicesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "notification_services")]
 impl NotificationServicesMocks<'_> {
     /// Expects `POST /organizations/{org}/services` (`createNotificationService`); answers 201 with no body until a response is set.
     pub fn create(
@@ -7197,6 +7358,7 @@ impl NotificationServicesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "notification_services")]
 /// The matchers and answers of `createNotificationService`.
 impl Mock<crate::operations::notification_services::CreateNotificationService> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -7246,6 +7408,7 @@ impl Mock<crate::operations::notification_services::CreateNotificationService> {
         self
     }
 }
+#[cfg(feature = "notification_services")]
 /// The matchers and answers of `deleteNotificationService`.
 impl Mock<crate::operations::notification_services::DeleteNotificationService> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteNotificationServiceError::from_error` decodes it back.
@@ -7276,6 +7439,7 @@ impl Mock<crate::operations::notification_services::DeleteNotificationService> {
         self
     }
 }
+#[cfg(feature = "notification_services")]
 /// The matchers and answers of `disableNotificationService`.
 impl Mock<crate::operations::notification_services::DisableNotificationService> {
     /// Answers the operation's success status with this value as JSON.
@@ -7312,6 +7476,7 @@ impl Mock<crate::operations::notification_services::DisableNotificationService> 
         self
     }
 }
+#[cfg(feature = "notification_services")]
 /// The matchers and answers of `enableNotificationService`.
 impl Mock<crate::operations::notification_services::EnableNotificationService> {
     /// Answers the operation's success status with this value as JSON.
@@ -7348,6 +7513,7 @@ impl Mock<crate::operations::notification_services::EnableNotificationService> {
         self
     }
 }
+#[cfg(feature = "notification_services")]
 /// The matchers and answers of `getNotificationService`.
 impl Mock<crate::operations::notification_services::GetNotificationService> {
     /// Answers the operation's success status with this value as JSON.
@@ -7384,6 +7550,7 @@ impl Mock<crate::operations::notification_services::GetNotificationService> {
         self
     }
 }
+#[cfg(feature = "notification_services")]
 /// The matchers and answers of `listNotificationServices`.
 impl Mock<crate::operations::notification_services::ListNotificationServices> {
     /// Matches requests whose `after` query parameter is this value.
@@ -7447,6 +7614,7 @@ impl Mock<crate::operations::notification_services::ListNotificationServices> {
         self
     }
 }
+#[cfg(feature = "notification_services")]
 /// The matchers and answers of `updateNotificationService`.
 impl Mock<crate::operations::notification_services::UpdateNotificationService> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -7497,10 +7665,12 @@ impl Mock<crate::operations::notification_services::UpdateNotificationService> {
     }
 }
 /// Expectations on the operations tagged `Organization Invitations`: `mock.organization_invitations()`.
+#[cfg(feature = "organization_invitations")]
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationInvitationsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "organization_invitations")]
 impl OrganizationInvitationsMocks<'_> {
     /// Expects `POST /organizations/{org}/invitations` (`createOrganizationInvitations`); answers 201 with no body until a response is set.
     pub fn create(
@@ -7605,6 +7775,7 @@ impl OrganizationInvitationsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "organization_invitations")]
 /// The matchers and answers of `createOrganizationInvitations`.
 impl Mock<crate::operations::organization_invitations::CreateOrganizationInvitations> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -7654,6 +7825,7 @@ impl Mock<crate::operations::organization_invitations::CreateOrganizationInvitat
         self
     }
 }
+#[cfg(feature = "organization_invitations")]
 /// The matchers and answers of `getOrganizationInvitation`.
 impl Mock<crate::operations::organization_invitations::GetOrganizationInvitation> {
     /// Answers the operation's success status with this value as JSON.
@@ -7690,6 +7862,7 @@ impl Mock<crate::operations::organization_invitations::GetOrganizationInvitation
         self
     }
 }
+#[cfg(feature = "organization_invitations")]
 /// The matchers and answers of `listOrganizationInvitations`.
 impl Mock<crate::operations::organization_invitations::ListOrganizationInvitations> {
     /// Matches requests whose `after` query parameter is this value.
@@ -7756,6 +7929,7 @@ impl Mock<crate::operations::organization_invitations::ListOrganizationInvitatio
         self
     }
 }
+#[cfg(feature = "organization_invitations")]
 /// The matchers and answers of `revokeOrganizationInvitation`.
 impl Mock<crate::operations::organization_invitations::RevokeOrganizationInvitation> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `RevokeOrganizationInvitationError::from_error` decodes it back.
@@ -7787,10 +7961,12 @@ impl Mock<crate::operations::organization_invitations::RevokeOrganizationInvitat
     }
 }
 /// Expectations on the operations tagged `Organization Members`: `mock.organization_members()`.
+#[cfg(feature = "organization_members")]
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationMembersMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "organization_members")]
 impl OrganizationMembersMocks<'_> {
     /// Expects `GET /organizations/{org}/members/{user}` (`getOrganizationMember`); answers 200 with no body until a response is set.
     pub fn get(
@@ -7894,6 +8070,7 @@ impl OrganizationMembersMocks<'_> {
             )
     }
 }
+#[cfg(feature = "organization_members")]
 /// The matchers and answers of `getOrganizationMember`.
 impl Mock<crate::operations::organization_members::GetOrganizationMember> {
     /// Answers the operation's success status with this value as JSON.
@@ -7930,6 +8107,7 @@ impl Mock<crate::operations::organization_members::GetOrganizationMember> {
         self
     }
 }
+#[cfg(feature = "organization_members")]
 /// The matchers and answers of `listOrganizationMembers`.
 impl Mock<crate::operations::organization_members::ListOrganizationMembers> {
     /// Matches requests whose `page` query parameter is this value.
@@ -7986,6 +8164,7 @@ impl Mock<crate::operations::organization_members::ListOrganizationMembers> {
         self
     }
 }
+#[cfg(feature = "organization_members")]
 /// The matchers and answers of `removeOrganizationMember`.
 impl Mock<crate::operations::organization_members::RemoveOrganizationMember> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `RemoveOrganizationMemberError::from_error` decodes it back.
@@ -8016,6 +8195,7 @@ impl Mock<crate::operations::organization_members::RemoveOrganizationMember> {
         self
     }
 }
+#[cfg(feature = "organization_members")]
 /// The matchers and answers of `updateOrganizationMember`.
 impl Mock<crate::operations::organization_members::UpdateOrganizationMember> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -8066,10 +8246,12 @@ impl Mock<crate::operations::organization_members::UpdateOrganizationMember> {
     }
 }
 /// Expectations on the operations tagged `Organizations`: `mock.organizations()`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, Copy)]
 pub struct OrganizationsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "organizations")]
 impl OrganizationsMocks<'_> {
     /// Expects `GET /organizations/{org}` (`getOrganization`); answers 200 with no body until a response is set.
     pub fn get(
@@ -8134,6 +8316,7 @@ impl OrganizationsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "organizations")]
 /// The matchers and answers of `getOrganization`.
 impl Mock<crate::operations::organizations::GetOrganization> {
     /// Answers the operation's success status with this value as JSON.
@@ -8167,6 +8350,7 @@ impl Mock<crate::operations::organizations::GetOrganization> {
         self
     }
 }
+#[cfg(feature = "organizations")]
 /// The matchers and answers of `getOrganizationRateLimit`.
 impl Mock<crate::operations::organizations::GetOrganizationRateLimit> {
     /// Answers the operation's success status with this value as JSON.
@@ -8203,6 +8387,7 @@ impl Mock<crate::operations::organizations::GetOrganizationRateLimit> {
         self
     }
 }
+#[cfg(feature = "organizations")]
 /// The matchers and answers of `listOrganizations`.
 impl Mock<crate::operations::organizations::ListOrganizations> {
     /// Matches requests whose `page` query parameter is this value.
@@ -8260,10 +8445,12 @@ impl Mock<crate::operations::organizations::ListOrganizations> {
     }
 }
 /// Expectations on the operations tagged `Packages`: `mock.packages()`.
+#[cfg(feature = "packages")]
 #[derive(Debug, Clone, Copy)]
 pub struct PackagesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "packages")]
 impl PackagesMocks<'_> {
     /// Expects `POST /packages/organizations/{org}/registries/{registry}/packages/{package}/copy` (`copyPackage`); answers 200 with no body until a response is set.
     pub fn copy(
@@ -8438,6 +8625,7 @@ impl PackagesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "packages")]
 /// The matchers and answers of `copyPackage`.
 impl Mock<crate::operations::packages::CopyPackage> {
     /// Matches requests whose `to` query parameter is this value.
@@ -8477,6 +8665,7 @@ impl Mock<crate::operations::packages::CopyPackage> {
         self
     }
 }
+#[cfg(feature = "packages")]
 /// The matchers and answers of `deletePackage`.
 impl Mock<crate::operations::packages::DeletePackage> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeletePackageError::from_error` decodes it back.
@@ -8504,6 +8693,7 @@ impl Mock<crate::operations::packages::DeletePackage> {
         self
     }
 }
+#[cfg(feature = "packages")]
 /// The matchers and answers of `getPackage`.
 impl Mock<crate::operations::packages::GetPackage> {
     /// Answers the operation's success status with this value as JSON.
@@ -8537,6 +8727,7 @@ impl Mock<crate::operations::packages::GetPackage> {
         self
     }
 }
+#[cfg(feature = "packages")]
 /// The matchers and answers of `listPackages`.
 impl Mock<crate::operations::packages::ListPackages> {
     /// Matches requests whose `after` query parameter is this value.
@@ -8603,6 +8794,7 @@ impl Mock<crate::operations::packages::ListPackages> {
         self
     }
 }
+#[cfg(feature = "packages")]
 /// The matchers and answers of `publishPackage`.
 impl Mock<crate::operations::packages::PublishPackage> {
     /// Answers the operation's success status with this value as JSON.
@@ -8636,6 +8828,7 @@ impl Mock<crate::operations::packages::PublishPackage> {
         self
     }
 }
+#[cfg(feature = "packages")]
 /// The matchers and answers of `requestPackageUpload`.
 impl Mock<crate::operations::packages::RequestPackageUpload> {
     /// Answers the operation's success status with this value as JSON.
@@ -8673,10 +8866,12 @@ impl Mock<crate::operations::packages::RequestPackageUpload> {
     }
 }
 /// Expectations on the operations tagged `Pipeline Schedules`: `mock.pipeline_schedules()`.
+#[cfg(feature = "pipeline_schedules")]
 #[derive(Debug, Clone, Copy)]
 pub struct PipelineSchedulesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "pipeline_schedules")]
 impl PipelineSchedulesMocks<'_> {
     /// Expects `POST /organizations/{org}/pipelines/{pipeline}/schedules` (`createPipelineSchedule`); answers 201 with no body until a response is set.
     pub fn create(
@@ -8854,6 +9049,7 @@ impl PipelineSchedulesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "pipeline_schedules")]
 /// The matchers and answers of `createPipelineSchedule`.
 impl Mock<crate::operations::pipeline_schedules::CreatePipelineSchedule> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -8903,6 +9099,7 @@ impl Mock<crate::operations::pipeline_schedules::CreatePipelineSchedule> {
         self
     }
 }
+#[cfg(feature = "pipeline_schedules")]
 /// The matchers and answers of `deletePipelineSchedule`.
 impl Mock<crate::operations::pipeline_schedules::DeletePipelineSchedule> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeletePipelineScheduleError::from_error` decodes it back.
@@ -8930,6 +9127,7 @@ impl Mock<crate::operations::pipeline_schedules::DeletePipelineSchedule> {
         self
     }
 }
+#[cfg(feature = "pipeline_schedules")]
 /// The matchers and answers of `getPipelineSchedule`.
 impl Mock<crate::operations::pipeline_schedules::GetPipelineSchedule> {
     /// Answers the operation's success status with this value as JSON.
@@ -8966,6 +9164,7 @@ impl Mock<crate::operations::pipeline_schedules::GetPipelineSchedule> {
         self
     }
 }
+#[cfg(feature = "pipeline_schedules")]
 /// The matchers and answers of `listPipelineSchedules`.
 impl Mock<crate::operations::pipeline_schedules::ListPipelineSchedules> {
     /// Matches requests whose `page` query parameter is this value.
@@ -9022,6 +9221,7 @@ impl Mock<crate::operations::pipeline_schedules::ListPipelineSchedules> {
         self
     }
 }
+#[cfg(feature = "pipeline_schedules")]
 /// The matchers and answers of `updatePipelineSchedule`.
 impl Mock<crate::operations::pipeline_schedules::UpdatePipelineSchedule> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -9071,6 +9271,7 @@ impl Mock<crate::operations::pipeline_schedules::UpdatePipelineSchedule> {
         self
     }
 }
+#[cfg(feature = "pipeline_schedules")]
 /// The matchers and answers of `updatePipelineScheduleWithPatch`.
 impl Mock<crate::operations::pipeline_schedules::UpdatePipelineScheduleWithPatch> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -9121,10 +9322,12 @@ impl Mock<crate::operations::pipeline_schedules::UpdatePipelineScheduleWithPatch
     }
 }
 /// Expectations on the operations tagged `Pipeline Settings`: `mock.pipeline_settings()`.
+#[cfg(feature = "pipeline_settings")]
 #[derive(Debug, Clone, Copy)]
 pub struct PipelineSettingsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "pipeline_settings")]
 impl PipelineSettingsMocks<'_> {
     /// Expects `PUT /organizations/{org}/pipeline-settings/build-export` (`configureBuildExport`); answers 200 with no body until a response is set.
     pub fn configure_build_export(
@@ -9334,6 +9537,7 @@ impl PipelineSettingsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "pipeline_settings")]
 /// The matchers and answers of `configureBuildExport`.
 impl Mock<crate::operations::pipeline_settings::ConfigureBuildExport> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -9383,6 +9587,7 @@ impl Mock<crate::operations::pipeline_settings::ConfigureBuildExport> {
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
 /// The matchers and answers of `disableBuildExport`.
 impl Mock<crate::operations::pipeline_settings::DisableBuildExport> {
     /// Answers the operation's success status with this value as JSON.
@@ -9419,6 +9624,7 @@ impl Mock<crate::operations::pipeline_settings::DisableBuildExport> {
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
 /// The matchers and answers of `disableHostedAgentsRemoteAccess`.
 impl Mock<crate::operations::pipeline_settings::DisableHostedAgentsRemoteAccess> {
     /// Answers the operation's success status with this value as JSON.
@@ -9455,6 +9661,7 @@ impl Mock<crate::operations::pipeline_settings::DisableHostedAgentsRemoteAccess>
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
 /// The matchers and answers of `disablePublicPipelineCreation`.
 impl Mock<crate::operations::pipeline_settings::DisablePublicPipelineCreation> {
     /// Answers the operation's success status with this value as JSON.
@@ -9491,6 +9698,7 @@ impl Mock<crate::operations::pipeline_settings::DisablePublicPipelineCreation> {
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
 /// The matchers and answers of `enableAdvancedQueueMetrics`.
 impl Mock<crate::operations::pipeline_settings::EnableAdvancedQueueMetrics> {
     /// Answers the operation's success status with this value as JSON.
@@ -9527,6 +9735,7 @@ impl Mock<crate::operations::pipeline_settings::EnableAdvancedQueueMetrics> {
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
 /// The matchers and answers of `enableHostedAgentsRemoteAccess`.
 impl Mock<crate::operations::pipeline_settings::EnableHostedAgentsRemoteAccess> {
     /// Answers the operation's success status with this value as JSON.
@@ -9563,6 +9772,7 @@ impl Mock<crate::operations::pipeline_settings::EnableHostedAgentsRemoteAccess> 
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
 /// The matchers and answers of `enablePublicPipelineCreation`.
 impl Mock<crate::operations::pipeline_settings::EnablePublicPipelineCreation> {
     /// Answers the operation's success status with this value as JSON.
@@ -9599,6 +9809,7 @@ impl Mock<crate::operations::pipeline_settings::EnablePublicPipelineCreation> {
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
 /// The matchers and answers of `getPipelineSettings`.
 impl Mock<crate::operations::pipeline_settings::GetPipelineSettings> {
     /// Answers the operation's success status with this value as JSON.
@@ -9635,6 +9846,7 @@ impl Mock<crate::operations::pipeline_settings::GetPipelineSettings> {
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
 /// The matchers and answers of `updatePipelineSettings`.
 impl Mock<crate::operations::pipeline_settings::UpdatePipelineSettings> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -9685,10 +9897,12 @@ impl Mock<crate::operations::pipeline_settings::UpdatePipelineSettings> {
     }
 }
 /// Expectations on the operations tagged `Pipeline Templates`: `mock.pipeline_templates()`.
+#[cfg(feature = "pipeline_templates")]
 #[derive(Debug, Clone, Copy)]
 pub struct PipelineTemplatesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "pipeline_templates")]
 impl PipelineTemplatesMocks<'_> {
     /// Expects `POST /organizations/{org}/pipeline-templates` (`createPipelineTemplate`); answers 201 with no body until a response is set.
     pub fn create(
@@ -9815,6 +10029,7 @@ impl PipelineTemplatesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "pipeline_templates")]
 /// The matchers and answers of `createPipelineTemplate`.
 impl Mock<crate::operations::pipeline_templates::CreatePipelineTemplate> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -9864,6 +10079,7 @@ impl Mock<crate::operations::pipeline_templates::CreatePipelineTemplate> {
         self
     }
 }
+#[cfg(feature = "pipeline_templates")]
 /// The matchers and answers of `deletePipelineTemplate`.
 impl Mock<crate::operations::pipeline_templates::DeletePipelineTemplate> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeletePipelineTemplateError::from_error` decodes it back.
@@ -9894,6 +10110,7 @@ impl Mock<crate::operations::pipeline_templates::DeletePipelineTemplate> {
         self
     }
 }
+#[cfg(feature = "pipeline_templates")]
 /// The matchers and answers of `getPipelineTemplate`.
 impl Mock<crate::operations::pipeline_templates::GetPipelineTemplate> {
     /// Answers the operation's success status with this value as JSON.
@@ -9930,6 +10147,7 @@ impl Mock<crate::operations::pipeline_templates::GetPipelineTemplate> {
         self
     }
 }
+#[cfg(feature = "pipeline_templates")]
 /// The matchers and answers of `listPipelineTemplates`.
 impl Mock<crate::operations::pipeline_templates::ListPipelineTemplates> {
     /// Matches requests whose `page` query parameter is this value.
@@ -9986,6 +10204,7 @@ impl Mock<crate::operations::pipeline_templates::ListPipelineTemplates> {
         self
     }
 }
+#[cfg(feature = "pipeline_templates")]
 /// The matchers and answers of `updatePipelineTemplate`.
 impl Mock<crate::operations::pipeline_templates::UpdatePipelineTemplate> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -10036,10 +10255,12 @@ impl Mock<crate::operations::pipeline_templates::UpdatePipelineTemplate> {
     }
 }
 /// Expectations on the operations tagged `Pipelines`: `mock.pipelines()`.
+#[cfg(feature = "pipelines")]
 #[derive(Debug, Clone, Copy)]
 pub struct PipelinesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "pipelines")]
 impl PipelinesMocks<'_> {
     /// Expects `POST /organizations/{org}/pipelines/{pipeline}/archive` (`archivePipeline`); answers 200 with no body until a response is set.
     pub fn archive(
@@ -10328,6 +10549,7 @@ impl PipelinesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `archivePipeline`.
 impl Mock<crate::operations::pipelines::ArchivePipeline> {
     /// Answers the operation's success status with this value as JSON.
@@ -10364,6 +10586,7 @@ impl Mock<crate::operations::pipelines::ArchivePipeline> {
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `createPipeline`.
 impl Mock<crate::operations::pipelines::CreatePipeline> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -10410,6 +10633,7 @@ impl Mock<crate::operations::pipelines::CreatePipeline> {
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `createPipelineWebhook`.
 impl Mock<crate::operations::pipelines::CreatePipelineWebhook> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `CreatePipelineWebhookError::from_error` decodes it back.
@@ -10440,6 +10664,7 @@ impl Mock<crate::operations::pipelines::CreatePipelineWebhook> {
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `deletePipeline`.
 impl Mock<crate::operations::pipelines::DeletePipeline> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeletePipelineError::from_error` decodes it back.
@@ -10467,6 +10692,7 @@ impl Mock<crate::operations::pipelines::DeletePipeline> {
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `disablePipelineGithubWebhookProcessing`.
 impl Mock<crate::operations::pipelines::DisablePipelineGithubWebhookProcessing> {
     /// Answers the operation's success status with this value as JSON.
@@ -10503,6 +10729,7 @@ impl Mock<crate::operations::pipelines::DisablePipelineGithubWebhookProcessing> 
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `enablePipelineGithubWebhookProcessing`.
 impl Mock<crate::operations::pipelines::EnablePipelineGithubWebhookProcessing> {
     /// Answers the operation's success status with this value as JSON.
@@ -10539,6 +10766,7 @@ impl Mock<crate::operations::pipelines::EnablePipelineGithubWebhookProcessing> {
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `getPipeline`.
 impl Mock<crate::operations::pipelines::GetPipeline> {
     /// Answers the operation's success status with this value as JSON.
@@ -10572,6 +10800,7 @@ impl Mock<crate::operations::pipelines::GetPipeline> {
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `getPipelineGithubWebhookProcessing`.
 impl Mock<crate::operations::pipelines::GetPipelineGithubWebhookProcessing> {
     /// Answers the operation's success status with this value as JSON.
@@ -10608,6 +10837,7 @@ impl Mock<crate::operations::pipelines::GetPipelineGithubWebhookProcessing> {
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `listPipelines`.
 impl Mock<crate::operations::pipelines::ListPipelines> {
     /// Matches requests whose `name` query parameter is this value.
@@ -10676,6 +10906,7 @@ impl Mock<crate::operations::pipelines::ListPipelines> {
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `unarchivePipeline`.
 impl Mock<crate::operations::pipelines::UnarchivePipeline> {
     /// Answers the operation's success status with this value as JSON.
@@ -10712,6 +10943,7 @@ impl Mock<crate::operations::pipelines::UnarchivePipeline> {
         self
     }
 }
+#[cfg(feature = "pipelines")]
 /// The matchers and answers of `updatePipeline`.
 impl Mock<crate::operations::pipelines::UpdatePipeline> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -10759,10 +10991,12 @@ impl Mock<crate::operations::pipelines::UpdatePipeline> {
     }
 }
 /// Expectations on the operations tagged `Portals`: `mock.portals()`.
+#[cfg(feature = "portals")]
 #[derive(Debug, Clone, Copy)]
 pub struct PortalsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "portals")]
 impl PortalsMocks<'_> {
     /// Expects `POST /organizations/{org}/portals` (`createPortal`); answers 201 with no body until a response is set.
     pub fn create(
@@ -10889,6 +11123,7 @@ impl PortalsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "portals")]
 /// The matchers and answers of `createPortal`.
 impl Mock<crate::operations::portals::CreatePortal> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -10932,6 +11167,7 @@ impl Mock<crate::operations::portals::CreatePortal> {
         self
     }
 }
+#[cfg(feature = "portals")]
 /// The matchers and answers of `deletePortal`.
 impl Mock<crate::operations::portals::DeletePortal> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeletePortalError::from_error` decodes it back.
@@ -10962,6 +11198,7 @@ impl Mock<crate::operations::portals::DeletePortal> {
         self
     }
 }
+#[cfg(feature = "portals")]
 /// The matchers and answers of `getPortal`.
 impl Mock<crate::operations::portals::GetPortal> {
     /// Answers the operation's success status with this value as JSON.
@@ -10995,6 +11232,7 @@ impl Mock<crate::operations::portals::GetPortal> {
         self
     }
 }
+#[cfg(feature = "portals")]
 /// The matchers and answers of `listPortals`.
 impl Mock<crate::operations::portals::ListPortals> {
     /// Matches requests whose `page` query parameter is this value.
@@ -11048,6 +11286,7 @@ impl Mock<crate::operations::portals::ListPortals> {
         self
     }
 }
+#[cfg(feature = "portals")]
 /// The matchers and answers of `updatePortal`.
 impl Mock<crate::operations::portals::UpdatePortal> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -11092,10 +11331,12 @@ impl Mock<crate::operations::portals::UpdatePortal> {
     }
 }
 /// Expectations on the operations tagged `Queues`: `mock.queues()`.
+#[cfg(feature = "queues")]
 #[derive(Debug, Clone, Copy)]
 pub struct QueuesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "queues")]
 impl QueuesMocks<'_> {
     /// Expects `POST /organizations/{org}/clusters/{cluster}/queues` (`createQueue`); answers 201 with no body until a response is set.
     pub fn create(
@@ -11335,6 +11576,7 @@ impl QueuesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "queues")]
 /// The matchers and answers of `createQueue`.
 impl Mock<crate::operations::queues::CreateQueue> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -11378,6 +11620,7 @@ impl Mock<crate::operations::queues::CreateQueue> {
         self
     }
 }
+#[cfg(feature = "queues")]
 /// The matchers and answers of `deleteQueue`.
 impl Mock<crate::operations::queues::DeleteQueue> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteQueueError::from_error` decodes it back.
@@ -11408,6 +11651,7 @@ impl Mock<crate::operations::queues::DeleteQueue> {
         self
     }
 }
+#[cfg(feature = "queues")]
 /// The matchers and answers of `getQueue`.
 impl Mock<crate::operations::queues::GetQueue> {
     /// Answers the operation's success status with this value as JSON.
@@ -11441,6 +11685,7 @@ impl Mock<crate::operations::queues::GetQueue> {
         self
     }
 }
+#[cfg(feature = "queues")]
 /// The matchers and answers of `listQueues`.
 impl Mock<crate::operations::queues::ListQueues> {
     /// Matches requests whose `page` query parameter is this value.
@@ -11494,6 +11739,7 @@ impl Mock<crate::operations::queues::ListQueues> {
         self
     }
 }
+#[cfg(feature = "queues")]
 /// The matchers and answers of `pauseQueueDispatch`.
 impl Mock<crate::operations::queues::PauseQueueDispatch> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -11540,6 +11786,7 @@ impl Mock<crate::operations::queues::PauseQueueDispatch> {
         self
     }
 }
+#[cfg(feature = "queues")]
 /// The matchers and answers of `resumeQueueDispatch`.
 impl Mock<crate::operations::queues::ResumeQueueDispatch> {
     /// Answers the operation's success status with this value as JSON.
@@ -11576,6 +11823,7 @@ impl Mock<crate::operations::queues::ResumeQueueDispatch> {
         self
     }
 }
+#[cfg(feature = "queues")]
 /// The matchers and answers of `updateQueue`.
 impl Mock<crate::operations::queues::UpdateQueue> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -11619,6 +11867,7 @@ impl Mock<crate::operations::queues::UpdateQueue> {
         self
     }
 }
+#[cfg(feature = "queues")]
 /// The matchers and answers of `updateQueueWithPatch`.
 impl Mock<crate::operations::queues::UpdateQueueWithPatch> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -11663,10 +11912,12 @@ impl Mock<crate::operations::queues::UpdateQueueWithPatch> {
     }
 }
 /// Expectations on the operations tagged `Registries`: `mock.registries()`.
+#[cfg(feature = "registries")]
 #[derive(Debug, Clone, Copy)]
 pub struct RegistriesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "registries")]
 impl RegistriesMocks<'_> {
     /// Expects `POST /packages/organizations/{org}/registries` (`createRegistry`); answers 200 with no body until a response is set.
     pub fn create(
@@ -11820,6 +12071,7 @@ impl RegistriesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "registries")]
 /// The matchers and answers of `createRegistry`.
 impl Mock<crate::operations::registries::CreateRegistry> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -11863,6 +12115,7 @@ impl Mock<crate::operations::registries::CreateRegistry> {
         self
     }
 }
+#[cfg(feature = "registries")]
 /// The matchers and answers of `deleteRegistry`.
 impl Mock<crate::operations::registries::DeleteRegistry> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteRegistryError::from_error` decodes it back.
@@ -11890,6 +12143,7 @@ impl Mock<crate::operations::registries::DeleteRegistry> {
         self
     }
 }
+#[cfg(feature = "registries")]
 /// The matchers and answers of `getRegistry`.
 impl Mock<crate::operations::registries::GetRegistry> {
     /// Answers the operation's success status with this value as JSON.
@@ -11923,6 +12177,7 @@ impl Mock<crate::operations::registries::GetRegistry> {
         self
     }
 }
+#[cfg(feature = "registries")]
 /// The matchers and answers of `listRegistries`.
 impl Mock<crate::operations::registries::ListRegistries> {
     /// Answers the operation's success status with this value as JSON.
@@ -11959,6 +12214,7 @@ impl Mock<crate::operations::registries::ListRegistries> {
         self
     }
 }
+#[cfg(feature = "registries")]
 /// The matchers and answers of `updateRegistry`.
 impl Mock<crate::operations::registries::UpdateRegistry> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -12002,6 +12258,7 @@ impl Mock<crate::operations::registries::UpdateRegistry> {
         self
     }
 }
+#[cfg(feature = "registries")]
 /// The matchers and answers of `updateRegistryWithPatch`.
 impl Mock<crate::operations::registries::UpdateRegistryWithPatch> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -12046,10 +12303,12 @@ impl Mock<crate::operations::registries::UpdateRegistryWithPatch> {
     }
 }
 /// Expectations on the operations tagged `Registry Tokens`: `mock.registry_tokens()`.
+#[cfg(feature = "registry_tokens")]
 #[derive(Debug, Clone, Copy)]
 pub struct RegistryTokensMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "registry_tokens")]
 impl RegistryTokensMocks<'_> {
     /// Expects `POST /packages/organizations/{org}/registries/{registry}/tokens` (`createRegistryToken`); answers 200 with no body until a response is set.
     pub fn create(
@@ -12196,6 +12455,7 @@ impl RegistryTokensMocks<'_> {
             )
     }
 }
+#[cfg(feature = "registry_tokens")]
 /// The matchers and answers of `createRegistryToken`.
 impl Mock<crate::operations::registry_tokens::CreateRegistryToken> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -12242,6 +12502,7 @@ impl Mock<crate::operations::registry_tokens::CreateRegistryToken> {
         self
     }
 }
+#[cfg(feature = "registry_tokens")]
 /// The matchers and answers of `deleteRegistryToken`.
 impl Mock<crate::operations::registry_tokens::DeleteRegistryToken> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteRegistryTokenError::from_error` decodes it back.
@@ -12269,6 +12530,7 @@ impl Mock<crate::operations::registry_tokens::DeleteRegistryToken> {
         self
     }
 }
+#[cfg(feature = "registry_tokens")]
 /// The matchers and answers of `getRegistryToken`.
 impl Mock<crate::operations::registry_tokens::GetRegistryToken> {
     /// Answers the operation's success status with this value as JSON.
@@ -12305,6 +12567,7 @@ impl Mock<crate::operations::registry_tokens::GetRegistryToken> {
         self
     }
 }
+#[cfg(feature = "registry_tokens")]
 /// The matchers and answers of `listRegistryTokens`.
 impl Mock<crate::operations::registry_tokens::ListRegistryTokens> {
     /// Answers the operation's success status with this value as JSON.
@@ -12341,6 +12604,7 @@ impl Mock<crate::operations::registry_tokens::ListRegistryTokens> {
         self
     }
 }
+#[cfg(feature = "registry_tokens")]
 /// The matchers and answers of `updateRegistryToken`.
 impl Mock<crate::operations::registry_tokens::UpdateRegistryToken> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -12388,10 +12652,12 @@ impl Mock<crate::operations::registry_tokens::UpdateRegistryToken> {
     }
 }
 /// Expectations on the operations tagged `Repository Connections`: `mock.repository_connections()`.
+#[cfg(feature = "repository_connections")]
 #[derive(Debug, Clone, Copy)]
 pub struct RepositoryConnectionsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "repository_connections")]
 impl RepositoryConnectionsMocks<'_> {
     /// Expects `GET /organizations/{org}/repository_connections/{connection}` (`getRepositoryConnection`); answers 200 with no body until a response is set.
     pub fn get(
@@ -12472,6 +12738,7 @@ impl RepositoryConnectionsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "repository_connections")]
 /// The matchers and answers of `getRepositoryConnection`.
 impl Mock<crate::operations::repository_connections::GetRepositoryConnection> {
     /// Answers the operation's success status with this value as JSON.
@@ -12511,6 +12778,7 @@ impl Mock<crate::operations::repository_connections::GetRepositoryConnection> {
         self
     }
 }
+#[cfg(feature = "repository_connections")]
 /// The matchers and answers of `listRepositoryConnections`.
 impl Mock<crate::operations::repository_connections::ListRepositoryConnections> {
     /// Answers the operation's success status with this value as JSON.
@@ -12547,6 +12815,7 @@ impl Mock<crate::operations::repository_connections::ListRepositoryConnections> 
         self
     }
 }
+#[cfg(feature = "repository_connections")]
 /// The matchers and answers of `listRepositoryConnectionRepositories`.
 impl Mock<
     crate::operations::repository_connections::ListRepositoryConnectionRepositories,
@@ -12601,10 +12870,12 @@ impl Mock<
     }
 }
 /// Expectations on the operations tagged `Rules`: `mock.rules()`.
+#[cfg(feature = "rules")]
 #[derive(Debug, Clone, Copy)]
 pub struct RulesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "rules")]
 impl RulesMocks<'_> {
     /// Expects `POST /organizations/{org}/rules` (`createRule`); answers 201 with no body until a response is set.
     pub fn create(
@@ -12705,6 +12976,7 @@ impl RulesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "rules")]
 /// The matchers and answers of `createRule`.
 impl Mock<crate::operations::rules::CreateRule> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -12748,6 +13020,7 @@ impl Mock<crate::operations::rules::CreateRule> {
         self
     }
 }
+#[cfg(feature = "rules")]
 /// The matchers and answers of `deleteRule`.
 impl Mock<crate::operations::rules::DeleteRule> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteRuleError::from_error` decodes it back.
@@ -12778,6 +13051,7 @@ impl Mock<crate::operations::rules::DeleteRule> {
         self
     }
 }
+#[cfg(feature = "rules")]
 /// The matchers and answers of `getRule`.
 impl Mock<crate::operations::rules::GetRule> {
     /// Answers the operation's success status with this value as JSON.
@@ -12811,6 +13085,7 @@ impl Mock<crate::operations::rules::GetRule> {
         self
     }
 }
+#[cfg(feature = "rules")]
 /// The matchers and answers of `listRules`.
 impl Mock<crate::operations::rules::ListRules> {
     /// Matches requests whose `page` query parameter is this value.
@@ -12865,10 +13140,12 @@ impl Mock<crate::operations::rules::ListRules> {
     }
 }
 /// Expectations on the operations tagged `Step Uploads`: `mock.step_uploads()`.
+#[cfg(feature = "step_uploads")]
 #[derive(Debug, Clone, Copy)]
 pub struct StepUploadsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "step_uploads")]
 impl StepUploadsMocks<'_> {
     /// Expects `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/step-uploads/{upload}` (`getStepUpload`); answers 200 with no body until a response is set.
     pub fn get(
@@ -12936,6 +13213,7 @@ impl StepUploadsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "step_uploads")]
 /// The matchers and answers of `getStepUpload`.
 impl Mock<crate::operations::step_uploads::GetStepUpload> {
     /// Answers the operation's success status with this value as JSON.
@@ -12972,6 +13250,7 @@ impl Mock<crate::operations::step_uploads::GetStepUpload> {
         self
     }
 }
+#[cfg(feature = "step_uploads")]
 /// The matchers and answers of `listStepUploads`.
 impl Mock<crate::operations::step_uploads::ListStepUploads> {
     /// Matches requests whose `after` query parameter is this value.
@@ -13056,10 +13335,12 @@ impl Mock<crate::operations::step_uploads::ListStepUploads> {
     }
 }
 /// Expectations on the operations tagged `Team Members`: `mock.team_members()`.
+#[cfg(feature = "team_members")]
 #[derive(Debug, Clone, Copy)]
 pub struct TeamMembersMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "team_members")]
 impl TeamMembersMocks<'_> {
     /// Expects `POST /organizations/{org}/teams/{team}/members` (`addTeamMember`); answers 201 with no body until a response is set.
     pub fn add(
@@ -13206,6 +13487,7 @@ impl TeamMembersMocks<'_> {
             )
     }
 }
+#[cfg(feature = "team_members")]
 /// The matchers and answers of `addTeamMember`.
 impl Mock<crate::operations::team_members::AddTeamMember> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -13249,6 +13531,7 @@ impl Mock<crate::operations::team_members::AddTeamMember> {
         self
     }
 }
+#[cfg(feature = "team_members")]
 /// The matchers and answers of `getTeamMember`.
 impl Mock<crate::operations::team_members::GetTeamMember> {
     /// Answers the operation's success status with this value as JSON.
@@ -13282,6 +13565,7 @@ impl Mock<crate::operations::team_members::GetTeamMember> {
         self
     }
 }
+#[cfg(feature = "team_members")]
 /// The matchers and answers of `listTeamMembers`.
 impl Mock<crate::operations::team_members::ListTeamMembers> {
     /// Matches requests whose `page` query parameter is this value.
@@ -13338,6 +13622,7 @@ impl Mock<crate::operations::team_members::ListTeamMembers> {
         self
     }
 }
+#[cfg(feature = "team_members")]
 /// The matchers and answers of `removeTeamMember`.
 impl Mock<crate::operations::team_members::RemoveTeamMember> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `RemoveTeamMemberError::from_error` decodes it back.
@@ -13368,6 +13653,7 @@ impl Mock<crate::operations::team_members::RemoveTeamMember> {
         self
     }
 }
+#[cfg(feature = "team_members")]
 /// The matchers and answers of `updateTeamMember`.
 impl Mock<crate::operations::team_members::UpdateTeamMember> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -13415,10 +13701,12 @@ impl Mock<crate::operations::team_members::UpdateTeamMember> {
     }
 }
 /// Expectations on the operations tagged `Team Pipelines`: `mock.team_pipelines()`.
+#[cfg(feature = "team_pipelines")]
 #[derive(Debug, Clone, Copy)]
 pub struct TeamPipelinesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "team_pipelines")]
 impl TeamPipelinesMocks<'_> {
     /// Expects `POST /organizations/{org}/teams/{team}/pipelines` (`addTeamPipeline`); answers 201 with no body until a response is set.
     pub fn add(
@@ -13565,6 +13853,7 @@ impl TeamPipelinesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "team_pipelines")]
 /// The matchers and answers of `addTeamPipeline`.
 impl Mock<crate::operations::team_pipelines::AddTeamPipeline> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -13611,6 +13900,7 @@ impl Mock<crate::operations::team_pipelines::AddTeamPipeline> {
         self
     }
 }
+#[cfg(feature = "team_pipelines")]
 /// The matchers and answers of `getTeamPipeline`.
 impl Mock<crate::operations::team_pipelines::GetTeamPipeline> {
     /// Answers the operation's success status with this value as JSON.
@@ -13644,6 +13934,7 @@ impl Mock<crate::operations::team_pipelines::GetTeamPipeline> {
         self
     }
 }
+#[cfg(feature = "team_pipelines")]
 /// The matchers and answers of `listTeamPipelines`.
 impl Mock<crate::operations::team_pipelines::ListTeamPipelines> {
     /// Matches requests whose `page` query parameter is this value.
@@ -13700,6 +13991,7 @@ impl Mock<crate::operations::team_pipelines::ListTeamPipelines> {
         self
     }
 }
+#[cfg(feature = "team_pipelines")]
 /// The matchers and answers of `removeTeamPipeline`.
 impl Mock<crate::operations::team_pipelines::RemoveTeamPipeline> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `RemoveTeamPipelineError::from_error` decodes it back.
@@ -13730,6 +14022,7 @@ impl Mock<crate::operations::team_pipelines::RemoveTeamPipeline> {
         self
     }
 }
+#[cfg(feature = "team_pipelines")]
 /// The matchers and answers of `updateTeamPipeline`.
 impl Mock<crate::operations::team_pipelines::UpdateTeamPipeline> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -13777,10 +14070,12 @@ impl Mock<crate::operations::team_pipelines::UpdateTeamPipeline> {
     }
 }
 /// Expectations on the operations tagged `Team Suites`: `mock.team_suites()`.
+#[cfg(feature = "team_suites")]
 #[derive(Debug, Clone, Copy)]
 pub struct TeamSuitesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "team_suites")]
 impl TeamSuitesMocks<'_> {
     /// Expects `POST /organizations/{org}/teams/{team}/suites` (`addTeamSuite`); answers 201 with no body until a response is set.
     pub fn add(
@@ -13927,6 +14222,7 @@ impl TeamSuitesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "team_suites")]
 /// The matchers and answers of `addTeamSuite`.
 impl Mock<crate::operations::team_suites::AddTeamSuite> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -13970,6 +14266,7 @@ impl Mock<crate::operations::team_suites::AddTeamSuite> {
         self
     }
 }
+#[cfg(feature = "team_suites")]
 /// The matchers and answers of `getTeamSuite`.
 impl Mock<crate::operations::team_suites::GetTeamSuite> {
     /// Answers the operation's success status with this value as JSON.
@@ -14003,6 +14300,7 @@ impl Mock<crate::operations::team_suites::GetTeamSuite> {
         self
     }
 }
+#[cfg(feature = "team_suites")]
 /// The matchers and answers of `listTeamSuites`.
 impl Mock<crate::operations::team_suites::ListTeamSuites> {
     /// Matches requests whose `page` query parameter is this value.
@@ -14059,6 +14357,7 @@ impl Mock<crate::operations::team_suites::ListTeamSuites> {
         self
     }
 }
+#[cfg(feature = "team_suites")]
 /// The matchers and answers of `removeTeamSuite`.
 impl Mock<crate::operations::team_suites::RemoveTeamSuite> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `RemoveTeamSuiteError::from_error` decodes it back.
@@ -14089,6 +14388,7 @@ impl Mock<crate::operations::team_suites::RemoveTeamSuite> {
         self
     }
 }
+#[cfg(feature = "team_suites")]
 /// The matchers and answers of `updateTeamSuite`.
 impl Mock<crate::operations::team_suites::UpdateTeamSuite> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -14136,10 +14436,12 @@ impl Mock<crate::operations::team_suites::UpdateTeamSuite> {
     }
 }
 /// Expectations on the operations tagged `Teams`: `mock.teams()`.
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone, Copy)]
 pub struct TeamsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "teams")]
 impl TeamsMocks<'_> {
     /// Expects `POST /organizations/{org}/teams` (`createTeam`); answers 201 with no body until a response is set.
     pub fn create(
@@ -14289,6 +14591,7 @@ impl TeamsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "teams")]
 /// The matchers and answers of `createTeam`.
 impl Mock<crate::operations::teams::CreateTeam> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -14332,6 +14635,7 @@ impl Mock<crate::operations::teams::CreateTeam> {
         self
     }
 }
+#[cfg(feature = "teams")]
 /// The matchers and answers of `deleteTeam`.
 impl Mock<crate::operations::teams::DeleteTeam> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteTeamError::from_error` decodes it back.
@@ -14362,6 +14666,7 @@ impl Mock<crate::operations::teams::DeleteTeam> {
         self
     }
 }
+#[cfg(feature = "teams")]
 /// The matchers and answers of `enableTeams`.
 impl Mock<crate::operations::teams::EnableTeams> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `EnableTeamsError::from_error` decodes it back.
@@ -14389,6 +14694,7 @@ impl Mock<crate::operations::teams::EnableTeams> {
         self
     }
 }
+#[cfg(feature = "teams")]
 /// The matchers and answers of `getTeam`.
 impl Mock<crate::operations::teams::GetTeam> {
     /// Answers the operation's success status with this value as JSON.
@@ -14422,6 +14728,7 @@ impl Mock<crate::operations::teams::GetTeam> {
         self
     }
 }
+#[cfg(feature = "teams")]
 /// The matchers and answers of `listTeams`.
 impl Mock<crate::operations::teams::ListTeams> {
     /// Matches requests whose `page` query parameter is this value.
@@ -14481,6 +14788,7 @@ impl Mock<crate::operations::teams::ListTeams> {
         self
     }
 }
+#[cfg(feature = "teams")]
 /// The matchers and answers of `updateTeam`.
 impl Mock<crate::operations::teams::UpdateTeam> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -14525,10 +14833,12 @@ impl Mock<crate::operations::teams::UpdateTeam> {
     }
 }
 /// Expectations on the operations tagged `Test Runs`: `mock.test_runs()`.
+#[cfg(feature = "test_runs")]
 #[derive(Debug, Clone, Copy)]
 pub struct TestRunsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "test_runs")]
 impl TestRunsMocks<'_> {
     /// Expects `GET /analytics/organizations/{org}/suites/{suite}/runs/{run}` (`getTestRun`); answers 200 with no body until a response is set.
     pub fn get(
@@ -14646,6 +14956,7 @@ impl TestRunsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "test_runs")]
 /// The matchers and answers of `getTestRun`.
 impl Mock<crate::operations::test_runs::GetTestRun> {
     /// Answers the operation's success status with this value as JSON.
@@ -14679,6 +14990,7 @@ impl Mock<crate::operations::test_runs::GetTestRun> {
         self
     }
 }
+#[cfg(feature = "test_runs")]
 /// The matchers and answers of `listTestRuns`.
 impl Mock<crate::operations::test_runs::ListTestRuns> {
     /// Matches requests whose `build_id` query parameter is this value.
@@ -14738,6 +15050,7 @@ impl Mock<crate::operations::test_runs::ListTestRuns> {
         self
     }
 }
+#[cfg(feature = "test_runs")]
 /// The matchers and answers of `listTestRunFailedExecutions`.
 impl Mock<crate::operations::test_runs::ListTestRunFailedExecutions> {
     /// Matches requests whose `include_failure_expanded` query parameter is this value.
@@ -14805,6 +15118,7 @@ impl Mock<crate::operations::test_runs::ListTestRunFailedExecutions> {
         self
     }
 }
+#[cfg(feature = "test_runs")]
 /// The matchers and answers of `updateExecutionTags`.
 impl Mock<crate::operations::test_runs::UpdateExecutionTags> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -14843,10 +15157,12 @@ impl Mock<crate::operations::test_runs::UpdateExecutionTags> {
     }
 }
 /// Expectations on the operations tagged `Test Suites`: `mock.test_suites()`.
+#[cfg(feature = "test_suites")]
 #[derive(Debug, Clone, Copy)]
 pub struct TestSuitesMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "test_suites")]
 impl TestSuitesMocks<'_> {
     /// Expects `POST /analytics/organizations/{org}/suites` (`createTestSuite`); answers 201 with no body until a response is set.
     pub fn create(
@@ -14973,6 +15289,7 @@ impl TestSuitesMocks<'_> {
             )
     }
 }
+#[cfg(feature = "test_suites")]
 /// The matchers and answers of `createTestSuite`.
 impl Mock<crate::operations::test_suites::CreateTestSuite> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -15016,6 +15333,7 @@ impl Mock<crate::operations::test_suites::CreateTestSuite> {
         self
     }
 }
+#[cfg(feature = "test_suites")]
 /// The matchers and answers of `deleteTestSuite`.
 impl Mock<crate::operations::test_suites::DeleteTestSuite> {
     /// Answers with a documented error: the variant's status (a range by its first code, `default` by 500) and its body as JSON; the client's `DeleteTestSuiteError::from_error` decodes it back.
@@ -15043,6 +15361,7 @@ impl Mock<crate::operations::test_suites::DeleteTestSuite> {
         self
     }
 }
+#[cfg(feature = "test_suites")]
 /// The matchers and answers of `getTestSuite`.
 impl Mock<crate::operations::test_suites::GetTestSuite> {
     /// Matches requests whose `show_api_token` query parameter is this value.
@@ -15083,6 +15402,7 @@ impl Mock<crate::operations::test_suites::GetTestSuite> {
         self
     }
 }
+#[cfg(feature = "test_suites")]
 /// The matchers and answers of `listTestSuites`.
 impl Mock<crate::operations::test_suites::ListTestSuites> {
     /// Matches requests whose `page` query parameter is this value.
@@ -15146,6 +15466,7 @@ impl Mock<crate::operations::test_suites::ListTestSuites> {
         self
     }
 }
+#[cfg(feature = "test_suites")]
 /// The matchers and answers of `updateTestSuite`.
 impl Mock<crate::operations::test_suites::UpdateTestSuite> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -15190,10 +15511,12 @@ impl Mock<crate::operations::test_suites::UpdateTestSuite> {
     }
 }
 /// Expectations on the operations tagged `Tests`: `mock.tests()`.
+#[cfg(feature = "tests")]
 #[derive(Debug, Clone, Copy)]
 pub struct TestsMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "tests")]
 impl TestsMocks<'_> {
     /// Expects `PUT /analytics/organizations/{org}/suites/{suite}/tests/{test}/enable` (`enableTest`); answers 200 with no body until a response is set.
     pub fn enable(
@@ -15486,6 +15809,7 @@ impl TestsMocks<'_> {
             )
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `enableTest`.
 impl Mock<crate::operations::tests::EnableTest> {
     /// Answers the operation's success status with this value as JSON.
@@ -15519,6 +15843,7 @@ impl Mock<crate::operations::tests::EnableTest> {
         self
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `findTest`.
 impl Mock<crate::operations::tests::FindTest> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -15559,6 +15884,7 @@ impl Mock<crate::operations::tests::FindTest> {
         self
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `getTest`.
 impl Mock<crate::operations::tests::GetTest> {
     /// Matches requests whose `max_timestamp` query parameter is this value.
@@ -15615,6 +15941,7 @@ impl Mock<crate::operations::tests::GetTest> {
         self
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `listTests`.
 impl Mock<crate::operations::tests::ListTests> {
     /// Matches requests whose `branch` query parameter is this value.
@@ -15739,6 +16066,7 @@ impl Mock<crate::operations::tests::ListTests> {
         self
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `listFlakyTests`.
 impl Mock<crate::operations::tests::ListFlakyTests> {
     /// Matches requests whose `branch` query parameter is this value.
@@ -15813,6 +16141,7 @@ impl Mock<crate::operations::tests::ListFlakyTests> {
         self
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `listTestsForBuild`.
 impl Mock<crate::operations::tests::ListTestsForBuild> {
     /// Matches requests whose `branch` query parameter is this value.
@@ -15908,6 +16237,7 @@ impl Mock<crate::operations::tests::ListTestsForBuild> {
         self
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `listMutedTests`.
 impl Mock<crate::operations::tests::ListMutedTests> {
     /// Matches requests whose `page` query parameter is this value.
@@ -15961,6 +16291,7 @@ impl Mock<crate::operations::tests::ListMutedTests> {
         self
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `muteTest`.
 impl Mock<crate::operations::tests::MuteTest> {
     /// Answers the operation's success status with this value as JSON.
@@ -15994,6 +16325,7 @@ impl Mock<crate::operations::tests::MuteTest> {
         self
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `skipTest`.
 impl Mock<crate::operations::tests::SkipTest> {
     /// Answers the operation's success status with this value as JSON.
@@ -16027,6 +16359,7 @@ impl Mock<crate::operations::tests::SkipTest> {
         self
     }
 }
+#[cfg(feature = "tests")]
 /// The matchers and answers of `updateTestLabels`.
 impl Mock<crate::operations::tests::UpdateTestLabels> {
     /// Matches requests whose JSON body is this value, as the client sends it
@@ -16071,10 +16404,12 @@ impl Mock<crate::operations::tests::UpdateTestLabels> {
     }
 }
 /// Expectations on the operations tagged `User`: `mock.user()`.
+#[cfg(feature = "user")]
 #[derive(Debug, Clone, Copy)]
 pub struct UserMocks<'a> {
     server: &'a MockServer,
 }
+#[cfg(feature = "user")]
 impl UserMocks<'_> {
     /// Expects `GET /user` (`getCurrentUser`); answers 200 with no body until a response is set.
     pub fn get_current(&self) -> Mock<crate::operations::user::GetCurrentUser> {
@@ -16094,6 +16429,7 @@ impl UserMocks<'_> {
             )
     }
 }
+#[cfg(feature = "user")]
 /// The matchers and answers of `getCurrentUser`.
 impl Mock<crate::operations::user::GetCurrentUser> {
     /// Answers the operation's success status with this value as JSON.

@@ -7,6 +7,7 @@
 //! - `cargo xtask bench-compile` times cold and incremental builds of `generated-client`.
 
 mod bench_compile;
+mod bench_nexus;
 mod review;
 
 use std::path::{Path, PathBuf};
@@ -97,8 +98,9 @@ fn main() -> ExitCode {
         ["spec", out] => write_spec(Some(out)),
         ["bench-compile", rest @ ..] => bench_compile::run(rest),
         _ => Err(format!(
-            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       cargo xtask bench-compile [-j N]",
-            review::USAGE
+            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       {}",
+            review::USAGE,
+            bench_compile::USAGE
         )),
     };
     match result {

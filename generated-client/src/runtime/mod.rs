@@ -8,6 +8,7 @@ mod error;
 mod execute;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod locate;
 mod pagination;
 mod request;
 mod response;

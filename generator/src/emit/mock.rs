@@ -14,6 +14,7 @@ use crate::ir::{
 use crate::rust::{request_body_ty, ty, Scope};
 
 use super::docs;
+use crate::features::Features;
 use super::types::{snake_ident, type_ident};
 
 /// The whole `src/mock.rs`.
@@ -22,8 +23,10 @@ pub fn file(api: &Api, crate_ident: &str) -> TokenStream {
         let method = snake_ident(&g.name);
         let handle = handle_ident(g);
         let doc = format!(" Expectations on the operations tagged {}.", docs::code(&g.wire_tag));
+        let cfg = Features::group_cfg(&g.name);
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #method(&self) -> #handle<'_> {
                 #handle { server: self }
             }
@@ -114,19 +117,23 @@ fn group(group: &Group) -> TokenStream {
     let doc =
         format!(" Expectations on the operations tagged {}: `mock.{}()`.", docs::code(&group.wire_tag), group.name);
     let methods = group.operations.iter().map(|op| method(group, op));
-    let impls = group.operations.iter().map(|op| typed(group, op));
+    let impls = group.operations.iter().map(|op| typed(group, op)).filter(|t| !t.is_empty());
+    // A group's mocks compile with its feature, as its operations do.
+    let cfg = Features::group_cfg(&group.name);
     quote! {
         #[doc = #doc]
+        #cfg
         #[derive(Debug, Clone, Copy)]
         pub struct #handle<'a> {
             server: &'a MockServer,
         }
 
+        #cfg
         impl #handle<'_> {
             #(#methods)*
         }
 
-        #(#impls)*
+        #(#cfg #impls)*
     }
 }
 

@@ -138,7 +138,8 @@ pub fn lower_operations(
         let tag = op.op.tags.first().cloned().unwrap_or_else(|| UNTAGGED.to_string());
         by_tag.entry(tag).or_default().push(op);
     }
-    let mut modules = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
+    // A group's module name is also its cargo feature's: never one the crate's manifest uses.
+    let mut modules = Namespace::with_reserved(CLIENT_METHODS.iter().chain(crate::features::RESERVED).copied());
     let mut groups = Vec::with_capacity(by_tag.len());
     for (tag, mut ops) in by_tag {
         ops.sort_by(|a, b| a.wire_id.cmp(&b.wire_id));
