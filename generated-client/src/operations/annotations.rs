@@ -21,16 +21,16 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-build>
     pub fn create(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
         body: impl Into<crate::types::CreateAnnotationRequest>,
     ) -> CreateAnnotation {
         CreateAnnotation::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
             body.into(),
         )
     }
@@ -45,18 +45,18 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
     pub fn create_for_job(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateAnnotationRequest>,
     ) -> CreateAnnotationForJob {
         CreateAnnotationForJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
             body.into(),
         )
     }
@@ -71,14 +71,14 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
     pub fn create_for_job_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateAnnotationRequest>,
     ) -> CreateAnnotationForJobInOrganization {
         CreateAnnotationForJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
+            org.into_text(),
+            job.into_text(),
             body.into(),
         )
     }
@@ -93,17 +93,17 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-build>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        annotation: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        annotation: impl crate::runtime::TextArg,
     ) -> DeleteAnnotation {
         DeleteAnnotation::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            annotation.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            annotation.into_text(),
         )
     }
     /// Delete an annotation on a job
@@ -117,19 +117,19 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
     pub fn delete_for_job(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
-        annotation: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
+        annotation: impl crate::runtime::TextArg,
     ) -> DeleteAnnotationForJob {
         DeleteAnnotationForJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
-            annotation.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
+            annotation.into_text(),
         )
     }
     /// Delete an annotation on a job by the job's UUID
@@ -143,15 +143,15 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
     pub fn delete_for_job_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
-        annotation: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
+        annotation: impl crate::runtime::TextArg,
     ) -> DeleteAnnotationForJobInOrganization {
         DeleteAnnotationForJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
-            annotation.into(),
+            org.into_text(),
+            job.into_text(),
+            annotation.into_text(),
         )
     }
     /// List Annotations For A Build
@@ -165,15 +165,15 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-build>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> ListAnnotations {
         ListAnnotations::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
         )
     }
     /// List annotations for a job
@@ -187,17 +187,17 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
     pub fn list_for_job(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> ListAnnotationsForJob {
         ListAnnotationsForJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// List annotations for a job by the job's UUID
@@ -211,13 +211,13 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
     pub fn list_for_job_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> ListAnnotationsForJobInOrganization {
         ListAnnotationsForJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
+            org.into_text(),
+            job.into_text(),
         )
     }
 }
@@ -228,7 +228,7 @@ pub struct CreateAnnotation {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     body: crate::types::CreateAnnotationRequest,
     options: crate::runtime::RequestOptions,
 }
@@ -237,7 +237,7 @@ impl CreateAnnotation {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         body: crate::types::CreateAnnotationRequest,
     ) -> Self {
         Self {
@@ -266,7 +266,7 @@ impl CreateAnnotation {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/annotations");
         request.accept("application/json");
         {
@@ -331,7 +331,7 @@ pub struct CreateAnnotationForJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     body: crate::types::CreateAnnotationRequest,
     options: crate::runtime::RequestOptions,
@@ -341,7 +341,7 @@ impl CreateAnnotationForJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         body: crate::types::CreateAnnotationRequest,
     ) -> Self {
@@ -372,7 +372,7 @@ impl CreateAnnotationForJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/annotations");
@@ -537,7 +537,7 @@ pub struct DeleteAnnotation {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     annotation: String,
     options: crate::runtime::RequestOptions,
 }
@@ -546,7 +546,7 @@ impl DeleteAnnotation {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         annotation: String,
     ) -> Self {
         Self {
@@ -575,7 +575,7 @@ impl DeleteAnnotation {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/annotations/");
         request.path_param("annotation", &self.annotation)?;
         Ok(request)
@@ -634,7 +634,7 @@ pub struct DeleteAnnotationForJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     annotation: String,
     options: crate::runtime::RequestOptions,
@@ -644,7 +644,7 @@ impl DeleteAnnotationForJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         annotation: String,
     ) -> Self {
@@ -675,7 +675,7 @@ impl DeleteAnnotationForJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/annotations/");
@@ -823,15 +823,20 @@ pub struct ListAnnotations {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     omit_body: Option<bool>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     scope: Option<crate::types::ListAnnotationsScope>,
     options: crate::runtime::RequestOptions,
 }
 impl ListAnnotations {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -850,13 +855,13 @@ impl ListAnnotations {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Which annotations to list (default `build`; `all` lists both kinds).
@@ -884,15 +889,17 @@ impl ListAnnotations {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/annotations");
         if let Some(value) = &self.omit_body {
             request.query("omit_body", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.scope {
@@ -901,9 +908,18 @@ impl ListAnnotations {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Annotation>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Annotation>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -916,10 +932,11 @@ impl ListAnnotations {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Annotation> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -928,7 +945,7 @@ impl ListAnnotations {
     }
 }
 impl std::future::IntoFuture for ListAnnotations {
-    type Output = Result<Vec<crate::types::Annotation>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Annotation>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -969,10 +986,10 @@ pub struct ListAnnotationsForJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListAnnotationsForJob {
@@ -980,7 +997,7 @@ impl ListAnnotationsForJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -995,13 +1012,13 @@ impl ListAnnotationsForJob {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -1021,22 +1038,33 @@ impl ListAnnotationsForJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/annotations");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Annotation>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Annotation>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1049,10 +1077,11 @@ impl ListAnnotationsForJob {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Annotation> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1061,7 +1090,7 @@ impl ListAnnotationsForJob {
     }
 }
 impl std::future::IntoFuture for ListAnnotationsForJob {
-    type Output = Result<Vec<crate::types::Annotation>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Annotation>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1102,8 +1131,8 @@ pub struct ListAnnotationsForJobInOrganization {
     client: crate::Client,
     org: String,
     job: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListAnnotationsForJobInOrganization {
@@ -1118,13 +1147,13 @@ impl ListAnnotationsForJobInOrganization {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -1145,17 +1174,28 @@ impl ListAnnotationsForJobInOrganization {
         request.path_param("job", &self.job)?;
         request.path("/annotations");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Annotation>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Annotation>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1168,10 +1208,11 @@ impl ListAnnotationsForJobInOrganization {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Annotation> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1180,7 +1221,7 @@ impl ListAnnotationsForJobInOrganization {
     }
 }
 impl std::future::IntoFuture for ListAnnotationsForJobInOrganization {
-    type Output = Result<Vec<crate::types::Annotation>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Annotation>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -21,19 +21,19 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> DeleteArtifact {
         DeleteArtifact::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Delete an artifact by the job's UUID
@@ -47,15 +47,15 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
     pub fn delete_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> DeleteArtifactInOrganization {
         DeleteArtifactInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Download an artifact
@@ -69,19 +69,19 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
     pub fn download(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> DownloadArtifact {
         DownloadArtifact::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Download an artifact by the job's UUID
@@ -95,15 +95,15 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
     pub fn download_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> DownloadArtifactInOrganization {
         DownloadArtifactInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Get an artifact
@@ -117,19 +117,19 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> GetArtifact {
         GetArtifact::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Get an artifact by the job's UUID
@@ -143,15 +143,15 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
     pub fn get_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> GetArtifactInOrganization {
         GetArtifactInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// List Artifacts For A Build
@@ -165,15 +165,15 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-build>
     pub fn list_for_build(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> ListArtifactsForBuild {
         ListArtifactsForBuild::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
         )
     }
     /// List artifacts for a job
@@ -187,17 +187,17 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
     pub fn list_for_job(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> ListArtifactsForJob {
         ListArtifactsForJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// List artifacts for a job by the job's UUID
@@ -211,13 +211,13 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
     pub fn list_for_job_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> ListArtifactsForJobInOrganization {
         ListArtifactsForJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
+            org.into_text(),
+            job.into_text(),
         )
     }
 }
@@ -228,7 +228,7 @@ pub struct DeleteArtifact {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     artifact: String,
     options: crate::runtime::RequestOptions,
@@ -238,7 +238,7 @@ impl DeleteArtifact {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         artifact: String,
     ) -> Self {
@@ -269,7 +269,7 @@ impl DeleteArtifact {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/artifacts/");
@@ -417,7 +417,7 @@ pub struct DownloadArtifact {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     artifact: String,
     options: crate::runtime::RequestOptions,
@@ -427,7 +427,7 @@ impl DownloadArtifact {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         artifact: String,
     ) -> Self {
@@ -458,7 +458,7 @@ impl DownloadArtifact {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/artifacts/");
@@ -612,7 +612,7 @@ pub struct GetArtifact {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     artifact: String,
     options: crate::runtime::RequestOptions,
@@ -622,7 +622,7 @@ impl GetArtifact {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         artifact: String,
     ) -> Self {
@@ -653,7 +653,7 @@ impl GetArtifact {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/artifacts/");
@@ -807,15 +807,20 @@ pub struct ListArtifactsForBuild {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
-    page: Option<i64>,
+    number: crate::runtime::Integer,
+    page: Option<crate::runtime::Integer>,
     path: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<crate::types::ArtifactState>,
     options: crate::runtime::RequestOptions,
 }
 impl ListArtifactsForBuild {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -829,8 +834,8 @@ impl ListArtifactsForBuild {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Only artifacts at this path, or matching this glob (`*` wildcards, e.g. `logs/*`).
@@ -839,8 +844,8 @@ impl ListArtifactsForBuild {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only artifacts in this state; an unknown value answers 422.
@@ -865,15 +870,17 @@ impl ListArtifactsForBuild {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/artifacts");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.path {
             request.query("path", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -882,9 +889,18 @@ impl ListArtifactsForBuild {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Artifact>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Artifact>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -897,10 +913,11 @@ impl ListArtifactsForBuild {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -909,7 +926,7 @@ impl ListArtifactsForBuild {
     }
 }
 impl std::future::IntoFuture for ListArtifactsForBuild {
-    type Output = Result<Vec<crate::types::Artifact>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -953,11 +970,11 @@ pub struct ListArtifactsForJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
-    page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
     path: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<crate::types::ArtifactState>,
     options: crate::runtime::RequestOptions,
 }
@@ -966,7 +983,7 @@ impl ListArtifactsForJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -983,8 +1000,8 @@ impl ListArtifactsForJob {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Only artifacts at this path, or matching this glob (`*` wildcards, e.g. `logs/*`).
@@ -993,8 +1010,8 @@ impl ListArtifactsForJob {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only artifacts in this state; an unknown value answers 422.
@@ -1019,17 +1036,19 @@ impl ListArtifactsForJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/artifacts");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.path {
             request.query("path", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -1038,9 +1057,18 @@ impl ListArtifactsForJob {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Artifact>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Artifact>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1053,10 +1081,11 @@ impl ListArtifactsForJob {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1065,7 +1094,7 @@ impl ListArtifactsForJob {
     }
 }
 impl std::future::IntoFuture for ListArtifactsForJob {
-    type Output = Result<Vec<crate::types::Artifact>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1109,9 +1138,9 @@ pub struct ListArtifactsForJobInOrganization {
     client: crate::Client,
     org: String,
     job: String,
-    page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
     path: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<crate::types::ArtifactState>,
     options: crate::runtime::RequestOptions,
 }
@@ -1129,8 +1158,8 @@ impl ListArtifactsForJobInOrganization {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Only artifacts at this path, or matching this glob (`*` wildcards, e.g. `logs/*`).
@@ -1139,8 +1168,8 @@ impl ListArtifactsForJobInOrganization {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only artifacts in this state; an unknown value answers 422.
@@ -1166,12 +1195,14 @@ impl ListArtifactsForJobInOrganization {
         request.path_param("job", &self.job)?;
         request.path("/artifacts");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.path {
             request.query("path", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -1180,9 +1211,18 @@ impl ListArtifactsForJobInOrganization {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Artifact>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Artifact>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1195,10 +1235,11 @@ impl ListArtifactsForJobInOrganization {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1207,7 +1248,7 @@ impl ListArtifactsForJobInOrganization {
     }
 }
 impl std::future::IntoFuture for ListArtifactsForJobInOrganization {
-    type Output = Result<Vec<crate::types::Artifact>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -19,17 +19,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
     pub fn check_log(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> CheckJobLog {
         CheckJobLog::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Check a job's log by the job's UUID
@@ -41,10 +41,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
     pub fn check_log_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> CheckJobLogInOrganization {
-        CheckJobLogInOrganization::new(self.client.clone(), org.into(), job.into())
+        CheckJobLogInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Create an SSH session for a job
     ///
@@ -57,10 +61,10 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-an-ssh-session>
     pub fn create_ssh_session(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> CreateJobSshSession {
-        CreateJobSshSession::new(self.client.clone(), org.into(), job.into())
+        CreateJobSshSession::new(self.client.clone(), org.into_text(), job.into_text())
     }
     /// Create a remote desktop session for a job
     ///
@@ -73,10 +77,10 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-a-remote-desktop-session>
     pub fn create_vnc_session(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> CreateJobVncSession {
-        CreateJobVncSession::new(self.client.clone(), org.into(), job.into())
+        CreateJobVncSession::new(self.client.clone(), org.into_text(), job.into_text())
     }
     /// Delete a job's log
     ///
@@ -89,17 +93,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
     pub fn delete_log(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> DeleteJobLog {
         DeleteJobLog::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Delete a job's log by the job's UUID
@@ -113,10 +117,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
     pub fn delete_log_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> DeleteJobLogInOrganization {
-        DeleteJobLogInOrganization::new(self.client.clone(), org.into(), job.into())
+        DeleteJobLogInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get a job
     ///
@@ -129,17 +137,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJob {
         GetJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Get a job's environment variables
@@ -153,17 +161,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobEnv {
         GetJobEnv::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Get a job's environment variables by the job's UUID
@@ -177,10 +185,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobEnvInOrganization {
-        GetJobEnvInOrganization::new(self.client.clone(), org.into(), job.into())
+        GetJobEnvInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get a job's environment variables by the job's UUID
     ///
@@ -193,10 +205,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_in_organization_text(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobEnvInOrganizationText {
-        GetJobEnvInOrganizationText::new(self.client.clone(), org.into(), job.into())
+        GetJobEnvInOrganizationText::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get a job's environment variables
     ///
@@ -209,17 +225,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_text(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobEnvText {
         GetJobEnvText::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Get a job by its UUID
@@ -233,10 +249,10 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
     pub fn get_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobInOrganization {
-        GetJobInOrganization::new(self.client.clone(), org.into(), job.into())
+        GetJobInOrganization::new(self.client.clone(), org.into_text(), job.into_text())
     }
     /// Get Job Log Output
     ///
@@ -249,17 +265,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobLog {
         GetJobLog::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Get a job's log by the job's UUID
@@ -273,10 +289,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobLogInOrganization {
-        GetJobLogInOrganization::new(self.client.clone(), org.into(), job.into())
+        GetJobLogInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get a job's log by the job's UUID
     ///
@@ -289,10 +309,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_in_organization_text(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobLogInOrganizationText {
-        GetJobLogInOrganizationText::new(self.client.clone(), org.into(), job.into())
+        GetJobLogInOrganizationText::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get Job Log Output
     ///
@@ -305,17 +329,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_text(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobLogText {
         GetJobLogText::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// List the jobs of a build
@@ -329,11 +353,16 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#list-jobs>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> ListJobs {
-        ListJobs::new(self.client.clone(), org.into(), pipeline.into(), number.into())
+        ListJobs::new(
+            self.client.clone(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+        )
     }
     /// Reprioritize a job
     ///
@@ -346,18 +375,18 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
     pub fn reprioritize(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
         body: impl Into<crate::types::ReprioritizeJobRequest>,
     ) -> ReprioritizeJob {
         ReprioritizeJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
             body.into(),
         )
     }
@@ -372,14 +401,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
     pub fn reprioritize_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
         body: impl Into<crate::types::ReprioritizeJobRequest>,
     ) -> ReprioritizeJobInOrganization {
         ReprioritizeJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
+            org.into_text(),
+            job.into_text(),
             body.into(),
         )
     }
@@ -394,17 +423,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
     pub fn retry(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> RetryJob {
         RetryJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Retry a job by its UUID
@@ -418,10 +447,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
     pub fn retry_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> RetryJobInOrganization {
-        RetryJobInOrganization::new(self.client.clone(), org.into(), job.into())
+        RetryJobInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Unblock a job
     ///
@@ -434,17 +467,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
     pub fn unblock(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> UnblockJob {
         UnblockJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Unblock a job by its UUID
@@ -458,10 +491,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
     pub fn unblock_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> UnblockJobInOrganization {
-        UnblockJobInOrganization::new(self.client.clone(), org.into(), job.into())
+        UnblockJobInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
 }
 /// A `checkJobLog` request: set optional parameters, then `.send()` or `.await` it.
@@ -471,7 +508,7 @@ pub struct CheckJobLog {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -480,7 +517,7 @@ impl CheckJobLog {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -509,7 +546,7 @@ impl CheckJobLog {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
@@ -783,7 +820,7 @@ pub struct DeleteJobLog {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -792,7 +829,7 @@ impl DeleteJobLog {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -821,7 +858,7 @@ impl DeleteJobLog {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
@@ -965,7 +1002,7 @@ pub struct GetJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -974,7 +1011,7 @@ impl GetJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1003,7 +1040,7 @@ impl GetJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.accept("application/json");
@@ -1065,7 +1102,7 @@ pub struct GetJobEnv {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -1074,7 +1111,7 @@ impl GetJobEnv {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1103,7 +1140,7 @@ impl GetJobEnv {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/env");
@@ -1312,7 +1349,7 @@ pub struct GetJobEnvText {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -1321,7 +1358,7 @@ impl GetJobEnvText {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1350,7 +1387,7 @@ impl GetJobEnvText {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/env");
@@ -1471,7 +1508,7 @@ pub struct GetJobLog {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -1480,7 +1517,7 @@ impl GetJobLog {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1509,7 +1546,7 @@ impl GetJobLog {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
@@ -1718,7 +1755,7 @@ pub struct GetJobLogText {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -1727,7 +1764,7 @@ impl GetJobLogText {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1756,7 +1793,7 @@ impl GetJobLogText {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
@@ -1791,18 +1828,23 @@ pub struct ListJobs {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     after: Option<String>,
     before: Option<String>,
     group_key: Option<String>,
     include_retried_jobs: Option<bool>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<Vec<crate::types::JobState>>,
     step_key: Option<String>,
     options: crate::runtime::RequestOptions,
 }
 impl ListJobs {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -1839,8 +1881,8 @@ impl ListJobs {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only jobs in these states; `failed` also matches running jobs that have promised a failing exit status.
@@ -1873,7 +1915,7 @@ impl ListJobs {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs");
         if let Some(value) = &self.after {
             request.query("after", crate::runtime::QueryStyle::FormExploded, value)?;
@@ -1893,6 +1935,7 @@ impl ListJobs {
                 )?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -1904,9 +1947,21 @@ impl ListJobs {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::JobsPage, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Job>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::NextUrl {
+                    items: "/items",
+                    next: "/links/next",
+                },
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1935,7 +1990,7 @@ impl ListJobs {
     }
 }
 impl std::future::IntoFuture for ListJobs {
-    type Output = Result<crate::types::JobsPage, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Job>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1979,7 +2034,7 @@ pub struct ReprioritizeJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     body: crate::types::ReprioritizeJobRequest,
     options: crate::runtime::RequestOptions,
@@ -1989,7 +2044,7 @@ impl ReprioritizeJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         body: crate::types::ReprioritizeJobRequest,
     ) -> Self {
@@ -2020,7 +2075,7 @@ impl ReprioritizeJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/reprioritize");
@@ -2191,7 +2246,7 @@ pub struct RetryJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -2200,7 +2255,7 @@ impl RetryJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -2229,7 +2284,7 @@ impl RetryJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/retry");
@@ -2391,7 +2446,7 @@ pub struct UnblockJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     body: Option<crate::types::UnblockJobRequest>,
     options: crate::runtime::RequestOptions,
@@ -2401,7 +2456,7 @@ impl UnblockJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -2436,7 +2491,7 @@ impl UnblockJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/unblock");

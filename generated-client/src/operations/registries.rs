@@ -21,10 +21,10 @@ impl Registries {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#create-a-registry>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateRegistryRequest>,
     ) -> CreateRegistry {
-        CreateRegistry::new(self.client.clone(), org.into(), body.into())
+        CreateRegistry::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a package registry
     ///
@@ -37,10 +37,10 @@ impl Registries {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#delete-a-registry>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
     ) -> DeleteRegistry {
-        DeleteRegistry::new(self.client.clone(), org.into(), registry.into())
+        DeleteRegistry::new(self.client.clone(), org.into_text(), registry.into_text())
     }
     /// Get a package registry
     ///
@@ -53,10 +53,10 @@ impl Registries {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#get-a-registry>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
     ) -> GetRegistry {
-        GetRegistry::new(self.client.clone(), org.into(), registry.into())
+        GetRegistry::new(self.client.clone(), org.into_text(), registry.into_text())
     }
     /// List package registries
     ///
@@ -67,8 +67,8 @@ impl Registries {
     /// `GET /packages/organizations/{org}/registries` (`listRegistries`)
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#list-all-registries>
-    pub fn list(&self, org: impl Into<String>) -> ListRegistries {
-        ListRegistries::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRegistries {
+        ListRegistries::new(self.client.clone(), org.into_text())
     }
     /// Update a package registry
     ///
@@ -81,14 +81,14 @@ impl Registries {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#update-a-registry>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateRegistryRequest>,
     ) -> UpdateRegistry {
         UpdateRegistry::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
+            org.into_text(),
+            registry.into_text(),
             body.into(),
         )
     }
@@ -104,14 +104,14 @@ impl Registries {
     #[deprecated]
     pub fn update_with_patch(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateRegistryRequest>,
     ) -> UpdateRegistryWithPatch {
         UpdateRegistryWithPatch::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
+            org.into_text(),
+            registry.into_text(),
             body.into(),
         )
     }

@@ -21,10 +21,14 @@ impl RepositoryConnections {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/repository-connections#get-a-repository-connection>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        connection: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        connection: impl crate::runtime::TextArg,
     ) -> GetRepositoryConnection {
-        GetRepositoryConnection::new(self.client.clone(), org.into(), connection.into())
+        GetRepositoryConnection::new(
+            self.client.clone(),
+            org.into_text(),
+            connection.into_text(),
+        )
     }
     /// List repository connections
     ///
@@ -35,8 +39,8 @@ impl RepositoryConnections {
     /// `GET /organizations/{org}/repository_connections` (`listRepositoryConnections`)
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/repository-connections#list-repository-connections>
-    pub fn list(&self, org: impl Into<String>) -> ListRepositoryConnections {
-        ListRepositoryConnections::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRepositoryConnections {
+        ListRepositoryConnections::new(self.client.clone(), org.into_text())
     }
     /// List repositories of a repository connection
     ///
@@ -49,13 +53,13 @@ impl RepositoryConnections {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/repository-connections#list-repositories>
     pub fn list_repositories(
         &self,
-        org: impl Into<String>,
-        connection: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        connection: impl crate::runtime::TextArg,
     ) -> ListRepositoryConnectionRepositories {
         ListRepositoryConnectionRepositories::new(
             self.client.clone(),
-            org.into(),
-            connection.into(),
+            org.into_text(),
+            connection.into_text(),
         )
     }
 }
