@@ -185,8 +185,8 @@ pub struct RetryEvent {
     pub attempt: u32,
     /// The status that caused the retry; `None` for a connection error or a timeout.
     pub status: Option<u16>,
-    /// The wait the server asked for (`Retry-After` or a rate-limit reset), before
-    /// [`RetryPolicy::max_server_wait`] applies; `None` when the wait is a backoff.
+    /// The wait the server asked for (`Retry-After` or a rate-limit reset), which the client
+    /// takes whole; `None` when the wait is a backoff.
     pub requested: Option<Duration>,
     /// How long the client waits before the next attempt.
     pub wait: Duration,
@@ -239,8 +239,9 @@ impl RequestOptions {
         self
     }
 
-    /// An extra header. A value with CR or LF makes the request fail as invalid. `Authorization`,
-    /// `Proxy-Authorization` and `Cookie` are not sent on after a redirect to another origin.
+    /// An extra header. A value with CR or LF makes the request fail as invalid. Like every
+    /// credential, it is not sent on to another origin (after a redirect, or on a pagination
+    /// link): it may be an API key by any name.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -435,8 +436,9 @@ impl ClientBuilder {
         }
     }
 
-    /// The base URL, e.g. for a proxy or a test server. It must be HTTPS unless
-    /// [`allow_http`](Self::allow_http) is set.
+    /// The base URL, e.g. for a proxy or a test server. It must be HTTPS, unless it is on
+    /// loopback and [`allow_http`](Self::allow_http) is set, or
+    /// [`danger_allow_http_to_any_host`](Self::danger_allow_http_to_any_host) is.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self

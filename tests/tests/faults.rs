@@ -334,11 +334,7 @@ async fn three_pages_of_250_items_through_link_headers() {
         pages.iter().map(|p| p.rate_limit("organization").unwrap().remaining).collect::<Vec<_>>(),
         [Some(199), Some(198), Some(197)]
     );
-    eprintln!(
-        "3 pages: Ok({} builds), pages of {:?}",
-        builds.len(),
-        pages.iter().map(|p| p.len()).collect::<Vec<_>>()
-    );
+    eprintln!("3 pages: Ok({} builds), pages of {:?}", builds.len(), pages.iter().map(|p| p.len()).collect::<Vec<_>>());
 }
 
 #[tokio::test]

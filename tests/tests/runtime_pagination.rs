@@ -122,10 +122,9 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
 
 #[tokio::test]
 async fn a_next_link_to_another_origin_is_followed_without_any_credential() {
-    let elsewhere = RawServer::start(|_, _| {
-        Reply::Send(response(200, &[], &serde_json::to_string(&[build_json(2)]).unwrap()))
-    })
-    .await;
+    let elsewhere =
+        RawServer::start(|_, _| Reply::Send(response(200, &[], &serde_json::to_string(&[build_json(2)]).unwrap())))
+            .await;
     // Another port on loopback: another origin.
     let link = format!("<{}{LIST}?page=2>; rel=\"next\"", elsewhere.url());
     let server = RawServer::start(move |_, _| {
@@ -327,4 +326,25 @@ fn every_paginated_list_streams(client: &Client) {
     let _ = client.teams().list("o").per_page(100).stream();
     let _ = client.pipeline_templates().list("o").per_page(100).stream();
     let _ = client.rules().list("o").per_page(100).pages();
+}
+
+#[tokio::test]
+async fn a_url_inside_another_links_quoted_parameter_is_never_followed() {
+    let server = RawServer::start(|_, request| {
+        let host = request.header("Host").unwrap_or_default().to_string();
+        // The only link is `first`; its title holds text that looks like a next link.
+        let link = format!(
+            "<http://{host}{LIST}?page=1>; title=\"see <http://{host}/decoy>; rel=\\\"next\\\", really\"; rel=first"
+        );
+        Reply::Send(response(200, &[("Link", &link)], &serde_json::to_string(&[build_json(1)]).unwrap()))
+    })
+    .await;
+
+    let page = client(&server.url()).builds().list("acme", "app").await.unwrap();
+
+    assert!(!page.has_next(), "{page:?}");
+    assert!(page.first_url().is_some_and(|u| u.as_str().ends_with("?page=1")));
+    let all: Vec<_> = client(&server.url()).builds().list("acme", "app").stream().try_collect().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert!(server.requests().iter().all(|r| !r.target.contains("decoy")));
 }

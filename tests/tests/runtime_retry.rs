@@ -270,11 +270,8 @@ async fn a_wait_longer_than_the_client_takes_fails_at_once_and_says_how_long() {
     }
     // A POST too, although a 429 would be retried.
     let server = always(429, &[("Retry-After", "3600")]).await;
-    let error = client_for(&server)
-        .builds()
-        .create("acme", "app", CreateBuildRequest::new("HEAD", "main"))
-        .await
-        .unwrap_err();
+    let error =
+        client_for(&server).builds().create("acme", "app", CreateBuildRequest::new("HEAD", "main")).await.unwrap_err();
     assert_eq!(server.requests().len(), 1);
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
 }

@@ -45,15 +45,15 @@ async fn a_307_within_the_origin_replays_the_body_with_the_token() {
     })
     .await;
 
-    let build = client(&server.url())
-        .builds()
-        .create("acme", "app", CreateBuildRequest::new("HEAD", "main"))
-        .await
-        .unwrap();
+    let build =
+        client(&server.url()).builds().create("acme", "app", CreateBuildRequest::new("HEAD", "main")).await.unwrap();
 
     assert_eq!(build.number, 7);
     let requests = server.requests();
-    assert_eq!((requests[0].target.as_str(), requests[1].target.as_str()), (BUILDS, "/organizations/acme/pipelines/app/builds-v2"));
+    assert_eq!(
+        (requests[0].target.as_str(), requests[1].target.as_str()),
+        (BUILDS, "/organizations/acme/pipelines/app/builds-v2")
+    );
     assert_eq!(requests[1].method, "POST");
     assert_eq!(requests[0].body, requests[1].body);
     assert_eq!(requests[1].header("Authorization"), Some(format!("Bearer {TOKEN}").as_str()));
@@ -62,11 +62,13 @@ async fn a_307_within_the_origin_replays_the_body_with_the_token() {
 #[test]
 fn allow_http_covers_loopback_only_unless_explicitly_widened() {
     let build = |url: &str| Client::builder().base_url(url).allow_http(true).bearer_token(TOKEN).build();
-    for loopback in ["http://127.0.0.1:8080", "http://127.9.8.7", "http://[::1]:3000/v2", "http://localhost:1", "http://LOCALHOST"]
+    for loopback in
+        ["http://127.0.0.1:8080", "http://127.9.8.7", "http://[::1]:3000/v2", "http://localhost:1", "http://LOCALHOST"]
     {
         assert!(build(loopback).is_ok(), "{loopback}");
     }
-    for remote in ["http://10.0.0.7:8080", "http://api.example.com/v2", "http://127.0.0.1.example.com", "http://[::2]"] {
+    for remote in ["http://10.0.0.7:8080", "http://api.example.com/v2", "http://127.0.0.1.example.com", "http://[::2]"]
+    {
         let error = build(remote).unwrap_err();
         assert!(matches!(error, Error::InvalidRequest(_)), "{remote}");
         let text = error.to_string();

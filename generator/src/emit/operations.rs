@@ -90,9 +90,9 @@ enum ArgKind {
 
 fn arg_kind(p: &Param) -> ArgKind {
     match &p.ty {
-        TypeRef::Prim(
-            Prim::I8 | Prim::I16 | Prim::I32 | Prim::I64 | Prim::U8 | Prim::U16 | Prim::U32 | Prim::U64,
-        ) => ArgKind::Integer(ty(&p.ty, Scope::Crate)),
+        TypeRef::Prim(Prim::I8 | Prim::I16 | Prim::I32 | Prim::I64 | Prim::U8 | Prim::U16 | Prim::U32 | Prim::U64) => {
+            ArgKind::Integer(ty(&p.ty, Scope::Crate))
+        }
         TypeRef::Prim(Prim::Uuid) => ArgKind::Uuid,
         TypeRef::Prim(Prim::DateTime) => ArgKind::Time,
         TypeRef::Prim(Prim::String) if p.location == ParamLocation::Path => ArgKind::Text,
@@ -131,12 +131,9 @@ fn param_arg(p: &Param) -> Arg {
             param: quote!(impl crate::runtime::TimeArg),
             convert: |v| quote!(#v.into_time()),
         },
-        ArgKind::Text => Arg {
-            ident,
-            field: t,
-            param: quote!(impl crate::runtime::TextArg),
-            convert: |v| quote!(#v.into_text()),
-        },
+        ArgKind::Text => {
+            Arg { ident, field: t, param: quote!(impl crate::runtime::TextArg), convert: |v| quote!(#v.into_text()) }
+        }
         ArgKind::Plain => Arg { ident, field: t.clone(), param: quote!(impl Into<#t>), convert: |v| quote!(#v.into()) },
     }
 }

@@ -319,6 +319,8 @@ async fn get_step_upload_of_an_expired_build() {
 #[tokio::test]
 async fn arguments_from_other_integer_id_and_time_types() {
     let creator: uuid::Uuid = CREATOR.parse().expect("a UUID");
+    // A reference, as one holds an id borrowed from a model.
+    let creator: &uuid::Uuid = &creator;
     let from = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_714_521_600);
     let to = chrono::DateTime::parse_from_rfc3339("2024-06-01T02:00:00+02:00").expect("a time");
     let builds = Case::new("listBuilds", BUILDS)
@@ -328,14 +330,16 @@ async fn arguments_from_other_integer_id_and_time_types() {
             ("created_to", "2024-06-01T00:00:00Z"),
         ])
         .respond(200, fixture!("builds_list.json"))
-        .run(|c| c.builds().list("acme", "app").creator(&creator).created_from(from).created_to(to))
+        .run(|c| c.builds().list("acme", "app").creator(creator).created_from(from).created_to(to))
         .await;
     assert_eq!(builds.len(), 2);
 
     let number: u64 = 42;
+    let pipeline_slug = String::from("app");
+    let pipeline: &String = &pipeline_slug;
     let build = Case::new("getBuild", format!("{BUILDS}/42"))
         .respond(200, fixture!("build_get.json"))
-        .run(|c| c.builds().get(String::from("acme"), &String::from("app"), number))
+        .run(|c| c.builds().get(String::from("acme"), pipeline, number))
         .await;
     assert!(build.number > 0);
 }
@@ -350,10 +354,7 @@ async fn arguments_out_of_range_or_malformed_are_invalid_requests() {
         .expect("a client");
     let error = client.builds().get("acme", "app", u64::MAX).await.unwrap_err();
     assert!(matches!(error, buildkite_api::Error::InvalidRequest(_)), "{error:?}");
-    assert_eq!(
-        error.to_string(),
-        "invalid request: parameter `number`: 18446744073709551615 is out of range for i64"
-    );
+    assert_eq!(error.to_string(), "invalid request: parameter `number`: 18446744073709551615 is out of range for i64");
     let error = client.builds().list("acme", "app").creator("not a uuid").await.unwrap_err();
     assert!(error.to_string().contains("parameter `creator`: not a UUID"), "{error}");
     let error = client.builds().list("acme", "app").per_page(-1i64).page(u64::MAX).await.unwrap_err();

@@ -264,10 +264,11 @@ async fn unblock_job_in_organization() {
 /// A job id from a `&Uuid`, a build number from a `u32`.
 #[tokio::test]
 async fn retry_job_by_uuid() {
-    let job: uuid::Uuid = JOB.parse().expect("a UUID");
+    let id: uuid::Uuid = JOB.parse().expect("a UUID");
+    let id: &uuid::Uuid = &id;
     let job = Case::new("retryJob", build_job("/retry"))
         .respond(200, fixture!("job_retried.json"))
-        .run(|c| c.jobs().retry("acme", "app", 42u32, &job))
+        .run(|c| c.jobs().retry("acme", "app", 42u32, id))
         .await;
     assert!(matches!(job, types::Job::Script(_)));
 }
