@@ -14,6 +14,12 @@ pub mod runtime;
 pub mod types;
 pub use client::Client;
 pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+pub use runtime::Page;
+pub use bytes;
+pub use chrono;
+pub use reqwest;
+pub use serde_json;
+pub use uuid;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 #[cfg(feature = "mock")]

@@ -1,46 +1,22 @@
-//! Pagination by the `Link` header (RFC 8288): each page's `rel="next"` URL is followed exactly
-//! as the server gave it, one page at a time, so memory stays bounded by one page.
+//! Pagination: each page's next link (the `Link` header's `rel="next"`, per RFC 8288, or a URL
+//! or cursor in the body) is followed as the server gave it, one page at a time, so that memory
+//! stays bounded by one page. A page already visited, or one past the page limit, ends it with
+//! an error.
 
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
+use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use super::client::{RequestOptions, Transport};
 use super::error::Error;
 use super::request::Request;
-use super::response::Response;
+use super::response::RateLimit;
 use super::BoxFuture;
-
-/// One page of a list, with the response's metadata.
-pub type Page<T> = Response<Vec<T>>;
-
-/// The `rel="next"` target of a `Link` header value, if any.
-pub(crate) fn next_link(value: &str) -> Option<&str> {
-    // Links are separated by commas outside `<...>`; URLs may themselves hold commas.
-    let mut rest = value;
-    while let Some(open) = rest.find('<') {
-        let close = open + rest[open..].find('>')?;
-        let target = &rest[open + 1..close];
-        let after = &rest[close + 1..];
-        let params_end = after.find('<').unwrap_or(after.len());
-        let params = &after[..params_end];
-        let is_next = params.split(';').any(|p| {
-            let p = p.trim().trim_end_matches(',').trim();
-            let Some((k, v)) = p.split_once('=') else { return false };
-            k.trim().eq_ignore_ascii_case("rel")
-                && v.trim().trim_matches('"').split_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
-        });
-        if is_next {
-            return Some(target);
-        }
-        rest = after;
-    }
-    None
-}
-
-type PageFuture<T> = BoxFuture<Result<(Page<T>, Option<Request>), Error>>;
 
 /// Where a paginated operation finds its next page: generated code names one per operation.
 #[doc(hidden)]
@@ -55,22 +31,178 @@ pub enum PageStyle {
     Cursor { items: &'static str, cursor: &'static str, param: &'static str },
 }
 
-/// A stream of pages: the first request, then each next page. A page already visited ends the
-/// stream with an error instead of looping (a cycle A, B, A; the same URL with another
-/// `#fragment`; a cursor that comes back).
-pub struct Pages<T> {
+/// The `first`, `prev`, `next` and `last` links of a page, resolved against its URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Links {
+    first: Option<Url>,
+    prev: Option<Url>,
+    next: Option<Url>,
+    last: Option<Url>,
+}
+
+/// One page of a list: its items, the response's status, headers and rate-limit figures, its
+/// links, and [`next_page`](Page::next_page) to fetch the page after it.
+///
+/// Awaiting a list operation (or its `.send()`) gives its first page; `.pages()` gives every
+/// page as a stream, `.stream()` every item. A page derefs to a slice of its items, so
+/// `page.len()`, `page[0]`, `page.iter()` and `for item in &page` work as on a `Vec`;
+/// [`into_items`](Page::into_items) takes them.
+///
+/// The links are those the server sent: from the `Link` header (RFC 8288), or for lists that
+/// page by a URL in the body, the body's next URL (and its `first`, `prev` and `last`
+/// siblings when the body has them). A list paged by a cursor has no next URL, but
+/// [`has_next`](Page::has_next) and `next_page` still work.
+#[derive(Clone)]
+pub struct Page<T> {
+    items: Vec<T>,
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The rate-limit figures of every family the API declares and the response carries.
+    pub rate_limits: Vec<RateLimit>,
+    links: Links,
+    next: Option<Cursor>,
+}
+
+impl<T> std::fmt::Debug for Page<T>
+where
+    T: std::fmt::Debug,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Page")
+            .field("items", &self.items)
+            .field("status", &self.status)
+            .field("first", &self.links.first.as_ref().map(Url::as_str))
+            .field("prev", &self.links.prev.as_ref().map(Url::as_str))
+            .field("next", &self.links.next.as_ref().map(Url::as_str))
+            .field("last", &self.links.last.as_ref().map(Url::as_str))
+            .field("has_next", &self.has_next())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Page<T> {
+    /// The items of this page.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// The items of this page, taken.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// The link to the first page, if the server gave one.
+    pub fn first_url(&self) -> Option<&Url> {
+        self.links.first.as_ref()
+    }
+
+    /// The link to the previous page, if the server gave one.
+    pub fn prev_url(&self) -> Option<&Url> {
+        self.links.prev.as_ref()
+    }
+
+    /// The link to the next page, if the server gave one (a list paged by a cursor has none:
+    /// see [`has_next`](Self::has_next)).
+    pub fn next_url(&self) -> Option<&Url> {
+        self.links.next.as_ref()
+    }
+
+    /// The link to the last page, if the server gave one.
+    pub fn last_url(&self) -> Option<&Url> {
+        self.links.last.as_ref()
+    }
+
+    /// Whether there is a page after this one.
+    pub fn has_next(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// The rate-limit figures of one family (e.g. `organization`).
+    pub fn rate_limit(&self, scope: &str) -> Option<&RateLimit> {
+        self.rate_limits.iter().find(|r| r.scope == scope)
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Page<T> {
+    /// Fetches the page after this one, with the same credentials and request options; `None`
+    /// on the last page. It fails as `.pages()` would: on a page already fetched on the way
+    /// here (a cycle), past the page limit ([`ClientBuilder::max_pages`],
+    /// [`RequestOptions::max_pages`]), or with the request's own error.
+    ///
+    /// [`ClientBuilder::max_pages`]: super::ClientBuilder::max_pages
+    pub async fn next_page(&self) -> Result<Option<Page<T>>, Error> {
+        match &self.next {
+            None => Ok(None),
+            Some(cursor) => cursor.clone().fetch().await.map(Some),
+        }
+    }
+
+    #[doc(hidden)]
+    pub async fn first(
+        transport: Transport,
+        first: Result<Request, Error>,
+        options: RequestOptions,
+        style: PageStyle,
+    ) -> Result<Page<T>, Error> {
+        Cursor::first(transport, first?, options, style).fetch().await
+    }
+}
+
+impl<T> std::ops::Deref for Page<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+/// The pages fetched so far, newest first: shared between the pages of one walk, so that each
+/// page knows its way back without a copy of the set.
+struct Visited {
+    key: String,
+    before: Option<Arc<Visited>>,
+}
+
+impl Drop for Visited {
+    // A long chain is freed in a loop, not by recursion that could overflow the stack.
+    fn drop(&mut self) {
+        let mut next = self.before.take();
+        while let Some(node) = next {
+            match Arc::try_unwrap(node) {
+                Ok(mut node) => next = node.before.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// What fetching one more page needs: the request, where the walk has been, and how far.
+#[derive(Clone)]
+struct Cursor {
     transport: Transport,
     options: RequestOptions,
     style: PageStyle,
-    next: Option<Result<Request, Error>>,
-    in_flight: Option<PageFuture<T>>,
-    visited: std::collections::HashSet<String>,
-}
-
-impl<T> std::fmt::Debug for Pages<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pages").field("done", &(self.next.is_none() && self.in_flight.is_none())).finish()
-    }
+    request: Request,
+    visited: Option<Arc<Visited>>,
+    /// The pages fetched before this one.
+    fetched: u64,
 }
 
 /// What identifies a page: its URL without the fragment (an invalid URL fails when it is sent).
@@ -84,21 +216,129 @@ fn page_key(transport: &Transport, request: &Request) -> String {
     }
 }
 
-/// The request for a next-page URL, which must stay on the client's origin.
-fn follow(transport: &Transport, request: Request, here: &reqwest::Url, link: &str) -> Result<Request, Error> {
-    // A relative link is relative to the page that carried it (RFC 8288 §3.2).
-    let url = here.join(link).map_err(|e| Error::InvalidRequest(format!("next-page link `{link}`: {e}")))?;
-    let base = transport.base_url();
-    if url.scheme() != base.scheme()
-        || url.host_str() != base.host_str()
-        || url.port_or_known_default() != base.port_or_known_default()
-    {
-        let origin = url.origin().ascii_serialization();
-        return Err(Error::InvalidRequest(format!(
-            "the next-page link points to another origin ({origin}); not following it with the client's credentials"
-        )));
+/// The links of a `Link` header, resolved against the URL that answered (RFC 8288 §3.2).
+fn header_links(headers: &HeaderMap, here: &Url) -> Links {
+    let mut links = Links::default();
+    let values = headers.get_all(reqwest::header::LINK).iter().filter_map(|v| v.to_str().ok());
+    for link in values.flat_map(super::links::parse) {
+        let Ok(url) = here.join(&link.target) else { continue };
+        let prev = link.has_rel("prev") || link.has_rel("previous");
+        for (wanted, slot) in [
+            (link.has_rel("first"), &mut links.first),
+            (prev, &mut links.prev),
+            (link.has_rel("next"), &mut links.next),
+            (link.has_rel("last"), &mut links.last),
+        ] {
+            if wanted && slot.is_none() {
+                *slot = Some(url.clone());
+            }
+        }
     }
-    Ok(Request { url: Some(url), query: Vec::new(), ..request })
+    links
+}
+
+impl Cursor {
+    fn first(transport: Transport, request: Request, options: RequestOptions, style: PageStyle) -> Self {
+        Cursor { transport, options, style, request, visited: None, fetched: 0 }
+    }
+
+    fn fetch<T: DeserializeOwned + Send + 'static>(self) -> BoxFuture<Result<Page<T>, Error>> {
+        Box::pin(self.fetch_inner())
+    }
+
+    async fn fetch_inner<T: DeserializeOwned + Send + 'static>(self) -> Result<Page<T>, Error> {
+        let Cursor { transport, options, style, request, visited, fetched } = self;
+        let limit = options.max_pages.unwrap_or(transport.inner.max_pages);
+        if fetched >= limit {
+            return Err(Error::InvalidRequest(format!(
+                "pagination of {} {} stopped after {limit} pages, the limit; raise it with `max_pages` on the client builder or the request options",
+                request.method, request.path_template
+            )));
+        }
+        let key = page_key(&transport, &request);
+        let mut seen = visited.as_deref();
+        while let Some(node) = seen {
+            if node.key == key {
+                return Err(Error::InvalidRequest(format!(
+                    "pagination of {} {} came back to a page it already fetched; stopping",
+                    request.method, request.path_template
+                )));
+            }
+            seen = node.before.as_deref();
+        }
+        let raw = transport.execute(request.clone(), &options).await?;
+        let here = raw.url.clone();
+        let mut links = header_links(&raw.headers, &here);
+        let (response, next) = match style {
+            PageStyle::Link => {
+                let page = raw.json::<Vec<T>>()?;
+                let next = links.next.clone().map(|url| Request { url: Some(url), query: Vec::new(), ..request });
+                (page, next)
+            }
+            PageStyle::NextUrl { items, next } => {
+                let siblings = next.strip_suffix("/next").map(|parent| {
+                    ["first", "prev", "last"].map(|rel| format!("{parent}/{rel}"))
+                });
+                let (page, link, more) = raw.json_page::<T>(items, next, siblings.as_ref())?;
+                if let Some(link) = link {
+                    let url = here
+                        .join(&link)
+                        .map_err(|e| Error::InvalidRequest(format!("next-page link `{link}`: {e}")))?;
+                    links.next = Some(url);
+                }
+                for (found, slot) in more.into_iter().zip([&mut links.first, &mut links.prev, &mut links.last]) {
+                    if let Some(url) = found.and_then(|f| here.join(&f).ok()) {
+                        *slot = Some(url);
+                    }
+                }
+                let next = links.next.clone().map(|url| Request { url: Some(url), query: Vec::new(), ..request });
+                (page, next)
+            }
+            PageStyle::Cursor { items, cursor, param } => {
+                let (page, cursor, _) = raw.json_page::<T>(items, cursor, None)?;
+                let next = cursor.map(|cursor| {
+                    let mut next = request;
+                    next.query.retain(|(name, _)| name != param);
+                    next.query.push((param.to_string(), super::request::encode(&cursor)));
+                    next
+                });
+                (page, next)
+            }
+        };
+        let visited = Some(Arc::new(Visited { key, before: visited }));
+        let next = next.map(|request| Cursor {
+            transport,
+            options,
+            style,
+            request,
+            visited,
+            fetched: fetched.saturating_add(1),
+        });
+        Ok(Page {
+            items: response.value,
+            status: response.status,
+            headers: response.headers,
+            rate_limits: response.rate_limits,
+            links,
+            next,
+        })
+    }
+}
+
+type PageFuture<T> = BoxFuture<Result<Page<T>, Error>>;
+
+/// A stream of pages: the first request, then each next page. A page already visited ends the
+/// stream with an error instead of looping (a cycle A, B, A; the same URL with another
+/// `#fragment`; a cursor that comes back), and so does a page past the page limit.
+pub struct Pages<T> {
+    next: Option<Result<Cursor, Error>>,
+    in_flight: Option<PageFuture<T>>,
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages").field("done", &(self.next.is_none() && self.in_flight.is_none())).finish()
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> Pages<T> {
@@ -114,46 +354,8 @@ impl<T: DeserializeOwned + Send + 'static> Pages<T> {
         options: RequestOptions,
         style: PageStyle,
     ) -> Self {
-        Pages { transport, options, style, next: Some(first), in_flight: None, visited: Default::default() }
-    }
-
-    fn fetch(&self, request: Request) -> PageFuture<T> {
-        let transport = self.transport.clone();
-        let options = self.options.clone();
-        let style = self.style;
-        Box::pin(async move {
-            let raw = transport.execute(request.clone(), &options).await?;
-            let here = raw.url.clone();
-            match style {
-                PageStyle::Link => {
-                    let link = raw
-                        .headers
-                        .get_all(reqwest::header::LINK)
-                        .iter()
-                        .filter_map(|v| v.to_str().ok())
-                        .find_map(next_link)
-                        .map(String::from);
-                    let page = raw.json::<Vec<T>>()?;
-                    let next = link.map(|link| follow(&transport, request, &here, &link)).transpose()?;
-                    Ok((page, next))
-                }
-                PageStyle::NextUrl { items, next } => {
-                    let (page, link) = raw.json_page::<T>(items, next)?;
-                    let next = link.map(|link| follow(&transport, request, &here, &link)).transpose()?;
-                    Ok((page, next))
-                }
-                PageStyle::Cursor { items, cursor, param } => {
-                    let (page, cursor) = raw.json_page::<T>(items, cursor)?;
-                    let next = cursor.map(|cursor| {
-                        let mut next = request;
-                        next.query.retain(|(name, _)| name != param);
-                        next.query.push((param.to_string(), super::request::encode(&cursor)));
-                        next
-                    });
-                    Ok((page, next))
-                }
-            }
-        })
+        let next = first.map(|request| Cursor::first(transport, request, options, style));
+        Pages { next: Some(next), in_flight: None }
     }
 }
 
@@ -169,26 +371,15 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Pages<T> {
                     Poll::Ready(result) => result,
                 };
                 this.in_flight = None;
-                return Poll::Ready(Some(match result {
-                    Ok((page, next)) => {
-                        this.next = next.map(Ok);
-                        Ok(page)
-                    }
-                    Err(e) => Err(e),
-                }));
+                if let Ok(page) = &result {
+                    this.next = page.next.clone().map(Ok);
+                }
+                return Poll::Ready(Some(result));
             }
             match this.next.take() {
                 None => return Poll::Ready(None),
                 Some(Err(e)) => return Poll::Ready(Some(Err(e))),
-                Some(Ok(request)) => {
-                    if !this.visited.insert(page_key(&this.transport, &request)) {
-                        return Poll::Ready(Some(Err(Error::InvalidRequest(format!(
-                            "pagination of {} {} came back to a page it already fetched; stopping",
-                            request.method, request.path_template
-                        )))));
-                    }
-                    this.in_flight = Some(this.fetch(request));
-                }
+                Some(Ok(cursor)) => this.in_flight = Some(cursor.fetch()),
             }
         }
     }
@@ -232,7 +423,7 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Paginated<T> {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(page))) => this.current = page.value.into_iter(),
+                Poll::Ready(Some(Ok(page))) => this.current = page.items.into_iter(),
             }
         }
     }

@@ -145,23 +145,27 @@ impl RawResponse {
 
     /// Decodes one page of a list whose body is an object: the array at the JSON pointer `items`
     /// (absent or `null`: no items), and the string at `next` (a next-page URL or a cursor; absent,
-    /// `null` or empty: the last page).
+    /// `null` or empty: the last page), and the strings at the pointers `also` (other links).
+    #[allow(clippy::type_complexity)]
     pub(crate) fn json_page<T: DeserializeOwned>(
         self,
         items: &str,
         next: &str,
-    ) -> Result<(Response<Vec<T>>, Option<String>), Error> {
+        also: Option<&[String; 3]>,
+    ) -> Result<(Response<Vec<T>>, Option<String>, [Option<String>; 3]), Error> {
         let mut body: serde_json::Value = match serde_json::from_slice(&self.body) {
             Ok(body) => body,
             Err(e) => return Err(self.decode_error(".".into(), e.to_string(), e.line(), e.column())),
         };
-        let next = body.pointer(next).and_then(serde_json::Value::as_str).filter(|s| !s.is_empty()).map(String::from);
+        let text = |at: &str| body.pointer(at).and_then(serde_json::Value::as_str).filter(|s| !s.is_empty()).map(String::from);
+        let next = text(next);
+        let also = also.map(|also| also.each_ref().map(|at| text(at))).unwrap_or_default();
         let list = match body.pointer_mut(items).map(serde_json::Value::take) {
             None | Some(serde_json::Value::Null) => serde_json::Value::Array(Vec::new()),
             Some(list) => list,
         };
         match serde_path_to_error::deserialize::<_, Vec<T>>(list) {
-            Ok(value) => Ok((self.wrap(value), next)),
+            Ok(value) => Ok((self.wrap(value), next, also)),
             Err(e) => {
                 let inner = json_path(e.path());
                 let at = items.trim_start_matches('/').replace('/', ".");

@@ -235,7 +235,7 @@ components:
             assert!(types[..at].ends_with("#[cfg(feature = \"alpha\")]\n"), "{item} is not gated");
         }
         let manifest = &generated.files["Cargo.toml"];
-        assert!(manifest.contains("default = [\"full\"]"), "{manifest}");
+        assert!(manifest.contains("default = [\"full\", \"rustls-tls\"]"), "{manifest}");
         assert!(manifest.contains(&format!("full = [\"alpha\", \"beta\", \"{other}\"]")), "{manifest}");
         let client = &generated.files["src/client.rs"];
         assert!(client.contains("#[cfg(feature = \"alpha\")]\n    pub fn alpha(&self)"), "{client}");

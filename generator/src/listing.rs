@@ -116,7 +116,8 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
         notes.push(format!("body `{}`", body.content_type));
     }
     if let Some(pagination) = &op.pagination {
-        notes.push(format!("paginated (`.stream()` of `{}`)", type_text(&pagination.item)));
+        let item = type_text(&pagination.item);
+        notes.push(format!("paginated (awaits as `Page<{item}>`, `.stream()` of `{item}`)"));
     }
     if op.deprecated {
         notes.push("deprecated".to_string());

@@ -41,7 +41,14 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
 });
 
 async fn generated(client: &buildkite_api::Client, pipeline: &str) -> Vec<Build> {
-    client.builds().list("acme", pipeline).per_page(100).send().await.expect("the generated client gets the page")
+    client
+        .builds()
+        .list("acme", pipeline)
+        .per_page(100)
+        .send()
+        .await
+        .expect("the generated client gets the page")
+        .into_items()
 }
 
 /// What one would write by hand: format the URL, send with the token, check the status, decode.

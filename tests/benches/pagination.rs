@@ -136,10 +136,12 @@ fn handwritten_pages(pages: usize) -> usize {
     })
 }
 
-/// One page with `.send()`, the whole `Vec<Build>` held, then dropped.
+/// One page with `.send()`, its items held as a `Vec<Build>`, then dropped.
 fn one_page() -> Vec<Build> {
     let s = &*SETUP;
-    s.runtime.block_on(async { s.client.builds().list("acme", "app").per_page(100).send().await.expect("the page") })
+    s.runtime.block_on(async {
+        s.client.builds().list("acme", "app").per_page(100).send().await.expect("the page").into_items()
+    })
 }
 
 fn main() {

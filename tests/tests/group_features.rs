@@ -66,7 +66,7 @@ fn the_manifest_has_a_feature_per_group_and_full_by_default() {
     let manifest = std::fs::read_to_string(root().join("generated-client/Cargo.toml")).expect("Cargo.toml");
     let groups = groups();
     assert!(groups.len() > 1, "the client has groups");
-    assert!(manifest.contains("default = [\"full\"]"), "{manifest}");
+    assert!(manifest.contains("default = [\"full\", \"rustls-tls\"]"), "{manifest}");
     let quoted: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
     assert!(manifest.contains(&format!("full = [{}]", quoted.join(", "))), "`full` is every group");
     for group in &quoted {

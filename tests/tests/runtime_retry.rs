@@ -31,17 +31,28 @@ fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
 }
 
-/// The wait the server asked for on the one retry of a GET that got `status` and `headers` first.
+/// The wait the server asked for when a GET got `status` and `headers` first: past the test
+/// policy's 20 ms the call fails at once and its error says how long (`Error::retry_after`);
+/// within it, the client waits that long and retries.
 async fn requested_wait(status: u16, pairs: &[(&str, &str)]) -> Option<Duration> {
     let server = once_then_build(status, headers(pairs)).await;
     let log = RetryLog::default();
     let client = log.attach(builder(&server.url())).build().unwrap();
-    client.builds().get("acme", "app", 42).await.expect("the retry succeeds");
-    let events = log.events();
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0].status, Some(status));
-    assert!(events[0].wait <= Duration::from_millis(20), "every wait is cut to max_server_wait");
-    events[0].requested
+    match client.builds().get("acme", "app", 42).await {
+        Ok(_) => {
+            let events = log.events();
+            assert_eq!(events.len(), 1);
+            assert_eq!(events[0].status, Some(status));
+            assert_eq!(Some(events[0].wait), events[0].requested, "the wait is taken whole");
+            events[0].requested
+        }
+        Err(error) => {
+            assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+            assert_eq!(server.requests().len(), 1, "a wait longer than the client takes: no retry");
+            assert!(log.events().is_empty());
+            error.retry_after()
+        }
+    }
 }
 
 #[tokio::test]
@@ -114,7 +125,7 @@ async fn retry_after_as_an_http_date() {
     assert_eq!(http_date(SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777)), "Sun, 06 Nov 1994 08:49:37 GMT");
     let date = http_date(SystemTime::now() + Duration::from_secs(4));
     let wait = requested_wait(503, &[("Retry-After", &date)]).await.expect("a wait from the date");
-    assert!(wait > Duration::from_secs(2) && wait <= Duration::from_secs(4), "{wait:?} for {date}");
+    assert!(wait > Duration::from_secs(2) && wait <= Duration::from_secs(5), "{wait:?} for {date}");
 
     // A date in the past: retry at once.
     let past = http_date(SystemTime::now() - Duration::from_secs(60));
@@ -147,8 +158,8 @@ async fn without_server_figures_the_wait_is_a_jittered_capped_backoff() {
 async fn default_policy_makes_four_attempts() {
     let policy = RetryPolicy::default();
     assert_eq!(policy.max_attempts, 4);
-    assert_eq!(policy.max_total_wait, Duration::from_secs(120));
-    assert_eq!(policy.max_server_wait, Duration::from_secs(60));
+    assert_eq!(policy.max_total_wait, Duration::from_secs(30));
+    assert_eq!(policy.max_server_wait, Duration::from_secs(30));
     assert!(!policy.retry_non_idempotent);
     // `Retry-After: 0` keeps the default policy's waits at zero.
     let server = always(503, &[("Retry-After", "0")]).await;
@@ -195,19 +206,74 @@ async fn total_wait_is_capped() {
     assert!(log.events().is_empty());
     assert!(started.elapsed() < Duration::from_millis(900), "no sleep: {:?}", started.elapsed());
 
-    // 30 ms per wait, 70 ms in all: two waits fit, the third would not.
+    // 1 s per wait, 1.5 s in all: one wait fits, the second would not.
     let server = always(503, &[("Retry-After", "1")]).await;
     let log = RetryLog::default();
     let policy = fast_retry()
         .with_max_attempts(10)
-        .with_max_server_wait(Duration::from_millis(30))
-        .with_max_total_wait(Duration::from_millis(70));
+        .with_max_server_wait(Duration::from_secs(5))
+        .with_max_total_wait(Duration::from_millis(1500));
     let client = log.attach(builder(&server.url()).retry(policy)).build().unwrap();
 
-    client.builds().get("acme", "app", 42).await.unwrap_err();
+    let error = client.builds().get("acme", "app", 42).await.unwrap_err();
 
-    assert_eq!(server.requests().len(), 3);
-    assert_eq!(log.events().iter().map(|e| e.wait).sum::<Duration>(), Duration::from_millis(60));
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(log.events().iter().map(|e| e.wait).collect::<Vec<_>>(), [Duration::from_secs(1)]);
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
+}
+
+#[tokio::test]
+async fn a_post_answered_429_is_retried() {
+    let server = RawServer::start(|i, _| match i {
+        0 => Reply::Send(response(429, &[("Retry-After", "0")], r#"{"message": "slow down"}"#)),
+        _ => Reply::Send(response(201, &[("Content-Type", "application/json")], &build_json(7).to_string())),
+    })
+    .await;
+    let log = RetryLog::default();
+    let client = log.attach(builder(&server.url())).build().unwrap();
+
+    let build = client.builds().create("acme", "app", CreateBuildRequest::new("HEAD", "main")).await.expect("retried");
+
+    assert_eq!(build.number, 7);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "the server did not act on the first: it is sent again");
+    assert!(requests.iter().all(|r| r.method == "POST"));
+    assert_eq!(requests[0].body, requests[1].body);
+    assert_eq!(log.events()[0].status, Some(429));
+}
+
+#[tokio::test]
+async fn a_wait_longer_than_the_client_takes_fails_at_once_and_says_how_long() {
+    // The default policy, a day asked for: no sleep, no retry, the answer and its wait at once.
+    for (status, headers) in [
+        (429, &[("Retry-After", "86400")][..]),
+        (503, &[("Retry-After", "86400")][..]),
+        (429, &[("RateLimit-Remaining", "0"), ("RateLimit-Reset", "86400")][..]),
+    ] {
+        let server = always(status, headers).await;
+        let client = buildkite_api::Client::builder()
+            .base_url(server.url())
+            .allow_http(true)
+            .bearer_token(TOKEN)
+            .build()
+            .unwrap();
+        let started = Instant::now();
+
+        let error = client.builds().get("acme", "app", 42).await.unwrap_err();
+
+        assert!(started.elapsed() < Duration::from_secs(2), "{status}: slept {:?}", started.elapsed());
+        assert_eq!(server.requests().len(), 1, "{status} {headers:?}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        let wait = error.retry_after().expect("the wait asked for");
+        assert!(wait > Duration::from_secs(86_390) && wait <= Duration::from_secs(86_400), "{wait:?}");
+        assert_eq!(error.as_api().unwrap().retry_after(), error.retry_after());
+    }
+    // A POST too, although a 429 would be retried.
+    let server = always(429, &[("Retry-After", "3600")]).await;
+    let error =
+        client_for(&server).builds().create("acme", "app", CreateBuildRequest::new("HEAD", "main")).await.unwrap_err();
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
 }
 
 #[tokio::test]
@@ -242,7 +308,7 @@ async fn other_failure_statuses_are_not_retried() {
 #[tokio::test]
 async fn post_is_retried_only_when_the_request_opts_in() {
     let created = || Reply::Send(response(201, &[("Content-Type", "application/json")], &build_json(7).to_string()));
-    let body = CreateBuildRequest { message: Some("Nightly".into()), ..CreateBuildRequest::new("HEAD", "main") };
+    let body = CreateBuildRequest::new("HEAD", "main").message("Nightly");
 
     // The client-wide policy cannot opt every POST in.
     let server = always(503, &[("Retry-After", "0")]).await;

@@ -76,7 +76,12 @@ async fn any_duration_is_accepted_without_a_panic() {
     let client = builder(&server.url())
         .timeout(Duration::MAX)
         .connect_timeout(Duration::MAX)
-        .retry(RetryPolicy::default().with_backoff(Duration::MAX, Duration::MAX).with_max_total_wait(Duration::MAX))
+        .retry(
+            RetryPolicy::default()
+                .with_backoff(Duration::MAX, Duration::MAX)
+                .with_max_server_wait(Duration::MAX)
+                .with_max_total_wait(Duration::MAX),
+        )
         .build()
         .unwrap();
     assert_eq!(client.builds().get("acme", "app", 42).await.unwrap().number, 42);
@@ -282,7 +287,8 @@ async fn a_redirect_to_another_host_drops_every_credential() {
     assert_eq!(requests[1].target, "/storage/42");
     assert_eq!(requests[1].header("Authorization"), None);
     assert_eq!(requests[1].header("Cookie"), None);
-    assert_eq!(requests[1].header("X-Request-Id"), Some("run-17"), "other headers still go");
+    // Any header the caller added may be a credential by another name: none crosses origins.
+    assert_eq!(requests[1].header("X-Request-Id"), None);
 }
 
 #[tokio::test]

@@ -26,14 +26,14 @@ impl AgentTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#create-a-token>
     pub fn create(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateAgentTokenRequest>,
     ) -> CreateAgentToken {
         CreateAgentToken::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
+            org.into_text(),
+            cluster.into_text(),
             body.into(),
         )
     }
@@ -53,15 +53,15 @@ impl AgentTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#get-a-token>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        agent_token: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        agent_token: impl crate::runtime::TextArg,
     ) -> GetAgentToken {
         GetAgentToken::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            agent_token.into(),
+            org.into_text(),
+            cluster.into_text(),
+            agent_token.into_text(),
         )
     }
     /// List Agent Tokens For A Cluster
@@ -81,10 +81,10 @@ impl AgentTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#list-tokens>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
     ) -> ListAgentTokens {
-        ListAgentTokens::new(self.client.clone(), org.into(), cluster.into())
+        ListAgentTokens::new(self.client.clone(), org.into_text(), cluster.into_text())
     }
     /// Revoke an agent token
     ///
@@ -102,15 +102,15 @@ impl AgentTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#revoke-a-token>
     pub fn revoke(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        agent_token: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        agent_token: impl crate::runtime::TextArg,
     ) -> RevokeAgentToken {
         RevokeAgentToken::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            agent_token.into(),
+            org.into_text(),
+            cluster.into_text(),
+            agent_token.into_text(),
         )
     }
     /// Update an agent token
@@ -130,16 +130,16 @@ impl AgentTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#update-a-token>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        agent_token: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        agent_token: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateAgentTokenRequest>,
     ) -> UpdateAgentToken {
         UpdateAgentToken::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            agent_token.into(),
+            org.into_text(),
+            cluster.into_text(),
+            agent_token.into_text(),
             body.into(),
         )
     }
@@ -347,8 +347,8 @@ pub struct ListAgentTokens {
     client: crate::Client,
     org: String,
     cluster: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListAgentTokens {
@@ -363,13 +363,13 @@ impl ListAgentTokens {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -390,17 +390,28 @@ impl ListAgentTokens {
         request.path_param("cluster", &self.cluster)?;
         request.path("/tokens");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::AgentToken>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::AgentToken>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -413,10 +424,11 @@ impl ListAgentTokens {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::AgentToken> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -425,7 +437,7 @@ impl ListAgentTokens {
     }
 }
 impl std::future::IntoFuture for ListAgentTokens {
-    type Output = Result<Vec<crate::types::AgentToken>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::AgentToken>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -26,10 +26,10 @@ impl Agents {
     #[deprecated]
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateAgentRequest>,
     ) -> CreateAgent {
-        CreateAgent::new(self.client.clone(), org.into(), body.into())
+        CreateAgent::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a legacy agent (removed in v2)
     ///
@@ -45,8 +45,12 @@ impl Agents {
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api#migrating-from-v1-to-v2>
     #[deprecated]
-    pub fn delete(&self, org: impl Into<String>, id: impl Into<String>) -> DeleteAgent {
-        DeleteAgent::new(self.client.clone(), org.into(), id.into())
+    pub fn delete(
+        &self,
+        org: impl crate::runtime::TextArg,
+        id: impl crate::runtime::TextArg,
+    ) -> DeleteAgent {
+        DeleteAgent::new(self.client.clone(), org.into_text(), id.into_text())
     }
     /// Get An Agent
     ///
@@ -61,8 +65,12 @@ impl Agents {
     /// - `id`: Agent UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#get-an-agent>
-    pub fn get(&self, org: impl Into<String>, id: impl Into<String>) -> GetAgent {
-        GetAgent::new(self.client.clone(), org.into(), id.into())
+    pub fn get(
+        &self,
+        org: impl crate::runtime::TextArg,
+        id: impl crate::runtime::TextArg,
+    ) -> GetAgent {
+        GetAgent::new(self.client.clone(), org.into_text(), id.into_text())
     }
     /// List Agents
     ///
@@ -78,8 +86,8 @@ impl Agents {
     /// Optional parameters, set on the returned builder: `.cluster_queue_id(..)`, `.hostname(..)`, `.name(..)`, `.page(..)`, `.per_page(..)`, `.version(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#list-agents>
-    pub fn list(&self, org: impl Into<String>) -> ListAgents {
-        ListAgents::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListAgents {
+        ListAgents::new(self.client.clone(), org.into_text())
     }
     /// Pause an agent
     ///
@@ -96,8 +104,12 @@ impl Agents {
     /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#pause-an-agent>
-    pub fn pause(&self, org: impl Into<String>, id: impl Into<String>) -> PauseAgent {
-        PauseAgent::new(self.client.clone(), org.into(), id.into())
+    pub fn pause(
+        &self,
+        org: impl crate::runtime::TextArg,
+        id: impl crate::runtime::TextArg,
+    ) -> PauseAgent {
+        PauseAgent::new(self.client.clone(), org.into_text(), id.into_text())
     }
     /// Resume a paused agent
     ///
@@ -112,8 +124,12 @@ impl Agents {
     /// - `id`: Agent UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#resume-an-agent>
-    pub fn resume(&self, org: impl Into<String>, id: impl Into<String>) -> ResumeAgent {
-        ResumeAgent::new(self.client.clone(), org.into(), id.into())
+    pub fn resume(
+        &self,
+        org: impl crate::runtime::TextArg,
+        id: impl crate::runtime::TextArg,
+    ) -> ResumeAgent {
+        ResumeAgent::new(self.client.clone(), org.into_text(), id.into_text())
     }
     /// Stop An Agent
     ///
@@ -130,8 +146,12 @@ impl Agents {
     /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#stop-an-agent>
-    pub fn stop(&self, org: impl Into<String>, id: impl Into<String>) -> StopAgent {
-        StopAgent::new(self.client.clone(), org.into(), id.into())
+    pub fn stop(
+        &self,
+        org: impl crate::runtime::TextArg,
+        id: impl crate::runtime::TextArg,
+    ) -> StopAgent {
+        StopAgent::new(self.client.clone(), org.into_text(), id.into_text())
     }
 }
 /// A `createAgent` request: set optional parameters, then `.send()` or `.await` it.
@@ -402,11 +422,11 @@ impl GetAgentError {
 pub struct ListAgents {
     client: crate::Client,
     org: String,
-    cluster_queue_id: Option<uuid::Uuid>,
+    cluster_queue_id: Option<crate::runtime::Checked<uuid::Uuid>>,
     hostname: Option<String>,
     name: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     version: Option<String>,
     options: crate::runtime::RequestOptions,
 }
@@ -425,8 +445,8 @@ impl ListAgents {
         }
     }
     /// Only agents registered to the cluster queue with this UUID.
-    pub fn cluster_queue_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.cluster_queue_id = Some(value.into());
+    pub fn cluster_queue_id(mut self, value: impl crate::runtime::UuidArg) -> Self {
+        self.cluster_queue_id = Some(value.into_uuid());
         self
     }
     /// Only agents running on this host name.
@@ -440,13 +460,13 @@ impl ListAgents {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only agents of exactly this version.
@@ -470,6 +490,7 @@ impl ListAgents {
         request.path_param("org", &self.org)?;
         request.path("/agents");
         if let Some(value) = &self.cluster_queue_id {
+            let value = &value.get("cluster_queue_id")?;
             request
                 .query(
                     "cluster_queue_id",
@@ -484,9 +505,11 @@ impl ListAgents {
             request.query("name", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.version {
@@ -495,9 +518,18 @@ impl ListAgents {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Agent>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Agent>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -510,10 +542,11 @@ impl ListAgents {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Agent> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -522,7 +555,7 @@ impl ListAgents {
     }
 }
 impl std::future::IntoFuture for ListAgents {
-    type Output = Result<Vec<crate::types::Agent>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Agent>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -27,16 +27,16 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-build>
     pub fn create(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
         body: impl Into<crate::types::CreateAnnotationRequest>,
     ) -> CreateAnnotation {
         CreateAnnotation::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
             body.into(),
         )
     }
@@ -58,18 +58,18 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
     pub fn create_for_job(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateAnnotationRequest>,
     ) -> CreateAnnotationForJob {
         CreateAnnotationForJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
             body.into(),
         )
     }
@@ -89,14 +89,14 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
     pub fn create_for_job_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateAnnotationRequest>,
     ) -> CreateAnnotationForJobInOrganization {
         CreateAnnotationForJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
+            org.into_text(),
+            job.into_text(),
             body.into(),
         )
     }
@@ -117,17 +117,17 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-build>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        annotation: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        annotation: impl crate::runtime::TextArg,
     ) -> DeleteAnnotation {
         DeleteAnnotation::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            annotation.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            annotation.into_text(),
         )
     }
     /// Delete an annotation on a job
@@ -148,19 +148,19 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
     pub fn delete_for_job(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
-        annotation: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
+        annotation: impl crate::runtime::TextArg,
     ) -> DeleteAnnotationForJob {
         DeleteAnnotationForJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
-            annotation.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
+            annotation.into_text(),
         )
     }
     /// Delete an annotation on a job by the job's UUID
@@ -179,15 +179,15 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
     pub fn delete_for_job_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
-        annotation: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
+        annotation: impl crate::runtime::TextArg,
     ) -> DeleteAnnotationForJobInOrganization {
         DeleteAnnotationForJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
-            annotation.into(),
+            org.into_text(),
+            job.into_text(),
+            annotation.into_text(),
         )
     }
     /// List Annotations For A Build
@@ -208,15 +208,15 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-build>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> ListAnnotations {
         ListAnnotations::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
         )
     }
     /// List annotations for a job
@@ -238,17 +238,17 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
     pub fn list_for_job(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> ListAnnotationsForJob {
         ListAnnotationsForJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// List annotations for a job by the job's UUID
@@ -268,13 +268,13 @@ impl Annotations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
     pub fn list_for_job_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> ListAnnotationsForJobInOrganization {
         ListAnnotationsForJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
+            org.into_text(),
+            job.into_text(),
         )
     }
 }
@@ -285,7 +285,7 @@ pub struct CreateAnnotation {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     body: crate::types::CreateAnnotationRequest,
     options: crate::runtime::RequestOptions,
 }
@@ -294,7 +294,7 @@ impl CreateAnnotation {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         body: crate::types::CreateAnnotationRequest,
     ) -> Self {
         Self {
@@ -323,7 +323,7 @@ impl CreateAnnotation {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/annotations");
         request.accept("application/json");
         {
@@ -388,7 +388,7 @@ pub struct CreateAnnotationForJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     body: crate::types::CreateAnnotationRequest,
     options: crate::runtime::RequestOptions,
@@ -398,7 +398,7 @@ impl CreateAnnotationForJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         body: crate::types::CreateAnnotationRequest,
     ) -> Self {
@@ -429,7 +429,7 @@ impl CreateAnnotationForJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/annotations");
@@ -594,7 +594,7 @@ pub struct DeleteAnnotation {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     annotation: String,
     options: crate::runtime::RequestOptions,
 }
@@ -603,7 +603,7 @@ impl DeleteAnnotation {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         annotation: String,
     ) -> Self {
         Self {
@@ -632,7 +632,7 @@ impl DeleteAnnotation {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/annotations/");
         request.path_param("annotation", &self.annotation)?;
         Ok(request)
@@ -691,7 +691,7 @@ pub struct DeleteAnnotationForJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     annotation: String,
     options: crate::runtime::RequestOptions,
@@ -701,7 +701,7 @@ impl DeleteAnnotationForJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         annotation: String,
     ) -> Self {
@@ -732,7 +732,7 @@ impl DeleteAnnotationForJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/annotations/");
@@ -880,15 +880,20 @@ pub struct ListAnnotations {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     omit_body: Option<bool>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     scope: Option<crate::types::ListAnnotationsScope>,
     options: crate::runtime::RequestOptions,
 }
 impl ListAnnotations {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -907,13 +912,13 @@ impl ListAnnotations {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Which annotations to list (default `build`; `all` lists both kinds).
@@ -941,15 +946,17 @@ impl ListAnnotations {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/annotations");
         if let Some(value) = &self.omit_body {
             request.query("omit_body", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.scope {
@@ -958,9 +965,18 @@ impl ListAnnotations {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Annotation>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Annotation>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -973,10 +989,11 @@ impl ListAnnotations {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Annotation> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -985,7 +1002,7 @@ impl ListAnnotations {
     }
 }
 impl std::future::IntoFuture for ListAnnotations {
-    type Output = Result<Vec<crate::types::Annotation>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Annotation>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1026,10 +1043,10 @@ pub struct ListAnnotationsForJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListAnnotationsForJob {
@@ -1037,7 +1054,7 @@ impl ListAnnotationsForJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1052,13 +1069,13 @@ impl ListAnnotationsForJob {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -1078,22 +1095,33 @@ impl ListAnnotationsForJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/annotations");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Annotation>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Annotation>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1106,10 +1134,11 @@ impl ListAnnotationsForJob {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Annotation> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1118,7 +1147,7 @@ impl ListAnnotationsForJob {
     }
 }
 impl std::future::IntoFuture for ListAnnotationsForJob {
-    type Output = Result<Vec<crate::types::Annotation>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Annotation>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1159,8 +1188,8 @@ pub struct ListAnnotationsForJobInOrganization {
     client: crate::Client,
     org: String,
     job: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListAnnotationsForJobInOrganization {
@@ -1175,13 +1204,13 @@ impl ListAnnotationsForJobInOrganization {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -1202,17 +1231,28 @@ impl ListAnnotationsForJobInOrganization {
         request.path_param("job", &self.job)?;
         request.path("/annotations");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Annotation>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Annotation>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1225,10 +1265,11 @@ impl ListAnnotationsForJobInOrganization {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Annotation> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1237,7 +1278,7 @@ impl ListAnnotationsForJobInOrganization {
     }
 }
 impl std::future::IntoFuture for ListAnnotationsForJobInOrganization {
-    type Output = Result<Vec<crate::types::Annotation>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Annotation>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -22,8 +22,8 @@ impl ApiSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/api-settings#get-api-settings>
-    pub fn get(&self, org: impl Into<String>) -> GetApiSettings {
-        GetApiSettings::new(self.client.clone(), org.into())
+    pub fn get(&self, org: impl crate::runtime::TextArg) -> GetApiSettings {
+        GetApiSettings::new(self.client.clone(), org.into_text())
     }
     /// Update API settings
     ///
@@ -40,10 +40,10 @@ impl ApiSettings {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/api-settings#update-api-settings>
     pub fn update(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateApiSettingsRequest>,
     ) -> UpdateApiSettings {
-        UpdateApiSettings::new(self.client.clone(), org.into(), body.into())
+        UpdateApiSettings::new(self.client.clone(), org.into_text(), body.into())
     }
 }
 /// A `getApiSettings` request: set optional parameters, then `.send()` or `.await` it.

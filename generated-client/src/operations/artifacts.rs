@@ -28,19 +28,19 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> DeleteArtifact {
         DeleteArtifact::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Delete an artifact by the job's UUID
@@ -59,15 +59,15 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
     pub fn delete_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> DeleteArtifactInOrganization {
         DeleteArtifactInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Download an artifact
@@ -88,19 +88,19 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
     pub fn download(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> DownloadArtifact {
         DownloadArtifact::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Download an artifact by the job's UUID
@@ -119,15 +119,15 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
     pub fn download_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> DownloadArtifactInOrganization {
         DownloadArtifactInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Get an artifact
@@ -148,19 +148,19 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> GetArtifact {
         GetArtifact::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// Get an artifact by the job's UUID
@@ -179,15 +179,15 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
     pub fn get_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
-        artifact: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
+        artifact: impl crate::runtime::TextArg,
     ) -> GetArtifactInOrganization {
         GetArtifactInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
-            artifact.into(),
+            org.into_text(),
+            job.into_text(),
+            artifact.into_text(),
         )
     }
     /// List Artifacts For A Build
@@ -208,15 +208,15 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-build>
     pub fn list_for_build(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> ListArtifactsForBuild {
         ListArtifactsForBuild::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
         )
     }
     /// List artifacts for a job
@@ -238,17 +238,17 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
     pub fn list_for_job(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> ListArtifactsForJob {
         ListArtifactsForJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// List artifacts for a job by the job's UUID
@@ -268,13 +268,13 @@ impl Artifacts {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
     pub fn list_for_job_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> ListArtifactsForJobInOrganization {
         ListArtifactsForJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
+            org.into_text(),
+            job.into_text(),
         )
     }
 }
@@ -285,7 +285,7 @@ pub struct DeleteArtifact {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     artifact: String,
     options: crate::runtime::RequestOptions,
@@ -295,7 +295,7 @@ impl DeleteArtifact {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         artifact: String,
     ) -> Self {
@@ -326,7 +326,7 @@ impl DeleteArtifact {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/artifacts/");
@@ -474,7 +474,7 @@ pub struct DownloadArtifact {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     artifact: String,
     options: crate::runtime::RequestOptions,
@@ -484,7 +484,7 @@ impl DownloadArtifact {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         artifact: String,
     ) -> Self {
@@ -515,7 +515,7 @@ impl DownloadArtifact {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/artifacts/");
@@ -669,7 +669,7 @@ pub struct GetArtifact {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     artifact: String,
     options: crate::runtime::RequestOptions,
@@ -679,7 +679,7 @@ impl GetArtifact {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         artifact: String,
     ) -> Self {
@@ -710,7 +710,7 @@ impl GetArtifact {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/artifacts/");
@@ -864,15 +864,20 @@ pub struct ListArtifactsForBuild {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
-    page: Option<i64>,
+    number: crate::runtime::Integer,
+    page: Option<crate::runtime::Integer>,
     path: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<crate::types::ArtifactState>,
     options: crate::runtime::RequestOptions,
 }
 impl ListArtifactsForBuild {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -886,8 +891,8 @@ impl ListArtifactsForBuild {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Only artifacts at this path, or matching this glob (`*` wildcards, e.g. `logs/*`).
@@ -896,8 +901,8 @@ impl ListArtifactsForBuild {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only artifacts in this state; an unknown value answers 422.
@@ -922,15 +927,17 @@ impl ListArtifactsForBuild {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/artifacts");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.path {
             request.query("path", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -939,9 +946,18 @@ impl ListArtifactsForBuild {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Artifact>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Artifact>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -954,10 +970,11 @@ impl ListArtifactsForBuild {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -966,7 +983,7 @@ impl ListArtifactsForBuild {
     }
 }
 impl std::future::IntoFuture for ListArtifactsForBuild {
-    type Output = Result<Vec<crate::types::Artifact>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1010,11 +1027,11 @@ pub struct ListArtifactsForJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
-    page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
     path: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<crate::types::ArtifactState>,
     options: crate::runtime::RequestOptions,
 }
@@ -1023,7 +1040,7 @@ impl ListArtifactsForJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1040,8 +1057,8 @@ impl ListArtifactsForJob {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Only artifacts at this path, or matching this glob (`*` wildcards, e.g. `logs/*`).
@@ -1050,8 +1067,8 @@ impl ListArtifactsForJob {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only artifacts in this state; an unknown value answers 422.
@@ -1076,17 +1093,19 @@ impl ListArtifactsForJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/artifacts");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.path {
             request.query("path", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -1095,9 +1114,18 @@ impl ListArtifactsForJob {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Artifact>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Artifact>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1110,10 +1138,11 @@ impl ListArtifactsForJob {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1122,7 +1151,7 @@ impl ListArtifactsForJob {
     }
 }
 impl std::future::IntoFuture for ListArtifactsForJob {
-    type Output = Result<Vec<crate::types::Artifact>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1166,9 +1195,9 @@ pub struct ListArtifactsForJobInOrganization {
     client: crate::Client,
     org: String,
     job: String,
-    page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
     path: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<crate::types::ArtifactState>,
     options: crate::runtime::RequestOptions,
 }
@@ -1186,8 +1215,8 @@ impl ListArtifactsForJobInOrganization {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Only artifacts at this path, or matching this glob (`*` wildcards, e.g. `logs/*`).
@@ -1196,8 +1225,8 @@ impl ListArtifactsForJobInOrganization {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only artifacts in this state; an unknown value answers 422.
@@ -1223,12 +1252,14 @@ impl ListArtifactsForJobInOrganization {
         request.path_param("job", &self.job)?;
         request.path("/artifacts");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.path {
             request.query("path", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -1237,9 +1268,18 @@ impl ListArtifactsForJobInOrganization {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Artifact>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Artifact>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1252,10 +1292,11 @@ impl ListArtifactsForJobInOrganization {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1264,7 +1305,7 @@ impl ListArtifactsForJobInOrganization {
     }
 }
 impl std::future::IntoFuture for ListArtifactsForJobInOrganization {
-    type Output = Result<Vec<crate::types::Artifact>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -25,10 +25,10 @@ impl AuditEvents {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/audit-events#get-an-audit-event>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        event: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        event: impl crate::runtime::TextArg,
     ) -> GetAuditEvent {
-        GetAuditEvent::new(self.client.clone(), org.into(), event.into())
+        GetAuditEvent::new(self.client.clone(), org.into_text(), event.into_text())
     }
     /// List audit events
     ///
@@ -44,8 +44,8 @@ impl AuditEvents {
     /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/audit-events#list-audit-events>
-    pub fn list(&self, org: impl Into<String>) -> ListAuditEvents {
-        ListAuditEvents::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListAuditEvents {
+        ListAuditEvents::new(self.client.clone(), org.into_text())
     }
 }
 /// A `getAuditEvent` request: set optional parameters, then `.send()` or `.await` it.
@@ -142,7 +142,7 @@ pub struct ListAuditEvents {
     org: String,
     after: Option<String>,
     before: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListAuditEvents {
@@ -167,8 +167,8 @@ impl ListAuditEvents {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -193,14 +193,27 @@ impl ListAuditEvents {
             request.query("before", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AuditEventsPage, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::AuditEvent>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::NextUrl {
+                    items: "/items",
+                    next: "/links/next",
+                },
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -229,7 +242,7 @@ impl ListAuditEvents {
     }
 }
 impl std::future::IntoFuture for ListAuditEvents {
-    type Output = Result<crate::types::AuditEventsPage, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::AuditEvent>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -26,11 +26,16 @@ impl Builds {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#cancel-a-build>
     pub fn cancel(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> CancelBuild {
-        CancelBuild::new(self.client.clone(), org.into(), pipeline.into(), number.into())
+        CancelBuild::new(
+            self.client.clone(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+        )
     }
     /// Create A Build
     ///
@@ -48,11 +53,16 @@ impl Builds {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#create-a-build>
     pub fn create(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateBuildRequest>,
     ) -> CreateBuild {
-        CreateBuild::new(self.client.clone(), org.into(), pipeline.into(), body.into())
+        CreateBuild::new(
+            self.client.clone(),
+            org.into_text(),
+            pipeline.into_text(),
+            body.into(),
+        )
     }
     /// Get A Build
     ///
@@ -72,11 +82,16 @@ impl Builds {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#get-a-build>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> GetBuild {
-        GetBuild::new(self.client.clone(), org.into(), pipeline.into(), number.into())
+        GetBuild::new(
+            self.client.clone(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+        )
     }
     /// List Builds For A Pipeline
     ///
@@ -95,10 +110,10 @@ impl Builds {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-builds-for-a-pipeline>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> ListBuilds {
-        ListBuilds::new(self.client.clone(), org.into(), pipeline.into())
+        ListBuilds::new(self.client.clone(), org.into_text(), pipeline.into_text())
     }
     /// List builds across all organizations
     ///
@@ -130,9 +145,9 @@ impl Builds {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-builds-for-an-organization>
     pub fn list_for_organization(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
     ) -> ListBuildsForOrganization {
-        ListBuildsForOrganization::new(self.client.clone(), org.into())
+        ListBuildsForOrganization::new(self.client.clone(), org.into_text())
     }
     /// Rebuild A Build
     ///
@@ -150,15 +165,15 @@ impl Builds {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#rebuild-a-build>
     pub fn rebuild(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> RebuildBuild {
         RebuildBuild::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
         )
     }
     /// Retry the failed jobs of a build
@@ -179,15 +194,15 @@ impl Builds {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#retry-failed-jobs-for-a-build>
     pub fn retry_failed_jobs(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> RetryFailedJobs {
         RetryFailedJobs::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
         )
     }
 }
@@ -198,11 +213,16 @@ pub struct CancelBuild {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     options: crate::runtime::RequestOptions,
 }
 impl CancelBuild {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -228,7 +248,7 @@ impl CancelBuild {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/cancel");
         request.accept("application/json");
         Ok(request)
@@ -393,7 +413,7 @@ pub struct GetBuild {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     exclude_jobs: Option<bool>,
     exclude_pipeline: Option<bool>,
     include_retried_jobs: Option<bool>,
@@ -402,7 +422,12 @@ pub struct GetBuild {
     options: crate::runtime::RequestOptions,
 }
 impl GetBuild {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -461,7 +486,7 @@ impl GetBuild {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         if let Some(value) = &self.exclude_jobs {
             request
                 .query("exclude_jobs", crate::runtime::QueryStyle::FormExploded, value)?;
@@ -555,17 +580,17 @@ pub struct ListBuilds {
     pipeline: String,
     branch: Option<Vec<String>>,
     commit: Option<String>,
-    created_from: Option<crate::runtime::Timestamp>,
-    created_to: Option<crate::runtime::Timestamp>,
-    creator: Option<uuid::Uuid>,
+    created_from: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
+    created_to: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
+    creator: Option<crate::runtime::Checked<uuid::Uuid>>,
     exclude_jobs: Option<bool>,
     exclude_pipeline: Option<bool>,
-    finished_from: Option<crate::runtime::Timestamp>,
+    finished_from: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
     include_paused: Option<bool>,
     include_retried_jobs: Option<bool>,
     meta_data: Option<std::collections::BTreeMap<String, String>>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<Vec<crate::types::BuildStateFilter>>,
     options: crate::runtime::RequestOptions,
 }
@@ -606,18 +631,18 @@ impl ListBuilds {
         self
     }
     /// Only builds created at or after this time.
-    pub fn created_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.created_from = Some(value.into());
+    pub fn created_from(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.created_from = Some(value.into_time());
         self
     }
     /// Only builds created before this time.
-    pub fn created_to(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.created_to = Some(value.into());
+    pub fn created_to(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.created_to = Some(value.into_time());
         self
     }
     /// Only builds created by this user (UUID).
-    pub fn creator(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.creator = Some(value.into());
+    pub fn creator(mut self, value: impl crate::runtime::UuidArg) -> Self {
+        self.creator = Some(value.into_uuid());
         self
     }
     /// Omit `jobs` from each build (recommended when polling).
@@ -631,8 +656,8 @@ impl ListBuilds {
         self
     }
     /// Only builds finished at or after this time.
-    pub fn finished_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.finished_from = Some(value.into());
+    pub fn finished_from(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.finished_from = Some(value.into_time());
         self
     }
     /// False hides builds whose jobs all wait on paused queues, and the paused-queue jobs of other builds (default true).
@@ -654,13 +679,13 @@ impl ListBuilds {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only builds in these states.
@@ -695,14 +720,17 @@ impl ListBuilds {
             request.query("commit", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.created_from {
+            let value = &value.get("created_from")?;
             request
                 .query("created_from", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.created_to {
+            let value = &value.get("created_to")?;
             request
                 .query("created_to", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.creator {
+            let value = &value.get("creator")?;
             request.query("creator", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.exclude_jobs {
@@ -718,6 +746,7 @@ impl ListBuilds {
                 )?;
         }
         if let Some(value) = &self.finished_from {
+            let value = &value.get("finished_from")?;
             request
                 .query(
                     "finished_from",
@@ -745,9 +774,11 @@ impl ListBuilds {
             request.query("meta_data", crate::runtime::QueryStyle::DeepObject, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -756,9 +787,18 @@ impl ListBuilds {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Build>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Build>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -771,10 +811,11 @@ impl ListBuilds {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Build> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -783,7 +824,7 @@ impl ListBuilds {
     }
 }
 impl std::future::IntoFuture for ListBuilds {
-    type Output = Result<Vec<crate::types::Build>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Build>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -827,17 +868,17 @@ pub struct ListAllBuilds {
     client: crate::Client,
     branch: Option<Vec<String>>,
     commit: Option<String>,
-    created_from: Option<crate::runtime::Timestamp>,
-    created_to: Option<crate::runtime::Timestamp>,
-    creator: Option<uuid::Uuid>,
+    created_from: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
+    created_to: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
+    creator: Option<crate::runtime::Checked<uuid::Uuid>>,
     exclude_jobs: Option<bool>,
     exclude_pipeline: Option<bool>,
-    finished_from: Option<crate::runtime::Timestamp>,
+    finished_from: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
     include_paused: Option<bool>,
     include_retried_jobs: Option<bool>,
     meta_data: Option<std::collections::BTreeMap<String, String>>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<Vec<crate::types::BuildStateFilter>>,
     options: crate::runtime::RequestOptions,
 }
@@ -876,18 +917,18 @@ impl ListAllBuilds {
         self
     }
     /// Only builds created at or after this time.
-    pub fn created_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.created_from = Some(value.into());
+    pub fn created_from(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.created_from = Some(value.into_time());
         self
     }
     /// Only builds created before this time.
-    pub fn created_to(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.created_to = Some(value.into());
+    pub fn created_to(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.created_to = Some(value.into_time());
         self
     }
     /// Only builds created by this user (UUID).
-    pub fn creator(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.creator = Some(value.into());
+    pub fn creator(mut self, value: impl crate::runtime::UuidArg) -> Self {
+        self.creator = Some(value.into_uuid());
         self
     }
     /// Omit `jobs` from each build (recommended when polling).
@@ -901,8 +942,8 @@ impl ListAllBuilds {
         self
     }
     /// Only builds finished at or after this time.
-    pub fn finished_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.finished_from = Some(value.into());
+    pub fn finished_from(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.finished_from = Some(value.into_time());
         self
     }
     /// False hides builds whose jobs all wait on paused queues, and the paused-queue jobs of other builds (default true).
@@ -924,13 +965,13 @@ impl ListAllBuilds {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only builds in these states.
@@ -961,14 +1002,17 @@ impl ListAllBuilds {
             request.query("commit", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.created_from {
+            let value = &value.get("created_from")?;
             request
                 .query("created_from", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.created_to {
+            let value = &value.get("created_to")?;
             request
                 .query("created_to", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.creator {
+            let value = &value.get("creator")?;
             request.query("creator", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.exclude_jobs {
@@ -984,6 +1028,7 @@ impl ListAllBuilds {
                 )?;
         }
         if let Some(value) = &self.finished_from {
+            let value = &value.get("finished_from")?;
             request
                 .query(
                     "finished_from",
@@ -1011,9 +1056,11 @@ impl ListAllBuilds {
             request.query("meta_data", crate::runtime::QueryStyle::DeepObject, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -1022,9 +1069,18 @@ impl ListAllBuilds {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Build>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Build>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1037,10 +1093,11 @@ impl ListAllBuilds {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Build> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1049,7 +1106,7 @@ impl ListAllBuilds {
     }
 }
 impl std::future::IntoFuture for ListAllBuilds {
-    type Output = Result<Vec<crate::types::Build>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Build>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1094,17 +1151,17 @@ pub struct ListBuildsForOrganization {
     org: String,
     branch: Option<Vec<String>>,
     commit: Option<String>,
-    created_from: Option<crate::runtime::Timestamp>,
-    created_to: Option<crate::runtime::Timestamp>,
-    creator: Option<uuid::Uuid>,
+    created_from: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
+    created_to: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
+    creator: Option<crate::runtime::Checked<uuid::Uuid>>,
     exclude_jobs: Option<bool>,
     exclude_pipeline: Option<bool>,
-    finished_from: Option<crate::runtime::Timestamp>,
+    finished_from: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
     include_paused: Option<bool>,
     include_retried_jobs: Option<bool>,
     meta_data: Option<std::collections::BTreeMap<String, String>>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<Vec<crate::types::BuildStateFilter>>,
     options: crate::runtime::RequestOptions,
 }
@@ -1144,18 +1201,18 @@ impl ListBuildsForOrganization {
         self
     }
     /// Only builds created at or after this time.
-    pub fn created_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.created_from = Some(value.into());
+    pub fn created_from(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.created_from = Some(value.into_time());
         self
     }
     /// Only builds created before this time.
-    pub fn created_to(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.created_to = Some(value.into());
+    pub fn created_to(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.created_to = Some(value.into_time());
         self
     }
     /// Only builds created by this user (UUID).
-    pub fn creator(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.creator = Some(value.into());
+    pub fn creator(mut self, value: impl crate::runtime::UuidArg) -> Self {
+        self.creator = Some(value.into_uuid());
         self
     }
     /// Omit `jobs` from each build (recommended when polling).
@@ -1169,8 +1226,8 @@ impl ListBuildsForOrganization {
         self
     }
     /// Only builds finished at or after this time.
-    pub fn finished_from(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.finished_from = Some(value.into());
+    pub fn finished_from(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.finished_from = Some(value.into_time());
         self
     }
     /// False hides builds whose jobs all wait on paused queues, and the paused-queue jobs of other builds (default true).
@@ -1192,13 +1249,13 @@ impl ListBuildsForOrganization {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only builds in these states.
@@ -1231,14 +1288,17 @@ impl ListBuildsForOrganization {
             request.query("commit", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.created_from {
+            let value = &value.get("created_from")?;
             request
                 .query("created_from", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.created_to {
+            let value = &value.get("created_to")?;
             request
                 .query("created_to", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.creator {
+            let value = &value.get("creator")?;
             request.query("creator", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.exclude_jobs {
@@ -1254,6 +1314,7 @@ impl ListBuildsForOrganization {
                 )?;
         }
         if let Some(value) = &self.finished_from {
+            let value = &value.get("finished_from")?;
             request
                 .query(
                     "finished_from",
@@ -1281,9 +1342,11 @@ impl ListBuildsForOrganization {
             request.query("meta_data", crate::runtime::QueryStyle::DeepObject, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -1292,9 +1355,18 @@ impl ListBuildsForOrganization {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Build>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Build>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1307,10 +1379,11 @@ impl ListBuildsForOrganization {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Build> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1319,7 +1392,7 @@ impl ListBuildsForOrganization {
     }
 }
 impl std::future::IntoFuture for ListBuildsForOrganization {
-    type Output = Result<Vec<crate::types::Build>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Build>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1363,11 +1436,16 @@ pub struct RebuildBuild {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     options: crate::runtime::RequestOptions,
 }
 impl RebuildBuild {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -1393,7 +1471,7 @@ impl RebuildBuild {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/rebuild");
         request.accept("application/json");
         Ok(request)
@@ -1457,12 +1535,17 @@ pub struct RetryFailedJobs {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     body: Option<crate::types::RetryFailedJobsRequest>,
     options: crate::runtime::RequestOptions,
 }
 impl RetryFailedJobs {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -1497,7 +1580,7 @@ impl RetryFailedJobs {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/retry_failed_jobs");
         request.accept("application/json");
         if let Some(body) = &self.body {

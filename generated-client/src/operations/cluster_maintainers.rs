@@ -26,14 +26,14 @@ impl ClusterMaintainers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#create-a-cluster-maintainer>
     pub fn add(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
         body: impl Into<crate::types::ClusterMaintainerTarget>,
     ) -> AddClusterMaintainer {
         AddClusterMaintainer::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
+            org.into_text(),
+            cluster.into_text(),
             body.into(),
         )
     }
@@ -53,15 +53,15 @@ impl ClusterMaintainers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#get-a-cluster-maintainer>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        maintainer: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        maintainer: impl crate::runtime::TextArg,
     ) -> GetClusterMaintainer {
         GetClusterMaintainer::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            maintainer.into(),
+            org.into_text(),
+            cluster.into_text(),
+            maintainer.into_text(),
         )
     }
     /// List a cluster's maintainers
@@ -81,10 +81,14 @@ impl ClusterMaintainers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#list-cluster-maintainers>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
     ) -> ListClusterMaintainers {
-        ListClusterMaintainers::new(self.client.clone(), org.into(), cluster.into())
+        ListClusterMaintainers::new(
+            self.client.clone(),
+            org.into_text(),
+            cluster.into_text(),
+        )
     }
     /// Remove a cluster maintainer
     ///
@@ -102,15 +106,15 @@ impl ClusterMaintainers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#remove-a-cluster-maintainer>
     pub fn remove(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        maintainer: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        maintainer: impl crate::runtime::TextArg,
     ) -> RemoveClusterMaintainer {
         RemoveClusterMaintainer::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            maintainer.into(),
+            org.into_text(),
+            cluster.into_text(),
+            maintainer.into_text(),
         )
     }
 }
@@ -317,8 +321,8 @@ pub struct ListClusterMaintainers {
     client: crate::Client,
     org: String,
     cluster: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListClusterMaintainers {
@@ -333,13 +337,13 @@ impl ListClusterMaintainers {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -360,19 +364,28 @@ impl ListClusterMaintainers {
         request.path_param("cluster", &self.cluster)?;
         request.path("/maintainers");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
     pub async fn send(
         self,
-    ) -> Result<Vec<crate::types::ClusterMaintainer>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> Result<crate::runtime::Page<crate::types::ClusterMaintainer>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -385,10 +398,11 @@ impl ListClusterMaintainers {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::ClusterMaintainer> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -397,7 +411,10 @@ impl ListClusterMaintainers {
     }
 }
 impl std::future::IntoFuture for ListClusterMaintainers {
-    type Output = Result<Vec<crate::types::ClusterMaintainer>, crate::Error>;
+    type Output = Result<
+        crate::runtime::Page<crate::types::ClusterMaintainer>,
+        crate::Error,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

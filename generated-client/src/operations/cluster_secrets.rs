@@ -26,14 +26,14 @@ impl ClusterSecrets {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#create-a-secret>
     pub fn create(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateClusterSecretRequest>,
     ) -> CreateClusterSecret {
         CreateClusterSecret::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
+            org.into_text(),
+            cluster.into_text(),
             body.into(),
         )
     }
@@ -53,15 +53,15 @@ impl ClusterSecrets {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#delete-a-secret>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        secret: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        secret: impl crate::runtime::TextArg,
     ) -> DeleteClusterSecret {
         DeleteClusterSecret::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            secret.into(),
+            org.into_text(),
+            cluster.into_text(),
+            secret.into_text(),
         )
     }
     /// Get a secret
@@ -80,15 +80,15 @@ impl ClusterSecrets {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#get-a-secret>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        secret: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        secret: impl crate::runtime::TextArg,
     ) -> GetClusterSecret {
         GetClusterSecret::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            secret.into(),
+            org.into_text(),
+            cluster.into_text(),
+            secret.into_text(),
         )
     }
     /// List a cluster's secrets
@@ -108,10 +108,14 @@ impl ClusterSecrets {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#list-secrets>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
     ) -> ListClusterSecrets {
-        ListClusterSecrets::new(self.client.clone(), org.into(), cluster.into())
+        ListClusterSecrets::new(
+            self.client.clone(),
+            org.into_text(),
+            cluster.into_text(),
+        )
     }
     /// Update a secret's description and policy
     ///
@@ -130,16 +134,16 @@ impl ClusterSecrets {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#update-a-secrets-description-and-access-policy>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        secret: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        secret: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateClusterSecretRequest>,
     ) -> UpdateClusterSecret {
         UpdateClusterSecret::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            secret.into(),
+            org.into_text(),
+            cluster.into_text(),
+            secret.into_text(),
             body.into(),
         )
     }
@@ -160,16 +164,16 @@ impl ClusterSecrets {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#update-a-secrets-value>
     pub fn update_value(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        secret: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        secret: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateClusterSecretValueRequest>,
     ) -> UpdateClusterSecretValue {
         UpdateClusterSecretValue::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            secret.into(),
+            org.into_text(),
+            cluster.into_text(),
+            secret.into_text(),
             body.into(),
         )
     }
@@ -456,8 +460,8 @@ pub struct ListClusterSecrets {
     client: crate::Client,
     org: String,
     cluster: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListClusterSecrets {
@@ -472,13 +476,13 @@ impl ListClusterSecrets {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -499,17 +503,28 @@ impl ListClusterSecrets {
         request.path_param("cluster", &self.cluster)?;
         request.path("/secrets");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::ClusterSecret>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::ClusterSecret>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -522,10 +537,11 @@ impl ListClusterSecrets {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::ClusterSecret> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -534,7 +550,10 @@ impl ListClusterSecrets {
     }
 }
 impl std::future::IntoFuture for ListClusterSecrets {
-    type Output = Result<Vec<crate::types::ClusterSecret>, crate::Error>;
+    type Output = Result<
+        crate::runtime::Page<crate::types::ClusterSecret>,
+        crate::Error,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -25,10 +25,10 @@ impl Clusters {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-create-a-cluster>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateClusterRequest>,
     ) -> CreateCluster {
-        CreateCluster::new(self.client.clone(), org.into(), body.into())
+        CreateCluster::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a cluster
     ///
@@ -45,10 +45,10 @@ impl Clusters {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-delete-a-cluster>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
     ) -> DeleteCluster {
-        DeleteCluster::new(self.client.clone(), org.into(), cluster.into())
+        DeleteCluster::new(self.client.clone(), org.into_text(), cluster.into_text())
     }
     /// Get a cluster
     ///
@@ -63,8 +63,12 @@ impl Clusters {
     /// - `cluster`: Cluster UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-get-a-cluster>
-    pub fn get(&self, org: impl Into<String>, cluster: impl Into<String>) -> GetCluster {
-        GetCluster::new(self.client.clone(), org.into(), cluster.into())
+    pub fn get(
+        &self,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+    ) -> GetCluster {
+        GetCluster::new(self.client.clone(), org.into_text(), cluster.into_text())
     }
     /// List Clusters
     ///
@@ -80,8 +84,8 @@ impl Clusters {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-list-clusters>
-    pub fn list(&self, org: impl Into<String>) -> ListClusters {
-        ListClusters::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListClusters {
+        ListClusters::new(self.client.clone(), org.into_text())
     }
     /// Update a cluster
     ///
@@ -99,11 +103,16 @@ impl Clusters {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-update-a-cluster>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateClusterRequest>,
     ) -> UpdateCluster {
-        UpdateCluster::new(self.client.clone(), org.into(), cluster.into(), body.into())
+        UpdateCluster::new(
+            self.client.clone(),
+            org.into_text(),
+            cluster.into_text(),
+            body.into(),
+        )
     }
     /// Update a cluster (PATCH, as go-buildkite sends it)
     ///
@@ -122,14 +131,14 @@ impl Clusters {
     #[deprecated]
     pub fn update_with_patch(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateClusterRequest>,
     ) -> UpdateClusterWithPatch {
         UpdateClusterWithPatch::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
+            org.into_text(),
+            cluster.into_text(),
             body.into(),
         )
     }
@@ -408,8 +417,8 @@ impl GetClusterError {
 pub struct ListClusters {
     client: crate::Client,
     org: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListClusters {
@@ -423,13 +432,13 @@ impl ListClusters {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -448,17 +457,28 @@ impl ListClusters {
         request.path_param("org", &self.org)?;
         request.path("/clusters");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Cluster>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Cluster>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -471,10 +491,11 @@ impl ListClusters {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Cluster> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -483,7 +504,7 @@ impl ListClusters {
     }
 }
 impl std::future::IntoFuture for ListClusters {
-    type Output = Result<Vec<crate::types::Cluster>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Cluster>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -22,8 +22,8 @@ impl Emojis {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/emojis#list-emojis>
-    pub fn list(&self, org: impl Into<String>) -> ListEmojis {
-        ListEmojis::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListEmojis {
+        ListEmojis::new(self.client.clone(), org.into_text())
     }
 }
 /// A `listEmojis` request: set optional parameters, then `.send()` or `.await` it.

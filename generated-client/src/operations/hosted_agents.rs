@@ -26,14 +26,14 @@ impl HostedAgents {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#create-an-agent-image>
     pub fn create_agent_image(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateAgentImageRequest>,
     ) -> CreateAgentImage {
         CreateAgentImage::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
+            org.into_text(),
+            cluster.into_text(),
             body.into(),
         )
     }
@@ -53,15 +53,15 @@ impl HostedAgents {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#delete-an-agent-image>
     pub fn delete_agent_image(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        agent_image: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        agent_image: impl crate::runtime::TextArg,
     ) -> DeleteAgentImage {
         DeleteAgentImage::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            agent_image.into(),
+            org.into_text(),
+            cluster.into_text(),
+            agent_image.into_text(),
         )
     }
     /// Delete a cache volume
@@ -80,14 +80,14 @@ impl HostedAgents {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/cache-volumes#delete-a-cache-volume>
     pub fn delete_cache_volume(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
         body: impl Into<crate::types::DeleteCacheVolumeRequest>,
     ) -> DeleteCacheVolume {
         DeleteCacheVolume::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
+            org.into_text(),
+            cluster.into_text(),
             body.into(),
         )
     }
@@ -107,15 +107,15 @@ impl HostedAgents {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#get-an-agent-image>
     pub fn get_agent_image(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        agent_image: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        agent_image: impl crate::runtime::TextArg,
     ) -> GetAgentImage {
         GetAgentImage::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            agent_image.into(),
+            org.into_text(),
+            cluster.into_text(),
+            agent_image.into_text(),
         )
     }
     /// List a cluster's agent images
@@ -133,10 +133,10 @@ impl HostedAgents {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#list-agent-images>
     pub fn list_agent_images(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
     ) -> ListAgentImages {
-        ListAgentImages::new(self.client.clone(), org.into(), cluster.into())
+        ListAgentImages::new(self.client.clone(), org.into_text(), cluster.into_text())
     }
     /// List a cluster's cache volumes
     ///
@@ -153,10 +153,10 @@ impl HostedAgents {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/cache-volumes#list-cache-volumes>
     pub fn list_cache_volumes(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
     ) -> ListCacheVolumes {
-        ListCacheVolumes::new(self.client.clone(), org.into(), cluster.into())
+        ListCacheVolumes::new(self.client.clone(), org.into_text(), cluster.into_text())
     }
     /// List a cluster's egress network ranges
     ///
@@ -173,10 +173,10 @@ impl HostedAgents {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/network-ranges#list-network-ranges>
     pub fn list_network_ranges(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
     ) -> ListNetworkRanges {
-        ListNetworkRanges::new(self.client.clone(), org.into(), cluster.into())
+        ListNetworkRanges::new(self.client.clone(), org.into_text(), cluster.into_text())
     }
 }
 /// A `createAgentImage` request: set optional parameters, then `.send()` or `.await` it.

@@ -25,17 +25,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
     pub fn check_log(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> CheckJobLog {
         CheckJobLog::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Check a job's log by the job's UUID
@@ -51,10 +51,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
     pub fn check_log_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> CheckJobLogInOrganization {
-        CheckJobLogInOrganization::new(self.client.clone(), org.into(), job.into())
+        CheckJobLogInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Create an SSH session for a job
     ///
@@ -71,10 +75,10 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-an-ssh-session>
     pub fn create_ssh_session(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> CreateJobSshSession {
-        CreateJobSshSession::new(self.client.clone(), org.into(), job.into())
+        CreateJobSshSession::new(self.client.clone(), org.into_text(), job.into_text())
     }
     /// Create a remote desktop session for a job
     ///
@@ -91,10 +95,10 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-a-remote-desktop-session>
     pub fn create_vnc_session(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> CreateJobVncSession {
-        CreateJobVncSession::new(self.client.clone(), org.into(), job.into())
+        CreateJobVncSession::new(self.client.clone(), org.into_text(), job.into_text())
     }
     /// Delete a job's log
     ///
@@ -113,17 +117,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
     pub fn delete_log(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> DeleteJobLog {
         DeleteJobLog::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Delete a job's log by the job's UUID
@@ -141,10 +145,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
     pub fn delete_log_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> DeleteJobLogInOrganization {
-        DeleteJobLogInOrganization::new(self.client.clone(), org.into(), job.into())
+        DeleteJobLogInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get a job
     ///
@@ -163,17 +171,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJob {
         GetJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Get a job's environment variables
@@ -193,17 +201,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobEnv {
         GetJobEnv::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Get a job's environment variables by the job's UUID
@@ -221,10 +229,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobEnvInOrganization {
-        GetJobEnvInOrganization::new(self.client.clone(), org.into(), job.into())
+        GetJobEnvInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get a job's environment variables by the job's UUID
     ///
@@ -241,10 +253,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_in_organization_text(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobEnvInOrganizationText {
-        GetJobEnvInOrganizationText::new(self.client.clone(), org.into(), job.into())
+        GetJobEnvInOrganizationText::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get a job's environment variables
     ///
@@ -263,17 +279,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_text(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobEnvText {
         GetJobEnvText::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Get a job by its UUID
@@ -291,10 +307,10 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
     pub fn get_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobInOrganization {
-        GetJobInOrganization::new(self.client.clone(), org.into(), job.into())
+        GetJobInOrganization::new(self.client.clone(), org.into_text(), job.into_text())
     }
     /// Get Job Log Output
     ///
@@ -313,17 +329,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobLog {
         GetJobLog::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Get a job's log by the job's UUID
@@ -341,10 +357,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobLogInOrganization {
-        GetJobLogInOrganization::new(self.client.clone(), org.into(), job.into())
+        GetJobLogInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get a job's log by the job's UUID
     ///
@@ -361,10 +381,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_in_organization_text(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobLogInOrganizationText {
-        GetJobLogInOrganizationText::new(self.client.clone(), org.into(), job.into())
+        GetJobLogInOrganizationText::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Get Job Log Output
     ///
@@ -383,17 +407,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_text(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> GetJobLogText {
         GetJobLogText::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// List the jobs of a build
@@ -414,11 +438,16 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#list-jobs>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> ListJobs {
-        ListJobs::new(self.client.clone(), org.into(), pipeline.into(), number.into())
+        ListJobs::new(
+            self.client.clone(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+        )
     }
     /// Reprioritize a job
     ///
@@ -438,18 +467,18 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
     pub fn reprioritize(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
         body: impl Into<crate::types::ReprioritizeJobRequest>,
     ) -> ReprioritizeJob {
         ReprioritizeJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
             body.into(),
         )
     }
@@ -469,14 +498,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
     pub fn reprioritize_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
         body: impl Into<crate::types::ReprioritizeJobRequest>,
     ) -> ReprioritizeJobInOrganization {
         ReprioritizeJobInOrganization::new(
             self.client.clone(),
-            org.into(),
-            job.into(),
+            org.into_text(),
+            job.into_text(),
             body.into(),
         )
     }
@@ -497,17 +526,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
     pub fn retry(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> RetryJob {
         RetryJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Retry a job by its UUID
@@ -525,10 +554,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
     pub fn retry_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> RetryJobInOrganization {
-        RetryJobInOrganization::new(self.client.clone(), org.into(), job.into())
+        RetryJobInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
     /// Unblock a job
     ///
@@ -549,17 +582,17 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
     pub fn unblock(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        job: impl crate::runtime::TextArg,
     ) -> UnblockJob {
         UnblockJob::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            job.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            job.into_text(),
         )
     }
     /// Unblock a job by its UUID
@@ -579,10 +612,14 @@ impl Jobs {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
     pub fn unblock_in_organization(
         &self,
-        org: impl Into<String>,
-        job: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        job: impl crate::runtime::TextArg,
     ) -> UnblockJobInOrganization {
-        UnblockJobInOrganization::new(self.client.clone(), org.into(), job.into())
+        UnblockJobInOrganization::new(
+            self.client.clone(),
+            org.into_text(),
+            job.into_text(),
+        )
     }
 }
 /// A `checkJobLog` request: set optional parameters, then `.send()` or `.await` it.
@@ -592,7 +629,7 @@ pub struct CheckJobLog {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -601,7 +638,7 @@ impl CheckJobLog {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -630,7 +667,7 @@ impl CheckJobLog {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
@@ -904,7 +941,7 @@ pub struct DeleteJobLog {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -913,7 +950,7 @@ impl DeleteJobLog {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -942,7 +979,7 @@ impl DeleteJobLog {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
@@ -1086,7 +1123,7 @@ pub struct GetJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -1095,7 +1132,7 @@ impl GetJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1124,7 +1161,7 @@ impl GetJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.accept("application/json");
@@ -1186,7 +1223,7 @@ pub struct GetJobEnv {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -1195,7 +1232,7 @@ impl GetJobEnv {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1224,7 +1261,7 @@ impl GetJobEnv {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/env");
@@ -1433,7 +1470,7 @@ pub struct GetJobEnvText {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -1442,7 +1479,7 @@ impl GetJobEnvText {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1471,7 +1508,7 @@ impl GetJobEnvText {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/env");
@@ -1592,7 +1629,7 @@ pub struct GetJobLog {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -1601,7 +1638,7 @@ impl GetJobLog {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1630,7 +1667,7 @@ impl GetJobLog {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
@@ -1839,7 +1876,7 @@ pub struct GetJobLogText {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -1848,7 +1885,7 @@ impl GetJobLogText {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -1877,7 +1914,7 @@ impl GetJobLogText {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
@@ -1912,18 +1949,23 @@ pub struct ListJobs {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     after: Option<String>,
     before: Option<String>,
     group_key: Option<String>,
     include_retried_jobs: Option<bool>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     state: Option<Vec<crate::types::JobState>>,
     step_key: Option<String>,
     options: crate::runtime::RequestOptions,
 }
 impl ListJobs {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -1960,8 +2002,8 @@ impl ListJobs {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only jobs in these states; `failed` also matches running jobs that have promised a failing exit status.
@@ -1994,7 +2036,7 @@ impl ListJobs {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs");
         if let Some(value) = &self.after {
             request.query("after", crate::runtime::QueryStyle::FormExploded, value)?;
@@ -2014,6 +2056,7 @@ impl ListJobs {
                 )?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.state {
@@ -2025,9 +2068,21 @@ impl ListJobs {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::JobsPage, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Job>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::NextUrl {
+                    items: "/items",
+                    next: "/links/next",
+                },
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -2056,7 +2111,7 @@ impl ListJobs {
     }
 }
 impl std::future::IntoFuture for ListJobs {
-    type Output = Result<crate::types::JobsPage, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Job>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2100,7 +2155,7 @@ pub struct ReprioritizeJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     body: crate::types::ReprioritizeJobRequest,
     options: crate::runtime::RequestOptions,
@@ -2110,7 +2165,7 @@ impl ReprioritizeJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
         body: crate::types::ReprioritizeJobRequest,
     ) -> Self {
@@ -2141,7 +2196,7 @@ impl ReprioritizeJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/reprioritize");
@@ -2312,7 +2367,7 @@ pub struct RetryJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     options: crate::runtime::RequestOptions,
 }
@@ -2321,7 +2376,7 @@ impl RetryJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -2350,7 +2405,7 @@ impl RetryJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/retry");
@@ -2512,7 +2567,7 @@ pub struct UnblockJob {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     job: String,
     body: Option<crate::types::UnblockJobRequest>,
     options: crate::runtime::RequestOptions,
@@ -2522,7 +2577,7 @@ impl UnblockJob {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         job: String,
     ) -> Self {
         Self {
@@ -2557,7 +2612,7 @@ impl UnblockJob {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/unblock");

@@ -25,10 +25,10 @@ impl NotificationServices {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#create-a-notification-service>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateNotificationServiceRequest>,
     ) -> CreateNotificationService {
-        CreateNotificationService::new(self.client.clone(), org.into(), body.into())
+        CreateNotificationService::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a notification service
     ///
@@ -45,10 +45,14 @@ impl NotificationServices {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#delete-a-notification-service>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        service: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        service: impl crate::runtime::TextArg,
     ) -> DeleteNotificationService {
-        DeleteNotificationService::new(self.client.clone(), org.into(), service.into())
+        DeleteNotificationService::new(
+            self.client.clone(),
+            org.into_text(),
+            service.into_text(),
+        )
     }
     /// Disable a notification service
     ///
@@ -65,10 +69,14 @@ impl NotificationServices {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#disable-a-notification-service>
     pub fn disable(
         &self,
-        org: impl Into<String>,
-        service: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        service: impl crate::runtime::TextArg,
     ) -> DisableNotificationService {
-        DisableNotificationService::new(self.client.clone(), org.into(), service.into())
+        DisableNotificationService::new(
+            self.client.clone(),
+            org.into_text(),
+            service.into_text(),
+        )
     }
     /// Enable a notification service
     ///
@@ -85,10 +93,14 @@ impl NotificationServices {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#enable-a-notification-service>
     pub fn enable(
         &self,
-        org: impl Into<String>,
-        service: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        service: impl crate::runtime::TextArg,
     ) -> EnableNotificationService {
-        EnableNotificationService::new(self.client.clone(), org.into(), service.into())
+        EnableNotificationService::new(
+            self.client.clone(),
+            org.into_text(),
+            service.into_text(),
+        )
     }
     /// Get a notification service
     ///
@@ -105,10 +117,14 @@ impl NotificationServices {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#get-a-notification-service>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        service: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        service: impl crate::runtime::TextArg,
     ) -> GetNotificationService {
-        GetNotificationService::new(self.client.clone(), org.into(), service.into())
+        GetNotificationService::new(
+            self.client.clone(),
+            org.into_text(),
+            service.into_text(),
+        )
     }
     /// List notification services
     ///
@@ -124,8 +140,8 @@ impl NotificationServices {
     /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#list-notification-services>
-    pub fn list(&self, org: impl Into<String>) -> ListNotificationServices {
-        ListNotificationServices::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListNotificationServices {
+        ListNotificationServices::new(self.client.clone(), org.into_text())
     }
     /// Update a notification service
     ///
@@ -143,14 +159,14 @@ impl NotificationServices {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#update-a-notification-service>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        service: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        service: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateNotificationServiceRequest>,
     ) -> UpdateNotificationService {
         UpdateNotificationService::new(
             self.client.clone(),
-            org.into(),
-            service.into(),
+            org.into_text(),
+            service.into_text(),
             body.into(),
         )
     }
@@ -605,7 +621,7 @@ pub struct ListNotificationServices {
     org: String,
     after: Option<String>,
     before: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListNotificationServices {
@@ -630,8 +646,8 @@ impl ListNotificationServices {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -656,16 +672,27 @@ impl ListNotificationServices {
             request.query("before", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
     pub async fn send(
         self,
-    ) -> Result<crate::types::NotificationServicesPage, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> Result<crate::runtime::Page<crate::types::NotificationService>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::NextUrl {
+                    items: "/items",
+                    next: "/links/next",
+                },
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -694,7 +721,10 @@ impl ListNotificationServices {
     }
 }
 impl std::future::IntoFuture for ListNotificationServices {
-    type Output = Result<crate::types::NotificationServicesPage, crate::Error>;
+    type Output = Result<
+        crate::runtime::Page<crate::types::NotificationService>,
+        crate::Error,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -25,10 +25,14 @@ impl OrganizationInvitations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#create-organization-invitations>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateOrganizationInvitationsRequest>,
     ) -> CreateOrganizationInvitations {
-        CreateOrganizationInvitations::new(self.client.clone(), org.into(), body.into())
+        CreateOrganizationInvitations::new(
+            self.client.clone(),
+            org.into_text(),
+            body.into(),
+        )
     }
     /// Get an organization invitation
     ///
@@ -45,13 +49,13 @@ impl OrganizationInvitations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#get-an-organization-invitation>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        invitation: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        invitation: impl crate::runtime::TextArg,
     ) -> GetOrganizationInvitation {
         GetOrganizationInvitation::new(
             self.client.clone(),
-            org.into(),
-            invitation.into(),
+            org.into_text(),
+            invitation.into_text(),
         )
     }
     /// List organization invitations
@@ -68,8 +72,11 @@ impl OrganizationInvitations {
     /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#list-organization-invitations>
-    pub fn list(&self, org: impl Into<String>) -> ListOrganizationInvitations {
-        ListOrganizationInvitations::new(self.client.clone(), org.into())
+    pub fn list(
+        &self,
+        org: impl crate::runtime::TextArg,
+    ) -> ListOrganizationInvitations {
+        ListOrganizationInvitations::new(self.client.clone(), org.into_text())
     }
     /// Revoke an organization invitation
     ///
@@ -86,13 +93,13 @@ impl OrganizationInvitations {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#revoke-an-organization-invitation>
     pub fn revoke(
         &self,
-        org: impl Into<String>,
-        invitation: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        invitation: impl crate::runtime::TextArg,
     ) -> RevokeOrganizationInvitation {
         RevokeOrganizationInvitation::new(
             self.client.clone(),
-            org.into(),
-            invitation.into(),
+            org.into_text(),
+            invitation.into_text(),
         )
     }
 }
@@ -293,7 +300,7 @@ pub struct ListOrganizationInvitations {
     org: String,
     after: Option<String>,
     before: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListOrganizationInvitations {
@@ -318,8 +325,8 @@ impl ListOrganizationInvitations {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -344,16 +351,30 @@ impl ListOrganizationInvitations {
             request.query("before", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
     pub async fn send(
         self,
-    ) -> Result<crate::types::OrganizationInvitationsPage, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> Result<
+        crate::runtime::Page<crate::types::OrganizationInvitation>,
+        crate::Error,
+    > {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::NextUrl {
+                    items: "/items",
+                    next: "/links/next",
+                },
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -387,7 +408,10 @@ impl ListOrganizationInvitations {
     }
 }
 impl std::future::IntoFuture for ListOrganizationInvitations {
-    type Output = Result<crate::types::OrganizationInvitationsPage, crate::Error>;
+    type Output = Result<
+        crate::runtime::Page<crate::types::OrganizationInvitation>,
+        crate::Error,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -25,10 +25,14 @@ impl OrganizationMembers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#get-an-organization-member>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        user: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        user: impl crate::runtime::TextArg,
     ) -> GetOrganizationMember {
-        GetOrganizationMember::new(self.client.clone(), org.into(), user.into())
+        GetOrganizationMember::new(
+            self.client.clone(),
+            org.into_text(),
+            user.into_text(),
+        )
     }
     /// List organization members
     ///
@@ -44,8 +48,8 @@ impl OrganizationMembers {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#list-organization-members>
-    pub fn list(&self, org: impl Into<String>) -> ListOrganizationMembers {
-        ListOrganizationMembers::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListOrganizationMembers {
+        ListOrganizationMembers::new(self.client.clone(), org.into_text())
     }
     /// Remove an organization member
     ///
@@ -62,10 +66,14 @@ impl OrganizationMembers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#remove-an-organization-member>
     pub fn remove(
         &self,
-        org: impl Into<String>,
-        user: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        user: impl crate::runtime::TextArg,
     ) -> RemoveOrganizationMember {
-        RemoveOrganizationMember::new(self.client.clone(), org.into(), user.into())
+        RemoveOrganizationMember::new(
+            self.client.clone(),
+            org.into_text(),
+            user.into_text(),
+        )
     }
     /// Update an organization member
     ///
@@ -83,14 +91,14 @@ impl OrganizationMembers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#update-an-organization-member>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        user: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        user: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateOrganizationMemberRequest>,
     ) -> UpdateOrganizationMember {
         UpdateOrganizationMember::new(
             self.client.clone(),
-            org.into(),
-            user.into(),
+            org.into_text(),
+            user.into_text(),
             body.into(),
         )
     }
@@ -187,8 +195,8 @@ impl GetOrganizationMemberError {
 pub struct ListOrganizationMembers {
     client: crate::Client,
     org: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListOrganizationMembers {
@@ -202,13 +210,13 @@ impl ListOrganizationMembers {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -227,19 +235,28 @@ impl ListOrganizationMembers {
         request.path_param("org", &self.org)?;
         request.path("/members");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
     pub async fn send(
         self,
-    ) -> Result<Vec<crate::types::OrganizationMember>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> Result<crate::runtime::Page<crate::types::OrganizationMember>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -252,10 +269,11 @@ impl ListOrganizationMembers {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::OrganizationMember> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -264,7 +282,10 @@ impl ListOrganizationMembers {
     }
 }
 impl std::future::IntoFuture for ListOrganizationMembers {
-    type Output = Result<Vec<crate::types::OrganizationMember>, crate::Error>;
+    type Output = Result<
+        crate::runtime::Page<crate::types::OrganizationMember>,
+        crate::Error,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -22,8 +22,8 @@ impl Organizations {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations#get-an-organization>
-    pub fn get(&self, org: impl Into<String>) -> GetOrganization {
-        GetOrganization::new(self.client.clone(), org.into())
+    pub fn get(&self, org: impl crate::runtime::TextArg) -> GetOrganization {
+        GetOrganization::new(self.client.clone(), org.into_text())
     }
     /// Get organization rate limits
     ///
@@ -37,8 +37,11 @@ impl Organizations {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/rate-limits#get-rate-limits>
-    pub fn get_rate_limit(&self, org: impl Into<String>) -> GetOrganizationRateLimit {
-        GetOrganizationRateLimit::new(self.client.clone(), org.into())
+    pub fn get_rate_limit(
+        &self,
+        org: impl crate::runtime::TextArg,
+    ) -> GetOrganizationRateLimit {
+        GetOrganizationRateLimit::new(self.client.clone(), org.into_text())
     }
     /// List Organizations
     ///
@@ -227,8 +230,8 @@ impl GetOrganizationRateLimitError {
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ListOrganizations {
     client: crate::Client,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListOrganizations {
@@ -241,13 +244,13 @@ impl ListOrganizations {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -264,17 +267,28 @@ impl ListOrganizations {
         );
         request.path("/organizations");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Organization>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Organization>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -287,10 +301,11 @@ impl ListOrganizations {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Organization> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -299,7 +314,7 @@ impl ListOrganizations {
     }
 }
 impl std::future::IntoFuture for ListOrganizations {
-    type Output = Result<Vec<crate::types::Organization>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Organization>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -27,16 +27,16 @@ impl Packages {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#copy-a-package>
     pub fn copy(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
-        package: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
+        package: impl crate::runtime::TextArg,
         to: impl Into<String>,
     ) -> CopyPackage {
         CopyPackage::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
-            package.into(),
+            org.into_text(),
+            registry.into_text(),
+            package.into_text(),
             to.into(),
         )
     }
@@ -56,15 +56,15 @@ impl Packages {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#delete-a-package>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
-        package: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
+        package: impl crate::runtime::TextArg,
     ) -> DeletePackage {
         DeletePackage::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
-            package.into(),
+            org.into_text(),
+            registry.into_text(),
+            package.into_text(),
         )
     }
     /// Get a package
@@ -83,11 +83,16 @@ impl Packages {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#get-a-package>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
-        package: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
+        package: impl crate::runtime::TextArg,
     ) -> GetPackage {
-        GetPackage::new(self.client.clone(), org.into(), registry.into(), package.into())
+        GetPackage::new(
+            self.client.clone(),
+            org.into_text(),
+            registry.into_text(),
+            package.into_text(),
+        )
     }
     /// List a registry's packages
     ///
@@ -106,10 +111,10 @@ impl Packages {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#list-all-packages>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
     ) -> ListPackages {
-        ListPackages::new(self.client.clone(), org.into(), registry.into())
+        ListPackages::new(self.client.clone(), org.into_text(), registry.into_text())
     }
     /// Publish a package
     ///
@@ -127,14 +132,14 @@ impl Packages {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#publish-a-package>
     pub fn publish(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
         body: impl Into<crate::types::PublishPackageRequest>,
     ) -> PublishPackage {
         PublishPackage::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
+            org.into_text(),
+            registry.into_text(),
             body.into(),
         )
     }
@@ -153,10 +158,14 @@ impl Packages {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages>
     pub fn request_upload(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
     ) -> RequestPackageUpload {
-        RequestPackageUpload::new(self.client.clone(), org.into(), registry.into())
+        RequestPackageUpload::new(
+            self.client.clone(),
+            org.into_text(),
+            registry.into_text(),
+        )
     }
 }
 /// A `copyPackage` request: set optional parameters, then `.send()` or `.await` it.
@@ -461,7 +470,7 @@ pub struct ListPackages {
     after: Option<String>,
     before: Option<String>,
     name: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListPackages {
@@ -493,8 +502,8 @@ impl ListPackages {
         self
     }
     /// How many packages a page holds (from go-buildkite; the docs do not list it).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -524,14 +533,27 @@ impl ListPackages {
             request.query("name", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::PackagesPage, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Package>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::NextUrl {
+                    items: "/items",
+                    next: "/links/next",
+                },
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -560,7 +582,7 @@ impl ListPackages {
     }
 }
 impl std::future::IntoFuture for ListPackages {
-    type Output = Result<crate::types::PackagesPage, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Package>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -26,14 +26,14 @@ impl PipelineSchedules {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#create-a-pipeline-schedule>
     pub fn create(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreatePipelineScheduleRequest>,
     ) -> CreatePipelineSchedule {
         CreatePipelineSchedule::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
+            org.into_text(),
+            pipeline.into_text(),
             body.into(),
         )
     }
@@ -53,15 +53,15 @@ impl PipelineSchedules {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#delete-a-pipeline-schedule>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        schedule: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        schedule: impl crate::runtime::TextArg,
     ) -> DeletePipelineSchedule {
         DeletePipelineSchedule::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            schedule.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            schedule.into_text(),
         )
     }
     /// Get a pipeline schedule
@@ -80,15 +80,15 @@ impl PipelineSchedules {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#get-a-pipeline-schedule>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        schedule: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        schedule: impl crate::runtime::TextArg,
     ) -> GetPipelineSchedule {
         GetPipelineSchedule::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            schedule.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            schedule.into_text(),
         )
     }
     /// List pipeline schedules
@@ -108,10 +108,14 @@ impl PipelineSchedules {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#list-pipeline-schedules>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> ListPipelineSchedules {
-        ListPipelineSchedules::new(self.client.clone(), org.into(), pipeline.into())
+        ListPipelineSchedules::new(
+            self.client.clone(),
+            org.into_text(),
+            pipeline.into_text(),
+        )
     }
     /// Update a pipeline schedule
     ///
@@ -130,16 +134,16 @@ impl PipelineSchedules {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#update-a-pipeline-schedule>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        schedule: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        schedule: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdatePipelineScheduleRequest>,
     ) -> UpdatePipelineSchedule {
         UpdatePipelineSchedule::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            schedule.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            schedule.into_text(),
             body.into(),
         )
     }
@@ -161,16 +165,16 @@ impl PipelineSchedules {
     #[deprecated]
     pub fn update_with_patch(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        schedule: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        schedule: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdatePipelineScheduleRequest>,
     ) -> UpdatePipelineScheduleWithPatch {
         UpdatePipelineScheduleWithPatch::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            schedule.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            schedule.into_text(),
             body.into(),
         )
     }
@@ -470,8 +474,8 @@ pub struct ListPipelineSchedules {
     client: crate::Client,
     org: String,
     pipeline: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListPipelineSchedules {
@@ -486,13 +490,13 @@ impl ListPipelineSchedules {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -513,19 +517,28 @@ impl ListPipelineSchedules {
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/schedules");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
     pub async fn send(
         self,
-    ) -> Result<Vec<crate::types::PipelineSchedule>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> Result<crate::runtime::Page<crate::types::PipelineSchedule>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -538,10 +551,11 @@ impl ListPipelineSchedules {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::PipelineSchedule> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -550,7 +564,10 @@ impl ListPipelineSchedules {
     }
 }
 impl std::future::IntoFuture for ListPipelineSchedules {
-    type Output = Result<Vec<crate::types::PipelineSchedule>, crate::Error>;
+    type Output = Result<
+        crate::runtime::Page<crate::types::PipelineSchedule>,
+        crate::Error,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

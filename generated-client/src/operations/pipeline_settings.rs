@@ -25,10 +25,10 @@ impl PipelineSettings {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#configure-build-export>
     pub fn configure_build_export(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::ConfigureBuildExportRequest>,
     ) -> ConfigureBuildExport {
-        ConfigureBuildExport::new(self.client.clone(), org.into(), body.into())
+        ConfigureBuildExport::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Disable build export
     ///
@@ -42,8 +42,11 @@ impl PipelineSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#disable-build-export>
-    pub fn disable_build_export(&self, org: impl Into<String>) -> DisableBuildExport {
-        DisableBuildExport::new(self.client.clone(), org.into())
+    pub fn disable_build_export(
+        &self,
+        org: impl crate::runtime::TextArg,
+    ) -> DisableBuildExport {
+        DisableBuildExport::new(self.client.clone(), org.into_text())
     }
     /// Disable hosted agents remote access
     ///
@@ -59,9 +62,9 @@ impl PipelineSettings {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#disable-hosted-agents-remote-access>
     pub fn disable_hosted_agents_remote_access(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
     ) -> DisableHostedAgentsRemoteAccess {
-        DisableHostedAgentsRemoteAccess::new(self.client.clone(), org.into())
+        DisableHostedAgentsRemoteAccess::new(self.client.clone(), org.into_text())
     }
     /// Disable public pipeline creation
     ///
@@ -77,9 +80,9 @@ impl PipelineSettings {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#disable-public-pipeline-creation>
     pub fn disable_public_pipeline_creation(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
     ) -> DisablePublicPipelineCreation {
-        DisablePublicPipelineCreation::new(self.client.clone(), org.into())
+        DisablePublicPipelineCreation::new(self.client.clone(), org.into_text())
     }
     /// Enable advanced queue metrics
     ///
@@ -95,9 +98,9 @@ impl PipelineSettings {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#enable-advanced-queue-metrics>
     pub fn enable_advanced_queue_metrics(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
     ) -> EnableAdvancedQueueMetrics {
-        EnableAdvancedQueueMetrics::new(self.client.clone(), org.into())
+        EnableAdvancedQueueMetrics::new(self.client.clone(), org.into_text())
     }
     /// Enable hosted agents remote access
     ///
@@ -113,9 +116,9 @@ impl PipelineSettings {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#enable-hosted-agents-remote-access>
     pub fn enable_hosted_agents_remote_access(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
     ) -> EnableHostedAgentsRemoteAccess {
-        EnableHostedAgentsRemoteAccess::new(self.client.clone(), org.into())
+        EnableHostedAgentsRemoteAccess::new(self.client.clone(), org.into_text())
     }
     /// Enable public pipeline creation
     ///
@@ -131,9 +134,9 @@ impl PipelineSettings {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#enable-public-pipeline-creation>
     pub fn enable_public_pipeline_creation(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
     ) -> EnablePublicPipelineCreation {
-        EnablePublicPipelineCreation::new(self.client.clone(), org.into())
+        EnablePublicPipelineCreation::new(self.client.clone(), org.into_text())
     }
     /// Get pipeline settings
     ///
@@ -147,8 +150,8 @@ impl PipelineSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#get-pipeline-settings>
-    pub fn get(&self, org: impl Into<String>) -> GetPipelineSettings {
-        GetPipelineSettings::new(self.client.clone(), org.into())
+    pub fn get(&self, org: impl crate::runtime::TextArg) -> GetPipelineSettings {
+        GetPipelineSettings::new(self.client.clone(), org.into_text())
     }
     /// Update pipeline settings
     ///
@@ -165,10 +168,10 @@ impl PipelineSettings {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#update-pipeline-settings>
     pub fn update(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdatePipelineSettingsRequest>,
     ) -> UpdatePipelineSettings {
-        UpdatePipelineSettings::new(self.client.clone(), org.into(), body.into())
+        UpdatePipelineSettings::new(self.client.clone(), org.into_text(), body.into())
     }
 }
 /// A `configureBuildExport` request: set optional parameters, then `.send()` or `.await` it.

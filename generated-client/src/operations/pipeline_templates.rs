@@ -25,10 +25,10 @@ impl PipelineTemplates {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#create-a-pipeline-template>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreatePipelineTemplateRequest>,
     ) -> CreatePipelineTemplate {
-        CreatePipelineTemplate::new(self.client.clone(), org.into(), body.into())
+        CreatePipelineTemplate::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a pipeline template
     ///
@@ -45,10 +45,14 @@ impl PipelineTemplates {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#delete-a-pipeline-template>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        template: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        template: impl crate::runtime::TextArg,
     ) -> DeletePipelineTemplate {
-        DeletePipelineTemplate::new(self.client.clone(), org.into(), template.into())
+        DeletePipelineTemplate::new(
+            self.client.clone(),
+            org.into_text(),
+            template.into_text(),
+        )
     }
     /// Get a pipeline template
     ///
@@ -65,10 +69,14 @@ impl PipelineTemplates {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#get-a-pipeline-template>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        template: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        template: impl crate::runtime::TextArg,
     ) -> GetPipelineTemplate {
-        GetPipelineTemplate::new(self.client.clone(), org.into(), template.into())
+        GetPipelineTemplate::new(
+            self.client.clone(),
+            org.into_text(),
+            template.into_text(),
+        )
     }
     /// List Pipeline Templates
     ///
@@ -84,8 +92,8 @@ impl PipelineTemplates {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#list-pipeline-templates>
-    pub fn list(&self, org: impl Into<String>) -> ListPipelineTemplates {
-        ListPipelineTemplates::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListPipelineTemplates {
+        ListPipelineTemplates::new(self.client.clone(), org.into_text())
     }
     /// Update a pipeline template
     ///
@@ -103,14 +111,14 @@ impl PipelineTemplates {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#update-a-pipeline-template>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        template: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        template: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdatePipelineTemplateRequest>,
     ) -> UpdatePipelineTemplate {
         UpdatePipelineTemplate::new(
             self.client.clone(),
-            org.into(),
-            template.into(),
+            org.into_text(),
+            template.into_text(),
             body.into(),
         )
     }
@@ -389,8 +397,8 @@ impl GetPipelineTemplateError {
 pub struct ListPipelineTemplates {
     client: crate::Client,
     org: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListPipelineTemplates {
@@ -404,13 +412,13 @@ impl ListPipelineTemplates {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -429,19 +437,28 @@ impl ListPipelineTemplates {
         request.path_param("org", &self.org)?;
         request.path("/pipeline-templates");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
     pub async fn send(
         self,
-    ) -> Result<Vec<crate::types::PipelineTemplate>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> Result<crate::runtime::Page<crate::types::PipelineTemplate>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -454,10 +471,11 @@ impl ListPipelineTemplates {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::PipelineTemplate> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -466,7 +484,10 @@ impl ListPipelineTemplates {
     }
 }
 impl std::future::IntoFuture for ListPipelineTemplates {
-    type Output = Result<Vec<crate::types::PipelineTemplate>, crate::Error>;
+    type Output = Result<
+        crate::runtime::Page<crate::types::PipelineTemplate>,
+        crate::Error,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -25,10 +25,10 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#archive-a-pipeline>
     pub fn archive(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> ArchivePipeline {
-        ArchivePipeline::new(self.client.clone(), org.into(), pipeline.into())
+        ArchivePipeline::new(self.client.clone(), org.into_text(), pipeline.into_text())
     }
     /// Create A Pipeline
     ///
@@ -45,10 +45,10 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#create-a-yaml-pipeline>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreatePipelineRequest>,
     ) -> CreatePipeline {
-        CreatePipeline::new(self.client.clone(), org.into(), body.into())
+        CreatePipeline::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Add a webhook
     ///
@@ -65,10 +65,14 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#add-a-webhook>
     pub fn create_webhook(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> CreatePipelineWebhook {
-        CreatePipelineWebhook::new(self.client.clone(), org.into(), pipeline.into())
+        CreatePipelineWebhook::new(
+            self.client.clone(),
+            org.into_text(),
+            pipeline.into_text(),
+        )
     }
     /// Delete A Pipeline
     ///
@@ -85,10 +89,10 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#delete-a-pipeline>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> DeletePipeline {
-        DeletePipeline::new(self.client.clone(), org.into(), pipeline.into())
+        DeletePipeline::new(self.client.clone(), org.into_text(), pipeline.into_text())
     }
     /// Disable GitHub webhook processing
     ///
@@ -105,13 +109,13 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#disable-github-webhook-processing>
     pub fn disable_github_webhook_processing(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> DisablePipelineGithubWebhookProcessing {
         DisablePipelineGithubWebhookProcessing::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
+            org.into_text(),
+            pipeline.into_text(),
         )
     }
     /// Enable GitHub webhook processing
@@ -129,13 +133,13 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#enable-github-webhook-processing>
     pub fn enable_github_webhook_processing(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> EnablePipelineGithubWebhookProcessing {
         EnablePipelineGithubWebhookProcessing::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
+            org.into_text(),
+            pipeline.into_text(),
         )
     }
     /// Get A Pipeline
@@ -153,10 +157,10 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-a-pipeline>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> GetPipeline {
-        GetPipeline::new(self.client.clone(), org.into(), pipeline.into())
+        GetPipeline::new(self.client.clone(), org.into_text(), pipeline.into_text())
     }
     /// Get GitHub webhook processing state
     ///
@@ -173,13 +177,13 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-github-webhook-processing-state>
     pub fn get_github_webhook_processing(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> GetPipelineGithubWebhookProcessing {
         GetPipelineGithubWebhookProcessing::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
+            org.into_text(),
+            pipeline.into_text(),
         )
     }
     /// List Pipelines
@@ -196,8 +200,8 @@ impl Pipelines {
     /// Optional parameters, set on the returned builder: `.name(..)`, `.page(..)`, `.per_page(..)`, `.repository(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#list-pipelines>
-    pub fn list(&self, org: impl Into<String>) -> ListPipelines {
-        ListPipelines::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListPipelines {
+        ListPipelines::new(self.client.clone(), org.into_text())
     }
     /// Unarchive a pipeline
     ///
@@ -214,10 +218,14 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#unarchive-a-pipeline>
     pub fn unarchive(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
     ) -> UnarchivePipeline {
-        UnarchivePipeline::new(self.client.clone(), org.into(), pipeline.into())
+        UnarchivePipeline::new(
+            self.client.clone(),
+            org.into_text(),
+            pipeline.into_text(),
+        )
     }
     /// Update A Pipeline
     ///
@@ -235,14 +243,14 @@ impl Pipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#update-a-pipeline>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdatePipelineRequest>,
     ) -> UpdatePipeline {
         UpdatePipeline::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
+            org.into_text(),
+            pipeline.into_text(),
             body.into(),
         )
     }
@@ -965,8 +973,8 @@ pub struct ListPipelines {
     client: crate::Client,
     org: String,
     name: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     repository: Option<String>,
     options: crate::runtime::RequestOptions,
 }
@@ -988,13 +996,13 @@ impl ListPipelines {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Keep pipelines whose repository URL contains this text, ignoring case.
@@ -1021,9 +1029,11 @@ impl ListPipelines {
             request.query("name", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.repository {
@@ -1033,9 +1043,18 @@ impl ListPipelines {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Pipeline>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Pipeline>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1048,10 +1067,11 @@ impl ListPipelines {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Pipeline> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1060,7 +1080,7 @@ impl ListPipelines {
     }
 }
 impl std::future::IntoFuture for ListPipelines {
-    type Output = Result<Vec<crate::types::Pipeline>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Pipeline>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

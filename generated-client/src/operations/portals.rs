@@ -25,10 +25,10 @@ impl Portals {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-create-a-portal>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreatePortalRequest>,
     ) -> CreatePortal {
-        CreatePortal::new(self.client.clone(), org.into(), body.into())
+        CreatePortal::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a portal
     ///
@@ -45,10 +45,10 @@ impl Portals {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-delete-a-portal>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        portal: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        portal: impl crate::runtime::TextArg,
     ) -> DeletePortal {
-        DeletePortal::new(self.client.clone(), org.into(), portal.into())
+        DeletePortal::new(self.client.clone(), org.into_text(), portal.into_text())
     }
     /// Get a portal
     ///
@@ -63,8 +63,12 @@ impl Portals {
     /// - `portal`: The portal's slug.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-get-a-portal>
-    pub fn get(&self, org: impl Into<String>, portal: impl Into<String>) -> GetPortal {
-        GetPortal::new(self.client.clone(), org.into(), portal.into())
+    pub fn get(
+        &self,
+        org: impl crate::runtime::TextArg,
+        portal: impl crate::runtime::TextArg,
+    ) -> GetPortal {
+        GetPortal::new(self.client.clone(), org.into_text(), portal.into_text())
     }
     /// List portals
     ///
@@ -80,8 +84,8 @@ impl Portals {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-list-portals>
-    pub fn list(&self, org: impl Into<String>) -> ListPortals {
-        ListPortals::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListPortals {
+        ListPortals::new(self.client.clone(), org.into_text())
     }
     /// Update a portal
     ///
@@ -99,11 +103,16 @@ impl Portals {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-update-a-portal>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        portal: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        portal: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdatePortalRequest>,
     ) -> UpdatePortal {
-        UpdatePortal::new(self.client.clone(), org.into(), portal.into(), body.into())
+        UpdatePortal::new(
+            self.client.clone(),
+            org.into_text(),
+            portal.into_text(),
+            body.into(),
+        )
     }
 }
 /// A `createPortal` request: set optional parameters, then `.send()` or `.await` it.
@@ -380,8 +389,8 @@ impl GetPortalError {
 pub struct ListPortals {
     client: crate::Client,
     org: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListPortals {
@@ -395,13 +404,13 @@ impl ListPortals {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -420,17 +429,28 @@ impl ListPortals {
         request.path_param("org", &self.org)?;
         request.path("/portals");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Portal>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Portal>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -443,10 +463,11 @@ impl ListPortals {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Portal> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -455,7 +476,7 @@ impl ListPortals {
     }
 }
 impl std::future::IntoFuture for ListPortals {
-    type Output = Result<Vec<crate::types::Portal>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Portal>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

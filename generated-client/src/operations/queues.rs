@@ -26,11 +26,16 @@ impl Queues {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#create-a-self-hosted-queue>
     pub fn create(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateQueueRequest>,
     ) -> CreateQueue {
-        CreateQueue::new(self.client.clone(), org.into(), cluster.into(), body.into())
+        CreateQueue::new(
+            self.client.clone(),
+            org.into_text(),
+            cluster.into_text(),
+            body.into(),
+        )
     }
     /// Delete a queue
     ///
@@ -48,11 +53,16 @@ impl Queues {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#delete-a-queue>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        queue: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        queue: impl crate::runtime::TextArg,
     ) -> DeleteQueue {
-        DeleteQueue::new(self.client.clone(), org.into(), cluster.into(), queue.into())
+        DeleteQueue::new(
+            self.client.clone(),
+            org.into_text(),
+            cluster.into_text(),
+            queue.into_text(),
+        )
     }
     /// Get a queue
     ///
@@ -70,11 +80,16 @@ impl Queues {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#get-a-queue>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        queue: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        queue: impl crate::runtime::TextArg,
     ) -> GetQueue {
-        GetQueue::new(self.client.clone(), org.into(), cluster.into(), queue.into())
+        GetQueue::new(
+            self.client.clone(),
+            org.into_text(),
+            cluster.into_text(),
+            queue.into_text(),
+        )
     }
     /// List Queues For A Cluster
     ///
@@ -93,10 +108,10 @@ impl Queues {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#list-queues>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
     ) -> ListQueues {
-        ListQueues::new(self.client.clone(), org.into(), cluster.into())
+        ListQueues::new(self.client.clone(), org.into_text(), cluster.into_text())
     }
     /// Pause a queue's dispatch
     ///
@@ -116,15 +131,15 @@ impl Queues {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#pause-a-queue>
     pub fn pause_dispatch(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        queue: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        queue: impl crate::runtime::TextArg,
     ) -> PauseQueueDispatch {
         PauseQueueDispatch::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            queue.into(),
+            org.into_text(),
+            cluster.into_text(),
+            queue.into_text(),
         )
     }
     /// Resume a queue's dispatch
@@ -143,15 +158,15 @@ impl Queues {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#resume-a-paused-queue>
     pub fn resume_dispatch(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        queue: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        queue: impl crate::runtime::TextArg,
     ) -> ResumeQueueDispatch {
         ResumeQueueDispatch::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            queue.into(),
+            org.into_text(),
+            cluster.into_text(),
+            queue.into_text(),
         )
     }
     /// Update a queue
@@ -171,16 +186,16 @@ impl Queues {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#update-a-queue>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        queue: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        queue: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateQueueRequest>,
     ) -> UpdateQueue {
         UpdateQueue::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            queue.into(),
+            org.into_text(),
+            cluster.into_text(),
+            queue.into_text(),
             body.into(),
         )
     }
@@ -202,16 +217,16 @@ impl Queues {
     #[deprecated]
     pub fn update_with_patch(
         &self,
-        org: impl Into<String>,
-        cluster: impl Into<String>,
-        queue: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        cluster: impl crate::runtime::TextArg,
+        queue: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateQueueRequest>,
     ) -> UpdateQueueWithPatch {
         UpdateQueueWithPatch::new(
             self.client.clone(),
-            org.into(),
-            cluster.into(),
-            queue.into(),
+            org.into_text(),
+            cluster.into_text(),
+            queue.into_text(),
             body.into(),
         )
     }
@@ -504,8 +519,8 @@ pub struct ListQueues {
     client: crate::Client,
     org: String,
     cluster: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListQueues {
@@ -520,13 +535,13 @@ impl ListQueues {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -547,17 +562,28 @@ impl ListQueues {
         request.path_param("cluster", &self.cluster)?;
         request.path("/queues");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Queue>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Queue>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -570,10 +596,11 @@ impl ListQueues {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Queue> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -582,7 +609,7 @@ impl ListQueues {
     }
 }
 impl std::future::IntoFuture for ListQueues {
-    type Output = Result<Vec<crate::types::Queue>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Queue>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -25,10 +25,10 @@ impl Registries {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#create-a-registry>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateRegistryRequest>,
     ) -> CreateRegistry {
-        CreateRegistry::new(self.client.clone(), org.into(), body.into())
+        CreateRegistry::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a package registry
     ///
@@ -45,10 +45,10 @@ impl Registries {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#delete-a-registry>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
     ) -> DeleteRegistry {
-        DeleteRegistry::new(self.client.clone(), org.into(), registry.into())
+        DeleteRegistry::new(self.client.clone(), org.into_text(), registry.into_text())
     }
     /// Get a package registry
     ///
@@ -65,10 +65,10 @@ impl Registries {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#get-a-registry>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
     ) -> GetRegistry {
-        GetRegistry::new(self.client.clone(), org.into(), registry.into())
+        GetRegistry::new(self.client.clone(), org.into_text(), registry.into_text())
     }
     /// List package registries
     ///
@@ -82,8 +82,8 @@ impl Registries {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#list-all-registries>
-    pub fn list(&self, org: impl Into<String>) -> ListRegistries {
-        ListRegistries::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRegistries {
+        ListRegistries::new(self.client.clone(), org.into_text())
     }
     /// Update a package registry
     ///
@@ -101,14 +101,14 @@ impl Registries {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#update-a-registry>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateRegistryRequest>,
     ) -> UpdateRegistry {
         UpdateRegistry::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
+            org.into_text(),
+            registry.into_text(),
             body.into(),
         )
     }
@@ -129,14 +129,14 @@ impl Registries {
     #[deprecated]
     pub fn update_with_patch(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateRegistryRequest>,
     ) -> UpdateRegistryWithPatch {
         UpdateRegistryWithPatch::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
+            org.into_text(),
+            registry.into_text(),
             body.into(),
         )
     }

@@ -26,14 +26,14 @@ impl RegistryTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#create-a-registry-token>
     pub fn create(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateRegistryTokenRequest>,
     ) -> CreateRegistryToken {
         CreateRegistryToken::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
+            org.into_text(),
+            registry.into_text(),
             body.into(),
         )
     }
@@ -53,15 +53,15 @@ impl RegistryTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#delete-a-registry-token>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
-        token: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
+        token: impl crate::runtime::TextArg,
     ) -> DeleteRegistryToken {
         DeleteRegistryToken::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
-            token.into(),
+            org.into_text(),
+            registry.into_text(),
+            token.into_text(),
         )
     }
     /// Get a registry token
@@ -80,15 +80,15 @@ impl RegistryTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#get-a-registry-token>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
-        token: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
+        token: impl crate::runtime::TextArg,
     ) -> GetRegistryToken {
         GetRegistryToken::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
-            token.into(),
+            org.into_text(),
+            registry.into_text(),
+            token.into_text(),
         )
     }
     /// List a registry's tokens
@@ -106,10 +106,14 @@ impl RegistryTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#list-all-registry-tokens>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
     ) -> ListRegistryTokens {
-        ListRegistryTokens::new(self.client.clone(), org.into(), registry.into())
+        ListRegistryTokens::new(
+            self.client.clone(),
+            org.into_text(),
+            registry.into_text(),
+        )
     }
     /// Update a registry token
     ///
@@ -128,16 +132,16 @@ impl RegistryTokens {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#update-a-registry-token>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        registry: impl Into<String>,
-        token: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        registry: impl crate::runtime::TextArg,
+        token: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateRegistryTokenRequest>,
     ) -> UpdateRegistryToken {
         UpdateRegistryToken::new(
             self.client.clone(),
-            org.into(),
-            registry.into(),
-            token.into(),
+            org.into_text(),
+            registry.into_text(),
+            token.into_text(),
             body.into(),
         )
     }

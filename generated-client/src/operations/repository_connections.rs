@@ -25,10 +25,14 @@ impl RepositoryConnections {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/repository-connections#get-a-repository-connection>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        connection: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        connection: impl crate::runtime::TextArg,
     ) -> GetRepositoryConnection {
-        GetRepositoryConnection::new(self.client.clone(), org.into(), connection.into())
+        GetRepositoryConnection::new(
+            self.client.clone(),
+            org.into_text(),
+            connection.into_text(),
+        )
     }
     /// List repository connections
     ///
@@ -42,8 +46,8 @@ impl RepositoryConnections {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/repository-connections#list-repository-connections>
-    pub fn list(&self, org: impl Into<String>) -> ListRepositoryConnections {
-        ListRepositoryConnections::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRepositoryConnections {
+        ListRepositoryConnections::new(self.client.clone(), org.into_text())
     }
     /// List repositories of a repository connection
     ///
@@ -62,13 +66,13 @@ impl RepositoryConnections {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/repository-connections#list-repositories>
     pub fn list_repositories(
         &self,
-        org: impl Into<String>,
-        connection: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        connection: impl crate::runtime::TextArg,
     ) -> ListRepositoryConnectionRepositories {
         ListRepositoryConnectionRepositories::new(
             self.client.clone(),
-            org.into(),
-            connection.into(),
+            org.into_text(),
+            connection.into_text(),
         )
     }
 }

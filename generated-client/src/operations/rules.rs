@@ -25,10 +25,10 @@ impl Rules {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-create-a-rule>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateRuleRequest>,
     ) -> CreateRule {
-        CreateRule::new(self.client.clone(), org.into(), body.into())
+        CreateRule::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a rule
     ///
@@ -43,8 +43,12 @@ impl Rules {
     /// - `rule`: The rule's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-delete-a-rule>
-    pub fn delete(&self, org: impl Into<String>, rule: impl Into<String>) -> DeleteRule {
-        DeleteRule::new(self.client.clone(), org.into(), rule.into())
+    pub fn delete(
+        &self,
+        org: impl crate::runtime::TextArg,
+        rule: impl crate::runtime::TextArg,
+    ) -> DeleteRule {
+        DeleteRule::new(self.client.clone(), org.into_text(), rule.into_text())
     }
     /// Get a rule
     ///
@@ -59,8 +63,12 @@ impl Rules {
     /// - `rule`: The rule's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-get-a-rule>
-    pub fn get(&self, org: impl Into<String>, rule: impl Into<String>) -> GetRule {
-        GetRule::new(self.client.clone(), org.into(), rule.into())
+    pub fn get(
+        &self,
+        org: impl crate::runtime::TextArg,
+        rule: impl crate::runtime::TextArg,
+    ) -> GetRule {
+        GetRule::new(self.client.clone(), org.into_text(), rule.into_text())
     }
     /// List Organization Rules
     ///
@@ -76,8 +84,8 @@ impl Rules {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-list-rules>
-    pub fn list(&self, org: impl Into<String>) -> ListRules {
-        ListRules::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRules {
+        ListRules::new(self.client.clone(), org.into_text())
     }
 }
 /// A `createRule` request: set optional parameters, then `.send()` or `.await` it.
@@ -354,8 +362,8 @@ impl GetRuleError {
 pub struct ListRules {
     client: crate::Client,
     org: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListRules {
@@ -369,13 +377,13 @@ impl ListRules {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -394,17 +402,28 @@ impl ListRules {
         request.path_param("org", &self.org)?;
         request.path("/rules");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Rule>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Rule>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -417,10 +436,11 @@ impl ListRules {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Rule> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -429,7 +449,7 @@ impl ListRules {
     }
 }
 impl std::future::IntoFuture for ListRules {
-    type Output = Result<Vec<crate::types::Rule>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Rule>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -27,17 +27,17 @@ impl StepUploads {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/step-uploads#get-a-step-upload>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
-        upload: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
+        upload: impl crate::runtime::TextArg,
     ) -> GetStepUpload {
         GetStepUpload::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
-            upload.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
+            upload.into_text(),
         )
     }
     /// List a build's step uploads
@@ -58,15 +58,15 @@ impl StepUploads {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/step-uploads#list-a-builds-step-uploads>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        pipeline: impl Into<String>,
-        number: impl Into<i64>,
+        org: impl crate::runtime::TextArg,
+        pipeline: impl crate::runtime::TextArg,
+        number: impl crate::runtime::IntegerArg,
     ) -> ListStepUploads {
         ListStepUploads::new(
             self.client.clone(),
-            org.into(),
-            pipeline.into(),
-            number.into(),
+            org.into_text(),
+            pipeline.into_text(),
+            number.into_integer(),
         )
     }
 }
@@ -77,7 +77,7 @@ pub struct GetStepUpload {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     upload: String,
     options: crate::runtime::RequestOptions,
 }
@@ -86,7 +86,7 @@ impl GetStepUpload {
         client: crate::Client,
         org: String,
         pipeline: String,
-        number: i64,
+        number: crate::runtime::Integer,
         upload: String,
     ) -> Self {
         Self {
@@ -115,7 +115,7 @@ impl GetStepUpload {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/step-uploads/");
         request.path_param("upload", &self.upload)?;
         request.accept("application/json");
@@ -180,15 +180,20 @@ pub struct ListStepUploads {
     client: crate::Client,
     org: String,
     pipeline: String,
-    number: i64,
+    number: crate::runtime::Integer,
     after: Option<String>,
     before: Option<String>,
     filter_source_job_id: Option<String>,
-    per_page: Option<i64>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListStepUploads {
-    fn new(client: crate::Client, org: String, pipeline: String, number: i64) -> Self {
+    fn new(
+        client: crate::Client,
+        org: String,
+        pipeline: String,
+        number: crate::runtime::Integer,
+    ) -> Self {
         Self {
             client,
             org,
@@ -217,8 +222,8 @@ impl ListStepUploads {
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -238,7 +243,7 @@ impl ListStepUploads {
         request.path("/pipelines/");
         request.path_param("pipeline", &self.pipeline)?;
         request.path("/builds/");
-        request.path_param("number", &self.number)?;
+        request.path_param("number", &self.number.get::<i64>("number")?)?;
         request.path("/step-uploads");
         if let Some(value) = &self.after {
             request.query("after", crate::runtime::QueryStyle::FormExploded, value)?;
@@ -255,14 +260,27 @@ impl ListStepUploads {
                 )?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::StepUploadsPage, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::StepUpload>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::NextUrl {
+                    items: "/items",
+                    next: "/links/next",
+                },
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -291,7 +309,7 @@ impl ListStepUploads {
     }
 }
 impl std::future::IntoFuture for ListStepUploads {
-    type Output = Result<crate::types::StepUploadsPage, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::StepUpload>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

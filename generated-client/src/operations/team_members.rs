@@ -26,11 +26,16 @@ impl TeamMembers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#create-a-team-member>
     pub fn add(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
         body: impl Into<crate::types::AddTeamMemberRequest>,
     ) -> AddTeamMember {
-        AddTeamMember::new(self.client.clone(), org.into(), team.into(), body.into())
+        AddTeamMember::new(
+            self.client.clone(),
+            org.into_text(),
+            team.into_text(),
+            body.into(),
+        )
     }
     /// Get a team member
     ///
@@ -48,11 +53,16 @@ impl TeamMembers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#get-a-team-member>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
-        user_id: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
+        user_id: impl crate::runtime::TextArg,
     ) -> GetTeamMember {
-        GetTeamMember::new(self.client.clone(), org.into(), team.into(), user_id.into())
+        GetTeamMember::new(
+            self.client.clone(),
+            org.into_text(),
+            team.into_text(),
+            user_id.into_text(),
+        )
     }
     /// List a team's members
     ///
@@ -71,10 +81,10 @@ impl TeamMembers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#list-team-members>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
     ) -> ListTeamMembers {
-        ListTeamMembers::new(self.client.clone(), org.into(), team.into())
+        ListTeamMembers::new(self.client.clone(), org.into_text(), team.into_text())
     }
     /// Remove a user from a team
     ///
@@ -92,15 +102,15 @@ impl TeamMembers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#delete-a-team-member>
     pub fn remove(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
-        user_id: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
+        user_id: impl crate::runtime::TextArg,
     ) -> RemoveTeamMember {
         RemoveTeamMember::new(
             self.client.clone(),
-            org.into(),
-            team.into(),
-            user_id.into(),
+            org.into_text(),
+            team.into_text(),
+            user_id.into_text(),
         )
     }
     /// Change a member's role in a team
@@ -120,16 +130,16 @@ impl TeamMembers {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#update-a-team-member>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
-        user_id: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
+        user_id: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateTeamMemberRequest>,
     ) -> UpdateTeamMember {
         UpdateTeamMember::new(
             self.client.clone(),
-            org.into(),
-            team.into(),
-            user_id.into(),
+            org.into_text(),
+            team.into_text(),
+            user_id.into_text(),
             body.into(),
         )
     }
@@ -332,8 +342,8 @@ pub struct ListTeamMembers {
     client: crate::Client,
     org: String,
     team: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListTeamMembers {
@@ -348,13 +358,13 @@ impl ListTeamMembers {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -375,17 +385,28 @@ impl ListTeamMembers {
         request.path_param("team", &self.team)?;
         request.path("/members");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::TeamMember>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::TeamMember>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -398,10 +419,11 @@ impl ListTeamMembers {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::TeamMember> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -410,7 +432,7 @@ impl ListTeamMembers {
     }
 }
 impl std::future::IntoFuture for ListTeamMembers {
-    type Output = Result<Vec<crate::types::TeamMember>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::TeamMember>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

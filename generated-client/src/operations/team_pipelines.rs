@@ -26,11 +26,16 @@ impl TeamPipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#create-a-team-pipeline>
     pub fn add(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
         body: impl Into<crate::types::AddTeamPipelineRequest>,
     ) -> AddTeamPipeline {
-        AddTeamPipeline::new(self.client.clone(), org.into(), team.into(), body.into())
+        AddTeamPipeline::new(
+            self.client.clone(),
+            org.into_text(),
+            team.into_text(),
+            body.into(),
+        )
     }
     /// Get a team's access to a pipeline
     ///
@@ -48,15 +53,15 @@ impl TeamPipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#get-a-team-pipeline>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
-        pipeline_id: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
+        pipeline_id: impl crate::runtime::TextArg,
     ) -> GetTeamPipeline {
         GetTeamPipeline::new(
             self.client.clone(),
-            org.into(),
-            team.into(),
-            pipeline_id.into(),
+            org.into_text(),
+            team.into_text(),
+            pipeline_id.into_text(),
         )
     }
     /// List a team's pipelines
@@ -76,10 +81,10 @@ impl TeamPipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#list-team-pipelines>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
     ) -> ListTeamPipelines {
-        ListTeamPipelines::new(self.client.clone(), org.into(), team.into())
+        ListTeamPipelines::new(self.client.clone(), org.into_text(), team.into_text())
     }
     /// Take a pipeline away from a team
     ///
@@ -97,15 +102,15 @@ impl TeamPipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#delete-a-team-pipeline>
     pub fn remove(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
-        pipeline_id: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
+        pipeline_id: impl crate::runtime::TextArg,
     ) -> RemoveTeamPipeline {
         RemoveTeamPipeline::new(
             self.client.clone(),
-            org.into(),
-            team.into(),
-            pipeline_id.into(),
+            org.into_text(),
+            team.into_text(),
+            pipeline_id.into_text(),
         )
     }
     /// Change a team's access level to a pipeline
@@ -125,16 +130,16 @@ impl TeamPipelines {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#update-a-team-pipeline>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
-        pipeline_id: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
+        pipeline_id: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateTeamPipelineRequest>,
     ) -> UpdateTeamPipeline {
         UpdateTeamPipeline::new(
             self.client.clone(),
-            org.into(),
-            team.into(),
-            pipeline_id.into(),
+            org.into_text(),
+            team.into_text(),
+            pipeline_id.into_text(),
             body.into(),
         )
     }
@@ -342,8 +347,8 @@ pub struct ListTeamPipelines {
     client: crate::Client,
     org: String,
     team: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListTeamPipelines {
@@ -358,13 +363,13 @@ impl ListTeamPipelines {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -385,17 +390,28 @@ impl ListTeamPipelines {
         request.path_param("team", &self.team)?;
         request.path("/pipelines");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::TeamPipeline>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::TeamPipeline>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -408,10 +424,11 @@ impl ListTeamPipelines {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::TeamPipeline> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -420,7 +437,7 @@ impl ListTeamPipelines {
     }
 }
 impl std::future::IntoFuture for ListTeamPipelines {
-    type Output = Result<Vec<crate::types::TeamPipeline>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::TeamPipeline>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

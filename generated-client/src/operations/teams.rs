@@ -25,10 +25,10 @@ impl Teams {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#create-a-team>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateTeamRequest>,
     ) -> CreateTeam {
-        CreateTeam::new(self.client.clone(), org.into(), body.into())
+        CreateTeam::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a team
     ///
@@ -43,8 +43,12 @@ impl Teams {
     /// - `team`: The team's UUID (the `id` of a Team; not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#delete-a-team>
-    pub fn delete(&self, org: impl Into<String>, team: impl Into<String>) -> DeleteTeam {
-        DeleteTeam::new(self.client.clone(), org.into(), team.into())
+    pub fn delete(
+        &self,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
+    ) -> DeleteTeam {
+        DeleteTeam::new(self.client.clone(), org.into_text(), team.into_text())
     }
     /// Turn on teams for the organization
     ///
@@ -58,8 +62,8 @@ impl Teams {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#enable-teams>
-    pub fn enable(&self, org: impl Into<String>) -> EnableTeams {
-        EnableTeams::new(self.client.clone(), org.into())
+    pub fn enable(&self, org: impl crate::runtime::TextArg) -> EnableTeams {
+        EnableTeams::new(self.client.clone(), org.into_text())
     }
     /// Get a team
     ///
@@ -74,8 +78,12 @@ impl Teams {
     /// - `team`: The team's UUID (the `id` of a Team; not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#get-a-team>
-    pub fn get(&self, org: impl Into<String>, team: impl Into<String>) -> GetTeam {
-        GetTeam::new(self.client.clone(), org.into(), team.into())
+    pub fn get(
+        &self,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
+    ) -> GetTeam {
+        GetTeam::new(self.client.clone(), org.into_text(), team.into_text())
     }
     /// List Teams
     ///
@@ -91,8 +99,8 @@ impl Teams {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`, `.user_id(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#list-teams>
-    pub fn list(&self, org: impl Into<String>) -> ListTeams {
-        ListTeams::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListTeams {
+        ListTeams::new(self.client.clone(), org.into_text())
     }
     /// Update a team
     ///
@@ -110,11 +118,16 @@ impl Teams {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#update-a-team>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        team: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        team: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateTeamRequest>,
     ) -> UpdateTeam {
-        UpdateTeam::new(self.client.clone(), org.into(), team.into(), body.into())
+        UpdateTeam::new(
+            self.client.clone(),
+            org.into_text(),
+            team.into_text(),
+            body.into(),
+        )
     }
 }
 /// A `createTeam` request: set optional parameters, then `.send()` or `.await` it.
@@ -471,9 +484,9 @@ impl GetTeamError {
 pub struct ListTeams {
     client: crate::Client,
     org: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
-    user_id: Option<uuid::Uuid>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
+    user_id: Option<crate::runtime::Checked<uuid::Uuid>>,
     options: crate::runtime::RequestOptions,
 }
 impl ListTeams {
@@ -488,18 +501,18 @@ impl ListTeams {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only the teams that this user (by UUID) is a member of.
-    pub fn user_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.user_id = Some(value.into());
+    pub fn user_id(mut self, value: impl crate::runtime::UuidArg) -> Self {
+        self.user_id = Some(value.into_uuid());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -518,20 +531,32 @@ impl ListTeams {
         request.path_param("org", &self.org)?;
         request.path("/teams");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.user_id {
+            let value = &value.get("user_id")?;
             request.query("user_id", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Team>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Team>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -544,10 +569,11 @@ impl ListTeams {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Team> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -556,7 +582,7 @@ impl ListTeams {
     }
 }
 impl std::future::IntoFuture for ListTeams {
-    type Output = Result<Vec<crate::types::Team>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Team>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -26,11 +26,16 @@ impl TestRuns {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/runs#get-a-run>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
-        run: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
+        run: impl crate::runtime::TextArg,
     ) -> GetTestRun {
-        GetTestRun::new(self.client.clone(), org.into(), suite.into(), run.into())
+        GetTestRun::new(
+            self.client.clone(),
+            org.into_text(),
+            suite.into_text(),
+            run.into_text(),
+        )
     }
     /// List the runs of a test suite
     ///
@@ -49,10 +54,10 @@ impl TestRuns {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/runs#list-all-runs>
     pub fn list(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
     ) -> ListTestRuns {
-        ListTestRuns::new(self.client.clone(), org.into(), suite.into())
+        ListTestRuns::new(self.client.clone(), org.into_text(), suite.into_text())
     }
     /// List the failed executions of a test run
     ///
@@ -72,15 +77,15 @@ impl TestRuns {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/runs#get-failed-execution-data>
     pub fn list_failed_executions(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
-        run: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
+        run: impl crate::runtime::TextArg,
     ) -> ListTestRunFailedExecutions {
         ListTestRunFailedExecutions::new(
             self.client.clone(),
-            org.into(),
-            suite.into(),
-            run.into(),
+            org.into_text(),
+            suite.into_text(),
+            run.into_text(),
         )
     }
     /// Replace the mutable tags of test executions
@@ -99,14 +104,14 @@ impl TestRuns {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/execution-tags>
     pub fn update_execution_tags(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateExecutionTagsRequest>,
     ) -> UpdateExecutionTags {
         UpdateExecutionTags::new(
             self.client.clone(),
-            org.into(),
-            suite.into(),
+            org.into_text(),
+            suite.into_text(),
             body.into(),
         )
     }
@@ -209,8 +214,8 @@ pub struct ListTestRuns {
     org: String,
     suite: String,
     build_id: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListTestRuns {
@@ -231,13 +236,13 @@ impl ListTestRuns {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -261,17 +266,28 @@ impl ListTestRuns {
             request.query("build_id", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::TestRun>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::TestRun>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -284,10 +300,11 @@ impl ListTestRuns {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::TestRun> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -296,7 +313,7 @@ impl ListTestRuns {
     }
 }
 impl std::future::IntoFuture for ListTestRuns {
-    type Output = Result<Vec<crate::types::TestRun>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::TestRun>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -339,8 +356,8 @@ pub struct ListTestRunFailedExecutions {
     suite: String,
     run: String,
     include_failure_expanded: Option<bool>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListTestRunFailedExecutions {
@@ -362,13 +379,13 @@ impl ListTestRunFailedExecutions {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -399,17 +416,28 @@ impl ListTestRunFailedExecutions {
                 )?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::FailedExecution>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::FailedExecution>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -422,10 +450,11 @@ impl ListTestRunFailedExecutions {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::FailedExecution> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -434,7 +463,10 @@ impl ListTestRunFailedExecutions {
     }
 }
 impl std::future::IntoFuture for ListTestRunFailedExecutions {
-    type Output = Result<Vec<crate::types::FailedExecution>, crate::Error>;
+    type Output = Result<
+        crate::runtime::Page<crate::types::FailedExecution>,
+        crate::Error,
+    >;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

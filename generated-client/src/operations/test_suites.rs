@@ -25,10 +25,10 @@ impl TestSuites {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#create-a-suite>
     pub fn create(
         &self,
-        org: impl Into<String>,
+        org: impl crate::runtime::TextArg,
         body: impl Into<crate::types::CreateTestSuiteRequest>,
     ) -> CreateTestSuite {
-        CreateTestSuite::new(self.client.clone(), org.into(), body.into())
+        CreateTestSuite::new(self.client.clone(), org.into_text(), body.into())
     }
     /// Delete a test suite
     ///
@@ -45,10 +45,10 @@ impl TestSuites {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#delete-a-suite>
     pub fn delete(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
     ) -> DeleteTestSuite {
-        DeleteTestSuite::new(self.client.clone(), org.into(), suite.into())
+        DeleteTestSuite::new(self.client.clone(), org.into_text(), suite.into_text())
     }
     /// Get a test suite
     ///
@@ -65,8 +65,12 @@ impl TestSuites {
     /// Optional parameters, set on the returned builder: `.show_api_token(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#get-a-suite>
-    pub fn get(&self, org: impl Into<String>, suite: impl Into<String>) -> GetTestSuite {
-        GetTestSuite::new(self.client.clone(), org.into(), suite.into())
+    pub fn get(
+        &self,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
+    ) -> GetTestSuite {
+        GetTestSuite::new(self.client.clone(), org.into_text(), suite.into_text())
     }
     /// List test suites
     ///
@@ -82,8 +86,8 @@ impl TestSuites {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`, `.show_api_token(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#list-all-suites>
-    pub fn list(&self, org: impl Into<String>) -> ListTestSuites {
-        ListTestSuites::new(self.client.clone(), org.into())
+    pub fn list(&self, org: impl crate::runtime::TextArg) -> ListTestSuites {
+        ListTestSuites::new(self.client.clone(), org.into_text())
     }
     /// Update a test suite
     ///
@@ -101,11 +105,16 @@ impl TestSuites {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#update-a-suite>
     pub fn update(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateTestSuiteRequest>,
     ) -> UpdateTestSuite {
-        UpdateTestSuite::new(self.client.clone(), org.into(), suite.into(), body.into())
+        UpdateTestSuite::new(
+            self.client.clone(),
+            org.into_text(),
+            suite.into_text(),
+            body.into(),
+        )
     }
 }
 /// A `createTestSuite` request: set optional parameters, then `.send()` or `.await` it.
@@ -391,8 +400,8 @@ impl GetTestSuiteError {
 pub struct ListTestSuites {
     client: crate::Client,
     org: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     show_api_token: Option<bool>,
     options: crate::runtime::RequestOptions,
 }
@@ -408,13 +417,13 @@ impl ListTestSuites {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Include the suite's upload token (`api_token`) in the response. The server answers 403 when the user may not see that token.
@@ -438,9 +447,11 @@ impl ListTestSuites {
         request.path_param("org", &self.org)?;
         request.path("/suites");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.show_api_token {
@@ -454,9 +465,18 @@ impl ListTestSuites {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::TestSuite>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::TestSuite>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -469,10 +489,11 @@ impl ListTestSuites {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::TestSuite> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -481,7 +502,7 @@ impl ListTestSuites {
     }
 }
 impl std::future::IntoFuture for ListTestSuites {
-    type Output = Result<Vec<crate::types::TestSuite>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::TestSuite>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -26,11 +26,16 @@ impl Tests {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#update-test-state-enable-test>
     pub fn enable(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
-        test: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
+        test: impl crate::runtime::TextArg,
     ) -> EnableTest {
-        EnableTest::new(self.client.clone(), org.into(), suite.into(), test.into())
+        EnableTest::new(
+            self.client.clone(),
+            org.into_text(),
+            suite.into_text(),
+            test.into_text(),
+        )
     }
     /// Find a test by scope and name
     ///
@@ -48,11 +53,16 @@ impl Tests {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#find-a-test-with-scope-and-name>
     pub fn find(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
         body: impl Into<crate::types::FindTestRequest>,
     ) -> FindTest {
-        FindTest::new(self.client.clone(), org.into(), suite.into(), body.into())
+        FindTest::new(
+            self.client.clone(),
+            org.into_text(),
+            suite.into_text(),
+            body.into(),
+        )
     }
     /// Get a test
     ///
@@ -72,11 +82,16 @@ impl Tests {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#get-a-test>
     pub fn get(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
-        test: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
+        test: impl crate::runtime::TextArg,
     ) -> GetTest {
-        GetTest::new(self.client.clone(), org.into(), suite.into(), test.into())
+        GetTest::new(
+            self.client.clone(),
+            org.into_text(),
+            suite.into_text(),
+            test.into_text(),
+        )
     }
     /// List the tests of a test suite
     ///
@@ -93,8 +108,12 @@ impl Tests {
     /// Optional parameters, set on the returned builder: `.buildkite_version(..)`, `.branch(..)`, `.label(..)`, `.labels(..)`, `.max_timestamp(..)`, `.min_timestamp(..)`, `.order(..)`, `.owners(..)`, `.page(..)`, `.per_page(..)`, `.period(..)`, `.sort_by(..)`, `.state(..)`, `.tags(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#list-tests>
-    pub fn list(&self, org: impl Into<String>, suite: impl Into<String>) -> ListTests {
-        ListTests::new(self.client.clone(), org.into(), suite.into())
+    pub fn list(
+        &self,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
+    ) -> ListTests {
+        ListTests::new(self.client.clone(), org.into_text(), suite.into_text())
     }
     /// List flaky tests (legacy)
     ///
@@ -114,10 +133,10 @@ impl Tests {
     #[deprecated]
     pub fn list_flaky(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
     ) -> ListFlakyTests {
-        ListFlakyTests::new(self.client.clone(), org.into(), suite.into())
+        ListFlakyTests::new(self.client.clone(), org.into_text(), suite.into_text())
     }
     /// List the tests that ran in a build
     ///
@@ -136,10 +155,10 @@ impl Tests {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/build-tests>
     pub fn list_for_build(
         &self,
-        org: impl Into<String>,
-        build: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        build: impl crate::runtime::TextArg,
     ) -> ListTestsForBuild {
-        ListTestsForBuild::new(self.client.clone(), org.into(), build.into())
+        ListTestsForBuild::new(self.client.clone(), org.into_text(), build.into_text())
     }
     /// List the muted tests of a test suite
     ///
@@ -158,10 +177,10 @@ impl Tests {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#list-quarantined-tests-muted-tests>
     pub fn list_muted(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
     ) -> ListMutedTests {
-        ListMutedTests::new(self.client.clone(), org.into(), suite.into())
+        ListMutedTests::new(self.client.clone(), org.into_text(), suite.into_text())
     }
     /// Mute a test (quarantine)
     ///
@@ -179,11 +198,16 @@ impl Tests {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#update-test-state-mute-test>
     pub fn mute(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
-        test: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
+        test: impl crate::runtime::TextArg,
     ) -> MuteTest {
-        MuteTest::new(self.client.clone(), org.into(), suite.into(), test.into())
+        MuteTest::new(
+            self.client.clone(),
+            org.into_text(),
+            suite.into_text(),
+            test.into_text(),
+        )
     }
     /// Skip a test (quarantine)
     ///
@@ -201,11 +225,16 @@ impl Tests {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#update-test-state-skip-test>
     pub fn skip(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
-        test: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
+        test: impl crate::runtime::TextArg,
     ) -> SkipTest {
-        SkipTest::new(self.client.clone(), org.into(), suite.into(), test.into())
+        SkipTest::new(
+            self.client.clone(),
+            org.into_text(),
+            suite.into_text(),
+            test.into_text(),
+        )
     }
     /// Add or remove labels of a test
     ///
@@ -224,16 +253,16 @@ impl Tests {
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#add-or-remove-labels-from-a-test>
     pub fn update_labels(
         &self,
-        org: impl Into<String>,
-        suite: impl Into<String>,
-        test: impl Into<String>,
+        org: impl crate::runtime::TextArg,
+        suite: impl crate::runtime::TextArg,
+        test: impl crate::runtime::TextArg,
         body: impl Into<crate::types::UpdateTestLabelsRequest>,
     ) -> UpdateTestLabels {
         UpdateTestLabels::new(
             self.client.clone(),
-            org.into(),
-            suite.into(),
-            test.into(),
+            org.into_text(),
+            suite.into_text(),
+            test.into_text(),
             body.into(),
         )
     }
@@ -436,8 +465,8 @@ pub struct GetTest {
     suite: String,
     test: String,
     buildkite_version: Option<String>,
-    max_timestamp: Option<crate::runtime::Timestamp>,
-    min_timestamp: Option<crate::runtime::Timestamp>,
+    max_timestamp: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
+    min_timestamp: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
     period: Option<String>,
     options: crate::runtime::RequestOptions,
 }
@@ -461,13 +490,13 @@ impl GetTest {
         self
     }
     /// End of the metrics window (now when not given). Cannot be combined with `period`.
-    pub fn max_timestamp(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.max_timestamp = Some(value.into());
+    pub fn max_timestamp(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.max_timestamp = Some(value.into_time());
         self
     }
     /// Start of the metrics window (the organization's default period before now when not given). Cannot be combined with `period`.
-    pub fn min_timestamp(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.min_timestamp = Some(value.into());
+    pub fn min_timestamp(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.min_timestamp = Some(value.into_time());
         self
     }
     /// Compute the metrics over this recent period, such as `7days` or `28days` (the periods allowed depend on the organization's plan). Cannot be combined with `min_timestamp` or `max_timestamp`.
@@ -497,6 +526,7 @@ impl GetTest {
             request.header("Buildkite-Version", value)?;
         }
         if let Some(value) = &self.max_timestamp {
+            let value = &value.get("max_timestamp")?;
             request
                 .query(
                     "max_timestamp",
@@ -505,6 +535,7 @@ impl GetTest {
                 )?;
         }
         if let Some(value) = &self.min_timestamp {
+            let value = &value.get("min_timestamp")?;
             request
                 .query(
                     "min_timestamp",
@@ -581,12 +612,12 @@ pub struct ListTests {
     branch: Option<String>,
     label: Option<String>,
     labels: Option<String>,
-    max_timestamp: Option<crate::runtime::Timestamp>,
-    min_timestamp: Option<crate::runtime::Timestamp>,
+    max_timestamp: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
+    min_timestamp: Option<crate::runtime::Checked<crate::runtime::Timestamp>>,
     order: Option<crate::types::TestSortDirection>,
     owners: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     period: Option<String>,
     sort_by: Option<crate::types::TestSortField>,
     state: Option<crate::types::TestState>,
@@ -637,13 +668,13 @@ impl ListTests {
         self
     }
     /// End of the metrics window (now when not given). Cannot be combined with `period`.
-    pub fn max_timestamp(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.max_timestamp = Some(value.into());
+    pub fn max_timestamp(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.max_timestamp = Some(value.into_time());
         self
     }
     /// Start of the metrics window (the organization's default period before now when not given). Cannot be combined with `period`.
-    pub fn min_timestamp(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
-        self.min_timestamp = Some(value.into());
+    pub fn min_timestamp(mut self, value: impl crate::runtime::TimeArg) -> Self {
+        self.min_timestamp = Some(value.into_time());
         self
     }
     /// Direction of the sort (`desc` when not given).
@@ -657,13 +688,13 @@ impl ListTests {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Compute the metrics over this recent period, such as `7days` or `28days` (the periods allowed depend on the organization's plan). Cannot be combined with `min_timestamp` or `max_timestamp`.
@@ -716,6 +747,7 @@ impl ListTests {
             request.query("labels", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.max_timestamp {
+            let value = &value.get("max_timestamp")?;
             request
                 .query(
                     "max_timestamp",
@@ -724,6 +756,7 @@ impl ListTests {
                 )?;
         }
         if let Some(value) = &self.min_timestamp {
+            let value = &value.get("min_timestamp")?;
             request
                 .query(
                     "min_timestamp",
@@ -738,9 +771,11 @@ impl ListTests {
             request.query("owners", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.period {
@@ -758,9 +793,18 @@ impl ListTests {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Test>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Test>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -773,10 +817,11 @@ impl ListTests {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Test> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -785,7 +830,7 @@ impl ListTests {
     }
 }
 impl std::future::IntoFuture for ListTests {
-    type Output = Result<Vec<crate::types::Test>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Test>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -830,8 +875,8 @@ pub struct ListFlakyTests {
     org: String,
     suite: String,
     branch: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     period: Option<crate::types::FlakyTestPeriod>,
     search: Option<String>,
     options: crate::runtime::RequestOptions,
@@ -856,13 +901,13 @@ impl ListFlakyTests {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Only flakes within this recent period (`7days` when not given).
@@ -896,9 +941,11 @@ impl ListFlakyTests {
             request.query("branch", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.period {
@@ -910,9 +957,18 @@ impl ListFlakyTests {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::FlakyTest>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::FlakyTest>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -925,10 +981,11 @@ impl ListFlakyTests {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::FlakyTest> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -937,7 +994,7 @@ impl ListFlakyTests {
     }
 }
 impl std::future::IntoFuture for ListFlakyTests {
-    type Output = Result<Vec<crate::types::FlakyTest>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::FlakyTest>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -982,8 +1039,8 @@ pub struct ListTestsForBuild {
     labels: Option<String>,
     order: Option<crate::types::TestSortDirection>,
     owners: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     sort_by: Option<crate::types::TestSortField>,
     state: Option<crate::types::TestState>,
     tags: Option<String>,
@@ -1028,13 +1085,13 @@ impl ListTestsForBuild {
         self
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Metric to sort the tests by (`duration_avg` when not given).
@@ -1082,9 +1139,11 @@ impl ListTestsForBuild {
             request.query("owners", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.sort_by {
@@ -1099,9 +1158,18 @@ impl ListTestsForBuild {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Test>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Test>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1114,10 +1182,11 @@ impl ListTestsForBuild {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Test> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1126,7 +1195,7 @@ impl ListTestsForBuild {
     }
 }
 impl std::future::IntoFuture for ListTestsForBuild {
-    type Output = Result<Vec<crate::types::Test>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Test>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1167,8 +1236,8 @@ pub struct ListMutedTests {
     client: crate::Client,
     org: String,
     suite: String,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    page: Option<crate::runtime::Integer>,
+    per_page: Option<crate::runtime::Integer>,
     options: crate::runtime::RequestOptions,
 }
 impl ListMutedTests {
@@ -1183,13 +1252,13 @@ impl ListMutedTests {
         }
     }
     /// Page number, starting at 1.
-    pub fn page(mut self, value: impl Into<i64>) -> Self {
-        self.page = Some(value.into());
+    pub fn page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.page = Some(value.into_integer());
         self
     }
     /// Items per page (at most 100).
-    pub fn per_page(mut self, value: impl Into<i64>) -> Self {
-        self.per_page = Some(value.into());
+    pub fn per_page(mut self, value: impl crate::runtime::IntegerArg) -> Self {
+        self.per_page = Some(value.into_integer());
         self
     }
     /// Options for this request: timeout, extra headers, retry policy.
@@ -1210,17 +1279,28 @@ impl ListMutedTests {
         request.path_param("suite", &self.suite)?;
         request.path("/tests/muted");
         if let Some(value) = &self.page {
+            let value = &value.get::<i64>("page")?;
             request.query("page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         if let Some(value) = &self.per_page {
+            let value = &value.get::<i64>("per_page")?;
             request.query("per_page", crate::runtime::QueryStyle::FormExploded, value)?;
         }
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Test>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and returns the first page: its items, links, status,
+    /// headers and rate-limit figures, and `next_page()` for the page after it.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::Page<crate::types::Test>, crate::Error> {
+        crate::runtime::Page::first(
+                self.client.transport().clone(),
+                self.request(),
+                self.options,
+                crate::runtime::PageStyle::Link,
+            )
+            .await
     }
     /// Sends the request and returns the decoded body with the status, headers and
     /// rate-limit figures.
@@ -1233,10 +1313,11 @@ impl ListMutedTests {
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Test> {
-        crate::runtime::Pages::new(
+        crate::runtime::Pages::with_style(
             self.client.transport().clone(),
             self.request(),
             self.options,
+            crate::runtime::PageStyle::Link,
         )
     }
     /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -1245,7 +1326,7 @@ impl ListMutedTests {
     }
 }
 impl std::future::IntoFuture for ListMutedTests {
-    type Output = Result<Vec<crate::types::Test>, crate::Error>;
+    type Output = Result<crate::runtime::Page<crate::types::Test>, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

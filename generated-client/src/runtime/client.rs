@@ -59,6 +59,9 @@ pub struct ApiSpec {
     pub user_agent: &'static str,
 }
 
+/// The page limit of a client built without [`ClientBuilder::max_pages`].
+const DEFAULT_MAX_PAGES: u64 = 1000;
+
 /// A credential, never printed.
 #[derive(Clone)]
 pub(crate) enum Secret {
@@ -74,11 +77,23 @@ impl fmt::Debug for Secret {
 
 /// When and how long to retry.
 ///
-/// A request is tried again after a 429, 502, 503 or 504, and after a connection error or a
-/// timeout that happened before any response arrived. The wait is what the server asked for
-/// (`Retry-After`, or the reset of an exhausted rate-limit family), cut to
-/// [`max_server_wait`](Self::max_server_wait); otherwise an exponential backoff with full
-/// jitter, cut to [`max_backoff`](Self::max_backoff).
+/// - A **429** is tried again whatever the method, POST and PATCH included: the server did not
+///   act on the request.
+/// - A **502, 503 or 504**, and a connection error or a timeout that happened before any
+///   response arrived, are tried again for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS,
+///   TRACE) only, unless one request's options opt in
+///   ([`RequestOptions::retry_non_idempotent`]): the server may have acted on it.
+/// - The wait is what the server asked for (`Retry-After`, or the reset of an exhausted
+///   rate-limit family), taken whole; otherwise an exponential backoff with full jitter, cut to
+///   [`max_backoff`](Self::max_backoff).
+/// - The waits of one call add up to at most [`max_total_wait`](Self::max_total_wait), 30 s by
+///   default: a command-line user waits that long for a rate limit to pass, not for minutes.
+///   When the server asks for more than the client will wait (more than `max_server_wait`, or
+///   more than is left of `max_total_wait`), the call fails at once with the 429 or 503, whose
+///   [`Error::retry_after`] says how long the server asked for, rather than sleeping and
+///   retrying too early.
+///
+/// Every field takes any `Duration`, `Duration::MAX` included.
 #[derive(Clone)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 turns retries off).
@@ -88,12 +103,13 @@ pub struct RetryPolicy {
     /// The largest single backoff.
     pub max_backoff: Duration,
     /// The longest single wait taken on the server's word (`Retry-After`, a rate-limit reset);
-    /// a longer one is cut to this.
+    /// a server that asks for longer gets no retry: the call fails at once with its answer.
     pub max_server_wait: Duration,
     /// The most time spent waiting between attempts, over the whole call; a wait that would go
-    /// past it ends the call with the last error instead.
+    /// past it ends the call with the last error instead, at once.
     pub max_total_wait: Duration,
-    /// Retry POST and PATCH too. They may not be safe to repeat, so this is honoured only in the
+    /// Retry POST and PATCH after a 5xx or a connection failure too (a 429 is retried for every
+    /// method anyway). They may not be safe to repeat, so this is honoured only in the
     /// options of one request ([`RequestOptions::retry`],
     /// [`RequestOptions::retry_non_idempotent`]); the client-wide policy never retries them.
     pub retry_non_idempotent: bool,
@@ -105,8 +121,8 @@ impl Default for RetryPolicy {
             max_attempts: 4,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
-            max_server_wait: Duration::from_secs(60),
-            max_total_wait: Duration::from_secs(120),
+            max_server_wait: Duration::from_secs(30),
+            max_total_wait: Duration::from_secs(30),
             retry_non_idempotent: false,
         }
     }
@@ -171,8 +187,8 @@ pub struct RetryEvent {
     pub attempt: u32,
     /// The status that caused the retry; `None` for a connection error or a timeout.
     pub status: Option<u16>,
-    /// The wait the server asked for (`Retry-After` or a rate-limit reset), before
-    /// [`RetryPolicy::max_server_wait`] applies; `None` when the wait is a backoff.
+    /// The wait the server asked for (`Retry-After` or a rate-limit reset), which the client
+    /// takes whole; `None` when the wait is a backoff.
     pub requested: Option<Duration>,
     /// How long the client waits before the next attempt.
     pub wait: Duration,
@@ -188,6 +204,7 @@ pub struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) retry_non_idempotent: bool,
+    pub(crate) max_pages: Option<u64>,
 }
 
 impl fmt::Debug for RequestOptions {
@@ -200,6 +217,7 @@ impl fmt::Debug for RequestOptions {
             .field("headers", &names)
             .field("retry", &self.retry)
             .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -223,8 +241,9 @@ impl RequestOptions {
         self
     }
 
-    /// An extra header. A value with CR or LF makes the request fail as invalid. `Authorization`,
-    /// `Proxy-Authorization` and `Cookie` are not sent on after a redirect to another origin.
+    /// An extra header. A value with CR or LF makes the request fail as invalid. Like every
+    /// credential, it is not sent on to another origin (after a redirect, or on a pagination
+    /// link): it may be an API key by any name.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -244,6 +263,14 @@ impl RequestOptions {
         self.retry_non_idempotent = true;
         self
     }
+
+    /// The most pages `.pages()`, `.stream()` and `Page::next_page` fetch for this list, the
+    /// first included, in place of the client's [`ClientBuilder::max_pages`]; the page past it
+    /// ends the walk with an error.
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
 }
 
 pub(crate) struct Inner {
@@ -255,22 +282,31 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) on_retry: Option<RetryCallback>,
+    pub(crate) max_pages: u64,
+    /// How HTTP clients are made for another connect timeout; `None` for a client given with
+    /// [`ClientBuilder::http_client`], which is used as it is.
+    tls: Option<Tls>,
     /// HTTP clients for per-request connect timeouts: reqwest sets that timeout per client.
     other_http: Mutex<Vec<(Duration, reqwest::Client)>>,
 }
 
 impl Inner {
+    /// Whether requests go through a client given with [`ClientBuilder::http_client`].
+    pub(crate) fn given_http_client(&self) -> bool {
+        self.tls.is_none()
+    }
+
     /// The HTTP client to send with, for a request's connect timeout.
     pub(crate) fn http(&self, connect_timeout: Option<Duration>) -> Result<reqwest::Client, Error> {
-        let wanted = match connect_timeout {
-            Some(t) if t != self.connect_timeout => t,
+        let wanted = match (connect_timeout, &self.tls) {
+            (Some(t), Some(_)) if t != self.connect_timeout => t,
             _ => return Ok(self.http.clone()),
         };
         let mut others = self.other_http.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((_, http)) = others.iter().find(|(t, _)| *t == wanted) {
             return Ok(http.clone());
         }
-        let http = http_client(self.spec, wanted)?;
+        let http = http_client(self.spec, wanted, self.tls.as_ref())?;
         // A handful of distinct timeouts is the norm; forget the oldest past that.
         if others.len() >= 8 {
             others.remove(0);
@@ -280,15 +316,47 @@ impl Inner {
     }
 }
 
-fn http_client(spec: &ApiSpec, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
+/// The TLS settings an HTTP client is built with: extra root certificates.
+#[derive(Clone, Default)]
+struct Tls {
+    #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"))]
+    roots: Vec<reqwest::Certificate>,
+}
+
+/// The longest duration handed to reqwest and tokio: a year, so that no deadline overflows the
+/// clock, whatever `Duration` the caller gave.
+pub(crate) const LONGEST: Duration = Duration::from_secs(365 * 24 * 3600);
+
+fn http_client(spec: &ApiSpec, connect_timeout: Duration, tls: Option<&Tls>) -> Result<reqwest::Client, Error> {
+    #[allow(unused_mut)]
+    let mut builder = reqwest::Client::builder()
         .user_agent(spec.user_agent)
-        .connect_timeout(connect_timeout)
+        .connect_timeout(connect_timeout.min(LONGEST))
         // Redirects are followed by the client itself, so that credentials never follow one
         // to another origin.
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| Error::InvalidRequest(format!("cannot build the HTTP client: {e}")))
+        .redirect(reqwest::redirect::Policy::none());
+    #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"))]
+    for root in tls.map(|t| t.roots.as_slice()).unwrap_or_default() {
+        builder = builder.add_root_certificate(root.clone());
+    }
+    #[cfg(not(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls")))]
+    let _ = tls;
+    builder.build().map_err(|e| {
+        let mut message = format!("cannot build the HTTP client: {e}");
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        Error::InvalidRequest(message)
+    })
+}
+
+/// Whether a host is the loopback interface: `localhost`, 127.0.0.0/8 or `::1`.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    host.eq_ignore_ascii_case("localhost") || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The shared state of a client.
@@ -324,10 +392,14 @@ pub struct ClientBuilder {
     spec: &'static ApiSpec,
     credentials: Vec<(&'static str, Secret)>,
     allow_http: bool,
+    allow_http_any_host: bool,
+    http: Option<reqwest::Client>,
+    tls: Tls,
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
     on_retry: Option<RetryCallback>,
+    max_pages: u64,
     error: Option<String>,
 }
 
@@ -337,6 +409,8 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("credentials", &"<redacted>")
             .field("allow_http", &self.allow_http)
+            .field("danger_allow_http_to_any_host", &self.allow_http_any_host)
+            .field("http_client", &self.http.is_some())
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -352,25 +426,84 @@ impl ClientBuilder {
             spec,
             credentials: Vec::new(),
             allow_http: false,
+            allow_http_any_host: false,
+            http: None,
+            tls: Tls::default(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
             on_retry: None,
+            max_pages: DEFAULT_MAX_PAGES,
             error: None,
         }
     }
 
-    /// The base URL, e.g. for a proxy or a test server. It must be HTTPS unless
-    /// [`allow_http`](Self::allow_http) is set.
+    /// The base URL, e.g. for a proxy or a test server. It must be HTTPS, unless it is on
+    /// loopback and [`allow_http`](Self::allow_http) is set, or
+    /// [`danger_allow_http_to_any_host`](Self::danger_allow_http_to_any_host) is.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
     }
 
-    /// Allows a plain-HTTP base URL (a test server on loopback, say). The credential then
-    /// travels unencrypted.
+    /// Allows a plain-HTTP base URL on the loopback interface (`localhost`, 127.0.0.0/8,
+    /// `::1`): a test server, a local proxy. Any other host must be HTTPS, unless
+    /// [`danger_allow_http_to_any_host`](Self::danger_allow_http_to_any_host) says otherwise.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
+        self
+    }
+
+    /// Allows a plain-HTTP base URL on any host. The credential then travels unencrypted over
+    /// the network, readable by anyone on the path: only for a network you trust entirely.
+    pub fn danger_allow_http_to_any_host(mut self, allow: bool) -> Self {
+        self.allow_http_any_host = allow;
+        self
+    }
+
+    /// Sends every request through this HTTP client (its proxies, TLS settings, connection
+    /// pool) instead of one the builder makes.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: the runtime then follows
+    /// redirects itself and its rules hold (no credential, header or body goes to another
+    /// origin, no HTTPS-to-HTTP redirect). A client that follows redirects on its own is
+    /// caught on the first redirect it follows, which fails the request with an error saying
+    /// so; reqwest itself drops `Authorization` and `Cookie` on that redirect to another host,
+    /// but not an API key sent in another header or in the query.
+    ///
+    /// What the runtime cannot set on a client it did not build: the `User-Agent` (set yours on
+    /// it), [`connect_timeout`](Self::connect_timeout) and
+    /// [`RequestOptions::connect_timeout`] (the client's own apply), and
+    /// [`add_root_certificate`](Self::add_root_certificate) (add them to it). The whole-request
+    /// [`timeout`](Self::timeout) still applies.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Trusts one more root certificate (a company CA, a test CA) besides the default roots of
+    /// the TLS feature: PEM (one or several `CERTIFICATE` blocks) or DER bytes. Input that is
+    /// neither makes [`build`](Self::build) fail with an error saying so.
+    #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"))]
+    pub fn add_root_certificate(mut self, certificate: impl AsRef<[u8]>) -> Self {
+        let bytes = certificate.as_ref();
+        let pem = bytes.windows(11).any(|w| w == b"-----BEGIN ");
+        let parsed = if pem {
+            match reqwest::Certificate::from_pem_bundle(bytes) {
+                Ok(certs) if certs.is_empty() => Err("PEM without a CERTIFICATE block".to_string()),
+                Ok(certs) => Ok(certs),
+                Err(e) => Err(format!("PEM that does not parse: {e}")),
+            }
+        } else if bytes.first() == Some(&0x30) {
+            // DER: an ASN.1 SEQUENCE; the TLS library checks the rest when the client is built.
+            reqwest::Certificate::from_der(bytes).map(|c| vec![c]).map_err(|e| format!("DER that does not parse: {e}"))
+        } else {
+            Err("neither PEM nor DER".to_string())
+        };
+        match parsed {
+            Ok(certs) => self.tls.roots.extend(certs),
+            Err(e) => self.error = Some(format!("root certificate {}: {e}", self.tls.roots.len() + 1)),
+        }
         self
     }
 
@@ -437,6 +570,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The most pages one walk of a list fetches (`.pages()`, `.stream()`, `Page::next_page`),
+    /// the first included; default 1,000, that is 100,000 items at 100 a page. The page past it
+    /// ends the walk with an error rather than following a server that never stops handing out
+    /// new links. [`RequestOptions::max_pages`] sets it for one list.
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = pages;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<crate::Client, Error> {
         if let Some(e) = self.error {
@@ -462,10 +604,16 @@ impl ClientBuilder {
             reqwest::Url::parse(text).map_err(|e| Error::InvalidRequest(format!("base URL `{text}`: {e}")))?;
         match base_url.scheme() {
             "https" => {}
-            "http" if self.allow_http => {}
+            "http" if self.allow_http_any_host => {}
+            "http" if self.allow_http && is_loopback(&base_url) => {}
+            "http" if self.allow_http => {
+                return Err(Error::InvalidRequest(format!(
+                    "base URL `{text}` is plain HTTP to a host that is not loopback; `allow_http` covers only localhost, 127.0.0.0/8 and ::1 (`danger_allow_http_to_any_host` lifts that, sending the token unencrypted)"
+                )))
+            }
             "http" => {
                 return Err(Error::InvalidRequest(format!(
-                "base URL `{text}` is not HTTPS; call `allow_http(true)` to send requests (and the token) unencrypted"
+                "base URL `{text}` is not HTTPS; call `allow_http(true)` to send requests (and the token) unencrypted to a loopback host"
             )))
             }
             other => return Err(Error::InvalidRequest(format!("base URL `{text}`: unsupported scheme `{other}`"))),
@@ -473,7 +621,16 @@ impl ClientBuilder {
         if base_url.query().is_some() || base_url.fragment().is_some() {
             return Err(Error::InvalidRequest(format!("base URL `{text}` must not have a query or fragment")));
         }
-        let http = http_client(self.spec, self.connect_timeout)?;
+        #[cfg(not(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls")))]
+        if base_url.scheme() == "https" && self.http.is_none() {
+            return Err(Error::InvalidRequest(format!(
+                "base URL `{text}` is HTTPS, but this crate was built without a TLS feature (`rustls-tls`, `rustls-tls-native-roots` or `native-tls`)"
+            )));
+        }
+        let (http, tls) = match self.http {
+            Some(http) => (http, None),
+            None => (http_client(self.spec, self.connect_timeout, Some(&self.tls))?, Some(self.tls)),
+        };
         let inner = Inner {
             http,
             base_url,
@@ -483,6 +640,8 @@ impl ClientBuilder {
             timeout: self.timeout,
             retry: self.retry,
             on_retry: self.on_retry,
+            max_pages: self.max_pages,
+            tls,
             other_http: Mutex::new(Vec::new()),
         };
         Ok(crate::Client::from_transport(Transport { inner: Arc::new(inner) }))

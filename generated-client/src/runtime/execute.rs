@@ -86,16 +86,64 @@ fn server_wait(headers: &HeaderMap, status: StatusCode, specs: &[RateLimitSpec])
     retry_after(headers, SystemTime::now()).or_else(|| rate_limit_wait(headers, status, specs))
 }
 
+impl ApiError {
+    /// How long the server asked the client to wait before trying again, from now: its
+    /// `Retry-After` (seconds, or an HTTP date), else the reset of an exhausted rate-limit
+    /// family (remaining 0), else, on a 429, the longest reset of any family; `None` when the
+    /// response says nothing of it. A call fails with this still to wait when the server asks
+    /// for more than its [`RetryPolicy`] takes (`max_server_wait`, `max_total_wait`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        if let Some(wait) = retry_after(&self.headers, SystemTime::now()) {
+            return Some(wait);
+        }
+        let resets = |exhausted: bool| {
+            self.rate_limits.iter().filter(move |r| !exhausted || r.remaining == Some(0)).filter_map(|r| r.reset).max()
+        };
+        resets(true)
+            .or_else(|| resets(false).filter(|_| self.status == StatusCode::TOO_MANY_REQUESTS))
+            .map(Duration::from_secs)
+    }
+}
+
+impl Error {
+    /// For an API error, how long the server asked to wait before trying again
+    /// ([`ApiError::retry_after`]); `None` for any other error.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.as_api().and_then(ApiError::retry_after)
+    }
+}
+
 /// Scheme, host and port all equal.
 fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }
 
-/// Headers that carry credentials: never sent to an origin other than the base URL's.
-fn is_credential_header(name: &HeaderName) -> bool {
-    *name == reqwest::header::AUTHORIZATION
-        || *name == reqwest::header::PROXY_AUTHORIZATION
-        || *name == reqwest::header::COOKIE
+
+/// Drops from a URL bound for another origin every query parameter that an API-key scheme of
+/// the API sends its key in, whoever put it there (a pagination link may carry it).
+fn strip_query_keys(url: &mut Url, spec: &super::client::ApiSpec) {
+    let names: Vec<&str> = spec
+        .auth
+        .iter()
+        .filter_map(|s| match s.kind {
+            AuthKindSpec::ApiKeyQuery(name) => Some(name),
+            _ => None,
+        })
+        .collect();
+    let Some(query) = url.query().filter(|_| !names.is_empty()) else { return };
+    // The other pairs keep their bytes as given: a signed storage URL must not be re-encoded.
+    let is_key = |pair: &str| {
+        let name = pair.split('=').next().unwrap_or_default();
+        let name = name.replace('+', " ");
+        let name = percent_encoding::percent_decode_str(&name).decode_utf8_lossy();
+        names.contains(&name.as_ref())
+    };
+    if !query.split('&').any(is_key) {
+        return;
+    }
+    let kept: Vec<&str> = query.split('&').filter(|pair| !is_key(pair)).collect();
+    let kept = kept.join("&");
+    url.set_query(if kept.is_empty() { None } else { Some(&kept) });
 }
 
 /// A failed attempt, and whether another one may help.
@@ -229,11 +277,23 @@ impl Transport {
                     (None, None, error)
                 }
             };
-            if !may_retry || attempt >= policy.max_attempts {
+            // A 429 means the server did not act on the request: any method may be sent again.
+            if !(may_retry || status == Some(429)) || attempt >= policy.max_attempts {
                 return Err(error);
             }
+            // A wait the server asks for is taken whole or not at all: retrying sooner than
+            // asked would only be refused again. Past what the client will wait, the call fails
+            // at once and the error tells the caller how long the server asked for
+            // (`Error::retry_after`).
             let wait = match requested {
-                Some(requested) => requested.min(policy.max_server_wait),
+                Some(requested) if requested > policy.max_server_wait => {
+                    tracing::debug!(
+                        requested_ms = u64::try_from(requested.as_millis()).unwrap_or(u64::MAX),
+                        "the server asks for a longer wait than the client takes; giving up"
+                    );
+                    return Err(error);
+                }
+                Some(requested) => requested,
                 None => backoff(policy, attempt),
             };
             if waited.saturating_add(wait) > policy.max_total_wait {
@@ -244,7 +304,7 @@ impl Transport {
                 );
                 return Err(error);
             }
-            waited += wait;
+            waited = waited.saturating_add(wait);
             // The error's text is not logged: it may quote the response body.
             tracing::warn!(
                 attempt,
@@ -275,12 +335,20 @@ impl Transport {
         let inner = &self.inner;
         let http = inner.http(options.connect_timeout).map_err(Failure::fatal)?;
         let first = self.url(request).map_err(Failure::fatal)?;
+        // The origins credentials may go to: the base URL's, and the operation's own server's.
+        // A pagination link or a redirect elsewhere gets none.
+        let operation_server = match request.server {
+            Some(server) => Some(inner.base_url.join(server).map_err(|e| {
+                Failure::fatal(Error::InvalidRequest(format!("server `{server}` of {}: {e}", request.path_template)))
+            })?),
+            None => None,
+        };
         let mut url = first.clone();
         let mut method = request.method.clone();
         // Bodies are held as bytes, so each attempt and each 307/308 redirect replays them whole.
         let mut body = request.body.clone();
         // Any duration is accepted: one too far to add to the clock (`Duration::MAX`) is a year.
-        let timeout = options.timeout.unwrap_or(inner.timeout).min(Duration::from_secs(365 * 24 * 3600));
+        let timeout = options.timeout.unwrap_or(inner.timeout).min(super::client::LONGEST);
         let deadline = Instant::now() + timeout;
         let timed_out = || Error::Timeout {
             operation: request.operation,
@@ -310,7 +378,8 @@ impl Transport {
             }
             // Credentials go only to the origin of the base URL, or of the server the spec gives
             // the operation; never on across a redirect to another origin.
-            let trusted = same_origin(&url, &inner.base_url) || (request.server.is_some() && same_origin(&url, &first));
+            let trusted =
+                same_origin(&url, &inner.base_url) || operation_server.as_ref().is_some_and(|s| same_origin(&url, s));
             let mut headers = HeaderMap::new();
             if let Some(accept) = request.accept {
                 headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
@@ -318,7 +387,9 @@ impl Transport {
             for (name, value) in request.headers.iter().chain(&options.headers) {
                 let name = HeaderName::from_bytes(name.as_bytes())
                     .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("header `{name}`: {e}"))))?;
-                if !trusted && is_credential_header(&name) {
+                // Another origin gets none of the request's own headers: a header parameter or
+                // one the caller added in `RequestOptions` may be a credential of any name.
+                if !trusted {
                     continue;
                 }
                 let value = HeaderValue::from_str(value)
@@ -327,6 +398,9 @@ impl Transport {
             }
             let mut cookies: Vec<String> = Vec::new();
             let mut url_sent = url.clone();
+            if !trusted {
+                strip_query_keys(&mut url_sent, inner.spec);
+            }
             if trusted {
                 cookies.extend(request.cookies.iter().map(|(n, v)| format!("{n}={v}")));
                 self.authorize(request, &mut headers, &mut url_sent, &mut cookies).map_err(Failure::fatal)?;
@@ -337,7 +411,7 @@ impl Transport {
                 value.set_sensitive(true);
                 headers.insert(reqwest::header::COOKIE, value);
             }
-            let mut builder = http.request(method.clone(), url_sent).timeout(remaining);
+            let mut builder = http.request(method.clone(), url_sent.clone()).timeout(remaining);
             if let Some((content_type, bytes)) = &body {
                 let value = HeaderValue::from_str(content_type)
                     .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("content type `{content_type}`: {e}"))))?;
@@ -350,6 +424,12 @@ impl Transport {
                 Err(e) if e.is_builder() => return Err(Failure::fatal(transport_error(e))),
                 Err(e) => return Err(Failure { error: transport_error(e), retryable: true }),
             };
+            if inner.given_http_client() && response.url() != &url_sent {
+                return Err(Failure::fatal(Error::InvalidRequest(format!(
+                    "the HTTP client given to `http_client` followed a redirect from {} {} itself; build it with `.redirect(reqwest::redirect::Policy::none())` so that the runtime follows redirects and keeps credentials from other origins",
+                    request.method, request.path_template
+                ))));
+            }
             let status = response.status();
             let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
             if let (true, Some(location)) = (status.is_redirection(), location) {
@@ -368,6 +448,20 @@ impl Transport {
                     same_origin = same_origin(&next, &inner.base_url),
                     "following redirect"
                 );
+                // A 307 or 308 asks for the same method and body again: a body is never replayed
+                // to another origin, where it could carry what was meant for the API only.
+                if matches!(status, StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT)
+                    && body.is_some()
+                    && !same_origin(&next, &url)
+                {
+                    let shown = format!("{}://{}{}", next.scheme(), next.host_str().unwrap_or(""), next.path());
+                    return Err(Failure::fatal(Error::InvalidRequest(format!(
+                        "refusing to send the body of {} {} again to another origin on a {} redirect to `{shown}`",
+                        request.method,
+                        request.path_template,
+                        status.as_u16()
+                    ))));
+                }
                 if (status == StatusCode::SEE_OTHER && method != Method::HEAD)
                     || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND) && method == Method::POST)
                 {
@@ -684,6 +778,105 @@ mod tests {
             }
         });
         addr
+    }
+
+    /// A loopback server that gives each connection the next answer (`{port}` in an answer is
+    /// replaced by `other`'s port) and keeps what each request sent, head and body.
+    fn serve(answers: Vec<String>) -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for answer in answers {
+                let Ok((mut stream, _)) = listener.accept() else { return };
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(300)));
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                // The head, then whatever body arrives before the short read timeout.
+                loop {
+                    match stream.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                    if request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        break;
+                    }
+                }
+                log.lock().unwrap().push(String::from_utf8_lossy(&request).into_owned());
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        (addr, seen)
+    }
+
+    fn answer(status: &str, headers: &str, body: &str) -> String {
+        format!("HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+    }
+
+    static EVERY_KIND: ApiSpec = ApiSpec {
+        auth: &[
+            AuthSpec { name: "bearer", kind: AuthKindSpec::Bearer },
+            AuthSpec { name: "basic", kind: AuthKindSpec::Basic },
+            AuthSpec { name: "header", kind: AuthKindSpec::ApiKeyHeader("X-Api-Key") },
+            AuthSpec { name: "query", kind: AuthKindSpec::ApiKeyQuery("api_key") },
+            AuthSpec { name: "cookie", kind: AuthKindSpec::ApiKeyCookie("session") },
+        ],
+        rate_limits: &[],
+        user_agent: "runtime-tests",
+    };
+
+    /// A client of `EVERY_KIND` with one credential configured, and the secret text it sends.
+    fn with_credential(base: &str, scheme: &str) -> (ClientBuilder, &'static str) {
+        let builder = ClientBuilder::new(base, &EVERY_KIND).allow_http(true);
+        match scheme {
+            "bearer" => (builder.bearer_token("tok-SECRET-bearer"), "SECRET"),
+            // `user:pw-SECRET-basic` in base64 holds no plain `SECRET`: look for the encoding.
+            "basic" => (builder.basic_auth("user", "pw-SECRET-basic"), "dXNlcjpwdy1TRUNSRVQtYmFzaWM="),
+            other => (builder.credential(other, format!("key-SECRET-{other}")), "SECRET"),
+        }
+    }
+
+    #[tokio::test]
+    async fn no_credential_of_any_kind_follows_a_redirect_or_a_page_link_to_another_origin() {
+        for scheme in ["bearer", "basic", "header", "query", "cookie"] {
+            // A redirect to another origin, the key already in its query as a server might echo it.
+            let (storage, storage_seen) = serve(vec![answer("200 OK", "", "{}")]);
+            let location = format!("Location: http://{storage}/blob?sig=a%2Bb&api_key=key-SECRET-query\r\n");
+            let (api, api_seen) = serve(vec![answer("302 Found", &location, "")]);
+            let (builder, secret) = with_credential(&format!("http://{api}"), scheme);
+            let client = builder.build().unwrap();
+            let request = Request::new("getBlob", Method::GET, "/blob", &["bearer", "basic", "header", "query", "cookie"]);
+            let options = RequestOptions::new().header("X-Caller-Key", "caller-SECRET");
+            client.transport().execute(request, &options).await.unwrap();
+            let first = api_seen.lock().unwrap()[0].clone();
+            assert!(first.contains(secret), "{scheme}: the API gets the credential: {first}");
+            assert!(first.contains("caller-SECRET"), "{scheme}: and the caller's header");
+            let other = storage_seen.lock().unwrap()[0].clone();
+            assert!(!other.contains("SECRET"), "{scheme}: a credential crossed a redirect: {other}");
+            assert!(other.starts_with("GET /blob?sig=a%2Bb HTTP/1.1"), "{scheme}: the rest as given: {other}");
+
+            // A pagination link to another origin.
+            let (elsewhere, elsewhere_seen) = serve(vec![answer("200 OK", "", "[]")]);
+            let link = format!("Link: <http://{elsewhere}/things?page=2>; rel=\"next\"\r\n");
+            let (api, api_seen) = serve(vec![answer("200 OK", &link, "[1]")]);
+            let (builder, secret) = with_credential(&format!("http://{api}"), scheme);
+            let client = builder.build().unwrap();
+            let request = Request::new("listThings", Method::GET, "/things", &["bearer", "basic", "header", "query", "cookie"]);
+            let first = super::super::pagination::Page::<u32>::first(
+                client.transport().clone(),
+                Ok(request),
+                options.clone(),
+                super::super::pagination::PageStyle::Link,
+            )
+            .await
+            .unwrap();
+            assert!(api_seen.lock().unwrap()[0].contains(secret), "{scheme}");
+            let second = first.next_page().await.unwrap().expect("a second page");
+            assert!(second.is_empty());
+            let other = elsewhere_seen.lock().unwrap()[0].clone();
+            assert!(!other.contains("SECRET"), "{scheme}: a credential followed a page link: {other}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod execute;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod locate;
+mod links;
 mod pagination;
 mod request;
 mod response;
@@ -21,7 +22,7 @@ pub use pagination::{Page, Pages, Paginated};
 pub use pagination::PageStyle;
 pub use request::RawBody;
 pub use response::{RateLimit, Response, UntypedBody};
-pub use values::{Timestamp, UnknownInteger, UnknownValue};
+pub use values::{IntegerArg, TextArg, TimeArg, Timestamp, UnknownInteger, UnknownValue, UuidArg};
 
 #[doc(hidden)]
 pub use client::{ApiSpec, AuthKindSpec, AuthSpec, RateLimitSpec, Transport};
@@ -32,7 +33,7 @@ pub use reqwest::Method;
 #[doc(hidden)]
 pub use response::RawResponse;
 #[doc(hidden)]
-pub use values::{deserialize_int_enum, deserialize_str_enum, nullable};
+pub use values::{deserialize_int_enum, deserialize_str_enum, nullable, Checked, Integer};
 
 /// A boxed future, the type of `.await` on a request builder.
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;

@@ -175,3 +175,273 @@ pub mod nullable {
         Option::<T>::deserialize(deserializer).map(Some)
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Arguments: what operation methods and setters accept, converted once at the boundary.
+
+/// An integer argument of any primitive integer type (`u32`, `u64`, `usize`, `i32`, ...), or a
+/// reference to one. The value is checked against the parameter's own type when the request
+/// is built: one out of its range fails the call with [`Error::InvalidRequest`](super::Error)
+/// naming the parameter, never a panic or a silent wrap.
+pub trait IntegerArg {
+    /// The value, kept whole until it is checked.
+    fn into_integer(self) -> Integer;
+}
+
+/// An integer argument before it is checked against its parameter's type.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Integer(i128);
+
+impl Integer {
+    /// The value in the parameter's type `T`, or an error naming the parameter.
+    pub fn get<T: TryFrom<i128>>(self, name: &str) -> Result<T, super::Error> {
+        T::try_from(self.0).map_err(|_| {
+            let wanted = std::any::type_name::<T>();
+            super::Error::InvalidRequest(format!("parameter `{name}`: {} is out of range for {wanted}", self.0))
+        })
+    }
+}
+
+macro_rules! integer_args {
+    ($($t:ty),*) => {$(
+        impl IntegerArg for $t {
+            fn into_integer(self) -> Integer {
+                Integer(i128::from(self))
+            }
+        }
+        impl IntegerArg for &$t {
+            fn into_integer(self) -> Integer {
+                Integer(i128::from(*self))
+            }
+        }
+    )*};
+}
+integer_args!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl IntegerArg for usize {
+    fn into_integer(self) -> Integer {
+        // `usize` is at most 64 bits on every target Rust supports: this never saturates.
+        Integer(i128::try_from(self).unwrap_or(i128::MAX))
+    }
+}
+
+impl IntegerArg for isize {
+    fn into_integer(self) -> Integer {
+        Integer(i128::try_from(self).unwrap_or(i128::MAX))
+    }
+}
+
+impl IntegerArg for &usize {
+    fn into_integer(self) -> Integer {
+        (*self).into_integer()
+    }
+}
+
+impl IntegerArg for &isize {
+    fn into_integer(self) -> Integer {
+        (*self).into_integer()
+    }
+}
+
+/// A value converted when the request is built, or why it could not be.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked<T>(Result<T, String>);
+
+impl<T: Clone> Checked<T> {
+    /// The value, or an error naming the parameter.
+    pub fn get(&self, name: &str) -> Result<T, super::Error> {
+        self.0.clone().map_err(|e| super::Error::InvalidRequest(format!("parameter `{name}`: {e}")))
+    }
+}
+
+/// A UUID argument: a [`uuid::Uuid`] or a reference to one, or its text (`&str`, `String`),
+/// parsed when the request is built; text that is no UUID fails the call with
+/// [`Error::InvalidRequest`](super::Error) naming the parameter.
+pub trait UuidArg {
+    /// The UUID, or why the text is none.
+    fn into_uuid(self) -> Checked<uuid::Uuid>;
+}
+
+impl UuidArg for uuid::Uuid {
+    fn into_uuid(self) -> Checked<uuid::Uuid> {
+        Checked(Ok(self))
+    }
+}
+
+impl UuidArg for &uuid::Uuid {
+    fn into_uuid(self) -> Checked<uuid::Uuid> {
+        Checked(Ok(*self))
+    }
+}
+
+impl UuidArg for &str {
+    fn into_uuid(self) -> Checked<uuid::Uuid> {
+        // The text is not echoed: an id field is sometimes where a secret was pasted by mistake.
+        Checked(uuid::Uuid::parse_str(self.trim()).map_err(|e| format!("not a UUID ({e})")))
+    }
+}
+
+impl UuidArg for String {
+    fn into_uuid(self) -> Checked<uuid::Uuid> {
+        self.as_str().into_uuid()
+    }
+}
+
+impl UuidArg for &String {
+    fn into_uuid(self) -> Checked<uuid::Uuid> {
+        self.as_str().into_uuid()
+    }
+}
+
+/// A text argument, such as a slug or an id: `&str`, `String`, `&String`, `Box<str>`,
+/// `Cow<str>`, or a [`uuid::Uuid`] (written hyphenated, lowercase) or a reference to one.
+pub trait TextArg {
+    /// The text.
+    fn into_text(self) -> String;
+}
+
+impl TextArg for &str {
+    fn into_text(self) -> String {
+        self.to_string()
+    }
+}
+
+impl TextArg for String {
+    fn into_text(self) -> String {
+        self
+    }
+}
+
+impl TextArg for &String {
+    fn into_text(self) -> String {
+        self.clone()
+    }
+}
+
+impl TextArg for Box<str> {
+    fn into_text(self) -> String {
+        self.into()
+    }
+}
+
+impl TextArg for std::borrow::Cow<'_, str> {
+    fn into_text(self) -> String {
+        self.into_owned()
+    }
+}
+
+impl TextArg for uuid::Uuid {
+    fn into_text(self) -> String {
+        self.hyphenated().to_string()
+    }
+}
+
+impl TextArg for &uuid::Uuid {
+    fn into_text(self) -> String {
+        self.hyphenated().to_string()
+    }
+}
+
+/// A point-in-time argument: a [`Timestamp`], a [`std::time::SystemTime`], or a `chrono`
+/// `DateTime` in any time zone (`DateTime<Utc>`, `DateTime<FixedOffset>`, ...), or a reference
+/// to one. It is sent in UTC, RFC 3339; a `SystemTime` outside what `chrono` can represent
+/// fails the call with [`Error::InvalidRequest`](super::Error) naming the parameter.
+pub trait TimeArg {
+    /// The time in UTC, or why it has none.
+    fn into_time(self) -> Checked<Timestamp>;
+}
+
+impl TimeArg for Timestamp {
+    fn into_time(self) -> Checked<Timestamp> {
+        Checked(Ok(self))
+    }
+}
+
+impl TimeArg for &Timestamp {
+    fn into_time(self) -> Checked<Timestamp> {
+        Checked(Ok(*self))
+    }
+}
+
+impl<Tz: chrono::TimeZone> TimeArg for chrono::DateTime<Tz> {
+    fn into_time(self) -> Checked<Timestamp> {
+        Checked(Ok(Timestamp(self.with_timezone(&chrono::Utc))))
+    }
+}
+
+impl<Tz: chrono::TimeZone> TimeArg for &chrono::DateTime<Tz> {
+    fn into_time(self) -> Checked<Timestamp> {
+        Checked(Ok(Timestamp(self.with_timezone(&chrono::Utc))))
+    }
+}
+
+impl TimeArg for std::time::SystemTime {
+    fn into_time(self) -> Checked<Timestamp> {
+        // chrono's own conversion panics outside its range: the arithmetic is checked here.
+        let (seconds, nanos) = match self.duration_since(std::time::SystemTime::UNIX_EPOCH) {
+            Ok(after) => (i64::try_from(after.as_secs()).ok(), after.subsec_nanos()),
+            Err(before) => {
+                let before = before.duration();
+                let whole = i64::try_from(before.as_secs()).ok().map(|s| -s);
+                match before.subsec_nanos() {
+                    0 => (whole, 0),
+                    n => (whole.and_then(|s| s.checked_sub(1)), 1_000_000_000 - n),
+                }
+            }
+        };
+        let time = seconds.and_then(|s| chrono::DateTime::from_timestamp(s, nanos));
+        Checked(time.map(Timestamp).ok_or_else(|| "the time is out of the range a timestamp can hold".to_string()))
+    }
+}
+
+impl TimeArg for &std::time::SystemTime {
+    fn into_time(self) -> Checked<Timestamp> {
+        (*self).into_time()
+    }
+}
+
+#[cfg(test)]
+mod argument_tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn integers_of_any_type_are_checked_against_the_parameter() {
+        assert_eq!(42u64.into_integer().get::<i64>("number").unwrap(), 42);
+        assert_eq!((&7usize).into_integer().get::<i32>("n").unwrap(), 7);
+        assert_eq!((-3i8).into_integer().get::<i64>("n").unwrap(), -3);
+        let error = u64::MAX.into_integer().get::<i64>("number").unwrap_err();
+        assert_eq!(error.to_string(), "invalid request: parameter `number`: 18446744073709551615 is out of range for i64");
+        assert!((-1i32).into_integer().get::<u32>("per_page").unwrap_err().to_string().contains("`per_page`: -1"));
+    }
+
+    #[test]
+    fn uuids_from_values_references_and_text() {
+        let id = uuid::Uuid::from_u128(0x0190a1b2_c3d4_7e5f_8a9b_000000000042);
+        assert_eq!(id.into_uuid().get("id").unwrap(), id);
+        assert_eq!((&id).into_uuid().get("id").unwrap(), id);
+        assert_eq!("0190a1b2-c3d4-7e5f-8a9b-000000000042".into_uuid().get("id").unwrap(), id);
+        assert_eq!(id.to_string().into_uuid().get("id").unwrap(), id);
+        let error = "not-a-uuid".into_uuid().get("creator").unwrap_err().to_string();
+        assert!(error.starts_with("invalid request: parameter `creator`: not a UUID"), "{error}");
+        assert!(!error.contains("not-a-uuid"));
+        assert_eq!(id.into_text(), "0190a1b2-c3d4-7e5f-8a9b-000000000042");
+    }
+
+    #[test]
+    fn times_from_system_time_and_chrono_in_any_zone() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_millis(1_714_558_830_123);
+        assert_eq!(at.into_time().get("t").unwrap().to_string(), "2024-05-01T10:20:30.123Z");
+        let before = SystemTime::UNIX_EPOCH - Duration::from_millis(1_500);
+        assert_eq!(before.into_time().get("t").unwrap().to_string(), "1969-12-31T23:59:58.500Z");
+        let offset = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:20:30+02:00").unwrap();
+        assert_eq!(offset.into_time().get("t").unwrap().to_string(), "2024-05-01T10:20:30Z");
+        assert_eq!((&offset.to_utc()).into_time().get("t").unwrap().to_string(), "2024-05-01T10:20:30Z");
+        if let Some(far) = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(u64::MAX / 2)) {
+            let error = far.into_time().get("created_from").unwrap_err().to_string();
+            assert!(error.contains("`created_from`: the time is out of the range"), "{error}");
+        }
+    }
+}

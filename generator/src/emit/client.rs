@@ -29,6 +29,14 @@ pub fn lib_rs() -> TokenStream {
 
         pub use client::Client;
         pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+        pub use runtime::Page;
+        // The crates whose types appear in the client's public signatures, at the versions it
+        // was built with: `buildkite_api::uuid::Uuid` needs no dependency of its own.
+        pub use bytes;
+        pub use chrono;
+        pub use reqwest;
+        pub use serde_json;
+        pub use uuid;
     }
 }
 

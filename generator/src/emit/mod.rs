@@ -30,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("execute.rs", include_str!("../../runtime/execute.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("locate.rs", include_str!("../../runtime/locate.rs")),
+    ("links.rs", include_str!("../../runtime/links.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),

@@ -5,8 +5,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Body, BodyEncoding, Group, Operation, Output, PaginationStyle, ParamLocation, PathPart, QueryStyle, StatusMatch,
-    TypeRef,
+    Body, BodyEncoding, Group, Operation, Output, PaginationStyle, Param, ParamLocation, PathPart, Prim, QueryStyle,
+    StatusMatch, TypeRef,
 };
 use crate::rust::{body_ty, request_body_ty, ty, Scope};
 
@@ -77,11 +77,88 @@ pub fn file(group: &Group) -> TokenStream {
     }
 }
 
-fn required_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
-    let mut args: Vec<_> =
-        op.params.iter().filter(|p| p.required).map(|p| (snake_ident(&p.rust_name), ty(&p.ty, Scope::Crate))).collect();
+/// What a scalar parameter accepts: integers of any type, UUIDs and times in the forms users
+/// hold, path text from strings or UUIDs (runtime traits in `values.rs`), else `impl Into<T>`.
+enum ArgKind {
+    /// Any integer, checked against the parameter's type (the tokens) when the request is built.
+    Integer(TokenStream),
+    Uuid,
+    Time,
+    Text,
+    Plain,
+}
+
+fn arg_kind(p: &Param) -> ArgKind {
+    match &p.ty {
+        TypeRef::Prim(Prim::I8 | Prim::I16 | Prim::I32 | Prim::I64 | Prim::U8 | Prim::U16 | Prim::U32 | Prim::U64) => {
+            ArgKind::Integer(ty(&p.ty, Scope::Crate))
+        }
+        TypeRef::Prim(Prim::Uuid) => ArgKind::Uuid,
+        TypeRef::Prim(Prim::DateTime) => ArgKind::Time,
+        TypeRef::Prim(Prim::String) if p.location == ParamLocation::Path => ArgKind::Text,
+        _ => ArgKind::Plain,
+    }
+}
+
+/// One argument of an operation: its name, the builder field's type, the type the method or
+/// setter takes, and how a value of that type becomes the field.
+struct Arg {
+    ident: proc_macro2::Ident,
+    field: TokenStream,
+    param: TokenStream,
+    convert: fn(&proc_macro2::Ident) -> TokenStream,
+}
+
+fn param_arg(p: &Param) -> Arg {
+    let ident = snake_ident(&p.rust_name);
+    let t = ty(&p.ty, Scope::Crate);
+    match arg_kind(p) {
+        ArgKind::Integer(_) => Arg {
+            ident,
+            field: quote!(crate::runtime::Integer),
+            param: quote!(impl crate::runtime::IntegerArg),
+            convert: |v| quote!(#v.into_integer()),
+        },
+        ArgKind::Uuid => Arg {
+            ident,
+            field: quote!(crate::runtime::Checked<#t>),
+            param: quote!(impl crate::runtime::UuidArg),
+            convert: |v| quote!(#v.into_uuid()),
+        },
+        ArgKind::Time => Arg {
+            ident,
+            field: quote!(crate::runtime::Checked<#t>),
+            param: quote!(impl crate::runtime::TimeArg),
+            convert: |v| quote!(#v.into_time()),
+        },
+        ArgKind::Text => {
+            Arg { ident, field: t, param: quote!(impl crate::runtime::TextArg), convert: |v| quote!(#v.into_text()) }
+        }
+        ArgKind::Plain => Arg { ident, field: t.clone(), param: quote!(impl Into<#t>), convert: |v| quote!(#v.into()) },
+    }
+}
+
+/// The value of a parameter's field as sent: checked kinds are checked here, failing the
+/// request with the parameter's name.
+fn sent_value(p: &Param, field: TokenStream) -> TokenStream {
+    let wire = &p.wire_name;
+    match arg_kind(p) {
+        ArgKind::Integer(t) => quote!(&#field.get::<#t>(#wire)?),
+        ArgKind::Uuid | ArgKind::Time => quote!(&#field.get(#wire)?),
+        ArgKind::Text | ArgKind::Plain => quote!(&#field),
+    }
+}
+
+fn required_args(op: &Operation) -> Vec<Arg> {
+    let mut args: Vec<_> = op.params.iter().filter(|p| p.required).map(param_arg).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push((snake_ident("body"), request_body_ty(body, Scope::Crate)));
+        let t = request_body_ty(body, Scope::Crate);
+        args.push(Arg {
+            ident: snake_ident("body"),
+            field: t.clone(),
+            param: quote!(impl Into<#t>),
+            convert: |v| quote!(#v.into()),
+        });
     }
     args
 }
@@ -154,8 +231,11 @@ fn method(op: &Operation) -> TokenStream {
     let name = snake_ident(&op.method_name);
     let builder = type_ident(&op.builder_name);
     let args = required_args(op);
-    let params = args.iter().map(|(ident, t)| quote!(#ident: impl Into<#t>));
-    let values = args.iter().map(|(ident, _)| quote!(#ident.into()));
+    let params = args.iter().map(|a| {
+        let (ident, param) = (&a.ident, &a.param);
+        quote!(#ident: #param)
+    });
+    let values = args.iter().map(|a| (a.convert)(&a.ident));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
@@ -171,19 +251,20 @@ fn builder(op: &Operation) -> TokenStream {
     let doc =
         format!(" A {} request: set optional parameters, then `.send()` or `.await` it.", docs::code(&op.wire_id));
     let args = required_args(op);
-    let arg_idents: Vec<_> = args.iter().map(|(i, _)| i.clone()).collect();
-    let arg_tys: Vec<_> = args.iter().map(|(_, t)| t.clone()).collect();
+    let arg_idents: Vec<_> = args.iter().map(|a| a.ident.clone()).collect();
+    let arg_tys: Vec<_> = args.iter().map(|a| a.field.clone()).collect();
 
     let optional_params: Vec<_> = op.params.iter().filter(|p| !p.required).collect();
-    let opt_idents: Vec<_> = optional_params.iter().map(|p| snake_ident(&p.rust_name)).collect();
-    let opt_tys: Vec<_> = optional_params.iter().map(|p| ty(&p.ty, Scope::Crate)).collect();
+    let opt_args: Vec<Arg> = optional_params.iter().map(|p| param_arg(p)).collect();
+    let opt_idents: Vec<_> = opt_args.iter().map(|a| a.ident.clone()).collect();
+    let opt_tys: Vec<_> = opt_args.iter().map(|a| a.field.clone()).collect();
     let optional_body = op.body.as_ref().filter(|b| !b.required).map(|b| request_body_ty(b, Scope::Crate));
 
     let mut setters: Vec<TokenStream> = optional_params
         .iter()
-        .zip(&opt_idents)
-        .zip(&opt_tys)
-        .map(|((p, ident), t)| {
+        .zip(&opt_args)
+        .map(|(p, a)| {
+            let ident = &a.ident;
             let doc = docs::attrs(&p.docs, &format!("The {} parameter.", docs::code(&p.wire_name)));
             let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
             // Lists take any iterable of anything that converts: `.state(["failed", "canceled"])`.
@@ -195,7 +276,10 @@ fn builder(op: &Operation) -> TokenStream {
                         quote!(values.into_iter().map(Into::into).collect()),
                     )
                 }
-                _ => (quote!(value: impl Into<#t>), quote!(value.into())),
+                _ => {
+                    let param = &a.param;
+                    (quote!(value: #param), (a.convert)(&snake_ident("value")))
+                }
             };
             quote! {
                 #doc
@@ -224,45 +308,38 @@ fn builder(op: &Operation) -> TokenStream {
     let send_with_response = send_with_response(op);
     let output_enum = output_enum(op);
     let error_enum = error_enum(op);
-    let pagination = op.pagination.as_ref().map(|p| {
+    // A list that pages: awaiting it gives its first page, with the way to the next.
+    let page_style = op.pagination.as_ref().map(|p| match &p.style {
+        PaginationStyle::Link => quote!(crate::runtime::PageStyle::Link),
+        PaginationStyle::NextUrl { items, next } => {
+            quote!(crate::runtime::PageStyle::NextUrl { items: #items, next: #next })
+        }
+        PaginationStyle::Cursor { items, cursor, param } => {
+            quote!(crate::runtime::PageStyle::Cursor { items: #items, cursor: #cursor, param: #param })
+        }
+    });
+    let pagination = op.pagination.as_ref().zip(page_style.as_ref()).map(|(p, style)| {
         let item = ty(&p.item, Scope::Crate);
-        let (doc, pages) = match &p.style {
-            PaginationStyle::Link => (
-                " Every page, one request at a time, following the `Link` header's `next` URL.".to_string(),
-                quote!(crate::runtime::Pages::new(self.client.transport().clone(), self.request(), self.options)),
+        let doc = match &p.style {
+            PaginationStyle::Link => {
+                " Every page, one request at a time, following the `Link` header's `next` URL.".to_string()
+            }
+            PaginationStyle::NextUrl { items, next } => format!(
+                " Every page, one request at a time, following the next-page URL at {} of each body (its items at {}).",
+                docs::code(next),
+                docs::code(items)
             ),
-            PaginationStyle::NextUrl { items, next } => (
-                format!(
-                    " Every page, one request at a time, following the next-page URL at {} of each body (its items at {}).",
-                    docs::code(next),
-                    docs::code(items)
-                ),
-                quote!(crate::runtime::Pages::with_style(
-                    self.client.transport().clone(),
-                    self.request(),
-                    self.options,
-                    crate::runtime::PageStyle::NextUrl { items: #items, next: #next },
-                )),
-            ),
-            PaginationStyle::Cursor { items, cursor, param } => (
-                format!(
-                    " Every page, one request at a time, sending the cursor at {} of each body back as {} (its items at {}).",
-                    docs::code(cursor),
-                    docs::code(param),
-                    docs::code(items)
-                ),
-                quote!(crate::runtime::Pages::with_style(
-                    self.client.transport().clone(),
-                    self.request(),
-                    self.options,
-                    crate::runtime::PageStyle::Cursor { items: #items, cursor: #cursor, param: #param },
-                )),
+            PaginationStyle::Cursor { items, cursor, param } => format!(
+                " Every page, one request at a time, sending the cursor at {} of each body back as {} (its items at {}).",
+                docs::code(cursor),
+                docs::code(param),
+                docs::code(items)
             ),
         };
         quote! {
             #[doc = #doc]
             pub fn pages(self) -> crate::runtime::Pages<#item> {
-                #pages
+                crate::runtime::Pages::with_style(self.client.transport().clone(), self.request(), self.options, #style)
             }
 
             /// Every item of every page, fetched lazily: at most one page is held at a time.
@@ -271,6 +348,30 @@ fn builder(op: &Operation) -> TokenStream {
             }
         }
     });
+    let (send_out, send_body) = match op.pagination.as_ref().zip(page_style.as_ref()) {
+        Some((p, style)) => {
+            let item = ty(&p.item, Scope::Crate);
+            (
+                quote!(crate::runtime::Page<#item>),
+                quote! {
+                    /// Sends the request and returns the first page: its items, links, status,
+                    /// headers and rate-limit figures, and `next_page()` for the page after it.
+                    pub async fn send(self) -> Result<crate::runtime::Page<#item>, crate::Error> {
+                        crate::runtime::Page::first(self.client.transport().clone(), self.request(), self.options, #style).await
+                    }
+                },
+            )
+        }
+        None => (
+            out.clone(),
+            quote! {
+                /// Sends the request and decodes the response.
+                pub async fn send(self) -> Result<#out, crate::Error> {
+                    self.send_with_response().await.map(crate::Response::into_inner)
+                }
+            },
+        ),
+    };
 
     quote! {
         #[doc = #doc]
@@ -305,10 +406,7 @@ fn builder(op: &Operation) -> TokenStream {
 
             #request
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<#out, crate::Error> {
-                self.send_with_response().await.map(crate::Response::into_inner)
-            }
+            #send_body
 
             #send_with_response
 
@@ -316,7 +414,7 @@ fn builder(op: &Operation) -> TokenStream {
         }
 
         impl std::future::IntoFuture for #name {
-            type Output = Result<#out, crate::Error>;
+            type Output = Result<#send_out, crate::Error>;
             type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
@@ -337,8 +435,14 @@ fn request_fn(op: &Operation) -> TokenStream {
         PathPart::Literal(text) => quote!(request.path(#text);),
         PathPart::Param(rust) => {
             let ident = snake_ident(rust);
-            let wire = op.params.iter().find(|p| &p.rust_name == rust).map(|p| p.wire_name.as_str()).unwrap_or(rust);
-            quote!(request.path_param(#wire, &self.#ident)?;)
+            match op.params.iter().find(|p| &p.rust_name == rust) {
+                Some(p) => {
+                    let wire = &p.wire_name;
+                    let value = sent_value(p, quote!(self.#ident));
+                    quote!(request.path_param(#wire, #value)?;)
+                }
+                None => quote!(request.path_param(#rust, &self.#ident)?;),
+            }
         }
     });
     let other_params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
@@ -353,9 +457,16 @@ fn request_fn(op: &Operation) -> TokenStream {
             ParamLocation::Cookie | ParamLocation::Path => quote!(request.cookie(#wire, value)?;),
         };
         if p.required {
-            quote! { { let value = &self.#ident; #call } }
+            let value = sent_value(p, quote!(self.#ident));
+            quote! { { let value = #value; #call } }
         } else {
-            quote! { if let Some(value) = &self.#ident { #call } }
+            match arg_kind(p) {
+                ArgKind::Text | ArgKind::Plain => quote! { if let Some(value) = &self.#ident { #call } },
+                _ => {
+                    let value = sent_value(p, quote!(value));
+                    quote! { if let Some(value) = &self.#ident { let value = #value; #call } }
+                }
+            }
         }
     });
     let server = op.server.as_ref().map(|url| quote!(request.server(#url);));

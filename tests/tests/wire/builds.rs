@@ -271,12 +271,12 @@ async fn list_step_uploads() {
             c.step_uploads().list("acme", "app", 42).filter_source_job_id(SOURCE_JOB).per_page(2).after("MDE5OGYyZjQ")
         })
         .await;
-    assert_eq!(page.items.len(), 2);
-    assert_eq!(page.items[0].state, Some(types::StepUploadState::Applied));
-    assert_eq!(page.items[0].created_jobs_count, Some(3));
-    assert_eq!(page.items[1].rejection_type.as_deref(), Some("validation_error"));
-    assert_eq!(page.items[1].created_jobs_count, None);
-    assert!(page.links.and_then(|l| l.next).is_some_and(|next| next.contains("after=")));
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0].state, Some(types::StepUploadState::Applied));
+    assert_eq!(page[0].created_jobs_count, Some(3));
+    assert_eq!(page[1].rejection_type.as_deref(), Some("validation_error"));
+    assert_eq!(page[1].created_jobs_count, None);
+    assert!(page.next_url().map(|u| u.to_string()).is_some_and(|next| next.contains("after=")));
 }
 
 #[tokio::test]
@@ -286,7 +286,7 @@ async fn list_step_uploads_before_cursor() {
         .respond_json(200, json!({ "items": [], "links": { "self": "https://api.buildkite.com/v2/organizations/acme/pipelines/app/builds/42/step-uploads" } }))
         .run(|c| c.step_uploads().list("acme", "app", 42).before("MDE5OGYyZjI"))
         .await;
-    assert!(page.items.is_empty());
+    assert!(page.is_empty());
 }
 
 #[tokio::test]
@@ -310,4 +310,53 @@ async fn get_step_upload_of_an_expired_build() {
         buildkite_api::operations::step_uploads::GetStepUploadError::from_error(&error),
         Some(buildkite_api::operations::step_uploads::GetStepUploadError::Status410(_))
     ));
+}
+
+// --- arguments take what users hold ----------------------------------------------------------
+
+/// A build number from a `u64` (or any integer type), a UUID filter from a `&Uuid`, a time
+/// filter from a `SystemTime` and another from a `chrono` time with an offset.
+#[tokio::test]
+async fn arguments_from_other_integer_id_and_time_types() {
+    let creator: uuid::Uuid = CREATOR.parse().expect("a UUID");
+    // A reference, as one holds an id borrowed from a model.
+    let creator: &uuid::Uuid = &creator;
+    let from = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_714_521_600);
+    let to = chrono::DateTime::parse_from_rfc3339("2024-06-01T02:00:00+02:00").expect("a time");
+    let builds = Case::new("listBuilds", BUILDS)
+        .query(&[
+            ("creator", CREATOR),
+            ("created_from", "2024-05-01T00:00:00Z"),
+            ("created_to", "2024-06-01T00:00:00Z"),
+        ])
+        .respond(200, fixture!("builds_list.json"))
+        .run(|c| c.builds().list("acme", "app").creator(creator).created_from(from).created_to(to))
+        .await;
+    assert_eq!(builds.len(), 2);
+
+    let number: u64 = 42;
+    let pipeline_slug = String::from("app");
+    let pipeline: &String = &pipeline_slug;
+    let build = Case::new("getBuild", format!("{BUILDS}/42"))
+        .respond(200, fixture!("build_get.json"))
+        .run(|c| c.builds().get(String::from("acme"), pipeline, number))
+        .await;
+    assert!(build.number > 0);
+}
+
+/// Values that do not fit fail the call before anything is sent, naming the parameter.
+#[tokio::test]
+async fn arguments_out_of_range_or_malformed_are_invalid_requests() {
+    let client = buildkite_api::Client::builder()
+        .base_url("https://api.buildkite.invalid/v2")
+        .bearer_token("t")
+        .build()
+        .expect("a client");
+    let error = client.builds().get("acme", "app", u64::MAX).await.unwrap_err();
+    assert!(matches!(error, buildkite_api::Error::InvalidRequest(_)), "{error:?}");
+    assert_eq!(error.to_string(), "invalid request: parameter `number`: 18446744073709551615 is out of range for i64");
+    let error = client.builds().list("acme", "app").creator("not a uuid").await.unwrap_err();
+    assert!(error.to_string().contains("parameter `creator`: not a UUID"), "{error}");
+    let error = client.builds().list("acme", "app").per_page(-1i64).page(u64::MAX).await.unwrap_err();
+    assert!(error.to_string().contains("parameter `page`"), "{error}");
 }

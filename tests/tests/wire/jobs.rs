@@ -110,12 +110,13 @@ async fn list_jobs() {
                 .after("eyJpZCI6MTIyfQ")
         })
         .await;
-    assert_eq!(page.items.len(), 2);
-    assert!(matches!(&page.items[0], types::Job::Script(s) if s.retried == Some(true)));
-    assert!(matches!(&page.items[1], types::Job::Waiter(_)));
-    let links = page.links.expect("links");
-    assert!(links.next.is_some_and(|next| next.contains("after=eyJpZCI6MTIzfQ")));
-    assert!(links.self_.is_some());
+    assert_eq!(page.len(), 2);
+    assert!(matches!(&page[0], types::Job::Script(s) if s.retried == Some(true)));
+    assert!(matches!(&page[1], types::Job::Waiter(_)));
+    // The body's `links.next`, resolved against the page's URL; there is no `prev` in the body.
+    assert!(page.next_url().is_some_and(|next| next.as_str().contains("after=eyJpZCI6MTIzfQ")));
+    assert!(page.has_next());
+    assert_eq!(page.prev_url(), None);
 }
 
 #[tokio::test]
@@ -125,7 +126,7 @@ async fn list_jobs_before_cursor() {
         .respond_json(200, json!({ "items": [], "links": {} }))
         .run(|c| c.jobs().list("acme", "app", 42).before("eyJpZCI6MTIyfQ"))
         .await;
-    assert!(page.items.is_empty());
+    assert!(page.is_empty());
 }
 
 #[tokio::test]
@@ -259,6 +260,18 @@ async fn unblock_job_in_organization() {
 }
 
 // --- log ------------------------------------------------------------------------------------
+
+/// A job id from a `&Uuid`, a build number from a `u32`.
+#[tokio::test]
+async fn retry_job_by_uuid() {
+    let id: uuid::Uuid = JOB.parse().expect("a UUID");
+    let id: &uuid::Uuid = &id;
+    let job = Case::new("retryJob", build_job("/retry"))
+        .respond(200, fixture!("job_retried.json"))
+        .run(|c| c.jobs().retry("acme", "app", 42u32, id))
+        .await;
+    assert!(matches!(job, types::Job::Script(_)));
+}
 
 #[tokio::test]
 async fn get_job_log() {

@@ -326,11 +326,11 @@ async fn list_audit_events() {
         .respond(200, fixture!("audit_events.json"))
         .run(|c| c.audit_events().list("acme").per_page(2).after("eyJvY2N1cnJlZF9hdCI6Ii4uLiJ9"))
         .await;
-    assert_eq!(page.items.len(), 2);
-    assert_eq!(page.items[0].r#type, "PipelineUpdatedEvent");
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0].r#type, "PipelineUpdatedEvent");
     // A system event: no actor, no context.
-    assert!(page.items[1].actor.is_none() && page.items[1].context.is_none());
-    let next = page.links.and_then(|l| l.next).expect("a next link");
+    assert!(page[1].actor.is_none() && page[1].context.is_none());
+    let next = page.next_url().map(|u| u.to_string()).expect("a next link");
     assert!(next.contains("after="), "{next}");
 }
 
@@ -361,11 +361,11 @@ async fn list_organization_invitations() {
         .respond(200, fixture!("organization_invitations.json"))
         .run(|c| c.organization_invitations().list("acme").per_page(30).before("MjAyNC0xMS0yMA"))
         .await;
-    assert_eq!(page.items.len(), 2);
-    assert_eq!(page.items[0].state, Some(types::OrganizationInvitationState::Pending));
-    assert_eq!(page.items[0].teams.as_ref().map(|t| t[0].slug.as_deref()), Some(Some("platform")));
-    assert_eq!(page.items[1].role, Some(types::OrganizationMemberRole::Admin));
-    assert_eq!(page.links.and_then(|l| l.next), None, "the last page has no next link");
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0].state, Some(types::OrganizationInvitationState::Pending));
+    assert_eq!(page[0].teams.as_ref().map(|t| t[0].slug.as_deref()), Some(Some("platform")));
+    assert_eq!(page[1].role, Some(types::OrganizationMemberRole::Admin));
+    assert_eq!(page.next_url().map(|u| u.to_string()), None, "the last page has no next link");
 }
 
 #[tokio::test]
@@ -611,11 +611,11 @@ async fn list_notification_services() {
         .respond(200, fixture!("notification_services.json"))
         .run(|c| c.notification_services().list("acme").per_page(2))
         .await;
-    assert_eq!(page.items.len(), 2);
-    assert_eq!(page.items[0].scope, Some(types::NotificationServiceScope::SomeProjects));
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0].scope, Some(types::NotificationServiceScope::SomeProjects));
     // A service without a GraphQL id or a known creator.
-    assert_eq!((page.items[1].graphql_id.as_deref(), page.items[1].created_by.as_ref()), (None, None));
-    assert!(page.links.and_then(|l| l.next).is_some());
+    assert_eq!((page[1].graphql_id.as_deref(), page[1].created_by.as_ref()), (None, None));
+    assert!(page.next_url().map(|u| u.to_string()).is_some());
 }
 
 #[tokio::test]

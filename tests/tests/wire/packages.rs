@@ -152,10 +152,10 @@ async fn list_packages() {
         .respond(200, fixture!("packages_list.json"))
         .run(|c| c.packages().list("acme", "debs").name("banana").per_page(2).after("MDE5MTc4YzI"))
         .await;
-    assert_eq!(page.items.len(), 2);
-    assert_eq!(page.items[0].version.as_deref(), Some("1.1-2"));
-    assert_eq!(page.items[1].digests.as_ref().expect("digests").len(), 1);
-    assert!(page.items[0].organization.is_none(), "list items carry no organization");
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0].version.as_deref(), Some("1.1-2"));
+    assert_eq!(page[1].digests.as_ref().expect("digests").len(), 1);
+    assert!(page[0].organization.is_none(), "list items carry no organization");
 }
 
 #[tokio::test]
@@ -165,7 +165,7 @@ async fn list_packages_before() {
         .respond_json(200, json!({ "items": [], "links": {} }))
         .run(|c| c.packages().list("acme", "debs").before("MDE5MWUyM2E"))
         .await;
-    assert!(page.items.is_empty());
+    assert!(page.is_empty());
 }
 
 #[tokio::test]
