@@ -14,4 +14,7 @@ pub mod runtime;
 pub mod types;
 pub use client::Client;
 pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+pub use runtime::{ByteStream, RawRequest};
+pub use reqwest::header::{self, HeaderMap};
+pub use reqwest::{Method, StatusCode};
 pub mod webhooks;

@@ -54,6 +54,8 @@ pub struct Request {
     pub(crate) body: Option<(std::borrow::Cow<'static, str>, bytes::Bytes)>,
     pub(crate) accept: Option<&'static str>,
     pub(crate) auth: &'static [&'static str],
+    /// Every security scheme of the API may be used (a raw request), not only `auth`.
+    pub(crate) any_auth: bool,
     /// Set when following a pagination link: the URL as the server gave it.
     pub(crate) url: Option<reqwest::Url>,
 }
@@ -178,7 +180,30 @@ impl Request {
             body: None,
             accept: None,
             auth,
+            any_auth: false,
             url: None,
+        }
+    }
+
+    /// What errors of this request name: its operation, method, and the path called relative
+    /// to `base` (the client's base URL) without its query, beside the template.
+    pub(crate) fn call(&self, base: &reqwest::Url) -> super::error::Call {
+        let path = match &self.url {
+            // A pagination link or an absolute raw URL: its path, less the base URL's own.
+            Some(url) => {
+                let prefix = base.path().trim_end_matches('/');
+                match url.path().strip_prefix(prefix) {
+                    Some(rest) if rest.starts_with('/') && super::execute::same_origin(url, base) => rest.to_string(),
+                    _ => url.path().to_string(),
+                }
+            }
+            None => self.path.split(['?', '#']).next().unwrap_or_default().to_string(),
+        };
+        super::error::Call {
+            operation: self.operation,
+            method: self.method.clone(),
+            path,
+            path_template: self.path_template,
         }
     }
 
@@ -372,7 +397,9 @@ impl Multipart {
     /// A text part: scalars as their text, lists and objects as JSON; `None` adds nothing.
     pub fn text(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
         let text = match to_value(value, name)? {
-            Value::Array(_) | Value::Object(_) => Some(serde_json::to_string(value).map_err(|e| Error::InvalidRequest(format!("part `{name}`: {e}")))?),
+            Value::Array(_) | Value::Object(_) => {
+                Some(serde_json::to_string(value).map_err(|e| Error::InvalidRequest(format!("part `{name}`: {e}")))?)
+            }
             other => scalar(&other, name)?,
         };
         if let Some(text) = text {
@@ -393,7 +420,8 @@ impl Multipart {
         let boundary = loop {
             let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
             hasher.write_usize(self.parts.len());
-            let candidate = format!("openapi-rust-gen-{:016x}{:016x}", hasher.finish(), hasher.finish().rotate_left(17));
+            let candidate =
+                format!("openapi-rust-gen-{:016x}{:016x}", hasher.finish(), hasher.finish().rotate_left(17));
             let clash = self.parts.iter().any(|(_, part)| match part {
                 Part::Text(t) => t.contains(&candidate),
                 Part::File(b) => b.windows(candidate.len()).any(|w| w == candidate.as_bytes()),
@@ -405,16 +433,22 @@ impl Multipart {
         let mut out: Vec<u8> = Vec::new();
         for (name, part) in &self.parts {
             if name.contains(['\r', '\n', '"']) {
-                return Err(Error::InvalidRequest(format!("multipart part name `{name}` contains a quote or line break")));
+                return Err(Error::InvalidRequest(format!(
+                    "multipart part name `{name}` contains a quote or line break"
+                )));
             }
-            out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
+            out.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
+            );
             match part {
                 Part::Text(text) => {
                     out.extend_from_slice(b"\r\n\r\n");
                     out.extend_from_slice(text.as_bytes());
                 }
                 Part::File(bytes) => {
-                    out.extend_from_slice(format!("; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+                    out.extend_from_slice(
+                        format!("; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+                    );
                     out.extend_from_slice(bytes);
                 }
             }

@@ -1297,6 +1297,17 @@ impl GetJobEnvInOrganizationText {
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.text()
     }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
+    }
 }
 impl std::future::IntoFuture for GetJobEnvInOrganizationText {
     type Output = Result<String, crate::Error>;
@@ -1369,6 +1380,17 @@ impl GetJobEnvText {
         let request = self.request()?;
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.text()
+    }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
     }
 }
 impl std::future::IntoFuture for GetJobEnvText {
@@ -1703,6 +1725,17 @@ impl GetJobLogInOrganizationText {
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.text()
     }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
+    }
 }
 impl std::future::IntoFuture for GetJobLogInOrganizationText {
     type Output = Result<String, crate::Error>;
@@ -1775,6 +1808,17 @@ impl GetJobLogText {
         let request = self.request()?;
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.text()
+    }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
     }
 }
 impl std::future::IntoFuture for GetJobLogText {

@@ -28,6 +28,11 @@ pub fn lib_rs() -> TokenStream {
 
         pub use client::Client;
         pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+
+        // Streamed bodies, raw requests, and the HTTP types of their and the errors' signatures.
+        pub use runtime::{ByteStream, RawRequest};
+        pub use reqwest::header::{self, HeaderMap};
+        pub use reqwest::{Method, StatusCode};
     }
 }
 
