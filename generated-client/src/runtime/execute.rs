@@ -444,7 +444,11 @@ impl Transport {
         cookies: &mut Vec<String>,
     ) -> Result<(), Error> {
         let inner = &self.inner;
-        for scheme in request.auth {
+        // A raw request may use any scheme of the API: the first one configured.
+        let any: Vec<&'static str> =
+            if request.any_auth { inner.spec.auth.iter().map(|s| s.name).collect() } else { Vec::new() };
+        let schemes: &[&'static str] = if request.any_auth { &any } else { request.auth };
+        for scheme in schemes {
             let Some((_, secret)) = inner.credentials.iter().find(|(n, _)| n == scheme) else { continue };
             let Some(spec) = inner.spec.auth.iter().find(|s| s.name == *scheme) else { continue };
             let invalid = |what: &str| Error::InvalidRequest(format!("the credential for `{scheme}` {what}"));

@@ -399,9 +399,7 @@ impl Multipart {
     /// A text part: scalars as their text, lists and objects as JSON; `None` adds nothing.
     pub fn text(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
         let text = match to_value(value, name)? {
-            Value::Array(_) | Value::Object(_) => {
-                Some(serde_json::to_string(value).map_err(|e| Error::InvalidRequest(format!("part `{name}`: {e}")))?)
-            }
+            Value::Array(_) | Value::Object(_) => Some(serde_json::to_string(value).map_err(|e| Error::InvalidRequest(format!("part `{name}`: {e}")))?),
             other => scalar(&other, name)?,
         };
         if let Some(text) = text {
@@ -422,8 +420,7 @@ impl Multipart {
         let boundary = loop {
             let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
             hasher.write_usize(self.parts.len());
-            let candidate =
-                format!("openapi-rust-gen-{:016x}{:016x}", hasher.finish(), hasher.finish().rotate_left(17));
+            let candidate = format!("openapi-rust-gen-{:016x}{:016x}", hasher.finish(), hasher.finish().rotate_left(17));
             let clash = self.parts.iter().any(|(_, part)| match part {
                 Part::Text(t) => t.contains(&candidate),
                 Part::File(b) => b.windows(candidate.len()).any(|w| w == candidate.as_bytes()),
@@ -435,22 +432,16 @@ impl Multipart {
         let mut out: Vec<u8> = Vec::new();
         for (name, part) in &self.parts {
             if name.contains(['\r', '\n', '"']) {
-                return Err(Error::InvalidRequest(format!(
-                    "multipart part name `{name}` contains a quote or line break"
-                )));
+                return Err(Error::InvalidRequest(format!("multipart part name `{name}` contains a quote or line break")));
             }
-            out.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
-            );
+            out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes());
             match part {
                 Part::Text(text) => {
                     out.extend_from_slice(b"\r\n\r\n");
                     out.extend_from_slice(text.as_bytes());
                 }
                 Part::File(bytes) => {
-                    out.extend_from_slice(
-                        format!("; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-                    );
+                    out.extend_from_slice(format!("; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
                     out.extend_from_slice(bytes);
                 }
             }
