@@ -453,3 +453,31 @@ async fn errors_name_the_path_called_without_its_query() {
     assert_eq!(error.to_string(), "DELETE /organizations/acme/secret-thing (raw) returned 404 Not Found: Not Found");
     assert!(!format!("{error:?}").contains("k-123"));
 }
+
+#[tokio::test]
+async fn a_page_with_items_in_an_object_is_decoded_from_its_slice_with_an_excerpt_at_the_failure() {
+    // 4 MiB of audit events under `items`, the last one with a time that is not a time.
+    let event = |i: usize, at: &str| {
+        format!(r#"{{"uuid":"0190a1b2-c3d4-7e5f-8a9b-{i:012}","type":"ORGANIZATION_UPDATED","occurred_at":{at}}}"#)
+    };
+    let mut items: Vec<String> = Vec::new();
+    let mut size = 0;
+    while size < 4 * MIB as usize {
+        items.push(event(items.len(), "\"2024-05-01T10:20:30Z\""));
+        size += items.last().unwrap().len() + 1;
+    }
+    let bad = items.len();
+    items.push(event(bad, "17"));
+    let body = format!(r#"{{"links":{{"next":null}},"items":[{}]}}"#, items.join(","));
+    let reply = response(200, &[("Content-Type", "application/json"), ("X-Request-Id", "page-9")], &body);
+    let server = RawServer::start(move |_, _| Reply::Send(reply.clone())).await;
+    let client = client(&server.url());
+
+    let error = client.audit_events().list("acme").pages().try_next().await.unwrap_err();
+
+    let Error::Decode(e) = &error else { panic!("expected a decode error, got {error:?}") };
+    assert_eq!(e.json_path, format!("items[{bad}].occurred_at"));
+    assert!(e.excerpt.contains(r#""occurred_at":17"#), "the excerpt is at the failure: {}", e.excerpt);
+    assert!(e.excerpt.chars().count() <= 300);
+    assert_eq!(e.headers.get("X-Request-Id").unwrap(), "page-9");
+}

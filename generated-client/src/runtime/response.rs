@@ -5,6 +5,7 @@
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use super::client::RateLimitSpec;
 use super::error::{Call, DecodeError, Error};
@@ -164,27 +165,43 @@ impl RawResponse {
     /// Decodes one page of a list whose body is an object: the array at the JSON pointer `items`
     /// (absent or `null`: no items), and the string at `next` (a next-page URL or a cursor; absent,
     /// `null` or empty: the last page).
+    ///
+    /// The body is not parsed into a `serde_json::Value` (several times its size): the parts at
+    /// the two pointers are found as slices of the body, and the items decoded from theirs.
     pub(crate) fn json_page<T: DeserializeOwned>(
         self,
         items: &str,
         next: &str,
     ) -> Result<(Response<Vec<T>>, Option<String>), Error> {
-        let mut body: serde_json::Value = match serde_json::from_slice(&self.body) {
-            Ok(body) => body,
+        let text = match std::str::from_utf8(&self.body) {
+            Ok(text) => text,
+            Err(e) => {
+                let message = format!("the body is not UTF-8: {e}");
+                return Err(self.decode_error_at(".".into(), message, e.valid_up_to()));
+            }
+        };
+        let root: &RawValue = match serde_json::from_str(text) {
+            Ok(root) => root,
             Err(e) => return Err(self.decode_error(".".into(), e.to_string(), e.line(), e.column())),
         };
-        let next = body.pointer(next).and_then(serde_json::Value::as_str).filter(|s| !s.is_empty()).map(String::from);
-        let list = match body.pointer_mut(items).map(serde_json::Value::take) {
-            None | Some(serde_json::Value::Null) => serde_json::Value::Array(Vec::new()),
-            Some(list) => list,
+        let next = pointer(root, next)
+            .and_then(|raw| serde_json::from_str::<Option<String>>(raw.get()).ok().flatten())
+            .filter(|s| !s.is_empty());
+        let Some(list) = pointer(root, items).filter(|raw| raw.get() != "null") else {
+            return Ok((self.wrap(Vec::new()), next));
         };
-        match serde_path_to_error::deserialize::<_, Vec<T>>(list) {
+        let mut de = serde_json::Deserializer::from_str(list.get());
+        match serde_path_to_error::deserialize::<_, Vec<T>>(&mut de) {
             Ok(value) => Ok((self.wrap(value), next)),
             Err(e) => {
                 let inner = json_path(e.path());
                 let at = items.trim_start_matches('/').replace('/', ".");
                 let path = if inner == "." { at } else { format!("{at}{inner}") };
-                Err(self.decode_error(path, e.into_inner().to_string(), 0, 0))
+                let error = e.into_inner();
+                // The slice's place in the body, plus the failure's place in the slice.
+                let start = (list.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+                let within = offset(list.get().as_bytes(), error.line(), error.column());
+                Err(self.decode_error_at(path, error.to_string(), start + within))
             }
         }
     }
@@ -239,6 +256,29 @@ impl RawResponse {
     }
 }
 
+/// The part of a JSON document at a JSON pointer (RFC 6901), as a slice of it: object members
+/// by name, array elements by index; `None` when there is nothing there.
+fn pointer<'a>(root: &'a RawValue, pointer: &str) -> Option<&'a RawValue> {
+    let mut here = root;
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        here = match here.get().trim_start().as_bytes().first() {
+            Some(b'{') => {
+                // The last of repeated names wins, as in a parsed object.
+                let mut members: std::collections::BTreeMap<String, &RawValue> =
+                    serde_json::from_str(here.get()).ok()?;
+                members.remove(&segment)?
+            }
+            Some(b'[') => {
+                let index: usize = segment.parse().ok()?;
+                serde_json::from_str::<Vec<&RawValue>>(here.get()).ok()?.into_iter().nth(index)?
+            }
+            _ => return None,
+        };
+    }
+    Some(here)
+}
+
 /// The path of a decoding failure, e.g. `jobs[3].started_at`; `.` for the root. A syntax error
 /// between two keys leaves an unknown last segment (`[1].?`), which is dropped: the failure is
 /// inside `[1]`.
@@ -289,7 +329,24 @@ pub(crate) fn excerpt_at(body: &[u8], at: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{excerpt_at, offset};
+    use super::{excerpt_at, offset, pointer};
+    use serde_json::value::RawValue;
+
+    #[test]
+    fn pointers_find_slices_of_the_document() {
+        let doc: &RawValue = serde_json::from_str(
+            r#"{"page": {"entries": [1, 2], "a/b": "x", "next": null}, "page": {"entries": [3]}, "l": [{"n": "y"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(pointer(doc, "/page/entries").map(RawValue::get), Some("[3]"), "the last repeated name wins");
+        assert_eq!(pointer(doc, "/l/0/n").map(RawValue::get), Some(r#""y""#));
+        assert!(pointer(doc, "/page/next").is_none());
+        assert!(pointer(doc, "/missing/x").is_none());
+        assert!(pointer(doc, "/l/x").is_none());
+        let escaped: &RawValue = serde_json::from_str(r#"{"a/b": {"c~d": 1}}"#).unwrap();
+        assert_eq!(pointer(escaped, "/a~1b/c~0d").map(RawValue::get), Some("1"));
+        assert_eq!(pointer(escaped, "").map(RawValue::get), Some(escaped.get()));
+    }
 
     #[test]
     fn excerpts_are_a_window_of_the_body() {
