@@ -23,13 +23,14 @@ const UNTAGGED: &str = "api";
 
 /// Names the generated `Client` already uses; a group accessor never takes one.
 const CLIENT_METHODS: &[&str] =
-    &["new", "builder", "from_env", "from_transport", "transport", "clone", "fmt", "base_url"];
+    &["new", "builder", "from_env", "from_transport", "transport", "clone", "fmt", "base_url", "request"];
 
 /// Names a request builder already uses; a parameter setter never takes one.
 const BUILDER_METHODS: &[&str] = &[
     "new",
     "send",
     "send_with_response",
+    "send_streamed",
     "into_future",
     "stream",
     "pages",
