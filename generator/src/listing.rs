@@ -118,6 +118,9 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
     if let Some(pagination) = &op.pagination {
         notes.push(format!("paginated (`.stream()` of `{}`)", type_text(&pagination.item)));
     }
+    if matches!(op.output, crate::ir::Output::Single { body: crate::ir::Body::Text }) {
+        notes.push("as a `ByteStream` by `.send_streamed()`".to_string());
+    }
     if op.deprecated {
         notes.push("deprecated".to_string());
     }
