@@ -385,9 +385,8 @@ impl Transport {
             }
             let mut builder = http.request(method.clone(), url_sent);
             if let Some((content_type, bytes)) = &body {
-                let value = HeaderValue::from_str(content_type).map_err(|e| {
-                    Failure::fatal(Error::InvalidRequest(format!("content type `{content_type}`: {e}")))
-                })?;
+                let value = HeaderValue::from_str(content_type)
+                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("content type `{content_type}`: {e}"))))?;
                 headers.insert(reqwest::header::CONTENT_TYPE, value);
                 builder = builder.body(bytes.clone());
             }
