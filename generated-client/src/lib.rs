@@ -20,6 +20,9 @@ pub use chrono;
 pub use reqwest;
 pub use serde_json;
 pub use uuid;
+pub use runtime::{ByteStream, RawRequest};
+pub use reqwest::header::{self, HeaderMap};
+pub use reqwest::{Method, StatusCode};
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 #[cfg(feature = "mock")]

@@ -203,6 +203,8 @@ pub struct RequestOptions {
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) retry_non_idempotent: bool,
     pub(crate) max_pages: Option<u64>,
+    pub(crate) max_body_size: Option<u64>,
+    pub(crate) read_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for RequestOptions {
@@ -216,6 +218,8 @@ impl fmt::Debug for RequestOptions {
             .field("retry", &self.retry)
             .field("retry_non_idempotent", &self.retry_non_idempotent)
             .field("max_pages", &self.max_pages)
+            .field("max_body_size", &self.max_body_size)
+            .field("read_timeout", &self.read_timeout)
             .finish()
     }
 }
@@ -227,7 +231,9 @@ impl RequestOptions {
     }
 
     /// The whole-request timeout for this request: each attempt, from connecting to the end of
-    /// the body, redirects included.
+    /// the body, redirects included. For a streamed body ([`ByteStream`](super::ByteStream)), it
+    /// ends when the response's headers arrive; the body then has the
+    /// [`read_timeout`](Self::read_timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -251,6 +257,20 @@ impl RequestOptions {
     /// `retry_non_idempotent` is honoured.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// The most bytes of this request's body held in memory, in place of the client's
+    /// [`max_body_size`](ClientBuilder::max_body_size).
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
+    /// The longest wait for the next bytes of this request's streamed body, in place of the
+    /// client's [`read_timeout`](ClientBuilder::read_timeout).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
         self
     }
 
@@ -284,6 +304,8 @@ pub(crate) struct Inner {
     /// How HTTP clients are made for another connect timeout; `None` for a client given with
     /// [`ClientBuilder::http_client`], which is used as it is.
     tls: Option<Tls>,
+    pub(crate) max_body_size: u64,
+    pub(crate) read_timeout: Duration,
     /// HTTP clients for per-request connect timeouts: reqwest sets that timeout per client.
     other_http: Mutex<Vec<(Duration, reqwest::Client)>>,
 }
@@ -398,6 +420,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     on_retry: Option<RetryCallback>,
     max_pages: u64,
+    max_body_size: u64,
+    read_timeout: Duration,
     error: Option<String>,
 }
 
@@ -412,9 +436,14 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
+            .field("read_timeout", &self.read_timeout)
             .finish()
     }
 }
+
+/// The default of [`ClientBuilder::max_body_size`]: 64 MiB.
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 64 * 1024 * 1024;
 
 impl ClientBuilder {
     #[doc(hidden)]
@@ -432,6 +461,8 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             on_retry: None,
             max_pages: DEFAULT_MAX_PAGES,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            read_timeout: Duration::from_secs(30),
             error: None,
         }
     }
@@ -547,9 +578,35 @@ impl ClientBuilder {
     }
 
     /// How long one attempt may take, from connecting to the end of the body, redirects included
-    /// (default 60 s).
+    /// (default 60 s). For a streamed body ([`ByteStream`](super::ByteStream)) it ends when the
+    /// headers arrive; the body then has the [`read_timeout`](Self::read_timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The most bytes of a body the client holds in memory (default 64 MiB,
+    /// [`DEFAULT_MAX_BODY_SIZE`]): a JSON or text body decoded whole, the bytes of
+    /// [`ByteStream::bytes`](super::ByteStream::bytes). A body over it fails with
+    /// [`Error::BodyTooLarge`] before it is read when its `Content-Length` says so, else as soon
+    /// as the bytes read pass it; nothing grows past the limit. Streamed bodies
+    /// ([`ByteStream`](super::ByteStream): downloads, logs) have no limit: they are never held
+    /// whole. Error bodies are read up to [`ApiError::BODY_LIMIT`](super::ApiError::BODY_LIMIT).
+    ///
+    /// 64 MiB is far above any page or model of a JSON API (a page of 100 builds with their
+    /// jobs is a few MiB), yet small enough that a broken or hostile server cannot take a
+    /// process's memory; decoding a JSON body takes a few times its size again.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// The longest wait for the next bytes of a streamed body (default 30 s). A streamed body
+    /// is not under the whole-request [`timeout`](Self::timeout), which ends when the headers
+    /// arrive, so that a long download is not cut while it progresses; a stalled one still ends
+    /// with [`Error::Timeout`].
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
         self
     }
 
@@ -640,6 +697,8 @@ impl ClientBuilder {
             on_retry: self.on_retry,
             max_pages: self.max_pages,
             tls,
+            max_body_size: self.max_body_size,
+            read_timeout: self.read_timeout,
             other_http: Mutex::new(Vec::new()),
         };
         Ok(crate::Client::from_transport(Transport { inner: Arc::new(inner) }))

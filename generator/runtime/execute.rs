@@ -7,10 +7,11 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use tracing::Instrument;
 
+use super::body::{read_limited, ByteStream, Wait};
 use super::client::{AuthKindSpec, RateLimitSpec, RequestOptions, RetryEvent, RetryPolicy, Secret, Transport};
-use super::error::{ApiError, Error};
+use super::error::{ApiError, Call, Error};
 use super::request::Request;
-use super::response::{header_u64, rate_limits, RawResponse};
+use super::response::{header_u64, rate_limits, RateLimit, RawResponse, Response};
 
 /// How many redirects a request follows.
 const MAX_REDIRECTS: usize = 10;
@@ -112,7 +113,7 @@ impl Error {
 }
 
 /// Scheme, host and port all equal.
-fn same_origin(a: &Url, b: &Url) -> bool {
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
 }
 
@@ -157,12 +158,30 @@ impl Failure {
     }
 }
 
-/// What one attempt got: the final response (after redirects), its URL, and its whole body.
+/// What one attempt got: the final response (after redirects), its URL, its body still
+/// unread, and when the attempt's whole-request timeout ends.
 struct Reply {
     url: Url,
     status: StatusCode,
     headers: HeaderMap,
-    body: bytes::Bytes,
+    response: reqwest::Response,
+    deadline: Instant,
+}
+
+/// A success response whose body is still to be read.
+struct Answer {
+    call: Call,
+    url: Url,
+    status: StatusCode,
+    headers: HeaderMap,
+    rate_limits: Vec<RateLimit>,
+    response: reqwest::Response,
+    deadline: Instant,
+}
+
+/// A `Content-Length` header's value.
+pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
+    header_u64(headers, "content-length")
 }
 
 impl Transport {
@@ -192,25 +211,55 @@ impl Transport {
     }
 
     /// Sends a request, retrying and following redirects as configured, and returns the success
-    /// response with its body read, or the error.
+    /// response with its body read (up to the body limit), or the error.
     ///
     /// Everything happens inside a `request` span (operation, method, path template, then
     /// status, attempt and elapsed time); neither the credential nor any body is recorded.
     pub async fn execute(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error> {
-        Request::check_headers(&options.headers)?;
-        let span = tracing::info_span!(
-            "request",
-            operation = request.operation,
-            method = %request.method,
-            path = request.path_template,
-            status = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-            error = tracing::field::Empty,
-        );
+        let limit = options.max_body_size.unwrap_or(self.inner.max_body_size);
+        let span = request_span(&request, &self.inner.base_url);
         // The span is passed, not looked up with `Span::current()`, which needs a subscriber that
         // tracks the current span.
-        self.execute_inner(request, options, span.clone()).instrument(span).await
+        let attempts_span = span.clone();
+        let read = async move {
+            let mut answer = self.execute_inner(request, options, attempts_span).await?;
+            let length = content_length(&answer.headers);
+            if length.is_some_and(|length| length > limit) {
+                return Err(answer.call.too_large(answer.status, &answer.headers, limit, length));
+            }
+            let wait = Wait::Deadline(answer.deadline);
+            let (body, over) = read_limited(&mut answer.response, limit, length, wait, &answer.call).await?;
+            if over {
+                return Err(answer.call.too_large(answer.status, &answer.headers, limit, length));
+            }
+            Ok(RawResponse {
+                call: answer.call,
+                url: answer.url,
+                status: answer.status,
+                headers: answer.headers,
+                body,
+                rate_limits: answer.rate_limits,
+            })
+        };
+        read.instrument(span).await
+    }
+
+    /// Sends a request like [`execute`](Self::execute), but returns as soon as a success
+    /// response's headers arrive, its body unread: a [`ByteStream`] with the request's read
+    /// timeout and body limit (for its `bytes()`).
+    pub async fn execute_streamed(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+    ) -> Result<Response<ByteStream>, Error> {
+        let inner = &self.inner;
+        let limit = options.max_body_size.unwrap_or(inner.max_body_size);
+        let read_timeout = options.read_timeout.unwrap_or(inner.read_timeout);
+        let span = request_span(&request, &inner.base_url);
+        let answer = self.execute_inner(request, options, span.clone()).instrument(span).await?;
+        let stream =
+            ByteStream::new(answer.call, answer.status, answer.headers.clone(), answer.response, read_timeout, limit);
+        Ok(Response { status: answer.status, headers: answer.headers, rate_limits: answer.rate_limits, value: stream })
     }
 
     async fn execute_inner(
@@ -218,8 +267,11 @@ impl Transport {
         request: Request,
         options: &RequestOptions,
         span: tracing::Span,
-    ) -> Result<RawResponse, Error> {
+    ) -> Result<Answer, Error> {
+        Request::check_headers(&options.headers)?;
         let inner = &self.inner;
+        let call = request.call(&inner.base_url);
+        let limit = options.max_body_size.unwrap_or(inner.max_body_size);
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         // Only the request's own options may opt a POST or PATCH in.
         let opted_in = options.retry_non_idempotent || options.retry.as_ref().is_some_and(|p| p.retry_non_idempotent);
@@ -230,35 +282,40 @@ impl Transport {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let outcome = self.send_following_redirects(&request, options).await;
+            let outcome = self.send_following_redirects(&request, &call, options).await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             span.record("elapsed_ms", elapsed_ms);
             let (requested, status, error) = match outcome {
-                Ok(reply) => {
+                Ok(mut reply) => {
                     let status = reply.status;
                     span.record("status", status.as_u16());
                     tracing::debug!(status = status.as_u16(), attempt, elapsed_ms, "response");
                     let rate_limits = rate_limits(&reply.headers, inner.spec.rate_limits);
                     if status.is_success() {
-                        return Ok(RawResponse {
-                            operation: request.operation,
-                            method: request.method.clone(),
-                            path: request.path_template,
+                        return Ok(Answer {
+                            call,
                             url: reply.url,
                             status,
                             headers: reply.headers,
-                            body: reply.body,
                             rate_limits,
+                            response: reply.response,
+                            deadline: reply.deadline,
                         });
                     }
                     let requested = server_wait(&reply.headers, status, inner.spec.rate_limits);
+                    // An error body is read up to a small limit and kept, truncated, past it; a
+                    // body cut short keeps what came: the status is what matters.
+                    let error_limit = ApiError::BODY_LIMIT.min(limit);
+                    let length = content_length(&reply.headers);
+                    let wait = Wait::Deadline(reply.deadline);
+                    let (body, truncated) =
+                        read_limited(&mut reply.response, error_limit, length, wait, &call).await.unwrap_or_default();
+                    let body = redact(&inner.credentials, body, truncated);
                     let error = Error::Api(Box::new(ApiError::new(
-                        request.operation,
-                        request.method.clone(),
-                        request.path_template,
+                        &call,
                         status,
                         reply.headers,
-                        redact(&inner.credentials, reply.body),
+                        (body, truncated),
                         rate_limits,
                     )));
                     if !retryable_status(status) {
@@ -328,8 +385,14 @@ impl Transport {
         }
     }
 
-    /// One attempt, following redirects, within one whole-request timeout.
-    async fn send_following_redirects(&self, request: &Request, options: &RequestOptions) -> Result<Reply, Failure> {
+    /// One attempt, following redirects, within one whole-request timeout that ends when the
+    /// final response's headers arrive (the body's reading has the deadline of the reply).
+    async fn send_following_redirects(
+        &self,
+        request: &Request,
+        call: &Call,
+        options: &RequestOptions,
+    ) -> Result<Reply, Failure> {
         let inner = &self.inner;
         let http = inner.http(options.connect_timeout).map_err(Failure::fatal)?;
         let first = self.url(request).map_err(Failure::fatal)?;
@@ -348,27 +411,10 @@ impl Transport {
         // Any duration is accepted: one too far to add to the clock (`Duration::MAX`) is a year.
         let timeout = options.timeout.unwrap_or(inner.timeout).min(super::client::LONGEST);
         let deadline = Instant::now() + timeout;
-        let timed_out = || Error::Timeout {
-            operation: request.operation,
-            method: request.method.clone(),
-            path: request.path_template,
-        };
-        let transport_error = |mut source: reqwest::Error| {
-            if source.is_timeout() {
-                return timed_out();
-            }
-            // The query of a URL may hold a credential (an API key scheme) or a signature (a
-            // storage redirect): the error keeps the URL without it.
-            if let Some(url) = source.url_mut() {
-                url.set_query(None);
-            }
-            Error::Transport {
-                operation: request.operation,
-                method: request.method.clone(),
-                path: request.path_template,
-                source,
-            }
-        };
+        let timed_out = || call.timeout();
+        // The query of a URL may hold a credential (an API key scheme) or a signature (a storage
+        // redirect): the error keeps the URL without it.
+        let transport_error = |source: reqwest::Error| call.transport(source);
         for _ in 0..=MAX_REDIRECTS {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
@@ -409,18 +455,20 @@ impl Transport {
                 value.set_sensitive(true);
                 headers.insert(reqwest::header::COOKIE, value);
             }
-            let mut builder = http.request(method.clone(), url_sent.clone()).timeout(remaining);
+            let mut builder = http.request(method.clone(), url_sent.clone());
             if let Some((content_type, bytes)) = &body {
                 let value = HeaderValue::from_str(content_type)
                     .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("content type `{content_type}`: {e}"))))?;
                 headers.insert(reqwest::header::CONTENT_TYPE, value);
                 builder = builder.body(bytes.clone());
             }
-            let response = match builder.headers(headers).send().await {
-                Ok(response) => response,
+            let sent = tokio::time::timeout(remaining, builder.headers(headers).send()).await;
+            let response = match sent {
+                Err(_) => return Err(Failure { error: timed_out(), retryable: true }),
+                Ok(Ok(response)) => response,
                 // A request that could not even be built will not build the next time either.
-                Err(e) if e.is_builder() => return Err(Failure::fatal(transport_error(e))),
-                Err(e) => return Err(Failure { error: transport_error(e), retryable: true }),
+                Ok(Err(e)) if e.is_builder() => return Err(Failure::fatal(transport_error(e))),
+                Ok(Err(e)) => return Err(Failure { error: transport_error(e), retryable: true }),
             };
             if inner.given_http_client() && response.url() != &url_sent {
                 return Err(Failure::fatal(Error::InvalidRequest(format!(
@@ -470,8 +518,7 @@ impl Transport {
                 continue;
             }
             let headers = response.headers().clone();
-            let bytes = response.bytes().await.map_err(|e| Failure::fatal(transport_error(e)))?;
-            return Ok(Reply { url, status, headers, body: bytes });
+            return Ok(Reply { url, status, headers, response, deadline });
         }
         Err(Failure::fatal(Error::InvalidRequest(format!(
             "more than {MAX_REDIRECTS} redirects from {} {}",
@@ -488,7 +535,11 @@ impl Transport {
         cookies: &mut Vec<String>,
     ) -> Result<(), Error> {
         let inner = &self.inner;
-        for scheme in request.auth {
+        // A raw request may use any scheme of the API: the first one configured.
+        let any: Vec<&'static str> =
+            if request.any_auth { inner.spec.auth.iter().map(|s| s.name).collect() } else { Vec::new() };
+        let schemes: &[&'static str] = if request.any_auth { &any } else { request.auth };
+        for scheme in schemes {
             let Some((_, secret)) = inner.credentials.iter().find(|(n, _)| n == scheme) else { continue };
             let Some(spec) = inner.spec.auth.iter().find(|s| s.name == *scheme) else { continue };
             let invalid = |what: &str| Error::InvalidRequest(format!("the credential for `{scheme}` {what}"));
@@ -528,11 +579,32 @@ impl Transport {
     }
 }
 
+/// The `request` span of one call. A raw request has no template: its span shows the path
+/// called (its query never).
+fn request_span(request: &Request, base: &Url) -> tracing::Span {
+    let path = if request.operation == super::raw::RAW_OPERATION {
+        request.call(base).path
+    } else {
+        request.path_template.to_string()
+    };
+    tracing::info_span!(
+        "request",
+        operation = request.operation,
+        method = %request.method,
+        path = path,
+        status = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+        elapsed_ms = tracing::field::Empty,
+        error = tracing::field::Empty,
+    )
+}
+
 /// An error body with every credential the client holds written over: a server that echoes the
 /// request (its `Authorization` header, say) would otherwise put the token in an error that
 /// users log. Values shorter than 8 bytes are no real credential and are left alone, so that
-/// they cannot mangle a body.
-fn redact(credentials: &[(&'static str, Secret)], body: bytes::Bytes) -> bytes::Bytes {
+/// they cannot mangle a body. A `truncated` body also loses an end that starts a credential
+/// (the truncation may have cut one).
+fn redact(credentials: &[(&'static str, Secret)], body: bytes::Bytes, truncated: bool) -> bytes::Bytes {
     let mut secrets: Vec<String> = Vec::new();
     for (_, secret) in credentials {
         match secret {
@@ -544,6 +616,16 @@ fn redact(credentials: &[(&'static str, Secret)], body: bytes::Bytes) -> bytes::
         }
     }
     secrets.retain(|s| s.len() >= 8);
+    let body = if truncated {
+        let cut = secrets
+            .iter()
+            .flat_map(|s| (4..s.len()).filter(|n| body.ends_with(&s.as_bytes()[..*n])).max())
+            .max()
+            .unwrap_or(0);
+        body.slice(..body.len() - cut)
+    } else {
+        body
+    };
     let found = |body: &[u8]| secrets.iter().any(|s| body.windows(s.len()).any(|w| w == s.as_bytes()));
     if !found(&body) {
         return body;

@@ -54,6 +54,8 @@ pub struct Request {
     pub(crate) body: Option<(std::borrow::Cow<'static, str>, bytes::Bytes)>,
     pub(crate) accept: Option<&'static str>,
     pub(crate) auth: &'static [&'static str],
+    /// Every security scheme of the API may be used (a raw request), not only `auth`.
+    pub(crate) any_auth: bool,
     /// Set when following a pagination link: the URL as the server gave it.
     pub(crate) url: Option<reqwest::Url>,
 }
@@ -178,7 +180,30 @@ impl Request {
             body: None,
             accept: None,
             auth,
+            any_auth: false,
             url: None,
+        }
+    }
+
+    /// What errors of this request name: its operation, method, and the path called relative
+    /// to `base` (the client's base URL) without its query, beside the template.
+    pub(crate) fn call(&self, base: &reqwest::Url) -> super::error::Call {
+        let path = match &self.url {
+            // A pagination link or an absolute raw URL: its path, less the base URL's own.
+            Some(url) => {
+                let prefix = base.path().trim_end_matches('/');
+                match url.path().strip_prefix(prefix) {
+                    Some(rest) if rest.starts_with('/') && super::execute::same_origin(url, base) => rest.to_string(),
+                    _ => url.path().to_string(),
+                }
+            }
+            None => self.path.split(['?', '#']).next().unwrap_or_default().to_string(),
+        };
+        super::error::Call {
+            operation: self.operation,
+            method: self.method.clone(),
+            path,
+            path_template: self.path_template,
         }
     }
 

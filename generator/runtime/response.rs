@@ -1,11 +1,12 @@
 //! Responses: the raw status, headers and body, the decoded value, and the rate-limit figures.
 
 use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use super::client::RateLimitSpec;
-use super::error::{DecodeError, Error};
+use super::error::{Call, DecodeError, Error};
 
 /// A decoded response with its status, headers and rate-limit figures.
 #[derive(Debug, Clone)]
@@ -97,9 +98,8 @@ pub enum UntypedBody {
 /// A success response before decoding.
 #[derive(Debug)]
 pub struct RawResponse {
-    pub(crate) operation: &'static str,
-    pub(crate) method: Method,
-    pub(crate) path: &'static str,
+    /// The operation, method and path called, for errors.
+    pub(crate) call: Call,
     /// The URL that answered (after redirects): the context of its `Link` header.
     pub(crate) url: reqwest::Url,
     pub(crate) status: StatusCode,
@@ -118,15 +118,25 @@ impl RawResponse {
         Response { status: self.status, headers: self.headers, rate_limits: self.rate_limits, value }
     }
 
+    /// A decode error at a 1-based line and column of the body (0: unknown, the start).
     fn decode_error(&self, json_path: String, message: String, line: usize, column: usize) -> Error {
+        self.decode_error_at(json_path, message, offset(&self.body, line, column))
+    }
+
+    /// A decode error at a byte offset of the body, keeping an excerpt around it and the
+    /// response's headers; the body itself is dropped.
+    fn decode_error_at(&self, json_path: String, message: String, at: usize) -> Error {
         Error::Decode(Box::new(DecodeError {
-            operation: self.operation,
-            method: self.method.clone(),
-            path: self.path,
+            operation: self.call.operation,
+            method: self.call.method.clone(),
+            path: self.call.path.clone(),
+            path_template: self.call.path_template,
             status: self.status,
+            headers: self.headers.clone(),
+            rate_limits: self.rate_limits.clone(),
             json_path,
             message,
-            excerpt: excerpt(&self.body, line, column),
+            excerpt: excerpt_at(&self.body, at),
         }))
     }
 
@@ -146,6 +156,9 @@ impl RawResponse {
     /// Decodes one page of a list whose body is an object: the array at the JSON pointer `items`
     /// (absent or `null`: no items), and the string at `next` (a next-page URL or a cursor; absent,
     /// `null` or empty: the last page), and the strings at the pointers `also` (other links).
+    ///
+    /// The body is not parsed into a `serde_json::Value` (several times its size): the parts at
+    /// the pointers are found as slices of the body, and the items decoded from theirs.
     #[allow(clippy::type_complexity)]
     pub(crate) fn json_page<T: DeserializeOwned>(
         self,
@@ -153,42 +166,57 @@ impl RawResponse {
         next: &str,
         also: Option<&[String; 3]>,
     ) -> Result<(Response<Vec<T>>, Option<String>, [Option<String>; 3]), Error> {
-        let mut body: serde_json::Value = match serde_json::from_slice(&self.body) {
-            Ok(body) => body,
+        let text = match std::str::from_utf8(&self.body) {
+            Ok(text) => text,
+            Err(e) => {
+                let message = format!("the body is not UTF-8: {e}");
+                return Err(self.decode_error_at(".".into(), message, e.valid_up_to()));
+            }
+        };
+        let root: &RawValue = match serde_json::from_str(text) {
+            Ok(root) => root,
             Err(e) => return Err(self.decode_error(".".into(), e.to_string(), e.line(), e.column())),
         };
-        let text = |at: &str| body.pointer(at).and_then(serde_json::Value::as_str).filter(|s| !s.is_empty()).map(String::from);
-        let next = text(next);
-        let also = also.map(|also| also.each_ref().map(|at| text(at))).unwrap_or_default();
-        let list = match body.pointer_mut(items).map(serde_json::Value::take) {
-            None | Some(serde_json::Value::Null) => serde_json::Value::Array(Vec::new()),
-            Some(list) => list,
+        let string_at = |at: &str| {
+            pointer(root, at)
+                .and_then(|raw| serde_json::from_str::<Option<String>>(raw.get()).ok().flatten())
+                .filter(|s| !s.is_empty())
         };
-        match serde_path_to_error::deserialize::<_, Vec<T>>(list) {
+        let next = string_at(next);
+        let also = also.map(|also| also.each_ref().map(|at| string_at(at))).unwrap_or_default();
+        let Some(list) = pointer(root, items).filter(|raw| raw.get() != "null") else {
+            return Ok((self.wrap(Vec::new()), next, also));
+        };
+        let mut de = serde_json::Deserializer::from_str(list.get());
+        match serde_path_to_error::deserialize::<_, Vec<T>>(&mut de) {
             Ok(value) => Ok((self.wrap(value), next, also)),
             Err(e) => {
                 let inner = json_path(e.path());
                 let at = items.trim_start_matches('/').replace('/', ".");
                 let path = if inner == "." { at } else { format!("{at}{inner}") };
-                Err(self.decode_error(path, e.into_inner().to_string(), 0, 0))
+                let error = e.into_inner();
+                // The slice's place in the body, plus the failure's place in the slice.
+                let start = (list.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+                let within = offset(list.get().as_bytes(), error.line(), error.column());
+                Err(self.decode_error_at(path, error.to_string(), start + within))
             }
         }
     }
 
-    /// Decodes a text body; it must be UTF-8.
-    pub fn text(self) -> Result<Response<String>, Error> {
-        match String::from_utf8(self.body.to_vec()) {
-            Ok(text) => Ok(self.wrap(text)),
-            Err(e) => {
-                let message = format!("the body is not UTF-8: {e}");
-                Err(self.decode_error(".".into(), message, 0, 0))
-            }
+    /// Decodes a text body; it must be UTF-8. The bytes become the string without a copy.
+    pub fn text(mut self) -> Result<Response<String>, Error> {
+        if let Err(e) = std::str::from_utf8(&self.body) {
+            let message = format!("the body is not UTF-8: {e}");
+            return Err(self.decode_error_at(".".into(), message, e.valid_up_to()));
         }
+        let body = std::mem::take(&mut self.body);
+        let text = String::from_utf8(Vec::from(body)).unwrap_or_default();
+        Ok(self.wrap(text))
     }
 
     /// Returns the body as bytes.
-    pub fn bytes(self) -> Result<Response<bytes::Bytes>, Error> {
-        let body = self.body.clone();
+    pub fn bytes(mut self) -> Result<Response<bytes::Bytes>, Error> {
+        let body = std::mem::take(&mut self.body);
         Ok(self.wrap(body))
     }
 
@@ -198,7 +226,7 @@ impl RawResponse {
     }
 
     /// Keeps a body the spec does not describe, typed by its `Content-Type`.
-    pub fn untyped(self) -> Result<Response<UntypedBody>, Error> {
+    pub fn untyped(mut self) -> Result<Response<UntypedBody>, Error> {
         if self.body.is_empty() {
             return Ok(self.wrap(UntypedBody::Empty));
         }
@@ -214,15 +242,38 @@ impl RawResponse {
                 return Ok(self.wrap(UntypedBody::Json(value)));
             }
         }
-        if media.starts_with("text/") || media.is_empty() || media.ends_with("json") {
-            if let Ok(text) = std::str::from_utf8(&self.body) {
-                let text = text.to_string();
-                return Ok(self.wrap(UntypedBody::Text(text)));
-            }
+        let body = std::mem::take(&mut self.body);
+        if (media.starts_with("text/") || media.is_empty() || media.ends_with("json"))
+            && std::str::from_utf8(&body).is_ok()
+        {
+            let text = String::from_utf8(Vec::from(body)).unwrap_or_default();
+            return Ok(self.wrap(UntypedBody::Text(text)));
         }
-        let body = self.body.clone();
         Ok(self.wrap(UntypedBody::Bytes(body)))
     }
+}
+
+/// The part of a JSON document at a JSON pointer (RFC 6901), as a slice of it: object members
+/// by name, array elements by index; `None` when there is nothing there.
+fn pointer<'a>(root: &'a RawValue, pointer: &str) -> Option<&'a RawValue> {
+    let mut here = root;
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        here = match here.get().trim_start().as_bytes().first() {
+            Some(b'{') => {
+                // The last of repeated names wins, as in a parsed object.
+                let mut members: std::collections::BTreeMap<String, &RawValue> =
+                    serde_json::from_str(here.get()).ok()?;
+                members.remove(&segment)?
+            }
+            Some(b'[') => {
+                let index: usize = segment.parse().ok()?;
+                serde_json::from_str::<Vec<&RawValue>>(here.get()).ok()?.into_iter().nth(index)?
+            }
+            _ => return None,
+        };
+    }
+    Some(here)
 }
 
 /// The path of a decoding failure, e.g. `jobs[3].started_at`; `.` for the root. A syntax error
@@ -237,22 +288,77 @@ fn json_path(path: &serde_path_to_error::Path) -> String {
     }
 }
 
-/// Up to 200 characters of the body around a 1-based line and column (the start when unknown).
-fn excerpt(body: &[u8], line: usize, column: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let offset = if line == 0 {
-        0
-    } else {
-        let line_start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
-        line_start + column.saturating_sub(1)
-    };
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
+/// The byte offset of a 1-based line and column (serde_json counts columns in bytes); 0 when
+/// unknown. Scans for line breaks without copying the body.
+fn offset(body: &[u8], line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
     }
-    let chars: Vec<char> = text.chars().collect();
-    let at = text[..offset].chars().count();
-    let start = at.saturating_sub(100);
-    let end = (at + 100).min(chars.len());
-    chars[start..end].iter().collect()
+    let mut start = 0;
+    for _ in 1..line {
+        match body[start..].iter().position(|b| *b == b'\n') {
+            Some(at) => start += at + 1,
+            None => return body.len(),
+        }
+    }
+    (start + column.saturating_sub(1)).min(body.len())
+}
+
+/// The bytes of an excerpt on either side of its point: with the point, at most about 300
+/// characters, however large the body.
+const EXCERPT_SIDE: usize = 150;
+
+/// The text of the body around a byte offset: a window of the body, decoded (lossily) alone, so
+/// that a large body is never copied or decoded whole.
+pub(crate) fn excerpt_at(body: &[u8], at: usize) -> String {
+    let at = at.min(body.len());
+    let is_continuation = |i: usize| i < body.len() && body[i] & 0xC0 == 0x80;
+    let mut start = at.saturating_sub(EXCERPT_SIDE);
+    while start > 0 && start < at && is_continuation(start) {
+        start += 1;
+    }
+    let mut end = at.saturating_add(EXCERPT_SIDE).min(body.len());
+    while end > at && is_continuation(end) {
+        end -= 1;
+    }
+    String::from_utf8_lossy(&body[start..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{excerpt_at, offset, pointer};
+    use serde_json::value::RawValue;
+
+    #[test]
+    fn pointers_find_slices_of_the_document() {
+        let doc: &RawValue = serde_json::from_str(
+            r#"{"page": {"entries": [1, 2], "a/b": "x", "next": null}, "page": {"entries": [3]}, "l": [{"n": "y"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(pointer(doc, "/page/entries").map(RawValue::get), Some("[3]"), "the last repeated name wins");
+        assert_eq!(pointer(doc, "/l/0/n").map(RawValue::get), Some(r#""y""#));
+        assert!(pointer(doc, "/page/next").is_none());
+        assert!(pointer(doc, "/missing/x").is_none());
+        assert!(pointer(doc, "/l/x").is_none());
+        let escaped: &RawValue = serde_json::from_str(r#"{"a/b": {"c~d": 1}}"#).unwrap();
+        assert_eq!(pointer(escaped, "/a~1b/c~0d").map(RawValue::get), Some("1"));
+        assert_eq!(pointer(escaped, "").map(RawValue::get), Some(escaped.get()));
+    }
+
+    #[test]
+    fn excerpts_are_a_window_of_the_body() {
+        let mut body = vec![b' '; 10_000_000];
+        body.extend_from_slice(b"{\"broken\"");
+        body.extend(std::iter::repeat_n(b'x', 10_000_000));
+        let at = 10_000_000;
+        let excerpt = excerpt_at(&body, at);
+        assert!(excerpt.len() <= 2 * super::EXCERPT_SIDE, "{}", excerpt.len());
+        assert!(excerpt.contains("{\"broken\"x"));
+        assert_eq!(offset(b"ab\ncd\nef", 3, 2), 7);
+        assert_eq!(offset(b"ab", 9, 1), 2);
+        assert_eq!(offset(b"ab", 0, 0), 0);
+        // A window that starts or ends inside a character keeps whole characters only.
+        let text = "é".repeat(400);
+        assert!(excerpt_at(text.as_bytes(), 401).chars().all(|c| c == 'é'));
+    }
 }

@@ -81,6 +81,16 @@ pub(crate) fn body_ty(body: &Body, scope: Scope) -> TokenStream {
     }
 }
 
+/// The type `.send()` gives for an operation's one success body: a binary body is a stream,
+/// never buffered by default.
+pub(crate) fn send_ty(body: &Body, scope: Scope) -> TokenStream {
+    match (body, scope) {
+        (Body::Bytes, Scope::Crate) => quote!(crate::runtime::ByteStream),
+        (Body::Bytes, Scope::Types) => quote!(runtime::ByteStream),
+        _ => body_ty(body, scope),
+    }
+}
+
 /// A type's tokens as text without the spaces `TokenStream::to_string` puts between tokens:
 /// `Vec < crate :: runtime :: Timestamp >` becomes `Vec<crate::runtime::Timestamp>`. For type
 /// paths only, where no two words stand side by side.
@@ -122,7 +132,7 @@ pub(crate) fn body_text(body: &Body) -> String {
 /// What awaiting an operation's request builder gives, as text (models by their bare names).
 pub(crate) fn output_text(op: &Operation) -> String {
     match &op.output {
-        Output::Single { body } => body_text(body),
+        Output::Single { body } => tokens_text(&send_ty(body, Scope::Types)),
         Output::ByStatus { type_name, .. } => type_name.clone(),
     }
 }

@@ -1590,7 +1590,8 @@ async fn not_found_keeps_status_message_and_body() {
     assert_eq!(&e.body[..], body.as_bytes(), "raw body kept");
     assert_eq!(e.operation, "getBuild");
     assert_eq!(e.method.as_str(), "GET");
-    assert_eq!(e.path, "/organizations/{org}/pipelines/{pipeline}/builds/{number}");
+    assert_eq!(e.path, "/organizations/acme/pipelines/app/builds/999");
+    assert_eq!(e.path_template, "/organizations/{org}/pipelines/{pipeline}/builds/{number}");
     let model: types::ErrorType = e.decode().expect("the body decodes as the spec's error model");
     assert_eq!(model.message, "No build found");
     assert_eq!(model.errors, None);

@@ -106,7 +106,8 @@ async fn post_answered_503_is_not_retried() {
     let api = error.as_api().expect("an API error");
     assert_eq!(api.status.as_u16(), 503);
     assert_eq!(api.method.as_str(), "POST");
-    assert_eq!(api.path, "/organizations/{org}/pipelines/{pipeline}/builds");
+    assert_eq!(api.path, "/organizations/acme/pipelines/app/builds");
+    assert_eq!(api.path_template, "/organizations/{org}/pipelines/{pipeline}/builds");
     eprintln!("POST 503: {error}");
 }
 
@@ -123,7 +124,7 @@ async fn slow_response_hits_the_timeout() {
     assert!(matches!(error, Error::Timeout { .. }), "expected a timeout, got {error:?}");
     assert!(started.elapsed() < Duration::from_secs(2), "the timeout fired at {:?}", started.elapsed());
     assert!(error.is_retryable());
-    assert_eq!(error.to_string(), "GET /organizations/{org}/pipelines/{pipeline}/builds/{number} (getBuild) timed out");
+    assert_eq!(error.to_string(), "GET /organizations/acme/pipelines/app/builds/42 (getBuild) timed out");
     eprintln!("slow response: {error} after {:?}", started.elapsed());
 }
 
@@ -166,7 +167,8 @@ async fn malformed_json_is_a_decode_error_with_the_path() {
     let Error::Decode(decode) = &error else { panic!("expected a decode error, got {error:?}") };
     assert_eq!(decode.json_path, "created_at");
     assert_eq!(decode.status.as_u16(), 200);
-    assert_eq!(decode.path, "/organizations/{org}/pipelines/{pipeline}/builds/{number}");
+    assert_eq!(decode.path, "/organizations/acme/pipelines/app/builds/42");
+    assert_eq!(decode.path_template, "/organizations/{org}/pipelines/{pipeline}/builds/{number}");
     assert!(decode.excerpt.contains("\"created_at\":17"), "excerpt: {}", decode.excerpt);
     assert!(!error.is_retryable());
     assert!(!error.to_string().contains('\n'));
@@ -245,12 +247,13 @@ async fn connection_dropped_mid_response_is_a_transport_error() {
 
     let error = client.builds().get("acme", "app", 42).await.unwrap_err();
 
-    let Error::Transport { source, method, path, .. } = &error else {
+    let Error::Transport { source, method, path, path_template, .. } = &error else {
         panic!("expected a transport error, got {error:?}")
     };
     assert!(source.is_body() || source.is_decode() || source.is_request(), "{source:?}");
     assert_eq!(method.as_str(), "GET");
-    assert_eq!(*path, "/organizations/{org}/pipelines/{pipeline}/builds/{number}");
+    assert_eq!(path, "/organizations/acme/pipelines/app/builds/42");
+    assert_eq!(*path_template, "/organizations/{org}/pipelines/{pipeline}/builds/{number}");
     assert_eq!(server.requests().len(), 1, "a response had begun: not retried");
     assert!(log.events().is_empty());
     eprintln!("dropped mid-response: {error}");

@@ -192,14 +192,15 @@ async fn an_api_error_keeps_status_headers_body_and_the_parsed_message() {
     let api = error.as_api().unwrap();
     assert_eq!(api.operation, "getBuild");
     assert_eq!(api.method.as_str(), "GET");
-    assert_eq!(api.path, BUILD_TEMPLATE);
+    assert_eq!(api.path, "/organizations/acme/pipelines/app/builds/42");
+    assert_eq!(api.path_template, BUILD_TEMPLATE);
     assert_eq!(api.headers.get("X-Request-Id").unwrap(), "r-1");
     assert_eq!(api.body, body.as_bytes());
     assert_eq!(api.message.as_deref(), Some("Validation Failed"));
     assert_eq!(api.errors, Some(serde_json::json!([{"field": "branch", "code": "can't be blank"}])));
     assert_eq!(
         error.to_string(),
-        "GET /organizations/{org}/pipelines/{pipeline}/builds/{number} (getBuild) returned 422 Unprocessable Entity: Validation Failed"
+        "GET /organizations/acme/pipelines/app/builds/42 (getBuild) returned 422 Unprocessable Entity: Validation Failed"
     );
     assert_eq!(api.to_string(), error.to_string());
     assert!(!format!("{error:?}").contains(TOKEN));

@@ -524,21 +524,31 @@ impl DownloadArtifact {
         Ok(request)
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<bytes::Bytes, crate::Error> {
+    pub async fn send(self) -> Result<crate::runtime::ByteStream, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
     }
-    /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
+    /// Sends the request and returns the body as a stream, read as it arrives, with the
+    /// status, headers and rate-limit figures.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<bytes::Bytes>, crate::Error> {
+    ) -> Result<crate::Response<crate::runtime::ByteStream>, crate::Error> {
         let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.bytes()
+        self.client.transport().execute_streamed(request, &self.options).await
+    }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
     }
 }
 impl std::future::IntoFuture for DownloadArtifact {
-    type Output = Result<bytes::Bytes, crate::Error>;
+    type Output = Result<crate::runtime::ByteStream, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -614,21 +624,31 @@ impl DownloadArtifactInOrganization {
         Ok(request)
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<bytes::Bytes, crate::Error> {
+    pub async fn send(self) -> Result<crate::runtime::ByteStream, crate::Error> {
         self.send_with_response().await.map(crate::Response::into_inner)
     }
-    /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
+    /// Sends the request and returns the body as a stream, read as it arrives, with the
+    /// status, headers and rate-limit figures.
     pub async fn send_with_response(
         self,
-    ) -> Result<crate::Response<bytes::Bytes>, crate::Error> {
+    ) -> Result<crate::Response<crate::runtime::ByteStream>, crate::Error> {
         let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.bytes()
+        self.client.transport().execute_streamed(request, &self.options).await
+    }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
     }
 }
 impl std::future::IntoFuture for DownloadArtifactInOrganization {
-    type Output = Result<bytes::Bytes, crate::Error>;
+    type Output = Result<crate::runtime::ByteStream, crate::Error>;
     type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

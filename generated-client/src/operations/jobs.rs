@@ -1455,6 +1455,17 @@ impl GetJobEnvInOrganizationText {
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.text()
     }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
+    }
 }
 impl std::future::IntoFuture for GetJobEnvInOrganizationText {
     type Output = Result<String, crate::Error>;
@@ -1527,6 +1538,17 @@ impl GetJobEnvText {
         let request = self.request()?;
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.text()
+    }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
     }
 }
 impl std::future::IntoFuture for GetJobEnvText {
@@ -1861,6 +1883,17 @@ impl GetJobLogInOrganizationText {
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.text()
     }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
+    }
 }
 impl std::future::IntoFuture for GetJobLogInOrganizationText {
     type Output = Result<String, crate::Error>;
@@ -1933,6 +1966,17 @@ impl GetJobLogText {
         let request = self.request()?;
         let raw = self.client.transport().execute(request, &self.options).await?;
         raw.text()
+    }
+    /// Sends the request and returns the body as a stream, read as it arrives and never
+    /// held whole: for a large body, copy it into a writer or save it to a file.
+    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+        let request = self.request()?;
+        let response = self
+            .client
+            .transport()
+            .execute_streamed(request, &self.options)
+            .await?;
+        Ok(response.value)
     }
 }
 impl std::future::IntoFuture for GetJobLogText {

@@ -3,6 +3,7 @@
 //! The hand-written runtime every generated client carries: transport, retries, pagination,
 //! errors, and the scalar types models use. Written out verbatim by the generator.
 
+mod body;
 mod client;
 mod error;
 mod execute;
@@ -11,12 +12,16 @@ pub mod mock;
 mod locate;
 mod links;
 mod pagination;
+mod raw;
 mod request;
 mod response;
 mod values;
 
 pub use client::{ClientBuilder, RequestOptions, RetryEvent, RetryPolicy};
-pub use error::{ApiError, DecodeError, Error};
+pub use body::ByteStream;
+pub use client::DEFAULT_MAX_BODY_SIZE;
+pub use error::{ApiError, BodyTooLarge, DecodeError, Error};
+pub use raw::RawRequest;
 pub use pagination::{Page, Pages, Paginated};
 #[doc(hidden)]
 pub use pagination::PageStyle;

@@ -37,6 +37,11 @@ pub fn lib_rs() -> TokenStream {
         pub use reqwest;
         pub use serde_json;
         pub use uuid;
+
+        // Streamed bodies, raw requests, and the HTTP types of their and the errors' signatures.
+        pub use runtime::{ByteStream, RawRequest};
+        pub use reqwest::header::{self, HeaderMap};
+        pub use reqwest::{Method, StatusCode};
     }
 }
 

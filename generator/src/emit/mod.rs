@@ -25,6 +25,7 @@ use crate::Config;
 
 /// The runtime's source files, relative to `src/runtime/`.
 const RUNTIME: &[(&str, &str)] = &[
+    ("body.rs", include_str!("../../runtime/body.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("execute.rs", include_str!("../../runtime/execute.rs")),
@@ -33,6 +34,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("links.rs", include_str!("../../runtime/links.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
+    ("raw.rs", include_str!("../../runtime/raw.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("values.rs", include_str!("../../runtime/values.rs")),

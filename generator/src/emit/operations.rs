@@ -8,7 +8,7 @@ use crate::ir::{
     Body, BodyEncoding, Group, Operation, Output, PaginationStyle, Param, ParamLocation, PathPart, Prim, QueryStyle,
     StatusMatch, TypeRef,
 };
-use crate::rust::{body_ty, request_body_ty, ty, Scope};
+use crate::rust::{body_ty, request_body_ty, send_ty, ty, Scope};
 
 use super::docs;
 use super::types::{snake_ident, type_ident};
@@ -29,7 +29,7 @@ fn decode(body: &Body) -> TokenStream {
 
 fn output_ty(op: &Operation) -> TokenStream {
     match &op.output {
-        Output::Single { body } => body_ty(body, Scope::Crate),
+        Output::Single { body } => send_ty(body, Scope::Crate),
         Output::ByStatus { type_name, .. } => {
             let ident = type_ident(type_name);
             quote!(#ident)
@@ -306,6 +306,7 @@ fn builder(op: &Operation) -> TokenStream {
     let request = request_fn(op);
     let out = output_ty(op);
     let send_with_response = send_with_response(op);
+    let send_streamed = send_streamed(op);
     let output_enum = output_enum(op);
     let error_enum = error_enum(op);
     // A list that pages: awaiting it gives its first page, with the way to the next.
@@ -409,6 +410,8 @@ fn builder(op: &Operation) -> TokenStream {
             #send_body
 
             #send_with_response
+
+            #send_streamed
 
             #pagination
         }
@@ -525,8 +528,34 @@ fn request_fn(op: &Operation) -> TokenStream {
     }
 }
 
+/// `send_streamed()`, for an operation whose one success body is text or binary: the body as a
+/// stream, read as it arrives.
+fn send_streamed(op: &Operation) -> Option<TokenStream> {
+    let Output::Single { body: Body::Text | Body::Bytes } = &op.output else { return None };
+    Some(quote! {
+        /// Sends the request and returns the body as a stream, read as it arrives and never
+        /// held whole: for a large body, copy it into a writer or save it to a file.
+        pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
+            let request = self.request()?;
+            let response = self.client.transport().execute_streamed(request, &self.options).await?;
+            Ok(response.value)
+        }
+    })
+}
+
 fn send_with_response(op: &Operation) -> TokenStream {
     let out = output_ty(op);
+    if let Output::Single { body: Body::Bytes } = &op.output {
+        // A binary body is streamed, never buffered by default.
+        return quote! {
+            /// Sends the request and returns the body as a stream, read as it arrives, with the
+            /// status, headers and rate-limit figures.
+            pub async fn send_with_response(self) -> Result<crate::Response<#out>, crate::Error> {
+                let request = self.request()?;
+                self.client.transport().execute_streamed(request, &self.options).await
+            }
+        };
+    }
     let decode_expr = match &op.output {
         Output::Single { body } => {
             let d = decode(body);

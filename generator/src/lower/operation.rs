@@ -41,6 +41,7 @@ const CLIENT_METHODS: &[&str] = &[
     "unmatched_requests",
     "expectation",
     "drop",
+    "request",
 ];
 
 /// Names a request builder already uses; a parameter setter never takes one.
@@ -48,6 +49,7 @@ const BUILDER_METHODS: &[&str] = &[
     "new",
     "send",
     "send_with_response",
+    "send_streamed",
     "into_future",
     "stream",
     "pages",

@@ -329,6 +329,24 @@ async fn get_job_log_in_organization_text() {
     assert_eq!(text, "--- :rspec: Running specs\r\n");
 }
 
+/// The text log as a stream, read as it arrives, on both routes.
+#[tokio::test]
+async fn get_job_log_text_streamed() {
+    let log = "~~~ Running tests\r\n\u{1b}[32mok\u{1b}[0m\r\n";
+    let stream = Case::new("getJobLog", build_job("/log"))
+        .respond_text(200, log)
+        .run(|c| c.jobs().get_log_text("acme", "app", 42, JOB).send_streamed())
+        .await;
+    assert_eq!(stream.text().await.expect("the log"), log);
+    let mut stream = Case::new("getJobLogInOrganization", org_job("/log"))
+        .respond_text(200, log)
+        .run(|c| c.jobs().get_log_in_organization_text("acme", JOB).send_streamed())
+        .await;
+    let mut copy = Vec::new();
+    stream.copy_to(&mut copy).await.expect("copied");
+    assert_eq!(copy, log.as_bytes());
+}
+
 #[tokio::test]
 async fn check_job_log() {
     let response = Case::new("checkJobLog", build_job("/log"))
