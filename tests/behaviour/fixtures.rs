@@ -373,10 +373,17 @@ async fn pages_follow_a_declared_link_header_a_next_url_and_a_cursor_in_the_body
     let items: Vec<_> = client(&url).api().list_events().stream().try_collect().await.unwrap();
     assert_eq!(ids(items), [1, 2]);
     assert_eq!(request_lines(&rx), ["GET /events HTTP/1.1", "GET /events?after=abc HTTP/1.1"]);
-    // Awaiting the list still gives its first page, whole.
-    let (url, _rx) = serve_in_turn(vec![json_answer(r#"{"data":[{"id":7}],"links":{"next":"/events?after=x"}}"#, "")]);
+    // Awaiting the list gives its first page: the items, and the body's links resolved against
+    // the page's URL (`links.prev` beside `links.next`).
+    let (url, _rx) = serve_in_turn(vec![json_answer(
+        r#"{"data":[{"id":7}],"links":{"next":"/events?after=x","prev":"/events?before=w"}}"#,
+        "",
+    )]);
     let page = client(&url).api().list_events().await.unwrap();
-    assert_eq!(page.links.and_then(|l| l.next).as_deref(), Some("/events?after=x"));
+    assert_eq!(page.iter().map(|i| i.id).collect::<Vec<_>>(), [7]);
+    assert_eq!(page.next_url().map(|u| u.as_str().to_string()), Some(format!("{url}/events?after=x")));
+    assert_eq!(page.prev_url().map(|u| u.as_str().to_string()), Some(format!("{url}/events?before=w")));
+    assert!(page.has_next());
 
     // A nested cursor, sent back as the `cursor` query parameter beside the other parameters.
     let (url, rx) = serve_in_turn(vec![
