@@ -52,6 +52,52 @@ impl Client {
     pub(crate) fn from_transport(transport: crate::runtime::Transport) -> Self {
         Self { transport }
     }
+    #[cfg_attr(
+        not(
+            any(
+                feature = "access_token",
+                feature = "agent_tokens",
+                feature = "agents",
+                feature = "annotations",
+                feature = "api_settings",
+                feature = "artifacts",
+                feature = "audit_events",
+                feature = "builds",
+                feature = "cluster_maintainers",
+                feature = "cluster_secrets",
+                feature = "clusters",
+                feature = "emojis",
+                feature = "hosted_agents",
+                feature = "jobs",
+                feature = "meta",
+                feature = "notification_services",
+                feature = "organization_invitations",
+                feature = "organization_members",
+                feature = "organizations",
+                feature = "packages",
+                feature = "pipeline_schedules",
+                feature = "pipeline_settings",
+                feature = "pipeline_templates",
+                feature = "pipelines",
+                feature = "portals",
+                feature = "queues",
+                feature = "registries",
+                feature = "registry_tokens",
+                feature = "repository_connections",
+                feature = "rules",
+                feature = "step_uploads",
+                feature = "team_members",
+                feature = "team_pipelines",
+                feature = "team_suites",
+                feature = "teams",
+                feature = "test_runs",
+                feature = "test_suites",
+                feature = "tests",
+                feature = "user"
+            )
+        ),
+        allow(dead_code)
+    )]
     pub(crate) fn transport(&self) -> &crate::runtime::Transport {
         &self.transport
     }
@@ -60,74 +106,91 @@ impl Client {
         self.transport.base_url().as_str()
     }
     /// Operations tagged `Access Token`.
+    #[cfg(feature = "access_token")]
     pub fn access_token(&self) -> crate::operations::access_token::AccessToken {
         crate::operations::access_token::AccessToken::new(self.clone())
     }
     /// Operations tagged `Agent Tokens`.
+    #[cfg(feature = "agent_tokens")]
     pub fn agent_tokens(&self) -> crate::operations::agent_tokens::AgentTokens {
         crate::operations::agent_tokens::AgentTokens::new(self.clone())
     }
     /// Operations tagged `Agents`.
+    #[cfg(feature = "agents")]
     pub fn agents(&self) -> crate::operations::agents::Agents {
         crate::operations::agents::Agents::new(self.clone())
     }
     /// Operations tagged `Annotations`.
+    #[cfg(feature = "annotations")]
     pub fn annotations(&self) -> crate::operations::annotations::Annotations {
         crate::operations::annotations::Annotations::new(self.clone())
     }
     /// Operations tagged `API Settings`.
+    #[cfg(feature = "api_settings")]
     pub fn api_settings(&self) -> crate::operations::api_settings::ApiSettings {
         crate::operations::api_settings::ApiSettings::new(self.clone())
     }
     /// Operations tagged `Artifacts`.
+    #[cfg(feature = "artifacts")]
     pub fn artifacts(&self) -> crate::operations::artifacts::Artifacts {
         crate::operations::artifacts::Artifacts::new(self.clone())
     }
     /// Operations tagged `Audit Events`.
+    #[cfg(feature = "audit_events")]
     pub fn audit_events(&self) -> crate::operations::audit_events::AuditEvents {
         crate::operations::audit_events::AuditEvents::new(self.clone())
     }
     /// Operations tagged `Builds`.
+    #[cfg(feature = "builds")]
     pub fn builds(&self) -> crate::operations::builds::Builds {
         crate::operations::builds::Builds::new(self.clone())
     }
     /// Operations tagged `Cluster Maintainers`.
+    #[cfg(feature = "cluster_maintainers")]
     pub fn cluster_maintainers(
         &self,
     ) -> crate::operations::cluster_maintainers::ClusterMaintainers {
         crate::operations::cluster_maintainers::ClusterMaintainers::new(self.clone())
     }
     /// Operations tagged `Cluster Secrets`.
+    #[cfg(feature = "cluster_secrets")]
     pub fn cluster_secrets(&self) -> crate::operations::cluster_secrets::ClusterSecrets {
         crate::operations::cluster_secrets::ClusterSecrets::new(self.clone())
     }
     /// Operations tagged `Clusters`.
+    #[cfg(feature = "clusters")]
     pub fn clusters(&self) -> crate::operations::clusters::Clusters {
         crate::operations::clusters::Clusters::new(self.clone())
     }
     /// Operations tagged `Emojis`.
+    #[cfg(feature = "emojis")]
     pub fn emojis(&self) -> crate::operations::emojis::Emojis {
         crate::operations::emojis::Emojis::new(self.clone())
     }
     /// Operations tagged `Hosted Agents`.
+    #[cfg(feature = "hosted_agents")]
     pub fn hosted_agents(&self) -> crate::operations::hosted_agents::HostedAgents {
         crate::operations::hosted_agents::HostedAgents::new(self.clone())
     }
     /// Operations tagged `Jobs`.
+    #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> crate::operations::jobs::Jobs {
         crate::operations::jobs::Jobs::new(self.clone())
     }
     /// Operations tagged `Meta`.
+    #[cfg(feature = "meta")]
     pub fn meta(&self) -> crate::operations::meta::Meta {
         crate::operations::meta::Meta::new(self.clone())
     }
     /// Operations tagged `Notification Services`.
+    #[cfg(feature = "notification_services")]
     pub fn notification_services(
         &self,
     ) -> crate::operations::notification_services::NotificationServices {
         crate::operations::notification_services::NotificationServices::new(self.clone())
     }
     /// Operations tagged `Organization Invitations`.
+    #[cfg(feature = "organization_invitations")]
     pub fn organization_invitations(
         &self,
     ) -> crate::operations::organization_invitations::OrganizationInvitations {
@@ -136,58 +199,70 @@ impl Client {
         )
     }
     /// Operations tagged `Organization Members`.
+    #[cfg(feature = "organization_members")]
     pub fn organization_members(
         &self,
     ) -> crate::operations::organization_members::OrganizationMembers {
         crate::operations::organization_members::OrganizationMembers::new(self.clone())
     }
     /// Operations tagged `Organizations`.
+    #[cfg(feature = "organizations")]
     pub fn organizations(&self) -> crate::operations::organizations::Organizations {
         crate::operations::organizations::Organizations::new(self.clone())
     }
     /// Operations tagged `Packages`.
+    #[cfg(feature = "packages")]
     pub fn packages(&self) -> crate::operations::packages::Packages {
         crate::operations::packages::Packages::new(self.clone())
     }
     /// Operations tagged `Pipeline Schedules`.
+    #[cfg(feature = "pipeline_schedules")]
     pub fn pipeline_schedules(
         &self,
     ) -> crate::operations::pipeline_schedules::PipelineSchedules {
         crate::operations::pipeline_schedules::PipelineSchedules::new(self.clone())
     }
     /// Operations tagged `Pipeline Settings`.
+    #[cfg(feature = "pipeline_settings")]
     pub fn pipeline_settings(
         &self,
     ) -> crate::operations::pipeline_settings::PipelineSettings {
         crate::operations::pipeline_settings::PipelineSettings::new(self.clone())
     }
     /// Operations tagged `Pipeline Templates`.
+    #[cfg(feature = "pipeline_templates")]
     pub fn pipeline_templates(
         &self,
     ) -> crate::operations::pipeline_templates::PipelineTemplates {
         crate::operations::pipeline_templates::PipelineTemplates::new(self.clone())
     }
     /// Operations tagged `Pipelines`.
+    #[cfg(feature = "pipelines")]
     pub fn pipelines(&self) -> crate::operations::pipelines::Pipelines {
         crate::operations::pipelines::Pipelines::new(self.clone())
     }
     /// Operations tagged `Portals`.
+    #[cfg(feature = "portals")]
     pub fn portals(&self) -> crate::operations::portals::Portals {
         crate::operations::portals::Portals::new(self.clone())
     }
     /// Operations tagged `Queues`.
+    #[cfg(feature = "queues")]
     pub fn queues(&self) -> crate::operations::queues::Queues {
         crate::operations::queues::Queues::new(self.clone())
     }
     /// Operations tagged `Registries`.
+    #[cfg(feature = "registries")]
     pub fn registries(&self) -> crate::operations::registries::Registries {
         crate::operations::registries::Registries::new(self.clone())
     }
     /// Operations tagged `Registry Tokens`.
+    #[cfg(feature = "registry_tokens")]
     pub fn registry_tokens(&self) -> crate::operations::registry_tokens::RegistryTokens {
         crate::operations::registry_tokens::RegistryTokens::new(self.clone())
     }
     /// Operations tagged `Repository Connections`.
+    #[cfg(feature = "repository_connections")]
     pub fn repository_connections(
         &self,
     ) -> crate::operations::repository_connections::RepositoryConnections {
@@ -196,42 +271,52 @@ impl Client {
         )
     }
     /// Operations tagged `Rules`.
+    #[cfg(feature = "rules")]
     pub fn rules(&self) -> crate::operations::rules::Rules {
         crate::operations::rules::Rules::new(self.clone())
     }
     /// Operations tagged `Step Uploads`.
+    #[cfg(feature = "step_uploads")]
     pub fn step_uploads(&self) -> crate::operations::step_uploads::StepUploads {
         crate::operations::step_uploads::StepUploads::new(self.clone())
     }
     /// Operations tagged `Team Members`.
+    #[cfg(feature = "team_members")]
     pub fn team_members(&self) -> crate::operations::team_members::TeamMembers {
         crate::operations::team_members::TeamMembers::new(self.clone())
     }
     /// Operations tagged `Team Pipelines`.
+    #[cfg(feature = "team_pipelines")]
     pub fn team_pipelines(&self) -> crate::operations::team_pipelines::TeamPipelines {
         crate::operations::team_pipelines::TeamPipelines::new(self.clone())
     }
     /// Operations tagged `Team Suites`.
+    #[cfg(feature = "team_suites")]
     pub fn team_suites(&self) -> crate::operations::team_suites::TeamSuites {
         crate::operations::team_suites::TeamSuites::new(self.clone())
     }
     /// Operations tagged `Teams`.
+    #[cfg(feature = "teams")]
     pub fn teams(&self) -> crate::operations::teams::Teams {
         crate::operations::teams::Teams::new(self.clone())
     }
     /// Operations tagged `Test Runs`.
+    #[cfg(feature = "test_runs")]
     pub fn test_runs(&self) -> crate::operations::test_runs::TestRuns {
         crate::operations::test_runs::TestRuns::new(self.clone())
     }
     /// Operations tagged `Test Suites`.
+    #[cfg(feature = "test_suites")]
     pub fn test_suites(&self) -> crate::operations::test_suites::TestSuites {
         crate::operations::test_suites::TestSuites::new(self.clone())
     }
     /// Operations tagged `Tests`.
+    #[cfg(feature = "tests")]
     pub fn tests(&self) -> crate::operations::tests::Tests {
         crate::operations::tests::Tests::new(self.clone())
     }
     /// Operations tagged `User`.
+    #[cfg(feature = "user")]
     pub fn user(&self) -> crate::operations::user::User {
         crate::operations::user::User::new(self.clone())
     }

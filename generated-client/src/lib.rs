@@ -20,4 +20,7 @@ pub use chrono;
 pub use reqwest;
 pub use serde_json;
 pub use uuid;
+#[cfg(feature = "webhooks")]
 pub mod webhooks;
+#[cfg(feature = "mock")]
+pub mod mock;

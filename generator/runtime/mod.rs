@@ -4,6 +4,9 @@
 mod client;
 mod error;
 mod execute;
+#[cfg(feature = "mock")]
+pub mod mock;
+mod locate;
 mod links;
 mod pagination;
 mod request;

@@ -144,6 +144,10 @@ pub struct Operation {
     pub accept: Option<String>,
     /// What a success returns.
     pub output: Output,
+    /// The status of a success as the spec documents it (its lowest success code; 200 when it
+    /// lists none or only `2XX`): what a mock server answers with.
+    #[serde(default = "status_ok", skip_serializing_if = "is_status_ok")]
+    pub success_status: u16,
     /// Link-header pagination, when the spec marks the operation as paginated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
@@ -159,6 +163,14 @@ pub struct Operation {
     pub docs_url: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+}
+
+fn status_ok() -> u16 {
+    200
+}
+
+fn is_status_ok(status: &u16) -> bool {
+    *status == 200
 }
 
 /// A piece of a path template.
@@ -565,6 +577,34 @@ impl Field {
     /// optional.
     pub fn in_constructor(&self) -> bool {
         !matches!(self.ty, TypeRef::Option(_))
+    }
+
+    /// Whether an optional field gets a setter named after it on its struct: not when the name
+    /// is the constructor's or a method of a trait every model implements or users call on it
+    /// (an inherent method would shadow it); the field is public either way.
+    pub fn has_setter(&self) -> bool {
+        const TAKEN: &[&str] = &[
+            "new",
+            "clone",
+            "clone_from",
+            "eq",
+            "ne",
+            "fmt",
+            "serialize",
+            "deserialize",
+            "into",
+            "from",
+            "default",
+            "hash",
+            "to_owned",
+            "to_string",
+            "borrow",
+            "borrow_mut",
+            "type_id",
+            "try_into",
+            "try_from",
+        ];
+        !TAKEN.contains(&self.name.as_str())
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod emit;
 pub mod error;
+mod features;
 pub mod ident;
 pub mod ir;
 pub mod listing;

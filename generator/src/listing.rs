@@ -185,9 +185,7 @@ fn type_lines(def: &TypeDef, lines: &mut Vec<String>) {
             let default = if derives_default(fields) { ", `Default`" } else { "" };
             let role = if def.input { ", sent in requests" } else { "" };
             lines.push(format!("- `struct {name}`{role}{default}{deprecated}"));
-            if def.input {
-                lines.push(format!("  - `{}`", constructor(name, fields)));
-            }
+            lines.push(format!("  - `{}`", constructor(name, fields)));
             let mut sorted: Vec<&Field> = fields.iter().collect();
             sorted.sort_by(|a, b| a.name.cmp(&b.name));
             for f in sorted {

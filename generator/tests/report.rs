@@ -208,13 +208,42 @@ fn path_changed_is_patch() {
 }
 
 #[test]
-fn properties_reordered_is_patch() {
-    // Nothing to say but that the IR differs: the catch-all reports it.
+fn required_properties_reordered_is_major() {
+    // Every struct has `new(required...)`: its arguments change places.
     let new = edited(
         "        id: {type: integer, format: int64}\n        name: {type: string}\n",
         "        name: {type: string}\n        id: {type: integer, format: int64}\n",
     );
-    check("properties_reordered", &new, Bump::Patch);
+    check("properties_reordered", &new, Bump::Major);
+}
+
+#[test]
+fn optional_properties_reordered_is_patch() {
+    // Nothing to say but that the IR differs: the catch-all reports it.
+    let new = edited(
+        "        name: {type: string}\n        nickname: {type: string}\n",
+        "        nickname: {type: string}\n        name: {type: string}\n",
+    );
+    check("optional_properties_reordered", &new, Bump::Patch);
+}
+
+#[test]
+fn required_response_field_added_is_major() {
+    // Response structs are `#[non_exhaustive]` with `new(required...)`, which takes it.
+    let new = edited("      required: [id, name]\n", "      required: [id, name, born]\n").replace(
+        "        kind: {$ref: '#/components/schemas/Kind'}\n",
+        "        kind: {$ref: '#/components/schemas/Kind'}\n        born: {type: string}\n",
+    );
+    check("required_response_field_added", &new, Bump::Major);
+}
+
+#[test]
+fn success_status_changed_is_patch() {
+    check(
+        "success_status_changed",
+        &edited("        '201':\n          description: created\n", "        '202':\n          description: created\n"),
+        Bump::Patch,
+    );
 }
 
 #[test]
@@ -232,6 +261,10 @@ fn markdown_for_a_pull_request() {
         .replace("      operationId: getPet\n", "      operationId: getPet\n      description: One pet.\n");
     insta::assert_snapshot!("markdown", report(&new).to_markdown());
     insta::assert_snapshot!("markdown_nothing_changed", report(BASE).to_markdown());
+    // The changelog's section: the version as its heading, the same report one level down.
+    let section = report(&new).to_changelog_section("0.4.0");
+    let markdown = report(&new).to_markdown();
+    assert_eq!(section, format!("## 0.4.0\n\n#{}", markdown.replace("\n### ", "\n#### ")));
 }
 
 #[test]

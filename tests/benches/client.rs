@@ -2,7 +2,8 @@
 //! generated client (`buildkite-api`) and through a hand-written `reqwest` + `serde_json` call
 //! (the limit). The hand-written call decodes into the generated models, so that the ratio is
 //! the client's own overhead; decoding into hand-written models is shown beside it. An empty
-//! page isolates the fixed cost of one request.
+//! page isolates the fixed cost of one request; one build (a body of a few KB, what most calls
+//! get) is measured as CPU time per request, with 1, 8 and 64 requests in flight.
 //!
 //! `cargo bench -p tests --bench client`.
 
@@ -24,7 +25,8 @@ struct Setup {
 }
 
 static SETUP: LazyLock<Setup> = LazyLock::new(|| {
-    let server = Server::start(page::page_json(1000));
+    let one = serde_json::to_vec(&page::build(1)).expect("a build serializes");
+    let server = Server::start_with_build(page::page_json(1000), one);
     let base = server.url();
     // The client side runs on this thread; the server has a thread of its own.
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -64,6 +66,42 @@ async fn handwritten<T: DeserializeOwned>(http: &reqwest::Client, base: &str, pi
     serde_json::from_slice(&body).expect("the page decodes")
 }
 
+async fn generated_one(client: &buildkite_api::Client) -> Build {
+    client.builds().get("acme", "app", 1).send().await.expect("the generated client gets the build")
+}
+
+/// The hand-written call for one build.
+async fn handwritten_one(http: &reqwest::Client, base: &str) -> Build {
+    let url = format!("{base}/organizations/{}/pipelines/{}/builds/{}", "acme", "app", 1);
+    let response = http
+        .get(url)
+        .header(reqwest::header::AUTHORIZATION, "Bearer t")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .expect("the hand-written call gets the build");
+    assert!(response.status().is_success());
+    let body = response.bytes().await.expect("the body arrives");
+    serde_json::from_slice(&body).expect("the build decodes")
+}
+
+/// Requests per measured call of [`one_build_in_flight`], whatever the concurrency.
+const REQUESTS_PER_CALL: usize = 64;
+
+/// `REQUESTS_PER_CALL` requests for one build: `tasks` tasks on the bench thread's runtime, each
+/// sending its share one after another, so that `tasks` requests are in flight at a time.
+fn one_build_in_flight(tasks: usize, generated: bool) {
+    let s = &*SETUP;
+    let per_task = REQUESTS_PER_CALL / tasks;
+    s.runtime.block_on(futures_util::future::join_all((0..tasks).map(|_| async move {
+        for _ in 0..per_task {
+            let build =
+                if generated { generated_one(&s.client).await } else { handwritten_one(&s.http, &s.base).await };
+            support::keep(build);
+        }
+    })));
+}
+
 fn run_generated(pipeline: &str) -> Vec<Build> {
     let s = &*SETUP;
     s.runtime.block_on(generated(&s.client, pipeline))
@@ -82,6 +120,8 @@ fn main() {
     assert_eq!(run_handwritten::<Build>("app").len(), page::PER_PAGE);
     assert_eq!(run_handwritten::<typed::Build>("app").len(), page::PER_PAGE);
     assert!(run_generated("empty").is_empty());
+    assert_eq!(SETUP.runtime.block_on(generated_one(&SETUP.client)).number, 1);
+    assert_eq!(SETUP.runtime.block_on(handwritten_one(&SETUP.http, &SETUP.base)).number, 1);
     divan::main();
     if support::summary_wanted() {
         summary();
@@ -121,6 +161,20 @@ mod get_empty_page {
     }
 }
 
+mod get_one_build {
+    use super::*;
+
+    #[divan::bench]
+    fn generated_client() -> Build {
+        SETUP.runtime.block_on(generated_one(&SETUP.client))
+    }
+
+    #[divan::bench]
+    fn handwritten_reqwest() -> Build {
+        SETUP.runtime.block_on(handwritten_one(&SETUP.http, &SETUP.base))
+    }
+}
+
 fn summary() {
     support::heading("Client overhead: GET from a loopback server");
     let rounds = support::rounds(40);
@@ -156,4 +210,29 @@ fn summary() {
     let extra = p.subject.as_secs_f64() - p.limit.as_secs_f64();
     println!();
     println!("fixed cost of the generated client per request: {:+.1} µs", extra * 1e6);
+
+    // CPU per request: the bench thread runs the client (a current-thread runtime, connections
+    // included); the server runs on a thread of its own and is not counted.
+    println!();
+    println!("CPU time of the client's thread per request, one build (a few KB), alternating batches:");
+    println!();
+    support::paired_header();
+    for tasks in [1, 8, 64] {
+        let p = support::paired_on(
+            support::Clock::ThreadCpu,
+            rounds,
+            batch,
+            || one_build_in_flight(tasks, true),
+            || one_build_in_flight(tasks, false),
+        );
+        let per_request = |d: Duration| d / REQUESTS_PER_CALL as u32;
+        let p = support::Paired { subject: per_request(p.subject), limit: per_request(p.limit), ..p };
+        support::paired_row(
+            &format!("GET one build, {tasks} in flight: CPU per request"),
+            "`buildkite-api`",
+            "reqwest + serde_json",
+            &p,
+            Some(1.03),
+        );
+    }
 }

@@ -15,6 +15,11 @@ use std::time::Duration;
 use generator::{generate, Config, Manifest, Source};
 use serde_json::{json, Map, Value};
 
+/// The allocator of the generator's command-line tool and of `cargo xtask`, so that these
+/// figures are what they run (generator/src/main.rs says why).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // `GENERATOR_BENCH_ONCE=N`: generate the synthetic spec of N operations once and print the
     // time, for profilers (`valgrind --tool=callgrind`) and other allocators (`LD_PRELOAD`).

@@ -48,7 +48,7 @@ fn fixtures_and_corpus_build_warning_free() {
     let fixtures: Vec<String> = specs
         .iter()
         .filter(|(n, _)| n.starts_with("fixture-"))
-        .map(|(n, _)| format!("{n} = {{ path = \"../{n}\" }}"))
+        .map(|(n, _)| format!("{n} = {{ path = \"../{n}\", features = [\"mock\"] }}"))
         .collect();
     let behaviour = workspace.join("fixture-behaviour");
     std::fs::create_dir_all(behaviour.join("tests")).expect("behaviour crate");
@@ -71,7 +71,11 @@ fn fixtures_and_corpus_build_warning_free() {
     if !workspace.join("Cargo.lock").exists() {
         std::fs::copy(root().join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
     }
-    let output = cargo(&workspace, &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]);
+    // `--all-features`: the typed mock server (feature `mock`) of every crate builds too.
+    let output = cargo(
+        &workspace,
+        &["clippy", "--workspace", "--all-targets", "--all-features", "--quiet", "--", "-D", "warnings"],
+    );
     assert!(
         output.status.success(),
         "generated crates do not build warning-free:\n{}",
@@ -79,7 +83,10 @@ fn fixtures_and_corpus_build_warning_free() {
     );
     // Spec text never becomes code: the crates' doctests (the README's example, and any fence
     // a spec smuggles in, as `generator/tests/fixtures/hostile_docs.yaml` tries) compile and run.
-    let output = cargo(&workspace, &["test", "--doc", "--quiet", "--workspace", "--exclude", "fixture-behaviour"]);
+    let output = cargo(
+        &workspace,
+        &["test", "--doc", "--quiet", "--workspace", "--all-features", "--exclude", "fixture-behaviour"],
+    );
     assert!(
         output.status.success(),
         "doctests of the generated crates fail:\n{}\n{}",

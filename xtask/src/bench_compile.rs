@@ -9,19 +9,26 @@
 //! 2. the crate alone: `cargo clean -p buildkite-api`, then again (dependencies built);
 //! 3. after one generated file changes: a line added at the top of
 //!    `src/operations/builds.rs`, as a regen that changes that file would, then again
-//!    (incremental).
+//!    (incremental);
+//! 4. the crate alone with one group of operations (`--no-default-features --features jobs`).
 //!
 //! Sources are fetched first, untimed. Each figure is wall-clock time; the load average is
 //! printed beside it, since other work on the machine slows a build down.
+//!
+//! Then Oxide Nexus against progenitor: see [`crate::bench_nexus`].
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The group of operations built alone for the last row: the one with the most operations.
+const ONE_GROUP: &str = "jobs";
+const ONE_GROUP_STEP: &str = "the crate alone with one group (`--no-default-features --features jobs`)";
+
 /// The file changed for the rebuild figure.
 const CHANGED_FILE: &str = "src/operations/builds.rs";
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+pub fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::create_dir_all(to).map_err(|e| format!("create {}: {e}", to.display()))?;
     for entry in std::fs::read_dir(from).map_err(|e| format!("read {}: {e}", from.display()))? {
         let entry = entry.map_err(|e| e.to_string())?;
@@ -35,7 +42,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn load_average() -> String {
+pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|text| text.split_whitespace().next().map(str::to_string))
@@ -73,12 +80,50 @@ struct Row {
     figures: Vec<(Duration, String)>,
 }
 
+pub const USAGE: &str = "cargo xtask bench-compile [-j N] [--runs N] [--cold-runs N] [--nexus-only]";
+
 pub fn run(args: &[&str]) -> Result<bool, String> {
-    let jobs = match args {
-        [] => None,
-        ["-j" | "--jobs", n] if n.parse::<u32>().is_ok() => Some(n.to_string()),
-        _ => return Err("usage: cargo xtask bench-compile [-j N]".into()),
-    };
+    let options = Options::parse(args)?;
+    if !options.nexus_only {
+        buildkite(options.jobs.clone())?;
+    }
+    crate::bench_nexus::run(&options)?;
+    Ok(true)
+}
+
+/// The command line.
+pub struct Options {
+    /// `-j N`, passed on to cargo.
+    pub jobs: Option<String>,
+    /// Runs of each crate alone, per command (`--runs`).
+    pub runs: usize,
+    /// Cold runs (empty target directory) of each crate, per command and TLS setting.
+    pub cold_runs: usize,
+    /// Skip the `generated-client` table.
+    pub nexus_only: bool,
+}
+
+impl Options {
+    fn parse(args: &[&str]) -> Result<Self, String> {
+        let mut options = Options { jobs: None, runs: 5, cold_runs: 1, nexus_only: false };
+        let mut rest = args.iter();
+        let number =
+            |value: Option<&&str>| value.and_then(|v| v.parse::<usize>().ok()).ok_or_else(|| format!("usage: {USAGE}"));
+        while let Some(arg) = rest.next() {
+            match *arg {
+                "-j" | "--jobs" => options.jobs = Some(number(rest.next())?.to_string()),
+                "--runs" => options.runs = number(rest.next())?.max(1),
+                "--cold-runs" => options.cold_runs = number(rest.next())?,
+                "--nexus-only" => options.nexus_only = true,
+                _ => return Err(format!("usage: {USAGE}")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The `generated-client` table: cold, the crate alone, and after one file changes.
+fn buildkite(jobs: Option<String>) -> Result<(), String> {
     let root = crate::root();
     let work = root.join("target/bench-compile");
     let krate = work.join("crate");
@@ -110,6 +155,7 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
         Row { step: "cold (empty target directory, dependencies included)", figures: Vec::new() },
         Row { step: "the crate alone (dependencies built)", figures: Vec::new() },
         Row { step: "rebuild after one generated file changes", figures: Vec::new() },
+        Row { step: ONE_GROUP_STEP, figures: Vec::new() },
     ];
     for command in ["check", "build"] {
         let target = work.join(format!("target-{command}"));
@@ -132,6 +178,13 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
             .map_err(|e| e.to_string())?;
         let load = load_average();
         rows[2].figures.push((bench.cargo(&[command], &target)?, load));
+
+        eprintln!("== cargo {command}: the crate alone with only `{ONE_GROUP}`");
+        std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
+        bench.cargo(&["clean", "-p", "buildkite-api"], &target)?;
+        let load = load_average();
+        let args = [command, "--no-default-features", "--features", ONE_GROUP];
+        rows[3].figures.push((bench.cargo(&args, &target)?, load));
     }
     std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
 
@@ -146,5 +199,5 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
             row.figures.iter().map(|(time, load)| format!("{:.1} s [{load}]", time.as_secs_f64())).collect();
         println!("| {} | {} |", row.step, cells.join(" | "));
     }
-    Ok(true)
+    Ok(())
 }

@@ -7,6 +7,7 @@
 //! - `cargo xtask bench-compile` times cold and incremental builds of `generated-client`.
 
 mod bench_compile;
+mod bench_nexus;
 mod review;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,10 @@ use std::time::Instant;
 
 use generator::write::{sync, Mode};
 use generator::{generate, Manifest};
+
+/// The generator's allocator, as in its command-line tool (see generator/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The command every file of `generated-client` names as its maker (`tests/tests/drift.rs` too).
 const GENERATED_BY: &str = "`cargo xtask regen`";
@@ -93,8 +98,9 @@ fn main() -> ExitCode {
         ["spec", out] => write_spec(Some(out)),
         ["bench-compile", rest @ ..] => bench_compile::run(rest),
         _ => Err(format!(
-            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       cargo xtask bench-compile [-j N]",
-            review::USAGE
+            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       {}",
+            review::USAGE,
+            bench_compile::USAGE
         )),
     };
     match result {

@@ -16,7 +16,8 @@ pub const USAGE: &str = concat!(
     "\n",
     "  regen prints what changed in the API since generated-client/api.json; --report also writes\n",
     "  it as Markdown (for a pull request's description); --bump sets crate_version in\n",
-    "  spec/client.yaml to the version the changes call for. diff prints the same report for two\n",
+    "  spec/client.yaml to the version the changes call for and adds the report to\n",
+    "  generated-client/CHANGELOG.md, newest first. diff prints the same report for two\n",
     "  specs, each given as a manifest (spec/client.yaml) or as the spec's path followed by its\n",
     "  overlays' paths, comma-separated, applied in order (e.g. old.yml,old.overlay.yaml)."
 );
@@ -89,13 +90,56 @@ pub fn before_write(
         write_report(path, &report.to_markdown())?;
     }
     if options.bump {
-        bump(manifest, config, generated, &old, &report)?;
+        bump(manifest, out, config, generated, &old, &report)?;
     }
+    Ok(())
+}
+
+/// The changelog of the generated crate, beside its generated files: written only by `--bump`,
+/// never generated, so `regen` keeps it (it carries no generated marker) and `--check` ignores it.
+pub const CHANGELOG: &str = "CHANGELOG.md";
+
+/// The title and preamble of a new changelog.
+const CHANGELOG_HEAD: &str = "# Changelog\n\nEach section is the API change report of one version, newest first, as `cargo xtask regen\n--bump` wrote it when it set that version.\n";
+
+/// `existing` (the changelog's text, or `None` when there is none yet) with `section` added as
+/// the newest entry: after the title and preamble (the text before the first `## ` heading),
+/// before every older section.
+pub fn changelog_with(existing: Option<&str>, section: &str) -> String {
+    let text = existing.unwrap_or(CHANGELOG_HEAD);
+    let at = if text.starts_with("## ") { Some(0) } else { text.find("\n## ").map(|i| i + 1) };
+    let (head, older) = text.split_at(at.unwrap_or(text.len()));
+    let mut out = String::new();
+    if !head.trim().is_empty() {
+        out.push_str(head.trim_end());
+        out.push_str("\n\n");
+    }
+    out.push_str(section.trim_end());
+    out.push('\n');
+    if !older.is_empty() {
+        out.push('\n');
+        out.push_str(older.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn add_to_changelog(out: &Path, version: &str, report: &Report) -> Result<(), String> {
+    let path = out.join(CHANGELOG);
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let text = changelog_with(existing.as_deref(), &report.to_changelog_section(version));
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("added the {version} section to {}", path.display());
     Ok(())
 }
 
 fn bump(
     manifest: &Path,
+    out: &Path,
     config: &mut Config,
     generated: &mut Generated,
     old: &IrFile,
@@ -111,6 +155,7 @@ fn bump(
     std::fs::write(manifest, set_manifest_version(&text, &version))
         .map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
     println!("bumped crate_version in {}: {} → {version}", manifest.display(), config.crate_version);
+    add_to_changelog(out, &version, report)?;
     config.crate_version = version;
     generated.files = generator::emit::emit(&generated.api, config).map_err(|e| e.to_string())?;
     Ok(())
@@ -157,4 +202,34 @@ pub fn diff(args: &[&str]) -> Result<bool, String> {
         write_report(path, &report.to_markdown())?;
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{changelog_with, CHANGELOG_HEAD};
+
+    #[test]
+    fn a_new_changelog_gets_its_title_then_the_section() {
+        let text = changelog_with(None, "## 0.3.0\n\n### API changes: minor\n\nOne operation added.\n");
+        assert!(text.starts_with("# Changelog\n\n"), "{text}");
+        assert!(text.ends_with("--bump` wrote it when it set that version.\n\n## 0.3.0\n\n### API changes: minor\n\nOne operation added.\n"), "{text:?}");
+        assert!(text.starts_with(CHANGELOG_HEAD.trim_end()));
+    }
+
+    #[test]
+    fn sections_go_newest_first_and_nothing_is_lost() {
+        let first = changelog_with(None, "## 0.3.0\n\nA.\n");
+        let second = changelog_with(Some(&first), "## 0.4.0\n\nB.\n");
+        let third = changelog_with(Some(&second), "## 0.4.1\n\nC.\n");
+        let at = |v: &str| third.find(&format!("## {v}\n")).unwrap_or_else(|| panic!("{v} missing:\n{third}"));
+        assert!(at("0.4.1") < at("0.4.0") && at("0.4.0") < at("0.3.0"), "{third}");
+        for body in ["A.", "B.", "C."] {
+            assert_eq!(third.matches(body).count(), 1, "{third}");
+        }
+        // A changelog written by hand keeps its own preamble.
+        let custom = changelog_with(Some("# Our changes\n\nNotes.\n\n## 0.1.0\n\nOld.\n"), "## 0.2.0\n\nNew.\n");
+        assert_eq!(custom, "# Our changes\n\nNotes.\n\n## 0.2.0\n\nNew.\n\n## 0.1.0\n\nOld.\n");
+        // One that starts with a section gets the new one before it.
+        assert_eq!(changelog_with(Some("## 0.1.0\n\nOld.\n"), "## 0.2.0\n"), "## 0.2.0\n\n## 0.1.0\n\nOld.\n");
+    }
 }

@@ -18,6 +18,11 @@ impl AgentTokens {
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/tokens` (`createAgentToken`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#create-a-token>
     pub fn create(
         &self,
@@ -39,6 +44,11 @@ impl AgentTokens {
     /// Documented error bodies: `GetAgentTokenError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/tokens/{agent_token}` (`getAgentToken`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `agent_token`: UUID of the agent token (its `id`, not the secret token value).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#get-a-token>
     pub fn get(
@@ -62,6 +72,12 @@ impl AgentTokens {
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/tokens` (`listAgentTokens`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#list-tokens>
     pub fn list(
         &self,
@@ -77,6 +93,11 @@ impl AgentTokens {
     /// Documented error bodies: `RevokeAgentTokenError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/tokens/{agent_token}` (`revokeAgentToken`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `agent_token`: UUID of the agent token (its `id`, not the secret token value).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#revoke-a-token>
     pub fn revoke(
@@ -99,6 +120,12 @@ impl AgentTokens {
     /// Documented error bodies: `UpdateAgentTokenError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}/tokens/{agent_token}` (`updateAgentToken`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `agent_token`: UUID of the agent token (its `id`, not the secret token value).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#update-a-token>
     pub fn update(

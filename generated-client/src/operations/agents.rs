@@ -18,6 +18,10 @@ impl Agents {
     ///
     /// `POST /organizations/{org}/agents` (`createAgent`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api#migrating-from-v1-to-v2>
     #[deprecated]
     pub fn create(
@@ -34,6 +38,10 @@ impl Agents {
     /// Documented error bodies: `DeleteAgentError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/agents/{id}` (`deleteAgent`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api#migrating-from-v1-to-v2>
     #[deprecated]
@@ -52,6 +60,10 @@ impl Agents {
     ///
     /// `GET /organizations/{org}/agents/{id}` (`getAgent`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#get-an-agent>
     pub fn get(
         &self,
@@ -68,6 +80,11 @@ impl Agents {
     ///
     /// `GET /organizations/{org}/agents` (`listAgents`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.cluster_queue_id(..)`, `.hostname(..)`, `.name(..)`, `.page(..)`, `.per_page(..)`, `.version(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#list-agents>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListAgents {
         ListAgents::new(self.client.clone(), org.into_text())
@@ -79,6 +96,12 @@ impl Agents {
     /// Documented error bodies: `PauseAgentError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/agents/{id}/pause` (`pauseAgent`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#pause-an-agent>
     pub fn pause(
@@ -96,6 +119,10 @@ impl Agents {
     ///
     /// `PUT /organizations/{org}/agents/{id}/resume` (`resumeAgent`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#resume-an-agent>
     pub fn resume(
         &self,
@@ -111,6 +138,12 @@ impl Agents {
     /// Documented error bodies: `StopAgentError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/agents/{id}/stop` (`stopAgent`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `id`: Agent UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#stop-an-agent>
     pub fn stop(

@@ -18,6 +18,12 @@ impl Annotations {
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations` (`createAnnotation`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-build>
     pub fn create(
         &self,
@@ -41,6 +47,13 @@ impl Annotations {
     /// Documented error bodies: `CreateAnnotationForJobError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations` (`createAnnotationForJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
     pub fn create_for_job(
@@ -68,6 +81,11 @@ impl Annotations {
     ///
     /// `POST /organizations/{org}/jobs/{job}/annotations` (`createAnnotationForJobInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
     pub fn create_for_job_in_organization(
         &self,
@@ -89,6 +107,12 @@ impl Annotations {
     /// Documented error bodies: `DeleteAnnotationError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations/{annotation}` (`deleteAnnotation`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `annotation`: UUID of the annotation.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-build>
     pub fn delete(
@@ -113,6 +137,13 @@ impl Annotations {
     /// Documented error bodies: `DeleteAnnotationForJobError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations/{annotation}` (`deleteAnnotationForJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    /// - `annotation`: UUID of the annotation.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
     pub fn delete_for_job(
@@ -140,6 +171,11 @@ impl Annotations {
     ///
     /// `DELETE /organizations/{org}/jobs/{job}/annotations/{annotation}` (`deleteAnnotationForJobInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    /// - `annotation`: UUID of the annotation.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
     pub fn delete_for_job_in_organization(
         &self,
@@ -162,6 +198,13 @@ impl Annotations {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations` (`listAnnotations`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    ///
+    /// Optional parameters, set on the returned builder: `.omit_body(..)`, `.page(..)`, `.per_page(..)`, `.scope(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-build>
     pub fn list(
         &self,
@@ -183,6 +226,14 @@ impl Annotations {
     /// Documented error bodies: `ListAnnotationsForJobError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations` (`listAnnotationsForJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
     pub fn list_for_job(
@@ -207,6 +258,12 @@ impl Annotations {
     /// Documented error bodies: `ListAnnotationsForJobInOrganizationError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/annotations` (`listAnnotationsForJobInOrganization`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
     pub fn list_for_job_in_organization(

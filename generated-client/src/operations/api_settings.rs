@@ -18,6 +18,9 @@ impl ApiSettings {
     ///
     /// `GET /organizations/{org}/api-settings` (`getApiSettings`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/api-settings#get-api-settings>
     pub fn get(&self, org: impl crate::runtime::TextArg) -> GetApiSettings {
         GetApiSettings::new(self.client.clone(), org.into_text())
@@ -29,6 +32,10 @@ impl ApiSettings {
     /// Documented error bodies: `UpdateApiSettingsError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/api-settings` (`updateApiSettings`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/api-settings#update-api-settings>
     pub fn update(

@@ -18,6 +18,13 @@ impl Artifacts {
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}` (`deleteArtifact`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    /// - `artifact`: UUID of the artifact.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
     pub fn delete(
         &self,
@@ -44,6 +51,11 @@ impl Artifacts {
     ///
     /// `DELETE /organizations/{org}/jobs/{job}/artifacts/{artifact}` (`deleteArtifactInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    /// - `artifact`: UUID of the artifact.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
     pub fn delete_in_organization(
         &self,
@@ -65,6 +77,13 @@ impl Artifacts {
     /// Documented error bodies: `DownloadArtifactError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}/download` (`downloadArtifact`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    /// - `artifact`: UUID of the artifact.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
     pub fn download(
@@ -92,6 +111,11 @@ impl Artifacts {
     ///
     /// `GET /organizations/{org}/jobs/{job}/artifacts/{artifact}/download` (`downloadArtifactInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    /// - `artifact`: UUID of the artifact.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
     pub fn download_in_organization(
         &self,
@@ -113,6 +137,13 @@ impl Artifacts {
     /// Documented error bodies: `GetArtifactError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}` (`getArtifact`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    /// - `artifact`: UUID of the artifact.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
     pub fn get(
@@ -140,6 +171,11 @@ impl Artifacts {
     ///
     /// `GET /organizations/{org}/jobs/{job}/artifacts/{artifact}` (`getArtifactInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    /// - `artifact`: UUID of the artifact.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
     pub fn get_in_organization(
         &self,
@@ -162,6 +198,13 @@ impl Artifacts {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/artifacts` (`listArtifactsForBuild`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.path(..)`, `.per_page(..)`, `.state(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-build>
     pub fn list_for_build(
         &self,
@@ -183,6 +226,14 @@ impl Artifacts {
     /// Documented error bodies: `ListArtifactsForJobError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts` (`listArtifactsForJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.path(..)`, `.per_page(..)`, `.state(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
     pub fn list_for_job(
@@ -207,6 +258,12 @@ impl Artifacts {
     /// Documented error bodies: `ListArtifactsForJobInOrganizationError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/artifacts` (`listArtifactsForJobInOrganization`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.path(..)`, `.per_page(..)`, `.state(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
     pub fn list_for_job_in_organization(

@@ -18,6 +18,10 @@ impl AuditEvents {
     ///
     /// `GET /organizations/{org}/audit_events/{event}` (`getAuditEvent`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `event`: The audit event's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/audit-events#get-an-audit-event>
     pub fn get(
         &self,
@@ -33,6 +37,11 @@ impl AuditEvents {
     /// Documented error bodies: `ListAuditEventsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/audit_events` (`listAuditEvents`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/audit-events#list-audit-events>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListAuditEvents {

@@ -18,6 +18,11 @@ impl Builds {
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/cancel` (`cancelBuild`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#cancel-a-build>
     pub fn cancel(
         &self,
@@ -39,6 +44,11 @@ impl Builds {
     /// Documented error bodies: `CreateBuildError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/builds` (`createBuild`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#create-a-build>
     pub fn create(
@@ -62,6 +72,13 @@ impl Builds {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}` (`getBuild`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    ///
+    /// Optional parameters, set on the returned builder: `.exclude_jobs(..)`, `.exclude_pipeline(..)`, `.include_retried_jobs(..)`, `.include_test_engine(..)`, `.job_states(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#get-a-build>
     pub fn get(
         &self,
@@ -84,6 +101,12 @@ impl Builds {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds` (`listBuilds`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
+    /// Optional parameters, set on the returned builder: `.branch(..)`, `.commit(..)`, `.created_from(..)`, `.created_to(..)`, `.creator(..)`, `.exclude_jobs(..)`, `.exclude_pipeline(..)`, `.finished_from(..)`, `.include_paused(..)`, `.include_retried_jobs(..)`, `.meta_data(..)`, `.page(..)`, `.per_page(..)`, `.state(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-builds-for-a-pipeline>
     pub fn list(
         &self,
@@ -100,6 +123,8 @@ impl Builds {
     ///
     /// `GET /builds` (`listAllBuilds`)
     ///
+    /// Optional parameters, set on the returned builder: `.branch(..)`, `.commit(..)`, `.created_from(..)`, `.created_to(..)`, `.creator(..)`, `.exclude_jobs(..)`, `.exclude_pipeline(..)`, `.finished_from(..)`, `.include_paused(..)`, `.include_retried_jobs(..)`, `.meta_data(..)`, `.page(..)`, `.per_page(..)`, `.state(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-all-builds>
     pub fn list_all(&self) -> ListAllBuilds {
         ListAllBuilds::new(self.client.clone())
@@ -111,6 +136,11 @@ impl Builds {
     /// Documented error bodies: `ListBuildsForOrganizationError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/builds` (`listBuildsForOrganization`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.branch(..)`, `.commit(..)`, `.created_from(..)`, `.created_to(..)`, `.creator(..)`, `.exclude_jobs(..)`, `.exclude_pipeline(..)`, `.finished_from(..)`, `.include_paused(..)`, `.include_retried_jobs(..)`, `.meta_data(..)`, `.page(..)`, `.per_page(..)`, `.state(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-builds-for-an-organization>
     pub fn list_for_organization(
@@ -126,6 +156,11 @@ impl Builds {
     /// Documented error bodies: `RebuildBuildError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/rebuild` (`rebuildBuild`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#rebuild-a-build>
     pub fn rebuild(
@@ -148,6 +183,13 @@ impl Builds {
     /// Documented error bodies: `RetryFailedJobsError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/retry_failed_jobs` (`retryFailedJobs`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#retry-failed-jobs-for-a-build>
     pub fn retry_failed_jobs(

@@ -18,6 +18,11 @@ impl ClusterMaintainers {
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/maintainers` (`addClusterMaintainer`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#create-a-cluster-maintainer>
     pub fn add(
         &self,
@@ -39,6 +44,11 @@ impl ClusterMaintainers {
     /// Documented error bodies: `GetClusterMaintainerError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/maintainers/{maintainer}` (`getClusterMaintainer`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `maintainer`: UUID of the maintainer assignment (the entry's `id`, not the user's or team's).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#get-a-cluster-maintainer>
     pub fn get(
@@ -62,6 +72,12 @@ impl ClusterMaintainers {
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/maintainers` (`listClusterMaintainers`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#list-cluster-maintainers>
     pub fn list(
         &self,
@@ -81,6 +97,11 @@ impl ClusterMaintainers {
     /// Documented error bodies: `RemoveClusterMaintainerError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/maintainers/{maintainer}` (`removeClusterMaintainer`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `maintainer`: UUID of the maintainer assignment (the entry's `id`, not the user's or team's).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#remove-a-cluster-maintainer>
     pub fn remove(

@@ -18,6 +18,11 @@ impl ClusterSecrets {
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/secrets` (`createClusterSecret`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#create-a-secret>
     pub fn create(
         &self,
@@ -39,6 +44,11 @@ impl ClusterSecrets {
     /// Documented error bodies: `DeleteClusterSecretError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/secrets/{secret}` (`deleteClusterSecret`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `secret`: UUID of the secret.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#delete-a-secret>
     pub fn delete(
@@ -62,6 +72,11 @@ impl ClusterSecrets {
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/secrets/{secret}` (`getClusterSecret`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `secret`: UUID of the secret.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#get-a-secret>
     pub fn get(
         &self,
@@ -84,6 +99,12 @@ impl ClusterSecrets {
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/secrets` (`listClusterSecrets`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#list-secrets>
     pub fn list(
         &self,
@@ -103,6 +124,12 @@ impl ClusterSecrets {
     /// Documented error bodies: `UpdateClusterSecretError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}/secrets/{secret}` (`updateClusterSecret`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `secret`: UUID of the secret.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#update-a-secrets-description-and-access-policy>
     pub fn update(
@@ -127,6 +154,12 @@ impl ClusterSecrets {
     /// Documented error bodies: `UpdateClusterSecretValueError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}/secrets/{secret}/value` (`updateClusterSecretValue`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `secret`: UUID of the secret.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#update-a-secrets-value>
     pub fn update_value(

@@ -18,6 +18,10 @@ impl Clusters {
     ///
     /// `POST /organizations/{org}/clusters` (`createCluster`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-create-a-cluster>
     pub fn create(
         &self,
@@ -33,6 +37,10 @@ impl Clusters {
     /// Documented error bodies: `DeleteClusterError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}` (`deleteCluster`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-delete-a-cluster>
     pub fn delete(
@@ -50,6 +58,10 @@ impl Clusters {
     ///
     /// `GET /organizations/{org}/clusters/{cluster}` (`getCluster`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-get-a-cluster>
     pub fn get(
         &self,
@@ -66,6 +78,11 @@ impl Clusters {
     ///
     /// `GET /organizations/{org}/clusters` (`listClusters`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-list-clusters>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListClusters {
         ListClusters::new(self.client.clone(), org.into_text())
@@ -77,6 +94,11 @@ impl Clusters {
     /// Documented error bodies: `UpdateClusterError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}` (`updateCluster`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-update-a-cluster>
     pub fn update(
@@ -99,6 +121,11 @@ impl Clusters {
     /// Documented error bodies: `UpdateClusterWithPatchError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/clusters/{cluster}` (`updateClusterWithPatch`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-update-a-cluster>
     #[deprecated]

@@ -18,6 +18,9 @@ impl Emojis {
     ///
     /// `GET /organizations/{org}/emojis` (`listEmojis`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/emojis#list-emojis>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListEmojis {
         ListEmojis::new(self.client.clone(), org.into_text())

@@ -18,6 +18,11 @@ impl HostedAgents {
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/agent-images` (`createAgentImage`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#create-an-agent-image>
     pub fn create_agent_image(
         &self,
@@ -39,6 +44,11 @@ impl HostedAgents {
     /// Documented error bodies: `DeleteAgentImageError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/agent-images/{agent_image}` (`deleteAgentImage`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `agent_image`: ID of the agent image (its `id`, a short opaque string rather than a UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#delete-an-agent-image>
     pub fn delete_agent_image(
@@ -62,6 +72,11 @@ impl HostedAgents {
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/cache_volumes` (`deleteCacheVolume`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/cache-volumes#delete-a-cache-volume>
     pub fn delete_cache_volume(
         &self,
@@ -83,6 +98,11 @@ impl HostedAgents {
     /// Documented error bodies: `GetAgentImageError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/agent-images/{agent_image}` (`getAgentImage`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `agent_image`: ID of the agent image (its `id`, a short opaque string rather than a UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#get-an-agent-image>
     pub fn get_agent_image(
@@ -106,6 +126,10 @@ impl HostedAgents {
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/agent-images` (`listAgentImages`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#list-agent-images>
     pub fn list_agent_images(
         &self,
@@ -122,6 +146,10 @@ impl HostedAgents {
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/cache_volumes` (`listCacheVolumes`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/cache-volumes#list-cache-volumes>
     pub fn list_cache_volumes(
         &self,
@@ -137,6 +165,10 @@ impl HostedAgents {
     /// Documented error bodies: `ListNetworkRangesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/network_ranges` (`listNetworkRanges`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/network-ranges#list-network-ranges>
     pub fn list_network_ranges(

@@ -16,6 +16,12 @@ impl Jobs {
     ///
     /// `HEAD /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`checkJobLog`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
     pub fn check_log(
         &self,
@@ -38,6 +44,10 @@ impl Jobs {
     ///
     /// `HEAD /organizations/{org}/jobs/{job}/log` (`checkJobLogInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
     pub fn check_log_in_organization(
         &self,
@@ -58,6 +68,10 @@ impl Jobs {
     ///
     /// `POST /organizations/{org}/jobs/{job}/ssh-session` (`createJobSshSession`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-an-ssh-session>
     pub fn create_ssh_session(
         &self,
@@ -74,6 +88,10 @@ impl Jobs {
     ///
     /// `POST /organizations/{org}/jobs/{job}/vnc-session` (`createJobVncSession`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-a-remote-desktop-session>
     pub fn create_vnc_session(
         &self,
@@ -89,6 +107,12 @@ impl Jobs {
     /// Documented error bodies: `DeleteJobLogError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`deleteJobLog`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
     pub fn delete_log(
@@ -114,6 +138,10 @@ impl Jobs {
     ///
     /// `DELETE /organizations/{org}/jobs/{job}/log` (`deleteJobLogInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
     pub fn delete_log_in_organization(
         &self,
@@ -133,6 +161,12 @@ impl Jobs {
     /// Documented error bodies: `GetJobError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}` (`getJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
     pub fn get(
@@ -158,6 +192,12 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env` (`getJobEnv`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env(
         &self,
@@ -182,6 +222,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}/env` (`getJobEnvInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_in_organization(
         &self,
@@ -202,6 +246,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}/env` (`getJobEnvInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_in_organization_text(
         &self,
@@ -221,6 +269,12 @@ impl Jobs {
     /// Documented error bodies: `GetJobEnvError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env` (`getJobEnv`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
     pub fn get_env_text(
@@ -246,6 +300,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}` (`getJobInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
     pub fn get_in_organization(
         &self,
@@ -261,6 +319,12 @@ impl Jobs {
     /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log(
@@ -286,6 +350,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}/log` (`getJobLogInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_in_organization(
         &self,
@@ -306,6 +374,10 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/jobs/{job}/log` (`getJobLogInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_in_organization_text(
         &self,
@@ -325,6 +397,12 @@ impl Jobs {
     /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
     pub fn get_log_text(
@@ -350,6 +428,13 @@ impl Jobs {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs` (`listJobs`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    ///
+    /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.group_key(..)`, `.include_retried_jobs(..)`, `.per_page(..)`, `.state(..)`, `.step_key(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#list-jobs>
     pub fn list(
         &self,
@@ -371,6 +456,13 @@ impl Jobs {
     /// Documented error bodies: `ReprioritizeJobError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/reprioritize` (`reprioritizeJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
     pub fn reprioritize(
@@ -398,6 +490,11 @@ impl Jobs {
     ///
     /// `PUT /organizations/{org}/jobs/{job}/reprioritize` (`reprioritizeJobInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
     pub fn reprioritize_in_organization(
         &self,
@@ -419,6 +516,12 @@ impl Jobs {
     /// Documented error bodies: `RetryJobError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/retry` (`retryJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
     pub fn retry(
@@ -444,6 +547,10 @@ impl Jobs {
     ///
     /// `PUT /organizations/{org}/jobs/{job}/retry` (`retryJobInOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
     pub fn retry_in_organization(
         &self,
@@ -463,6 +570,14 @@ impl Jobs {
     /// Documented error bodies: `UnblockJobError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/unblock` (`unblockJob`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `job`: Job UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
     pub fn unblock(
@@ -487,6 +602,12 @@ impl Jobs {
     /// Documented error bodies: `UnblockJobInOrganizationError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/jobs/{job}/unblock` (`unblockJobInOrganization`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `job`: Job UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
     pub fn unblock_in_organization(

@@ -2,119 +2,197 @@
 
 //! Request builders, one module per tag of the spec.
 /// Operations tagged `Access Token`.
+#[cfg(feature = "access_token")]
 pub mod access_token;
+#[cfg(feature = "access_token")]
 pub use access_token::AccessToken;
 /// Operations tagged `Agent Tokens`.
+#[cfg(feature = "agent_tokens")]
 pub mod agent_tokens;
+#[cfg(feature = "agent_tokens")]
 pub use agent_tokens::AgentTokens;
 /// Operations tagged `Agents`.
+#[cfg(feature = "agents")]
 pub mod agents;
+#[cfg(feature = "agents")]
 pub use agents::Agents;
 /// Operations tagged `Annotations`.
+#[cfg(feature = "annotations")]
 pub mod annotations;
+#[cfg(feature = "annotations")]
 pub use annotations::Annotations;
 /// Operations tagged `API Settings`.
+#[cfg(feature = "api_settings")]
 pub mod api_settings;
+#[cfg(feature = "api_settings")]
 pub use api_settings::ApiSettings;
 /// Operations tagged `Artifacts`.
+#[cfg(feature = "artifacts")]
 pub mod artifacts;
+#[cfg(feature = "artifacts")]
 pub use artifacts::Artifacts;
 /// Operations tagged `Audit Events`.
+#[cfg(feature = "audit_events")]
 pub mod audit_events;
+#[cfg(feature = "audit_events")]
 pub use audit_events::AuditEvents;
 /// Operations tagged `Builds`.
+#[cfg(feature = "builds")]
 pub mod builds;
+#[cfg(feature = "builds")]
 pub use builds::Builds;
 /// Operations tagged `Cluster Maintainers`.
+#[cfg(feature = "cluster_maintainers")]
 pub mod cluster_maintainers;
+#[cfg(feature = "cluster_maintainers")]
 pub use cluster_maintainers::ClusterMaintainers;
 /// Operations tagged `Cluster Secrets`.
+#[cfg(feature = "cluster_secrets")]
 pub mod cluster_secrets;
+#[cfg(feature = "cluster_secrets")]
 pub use cluster_secrets::ClusterSecrets;
 /// Operations tagged `Clusters`.
+#[cfg(feature = "clusters")]
 pub mod clusters;
+#[cfg(feature = "clusters")]
 pub use clusters::Clusters;
 /// Operations tagged `Emojis`.
+#[cfg(feature = "emojis")]
 pub mod emojis;
+#[cfg(feature = "emojis")]
 pub use emojis::Emojis;
 /// Operations tagged `Hosted Agents`.
+#[cfg(feature = "hosted_agents")]
 pub mod hosted_agents;
+#[cfg(feature = "hosted_agents")]
 pub use hosted_agents::HostedAgents;
 /// Operations tagged `Jobs`.
+#[cfg(feature = "jobs")]
 pub mod jobs;
+#[cfg(feature = "jobs")]
 pub use jobs::Jobs;
 /// Operations tagged `Meta`.
+#[cfg(feature = "meta")]
 pub mod meta;
+#[cfg(feature = "meta")]
 pub use meta::Meta;
 /// Operations tagged `Notification Services`.
+#[cfg(feature = "notification_services")]
 pub mod notification_services;
+#[cfg(feature = "notification_services")]
 pub use notification_services::NotificationServices;
 /// Operations tagged `Organization Invitations`.
+#[cfg(feature = "organization_invitations")]
 pub mod organization_invitations;
+#[cfg(feature = "organization_invitations")]
 pub use organization_invitations::OrganizationInvitations;
 /// Operations tagged `Organization Members`.
+#[cfg(feature = "organization_members")]
 pub mod organization_members;
+#[cfg(feature = "organization_members")]
 pub use organization_members::OrganizationMembers;
 /// Operations tagged `Organizations`.
+#[cfg(feature = "organizations")]
 pub mod organizations;
+#[cfg(feature = "organizations")]
 pub use organizations::Organizations;
 /// Operations tagged `Packages`.
+#[cfg(feature = "packages")]
 pub mod packages;
+#[cfg(feature = "packages")]
 pub use packages::Packages;
 /// Operations tagged `Pipeline Schedules`.
+#[cfg(feature = "pipeline_schedules")]
 pub mod pipeline_schedules;
+#[cfg(feature = "pipeline_schedules")]
 pub use pipeline_schedules::PipelineSchedules;
 /// Operations tagged `Pipeline Settings`.
+#[cfg(feature = "pipeline_settings")]
 pub mod pipeline_settings;
+#[cfg(feature = "pipeline_settings")]
 pub use pipeline_settings::PipelineSettings;
 /// Operations tagged `Pipeline Templates`.
+#[cfg(feature = "pipeline_templates")]
 pub mod pipeline_templates;
+#[cfg(feature = "pipeline_templates")]
 pub use pipeline_templates::PipelineTemplates;
 /// Operations tagged `Pipelines`.
+#[cfg(feature = "pipelines")]
 pub mod pipelines;
+#[cfg(feature = "pipelines")]
 pub use pipelines::Pipelines;
 /// Operations tagged `Portals`.
+#[cfg(feature = "portals")]
 pub mod portals;
+#[cfg(feature = "portals")]
 pub use portals::Portals;
 /// Operations tagged `Queues`.
+#[cfg(feature = "queues")]
 pub mod queues;
+#[cfg(feature = "queues")]
 pub use queues::Queues;
 /// Operations tagged `Registries`.
+#[cfg(feature = "registries")]
 pub mod registries;
+#[cfg(feature = "registries")]
 pub use registries::Registries;
 /// Operations tagged `Registry Tokens`.
+#[cfg(feature = "registry_tokens")]
 pub mod registry_tokens;
+#[cfg(feature = "registry_tokens")]
 pub use registry_tokens::RegistryTokens;
 /// Operations tagged `Repository Connections`.
+#[cfg(feature = "repository_connections")]
 pub mod repository_connections;
+#[cfg(feature = "repository_connections")]
 pub use repository_connections::RepositoryConnections;
 /// Operations tagged `Rules`.
+#[cfg(feature = "rules")]
 pub mod rules;
+#[cfg(feature = "rules")]
 pub use rules::Rules;
 /// Operations tagged `Step Uploads`.
+#[cfg(feature = "step_uploads")]
 pub mod step_uploads;
+#[cfg(feature = "step_uploads")]
 pub use step_uploads::StepUploads;
 /// Operations tagged `Team Members`.
+#[cfg(feature = "team_members")]
 pub mod team_members;
+#[cfg(feature = "team_members")]
 pub use team_members::TeamMembers;
 /// Operations tagged `Team Pipelines`.
+#[cfg(feature = "team_pipelines")]
 pub mod team_pipelines;
+#[cfg(feature = "team_pipelines")]
 pub use team_pipelines::TeamPipelines;
 /// Operations tagged `Team Suites`.
+#[cfg(feature = "team_suites")]
 pub mod team_suites;
+#[cfg(feature = "team_suites")]
 pub use team_suites::TeamSuites;
 /// Operations tagged `Teams`.
+#[cfg(feature = "teams")]
 pub mod teams;
+#[cfg(feature = "teams")]
 pub use teams::Teams;
 /// Operations tagged `Test Runs`.
+#[cfg(feature = "test_runs")]
 pub mod test_runs;
+#[cfg(feature = "test_runs")]
 pub use test_runs::TestRuns;
 /// Operations tagged `Test Suites`.
+#[cfg(feature = "test_suites")]
 pub mod test_suites;
+#[cfg(feature = "test_suites")]
 pub use test_suites::TestSuites;
 /// Operations tagged `Tests`.
+#[cfg(feature = "tests")]
 pub mod tests;
+#[cfg(feature = "tests")]
 pub use tests::Tests;
 /// Operations tagged `User`.
+#[cfg(feature = "user")]
 pub mod user;
+#[cfg(feature = "user")]
 pub use user::User;

@@ -18,6 +18,10 @@ impl NotificationServices {
     ///
     /// `POST /organizations/{org}/services` (`createNotificationService`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#create-a-notification-service>
     pub fn create(
         &self,
@@ -33,6 +37,10 @@ impl NotificationServices {
     /// Documented error bodies: `DeleteNotificationServiceError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/services/{service}` (`deleteNotificationService`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `service`: The notification service's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#delete-a-notification-service>
     pub fn delete(
@@ -54,6 +62,10 @@ impl NotificationServices {
     ///
     /// `PUT /organizations/{org}/services/{service}/disable` (`disableNotificationService`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `service`: The notification service's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#disable-a-notification-service>
     pub fn disable(
         &self,
@@ -73,6 +85,10 @@ impl NotificationServices {
     /// Documented error bodies: `EnableNotificationServiceError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/services/{service}/enable` (`enableNotificationService`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `service`: The notification service's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#enable-a-notification-service>
     pub fn enable(
@@ -94,6 +110,10 @@ impl NotificationServices {
     ///
     /// `GET /organizations/{org}/services/{service}` (`getNotificationService`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `service`: The notification service's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#get-a-notification-service>
     pub fn get(
         &self,
@@ -114,6 +134,11 @@ impl NotificationServices {
     ///
     /// `GET /organizations/{org}/services` (`listNotificationServices`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#list-notification-services>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListNotificationServices {
         ListNotificationServices::new(self.client.clone(), org.into_text())
@@ -125,6 +150,11 @@ impl NotificationServices {
     /// Documented error bodies: `UpdateNotificationServiceError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/services/{service}` (`updateNotificationService`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `service`: The notification service's UUID.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#update-a-notification-service>
     pub fn update(

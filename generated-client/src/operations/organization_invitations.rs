@@ -18,6 +18,10 @@ impl OrganizationInvitations {
     ///
     /// `POST /organizations/{org}/invitations` (`createOrganizationInvitations`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#create-organization-invitations>
     pub fn create(
         &self,
@@ -37,6 +41,10 @@ impl OrganizationInvitations {
     /// Documented error bodies: `GetOrganizationInvitationError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/invitations/{invitation}` (`getOrganizationInvitation`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `invitation`: The invitation's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#get-an-organization-invitation>
     pub fn get(
@@ -58,6 +66,11 @@ impl OrganizationInvitations {
     ///
     /// `GET /organizations/{org}/invitations` (`listOrganizationInvitations`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#list-organization-invitations>
     pub fn list(
         &self,
@@ -72,6 +85,10 @@ impl OrganizationInvitations {
     /// Documented error bodies: `RevokeOrganizationInvitationError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/invitations/{invitation}` (`revokeOrganizationInvitation`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `invitation`: The invitation's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#revoke-an-organization-invitation>
     pub fn revoke(

@@ -18,6 +18,10 @@ impl OrganizationMembers {
     ///
     /// `GET /organizations/{org}/members/{user}` (`getOrganizationMember`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `user`: The member's user UUID (the `id` of an OrganizationMember).
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#get-an-organization-member>
     pub fn get(
         &self,
@@ -38,6 +42,11 @@ impl OrganizationMembers {
     ///
     /// `GET /organizations/{org}/members` (`listOrganizationMembers`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#list-organization-members>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListOrganizationMembers {
         ListOrganizationMembers::new(self.client.clone(), org.into_text())
@@ -49,6 +58,10 @@ impl OrganizationMembers {
     /// Documented error bodies: `RemoveOrganizationMemberError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/members/{user}` (`removeOrganizationMember`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `user`: The member's user UUID (the `id` of an OrganizationMember).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#remove-an-organization-member>
     pub fn remove(
@@ -69,6 +82,11 @@ impl OrganizationMembers {
     /// Documented error bodies: `UpdateOrganizationMemberError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/members/{user}` (`updateOrganizationMember`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `user`: The member's user UUID (the `id` of an OrganizationMember).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#update-an-organization-member>
     pub fn update(

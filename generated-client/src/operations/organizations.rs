@@ -18,6 +18,9 @@ impl Organizations {
     ///
     /// `GET /organizations/{org}` (`getOrganization`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations#get-an-organization>
     pub fn get(&self, org: impl crate::runtime::TextArg) -> GetOrganization {
         GetOrganization::new(self.client.clone(), org.into_text())
@@ -29,6 +32,9 @@ impl Organizations {
     /// Documented error bodies: `GetOrganizationRateLimitError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/rate_limit` (`getOrganizationRateLimit`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/rate-limits#get-rate-limits>
     pub fn get_rate_limit(
@@ -44,6 +50,8 @@ impl Organizations {
     /// Documented error bodies: `ListOrganizationsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations` (`listOrganizations`)
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations#list-organizations>
     pub fn list(&self) -> ListOrganizations {

@@ -18,6 +18,12 @@ impl Packages {
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/packages/{package}/copy` (`copyPackage`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `package`: The package's UUID.
+    /// - `to`: The slug of the registry to copy the package into.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#copy-a-package>
     pub fn copy(
         &self,
@@ -42,6 +48,11 @@ impl Packages {
     ///
     /// `DELETE /packages/organizations/{org}/registries/{registry}/packages/{package}` (`deletePackage`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `package`: The package's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#delete-a-package>
     pub fn delete(
         &self,
@@ -63,6 +74,11 @@ impl Packages {
     /// Documented error bodies: `GetPackageError::from_error(&error)` decodes them.
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}/packages/{package}` (`getPackage`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `package`: The package's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#get-a-package>
     pub fn get(
@@ -86,6 +102,12 @@ impl Packages {
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}/packages` (`listPackages`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    ///
+    /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.name(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#list-all-packages>
     pub fn list(
         &self,
@@ -101,6 +123,11 @@ impl Packages {
     /// Documented error bodies: `PublishPackageError::from_error(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/packages` (`publishPackage`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#publish-a-package>
     pub fn publish(
@@ -123,6 +150,10 @@ impl Packages {
     /// Documented error bodies: `RequestPackageUploadError::from_error(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/packages/upload` (`requestPackageUpload`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages>
     pub fn request_upload(

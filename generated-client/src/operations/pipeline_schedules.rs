@@ -18,6 +18,11 @@ impl PipelineSchedules {
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/schedules` (`createPipelineSchedule`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#create-a-pipeline-schedule>
     pub fn create(
         &self,
@@ -39,6 +44,11 @@ impl PipelineSchedules {
     /// Documented error bodies: `DeletePipelineScheduleError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/schedules/{schedule}` (`deletePipelineSchedule`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `schedule`: The schedule's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#delete-a-pipeline-schedule>
     pub fn delete(
@@ -62,6 +72,11 @@ impl PipelineSchedules {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/schedules/{schedule}` (`getPipelineSchedule`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `schedule`: The schedule's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#get-a-pipeline-schedule>
     pub fn get(
         &self,
@@ -84,6 +99,12 @@ impl PipelineSchedules {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/schedules` (`listPipelineSchedules`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#list-pipeline-schedules>
     pub fn list(
         &self,
@@ -103,6 +124,12 @@ impl PipelineSchedules {
     /// Documented error bodies: `UpdatePipelineScheduleError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/schedules/{schedule}` (`updatePipelineSchedule`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `schedule`: The schedule's UUID.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#update-a-pipeline-schedule>
     pub fn update(
@@ -127,6 +154,12 @@ impl PipelineSchedules {
     /// Documented error bodies: `UpdatePipelineScheduleWithPatchError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipelines/{pipeline}/schedules/{schedule}` (`updatePipelineScheduleWithPatch`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `schedule`: The schedule's UUID.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#update-a-pipeline-schedule>
     #[deprecated]

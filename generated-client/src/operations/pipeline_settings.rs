@@ -18,6 +18,10 @@ impl PipelineSettings {
     ///
     /// `PUT /organizations/{org}/pipeline-settings/build-export` (`configureBuildExport`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#configure-build-export>
     pub fn configure_build_export(
         &self,
@@ -34,6 +38,9 @@ impl PipelineSettings {
     ///
     /// `DELETE /organizations/{org}/pipeline-settings/build-export` (`disableBuildExport`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#disable-build-export>
     pub fn disable_build_export(
         &self,
@@ -48,6 +55,9 @@ impl PipelineSettings {
     /// Documented error bodies: `DisableHostedAgentsRemoteAccessError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipeline-settings/hosted-agents-ssh` (`disableHostedAgentsRemoteAccess`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#disable-hosted-agents-remote-access>
     pub fn disable_hosted_agents_remote_access(
@@ -64,6 +74,9 @@ impl PipelineSettings {
     ///
     /// `DELETE /organizations/{org}/pipeline-settings/public-pipelines` (`disablePublicPipelineCreation`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#disable-public-pipeline-creation>
     pub fn disable_public_pipeline_creation(
         &self,
@@ -78,6 +91,9 @@ impl PipelineSettings {
     /// Documented error bodies: `EnableAdvancedQueueMetricsError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipeline-settings/advanced-queue-metrics` (`enableAdvancedQueueMetrics`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#enable-advanced-queue-metrics>
     pub fn enable_advanced_queue_metrics(
@@ -94,6 +110,9 @@ impl PipelineSettings {
     ///
     /// `PUT /organizations/{org}/pipeline-settings/hosted-agents-ssh` (`enableHostedAgentsRemoteAccess`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#enable-hosted-agents-remote-access>
     pub fn enable_hosted_agents_remote_access(
         &self,
@@ -108,6 +127,9 @@ impl PipelineSettings {
     /// Documented error bodies: `EnablePublicPipelineCreationError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipeline-settings/public-pipelines` (`enablePublicPipelineCreation`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#enable-public-pipeline-creation>
     pub fn enable_public_pipeline_creation(
@@ -124,6 +146,9 @@ impl PipelineSettings {
     ///
     /// `GET /organizations/{org}/pipeline-settings` (`getPipelineSettings`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#get-pipeline-settings>
     pub fn get(&self, org: impl crate::runtime::TextArg) -> GetPipelineSettings {
         GetPipelineSettings::new(self.client.clone(), org.into_text())
@@ -135,6 +160,10 @@ impl PipelineSettings {
     /// Documented error bodies: `UpdatePipelineSettingsError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipeline-settings` (`updatePipelineSettings`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#update-pipeline-settings>
     pub fn update(

@@ -18,6 +18,10 @@ impl PipelineTemplates {
     ///
     /// `POST /organizations/{org}/pipeline-templates` (`createPipelineTemplate`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#create-a-pipeline-template>
     pub fn create(
         &self,
@@ -33,6 +37,10 @@ impl PipelineTemplates {
     /// Documented error bodies: `DeletePipelineTemplateError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipeline-templates/{template}` (`deletePipelineTemplate`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `template`: The template's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#delete-a-pipeline-template>
     pub fn delete(
@@ -54,6 +62,10 @@ impl PipelineTemplates {
     ///
     /// `GET /organizations/{org}/pipeline-templates/{template}` (`getPipelineTemplate`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `template`: The template's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#get-a-pipeline-template>
     pub fn get(
         &self,
@@ -74,6 +86,11 @@ impl PipelineTemplates {
     ///
     /// `GET /organizations/{org}/pipeline-templates` (`listPipelineTemplates`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#list-pipeline-templates>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListPipelineTemplates {
         ListPipelineTemplates::new(self.client.clone(), org.into_text())
@@ -85,6 +102,11 @@ impl PipelineTemplates {
     /// Documented error bodies: `UpdatePipelineTemplateError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipeline-templates/{template}` (`updatePipelineTemplate`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `template`: The template's UUID.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#update-a-pipeline-template>
     pub fn update(

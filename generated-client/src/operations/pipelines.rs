@@ -18,6 +18,10 @@ impl Pipelines {
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/archive` (`archivePipeline`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#archive-a-pipeline>
     pub fn archive(
         &self,
@@ -34,6 +38,10 @@ impl Pipelines {
     ///
     /// `POST /organizations/{org}/pipelines` (`createPipeline`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#create-a-yaml-pipeline>
     pub fn create(
         &self,
@@ -49,6 +57,10 @@ impl Pipelines {
     /// Documented error bodies: `CreatePipelineWebhookError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/webhook` (`createPipelineWebhook`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#add-a-webhook>
     pub fn create_webhook(
@@ -70,6 +82,10 @@ impl Pipelines {
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}` (`deletePipeline`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#delete-a-pipeline>
     pub fn delete(
         &self,
@@ -85,6 +101,10 @@ impl Pipelines {
     /// Documented error bodies: `DisablePipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`disablePipelineGithubWebhookProcessing`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#disable-github-webhook-processing>
     pub fn disable_github_webhook_processing(
@@ -106,6 +126,10 @@ impl Pipelines {
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`enablePipelineGithubWebhookProcessing`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#enable-github-webhook-processing>
     pub fn enable_github_webhook_processing(
         &self,
@@ -126,6 +150,10 @@ impl Pipelines {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}` (`getPipeline`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-a-pipeline>
     pub fn get(
         &self,
@@ -141,6 +169,10 @@ impl Pipelines {
     /// Documented error bodies: `GetPipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`getPipelineGithubWebhookProcessing`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-github-webhook-processing-state>
     pub fn get_github_webhook_processing(
@@ -162,6 +194,11 @@ impl Pipelines {
     ///
     /// `GET /organizations/{org}/pipelines` (`listPipelines`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.name(..)`, `.page(..)`, `.per_page(..)`, `.repository(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#list-pipelines>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListPipelines {
         ListPipelines::new(self.client.clone(), org.into_text())
@@ -173,6 +210,10 @@ impl Pipelines {
     /// Documented error bodies: `UnarchivePipelineError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/unarchive` (`unarchivePipeline`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#unarchive-a-pipeline>
     pub fn unarchive(
@@ -193,6 +234,11 @@ impl Pipelines {
     /// Documented error bodies: `UpdatePipelineError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipelines/{pipeline}` (`updatePipeline`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#update-a-pipeline>
     pub fn update(

@@ -18,6 +18,10 @@ impl Portals {
     ///
     /// `POST /organizations/{org}/portals` (`createPortal`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-create-a-portal>
     pub fn create(
         &self,
@@ -33,6 +37,10 @@ impl Portals {
     /// Documented error bodies: `DeletePortalError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/portals/{portal}` (`deletePortal`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `portal`: The portal's slug.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-delete-a-portal>
     pub fn delete(
@@ -50,6 +58,10 @@ impl Portals {
     ///
     /// `GET /organizations/{org}/portals/{portal}` (`getPortal`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `portal`: The portal's slug.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-get-a-portal>
     pub fn get(
         &self,
@@ -66,6 +78,11 @@ impl Portals {
     ///
     /// `GET /organizations/{org}/portals` (`listPortals`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-list-portals>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListPortals {
         ListPortals::new(self.client.clone(), org.into_text())
@@ -77,6 +94,11 @@ impl Portals {
     /// Documented error bodies: `UpdatePortalError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/portals/{portal}` (`updatePortal`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `portal`: The portal's slug.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-update-a-portal>
     pub fn update(

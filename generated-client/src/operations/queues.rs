@@ -18,6 +18,11 @@ impl Queues {
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/queues` (`createQueue`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#create-a-self-hosted-queue>
     pub fn create(
         &self,
@@ -39,6 +44,11 @@ impl Queues {
     /// Documented error bodies: `DeleteQueueError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/queues/{queue}` (`deleteQueue`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `queue`: UUID of the queue.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#delete-a-queue>
     pub fn delete(
@@ -62,6 +72,11 @@ impl Queues {
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/queues/{queue}` (`getQueue`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `queue`: UUID of the queue.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#get-a-queue>
     pub fn get(
         &self,
@@ -84,6 +99,12 @@ impl Queues {
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/queues` (`listQueues`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#list-queues>
     pub fn list(
         &self,
@@ -99,6 +120,13 @@ impl Queues {
     /// Documented error bodies: `PauseQueueDispatchError::from_error(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/queues/{queue}/pause_dispatch` (`pauseQueueDispatch`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `queue`: UUID of the queue.
+    ///
+    /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#pause-a-queue>
     pub fn pause_dispatch(
@@ -122,6 +150,11 @@ impl Queues {
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/queues/{queue}/resume_dispatch` (`resumeQueueDispatch`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `queue`: UUID of the queue.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#resume-a-paused-queue>
     pub fn resume_dispatch(
         &self,
@@ -143,6 +176,12 @@ impl Queues {
     /// Documented error bodies: `UpdateQueueError::from_error(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}/queues/{queue}` (`updateQueue`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `queue`: UUID of the queue.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#update-a-queue>
     pub fn update(
@@ -167,6 +206,12 @@ impl Queues {
     /// Documented error bodies: `UpdateQueueWithPatchError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/clusters/{cluster}/queues/{queue}` (`updateQueueWithPatch`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `cluster`: Cluster UUID
+    /// - `queue`: UUID of the queue.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#update-a-queue>
     #[deprecated]

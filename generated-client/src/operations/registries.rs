@@ -18,6 +18,10 @@ impl Registries {
     ///
     /// `POST /packages/organizations/{org}/registries` (`createRegistry`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#create-a-registry>
     pub fn create(
         &self,
@@ -33,6 +37,10 @@ impl Registries {
     /// Documented error bodies: `DeleteRegistryError::from_error(&error)` decodes them.
     ///
     /// `DELETE /packages/organizations/{org}/registries/{registry}` (`deleteRegistry`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#delete-a-registry>
     pub fn delete(
@@ -50,6 +58,10 @@ impl Registries {
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}` (`getRegistry`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#get-a-registry>
     pub fn get(
         &self,
@@ -66,6 +78,9 @@ impl Registries {
     ///
     /// `GET /packages/organizations/{org}/registries` (`listRegistries`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#list-all-registries>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRegistries {
         ListRegistries::new(self.client.clone(), org.into_text())
@@ -77,6 +92,11 @@ impl Registries {
     /// Documented error bodies: `UpdateRegistryError::from_error(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}` (`updateRegistry`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#update-a-registry>
     pub fn update(
@@ -99,6 +119,11 @@ impl Registries {
     /// Documented error bodies: `UpdateRegistryWithPatchError::from_error(&error)` decodes them.
     ///
     /// `PATCH /packages/organizations/{org}/registries/{registry}` (`updateRegistryWithPatch`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#update-a-registry>
     #[deprecated]

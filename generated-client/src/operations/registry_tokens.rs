@@ -18,6 +18,11 @@ impl RegistryTokens {
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/tokens` (`createRegistryToken`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#create-a-registry-token>
     pub fn create(
         &self,
@@ -39,6 +44,11 @@ impl RegistryTokens {
     /// Documented error bodies: `DeleteRegistryTokenError::from_error(&error)` decodes them.
     ///
     /// `DELETE /packages/organizations/{org}/registries/{registry}/tokens/{token}` (`deleteRegistryToken`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `token`: The registry token's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#delete-a-registry-token>
     pub fn delete(
@@ -62,6 +72,11 @@ impl RegistryTokens {
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}/tokens/{token}` (`getRegistryToken`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `token`: The registry token's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#get-a-registry-token>
     pub fn get(
         &self,
@@ -84,6 +99,10 @@ impl RegistryTokens {
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}/tokens` (`listRegistryTokens`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#list-all-registry-tokens>
     pub fn list(
         &self,
@@ -103,6 +122,12 @@ impl RegistryTokens {
     /// Documented error bodies: `UpdateRegistryTokenError::from_error(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/tokens/{token}` (`updateRegistryToken`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `registry`: The registry's slug (its `slug`, not its UUID).
+    /// - `token`: The registry token's UUID.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#update-a-registry-token>
     pub fn update(

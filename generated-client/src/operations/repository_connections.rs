@@ -18,6 +18,10 @@ impl RepositoryConnections {
     ///
     /// `GET /organizations/{org}/repository_connections/{connection}` (`getRepositoryConnection`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `connection`: The repository connection's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/repository-connections#get-a-repository-connection>
     pub fn get(
         &self,
@@ -38,6 +42,9 @@ impl RepositoryConnections {
     ///
     /// `GET /organizations/{org}/repository_connections` (`listRepositoryConnections`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/repository-connections#list-repository-connections>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRepositoryConnections {
         ListRepositoryConnections::new(self.client.clone(), org.into_text())
@@ -49,6 +56,12 @@ impl RepositoryConnections {
     /// Documented error bodies: `ListRepositoryConnectionRepositoriesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/repository_connections/{connection}/repositories` (`listRepositoryConnectionRepositories`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `connection`: The repository connection's UUID.
+    ///
+    /// Optional parameters, set on the returned builder: `.repository(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/repository-connections#list-repositories>
     pub fn list_repositories(

@@ -18,6 +18,10 @@ impl Rules {
     ///
     /// `POST /organizations/{org}/rules` (`createRule`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-create-a-rule>
     pub fn create(
         &self,
@@ -33,6 +37,10 @@ impl Rules {
     /// Documented error bodies: `DeleteRuleError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/rules/{rule}` (`deleteRule`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `rule`: The rule's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-delete-a-rule>
     pub fn delete(
@@ -50,6 +58,10 @@ impl Rules {
     ///
     /// `GET /organizations/{org}/rules/{rule}` (`getRule`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `rule`: The rule's UUID.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-get-a-rule>
     pub fn get(
         &self,
@@ -65,6 +77,11 @@ impl Rules {
     /// Documented error bodies: `ListRulesError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/rules` (`listRules`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-list-rules>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRules {

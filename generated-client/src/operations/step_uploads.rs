@@ -18,6 +18,12 @@ impl StepUploads {
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/step-uploads/{upload}` (`getStepUpload`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    /// - `upload`: UUID of the step upload.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/step-uploads#get-a-step-upload>
     pub fn get(
         &self,
@@ -41,6 +47,13 @@ impl StepUploads {
     /// Documented error bodies: `ListStepUploadsError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/step-uploads` (`listStepUploads`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `pipeline`: Pipeline slug
+    /// - `number`: Build number
+    ///
+    /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.filter_source_job_id(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/step-uploads#list-a-builds-step-uploads>
     pub fn list(

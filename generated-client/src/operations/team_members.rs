@@ -18,6 +18,11 @@ impl TeamMembers {
     ///
     /// `POST /organizations/{org}/teams/{team}/members` (`addTeamMember`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#create-a-team-member>
     pub fn add(
         &self,
@@ -39,6 +44,11 @@ impl TeamMembers {
     /// Documented error bodies: `GetTeamMemberError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}/members/{user_id}` (`getTeamMember`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `user_id`: The member's user UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#get-a-team-member>
     pub fn get(
@@ -62,6 +72,12 @@ impl TeamMembers {
     ///
     /// `GET /organizations/{org}/teams/{team}/members` (`listTeamMembers`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#list-team-members>
     pub fn list(
         &self,
@@ -77,6 +93,11 @@ impl TeamMembers {
     /// Documented error bodies: `RemoveTeamMemberError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/teams/{team}/members/{user_id}` (`removeTeamMember`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `user_id`: The member's user UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#delete-a-team-member>
     pub fn remove(
@@ -99,6 +120,12 @@ impl TeamMembers {
     /// Documented error bodies: `UpdateTeamMemberError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/teams/{team}/members/{user_id}` (`updateTeamMember`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `user_id`: The member's user UUID.
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#update-a-team-member>
     pub fn update(

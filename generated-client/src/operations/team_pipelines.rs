@@ -18,6 +18,11 @@ impl TeamPipelines {
     ///
     /// `POST /organizations/{org}/teams/{team}/pipelines` (`addTeamPipeline`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#create-a-team-pipeline>
     pub fn add(
         &self,
@@ -39,6 +44,11 @@ impl TeamPipelines {
     /// Documented error bodies: `GetTeamPipelineError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}/pipelines/{pipeline_id}` (`getTeamPipeline`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `pipeline_id`: The pipeline's UUID (not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#get-a-team-pipeline>
     pub fn get(
@@ -62,6 +72,12 @@ impl TeamPipelines {
     ///
     /// `GET /organizations/{org}/teams/{team}/pipelines` (`listTeamPipelines`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#list-team-pipelines>
     pub fn list(
         &self,
@@ -77,6 +93,11 @@ impl TeamPipelines {
     /// Documented error bodies: `RemoveTeamPipelineError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/teams/{team}/pipelines/{pipeline_id}` (`removeTeamPipeline`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `pipeline_id`: The pipeline's UUID (not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#delete-a-team-pipeline>
     pub fn remove(
@@ -99,6 +120,12 @@ impl TeamPipelines {
     /// Documented error bodies: `UpdateTeamPipelineError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/teams/{team}/pipelines/{pipeline_id}` (`updateTeamPipeline`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `pipeline_id`: The pipeline's UUID (not its slug).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#update-a-team-pipeline>
     pub fn update(

@@ -18,6 +18,11 @@ impl TeamSuites {
     ///
     /// `POST /organizations/{org}/teams/{team}/suites` (`addTeamSuite`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#create-a-team-suite>
     pub fn add(
         &self,
@@ -39,6 +44,11 @@ impl TeamSuites {
     /// Documented error bodies: `GetTeamSuiteError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}/suites/{suite_id}` (`getTeamSuite`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `suite_id`: The suite's UUID (not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#get-a-team-suite>
     pub fn get(
@@ -62,6 +72,12 @@ impl TeamSuites {
     ///
     /// `GET /organizations/{org}/teams/{team}/suites` (`listTeamSuites`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#list-team-suites>
     pub fn list(
         &self,
@@ -77,6 +93,11 @@ impl TeamSuites {
     /// Documented error bodies: `RemoveTeamSuiteError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/teams/{team}/suites/{suite_id}` (`removeTeamSuite`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `suite_id`: The suite's UUID (not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#delete-a-team-suite>
     pub fn remove(
@@ -99,6 +120,12 @@ impl TeamSuites {
     /// Documented error bodies: `UpdateTeamSuiteError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/teams/{team}/suites/{suite_id}` (`updateTeamSuite`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `suite_id`: The suite's UUID (not its slug).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#update-a-team-suite>
     pub fn update(

@@ -18,6 +18,10 @@ impl Teams {
     ///
     /// `POST /organizations/{org}/teams` (`createTeam`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#create-a-team>
     pub fn create(
         &self,
@@ -33,6 +37,10 @@ impl Teams {
     /// Documented error bodies: `DeleteTeamError::from_error(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/teams/{team}` (`deleteTeam`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#delete-a-team>
     pub fn delete(
@@ -50,6 +58,9 @@ impl Teams {
     ///
     /// `POST /organizations/{org}/teams/enable` (`enableTeams`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#enable-teams>
     pub fn enable(&self, org: impl crate::runtime::TextArg) -> EnableTeams {
         EnableTeams::new(self.client.clone(), org.into_text())
@@ -61,6 +72,10 @@ impl Teams {
     /// Documented error bodies: `GetTeamError::from_error(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}` (`getTeam`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#get-a-team>
     pub fn get(
@@ -78,6 +93,11 @@ impl Teams {
     ///
     /// `GET /organizations/{org}/teams` (`listTeams`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`, `.user_id(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#list-teams>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListTeams {
         ListTeams::new(self.client.clone(), org.into_text())
@@ -89,6 +109,11 @@ impl Teams {
     /// Documented error bodies: `UpdateTeamError::from_error(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/teams/{team}` (`updateTeam`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `team`: The team's UUID (the `id` of a Team; not its slug).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#update-a-team>
     pub fn update(

@@ -18,6 +18,11 @@ impl TestRuns {
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/runs/{run}` (`getTestRun`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `run`: UUID of the run (the `id` field of a run).
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/runs#get-a-run>
     pub fn get(
         &self,
@@ -40,6 +45,12 @@ impl TestRuns {
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/runs` (`listTestRuns`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    ///
+    /// Optional parameters, set on the returned builder: `.build_id(..)`, `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/runs#list-all-runs>
     pub fn list(
         &self,
@@ -55,6 +66,13 @@ impl TestRuns {
     /// Documented error bodies: `ListTestRunFailedExecutionsError::from_error(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/runs/{run}/failed_executions` (`listTestRunFailedExecutions`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `run`: UUID of the run (the `id` field of a run).
+    ///
+    /// Optional parameters, set on the returned builder: `.include_failure_expanded(..)`, `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/runs#get-failed-execution-data>
     pub fn list_failed_executions(
@@ -77,6 +95,11 @@ impl TestRuns {
     /// Documented error bodies: `UpdateExecutionTagsError::from_error(&error)` decodes them.
     ///
     /// `PUT /analytics/organizations/{org}/suites/{suite}/execution-tags` (`updateExecutionTags`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/execution-tags>
     pub fn update_execution_tags(

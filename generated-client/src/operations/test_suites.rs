@@ -18,6 +18,10 @@ impl TestSuites {
     ///
     /// `POST /analytics/organizations/{org}/suites` (`createTestSuite`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `body`: the request body.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#create-a-suite>
     pub fn create(
         &self,
@@ -33,6 +37,10 @@ impl TestSuites {
     /// Documented error bodies: `DeleteTestSuiteError::from_error(&error)` decodes them.
     ///
     /// `DELETE /analytics/organizations/{org}/suites/{suite}` (`deleteTestSuite`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#delete-a-suite>
     pub fn delete(
@@ -50,6 +58,12 @@ impl TestSuites {
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}` (`getTestSuite`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    ///
+    /// Optional parameters, set on the returned builder: `.show_api_token(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#get-a-suite>
     pub fn get(
         &self,
@@ -66,6 +80,11 @@ impl TestSuites {
     ///
     /// `GET /analytics/organizations/{org}/suites` (`listTestSuites`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`, `.show_api_token(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#list-all-suites>
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListTestSuites {
         ListTestSuites::new(self.client.clone(), org.into_text())
@@ -77,6 +96,11 @@ impl TestSuites {
     /// Documented error bodies: `UpdateTestSuiteError::from_error(&error)` decodes them.
     ///
     /// `PATCH /analytics/organizations/{org}/suites/{suite}` (`updateTestSuite`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#update-a-suite>
     pub fn update(

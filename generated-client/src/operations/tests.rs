@@ -18,6 +18,11 @@ impl Tests {
     ///
     /// `PUT /analytics/organizations/{org}/suites/{suite}/tests/{test}/enable` (`enableTest`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `test`: UUID of the test (the `id` field of a test).
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#update-test-state-enable-test>
     pub fn enable(
         &self,
@@ -39,6 +44,11 @@ impl Tests {
     /// Documented error bodies: `FindTestError::from_error(&error)` decodes them.
     ///
     /// `POST /analytics/organizations/{org}/suites/{suite}/tests/find` (`findTest`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#find-a-test-with-scope-and-name>
     pub fn find(
@@ -62,6 +72,13 @@ impl Tests {
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/tests/{test}` (`getTest`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `test`: UUID of the test (the `id` field of a test).
+    ///
+    /// Optional parameters, set on the returned builder: `.buildkite_version(..)`, `.max_timestamp(..)`, `.min_timestamp(..)`, `.period(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#get-a-test>
     pub fn get(
         &self,
@@ -84,6 +101,12 @@ impl Tests {
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/tests` (`listTests`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    ///
+    /// Optional parameters, set on the returned builder: `.buildkite_version(..)`, `.branch(..)`, `.label(..)`, `.labels(..)`, `.max_timestamp(..)`, `.min_timestamp(..)`, `.order(..)`, `.owners(..)`, `.page(..)`, `.per_page(..)`, `.period(..)`, `.sort_by(..)`, `.state(..)`, `.tags(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#list-tests>
     pub fn list(
         &self,
@@ -99,6 +122,12 @@ impl Tests {
     /// Documented error bodies: `ListFlakyTestsError::from_error(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/flaky-tests` (`listFlakyTests`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    ///
+    /// Optional parameters, set on the returned builder: `.branch(..)`, `.page(..)`, `.per_page(..)`, `.period(..)`, `.search(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/flaky-tests#legacy-flaky-tests-endpoint-deprecated>
     #[deprecated]
@@ -117,6 +146,12 @@ impl Tests {
     ///
     /// `GET /analytics/organizations/{org}/builds/{build}/tests` (`listTestsForBuild`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `build`: UUID of the build (its `id`, not its number).
+    ///
+    /// Optional parameters, set on the returned builder: `.branch(..)`, `.labels(..)`, `.order(..)`, `.owners(..)`, `.page(..)`, `.per_page(..)`, `.sort_by(..)`, `.state(..)`, `.tags(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/build-tests>
     pub fn list_for_build(
         &self,
@@ -133,6 +168,12 @@ impl Tests {
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/tests/muted` (`listMutedTests`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    ///
+    /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#list-quarantined-tests-muted-tests>
     pub fn list_muted(
         &self,
@@ -148,6 +189,11 @@ impl Tests {
     /// Documented error bodies: `MuteTestError::from_error(&error)` decodes them.
     ///
     /// `PUT /analytics/organizations/{org}/suites/{suite}/tests/{test}/mute` (`muteTest`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `test`: UUID of the test (the `id` field of a test).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#update-test-state-mute-test>
     pub fn mute(
@@ -171,6 +217,11 @@ impl Tests {
     ///
     /// `PUT /analytics/organizations/{org}/suites/{suite}/tests/{test}/skip` (`skipTest`)
     ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `test`: UUID of the test (the `id` field of a test).
+    ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#update-test-state-skip-test>
     pub fn skip(
         &self,
@@ -192,6 +243,12 @@ impl Tests {
     /// Documented error bodies: `UpdateTestLabelsError::from_error(&error)` decodes them.
     ///
     /// `PATCH /analytics/organizations/{org}/suites/{suite}/tests/{test}/labels` (`updateTestLabels`)
+    ///
+    /// Arguments:
+    /// - `org`: Organization slug
+    /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
+    /// - `test`: UUID of the test (the `id` field of a test).
+    /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#add-or-remove-labels-from-a-test>
     pub fn update_labels(

@@ -134,21 +134,14 @@ impl RawResponse {
 
     /// Decodes a JSON body.
     pub fn json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        // Path tracking makes decoding about 1.5 times slower (it allocates for every key), and
-        // only a failure needs it: the body is decoded plainly, and decoded again, tracked, to
-        // report where it failed.
-        if let Ok(value) = serde_json::from_slice::<T>(&self.body) {
-            return Ok(self.wrap(value));
-        }
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let (path, error) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(value) => match de.end() {
-                Ok(()) => return Ok(self.wrap(value)),
-                Err(e) => (".".to_string(), e),
-            },
-            Err(e) => (json_path(e.path()), e.into_inner()),
+        // Where a failure happened comes from the text at the error's position (`locate`), not
+        // from decoding again with path tracking, which would compile every model twice.
+        let error = match serde_json::from_slice::<T>(&self.body) {
+            Ok(value) => return Ok(self.wrap(value)),
+            Err(error) => error,
         };
         let (line, column) = (error.line(), error.column());
+        let path = super::locate::path_at(&self.body, line, column);
         Err(self.decode_error(path, error.to_string(), line, column))
     }
 

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::features::Features;
 use crate::ir::{Api, AuthKind, ParamLocation};
 use crate::Config;
 
@@ -45,9 +46,12 @@ pub fn operations_mod(api: &Api) -> TokenStream {
         let module = snake_ident(&g.name);
         let doc = format!(" Operations tagged {}.", docs::code(&g.wire_tag));
         let handle = type_ident(&g.type_name);
+        let cfg = Features::group_cfg(&g.name);
         quote! {
             #[doc = #doc]
+            #cfg
             pub mod #module;
+            #cfg
             pub use #module::#handle;
         }
     });
@@ -58,7 +62,7 @@ pub fn operations_mod(api: &Api) -> TokenStream {
 }
 
 /// `src/client.rs`.
-pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
+pub fn client_rs(api: &Api, config: &Config, features: &Features) -> TokenStream {
     let auth = api.auth.iter().map(|a| {
         let name = &a.wire_name;
         let kind = match &a.kind {
@@ -90,8 +94,14 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     });
     let user_agent = format!("{}/{}", config.crate_name, config.crate_version);
     let base_url = &api.base_url;
-    // Only operations call the transport: a spec without any would leave it unused.
-    let unused_transport = api.groups.iter().all(|g| g.operations.is_empty()).then(|| quote!(#[allow(dead_code)]));
+    // Only operations call the transport: a spec without any, or a build without any group,
+    // leaves it unused.
+    let unused_transport = if api.groups.iter().all(|g| g.operations.is_empty()) {
+        quote!(#[allow(dead_code)])
+    } else {
+        let none = features.when_none();
+        quote!(#[cfg_attr(#none, allow(dead_code))])
+    };
     let title_doc = format!(" A client for the {} (version {}).", docs::prose(&api.title), docs::prose(&api.version));
     let has_bearer = api.auth.iter().any(|a| matches!(a.kind, AuthKind::Bearer));
     let new_fn = if has_bearer {
@@ -130,8 +140,10 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         let module = snake_ident(&g.name);
         let handle = type_ident(&g.type_name);
         let doc = format!(" Operations tagged {}.", docs::code(&g.wire_tag));
+        let cfg = Features::group_cfg(&g.name);
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #name(&self) -> crate::operations::#module::#handle {
                 crate::operations::#module::#handle::new(self.clone())
             }

@@ -5,6 +5,7 @@
 
 mod client;
 mod docs;
+mod mock;
 
 pub(crate) use docs::prose;
 mod operations;
@@ -17,6 +18,7 @@ use proc_macro2::TokenStream;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::features::Features;
 use crate::ident::snake_source;
 use crate::ir::{Api, AuthKind, Param, Prim, TypeRef};
 use crate::Config;
@@ -26,6 +28,8 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("execute.rs", include_str!("../../runtime/execute.rs")),
+    ("mock.rs", include_str!("../../runtime/mock.rs")),
+    ("locate.rs", include_str!("../../runtime/locate.rs")),
     ("links.rs", include_str!("../../runtime/links.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
@@ -64,17 +68,30 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
     let header = format!("// {marker}\n");
     let rust_file = |name: &str, tokens: TokenStream| format_rust(&header, name, tokens);
     let mut files = BTreeMap::new();
+    let features = Features::new(api);
     let mut lib = client::lib_rs();
     if let Some(hooks) = &api.webhooks {
+        let cfg = Features::group_cfg(crate::features::WEBHOOKS);
         lib.extend(quote::quote! {
+            #cfg
             pub mod webhooks;
         });
         files.insert("src/webhooks/mod.rs".to_string(), rust_file("src/webhooks/mod.rs", webhooks::file(hooks))?);
         files.insert("src/webhooks/verify.rs".to_string(), format!("{header}\n{}", webhooks::VERIFY));
     }
+    // The typed mock server, behind the `mock` feature (its dependency is optional).
+    lib.extend(quote::quote! {
+        #[cfg(feature = "mock")]
+        pub mod mock;
+    });
+    let crate_ident = config.crate_name.replace('-', "_");
+    files.insert("src/mock.rs".to_string(), rust_file("src/mock.rs", mock::file(api, &crate_ident))?);
     files.insert("src/lib.rs".to_string(), rust_file("src/lib.rs", lib)?);
-    files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config))?);
-    files.insert("src/types.rs".to_string(), rust_file("src/types.rs", types::file(api))?);
+    files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config, &features))?);
+    files.insert(
+        "src/types.rs".to_string(),
+        format!("{header}\n{}", prettyplease::unparse(&types::file(api, &features)?)),
+    );
     files.insert("src/operations/mod.rs".to_string(), rust_file("src/operations/mod.rs", client::operations_mod(api))?);
     for group in &api.groups {
         let path = format!("src/operations/{}.rs", group.name);

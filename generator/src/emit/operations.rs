@@ -167,6 +167,7 @@ fn op_docs(op: &Operation) -> TokenStream {
     let mut lines = docs::lines(&op.docs, &docs::code(&op.wire_id));
     lines.push(String::new());
     lines.push(format!("{} ({})", docs::code(&format!("{} {}", op.http_method, op.path)), docs::code(&op.wire_id)));
+    lines.extend(param_docs(op));
     if let Some(body) = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Bytes) {
         lines.push(String::new());
         lines.push(format!(
@@ -186,6 +187,43 @@ fn op_docs(op: &Operation) -> TokenStream {
         lines.push(format!("Documentation: {}", docs::link(url)));
     }
     docs::text_attrs(&lines)
+}
+
+/// The parameters of an operation's method docs: each argument with the first paragraph of its
+/// description, then the setters of the optional ones.
+fn param_docs(op: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    let first_paragraph = |d: &crate::ir::Docs| {
+        let text = d.description.as_deref().or(d.summary.as_deref()).unwrap_or_default();
+        let paragraph: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+        docs::prose(&paragraph.join(" "))
+    };
+    let required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
+    let body = op.body.as_ref().filter(|b| b.required);
+    if !required.is_empty() || body.is_some() {
+        lines.push(String::new());
+        lines.push("Arguments:".to_string());
+        for p in &required {
+            let text = first_paragraph(&p.docs);
+            let sep = if text.is_empty() { "" } else { ": " };
+            lines.push(format!("- {}{sep}{text}", docs::code(&p.rust_name)));
+        }
+        if body.is_some() {
+            lines.push(format!("- {}: the request body.", docs::code("body")));
+        }
+    }
+    let optional: Vec<String> =
+        op.params.iter().filter(|p| !p.required).map(|p| docs::code(&format!(".{}(..)", p.rust_name))).collect();
+    let optional_body = op.body.as_ref().is_some_and(|b| !b.required);
+    if !optional.is_empty() || optional_body {
+        let mut all = optional;
+        if optional_body {
+            all.push(docs::code(".body(..)"));
+        }
+        lines.push(String::new());
+        lines.push(format!("Optional parameters, set on the returned builder: {}.", all.join(", ")));
+    }
+    lines
 }
 
 fn method(op: &Operation) -> TokenStream {

@@ -3,6 +3,8 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::error::Error;
+use crate::features::Features;
 use crate::ident::needs_raw;
 use crate::ir::{derives_default, Api, Field, FieldAccess, Prim, SharedField, TypeDef, TypeKind, TypeRef};
 use crate::rust::{ty, Scope};
@@ -38,12 +40,55 @@ fn is_eq(ty: &TypeRef, api: &Api, depth: usize) -> bool {
     }
 }
 
-/// The whole `types.rs`.
-pub fn file(api: &Api) -> TokenStream {
-    let items = api.types.values().map(|def| item(def, api));
-    quote! {
+/// The whole `types.rs`. Each model's items (the type and every impl block beside it) carry
+/// the model's `cfg` of [`Features`], so they compile only with the groups that use them.
+pub fn file(api: &Api, features: &Features) -> Result<syn::File, Error> {
+    let parse = |tokens: TokenStream| {
+        syn::parse2::<syn::File>(tokens)
+            .map_err(|e| Error::Emit { file: "src/types.rs".to_string(), message: e.to_string() })
+    };
+    let mut file = parse(quote! {
         #![doc = " The models of the API: every schema of the spec, inline ones included."]
-        #(#items)*
+    })?;
+    for def in api.types.values() {
+        let mut items = parse(item(def, api))?.items;
+        if let Some(cfg) = features.type_cfg(&def.name) {
+            gate(&mut items, cfg)?;
+        }
+        file.items.extend(items);
+    }
+    Ok(file)
+}
+
+/// Puts `cfg` on every item.
+fn gate(items: &mut [syn::Item], cfg: TokenStream) -> Result<(), Error> {
+    let err = |message: String| Error::Emit { file: "src/types.rs".to_string(), message };
+    for item in items {
+        // `syn` is built without `Clone` for its syntax tree: each item gets its own parse.
+        let attrs =
+            syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg.clone()).map_err(|e| err(e.to_string()))?;
+        let existing =
+            item_attrs(item).ok_or_else(|| err("a model's item that cannot carry its feature's `cfg`".to_string()))?;
+        existing.splice(0..0, attrs);
+    }
+    Ok(())
+}
+
+/// The attributes of the items `types.rs` holds.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(i) => Some(&mut i.attrs),
+        syn::Item::Enum(i) => Some(&mut i.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Type(i) => Some(&mut i.attrs),
+        syn::Item::Mod(i) => Some(&mut i.attrs),
+        syn::Item::Fn(i) => Some(&mut i.attrs),
+        syn::Item::Const(i) => Some(&mut i.attrs),
+        syn::Item::Static(i) => Some(&mut i.attrs),
+        syn::Item::Trait(i) => Some(&mut i.attrs),
+        syn::Item::Use(i) => Some(&mut i.attrs),
+        syn::Item::Macro(i) => Some(&mut i.attrs),
+        _ => None,
     }
 }
 
@@ -65,10 +110,14 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                     pub #ident: std::collections::BTreeMap<String, #value>,
                 }
             });
-            let builder = def.input.then(|| constructor(def, fields, additional.as_ref().map(|e| e.name.as_str())));
+            let builder = constructor(def, fields, additional.as_ref().map(|e| e.name.as_str()));
             quote! {
                 #doc
                 #deprecated
+                ///
+                /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
+                /// one with `new` (the required properties) and a setter per optional property.
+                #[non_exhaustive]
                 #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
                 pub struct #name {
                     #(#field_items)*
@@ -349,7 +398,10 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
-/// `new(required...)` and a setter per optional field, for types sent in requests.
+/// `new(required...)` and a setter per optional field, for every struct: request bodies are
+/// built with them, and so are response values in users' tests (the structs are
+/// `#[non_exhaustive]`). A field whose setter would shadow a method every model has (`new`,
+/// `clone`, `default`, ...) has none: it is public, set it directly.
 fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStream {
     let name = type_ident(&def.name);
     let required: Vec<&Field> = fields.iter().filter(|f| f.in_constructor()).collect();
@@ -372,6 +424,9 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
     });
     let setters = fields.iter().filter_map(|f| {
         let TypeRef::Option(inner) = &f.ty else { return None };
+        if !f.has_setter() {
+            return None;
+        }
         let ident = snake_ident(&f.name);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         let doc = format!(" Sets {}.", docs::code(&f.wire_name));

@@ -22,8 +22,26 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 const UNTAGGED: &str = "api";
 
 /// Names the generated `Client` already uses; a group accessor never takes one.
-const CLIENT_METHODS: &[&str] =
-    &["new", "builder", "from_env", "from_transport", "transport", "clone", "fmt", "base_url"];
+/// Also the mock server's own methods (feature `mock`), where each group has the same accessor.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "from_env",
+    "from_transport",
+    "transport",
+    "clone",
+    "fmt",
+    "base_url",
+    "start",
+    "uri",
+    "client",
+    "client_builder",
+    "check",
+    "verify",
+    "unmatched_requests",
+    "expectation",
+    "drop",
+];
 
 /// Names a request builder already uses; a parameter setter never takes one.
 const BUILDER_METHODS: &[&str] = &[
@@ -42,6 +60,20 @@ const BUILDER_METHODS: &[&str] = &[
     "header",
     "timeout",
     "retry",
+    // The mock server's expectation (feature `mock`), where each query parameter is a setter too.
+    "respond_with",
+    "respond_error",
+    "respond_pages",
+    "respond_status",
+    "respond_json",
+    "respond_body",
+    "with_header",
+    "with_delay",
+    "body_partial",
+    "expect",
+    "expect_at_least",
+    "up_to_n_times",
+    "mount",
 ];
 
 /// Unresolved operation: where it is and what it says.
@@ -106,7 +138,8 @@ pub fn lower_operations(
         let tag = op.op.tags.first().cloned().unwrap_or_else(|| UNTAGGED.to_string());
         by_tag.entry(tag).or_default().push(op);
     }
-    let mut modules = Namespace::with_reserved(CLIENT_METHODS.iter().copied());
+    // A group's module name is also its cargo feature's: never one the crate's manifest uses.
+    let mut modules = Namespace::with_reserved(CLIENT_METHODS.iter().chain(crate::features::RESERVED).copied());
     let mut groups = Vec::with_capacity(by_tag.len());
     for (tag, mut ops) in by_tag {
         ops.sort_by(|a, b| a.wire_id.cmp(&b.wire_id));
@@ -204,7 +237,8 @@ fn lower_operation(
     };
 
     let head = raw.method == "head";
-    let (output, alternates) = lower_responses(spec, types, op, head, &type_base, &builder_name, at, type_names)?;
+    let (output, alternates, success_status) =
+        lower_responses(spec, types, op, head, &type_base, &builder_name, at, type_names)?;
     let (errors, error_docs) = lower_errors(spec, types, op, &type_base, &builder_name, at, type_names)?;
     let accept = accept_for(&output);
     let pagination = lower_pagination(spec, types, op, &output, at)?;
@@ -226,6 +260,7 @@ fn lower_operation(
         body,
         accept,
         output,
+        success_status,
         pagination,
         errors,
         security,
@@ -727,7 +762,7 @@ fn lower_responses(
     builder_name: &str,
     at: &Pointer,
     type_names: &mut Namespace,
-) -> Result<(Output, Vec<Alternate>), Error> {
+) -> Result<(Output, Vec<Alternate>, u16), Error> {
     let components = spec.components.as_ref().map(|c| &c.responses);
     let mut successes: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, Pointer)> = Vec::new();
     for (code, response) in &op.responses.responses {
@@ -782,6 +817,15 @@ fn lower_responses(
         });
     }
     alternates.dedup_by(|a, b| a.1 == b.1);
+    // The lowest documented success code; `2XX` alone, or no success response, stands for 200.
+    let success_status = variants
+        .iter()
+        .filter_map(|v| match v.status {
+            StatusMatch::Code(code) => Some(code),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(200);
     let output = if variants.is_empty() {
         Output::Single { body: if head { Body::Empty } else { Body::Undocumented } }
     } else if variants.iter().all(|v| v.body == variants[0].body) {
@@ -790,7 +834,7 @@ fn lower_responses(
         let type_name = type_names.claim(&format!("{builder_name}Response"));
         Output::ByStatus { type_name, variants }
     };
-    Ok((output, alternates))
+    Ok((output, alternates, success_status))
 }
 
 /// The documented error responses with a JSON body: an enum keyed by status, and a line for the

@@ -105,6 +105,18 @@ fn operation_changes(og: &Group, o: &Operation, ng: &Group, n: &Operation, out: 
             format!("{what} now goes to {} (was {})", shown(&n.server), shown(&o.server)),
         );
     }
+    if o.success_status != n.success_status {
+        out.push(
+            Level::Patch,
+            Subject::Operation,
+            Kind::Changed,
+            id,
+            format!(
+                "{what}: its documented success status is now {} (was {}; the mock server answers it)",
+                n.success_status, o.success_status
+            ),
+        );
+    }
     params(og, o, n, out);
     request_body(o, n, out);
     response(o, n, out);

@@ -73,7 +73,20 @@ impl Report {
 
     /// Markdown, for a pull request's description.
     pub fn to_markdown(&self) -> String {
-        let mut out = format!("## API changes: {}\n\n", self.bump());
+        self.markdown(2)
+    }
+
+    /// A section of `CHANGELOG.md` for `version`: a second-level heading, then the Markdown
+    /// report one level below it.
+    pub fn to_changelog_section(&self, version: &str) -> String {
+        format!("## {version}\n\n{}", self.markdown(3))
+    }
+
+    /// The Markdown report, its title a heading of `level`.
+    fn markdown(&self, level: usize) -> String {
+        let heading = "#".repeat(level);
+        let sub = "#".repeat(level + 1);
+        let mut out = format!("{heading} API changes: {}\n\n", self.bump());
         if self.is_empty() {
             out.push_str(&format!("No API changes ({}).\n\n{}.\n", self.new, capitalise(&self.verdict())));
             return out;
@@ -90,7 +103,7 @@ impl Report {
                     "\n<details><summary>{title} ({count}): the API's shape is unchanged</summary>\n\n{items}\n</details>\n"
                 ));
             } else {
-                out.push_str(&format!("\n### {title} ({count})\n\n{items}"));
+                out.push_str(&format!("\n{sub} {title} ({count})\n\n{items}"));
             }
         }
         out.push_str(&format!("\n{}.\n", capitalise(&self.verdict())));

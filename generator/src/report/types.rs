@@ -125,24 +125,17 @@ fn structure(
     let name = n.name.as_str();
     let what = format!("type `{name}`");
     let start = out.0.len();
+    // Every struct is `#[non_exhaustive]` with `new` and setters, sent in requests or not: that
+    // role changes no Rust item (its nullable fields may change type, reported with them).
     match (o.input, n.input) {
-        (false, true) => out.push(
-            Level::Compatible,
-            Subject::Type,
-            Kind::Changed,
-            name,
-            format!("{what} is now sent in requests: it gains `{}` and setters", constructor(name, new_fields)),
-        ),
-        (true, false) => out.push(
-            Level::Breaking,
-            Subject::Type,
-            Kind::Changed,
-            name,
-            format!("{what} is no longer sent in requests: `{name}::new` and its setters are gone"),
-        ),
+        (false, true) => {
+            out.push(Level::Patch, Subject::Type, Kind::Changed, name, format!("{what} is now also sent in requests"))
+        }
+        (true, false) => {
+            out.push(Level::Patch, Subject::Type, Kind::Changed, name, format!("{what} is no longer sent in requests"))
+        }
         _ => {}
     }
-    let request = o.input && n.input;
     let index = |fs: &[Field]| fs.iter().map(|f| (f.wire_name.clone(), f.clone())).collect::<BTreeMap<_, _>>();
     let (a, b) = (index(old_fields), index(new_fields));
     let field = |f: &Field| format!("{name}.{}: {}", f.name, type_text(&f.ty));
@@ -216,8 +209,10 @@ fn structure(
             continue;
         }
         let item = format!("{name}.{}", g.name);
-        let (level, text) = if request && g.in_constructor() {
-            (Level::Breaking, format!("required field `{}` added to a request type: `{name}::new` takes it", field(g)))
+        // Structs are `#[non_exhaustive]`: an optional field is new to readers and gets a
+        // setter; a required one is an argument of `new`.
+        let (level, text) = if g.in_constructor() {
+            (Level::Breaking, format!("required field `{}` added: `{name}::new` takes it", field(g)))
         } else {
             (Level::Compatible, format!("field `{}` added", field(g)))
         };
@@ -268,7 +263,7 @@ fn structure(
     }
     // The constructor changed with no breaking field change to explain it (arguments reordered).
     let (old_new, new_new) = (constructor(name, old_fields), constructor(name, new_fields));
-    if request && old_new != new_new && !out.breaking_since(start) {
+    if old_new != new_new && !out.breaking_since(start) {
         out.push(
             Level::Breaking,
             Subject::Type,

@@ -76,12 +76,61 @@ pub struct Paired {
     pub batch: usize,
 }
 
-fn time_batch(batch: usize, f: &mut impl FnMut()) -> Duration {
-    let start = Instant::now();
-    for _ in 0..batch {
-        f();
+/// What a batch is measured with: wall time, or the CPU time of the calling thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Wall,
+    ThreadCpu,
+}
+
+impl Clock {
+    fn measure(self, f: impl FnOnce()) -> Duration {
+        match self {
+            Clock::Wall => {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            }
+            Clock::ThreadCpu => {
+                let start = thread_cpu();
+                f();
+                thread_cpu().saturating_sub(start)
+            }
+        }
     }
-    start.elapsed()
+}
+
+/// The CPU time the calling thread has used (user and system), to the nanosecond: what a
+/// client running on a current-thread runtime spends, without the loopback server's thread.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+pub fn thread_cpu() -> Duration {
+    #[repr(C)]
+    struct Timespec {
+        seconds: i64,
+        nanoseconds: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut time = Timespec { seconds: 0, nanoseconds: 0 };
+    // SAFETY: `clock_gettime` writes one `timespec` (two 64-bit fields on this target).
+    let ok = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut time) } == 0;
+    assert!(ok, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    Duration::new(time.seconds as u64, time.nanoseconds as u32)
+}
+
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+pub fn thread_cpu() -> Duration {
+    panic!("thread CPU time is read on 64-bit Linux only")
+}
+
+fn time_batch(clock: Clock, batch: usize, f: &mut impl FnMut()) -> Duration {
+    clock.measure(|| {
+        for _ in 0..batch {
+            f();
+        }
+    })
 }
 
 fn quantile(sorted: &[f64], q: f64) -> f64 {
@@ -97,22 +146,33 @@ fn median_duration(mut values: Vec<Duration>) -> Duration {
 
 /// Times `subject` against `limit` side by side: `rounds` rounds, each a batch of calls of one
 /// and a batch of the other (the order alternating), a batch lasting about `batch_time`.
-pub fn paired(rounds: usize, batch_time: Duration, mut subject: impl FnMut(), mut limit: impl FnMut()) -> Paired {
+pub fn paired(rounds: usize, batch_time: Duration, subject: impl FnMut(), limit: impl FnMut()) -> Paired {
+    paired_on(Clock::Wall, rounds, batch_time, subject, limit)
+}
+
+/// [`paired`], measured with `clock` (the batch size still comes from wall time).
+pub fn paired_on(
+    clock: Clock,
+    rounds: usize,
+    batch_time: Duration,
+    mut subject: impl FnMut(),
+    mut limit: impl FnMut(),
+) -> Paired {
     // Warm-up, then a batch size from the slower of the two.
     for _ in 0..3 {
         subject();
         limit();
     }
-    let one = time_batch(3, &mut subject).max(time_batch(3, &mut limit)) / 3;
+    let one = time_batch(Clock::Wall, 3, &mut subject).max(time_batch(Clock::Wall, 3, &mut limit)) / 3;
     let batch = (batch_time.as_nanos() / one.as_nanos().max(1)).clamp(1, 100_000) as usize;
     let (mut subjects, mut limits, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..rounds.max(1) {
         let (s, l) = if round % 2 == 0 {
-            let s = time_batch(batch, &mut subject);
-            (s, time_batch(batch, &mut limit))
+            let s = time_batch(clock, batch, &mut subject);
+            (s, time_batch(clock, batch, &mut limit))
         } else {
-            let l = time_batch(batch, &mut limit);
-            (time_batch(batch, &mut subject), l)
+            let l = time_batch(clock, batch, &mut limit);
+            (time_batch(clock, batch, &mut subject), l)
         };
         subjects.push(s / batch as u32);
         limits.push(l / batch as u32);
@@ -133,7 +193,7 @@ pub fn paired(rounds: usize, batch_time: Duration, mut subject: impl FnMut(), mu
 /// Times `f` `rounds` times (after one warm-up call) and returns the median.
 pub fn median_time(rounds: usize, mut f: impl FnMut()) -> Duration {
     f();
-    let times: Vec<Duration> = (0..rounds.max(1)).map(|_| time_batch(1, &mut f)).collect();
+    let times: Vec<Duration> = (0..rounds.max(1)).map(|_| time_batch(Clock::Wall, 1, &mut f)).collect();
     median_duration(times)
 }
 

@@ -5,6 +5,8 @@
 //! Routes (`GET /organizations/acme/pipelines/{pipeline}/builds`):
 //! - `app`: the page it was started with;
 //! - `empty`: `[]`;
+//! - `app/builds/1` (`GET /organizations/acme/pipelines/app/builds/1`): the one build it was
+//!   started with (see [`Server::start_with_build`]), a body of a few KB;
 //! - `pagesN` (e.g. `pages100`): N pages of that same page, `?page=K` selecting one; each but the
 //!   last links to the next with an absolute URL on the same host and port (`Link: <...>;
 //!   rel="next"`).
@@ -26,10 +28,16 @@ pub struct Server {
 impl Server {
     /// Starts a server answering with `page` (a JSON array of builds).
     pub fn start(page: Vec<u8>) -> Server {
+        Server::start_with_build(page, b"{}".to_vec())
+    }
+
+    /// Starts a server answering with `page`, and with `build` for build 1 of `app`.
+    pub fn start_with_build(page: Vec<u8>, build: Vec<u8>) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         listener.set_nonblocking(true).expect("non-blocking listener");
         let addr = listener.local_addr().expect("local address");
         let page: Arc<[u8]> = page.into();
+        let build: Arc<[u8]> = build.into();
         std::thread::Builder::new()
             .name("bench-server".into())
             .spawn(move || {
@@ -39,7 +47,7 @@ impl Server {
                     loop {
                         let Ok((stream, _)) = listener.accept().await else { continue };
                         let _ = stream.set_nodelay(true);
-                        tokio::spawn(serve(stream, page.clone(), addr));
+                        tokio::spawn(serve(stream, page.clone(), build.clone(), addr));
                     }
                 })
             })
@@ -58,7 +66,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Serves one connection: request heads in, responses out, until the client closes it.
-async fn serve(mut stream: TcpStream, page: Arc<[u8]>, addr: SocketAddr) {
+async fn serve(mut stream: TcpStream, page: Arc<[u8]>, build: Arc<[u8]>, addr: SocketAddr) {
     let mut input: Vec<u8> = Vec::with_capacity(4096);
     let mut chunk = vec![0u8; 4096];
     let mut head: Vec<u8> = Vec::with_capacity(512);
@@ -77,7 +85,7 @@ async fn serve(mut stream: TcpStream, page: Arc<[u8]>, addr: SocketAddr) {
         let line = std::str::from_utf8(&input[..line_end]).unwrap_or("");
         let target = line.split(' ').nth(1).unwrap_or("");
         head.clear();
-        let body: &[u8] = respond(target, &page, addr, &mut head);
+        let body: &[u8] = respond(target, &page, &build, addr, &mut head);
         input.drain(..end);
         if stream.write_all(&head).await.is_err() || stream.write_all(body).await.is_err() {
             return;
@@ -86,10 +94,12 @@ async fn serve(mut stream: TcpStream, page: Arc<[u8]>, addr: SocketAddr) {
 }
 
 /// Writes the response head for `target` into `head` and returns the body.
-fn respond<'a>(target: &str, page: &'a [u8], addr: SocketAddr, head: &mut Vec<u8>) -> &'a [u8] {
+fn respond<'a>(target: &str, page: &'a [u8], build: &'a [u8], addr: SocketAddr, head: &mut Vec<u8>) -> &'a [u8] {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let pipeline = path.strip_prefix(PREFIX).and_then(|rest| rest.strip_suffix("/builds"));
+    let single = path.strip_prefix(PREFIX) == Some("app/builds/1");
     let (body, link): (&[u8], Option<String>) = match pipeline {
+        _ if single => (build, None),
         Some("app") => (page, None),
         Some("empty") => (b"[]", None),
         Some(name) if name.starts_with("pages") => {
