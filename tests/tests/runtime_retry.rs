@@ -242,7 +242,7 @@ async fn other_failure_statuses_are_not_retried() {
 #[tokio::test]
 async fn post_is_retried_only_when_the_request_opts_in() {
     let created = || Reply::Send(response(201, &[("Content-Type", "application/json")], &build_json(7).to_string()));
-    let body = CreateBuildRequest { message: Some("Nightly".into()), ..CreateBuildRequest::new("HEAD", "main") };
+    let body = CreateBuildRequest::new("HEAD", "main").message("Nightly");
 
     // The client-wide policy cannot opt every POST in.
     let server = always(503, &[("Retry-After", "0")]).await;
