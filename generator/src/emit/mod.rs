@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::features::Features;
 use crate::ident::snake_source;
-use crate::ir::{Api, AuthKind, Param, Prim, TypeRef};
+use crate::ir::{Api, AuthKind, Operation, Param, Prim, TypeRef};
 use crate::Config;
 
 /// The runtime's source files, relative to `src/runtime/`.
@@ -136,14 +136,30 @@ struct TemplateContext<'a> {
     rate_limits: bool,
     paginated: bool,
     example: Option<String>,
+    /// A paginated operation's call, for the guide's pages example.
+    list_example: Option<String>,
+    /// An operation's call and its error enum's path, for the guide's errors example.
+    error_example: Option<(String, String)>,
+    /// The environment variable `Client::from_env` reads.
+    token_env: Option<&'a str>,
     webhooks: bool,
 }
 
 /// A call for the README's example: the first operation whose required parameters are all
 /// strings or integers, with placeholder arguments.
 fn example_call(api: &Api) -> Option<String> {
+    example_where(api, |_| true).map(|(call, _, _)| call)
+}
+
+/// The first operation that `wanted` accepts and whose required parameters are all strings or
+/// integers: its call with placeholder arguments (identifiers as Rust source writes them,
+/// argument text made of identifiers), its group and the operation.
+fn example_where<'a>(
+    api: &'a Api,
+    wanted: impl Fn(&Operation) -> bool,
+) -> Option<(String, &'a crate::ir::Group, &'a Operation)> {
     api.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o))).find_map(|(group, op)| {
-        if op.body.as_ref().is_some_and(|b| b.required) || op.deprecated {
+        if op.body.as_ref().is_some_and(|b| b.required) || op.deprecated || !wanted(op) {
             return None;
         }
         let args: Option<Vec<String>> = op
@@ -156,7 +172,8 @@ fn example_call(api: &Api) -> Option<String> {
                 _ => None,
             })
             .collect();
-        Some(format!("{}().{}({})", snake_source(&group.name), snake_source(&op.method_name), args?.join(", ")))
+        let call = format!("{}().{}({})", snake_source(&group.name), snake_source(&op.method_name), args?.join(", "));
+        Some((call, group, op))
     })
 }
 
@@ -209,6 +226,12 @@ fn template(name: &str, source: &str, api: &Api, config: &Config) -> Result<Stri
         rate_limits: !api.rate_limits.is_empty(),
         paginated: api.groups.iter().flat_map(|g| &g.operations).any(|o| o.pagination.is_some()),
         example: example_call(api),
+        list_example: example_where(api, |op| op.pagination.is_some()).map(|(call, _, _)| call),
+        error_example: example_where(api, |op| op.errors.is_some()).and_then(|(call, group, op)| {
+            let errors = op.errors.as_ref()?;
+            Some((call, format!("operations::{}::{}", snake_source(&group.name), errors.type_name)))
+        }),
+        token_env: config.token_env.as_deref(),
         webhooks: api.webhooks.is_some(),
     };
     env.get_template(name).and_then(|t| t.render(context)).map_err(err)
