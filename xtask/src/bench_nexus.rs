@@ -3,6 +3,8 @@
 //!
 //! - progenitor's `cargo-progenitor` is installed with `cargo install --locked` into
 //!   `target/bench-compile/tools` when it is not there (the command prints what it runs);
+//! - progenitor generates with `--interface builder --tags separate`, the shape of this
+//!   generator's client (request builders, one group per tag);
 //! - both crates are written under `target/bench-compile/nexus/`, each made a workspace of its
 //!   own, with the same lock-file policy: the project's `Cargo.lock` is copied in, and `cargo
 //!   fetch` adds whatever it lacks (progenitor's runtime crates), so the dependencies the two
@@ -180,6 +182,8 @@ pub fn run(options: &Options) -> Result<(), String> {
         .arg("-o")
         .arg(&theirs.dir)
         .args(["-n", theirs.package, "-v", "0.1.0"])
+        // Builders, one group per tag: the interface this generator makes.
+        .args(["--interface", "builder", "--tags", "separate"])
         .status()
         .map_err(|e| format!("cannot run {}: {e}", tool.display()))?;
     if !status.success() {
