@@ -31,10 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Every artifact of the build, across pages, each saved under its file name.
     let mut artifacts = client.artifacts().list_for_build(&org, &pipeline, number).stream();
     while let Some(artifact) = artifacts.try_next().await? {
-        let body = client
-            .artifacts()
-            .download(&org, &pipeline, number, artifact.job_id, artifact.id)
-            .await?;
+        let body = client.artifacts().download(&org, &pipeline, number, artifact.job_id, artifact.id).await?;
         let path = dir.join(&artifact.filename);
         let written = body.save(&path).await?;
         println!("{}: {written} bytes", path.display());

@@ -2,7 +2,7 @@
 //! network, no JSON. `cargo test -p tests --example mock_unit_test` runs it (and so does
 //! `cargo test --workspace`).
 
-use buildkite_api::types::{Build, BuildState};
+use buildkite_api::types::BuildState;
 use buildkite_api::Client;
 
 /// The user code under test: the web URL of the latest build of a branch, if it failed.
@@ -18,11 +18,20 @@ fn main() {
 
 /// A build of the shape the test needs, built in code.
 #[cfg(test)]
-fn build(number: i64, state: BuildState) -> Build {
+fn build(number: i64, state: BuildState) -> buildkite_api::types::Build {
     let id = buildkite_api::uuid::Uuid::from_u128(number as u128);
     let created: buildkite_api::runtime::Timestamp = "2024-05-01T10:20:30Z".parse().expect("a timestamp");
     let web_url = format!("https://buildkite.com/acme/app/builds/{number}");
-    Build::new(id, "https://api.buildkite.com/v2/x", web_url, number, state, "abc123", "main", created)
+    buildkite_api::types::Build::new(
+        id,
+        "https://api.buildkite.com/v2/x",
+        web_url,
+        number,
+        state,
+        "abc123",
+        "main",
+        created,
+    )
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use crate::ir::{
 use crate::rust::{request_body_ty, ty, Scope};
 
 use super::docs;
-use crate::features::Features;
 use super::types::{snake_ident, type_ident};
+use crate::features::Features;
 
 /// The whole `src/mock.rs`.
 pub fn file(api: &Api, crate_ident: &str) -> TokenStream {

@@ -154,10 +154,7 @@ fn example_call(api: &Api) -> Option<String> {
 /// The first operation that `wanted` accepts and whose required parameters are all strings or
 /// integers: its call with placeholder arguments (identifiers as Rust source writes them,
 /// argument text made of identifiers), its group and the operation.
-fn example_where<'a>(
-    api: &'a Api,
-    wanted: impl Fn(&Operation) -> bool,
-) -> Option<(String, &'a crate::ir::Group, &'a Operation)> {
+fn example_where(api: &Api, wanted: impl Fn(&Operation) -> bool) -> Option<(String, &crate::ir::Group, &Operation)> {
     api.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o))).find_map(|(group, op)| {
         if op.body.as_ref().is_some_and(|b| b.required) || op.deprecated || !wanted(op) {
             return None;
