@@ -39,22 +39,22 @@ impl AccessToken {
             user: None,
         }
     }
-    /// Sets `description`.
+    /// Sets `description`: The free-text description given to the token when it was created.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the token was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `expires_at`.
+    /// Sets `expires_at`: When the token stops working; null (or missing) for a token that never expires.
     pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
-    /// Sets `user`.
+    /// Sets `user`: The user who owns the token, reduced to name and email.
     pub fn user(mut self, value: impl Into<AccessTokenOwner>) -> Self {
         self.user = Some(value.into());
         self
@@ -81,12 +81,12 @@ impl AccessTokenOwner {
     pub fn new() -> Self {
         Self { name: None, email: None }
     }
-    /// Sets `name`.
+    /// Sets `name`: The owner's display name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `email`.
+    /// Sets `email`: The owner's email address.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -314,82 +314,82 @@ impl Agent {
             cluster_queue_url: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The agent's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The agent's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: The agent's page in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The name the agent registered with.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `connection_state`.
+    /// Sets `connection_state`: Where the agent stands in its lifecycle (connected, lost, ...).
     pub fn connection_state(mut self, value: impl Into<AgentConnectionState>) -> Self {
         self.connection_state = Some(value.into());
         self
     }
-    /// Sets `hostname`.
+    /// Sets `hostname`: Host name of the machine the agent runs on.
     pub fn hostname(mut self, value: impl Into<String>) -> Self {
         self.hostname = Some(value.into());
         self
     }
-    /// Sets `ip_address`.
+    /// Sets `ip_address`: IP address the agent connects from.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.ip_address = Some(value.into());
         self
     }
-    /// Sets `user_agent`.
+    /// Sets `user_agent`: The agent's self-description, naming its version and platform (for example `buildkite-agent/3.73.1 (linux; amd64)`).
     pub fn user_agent(mut self, value: impl Into<String>) -> Self {
         self.user_agent = Some(value.into());
         self
     }
-    /// Sets `version`.
+    /// Sets `version`: Version of the buildkite-agent program.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
-    /// Sets `os_id`.
+    /// Sets `os_id`: Operating system the agent runs on, such as `linux` or `darwin`.
     pub fn os_id(mut self, value: impl Into<String>) -> Self {
         self.os_id = Some(value.into());
         self
     }
-    /// Sets `arch`.
+    /// Sets `arch`: CPU architecture the agent runs on, such as `amd64` or `arm64`.
     pub fn arch(mut self, value: impl Into<String>) -> Self {
         self.arch = Some(value.into());
         self
     }
-    /// Sets `queue`.
+    /// Sets `queue`: Key of the queue the agent registered with.
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
     }
-    /// Sets `creator`.
+    /// Sets `creator`: The user (or token owner) that registered the agent.
     pub fn creator(mut self, value: impl Into<User>) -> Self {
         self.creator = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the agent registered.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `connected_at`.
+    /// Sets `connected_at`: When the agent last connected.
     pub fn connected_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.connected_at = Some(value.into());
         self
     }
-    /// Sets `disconnected_at`.
+    /// Sets `disconnected_at`: When the agent disconnected cleanly; null while it is connected or when it was lost instead.
     pub fn disconnected_at(
         mut self,
         value: impl Into<crate::runtime::Timestamp>,
@@ -397,22 +397,22 @@ impl Agent {
         self.disconnected_at = Some(value.into());
         self
     }
-    /// Sets `lost_at`.
+    /// Sets `lost_at`: When Buildkite gave the agent up as lost after it vanished without disconnecting; null otherwise.
     pub fn lost_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.lost_at = Some(value.into());
         self
     }
-    /// Sets `stopped_at`.
+    /// Sets `stopped_at`: When the agent was stopped; null if it was not.
     pub fn stopped_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.stopped_at = Some(value.into());
         self
     }
-    /// Sets `job`.
+    /// Sets `job`: The job the agent is running now; absent or null when it is idle.
     pub fn job(mut self, value: impl Into<Box<Job>>) -> Self {
         self.job = Some(value.into());
         self
     }
-    /// Sets `last_job_finished_at`.
+    /// Sets `last_job_finished_at`: When the agent finished its most recent job; null if it has run none.
     pub fn last_job_finished_at(
         mut self,
         value: impl Into<crate::runtime::Timestamp>,
@@ -420,57 +420,57 @@ impl Agent {
         self.last_job_finished_at = Some(value.into());
         self
     }
-    /// Sets `priority`.
+    /// Sets `priority`: The agent's priority when jobs are assigned (higher first); an integer here, unlike a job's priority object.
     pub fn priority(mut self, value: impl Into<i64>) -> Self {
         self.priority = Some(value.into());
         self
     }
-    /// Sets `meta_data`.
+    /// Sets `meta_data`: The agent's tags, each a `key=value` string.
     pub fn meta_data(mut self, value: impl Into<Vec<String>>) -> Self {
         self.meta_data = Some(value.into());
         self
     }
-    /// Sets `paused`.
+    /// Sets `paused`: Whether the agent is paused and takes no new jobs (from go-buildkite).
     pub fn paused(mut self, value: impl Into<bool>) -> Self {
         self.paused = Some(value.into());
         self
     }
-    /// Sets `paused_at`.
+    /// Sets `paused_at`: When the agent was paused (from go-buildkite).
     pub fn paused_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.paused_at = Some(value.into());
         self
     }
-    /// Sets `paused_by`.
+    /// Sets `paused_by`: The user who paused the agent (from go-buildkite).
     pub fn paused_by(mut self, value: impl Into<User>) -> Self {
         self.paused_by = Some(value.into());
         self
     }
-    /// Sets `paused_note`.
+    /// Sets `paused_note`: The note left when the agent was paused (from go-buildkite).
     pub fn paused_note(mut self, value: impl Into<String>) -> Self {
         self.paused_note = Some(value.into());
         self
     }
-    /// Sets `paused_timeout_in_minutes`.
+    /// Sets `paused_timeout_in_minutes`: Minutes after pausing at which the agent resumes by itself (from go-buildkite).
     pub fn paused_timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
         self.paused_timeout_in_minutes = Some(value.into());
         self
     }
-    /// Sets `access_token`.
+    /// Sets `access_token`: Registration token of a legacy agent, returned when one was created through the removed create-agent call (from go-buildkite).
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.access_token = Some(value.into());
         self
     }
-    /// Sets `cluster_id`.
+    /// Sets `cluster_id`: UUID of the cluster the agent belongs to; kept from the upstream spec, not in the docs.
     pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
-    /// Sets `cluster_url`.
+    /// Sets `cluster_url`: REST API address of the cluster the agent belongs to.
     pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_url = Some(value.into());
         self
     }
-    /// Sets `cluster_queue_url`.
+    /// Sets `cluster_queue_url`: REST API address of the cluster queue the agent is registered to.
     pub fn cluster_queue_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_queue_url = Some(value.into());
         self
@@ -510,17 +510,17 @@ impl AgentBlockedWebhookPayload {
             sender: None,
         }
     }
-    /// Sets `blocked_ip`.
+    /// Sets `blocked_ip`: The address the blocked request came from.
     pub fn blocked_ip(mut self, value: impl Into<String>) -> Self {
         self.blocked_ip = Some(value.into());
         self
     }
-    /// Sets `cluster_token`.
+    /// Sets `cluster_token`: The agent token the agent registered with.
     pub fn cluster_token(mut self, value: impl Into<Box<AgentToken>>) -> Self {
         self.cluster_token = Some(value.into());
         self
     }
-    /// Sets `sender`.
+    /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
         self
@@ -681,52 +681,52 @@ impl AgentImage {
             cluster_url: None,
         }
     }
-    /// Sets `status`.
+    /// Sets `status`: Whether the image is still building, ready to use, or failed to build.
     pub fn status(mut self, value: impl Into<AgentImageStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
-    /// Sets `image_ref`.
+    /// Sets `image_ref`: The full image reference once it is built (null until then); set it as a queue's `hostedAgents.agentImageRef` to run that queue's agents on this image.
     pub fn image_ref(mut self, value: impl Into<String>) -> Self {
         self.image_ref = Some(value.into());
         self
     }
-    /// Sets `version`.
+    /// Sets `version`: The image's version number.
     pub fn version(mut self, value: impl Into<i64>) -> Self {
         self.version = Some(value.into());
         self
     }
-    /// Sets `last_build_error`.
+    /// Sets `last_build_error`: The error of the latest failed build; null when none failed.
     pub fn last_build_error(mut self, value: impl Into<String>) -> Self {
         self.last_build_error = Some(value.into());
         self
     }
-    /// Sets `dockerfile`.
+    /// Sets `dockerfile`: The Dockerfile body that was submitted, without a `FROM` line.
     pub fn dockerfile(mut self, value: impl Into<String>) -> Self {
         self.dockerfile = Some(value.into());
         self
     }
-    /// Sets `base_image`.
+    /// Sets `base_image`: The `FROM` line of the Buildkite-managed base image put before the body.
     pub fn base_image(mut self, value: impl Into<String>) -> Self {
         self.base_image = Some(value.into());
         self
     }
-    /// Sets `composed_dockerfile`.
+    /// Sets `composed_dockerfile`: The whole Dockerfile that is built, `base_image` followed by `dockerfile`.
     pub fn composed_dockerfile(mut self, value: impl Into<String>) -> Self {
         self.composed_dockerfile = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The image's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: The image's page in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `cluster_url`.
+    /// Sets `cluster_url`: REST API address of the cluster the image belongs to.
     pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_url = Some(value.into());
         self
@@ -856,32 +856,32 @@ impl AgentToken {
             token: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The token's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `allowed_ip_addresses`.
+    /// Sets `allowed_ip_addresses`: The CIDR ranges agents may use this token from, as one space-separated string; empty or null when any address may.
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(value.into());
         self
     }
-    /// Sets `expires_at`.
+    /// Sets `expires_at`: When the token stops letting agents connect; absent or null when it never expires.
     pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
-    /// Sets `cluster_url`.
+    /// Sets `cluster_url`: REST API address of the cluster the token belongs to.
     pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_url = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the token.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `token`.
+    /// Sets `token`: The secret token value that agents are configured with. Only the create response carries it; keep it then, since no later call returns it.
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
@@ -913,7 +913,7 @@ impl AgentWebhookPayload {
             sender: None,
         }
     }
-    /// Sets `sender`.
+    /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
         self
@@ -972,22 +972,22 @@ impl Annotation {
             updated_at: updated_at.into(),
         }
     }
-    /// Sets `scope`.
+    /// Sets `scope`: Whether the annotation belongs to the build or to one job.
     pub fn scope(mut self, value: impl Into<AnnotationScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
-    /// Sets `job_id`.
+    /// Sets `job_id`: UUID of the job the annotation belongs to; null for build annotations.
     pub fn job_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.job_id = Some(value.into());
         self
     }
-    /// Sets `priority`.
+    /// Sets `priority`: Display order, 1 to 10; higher shows first (3 by default).
     pub fn priority(mut self, value: impl Into<i64>) -> Self {
         self.priority = Some(value.into());
         self
     }
-    /// Sets `body_html`.
+    /// Sets `body_html`: Rendered HTML of the body; absent when listed with `omit_body=true`.
     pub fn body_html(mut self, value: impl Into<String>) -> Self {
         self.body_html = Some(value.into());
         self
@@ -1163,27 +1163,27 @@ impl ApiSettings {
             features: None,
         }
     }
-    /// Sets `url`.
+    /// Sets `url`: The settings' address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `allowed_ip_addresses`.
+    /// Sets `allowed_ip_addresses`: The CIDR ranges allowed to call the API, separated by spaces; null when there is no allowlist.
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(value.into());
         self
     }
-    /// Sets `revoke_inactive_tokens_after_days`.
+    /// Sets `revoke_inactive_tokens_after_days`: Days without use after which a token is revoked; null when tokens are never revoked for inactivity.
     pub fn revoke_inactive_tokens_after_days(mut self, value: impl Into<i64>) -> Self {
         self.revoke_inactive_tokens_after_days = Some(value.into());
         self
     }
-    /// Sets `restrict_user_api_token_creation`.
+    /// Sets `restrict_user_api_token_creation`: Whether only administrators may create API access tokens.
     pub fn restrict_user_api_token_creation(mut self, value: impl Into<bool>) -> Self {
         self.restrict_user_api_token_creation = Some(value.into());
         self
     }
-    /// Sets `features`.
+    /// Sets `features`: Which of these settings the organization's plan allows.
     pub fn features(mut self, value: impl Into<ApiSettingsFeatures>) -> Self {
         self.features = Some(value.into());
         self
@@ -1213,12 +1213,12 @@ impl ApiSettingsFeatures {
             inactive_api_token_revocation: None,
         }
     }
-    /// Sets `api_ip_allow_list`.
+    /// Sets `api_ip_allow_list`: Whether the plan allows an API IP allowlist.
     pub fn api_ip_allow_list(mut self, value: impl Into<bool>) -> Self {
         self.api_ip_allow_list = Some(value.into());
         self
     }
-    /// Sets `inactive_api_token_revocation`.
+    /// Sets `inactive_api_token_revocation`: Whether the plan allows revoking inactive tokens.
     pub fn inactive_api_token_revocation(mut self, value: impl Into<bool>) -> Self {
         self.inactive_api_token_revocation = Some(value.into());
         self
@@ -1295,33 +1295,33 @@ impl Artifact {
             original_path: None,
         }
     }
-    /// Sets `dirname`.
+    /// Sets `dirname`: The directory part of `path`.
     pub fn dirname(mut self, value: impl Into<String>) -> Self {
         self.dirname = Some(value.into());
         self
     }
-    /// Sets `mime_type`.
+    /// Sets `mime_type`: Media type of the file.
     pub fn mime_type(mut self, value: impl Into<String>) -> Self {
         self.mime_type = Some(value.into());
         self
     }
-    /// Sets `file_size`.
+    /// Sets `file_size`: Size of the file in bytes.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self
     }
-    /// Sets `sha1sum`.
+    /// Sets `sha1sum`: SHA-1 digest of the file (hex), as the agent computed it.
     pub fn sha1sum(mut self, value: impl Into<String>) -> Self {
         self.sha1sum = Some(value.into());
         self
     }
-    /// Sets `glob_path`.
+    /// Sets `glob_path`: No longer filled in; always null.
     #[deprecated]
     pub fn glob_path(mut self, value: impl Into<String>) -> Self {
         self.glob_path = Some(value.into());
         self
     }
-    /// Sets `original_path`.
+    /// Sets `original_path`: No longer filled in; always null.
     #[deprecated]
     pub fn original_path(mut self, value: impl Into<String>) -> Self {
         self.original_path = Some(value.into());
@@ -1456,27 +1456,27 @@ impl AuditEvent {
             url: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The event's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `actor`.
+    /// Sets `actor`: Who or what caused the event; null for events the system raised itself.
     pub fn actor(mut self, value: impl Into<AuditEventEntity>) -> Self {
         self.actor = Some(value.into());
         self
     }
-    /// Sets `subject`.
+    /// Sets `subject`: What the event acted on.
     pub fn subject(mut self, value: impl Into<AuditEventEntity>) -> Self {
         self.subject = Some(value.into());
         self
     }
-    /// Sets `context`.
+    /// Sets `context`: Where the event came from; null when unknown.
     pub fn context(mut self, value: impl Into<AuditEventContext>) -> Self {
         self.context = Some(value.into());
         self
     }
-    /// Sets `data`.
+    /// Sets `data`: Details specific to the event type; often empty.
     pub fn data(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1484,7 +1484,7 @@ impl AuditEvent {
         self.data = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The event's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
@@ -1522,17 +1522,17 @@ impl AuditEventContext {
             extra: std::collections::BTreeMap::new(),
         }
     }
-    /// Sets `type`.
+    /// Sets `type`: The kind of context, such as `WebContext`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
-    /// Sets `request_ip`.
+    /// Sets `request_ip`: The IP address the request came from, when the event came from a request.
     pub fn request_ip(mut self, value: impl Into<String>) -> Self {
         self.request_ip = Some(value.into());
         self
     }
-    /// Sets `request_user_agent`.
+    /// Sets `request_user_agent`: The user agent of that request.
     pub fn request_user_agent(mut self, value: impl Into<String>) -> Self {
         self.request_user_agent = Some(value.into());
         self
@@ -1566,17 +1566,17 @@ impl AuditEventEntity {
             name: None,
         }
     }
-    /// Sets `type`.
+    /// Sets `type`: The kind of entity, such as `User` or `Organization`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
-    /// Sets `uuid`.
+    /// Sets `uuid`: The entity's UUID.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The entity's name at the time of the event.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1605,7 +1605,7 @@ impl AuditEventsPage {
             links: None,
         }
     }
-    /// Sets `links`.
+    /// Sets `links`: Links to this and the neighbouring pages; follow them as given.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
         self
@@ -1639,17 +1639,17 @@ impl Author {
             email: None,
         }
     }
-    /// Sets `username`.
+    /// Sets `username`: Username of the author on the source-code host, when known.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: Display name of the author.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `email`.
+    /// Sets `email`: Email address of the author.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -1804,32 +1804,32 @@ impl Build {
             retried_jobs_count: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: ID of the build in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `blocked`.
+    /// Sets `blocked`: True while the build waits on a block step.
     pub fn blocked(mut self, value: impl Into<bool>) -> Self {
         self.blocked = Some(value.into());
         self
     }
-    /// Sets `blocked_state`.
+    /// Sets `blocked_state`: State the build reports while a block step holds it (`passed`, `failed` or `running`); an empty string when the build is not blocked.
     pub fn blocked_state(mut self, value: impl Into<String>) -> Self {
         self.blocked_state = Some(value.into());
         self
     }
-    /// Sets `cancel_reason`.
+    /// Sets `cancel_reason`: Reason given when the build was canceled, if it was.
     pub fn cancel_reason(mut self, value: impl Into<String>) -> Self {
         self.cancel_reason = Some(value.into());
         self
     }
-    /// Sets `message`.
+    /// Sets `message`: Commit message, or the message the build was created with.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: Environment variables passed to the build (usually string values).
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1837,52 +1837,52 @@ impl Build {
         self.env = Some(value.into());
         self
     }
-    /// Sets `source`.
+    /// Sets `source`: What started the build (a webhook, the API, the web UI, a trigger step or a schedule).
     pub fn source(mut self, value: impl Into<BuildSource>) -> Self {
         self.source = Some(value.into());
         self
     }
-    /// Sets `creator`.
+    /// Sets `creator`: User who created the build; embedded users may carry only a few fields.
     pub fn creator(mut self, value: impl Into<User>) -> Self {
         self.creator = Some(value.into());
         self
     }
-    /// Sets `author`.
+    /// Sets `author`: Commit author, either a bare email string or an object.
     pub fn author(mut self, value: impl Into<BuildAuthor>) -> Self {
         self.author = Some(value.into());
         self
     }
-    /// Sets `jobs`.
+    /// Sets `jobs`: Jobs of the build, a mix of script, wait, block and trigger jobs; only the latest attempt of each step unless `include_retried_jobs` is set. Absent with `exclude_jobs=true`.
     pub fn jobs(mut self, value: impl Into<Vec<Job>>) -> Self {
         self.jobs = Some(value.into());
         self
     }
-    /// Sets `job_state_counts`.
+    /// Sets `job_state_counts`: How many jobs of the build are in each state, whatever job filter the request used; only returned by getBuild.
     pub fn job_state_counts(mut self, value: impl Into<BuildJobStateCounts>) -> Self {
         self.job_state_counts = Some(value.into());
         self
     }
-    /// Sets `scheduled_at`.
+    /// Sets `scheduled_at`: When the build was scheduled to run.
     pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `started_at`.
+    /// Sets `started_at`: When an agent started the build's first job.
     pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.started_at = Some(value.into());
         self
     }
-    /// Sets `failing_at`.
+    /// Sets `failing_at`: When the build first failed hard; null if it never did, and never cleared once set.
     pub fn failing_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.failing_at = Some(value.into());
         self
     }
-    /// Sets `finished_at`.
+    /// Sets `finished_at`: When the build finished.
     pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.finished_at = Some(value.into());
         self
     }
-    /// Sets `meta_data`.
+    /// Sets `meta_data`: Build meta-data (string values), `{}` when empty.
     pub fn meta_data(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1890,47 +1890,47 @@ impl Build {
         self.meta_data = Some(value.into());
         self
     }
-    /// Sets `pull_request`.
+    /// Sets `pull_request`: Pull request the build is for; often `{}` for other builds.
     pub fn pull_request(mut self, value: impl Into<BuildPullRequest>) -> Self {
         self.pull_request = Some(value.into());
         self
     }
-    /// Sets `merge_queue`.
+    /// Sets `merge_queue`: Null unless the build is in a GitHub merge queue.
     pub fn merge_queue(mut self, value: impl Into<BuildMergeQueue>) -> Self {
         self.merge_queue = Some(value.into());
         self
     }
-    /// Sets `rebuilt_from`.
+    /// Sets `rebuilt_from`: The build this one was rebuilt from, if any.
     pub fn rebuilt_from(mut self, value: impl Into<BuildRebuiltFrom>) -> Self {
         self.rebuilt_from = Some(value.into());
         self
     }
-    /// Sets `pipeline`.
+    /// Sets `pipeline`: The pipeline of the build (a reduced copy); absent with `exclude_pipeline=true`.
     pub fn pipeline(mut self, value: impl Into<Box<Pipeline>>) -> Self {
         self.pipeline = Some(value.into());
         self
     }
-    /// Sets `cluster_id`.
+    /// Sets `cluster_id`: UUID of the cluster the build runs in, if the pipeline uses one.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
-    /// Sets `cluster_url`.
+    /// Sets `cluster_url`: API URL of that cluster.
     pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_url = Some(value.into());
         self
     }
-    /// Sets `triggered_from`.
+    /// Sets `triggered_from`: The trigger job's build that created this build.
     pub fn triggered_from(mut self, value: impl Into<BuildTriggeredFrom>) -> Self {
         self.triggered_from = Some(value.into());
         self
     }
-    /// Sets `test_engine`.
+    /// Sets `test_engine`: Test Engine runs; only with `include_test_engine=true`.
     pub fn test_engine(mut self, value: impl Into<BuildTestEngine>) -> Self {
         self.test_engine = Some(value.into());
         self
     }
-    /// Sets `retried_jobs_count`.
+    /// Sets `retried_jobs_count`: Number of jobs queued for retry; only in the response of retrying a build's failed jobs.
     pub fn retried_jobs_count(mut self, value: impl Into<i64>) -> Self {
         self.retried_jobs_count = Some(value.into());
         self
@@ -1982,27 +1982,27 @@ impl BuildExportSettings {
             supported_strategies: None,
         }
     }
-    /// Sets `available`.
+    /// Sets `available`: Whether the organization's plan includes build export.
     pub fn available(mut self, value: impl Into<bool>) -> Self {
         self.available = Some(value.into());
         self
     }
-    /// Sets `enabled`.
+    /// Sets `enabled`: Whether an export destination is configured.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
-    /// Sets `location`.
+    /// Sets `location`: The destination bucket; null when none is configured.
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
-    /// Sets `strategy_id`.
+    /// Sets `strategy_id`: The export strategy in use, such as `s3` or `gcs`; null when none.
     pub fn strategy_id(mut self, value: impl Into<String>) -> Self {
         self.strategy_id = Some(value.into());
         self
     }
-    /// Sets `supported_strategies`.
+    /// Sets `supported_strategies`: The strategies the configure endpoint accepts.
     pub fn supported_strategies(mut self, value: impl Into<Vec<String>>) -> Self {
         self.supported_strategies = Some(value.into());
         self
@@ -2029,12 +2029,12 @@ impl BuildJobStateCounts {
     pub fn new() -> Self {
         Self { total: None, states: None }
     }
-    /// Sets `total`.
+    /// Sets `total`: Number of jobs counted.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self
     }
-    /// Sets `states`.
+    /// Sets `states`: Count of jobs per job state (keys are job states).
     pub fn states(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, i64>>,
@@ -2061,7 +2061,7 @@ impl BuildMergeQueue {
     pub fn new() -> Self {
         Self { base_branch: None }
     }
-    /// Sets `base_branch`.
+    /// Sets `base_branch`: Branch the merge-queue build is queued against.
     pub fn base_branch(mut self, value: impl Into<String>) -> Self {
         self.base_branch = Some(value.into());
         self
@@ -2095,17 +2095,17 @@ impl BuildPullRequest {
             repository: None,
         }
     }
-    /// Sets `id`.
+    /// Sets `id`: Number of the pull request, as a string.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `base`.
+    /// Sets `base`: Base branch of the pull request.
     pub fn base(mut self, value: impl Into<String>) -> Self {
         self.base = Some(value.into());
         self
     }
-    /// Sets `repository`.
+    /// Sets `repository`: Git URL of the repository the pull request comes from.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
@@ -2139,17 +2139,17 @@ impl BuildRebuiltFrom {
             url: None,
         }
     }
-    /// Sets `id`.
+    /// Sets `id`: UUID of the original build.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `number`.
+    /// Sets `number`: Number of the original build.
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: API URL of the original build.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
@@ -2458,7 +2458,7 @@ impl BuildTestEngine {
     pub fn new() -> Self {
         Self { runs: None }
     }
-    /// Sets `runs`.
+    /// Sets `runs`: Test Engine runs recorded for the build.
     pub fn runs(mut self, value: impl Into<Vec<BuildTestEngineRunsItem>>) -> Self {
         self.runs = Some(value.into());
         self
@@ -2485,12 +2485,12 @@ impl BuildTestEngineRunsItem {
     pub fn new() -> Self {
         Self { id: None, suite: None }
     }
-    /// Sets `id`.
+    /// Sets `id`: UUID of the run.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `suite`.
+    /// Sets `suite`: The suite the run belongs to.
     pub fn suite(mut self, value: impl Into<BuildTestEngineRunsItemSuite>) -> Self {
         self.suite = Some(value.into());
         self
@@ -2517,12 +2517,12 @@ impl BuildTestEngineRunsItemSuite {
     pub fn new() -> Self {
         Self { id: None, slug: None }
     }
-    /// Sets `id`.
+    /// Sets `id`: UUID of the suite.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `slug`.
+    /// Sets `slug`: Slug of the suite.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -2556,17 +2556,17 @@ impl BuildTriggeredFrom {
             build_pipeline_slug: None,
         }
     }
-    /// Sets `build_id`.
+    /// Sets `build_id`: UUID of the triggering build.
     pub fn build_id(mut self, value: impl Into<String>) -> Self {
         self.build_id = Some(value.into());
         self
     }
-    /// Sets `build_number`.
+    /// Sets `build_number`: Number of the triggering build.
     pub fn build_number(mut self, value: impl Into<i64>) -> Self {
         self.build_number = Some(value.into());
         self
     }
-    /// Sets `build_pipeline_slug`.
+    /// Sets `build_pipeline_slug`: Slug of the triggering build's pipeline.
     pub fn build_pipeline_slug(mut self, value: impl Into<String>) -> Self {
         self.build_pipeline_slug = Some(value.into());
         self
@@ -2602,12 +2602,12 @@ impl BuildWebhookPayload {
             sender: None,
         }
     }
-    /// Sets `pipeline`.
+    /// Sets `pipeline`: The build's pipeline.
     pub fn pipeline(mut self, value: impl Into<Box<Pipeline>>) -> Self {
         self.pipeline = Some(value.into());
         self
     }
-    /// Sets `sender`.
+    /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
         self
@@ -2657,37 +2657,37 @@ impl CacheVolume {
             detached_at: None,
         }
     }
-    /// Sets `id`.
+    /// Sets `id`: The volume's ID (not the handle for deleting it; that is the tag).
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `tag`.
+    /// Sets `tag`: The cache tag the volume holds, such as `pipeline-uuid/node-modules`.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
-    /// Sets `cluster_id`.
+    /// Sets `cluster_id`: UUID of the cluster the volume belongs to.
     pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
-    /// Sets `size_mb`.
+    /// Sets `size_mb`: The volume's size in megabytes.
     pub fn size_mb(mut self, value: impl Into<i64>) -> Self {
         self.size_mb = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the volume was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `attached_at`.
+    /// Sets `attached_at`: When the volume was last attached to an agent.
     pub fn attached_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.attached_at = Some(value.into());
         self
     }
-    /// Sets `detached_at`.
+    /// Sets `detached_at`: When the volume was last detached from an agent.
     pub fn detached_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.detached_at = Some(value.into());
         self
@@ -2774,62 +2774,62 @@ impl Cluster {
             hosted_container_cache_enabled: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The cluster's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `default_queue_id`.
+    /// Sets `default_queue_id`: UUID of the queue that agents join when they connect without naming one; null until a default queue is chosen (a new cluster has none).
     pub fn default_queue_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.default_queue_id = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing what the cluster is for.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: Emoji shown with the cluster, in `:name:` form.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: Hex colour shown with the cluster, usually `#RRGGBB` (the leading `#` is not guaranteed).
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `maintainers`.
+    /// Sets `maintainers`: The users and teams allowed to manage the cluster.
     pub fn maintainers(mut self, value: impl Into<ClusterMaintainers>) -> Self {
         self.maintainers = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: The cluster's page in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `queues_url`.
+    /// Sets `queues_url`: Address of the cluster's queue list (the docs example shows a web address).
     pub fn queues_url(mut self, value: impl Into<String>) -> Self {
         self.queues_url = Some(value.into());
         self
     }
-    /// Sets `default_queue_url`.
+    /// Sets `default_queue_url`: REST API address of the default queue; null when there is none.
     pub fn default_queue_url(mut self, value: impl Into<String>) -> Self {
         self.default_queue_url = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the cluster.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `hosted_git_mirror_enabled`.
+    /// Sets `hosted_git_mirror_enabled`: Whether Buildkite hosted agents in this cluster use the hosted git mirror cache. Only sent to callers allowed to manage the cluster.
     pub fn hosted_git_mirror_enabled(mut self, value: impl Into<bool>) -> Self {
         self.hosted_git_mirror_enabled = Some(value.into());
         self
     }
-    /// Sets `hosted_container_cache_enabled`.
+    /// Sets `hosted_container_cache_enabled`: Whether Buildkite hosted agents in this cluster use the hosted container cache. Only sent to callers allowed to manage the cluster.
     pub fn hosted_container_cache_enabled(mut self, value: impl Into<bool>) -> Self {
         self.hosted_container_cache_enabled = Some(value.into());
         self
@@ -2900,27 +2900,27 @@ impl ClusterMaintainerActor {
             r#type: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The user's or team's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The user's or team's name (may be missing for teams).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `email`.
+    /// Sets `email`: The user's email address (users only).
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `slug`.
+    /// Sets `slug`: The team's slug (teams only).
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
-    /// Sets `type`.
+    /// Sets `type`: Whether the actor is a user or a team; may be absent on teams.
     pub fn r#type(mut self, value: impl Into<ClusterMaintainerActorType>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -3010,12 +3010,12 @@ impl ClusterMaintainerTarget {
     pub fn new() -> Self {
         Self { user: None, team: None }
     }
-    /// Sets `user`.
+    /// Sets `user`: UUID of the user to make a maintainer.
     pub fn user(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.user = Some(value.into());
         self
     }
-    /// Sets `team`.
+    /// Sets `team`: UUID of the team to make a maintainer.
     pub fn team(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.team = Some(value.into());
         self
@@ -3042,12 +3042,12 @@ impl ClusterMaintainers {
     pub fn new() -> Self {
         Self { users: None, teams: None }
     }
-    /// Sets `users`.
+    /// Sets `users`: Maintainer assignments whose actor is a user.
     pub fn users(mut self, value: impl Into<Vec<ClusterMaintainer>>) -> Self {
         self.users = Some(value.into());
         self
     }
-    /// Sets `teams`.
+    /// Sets `teams`: Maintainer assignments whose actor is a team.
     pub fn teams(mut self, value: impl Into<Vec<ClusterMaintainer>>) -> Self {
         self.teams = Some(value.into());
         self
@@ -3119,57 +3119,57 @@ impl ClusterSecret {
             organization: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The secret's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text saying what the secret holds.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `policy`.
+    /// Sets `policy`: The access policy, as YAML text: a list of rules naming which pipelines, branches and so on may read the secret.
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The secret's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `cluster_url`.
+    /// Sets `cluster_url`: REST API address of the cluster the secret belongs to.
     pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_url = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the secret was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the secret (with only a few fields).
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `updated_at`.
+    /// Sets `updated_at`: When the secret, or its value, was last changed.
     pub fn updated_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
-    /// Sets `updated_by`.
+    /// Sets `updated_by`: The user who last changed the secret; null if nobody has.
     pub fn updated_by(mut self, value: impl Into<User>) -> Self {
         self.updated_by = Some(value.into());
         self
     }
-    /// Sets `last_read_at`.
+    /// Sets `last_read_at`: When a build last read the secret; null if none has.
     pub fn last_read_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.last_read_at = Some(value.into());
         self
     }
-    /// Sets `organization`.
+    /// Sets `organization`: The organization the secret belongs to.
     pub fn organization(mut self, value: impl Into<ClusterSecretOrganization>) -> Self {
         self.organization = Some(value.into());
         self
@@ -3207,22 +3207,22 @@ impl ClusterSecretOrganization {
             web_url: None,
         }
     }
-    /// Sets `id`.
+    /// Sets `id`: The organization's UUID.
     pub fn id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `slug`.
+    /// Sets `slug`: The organization's slug, as used in API paths.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The organization's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: The organization's page in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
@@ -3259,17 +3259,17 @@ impl ClusterTokenRegistrationBlockedWebhookPayload {
             sender: None,
         }
     }
-    /// Sets `blocked_ip`.
+    /// Sets `blocked_ip`: The address the refused registration came from.
     pub fn blocked_ip(mut self, value: impl Into<String>) -> Self {
         self.blocked_ip = Some(value.into());
         self
     }
-    /// Sets `cluster_token`.
+    /// Sets `cluster_token`: The agent token the registration used.
     pub fn cluster_token(mut self, value: impl Into<Box<AgentToken>>) -> Self {
         self.cluster_token = Some(value.into());
         self
     }
-    /// Sets `sender`.
+    /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
         self
@@ -3441,17 +3441,17 @@ impl ConnectedRepository {
             default_branch: None,
         }
     }
-    /// Sets `html_url`.
+    /// Sets `html_url`: The repository's page at the provider.
     pub fn html_url(mut self, value: impl Into<String>) -> Self {
         self.html_url = Some(value.into());
         self
     }
-    /// Sets `clone_url`.
+    /// Sets `clone_url`: The HTTPS address to clone the repository from.
     pub fn clone_url(mut self, value: impl Into<String>) -> Self {
         self.clone_url = Some(value.into());
         self
     }
-    /// Sets `default_branch`.
+    /// Sets `default_branch`: The repository's default branch.
     pub fn default_branch(mut self, value: impl Into<String>) -> Self {
         self.default_branch = Some(value.into());
         self
@@ -3525,12 +3525,12 @@ impl CreateAgentTokenRequest {
             allowed_ip_addresses: None,
         }
     }
-    /// Sets `expires_at`.
+    /// Sets `expires_at`: When the token should stop letting agents connect (at least 10 minutes ahead); leave it out for a token that never expires. It cannot be changed later.
     pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
-    /// Sets `allowed_ip_addresses`.
+    /// Sets `allowed_ip_addresses`: CIDR ranges agents may use the token from, as one space-separated string (for example `202.144.0.0/24 198.51.100.12/32`).
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(value.into());
         self
@@ -3571,22 +3571,22 @@ impl CreateAnnotationRequest {
             append: None,
         }
     }
-    /// Sets `style`.
+    /// Sets `style`: Visual style of the annotation.
     pub fn style(mut self, value: impl Into<AnnotationStyle>) -> Self {
         self.style = Some(value.into());
         self
     }
-    /// Sets `priority`.
+    /// Sets `priority`: Display order, 1 to 10; higher shows first (3 when omitted).
     pub fn priority(mut self, value: impl Into<i64>) -> Self {
         self.priority = Some(value.into());
         self
     }
-    /// Sets `context`.
+    /// Sets `context`: Name that identifies the annotation, so that a later request can append to or replace it.
     pub fn context(mut self, value: impl Into<String>) -> Self {
         self.context = Some(value.into());
         self
     }
-    /// Sets `append`.
+    /// Sets `append`: Add `body` to the end of the existing annotation with the same context.
     pub fn append(mut self, value: impl Into<bool>) -> Self {
         self.append = Some(value.into());
         self
@@ -3654,22 +3654,22 @@ impl CreateBuildRequest {
             pull_request_repository: None,
         }
     }
-    /// Sets `message`.
+    /// Sets `message`: Message shown for the build.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
-    /// Sets `author`.
+    /// Sets `author`: Commit author, as an object or a bare email string. Defaults to the API user.
     pub fn author(mut self, value: impl Into<CreateBuildRequestAuthor>) -> Self {
         self.author = Some(value.into());
         self
     }
-    /// Sets `clean_checkout`.
+    /// Sets `clean_checkout`: Force a fresh checkout (default false).
     pub fn clean_checkout(mut self, value: impl Into<bool>) -> Self {
         self.clean_checkout = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: Environment variables for the build.
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -3677,7 +3677,7 @@ impl CreateBuildRequest {
         self.env = Some(value.into());
         self
     }
-    /// Sets `meta_data`.
+    /// Sets `meta_data`: Build meta-data.
     pub fn meta_data(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -3685,27 +3685,27 @@ impl CreateBuildRequest {
         self.meta_data = Some(value.into());
         self
     }
-    /// Sets `ignore_pipeline_branch_filters`.
+    /// Sets `ignore_pipeline_branch_filters`: Ignore the pipeline's branch filters (step filters still apply).
     pub fn ignore_pipeline_branch_filters(mut self, value: impl Into<bool>) -> Self {
         self.ignore_pipeline_branch_filters = Some(value.into());
         self
     }
-    /// Sets `pull_request_base_branch`.
+    /// Sets `pull_request_base_branch`: Base branch of the pull request, for a pull-request build.
     pub fn pull_request_base_branch(mut self, value: impl Into<String>) -> Self {
         self.pull_request_base_branch = Some(value.into());
         self
     }
-    /// Sets `pull_request_id`.
+    /// Sets `pull_request_id`: Pull request number.
     pub fn pull_request_id(mut self, value: impl Into<i64>) -> Self {
         self.pull_request_id = Some(value.into());
         self
     }
-    /// Sets `pull_request_labels`.
+    /// Sets `pull_request_labels`: Labels of the pull request.
     pub fn pull_request_labels(mut self, value: impl Into<Vec<String>>) -> Self {
         self.pull_request_labels = Some(value.into());
         self
     }
-    /// Sets `pull_request_repository`.
+    /// Sets `pull_request_repository`: Git URL of the pull request's repository.
     pub fn pull_request_repository(mut self, value: impl Into<String>) -> Self {
         self.pull_request_repository = Some(value.into());
         self
@@ -3756,22 +3756,22 @@ impl CreateClusterRequest {
             maintainers: None,
         }
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing what the cluster is for.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: Emoji shown with the cluster, in `:name:` form.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: Hex colour shown with the cluster, such as `#FFE0F1`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `maintainers`.
+    /// Sets `maintainers`: Users and teams to make maintainers of the new cluster.
     pub fn maintainers(
         mut self,
         value: impl Into<Vec<ClusterMaintainerTarget>>,
@@ -3811,17 +3811,17 @@ impl CreateClusterSecretRequest {
             policy: None,
         }
     }
-    /// Sets `value`.
+    /// Sets `value`: The secret value to encrypt and store; not blank, under 8 KB.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text saying what the secret holds.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `policy`.
+    /// Sets `policy`: The access policy, as YAML text.
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
@@ -3870,27 +3870,27 @@ impl CreateNotificationServiceRequest {
             settings: None,
         }
     }
-    /// Sets `description`.
+    /// Sets `description`: A free-text description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `branch_configuration`.
+    /// Sets `branch_configuration`: Branch pattern limiting which builds notify, e.g. `main feature/*`; empty for all.
     pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
         self.branch_configuration = Some(value.into());
         self
     }
-    /// Sets `scope`.
+    /// Sets `scope`: Which pipelines the service covers (default `all`).
     pub fn scope(mut self, value: impl Into<NotificationServiceScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
-    /// Sets `scope_uuids`.
+    /// Sets `scope_uuids`: The pipelines, teams or clusters for a `some_*` scope.
     pub fn scope_uuids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.scope_uuids = Some(value.into());
         self
     }
-    /// Sets `build_states`.
+    /// Sets `build_states`: Which build and job states send a notification, such as `build_failed` set to true.
     pub fn build_states(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, bool>>,
@@ -3898,7 +3898,7 @@ impl CreateNotificationServiceRequest {
         self.build_states = Some(value.into());
         self
     }
-    /// Sets `settings`.
+    /// Sets `settings`: Provider-specific configuration, e.g. for `webhook` `url` (required), `token`, `token_mode`, `version`, `events`, `tls_verify`. Map values must be strings for OpenTelemetry.
     pub fn settings(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -3938,17 +3938,17 @@ impl CreateOrganizationInvitationsRequest {
             teams: None,
         }
     }
-    /// Sets `role`.
+    /// Sets `role`: The organization role to offer (default `member`).
     pub fn role(mut self, value: impl Into<OrganizationMemberRole>) -> Self {
         self.role = Some(value.into());
         self
     }
-    /// Sets `sso_mode`.
+    /// Sets `sso_mode`: Whether the invitees must sign in with SSO. Required when the organization uses SSO; otherwise it defaults to `required`.
     pub fn sso_mode(mut self, value: impl Into<OrganizationMemberSsoMode>) -> Self {
         self.sso_mode = Some(value.into());
         self
     }
-    /// Sets `teams`.
+    /// Sets `teams`: Teams the invitees will join, at most one entry per team.
     pub fn teams(
         mut self,
         value: impl Into<Vec<OrganizationInvitationTeamAssignment>>,
@@ -4103,22 +4103,22 @@ impl CreatePipelineRequest {
             visibility: None,
         }
     }
-    /// Sets `configuration`.
+    /// Sets `configuration`: The YAML steps, as one string. Needed (and must not be blank) for a YAML pipeline, unless a pipeline template supplies the steps.
     pub fn configuration(mut self, value: impl Into<String>) -> Self {
         self.configuration = Some(value.into());
         self
     }
-    /// Sets `steps`.
+    /// Sets `steps`: The steps of a visual-steps pipeline, sent instead of `configuration`.
     pub fn steps(mut self, value: impl Into<Vec<Step>>) -> Self {
         self.steps = Some(value.into());
         self
     }
-    /// Sets `allow_rebuilds`.
+    /// Sets `allow_rebuilds`: Whether finished builds may be rebuilt (default true).
     pub fn allow_rebuilds(mut self, value: impl Into<bool>) -> Self {
         self.allow_rebuilds = Some(value.into());
         self
     }
-    /// Sets `branch_configuration`.
+    /// Sets `branch_configuration`: Branch pattern limiting which pushed branches create builds, e.g. `main feature/*`.
     pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
         self.branch_configuration = Some(Some(value.into()));
         self
@@ -4128,12 +4128,12 @@ impl CreatePipelineRequest {
         self.branch_configuration = Some(None);
         self
     }
-    /// Sets `cancel_running_branch_builds`.
+    /// Sets `cancel_running_branch_builds`: Cancel running builds on a branch when a newer build of that branch arrives (default false).
     pub fn cancel_running_branch_builds(mut self, value: impl Into<bool>) -> Self {
         self.cancel_running_branch_builds = Some(value.into());
         self
     }
-    /// Sets `cancel_running_branch_builds_filter`.
+    /// Sets `cancel_running_branch_builds_filter`: Branch pattern limiting where running builds are canceled.
     pub fn cancel_running_branch_builds_filter(
         mut self,
         value: impl Into<String>,
@@ -4146,7 +4146,7 @@ impl CreatePipelineRequest {
         self.cancel_running_branch_builds_filter = Some(None);
         self
     }
-    /// Sets `clone_mirror_url`.
+    /// Sets `clone_mirror_url`: A Git mirror for agents to clone from, without credentials, query or fragment. Refused (unless blank) when the organization has the mirror feature off.
     pub fn clone_mirror_url(mut self, value: impl Into<String>) -> Self {
         self.clone_mirror_url = Some(Some(value.into()));
         self
@@ -4156,32 +4156,32 @@ impl CreatePipelineRequest {
         self.clone_mirror_url = Some(None);
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: A hex colour for the pipeline, e.g. `#FF5733`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `default_branch`.
+    /// Sets `default_branch`: The branch new builds default to.
     pub fn default_branch(mut self, value: impl Into<String>) -> Self {
         self.default_branch = Some(value.into());
         self
     }
-    /// Sets `default_command_step_timeout`.
+    /// Sets `default_command_step_timeout`: Minutes a command step may run when it sets no timeout of its own.
     pub fn default_command_step_timeout(mut self, value: impl Into<i64>) -> Self {
         self.default_command_step_timeout = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing the pipeline.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: An emoji for the pipeline, as a `:name:` code.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: Environment variables for every build (visual-steps pipelines; YAML pipelines set `env` in `configuration`).
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -4189,12 +4189,12 @@ impl CreatePipelineRequest {
         self.env = Some(value.into());
         self
     }
-    /// Sets `maximum_command_step_timeout`.
+    /// Sets `maximum_command_step_timeout`: The most minutes any command step may run.
     pub fn maximum_command_step_timeout(mut self, value: impl Into<i64>) -> Self {
         self.maximum_command_step_timeout = Some(value.into());
         self
     }
-    /// Sets `pipeline_template_uuid`.
+    /// Sets `pipeline_template_uuid`: The UUID of a pipeline template to take the steps from.
     pub fn pipeline_template_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.pipeline_template_uuid = Some(Some(value.into()));
         self
@@ -4204,17 +4204,17 @@ impl CreatePipelineRequest {
         self.pipeline_template_uuid = Some(None);
         self
     }
-    /// Sets `provider_settings`.
+    /// Sets `provider_settings`: Provider settings deciding which repository events create builds.
     pub fn provider_settings(mut self, value: impl Into<Box<ProviderSettings>>) -> Self {
         self.provider_settings = Some(value.into());
         self
     }
-    /// Sets `skip_queued_branch_builds`.
+    /// Sets `skip_queued_branch_builds`: Skip waiting builds on a branch when a newer build of that branch arrives (default false).
     pub fn skip_queued_branch_builds(mut self, value: impl Into<bool>) -> Self {
         self.skip_queued_branch_builds = Some(value.into());
         self
     }
-    /// Sets `skip_queued_branch_builds_filter`.
+    /// Sets `skip_queued_branch_builds_filter`: Branch pattern limiting where waiting builds are skipped.
     pub fn skip_queued_branch_builds_filter(mut self, value: impl Into<String>) -> Self {
         self.skip_queued_branch_builds_filter = Some(Some(value.into()));
         self
@@ -4224,7 +4224,7 @@ impl CreatePipelineRequest {
         self.skip_queued_branch_builds_filter = Some(None);
         self
     }
-    /// Sets `slug`.
+    /// Sets `slug`: A custom slug for the pipeline's URL; null (or missing) derives it from the name.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(Some(value.into()));
         self
@@ -4234,12 +4234,12 @@ impl CreatePipelineRequest {
         self.slug = Some(None);
         self
     }
-    /// Sets `tags`.
+    /// Sets `tags`: Labels for the pipeline (`:emoji:` codes allowed).
     pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
         self.tags = Some(value.into());
         self
     }
-    /// Sets `teams`.
+    /// Sets `teams`: Teams to add the pipeline to, as a map from team UUID to access level. Once an organization uses teams, non-administrators must give at least one.
     pub fn teams(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
@@ -4247,13 +4247,13 @@ impl CreatePipelineRequest {
         self.teams = Some(value.into());
         self
     }
-    /// Sets `team_uuids`.
+    /// Sets `team_uuids`: Deprecated list of team UUIDs to add the pipeline to; use `teams`.
     #[deprecated]
     pub fn team_uuids(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
         self.team_uuids = Some(value.into());
         self
     }
-    /// Sets `visibility`.
+    /// Sets `visibility`: Whether the pipeline is private (default) or visible to everyone.
     pub fn visibility(mut self, value: impl Into<PipelineVisibility>) -> Self {
         self.visibility = Some(value.into());
         self
@@ -4302,27 +4302,27 @@ impl CreatePipelineScheduleRequest {
             enabled: None,
         }
     }
-    /// Sets `label`.
+    /// Sets `label`: A short text naming the schedule.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
-    /// Sets `message`.
+    /// Sets `message`: The message for the builds the schedule creates.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
-    /// Sets `commit`.
+    /// Sets `commit`: The commit to build (default `HEAD`).
     pub fn commit(mut self, value: impl Into<String>) -> Self {
         self.commit = Some(value.into());
         self
     }
-    /// Sets `branch`.
+    /// Sets `branch`: The branch to build (default the pipeline's default branch).
     pub fn branch(mut self, value: impl Into<String>) -> Self {
         self.branch = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: Environment variables for the scheduled builds.
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -4330,7 +4330,7 @@ impl CreatePipelineScheduleRequest {
         self.env = Some(value.into());
         self
     }
-    /// Sets `enabled`.
+    /// Sets `enabled`: Whether the schedule starts out enabled (default true).
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
@@ -4366,12 +4366,12 @@ impl CreatePipelineTemplateRequest {
             available: None,
         }
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing the template.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `available`.
+    /// Sets `available`: Whether users who are not administrators may assign the template.
     pub fn available(mut self, value: impl Into<bool>) -> Self {
         self.available = Some(value.into());
         self
@@ -4415,22 +4415,22 @@ impl CreatePortalRequest {
             user_invokable: None,
         }
     }
-    /// Sets `slug`.
+    /// Sets `slug`: The portal's slug; made from the name when left out.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing the portal.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `allowed_ip_addresses`.
+    /// Sets `allowed_ip_addresses`: The CIDR ranges allowed to call the portal, separated by spaces.
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(value.into());
         self
     }
-    /// Sets `user_invokable`.
+    /// Sets `user_invokable`: Whether users may invoke the portal.
     pub fn user_invokable(mut self, value: impl Into<bool>) -> Self {
         self.user_invokable = Some(value.into());
         self
@@ -4468,12 +4468,12 @@ impl CreateQueueRequest {
             hosted_agents: None,
         }
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing the queue.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `retry_agent_affinity`.
+    /// Sets `retry_agent_affinity`: Which agent a retried job prefers; may be absent (for example on hosted queues).
     pub fn retry_agent_affinity(
         mut self,
         value: impl Into<QueueRetryAgentAffinity>,
@@ -4481,7 +4481,7 @@ impl CreateQueueRequest {
         self.retry_agent_affinity = Some(value.into());
         self
     }
-    /// Sets `hostedAgents`.
+    /// Sets `hostedAgents`: Hosted-agent settings (camelCase keys); sending it makes or keeps the queue a hosted one.
     pub fn hosted_agents(mut self, value: impl Into<HostedAgentsRequest>) -> Self {
         self.hosted_agents = Some(value.into());
         self
@@ -4529,27 +4529,27 @@ impl CreateRegistryRequest {
             oidc_policy: None,
         }
     }
-    /// Sets `team_ids`.
+    /// Sets `team_ids`: The UUIDs of the teams to give access to the registry. Needed (at least one) when the organization uses teams; ignored otherwise.
     pub fn team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.team_ids = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text about the registry.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: An emoji for the registry in `:name:` form, such as `:sunflower:`.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: A color for the registry as a hex code, such as `#f0ccff`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `oidc_policy`.
+    /// Sets `oidc_policy`: The OIDC policy deciding which OIDC tokens may publish to or read from the registry: YAML text, or a JSON list of statements, each with an issuer `iss`, a list of `scopes` and a map of `claims` rules.
     pub fn oidc_policy(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.oidc_policy = Some(value.into());
         self
@@ -4708,32 +4708,32 @@ impl CreateTestSuiteRequest {
             oidc_policy: None,
         }
     }
-    /// Sets `show_api_token`.
+    /// Sets `show_api_token`: Return the new suite's upload token (`api_token`) in the response.
     pub fn show_api_token(mut self, value: impl Into<bool>) -> Self {
         self.show_api_token = Some(value.into());
         self
     }
-    /// Sets `team_ids`.
+    /// Sets `team_ids`: UUIDs of the teams to give the suite to. Required when the organization uses teams.
     pub fn team_ids(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
         self.team_ids = Some(value.into());
         self
     }
-    /// Sets `application_name`.
+    /// Sets `application_name`: Name of the application the suite tests.
     pub fn application_name(mut self, value: impl Into<String>) -> Self {
         self.application_name = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: Hex colour of the suite's avatar, such as `#FFF700`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: Emoji of the suite's avatar, as a character or in `:name:` form.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `oidc_policy`.
+    /// Sets `oidc_policy`: OIDC policy of the suite; null removes it.
     pub fn oidc_policy(mut self, value: impl Into<TestSuiteOidcPolicy>) -> Self {
         self.oidc_policy = Some(Some(value.into()));
         self
@@ -4795,22 +4795,22 @@ impl CursorPageLinks {
             first: None,
         }
     }
-    /// Sets `self`.
+    /// Sets `self`: URL of this page.
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
-    /// Sets `next`.
+    /// Sets `next`: URL of the next page; absent on the last page.
     pub fn next(mut self, value: impl Into<String>) -> Self {
         self.next = Some(value.into());
         self
     }
-    /// Sets `prev`.
+    /// Sets `prev`: URL of the previous page; absent on the first page.
     pub fn prev(mut self, value: impl Into<String>) -> Self {
         self.prev = Some(value.into());
         self
     }
-    /// Sets `first`.
+    /// Sets `first`: URL of the first page.
     pub fn first(mut self, value: impl Into<String>) -> Self {
         self.first = Some(value.into());
         self
@@ -4860,7 +4860,7 @@ impl Emoji {
             aliases: None,
         }
     }
-    /// Sets `aliases`.
+    /// Sets `aliases`: Other shortcodes that show the same image; missing when there are none.
     pub fn aliases(mut self, value: impl Into<Vec<String>>) -> Self {
         self.aliases = Some(value.into());
         self
@@ -4977,7 +4977,7 @@ impl ErrorType {
             extra: std::collections::BTreeMap::new(),
         }
     }
-    /// Sets `errors`.
+    /// Sets `errors`: For a 422 validation failure, one entry per field that failed; absent otherwise.
     pub fn errors(mut self, value: impl Into<Vec<ErrorTypeErrorsItem>>) -> Self {
         self.errors = Some(value.into());
         self
@@ -5095,12 +5095,12 @@ impl ErrorTypeErrorsItem {
             extra: std::collections::BTreeMap::new(),
         }
     }
-    /// Sets `field`.
+    /// Sets `field`: The request field that failed, such as `configuration`.
     pub fn field(mut self, value: impl Into<String>) -> Self {
         self.field = Some(value.into());
         self
     }
-    /// Sets `code`.
+    /// Sets `code`: Human-readable description of the problem.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
@@ -5213,67 +5213,67 @@ impl FailedExecution {
             tags: None,
         }
     }
-    /// Sets `run_name`.
+    /// Sets `run_name`: Display name of the run (its UUID when it has no other name).
     pub fn run_name(mut self, value: impl Into<String>) -> Self {
         self.run_name = Some(value.into());
         self
     }
-    /// Sets `commit_sha`.
+    /// Sets `commit_sha`: Commit the run tested.
     pub fn commit_sha(mut self, value: impl Into<String>) -> Self {
         self.commit_sha = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the execution was recorded.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `branch`.
+    /// Sets `branch`: Branch the run tested.
     pub fn branch(mut self, value: impl Into<String>) -> Self {
         self.branch = Some(value.into());
         self
     }
-    /// Sets `failure_reason`.
+    /// Sets `failure_reason`: Short failure message reported by the test framework.
     pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
         self.failure_reason = Some(value.into());
         self
     }
-    /// Sets `failure_expanded`.
+    /// Sets `failure_expanded`: Detailed failure output, when asked for with `include_failure_expanded` (go-buildkite only).
     pub fn failure_expanded(mut self, value: impl Into<Vec<FailureExpanded>>) -> Self {
         self.failure_expanded = Some(value.into());
         self
     }
-    /// Sets `duration`.
+    /// Sets `duration`: How long the execution took, in seconds.
     pub fn duration(mut self, value: impl Into<f64>) -> Self {
         self.duration = Some(value.into());
         self
     }
-    /// Sets `location`.
+    /// Sets `location`: File and line of the test, such as `./spec/models/user.rb:23`.
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
-    /// Sets `test_name`.
+    /// Sets `test_name`: Name of the test.
     pub fn test_name(mut self, value: impl Into<String>) -> Self {
         self.test_name = Some(value.into());
         self
     }
-    /// Sets `run_url`.
+    /// Sets `run_url`: Address of the run in the Buildkite web interface.
     pub fn run_url(mut self, value: impl Into<String>) -> Self {
         self.run_url = Some(value.into());
         self
     }
-    /// Sets `test_url`.
+    /// Sets `test_url`: Address of the test in the Buildkite web interface.
     pub fn test_url(mut self, value: impl Into<String>) -> Self {
         self.test_url = Some(value.into());
         self
     }
-    /// Sets `test_execution_url`.
+    /// Sets `test_execution_url`: Address of this execution in the Buildkite web interface.
     pub fn test_execution_url(mut self, value: impl Into<String>) -> Self {
         self.test_execution_url = Some(value.into());
         self
     }
-    /// Sets `tags`.
+    /// Sets `tags`: User-defined tags of the execution, keyed by dotted name (such as `language.version`); tags that repeat other fields (result, branch, commit) are left out.
     pub fn tags(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -5306,12 +5306,12 @@ impl FailureExpanded {
             expanded: None,
         }
     }
-    /// Sets `backtrace`.
+    /// Sets `backtrace`: Stack frames of the failure, one line each.
     pub fn backtrace(mut self, value: impl Into<Vec<String>>) -> Self {
         self.backtrace = Some(value.into());
         self
     }
-    /// Sets `expanded`.
+    /// Sets `expanded`: Lines of the expanded failure message.
     pub fn expanded(mut self, value: impl Into<Vec<String>>) -> Self {
         self.expanded = Some(value.into());
         self
@@ -5398,32 +5398,32 @@ impl FlakyTest {
             ownership_team_ids: None,
         }
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: Address of the test in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `scope`.
+    /// Sets `scope`: What the test belongs to, such as the class or describe block.
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
-    /// Sets `location`.
+    /// Sets `location`: File and line of the test.
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
-    /// Sets `file_name`.
+    /// Sets `file_name`: File that holds the test.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
-    /// Sets `instances`.
+    /// Sets `instances`: How many times the test was seen flaking in the period.
     pub fn instances(mut self, value: impl Into<i64>) -> Self {
         self.instances = Some(value.into());
         self
     }
-    /// Sets `latest_occurrence_at`.
+    /// Sets `latest_occurrence_at`: When the test last flaked.
     pub fn latest_occurrence_at(
         mut self,
         value: impl Into<crate::runtime::Timestamp>,
@@ -5431,7 +5431,7 @@ impl FlakyTest {
         self.latest_occurrence_at = Some(value.into());
         self
     }
-    /// Sets `most_recent_instance_at`.
+    /// Sets `most_recent_instance_at`: When the most recent flaky instance was recorded.
     pub fn most_recent_instance_at(
         mut self,
         value: impl Into<crate::runtime::Timestamp>,
@@ -5439,7 +5439,7 @@ impl FlakyTest {
         self.most_recent_instance_at = Some(value.into());
         self
     }
-    /// Sets `last_resolved_at`.
+    /// Sets `last_resolved_at`: When the flakiness was last marked resolved; null if never.
     pub fn last_resolved_at(
         mut self,
         value: impl Into<crate::runtime::Timestamp>,
@@ -5447,7 +5447,7 @@ impl FlakyTest {
         self.last_resolved_at = Some(value.into());
         self
     }
-    /// Sets `ownership_team_ids`.
+    /// Sets `ownership_team_ids`: UUIDs of the teams that own the test.
     pub fn ownership_team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.ownership_team_ids = Some(value.into());
         self
@@ -5563,17 +5563,17 @@ impl GithubWebhookProcessing {
             disabled_by: None,
         }
     }
-    /// Sets `url`.
+    /// Sets `url`: The REST address of this state.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `disabled_at`.
+    /// Sets `disabled_at`: When processing was turned off; null while it is on.
     pub fn disabled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.disabled_at = Some(value.into());
         self
     }
-    /// Sets `disabled_by`.
+    /// Sets `disabled_by`: The name of the user who turned processing off; null while it is on.
     pub fn disabled_by(mut self, value: impl Into<String>) -> Self {
         self.disabled_by = Some(value.into());
         self
@@ -5615,27 +5615,27 @@ impl HostedAgentInstanceShape {
             name: None,
         }
     }
-    /// Sets `machine_type`.
+    /// Sets `machine_type`: Operating system family of the machine, such as `linux` or `macos`.
     pub fn machine_type(mut self, value: impl Into<String>) -> Self {
         self.machine_type = Some(value.into());
         self
     }
-    /// Sets `architecture`.
+    /// Sets `architecture`: CPU architecture, such as `amd64` or `arm64`.
     pub fn architecture(mut self, value: impl Into<String>) -> Self {
         self.architecture = Some(value.into());
         self
     }
-    /// Sets `cpu`.
+    /// Sets `cpu`: Number of virtual CPUs.
     pub fn cpu(mut self, value: impl Into<i64>) -> Self {
         self.cpu = Some(value.into());
         self
     }
-    /// Sets `memory`.
+    /// Sets `memory`: Memory in gigabytes.
     pub fn memory(mut self, value: impl Into<i64>) -> Self {
         self.memory = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The shape's name, as sent in requests (for example `LINUX_AMD64_2X4`).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -5777,7 +5777,7 @@ impl HostedAgentsRequest {
             agent_image_ref: None,
         }
     }
-    /// Sets `agentImageRef`.
+    /// Sets `agentImageRef`: Custom agent image for the queue's Linux agents (an image URL, or the `image_ref` of an agent image). Ignored when creating a queue; set it with an update.
     pub fn agent_image_ref(mut self, value: impl Into<String>) -> Self {
         self.agent_image_ref = Some(value.into());
         self
@@ -6038,57 +6038,57 @@ impl JobCommon {
             finished_at: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: ID of the job in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `state`.
+    /// Sets `state`: Current state of the job; absent on minimal wait jobs.
     pub fn state(mut self, value: impl Into<JobState>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: Address of the job on buildkite.com; null for some block jobs.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `step_key`.
+    /// Sets `step_key`: The `key` of the step that made the job, if it has one.
     pub fn step_key(mut self, value: impl Into<String>) -> Self {
         self.step_key = Some(value.into());
         self
     }
-    /// Sets `group_key`.
+    /// Sets `group_key`: The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
     pub fn group_key(mut self, value: impl Into<String>) -> Self {
         self.group_key = Some(value.into());
         self
     }
-    /// Sets `step`.
+    /// Sets `step`: The step that defined the job (older jobs may have none).
     pub fn step(mut self, value: impl Into<JobStep>) -> Self {
         self.step = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the job was added to the build.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `scheduled_at`.
+    /// Sets `scheduled_at`: When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
     pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `runnable_at`.
+    /// Sets `runnable_at`: When the job became ready for an agent to accept.
     pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.runnable_at = Some(value.into());
         self
     }
-    /// Sets `started_at`.
+    /// Sets `started_at`: When an agent started the job.
     pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.started_at = Some(value.into());
         self
     }
-    /// Sets `finished_at`.
+    /// Sets `finished_at`: When the job finished.
     pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.finished_at = Some(value.into());
         self
@@ -6145,7 +6145,7 @@ impl JobLog {
             header_times: None,
         }
     }
-    /// Sets `header_times`.
+    /// Sets `header_times`: Unix times in nanoseconds, one per log section header; absent in older logs.
     pub fn header_times(mut self, value: impl Into<Vec<i64>>) -> Self {
         self.header_times = Some(value.into());
         self
@@ -6361,27 +6361,27 @@ impl JobSshSession {
             ssh: None,
         }
     }
-    /// Sets `endpoint`.
+    /// Sets `endpoint`: WebSocket address to connect to.
     pub fn endpoint(mut self, value: impl Into<String>) -> Self {
         self.endpoint = Some(value.into());
         self
     }
-    /// Sets `access_token`.
+    /// Sets `access_token`: Short-lived token for the connection.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.access_token = Some(value.into());
         self
     }
-    /// Sets `expires_at`.
+    /// Sets `expires_at`: When the token stops working.
     pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
-    /// Sets `transport`.
+    /// Sets `transport`: How the SSH connection is carried, e.g. `namespace_ingress`.
     pub fn transport(mut self, value: impl Into<String>) -> Self {
         self.transport = Some(value.into());
         self
     }
-    /// Sets `ssh`.
+    /// Sets `ssh`: SSH login.
     pub fn ssh(mut self, value: impl Into<JobSshSessionSsh>) -> Self {
         self.ssh = Some(value.into());
         self
@@ -6411,12 +6411,12 @@ impl JobSshSessionSsh {
             private_key: None,
         }
     }
-    /// Sets `username`.
+    /// Sets `username`: SSH user name.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
-    /// Sets `private_key`.
+    /// Sets `private_key`: Private key for the SSH login.
     pub fn private_key(mut self, value: impl Into<String>) -> Self {
         self.private_key = Some(value.into());
         self
@@ -6573,12 +6573,12 @@ impl JobStep {
     pub fn new() -> Self {
         Self { id: None, signature: None }
     }
-    /// Sets `id`.
+    /// Sets `id`: UUID of the step.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `signature`.
+    /// Sets `signature`: The step's signature; null when the step is unsigned.
     pub fn signature(mut self, value: impl Into<JobStepSignature>) -> Self {
         self.signature = Some(value.into());
         self
@@ -6610,17 +6610,17 @@ impl JobStepSignature {
             signed_fields: None,
         }
     }
-    /// Sets `value`.
+    /// Sets `value`: The signature itself (a JWS).
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
-    /// Sets `algorithm`.
+    /// Sets `algorithm`: Signing algorithm, e.g. `EdDSA`.
     pub fn algorithm(mut self, value: impl Into<String>) -> Self {
         self.algorithm = Some(value.into());
         self
     }
-    /// Sets `signed_fields`.
+    /// Sets `signed_fields`: Names of the step fields the signature covers.
     pub fn signed_fields(mut self, value: impl Into<Vec<String>>) -> Self {
         self.signed_fields = Some(value.into());
         self
@@ -6722,22 +6722,22 @@ impl JobVncSession {
             vnc: None,
         }
     }
-    /// Sets `endpoint`.
+    /// Sets `endpoint`: WebSocket address to connect to.
     pub fn endpoint(mut self, value: impl Into<String>) -> Self {
         self.endpoint = Some(value.into());
         self
     }
-    /// Sets `access_token`.
+    /// Sets `access_token`: Short-lived token for the connection.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.access_token = Some(value.into());
         self
     }
-    /// Sets `expires_at`.
+    /// Sets `expires_at`: When the token stops working.
     pub fn expires_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
-    /// Sets `vnc`.
+    /// Sets `vnc`: VNC login.
     pub fn vnc(mut self, value: impl Into<JobVncSessionVnc>) -> Self {
         self.vnc = Some(value.into());
         self
@@ -6767,12 +6767,12 @@ impl JobVncSessionVnc {
             password: None,
         }
     }
-    /// Sets `username`.
+    /// Sets `username`: VNC user name.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
-    /// Sets `password`.
+    /// Sets `password`: VNC password.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
@@ -6812,17 +6812,17 @@ impl JobWebhookPayload {
             sender: None,
         }
     }
-    /// Sets `build`.
+    /// Sets `build`: The job's build.
     pub fn build(mut self, value: impl Into<Box<Build>>) -> Self {
         self.build = Some(value.into());
         self
     }
-    /// Sets `pipeline`.
+    /// Sets `pipeline`: The build's pipeline.
     pub fn pipeline(mut self, value: impl Into<Box<Pipeline>>) -> Self {
         self.pipeline = Some(value.into());
         self
     }
-    /// Sets `sender`.
+    /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
         self
@@ -6851,7 +6851,7 @@ impl JobsPage {
             links: None,
         }
     }
-    /// Sets `links`.
+    /// Sets `links`: Links to this page and its neighbours.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
         self
@@ -7014,82 +7014,82 @@ impl ManualJob {
             unblock_url: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: ID of the job in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `state`.
+    /// Sets `state`: Current state of the job; absent on minimal wait jobs.
     pub fn state(mut self, value: impl Into<JobState>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: Address of the job on buildkite.com; null for some block jobs.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `step_key`.
+    /// Sets `step_key`: The `key` of the step that made the job, if it has one.
     pub fn step_key(mut self, value: impl Into<String>) -> Self {
         self.step_key = Some(value.into());
         self
     }
-    /// Sets `group_key`.
+    /// Sets `group_key`: The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
     pub fn group_key(mut self, value: impl Into<String>) -> Self {
         self.group_key = Some(value.into());
         self
     }
-    /// Sets `step`.
+    /// Sets `step`: The step that defined the job (older jobs may have none).
     pub fn step(mut self, value: impl Into<JobStep>) -> Self {
         self.step = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the job was added to the build.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `scheduled_at`.
+    /// Sets `scheduled_at`: When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
     pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `runnable_at`.
+    /// Sets `runnable_at`: When the job became ready for an agent to accept.
     pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.runnable_at = Some(value.into());
         self
     }
-    /// Sets `started_at`.
+    /// Sets `started_at`: When an agent started the job.
     pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.started_at = Some(value.into());
         self
     }
-    /// Sets `finished_at`.
+    /// Sets `finished_at`: When the job finished.
     pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.finished_at = Some(value.into());
         self
     }
-    /// Sets `label`.
+    /// Sets `label`: Label of the block step.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
-    /// Sets `unblocked_by`.
+    /// Sets `unblocked_by`: User who unblocked the job.
     pub fn unblocked_by(mut self, value: impl Into<User>) -> Self {
         self.unblocked_by = Some(value.into());
         self
     }
-    /// Sets `unblocked_at`.
+    /// Sets `unblocked_at`: When the job was unblocked.
     pub fn unblocked_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.unblocked_at = Some(value.into());
         self
     }
-    /// Sets `unblockable`.
+    /// Sets `unblockable`: Whether an unblock request would succeed now.
     pub fn unblockable(mut self, value: impl Into<bool>) -> Self {
         self.unblockable = Some(value.into());
         self
     }
-    /// Sets `unblock_url`.
+    /// Sets `unblock_url`: URL for unblocking the job.
     pub fn unblock_url(mut self, value: impl Into<String>) -> Self {
         self.unblock_url = Some(value.into());
         self
@@ -7139,12 +7139,12 @@ impl NetworkRange {
             kind: None,
         }
     }
-    /// Sets `cidr_range`.
+    /// Sets `cidr_range`: The range in CIDR notation, such as `203.0.113.0/29`.
     pub fn cidr_range(mut self, value: impl Into<String>) -> Self {
         self.cidr_range = Some(value.into());
         self
     }
-    /// Sets `kind`.
+    /// Sets `kind`: What kind of range it is, as the hosting provider names it.
     pub fn kind(mut self, value: impl Into<String>) -> Self {
         self.kind = Some(value.into());
         self
@@ -7217,47 +7217,47 @@ impl NotificationService {
             created_by: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The service's ID in the GraphQL API; null when there is none.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The service's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `provider`.
+    /// Sets `provider`: The kind of service.
     pub fn provider(mut self, value: impl Into<NotificationServiceProvider>) -> Self {
         self.provider = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: The free-text description given to the service.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `enabled`.
+    /// Sets `enabled`: Whether the service currently sends notifications.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
-    /// Sets `scope`.
+    /// Sets `scope`: Which pipelines the service covers.
     pub fn scope(mut self, value: impl Into<NotificationServiceScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
-    /// Sets `scope_uuids`.
+    /// Sets `scope_uuids`: The pipelines, teams or clusters picked by a `some_*` scope; empty for `all`.
     pub fn scope_uuids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.scope_uuids = Some(value.into());
         self
     }
-    /// Sets `branch_configuration`.
+    /// Sets `branch_configuration`: Branch pattern limiting which builds notify; empty for all branches.
     pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
         self.branch_configuration = Some(value.into());
         self
     }
-    /// Sets `build_states`.
+    /// Sets `build_states`: For each build or job state (`build_passed`, `build_fixed`, `build_failed`, `build_blocked`, `build_canceled`, `build_failing`, `job_activated`), whether reaching it sends a notification.
     pub fn build_states(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, bool>>,
@@ -7265,7 +7265,7 @@ impl NotificationService {
         self.build_states = Some(value.into());
         self
     }
-    /// Sets `settings`.
+    /// Sets `settings`: Provider-specific configuration. Webhook tokens come back whole, keys such as Datadog's are masked to their last characters, and OAuth credentials, Slack webhook URLs and encrypted OpenTelemetry headers are left out.
     pub fn settings(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -7273,12 +7273,12 @@ impl NotificationService {
         self.settings = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the service was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the service; null when unknown.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
@@ -7305,12 +7305,12 @@ impl NotificationServiceProvider {
     pub fn new() -> Self {
         Self { id: None, name: None }
     }
-    /// Sets `id`.
+    /// Sets `id`: The machine name, such as `webhook`, `slack`, `aws_event_bridge`, `datadog_pipeline_visibility`, `open_telemetry_tracing` or `event_log_api`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The display name, such as `Webhook`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -7410,7 +7410,7 @@ impl NotificationServicesPage {
             links: None,
         }
     }
-    /// Sets `links`.
+    /// Sets `links`: Links to this and the neighbouring pages; follow them as given.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
         self
@@ -7491,37 +7491,37 @@ impl Organization {
             repository: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The organization's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The organization's display name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `pipelines_url`.
+    /// Sets `pipelines_url`: REST address of the organization's pipeline list.
     pub fn pipelines_url(mut self, value: impl Into<String>) -> Self {
         self.pipelines_url = Some(value.into());
         self
     }
-    /// Sets `agents_url`.
+    /// Sets `agents_url`: REST address of the organization's agent list.
     pub fn agents_url(mut self, value: impl Into<String>) -> Self {
         self.agents_url = Some(value.into());
         self
     }
-    /// Sets `emojis_url`.
+    /// Sets `emojis_url`: REST address of the organization's emoji list.
     pub fn emojis_url(mut self, value: impl Into<String>) -> Self {
         self.emojis_url = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the organization was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `repository`.
+    /// Sets `repository`: A repository URL that go-buildkite reads; not in the REST docs, usually missing.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
@@ -7601,67 +7601,67 @@ impl OrganizationInvitation {
             expired_at: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The invitation's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The invitation's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `state`.
+    /// Sets `state`: Whether the invitation is pending, accepted, revoked or expired.
     pub fn state(mut self, value: impl Into<OrganizationInvitationState>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `role`.
+    /// Sets `role`: The organization role the invitation offers.
     pub fn role(mut self, value: impl Into<OrganizationMemberRole>) -> Self {
         self.role = Some(value.into());
         self
     }
-    /// Sets `sso_mode`.
+    /// Sets `sso_mode`: Whether the invited member will have to sign in with SSO.
     pub fn sso_mode(mut self, value: impl Into<OrganizationMemberSsoMode>) -> Self {
         self.sso_mode = Some(value.into());
         self
     }
-    /// Sets `teams`.
+    /// Sets `teams`: The teams the invitee will join.
     pub fn teams(mut self, value: impl Into<Vec<OrganizationInvitationTeam>>) -> Self {
         self.teams = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the invitation was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who sent the invitation.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `accepted_at`.
+    /// Sets `accepted_at`: When the invitation was accepted; null until then.
     pub fn accepted_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.accepted_at = Some(value.into());
         self
     }
-    /// Sets `accepted_by`.
+    /// Sets `accepted_by`: The user who accepted the invitation; null until then.
     pub fn accepted_by(mut self, value: impl Into<User>) -> Self {
         self.accepted_by = Some(value.into());
         self
     }
-    /// Sets `revoked_at`.
+    /// Sets `revoked_at`: When the invitation was revoked; null unless it was.
     pub fn revoked_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.revoked_at = Some(value.into());
         self
     }
-    /// Sets `revoked_by`.
+    /// Sets `revoked_by`: The user who revoked the invitation; null unless it was.
     pub fn revoked_by(mut self, value: impl Into<User>) -> Self {
         self.revoked_by = Some(value.into());
         self
     }
-    /// Sets `expired_at`.
+    /// Sets `expired_at`: When the invitation expired; null unless it did.
     pub fn expired_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.expired_at = Some(value.into());
         self
@@ -7766,17 +7766,17 @@ impl OrganizationInvitationTeam {
             slug: None,
         }
     }
-    /// Sets `id`.
+    /// Sets `id`: The team's UUID.
     pub fn id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The team's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `slug`.
+    /// Sets `slug`: The team's slug.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -7828,7 +7828,7 @@ impl OrganizationInvitationsPage {
             links: None,
         }
     }
-    /// Sets `links`.
+    /// Sets `links`: Links to this and the next page; follow them as given.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
         self
@@ -7869,22 +7869,22 @@ impl OrganizationMember {
             sso_mode: None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name`: The member's display name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `email`.
+    /// Sets `email`: The member's email address.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `role`.
+    /// Sets `role`: The member's role, administrator or plain member.
     pub fn role(mut self, value: impl Into<OrganizationMemberRole>) -> Self {
         self.role = Some(value.into());
         self
     }
-    /// Sets `sso_mode`.
+    /// Sets `sso_mode`: Whether the member must sign in with SSO; only shown to administrators and to the member.
     pub fn sso_mode(mut self, value: impl Into<OrganizationMemberSsoMode>) -> Self {
         self.sso_mode = Some(value.into());
         self
@@ -8037,12 +8037,12 @@ impl OrganizationRateLimitScopes {
     pub fn new() -> Self {
         Self { rest: None, graphql: None }
     }
-    /// Sets `rest`.
+    /// Sets `rest`: The REST API window, counting requests per 60 seconds.
     pub fn rest(mut self, value: impl Into<RateLimitWindow>) -> Self {
         self.rest = Some(value.into());
         self
     }
-    /// Sets `graphql`.
+    /// Sets `graphql`: The GraphQL API window, counting complexity points per 300 seconds.
     pub fn graphql(mut self, value: impl Into<RateLimitWindow>) -> Self {
         self.graphql = Some(value.into());
         self
@@ -8124,32 +8124,32 @@ impl Package {
             registry: None,
         }
     }
-    /// Sets `url`.
+    /// Sets `url`: The package's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: The package's page in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `version`.
+    /// Sets `version`: The package's version; in list answers.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
-    /// Sets `variant`.
+    /// Sets `variant`: The package's variant (such as an architecture), where its ecosystem has one; read by go-buildkite.
     pub fn variant(mut self, value: impl Into<String>) -> Self {
         self.variant = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the package was published; in list answers.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `digests`.
+    /// Sets `digests`: Checksums of the package file, keyed by algorithm (`sha256`, `sha512`), each a hex string.
     pub fn digests(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -8157,7 +8157,7 @@ impl Package {
         self.digests = Some(value.into());
         self
     }
-    /// Sets `metadata`.
+    /// Sets `metadata`: Ecosystem-specific facts about the package, as go-buildkite reads them; free-form.
     pub fn metadata(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -8165,12 +8165,12 @@ impl Package {
         self.metadata = Some(value.into());
         self
     }
-    /// Sets `organization`.
+    /// Sets `organization`: The organization that owns the registry (a reduced organization).
     pub fn organization(mut self, value: impl Into<Organization>) -> Self {
         self.organization = Some(value.into());
         self
     }
-    /// Sets `registry`.
+    /// Sets `registry`: The registry that holds the package (a reduced registry).
     pub fn registry(mut self, value: impl Into<Box<Registry>>) -> Self {
         self.registry = Some(value.into());
         self
@@ -8197,12 +8197,12 @@ impl PackagePresignedUpload {
     pub fn new() -> Self {
         Self { uri: None, form: None }
     }
-    /// Sets `uri`.
+    /// Sets `uri`: An identifier of the upload, as the server returns it.
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
-    /// Sets `form`.
+    /// Sets `form`: The form to send the package file with.
     pub fn form(mut self, value: impl Into<PackagePresignedUploadForm>) -> Self {
         self.form = Some(value.into());
         self
@@ -8240,22 +8240,22 @@ impl PackagePresignedUploadForm {
             data: None,
         }
     }
-    /// Sets `file_input`.
+    /// Sets `file_input`: The name of the form field that must carry the file.
     pub fn file_input(mut self, value: impl Into<String>) -> Self {
         self.file_input = Some(value.into());
         self
     }
-    /// Sets `method`.
+    /// Sets `method`: The HTTP method to send the form with.
     pub fn method(mut self, value: impl Into<String>) -> Self {
         self.method = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: Where to send the form (a storage address, not the Buildkite API).
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `data`.
+    /// Sets `data`: Form fields to send as they are, before the file. The `key` field names the stored object; a `${filename}` in it stands for the file's name.
     pub fn data(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -8287,7 +8287,7 @@ impl PackagesPage {
             links: None,
         }
     }
-    /// Sets `links`.
+    /// Sets `links`: Links to this page and its neighbours; follow `next` as given to read on.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
         self
@@ -8317,12 +8317,12 @@ impl PauseAgentRequest {
             timeout_in_minutes: None,
         }
     }
-    /// Sets `note`.
+    /// Sets `note`: Why the agent is being paused, shown beside it.
     pub fn note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
-    /// Sets `timeout_in_minutes`.
+    /// Sets `timeout_in_minutes`: Resume the agent by itself after this many minutes (the Buildkite CLI uses 5 when none is given).
     pub fn timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
         self.timeout_in_minutes = Some(value.into());
         self
@@ -8346,7 +8346,7 @@ impl PauseQueueDispatchRequest {
     pub fn new() -> Self {
         Self { dispatch_paused_note: None }
     }
-    /// Sets `dispatch_paused_note`.
+    /// Sets `dispatch_paused_note`: Why dispatch is paused; shown on the queue page and on affected builds.
     pub fn dispatch_paused_note(mut self, value: impl Into<String>) -> Self {
         self.dispatch_paused_note = Some(value.into());
         self
@@ -8383,17 +8383,17 @@ impl PingWebhookPayload {
             sender: None,
         }
     }
-    /// Sets `service`.
+    /// Sets `service`: The notification service whose settings changed.
     pub fn service(mut self, value: impl Into<WebhookService>) -> Self {
         self.service = Some(value.into());
         self
     }
-    /// Sets `organization`.
+    /// Sets `organization`: The organization the service belongs to.
     pub fn organization(mut self, value: impl Into<Organization>) -> Self {
         self.organization = Some(value.into());
         self
     }
-    /// Sets `sender`.
+    /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
         self
@@ -8583,82 +8583,82 @@ impl Pipeline {
             color: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The pipeline's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The pipeline's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: The pipeline's page in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The pipeline's display name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing the pipeline; may contain `:emoji:` codes.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `repository`.
+    /// Sets `repository`: The URL of the repository the pipeline builds.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
     }
-    /// Sets `cluster_id`.
+    /// Sets `cluster_id`: The UUID of the cluster the pipeline's jobs run in; null when it is in none.
     pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
-    /// Sets `cluster_url`.
+    /// Sets `cluster_url`: The REST address of that cluster; null when the pipeline is in none.
     pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_url = Some(value.into());
         self
     }
-    /// Sets `pipeline_template_uuid`.
+    /// Sets `pipeline_template_uuid`: The UUID of the pipeline template that supplies the steps, if any.
     pub fn pipeline_template_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.pipeline_template_uuid = Some(value.into());
         self
     }
-    /// Sets `branch_configuration`.
+    /// Sets `branch_configuration`: Branch pattern limiting which pushed branches create builds; null for all branches.
     pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
         self.branch_configuration = Some(value.into());
         self
     }
-    /// Sets `clone_mirror_url`.
+    /// Sets `clone_mirror_url`: A Git mirror agents clone from (handed to them as `BUILDKITE_GIT_REMOTE_MIRROR_URL`). Null when unset; missing when unset and the organization has the mirror feature off.
     pub fn clone_mirror_url(mut self, value: impl Into<String>) -> Self {
         self.clone_mirror_url = Some(value.into());
         self
     }
-    /// Sets `default_branch`.
+    /// Sets `default_branch`: The branch new builds default to; also filters the builds and metrics shown.
     pub fn default_branch(mut self, value: impl Into<String>) -> Self {
         self.default_branch = Some(value.into());
         self
     }
-    /// Sets `skip_queued_branch_builds`.
+    /// Sets `skip_queued_branch_builds`: Whether waiting builds on a branch are skipped when a newer build of that branch arrives.
     pub fn skip_queued_branch_builds(mut self, value: impl Into<bool>) -> Self {
         self.skip_queued_branch_builds = Some(value.into());
         self
     }
-    /// Sets `skip_queued_branch_builds_filter`.
+    /// Sets `skip_queued_branch_builds_filter`: Branch pattern limiting where `skip_queued_branch_builds` applies.
     pub fn skip_queued_branch_builds_filter(mut self, value: impl Into<String>) -> Self {
         self.skip_queued_branch_builds_filter = Some(value.into());
         self
     }
-    /// Sets `cancel_running_branch_builds`.
+    /// Sets `cancel_running_branch_builds`: Whether running builds on a branch are canceled when a newer build of that branch arrives.
     pub fn cancel_running_branch_builds(mut self, value: impl Into<bool>) -> Self {
         self.cancel_running_branch_builds = Some(value.into());
         self
     }
-    /// Sets `cancel_running_branch_builds_filter`.
+    /// Sets `cancel_running_branch_builds_filter`: Branch pattern limiting where `cancel_running_branch_builds` applies.
     pub fn cancel_running_branch_builds_filter(
         mut self,
         value: impl Into<String>,
@@ -8666,42 +8666,42 @@ impl Pipeline {
         self.cancel_running_branch_builds_filter = Some(value.into());
         self
     }
-    /// Sets `allow_rebuilds`.
+    /// Sets `allow_rebuilds`: Whether finished builds may be rebuilt.
     pub fn allow_rebuilds(mut self, value: impl Into<bool>) -> Self {
         self.allow_rebuilds = Some(value.into());
         self
     }
-    /// Sets `provider`.
+    /// Sets `provider`: The source-code provider and its settings.
     pub fn provider(mut self, value: impl Into<Box<Provider>>) -> Self {
         self.provider = Some(value.into());
         self
     }
-    /// Sets `builds_url`.
+    /// Sets `builds_url`: The REST address of the pipeline's builds.
     pub fn builds_url(mut self, value: impl Into<String>) -> Self {
         self.builds_url = Some(value.into());
         self
     }
-    /// Sets `badge_url`.
+    /// Sets `badge_url`: The address of the pipeline's build-status badge image.
     pub fn badge_url(mut self, value: impl Into<String>) -> Self {
         self.badge_url = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the pipeline; missing in some responses.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the pipeline was created (often in the `YYYY-MM-DD HH:MM:SS UTC` form).
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `archived_at`.
+    /// Sets `archived_at`: When the pipeline was archived; null for an active pipeline.
     pub fn archived_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.archived_at = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: Environment variables set on every build of a visual-steps pipeline, often empty.
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -8709,67 +8709,67 @@ impl Pipeline {
         self.env = Some(value.into());
         self
     }
-    /// Sets `scheduled_builds_count`.
+    /// Sets `scheduled_builds_count`: How many builds are scheduled right now.
     pub fn scheduled_builds_count(mut self, value: impl Into<i64>) -> Self {
         self.scheduled_builds_count = Some(value.into());
         self
     }
-    /// Sets `running_builds_count`.
+    /// Sets `running_builds_count`: How many builds are running right now.
     pub fn running_builds_count(mut self, value: impl Into<i64>) -> Self {
         self.running_builds_count = Some(value.into());
         self
     }
-    /// Sets `scheduled_jobs_count`.
+    /// Sets `scheduled_jobs_count`: How many jobs are scheduled right now.
     pub fn scheduled_jobs_count(mut self, value: impl Into<i64>) -> Self {
         self.scheduled_jobs_count = Some(value.into());
         self
     }
-    /// Sets `running_jobs_count`.
+    /// Sets `running_jobs_count`: How many jobs are running right now.
     pub fn running_jobs_count(mut self, value: impl Into<i64>) -> Self {
         self.running_jobs_count = Some(value.into());
         self
     }
-    /// Sets `waiting_jobs_count`.
+    /// Sets `waiting_jobs_count`: How many jobs are waiting for an agent right now.
     pub fn waiting_jobs_count(mut self, value: impl Into<i64>) -> Self {
         self.waiting_jobs_count = Some(value.into());
         self
     }
-    /// Sets `visibility`.
+    /// Sets `visibility`: Whether the pipeline is private or visible to everyone.
     pub fn visibility(mut self, value: impl Into<PipelineVisibility>) -> Self {
         self.visibility = Some(value.into());
         self
     }
-    /// Sets `tags`.
+    /// Sets `tags`: Labels attached to the pipeline (`:emoji:` codes allowed); null or missing when none.
     pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
         self.tags = Some(value.into());
         self
     }
-    /// Sets `configuration`.
+    /// Sets `configuration`: The YAML steps of a YAML pipeline; missing for visual-steps pipelines.
     pub fn configuration(mut self, value: impl Into<String>) -> Self {
         self.configuration = Some(value.into());
         self
     }
-    /// Sets `steps`.
+    /// Sets `steps`: The steps, as visual steps (derived from the YAML for YAML pipelines).
     pub fn steps(mut self, value: impl Into<Vec<Step>>) -> Self {
         self.steps = Some(value.into());
         self
     }
-    /// Sets `default_command_step_timeout`.
+    /// Sets `default_command_step_timeout`: Minutes a command step may run when it sets no timeout of its own.
     pub fn default_command_step_timeout(mut self, value: impl Into<i64>) -> Self {
         self.default_command_step_timeout = Some(value.into());
         self
     }
-    /// Sets `maximum_command_step_timeout`.
+    /// Sets `maximum_command_step_timeout`: The most minutes any command step may run; longer timeouts are cut to this.
     pub fn maximum_command_step_timeout(mut self, value: impl Into<i64>) -> Self {
         self.maximum_command_step_timeout = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: The emoji shown for the pipeline, as a `:name:` code.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: The colour shown for the pipeline, as a hex code such as `#FF5733`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
@@ -8853,37 +8853,37 @@ impl PipelineSchedule {
             pipeline: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The schedule's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The schedule's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `label`.
+    /// Sets `label`: A short text naming the schedule.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
-    /// Sets `message`.
+    /// Sets `message`: The message given to the builds the schedule creates.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
-    /// Sets `commit`.
+    /// Sets `commit`: The commit the scheduled builds run (`HEAD` unless set).
     pub fn commit(mut self, value: impl Into<String>) -> Self {
         self.commit = Some(value.into());
         self
     }
-    /// Sets `branch`.
+    /// Sets `branch`: The branch the scheduled builds run (the pipeline's default branch unless set).
     pub fn branch(mut self, value: impl Into<String>) -> Self {
         self.branch = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: Environment variables set on the scheduled builds.
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -8891,37 +8891,37 @@ impl PipelineSchedule {
         self.env = Some(value.into());
         self
     }
-    /// Sets `enabled`.
+    /// Sets `enabled`: Whether the schedule currently creates builds.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
-    /// Sets `next_build_at`.
+    /// Sets `next_build_at`: When the next build will be created; null while the schedule is disabled.
     pub fn next_build_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.next_build_at = Some(value.into());
         self
     }
-    /// Sets `failed_message`.
+    /// Sets `failed_message`: Why the latest attempt to create a build failed; null when it succeeded.
     pub fn failed_message(mut self, value: impl Into<String>) -> Self {
         self.failed_message = Some(value.into());
         self
     }
-    /// Sets `failed_at`.
+    /// Sets `failed_at`: When the latest attempt to create a build failed; null when it succeeded.
     pub fn failed_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.failed_at = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the schedule was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the schedule.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `pipeline`.
+    /// Sets `pipeline`: The pipeline the schedule belongs to, reduced to its `id`, `slug` and `url`.
     pub fn pipeline(mut self, value: impl Into<Box<Pipeline>>) -> Self {
         self.pipeline = Some(value.into());
         self
@@ -8983,37 +8983,37 @@ impl PipelineSettings {
             build_exports: None,
         }
     }
-    /// Sets `url`.
+    /// Sets `url`: The settings' address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `default_branch`.
+    /// Sets `default_branch`: The default branch given to new pipelines.
     pub fn default_branch(mut self, value: impl Into<String>) -> Self {
         self.default_branch = Some(value.into());
         self
     }
-    /// Sets `default_cluster_id`.
+    /// Sets `default_cluster_id`: The cluster new pipelines go into by default; null when there is none.
     pub fn default_cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.default_cluster_id = Some(value.into());
         self
     }
-    /// Sets `default_timeout_in_minutes`.
+    /// Sets `default_timeout_in_minutes`: The default job timeout, in minutes, of new pipelines.
     pub fn default_timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
         self.default_timeout_in_minutes = Some(value.into());
         self
     }
-    /// Sets `maximum_timeout_in_minutes`.
+    /// Sets `maximum_timeout_in_minutes`: The longest job timeout, in minutes, any pipeline may set.
     pub fn maximum_timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
         self.maximum_timeout_in_minutes = Some(value.into());
         self
     }
-    /// Sets `scheduled_job_expiry_in_minutes`.
+    /// Sets `scheduled_job_expiry_in_minutes`: Minutes after which a scheduled job that has not started expires; null when unset.
     pub fn scheduled_job_expiry_in_minutes(mut self, value: impl Into<i64>) -> Self {
         self.scheduled_job_expiry_in_minutes = Some(value.into());
         self
     }
-    /// Sets `hosted_agents_terminal_access`.
+    /// Sets `hosted_agents_terminal_access`: Remote access (SSH, and VNC for supported macOS jobs) to hosted agents.
     pub fn hosted_agents_terminal_access(
         mut self,
         value: impl Into<PipelineSettingsToggle>,
@@ -9021,7 +9021,7 @@ impl PipelineSettings {
         self.hosted_agents_terminal_access = Some(value.into());
         self
     }
-    /// Sets `public_pipeline_creation`.
+    /// Sets `public_pipeline_creation`: Whether members may create public pipelines.
     pub fn public_pipeline_creation(
         mut self,
         value: impl Into<PipelineSettingsToggle>,
@@ -9029,7 +9029,7 @@ impl PipelineSettings {
         self.public_pipeline_creation = Some(value.into());
         self
     }
-    /// Sets `advanced_queue_metrics`.
+    /// Sets `advanced_queue_metrics`: Advanced queue metrics for the organization's clusters.
     pub fn advanced_queue_metrics(
         mut self,
         value: impl Into<PipelineSettingsToggle>,
@@ -9037,7 +9037,7 @@ impl PipelineSettings {
         self.advanced_queue_metrics = Some(value.into());
         self
     }
-    /// Sets `build_exports`.
+    /// Sets `build_exports`: Export of build data to a storage bucket.
     pub fn build_exports(mut self, value: impl Into<BuildExportSettings>) -> Self {
         self.build_exports = Some(value.into());
         self
@@ -9075,22 +9075,22 @@ impl PipelineSettingsToggle {
             disable_supported: None,
         }
     }
-    /// Sets `enabled`.
+    /// Sets `enabled`: Whether the switch is on.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
-    /// Sets `enabled_at`.
+    /// Sets `enabled_at`: When it was turned on; null while off.
     pub fn enabled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.enabled_at = Some(value.into());
         self
     }
-    /// Sets `enabled_by`.
+    /// Sets `enabled_by`: The user who turned it on (id and name only); null while off.
     pub fn enabled_by(mut self, value: impl Into<User>) -> Self {
         self.enabled_by = Some(value.into());
         self
     }
-    /// Sets `disable_supported`.
+    /// Sets `disable_supported`: Advanced queue metrics only - whether the API can turn it off again (always false).
     pub fn disable_supported(mut self, value: impl Into<bool>) -> Self {
         self.disable_supported = Some(value.into());
         self
@@ -9228,37 +9228,37 @@ impl PipelineTemplate {
             updated_by: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The template's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing the template.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `available`.
+    /// Sets `available`: Whether users who are not administrators may assign the template to pipelines (false by default).
     pub fn available(mut self, value: impl Into<bool>) -> Self {
         self.available = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: The template's page in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the template.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `updated_at`.
+    /// Sets `updated_at`: When the template was last changed.
     pub fn updated_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
-    /// Sets `updated_by`.
+    /// Sets `updated_by`: The user who last changed the template.
     pub fn updated_by(mut self, value: impl Into<User>) -> Self {
         self.updated_by = Some(value.into());
         self
@@ -9434,47 +9434,47 @@ impl Portal {
             token: None,
         }
     }
-    /// Sets `organization_uuid`.
+    /// Sets `organization_uuid`: The UUID of the organization the portal belongs to.
     pub fn organization_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.organization_uuid = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The portal's name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing the portal.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `query`.
+    /// Sets `query`: The GraphQL operation the portal runs.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
-    /// Sets `allowed_ip_addresses`.
+    /// Sets `allowed_ip_addresses`: The CIDR ranges allowed to call the portal, separated by spaces; null for any address.
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(value.into());
         self
     }
-    /// Sets `user_invokable`.
+    /// Sets `user_invokable`: Whether users may invoke the portal with their own credentials.
     pub fn user_invokable(mut self, value: impl Into<bool>) -> Self {
         self.user_invokable = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the portal was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the portal.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `token`.
+    /// Sets `token`: Create only - the portal's secret token, in plain text; it cannot be read again.
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
@@ -9522,17 +9522,17 @@ impl Provider {
             settings: None,
         }
     }
-    /// Sets `id`.
+    /// Sets `id`: Which provider this is, e.g. `github`, `github_enterprise`, `bitbucket`, `gitlab`, `gitlab_ee` (other values exist).
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `webhook_url`.
+    /// Sets `webhook_url`: The address the provider should send webhooks to. Empty unless the caller may edit the pipeline and the token has `write_pipelines`.
     pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
         self.webhook_url = Some(value.into());
         self
     }
-    /// Sets `settings`.
+    /// Sets `settings`: The provider settings; may be empty or missing (for example in pipelines embedded in builds).
     pub fn settings(mut self, value: impl Into<Box<ProviderSettings>>) -> Self {
         self.settings = Some(value.into());
         self
@@ -9772,32 +9772,32 @@ impl ProviderSettings {
             repository: None,
         }
     }
-    /// Sets `filter_enabled`.
+    /// Sets `filter_enabled`: Whether `filter_condition` decides which builds are created.
     pub fn filter_enabled(mut self, value: impl Into<bool>) -> Self {
         self.filter_enabled = Some(value.into());
         self
     }
-    /// Sets `filter_condition`.
+    /// Sets `filter_condition`: A conditional expression that an event must satisfy to create a build.
     pub fn filter_condition(mut self, value: impl Into<String>) -> Self {
         self.filter_condition = Some(value.into());
         self
     }
-    /// Sets `build_branches`.
+    /// Sets `build_branches`: Whether pushes to branches create builds.
     pub fn build_branches(mut self, value: impl Into<bool>) -> Self {
         self.build_branches = Some(value.into());
         self
     }
-    /// Sets `build_pull_requests`.
+    /// Sets `build_pull_requests`: Whether pull or merge requests create builds.
     pub fn build_pull_requests(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_requests = Some(value.into());
         self
     }
-    /// Sets `build_tags`.
+    /// Sets `build_tags`: Whether pushed tags create builds.
     pub fn build_tags(mut self, value: impl Into<bool>) -> Self {
         self.build_tags = Some(value.into());
         self
     }
-    /// Sets `ignore_default_branch_pull_requests`.
+    /// Sets `ignore_default_branch_pull_requests`: Whether pull requests from the default branch are left unbuilt.
     pub fn ignore_default_branch_pull_requests(
         mut self,
         value: impl Into<bool>,
@@ -9805,22 +9805,22 @@ impl ProviderSettings {
         self.ignore_default_branch_pull_requests = Some(value.into());
         self
     }
-    /// Sets `publish_commit_status`.
+    /// Sets `publish_commit_status`: Whether build results are reported back to the provider as commit statuses.
     pub fn publish_commit_status(mut self, value: impl Into<bool>) -> Self {
         self.publish_commit_status = Some(value.into());
         self
     }
-    /// Sets `publish_commit_status_per_step`.
+    /// Sets `publish_commit_status_per_step`: Whether each step reports its own commit status.
     pub fn publish_commit_status_per_step(mut self, value: impl Into<bool>) -> Self {
         self.publish_commit_status_per_step = Some(value.into());
         self
     }
-    /// Sets `pull_request_branch_filter_enabled`.
+    /// Sets `pull_request_branch_filter_enabled`: Whether only pull requests from branches matching `pull_request_branch_filter_configuration` are built.
     pub fn pull_request_branch_filter_enabled(mut self, value: impl Into<bool>) -> Self {
         self.pull_request_branch_filter_enabled = Some(value.into());
         self
     }
-    /// Sets `pull_request_branch_filter_configuration`.
+    /// Sets `pull_request_branch_filter_configuration`: The branch pattern pull-request branches must match when the filter is on.
     pub fn pull_request_branch_filter_configuration(
         mut self,
         value: impl Into<String>,
@@ -9828,7 +9828,7 @@ impl ProviderSettings {
         self.pull_request_branch_filter_configuration = Some(value.into());
         self
     }
-    /// Sets `skip_pull_request_builds_for_existing_commits`.
+    /// Sets `skip_pull_request_builds_for_existing_commits`: Whether a pull request is left unbuilt when its commit was already built.
     pub fn skip_pull_request_builds_for_existing_commits(
         mut self,
         value: impl Into<bool>,
@@ -9836,12 +9836,12 @@ impl ProviderSettings {
         self.skip_pull_request_builds_for_existing_commits = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_merge`.
+    /// Sets `build_pull_request_merge`: GitLab - whether merged merge requests create builds.
     pub fn build_pull_request_merge(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_request_merge = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_base_branch_changed`.
+    /// Sets `build_pull_request_base_branch_changed`: Whether changing a pull request's base branch creates a build.
     pub fn build_pull_request_base_branch_changed(
         mut self,
         value: impl Into<bool>,
@@ -9849,17 +9849,17 @@ impl ProviderSettings {
         self.build_pull_request_base_branch_changed = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_forks`.
+    /// Sets `build_pull_request_forks`: Whether pull requests from forks create builds.
     pub fn build_pull_request_forks(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_request_forks = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_labels_changed`.
+    /// Sets `build_pull_request_labels_changed`: Whether adding or removing pull-request labels creates a build.
     pub fn build_pull_request_labels_changed(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_request_labels_changed = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_ready_for_review`.
+    /// Sets `build_pull_request_ready_for_review`: Whether marking a draft pull request ready for review creates a build.
     pub fn build_pull_request_ready_for_review(
         mut self,
         value: impl Into<bool>,
@@ -9867,22 +9867,22 @@ impl ProviderSettings {
         self.build_pull_request_ready_for_review = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_stacks`.
+    /// Sets `build_pull_request_stacks`: Whether stacked pull requests create builds (private preview).
     pub fn build_pull_request_stacks(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_request_stacks = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_reopened`.
+    /// Sets `build_pull_request_reopened`: Whether reopening a pull request creates a build.
     pub fn build_pull_request_reopened(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_request_reopened = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_edited`.
+    /// Sets `build_pull_request_edited`: Whether editing a pull request's title, body or base creates a build.
     pub fn build_pull_request_edited(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_request_edited = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_converted_to_draft`.
+    /// Sets `build_pull_request_converted_to_draft`: Whether turning a pull request back into a draft creates a build.
     pub fn build_pull_request_converted_to_draft(
         mut self,
         value: impl Into<bool>,
@@ -9890,7 +9890,7 @@ impl ProviderSettings {
         self.build_pull_request_converted_to_draft = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_review_requested`.
+    /// Sets `build_pull_request_review_requested`: Whether requesting a review creates a build.
     pub fn build_pull_request_review_requested(
         mut self,
         value: impl Into<bool>,
@@ -9898,12 +9898,12 @@ impl ProviderSettings {
         self.build_pull_request_review_requested = Some(value.into());
         self
     }
-    /// Sets `build_check_run_completed`.
+    /// Sets `build_check_run_completed`: Whether a finished check run creates a build (Buildkite's own are ignored).
     pub fn build_check_run_completed(mut self, value: impl Into<bool>) -> Self {
         self.build_check_run_completed = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_review_submitted`.
+    /// Sets `build_pull_request_review_submitted`: Whether submitting a pull-request review creates a build.
     pub fn build_pull_request_review_submitted(
         mut self,
         value: impl Into<bool>,
@@ -9911,7 +9911,7 @@ impl ProviderSettings {
         self.build_pull_request_review_submitted = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_review_dismissed`.
+    /// Sets `build_pull_request_review_dismissed`: Whether dismissing a pull-request review creates a build.
     pub fn build_pull_request_review_dismissed(
         mut self,
         value: impl Into<bool>,
@@ -9919,32 +9919,32 @@ impl ProviderSettings {
         self.build_pull_request_review_dismissed = Some(value.into());
         self
     }
-    /// Sets `build_release_published`.
+    /// Sets `build_release_published`: Whether publishing a GitHub release creates a build.
     pub fn build_release_published(mut self, value: impl Into<bool>) -> Self {
         self.build_release_published = Some(value.into());
         self
     }
-    /// Sets `build_release_created`.
+    /// Sets `build_release_created`: Whether creating a GitHub release creates a build.
     pub fn build_release_created(mut self, value: impl Into<bool>) -> Self {
         self.build_release_created = Some(value.into());
         self
     }
-    /// Sets `build_release_released`.
+    /// Sets `build_release_released`: Whether a GitHub release being released creates a build.
     pub fn build_release_released(mut self, value: impl Into<bool>) -> Self {
         self.build_release_released = Some(value.into());
         self
     }
-    /// Sets `build_issue_comment_created`.
+    /// Sets `build_issue_comment_created`: Whether a trusted author's pull-request comment matching the command word creates a build.
     pub fn build_issue_comment_created(mut self, value: impl Into<bool>) -> Self {
         self.build_issue_comment_created = Some(value.into());
         self
     }
-    /// Sets `issue_comment_command_word`.
+    /// Sets `issue_comment_command_word`: The command word a pull-request comment must carry to create a build (default `/bk`).
     pub fn issue_comment_command_word(mut self, value: impl Into<String>) -> Self {
         self.issue_comment_command_word = Some(value.into());
         self
     }
-    /// Sets `issue_comment_match_mode`.
+    /// Sets `issue_comment_match_mode`: How a pull-request comment is matched against `issue_comment_command_word` (default `exact`).
     pub fn issue_comment_match_mode(
         mut self,
         value: impl Into<CommentMatchMode>,
@@ -9952,12 +9952,12 @@ impl ProviderSettings {
         self.issue_comment_match_mode = Some(value.into());
         self
     }
-    /// Sets `build_deployment_status_created`.
+    /// Sets `build_deployment_status_created`: Whether a new GitHub deployment status creates a build (needs the `deployment` trigger mode).
     pub fn build_deployment_status_created(mut self, value: impl Into<bool>) -> Self {
         self.build_deployment_status_created = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_review_comment_created`.
+    /// Sets `build_pull_request_review_comment_created`: Whether a trusted author's inline review comment matching the command word creates a build.
     pub fn build_pull_request_review_comment_created(
         mut self,
         value: impl Into<bool>,
@@ -9965,12 +9965,12 @@ impl ProviderSettings {
         self.build_pull_request_review_comment_created = Some(value.into());
         self
     }
-    /// Sets `review_comment_command_word`.
+    /// Sets `review_comment_command_word`: The command word an inline review comment must carry to create a build (default `/bk`).
     pub fn review_comment_command_word(mut self, value: impl Into<String>) -> Self {
         self.review_comment_command_word = Some(value.into());
         self
     }
-    /// Sets `review_comment_match_mode`.
+    /// Sets `review_comment_match_mode`: How an inline review comment is matched against `review_comment_command_word` (default `exact`).
     pub fn review_comment_match_mode(
         mut self,
         value: impl Into<CommentMatchMode>,
@@ -9978,32 +9978,32 @@ impl ProviderSettings {
         self.review_comment_match_mode = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_dequeued`.
+    /// Sets `build_pull_request_dequeued`: Whether a pull request leaving a merge queue creates a build.
     pub fn build_pull_request_dequeued(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_request_dequeued = Some(value.into());
         self
     }
-    /// Sets `build_create_event`.
+    /// Sets `build_create_event`: Whether creating a branch or tag creates a build.
     pub fn build_create_event(mut self, value: impl Into<bool>) -> Self {
         self.build_create_event = Some(value.into());
         self
     }
-    /// Sets `cancel_deleted_branch_builds`.
+    /// Sets `cancel_deleted_branch_builds`: Whether running builds of a branch are canceled when the branch is deleted.
     pub fn cancel_deleted_branch_builds(mut self, value: impl Into<bool>) -> Self {
         self.cancel_deleted_branch_builds = Some(value.into());
         self
     }
-    /// Sets `build_merge_group_checks_requested`.
+    /// Sets `build_merge_group_checks_requested`: Whether GitHub merge-queue checks create builds.
     pub fn build_merge_group_checks_requested(mut self, value: impl Into<bool>) -> Self {
         self.build_merge_group_checks_requested = Some(value.into());
         self
     }
-    /// Sets `cancel_when_merge_group_destroyed`.
+    /// Sets `cancel_when_merge_group_destroyed`: Whether builds of a merge group are canceled when the group is removed.
     pub fn cancel_when_merge_group_destroyed(mut self, value: impl Into<bool>) -> Self {
         self.cancel_when_merge_group_destroyed = Some(value.into());
         self
     }
-    /// Sets `use_merge_group_base_commit_for_git_diff_base`.
+    /// Sets `use_merge_group_base_commit_for_git_diff_base`: Whether `if_changed` diffs compare against the previous merge group rather than the base branch.
     pub fn use_merge_group_base_commit_for_git_diff_base(
         mut self,
         value: impl Into<bool>,
@@ -10011,7 +10011,7 @@ impl ProviderSettings {
         self.use_merge_group_base_commit_for_git_diff_base = Some(value.into());
         self
     }
-    /// Sets `prefix_pull_request_fork_branch_names`.
+    /// Sets `prefix_pull_request_fork_branch_names`: Whether fork branch names get the fork owner as a prefix (`owner:main`).
     pub fn prefix_pull_request_fork_branch_names(
         mut self,
         value: impl Into<bool>,
@@ -10019,27 +10019,27 @@ impl ProviderSettings {
         self.prefix_pull_request_fork_branch_names = Some(value.into());
         self
     }
-    /// Sets `publish_blocked_as_pending`.
+    /// Sets `publish_blocked_as_pending`: Whether a blocked build is reported as pending rather than as passed.
     pub fn publish_blocked_as_pending(mut self, value: impl Into<bool>) -> Self {
         self.publish_blocked_as_pending = Some(value.into());
         self
     }
-    /// Sets `separate_pull_request_statuses`.
+    /// Sets `separate_pull_request_statuses`: Whether pull-request builds report under a status of their own.
     pub fn separate_pull_request_statuses(mut self, value: impl Into<bool>) -> Self {
         self.separate_pull_request_statuses = Some(value.into());
         self
     }
-    /// Sets `build_pull_request_merge_commits`.
+    /// Sets `build_pull_request_merge_commits`: Whether pull-request builds use the test merge commit instead of the branch head.
     pub fn build_pull_request_merge_commits(mut self, value: impl Into<bool>) -> Self {
         self.build_pull_request_merge_commits = Some(value.into());
         self
     }
-    /// Sets `skip_builds_for_existing_commits`.
+    /// Sets `skip_builds_for_existing_commits`: Whether a commit that was already built on any branch is left unbuilt.
     pub fn skip_builds_for_existing_commits(mut self, value: impl Into<bool>) -> Self {
         self.skip_builds_for_existing_commits = Some(value.into());
         self
     }
-    /// Sets `skip_builds_for_closed_pull_requests`.
+    /// Sets `skip_builds_for_closed_pull_requests`: Whether activity on closed or merged pull requests is ignored.
     pub fn skip_builds_for_closed_pull_requests(
         mut self,
         value: impl Into<bool>,
@@ -10047,12 +10047,12 @@ impl ProviderSettings {
         self.skip_builds_for_closed_pull_requests = Some(value.into());
         self
     }
-    /// Sets `use_step_key_as_commit_status`.
+    /// Sets `use_step_key_as_commit_status`: Whether per-step commit statuses are named after the step key instead of its label.
     pub fn use_step_key_as_commit_status(mut self, value: impl Into<bool>) -> Self {
         self.use_step_key_as_commit_status = Some(value.into());
         self
     }
-    /// Sets `prevent_custom_statuses_from_using_buildkite_prefix`.
+    /// Sets `prevent_custom_statuses_from_using_buildkite_prefix`: Whether custom commit statuses may not use a context beginning with `buildkite/`.
     pub fn prevent_custom_statuses_from_using_buildkite_prefix(
         mut self,
         value: impl Into<bool>,
@@ -10060,12 +10060,12 @@ impl ProviderSettings {
         self.prevent_custom_statuses_from_using_buildkite_prefix = Some(value.into());
         self
     }
-    /// Sets `trigger_mode`.
+    /// Sets `trigger_mode`: GitHub - which kind of activity creates builds (code pushes, deployments, forks, or nothing).
     pub fn trigger_mode(mut self, value: impl Into<ProviderTriggerMode>) -> Self {
         self.trigger_mode = Some(value.into());
         self
     }
-    /// Sets `github_workflow_access_tokens_enabled`.
+    /// Sets `github_workflow_access_tokens_enabled`: GitHub only - whether jobs may request GitHub tokens limited by workflow permissions.
     pub fn github_workflow_access_tokens_enabled(
         mut self,
         value: impl Into<bool>,
@@ -10073,7 +10073,7 @@ impl ProviderSettings {
         self.github_workflow_access_tokens_enabled = Some(value.into());
         self
     }
-    /// Sets `repository`.
+    /// Sets `repository`: Read-only - the repository's name at the provider, e.g. `owner/repo`.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
@@ -10298,27 +10298,27 @@ impl Queue {
             hosted_agents: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The queue's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing the queue.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: The queue's page in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `cluster_url`.
+    /// Sets `cluster_url`: REST API address of the cluster the queue belongs to.
     pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_url = Some(value.into());
         self
     }
-    /// Sets `retry_agent_affinity`.
+    /// Sets `retry_agent_affinity`: Which agent a retried job prefers; may be absent (for example on hosted queues).
     pub fn retry_agent_affinity(
         mut self,
         value: impl Into<QueueRetryAgentAffinity>,
@@ -10326,17 +10326,17 @@ impl Queue {
         self.retry_agent_affinity = Some(value.into());
         self
     }
-    /// Sets `dispatch_paused`.
+    /// Sets `dispatch_paused`: Whether dispatching jobs to the queue's agents is paused.
     pub fn dispatch_paused(mut self, value: impl Into<bool>) -> Self {
         self.dispatch_paused = Some(value.into());
         self
     }
-    /// Sets `dispatch_paused_by`.
+    /// Sets `dispatch_paused_by`: The user who paused dispatch; null when it is not paused.
     pub fn dispatch_paused_by(mut self, value: impl Into<User>) -> Self {
         self.dispatch_paused_by = Some(value.into());
         self
     }
-    /// Sets `dispatch_paused_at`.
+    /// Sets `dispatch_paused_at`: When dispatch was paused; null when it is not paused.
     pub fn dispatch_paused_at(
         mut self,
         value: impl Into<crate::runtime::Timestamp>,
@@ -10344,22 +10344,22 @@ impl Queue {
         self.dispatch_paused_at = Some(value.into());
         self
     }
-    /// Sets `dispatch_paused_note`.
+    /// Sets `dispatch_paused_note`: The note given when dispatch was paused, if any.
     pub fn dispatch_paused_note(mut self, value: impl Into<String>) -> Self {
         self.dispatch_paused_note = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the queue.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `hosted`.
+    /// Sets `hosted`: True on queues of Buildkite hosted agents; may be absent otherwise.
     pub fn hosted(mut self, value: impl Into<bool>) -> Self {
         self.hosted = Some(value.into());
         self
     }
-    /// Sets `hosted_agents`.
+    /// Sets `hosted_agents`: Hosted-agent settings; only on queues of Buildkite hosted agents.
     pub fn hosted_agents(mut self, value: impl Into<QueueHostedAgents>) -> Self {
         self.hosted_agents = Some(value.into());
         self
@@ -10389,12 +10389,12 @@ impl QueueHostedAgents {
             platform_settings: None,
         }
     }
-    /// Sets `instance_shape`.
+    /// Sets `instance_shape`: The machine each hosted agent of the queue runs on.
     pub fn instance_shape(mut self, value: impl Into<HostedAgentInstanceShape>) -> Self {
         self.instance_shape = Some(value.into());
         self
     }
-    /// Sets `platform_settings`.
+    /// Sets `platform_settings`: Settings that apply to one platform of hosted agents.
     pub fn platform_settings(
         mut self,
         value: impl Into<QueueHostedAgentsPlatformSettings>,
@@ -10421,7 +10421,7 @@ impl QueueHostedAgentsPlatformSettings {
     pub fn new() -> Self {
         Self { linux: None }
     }
-    /// Sets `linux`.
+    /// Sets `linux`: Settings of Linux hosted agents.
     pub fn linux(
         mut self,
         value: impl Into<QueueHostedAgentsPlatformSettingsLinux>,
@@ -10448,7 +10448,7 @@ impl QueueHostedAgentsPlatformSettingsLinux {
     pub fn new() -> Self {
         Self { agent_image_ref: None }
     }
-    /// Sets `agent_image_ref`.
+    /// Sets `agent_image_ref`: The custom agent image the queue's agents run; null when they use the default image.
     pub fn agent_image_ref(mut self, value: impl Into<String>) -> Self {
         self.agent_image_ref = Some(value.into());
         self
@@ -10640,22 +10640,22 @@ impl RateLimitExceeded {
             extra: std::collections::BTreeMap::new(),
         }
     }
-    /// Sets `scope`.
+    /// Sets `scope`: Which limit was exceeded: `rest` for the organization's limit, `rest_user` for the limit of the token's user.
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
-    /// Sets `limit`.
+    /// Sets `limit`: Requests that limit allows in its window.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Sets `current`.
+    /// Sets `current`: Requests counted in the current window.
     pub fn current(mut self, value: impl Into<i64>) -> Self {
         self.current = Some(value.into());
         self
     }
-    /// Sets `reset`.
+    /// Sets `reset`: Seconds until the window resets (a delay, not a point in time).
     pub fn reset(mut self, value: impl Into<i64>) -> Self {
         self.reset = Some(value.into());
         self
@@ -10765,57 +10765,57 @@ impl Registry {
             team_ids: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The registry's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The registry's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: The registry's page in the Buildkite web interface.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The registry's display name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `ecosystem`.
+    /// Sets `ecosystem`: The package ecosystem the registry serves, such as `ruby`; fixed when the registry is created.
     pub fn ecosystem(mut self, value: impl Into<String>) -> Self {
         self.ecosystem = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text about the registry; null when none was given.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: The registry's emoji in `:name:` form; null when unset.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: The registry's color as a hex code such as `#f0ccff`; null when unset.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `public`.
+    /// Sets `public`: Whether the registry is public rather than private to the organization.
     pub fn public(mut self, value: impl Into<bool>) -> Self {
         self.public = Some(value.into());
         self
     }
-    /// Sets `oidc_policy`.
+    /// Sets `oidc_policy`: The OIDC policy deciding which OIDC tokens may use the registry, as the server stores it (YAML text or a list of statements); null when the registry has none.
     pub fn oidc_policy(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.oidc_policy = Some(value.into());
         self
     }
-    /// Sets `team_ids`.
+    /// Sets `team_ids`: The UUIDs of the teams that have access to the registry.
     pub fn team_ids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.team_ids = Some(value.into());
         self
@@ -10872,42 +10872,42 @@ impl RegistryToken {
             token: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The token's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: The free-text description the token was given.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The token's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the token was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the token.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
     }
-    /// Sets `organization`.
+    /// Sets `organization`: The organization that owns the registry (a reduced organization).
     pub fn organization(mut self, value: impl Into<Organization>) -> Self {
         self.organization = Some(value.into());
         self
     }
-    /// Sets `registry`.
+    /// Sets `registry`: The registry the token gives access to (a reduced registry).
     pub fn registry(mut self, value: impl Into<Box<Registry>>) -> Self {
         self.registry = Some(value.into());
         self
     }
-    /// Sets `token`.
+    /// Sets `token`: The token's secret value. The docs' examples do not show it (go-buildkite reads it); expect it, if at all, only in the answer to a creation.
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
@@ -10956,22 +10956,22 @@ impl RepositoryConnection {
             rate_limit: None,
         }
     }
-    /// Sets `type`.
+    /// Sets `type`: The kind of integration.
     pub fn r#type(mut self, value: impl Into<RepositoryConnectionType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
-    /// Sets `display_name`.
+    /// Sets `display_name`: The connection's human-readable name.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.display_name = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The connection's address in the REST API.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `service_account`.
+    /// Sets `service_account`: Get only - the account the connection acts as; null for connections bound only to a host.
     pub fn service_account(
         mut self,
         value: impl Into<RepositoryConnectionServiceAccount>,
@@ -10979,12 +10979,12 @@ impl RepositoryConnection {
         self.service_account = Some(value.into());
         self
     }
-    /// Sets `host`.
+    /// Sets `host`: Get only - the source-control host; null when unknown.
     pub fn host(mut self, value: impl Into<RepositoryConnectionHost>) -> Self {
         self.host = Some(value.into());
         self
     }
-    /// Sets `rate_limit`.
+    /// Sets `rate_limit`: Get only - the provider's last known rate-limit figures; null when unknown or not applicable.
     pub fn rate_limit(
         mut self,
         value: impl Into<RepositoryConnectionRateLimit>,
@@ -11033,17 +11033,17 @@ impl RepositoryConnectionHost {
             proxy_auth_strategy: None,
         }
     }
-    /// Sets `type`.
+    /// Sets `type`: The kind of host, such as `github`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: The host's address (Bitbucket Server connections with several list them comma-separated).
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `webhook_allowed_addresses`.
+    /// Sets `webhook_allowed_addresses`: Addresses allowed to deliver webhooks, for providers that have them; kept as raw JSON.
     pub fn webhook_allowed_addresses(
         mut self,
         value: impl Into<serde_json::Value>,
@@ -11051,17 +11051,17 @@ impl RepositoryConnectionHost {
         self.webhook_allowed_addresses = Some(value.into());
         self
     }
-    /// Sets `verify_server_cert`.
+    /// Sets `verify_server_cert`: Whether the host's TLS certificate is verified, for providers that have the option.
     pub fn verify_server_cert(mut self, value: impl Into<bool>) -> Self {
         self.verify_server_cert = Some(value.into());
         self
     }
-    /// Sets `authentication_strategy`.
+    /// Sets `authentication_strategy`: How Buildkite authenticates to the host, for providers that report it.
     pub fn authentication_strategy(mut self, value: impl Into<String>) -> Self {
         self.authentication_strategy = Some(value.into());
         self
     }
-    /// Sets `proxy_auth_strategy`.
+    /// Sets `proxy_auth_strategy`: How Buildkite authenticates to a proxy in front of the host, for providers that report it.
     pub fn proxy_auth_strategy(mut self, value: impl Into<String>) -> Self {
         self.proxy_auth_strategy = Some(value.into());
         self
@@ -11099,22 +11099,22 @@ impl RepositoryConnectionRateLimit {
             reset_at: None,
         }
     }
-    /// Sets `limit`.
+    /// Sets `limit`: Requests allowed per window.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Sets `used`.
+    /// Sets `used`: Requests used in the current window.
     pub fn used(mut self, value: impl Into<i64>) -> Self {
         self.used = Some(value.into());
         self
     }
-    /// Sets `remaining`.
+    /// Sets `remaining`: Requests left in the current window.
     pub fn remaining(mut self, value: impl Into<i64>) -> Self {
         self.remaining = Some(value.into());
         self
     }
-    /// Sets `reset_at`.
+    /// Sets `reset_at`: When the window starts again.
     pub fn reset_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.reset_at = Some(value.into());
         self
@@ -11138,7 +11138,7 @@ impl RepositoryConnectionServiceAccount {
     pub fn new() -> Self {
         Self { login: None }
     }
-    /// Sets `login`.
+    /// Sets `login`: The account's login name at the provider.
     pub fn login(mut self, value: impl Into<String>) -> Self {
         self.login = Some(value.into());
         self
@@ -11267,7 +11267,7 @@ impl RetryFailedJobsRequest {
     pub fn new() -> Self {
         Self { states: None }
     }
-    /// Sets `states`.
+    /// Sets `states`: Comma-separated failure kinds to retry, from `canceled`, `expired`, `failed`, `soft_failed` and `timed_out` (e.g. `failed,soft_failed`). Empty or absent retries every retryable failed job.
     pub fn states(mut self, value: impl Into<String>) -> Self {
         self.states = Some(value.into());
         self
@@ -11342,47 +11342,47 @@ impl Rule {
             created_by: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The rule's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `organization_uuid`.
+    /// Sets `organization_uuid`: The UUID of the organization the rule belongs to.
     pub fn organization_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.organization_uuid = Some(value.into());
         self
     }
-    /// Sets `source_type`.
+    /// Sets `source_type`: The kind of resource allowed to act (only `pipeline` so far).
     pub fn source_type(mut self, value: impl Into<RuleSourceType>) -> Self {
         self.source_type = Some(value.into());
         self
     }
-    /// Sets `source_uuid`.
+    /// Sets `source_uuid`: The UUID of the pipeline the rule lets act.
     pub fn source_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.source_uuid = Some(value.into());
         self
     }
-    /// Sets `target_type`.
+    /// Sets `target_type`: The kind of resource acted on (only `pipeline` so far).
     pub fn target_type(mut self, value: impl Into<RuleTargetType>) -> Self {
         self.target_type = Some(value.into());
         self
     }
-    /// Sets `target_uuid`.
+    /// Sets `target_uuid`: The UUID of the pipeline the rule lets be acted on.
     pub fn target_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.target_uuid = Some(value.into());
         self
     }
-    /// Sets `effect`.
+    /// Sets `effect`: Whether the rule allows its action.
     pub fn effect(mut self, value: impl Into<RuleEffect>) -> Self {
         self.effect = Some(value.into());
         self
     }
-    /// Sets `action`.
+    /// Sets `action`: The action the rule allows.
     pub fn action(mut self, value: impl Into<RuleAction>) -> Self {
         self.action = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the rule.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
@@ -11720,7 +11720,7 @@ impl RuleValue {
             conditions: None,
         }
     }
-    /// Sets `conditions`.
+    /// Sets `conditions`: Conditional expressions that must all hold for the rule to apply, such as `source.build.branch == 'main'`; without any, the rule always applies.
     pub fn conditions(mut self, value: impl Into<Vec<String>>) -> Self {
         self.conditions = Some(value.into());
         self
@@ -11932,137 +11932,137 @@ impl ScriptJob {
             script_path: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: ID of the job in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `state`.
+    /// Sets `state`: Current state of the job; absent on minimal wait jobs.
     pub fn state(mut self, value: impl Into<JobState>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: Address of the job on buildkite.com; null for some block jobs.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `step_key`.
+    /// Sets `step_key`: The `key` of the step that made the job, if it has one.
     pub fn step_key(mut self, value: impl Into<String>) -> Self {
         self.step_key = Some(value.into());
         self
     }
-    /// Sets `group_key`.
+    /// Sets `group_key`: The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
     pub fn group_key(mut self, value: impl Into<String>) -> Self {
         self.group_key = Some(value.into());
         self
     }
-    /// Sets `step`.
+    /// Sets `step`: The step that defined the job (older jobs may have none).
     pub fn step(mut self, value: impl Into<JobStep>) -> Self {
         self.step = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the job was added to the build.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `scheduled_at`.
+    /// Sets `scheduled_at`: When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
     pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `runnable_at`.
+    /// Sets `runnable_at`: When the job became ready for an agent to accept.
     pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.runnable_at = Some(value.into());
         self
     }
-    /// Sets `started_at`.
+    /// Sets `started_at`: When an agent started the job.
     pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.started_at = Some(value.into());
         self
     }
-    /// Sets `finished_at`.
+    /// Sets `finished_at`: When the job finished.
     pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.finished_at = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: Label of the step, which may contain `:emoji:` codes.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `command`.
+    /// Sets `command`: The command the job runs.
     pub fn command(mut self, value: impl Into<String>) -> Self {
         self.command = Some(value.into());
         self
     }
-    /// Sets `priority`.
+    /// Sets `priority`: Priority of the job; higher numbers are picked up first.
     pub fn priority(mut self, value: impl Into<ScriptJobPriority>) -> Self {
         self.priority = Some(value.into());
         self
     }
-    /// Sets `agent_query_rules`.
+    /// Sets `agent_query_rules`: Agent targeting rules of the job, e.g. `queue=default`.
     pub fn agent_query_rules(mut self, value: impl Into<Vec<String>>) -> Self {
         self.agent_query_rules = Some(value.into());
         self
     }
-    /// Sets `build_url`.
+    /// Sets `build_url`: URL of the job's build (the API or the web address).
     pub fn build_url(mut self, value: impl Into<String>) -> Self {
         self.build_url = Some(value.into());
         self
     }
-    /// Sets `log_url`.
+    /// Sets `log_url`: API URL of the job's log as JSON.
     pub fn log_url(mut self, value: impl Into<String>) -> Self {
         self.log_url = Some(value.into());
         self
     }
-    /// Sets `logs_url`.
+    /// Sets `logs_url`: Older name of the log URL, seen only in go-buildkite.
     pub fn logs_url(mut self, value: impl Into<String>) -> Self {
         self.logs_url = Some(value.into());
         self
     }
-    /// Sets `raw_log_url`.
+    /// Sets `raw_log_url`: API URL of the job's raw log text.
     pub fn raw_log_url(mut self, value: impl Into<String>) -> Self {
         self.raw_log_url = Some(value.into());
         self
     }
-    /// Sets `artifacts_url`.
+    /// Sets `artifacts_url`: API URL of the job's artifacts; may be an empty string.
     pub fn artifacts_url(mut self, value: impl Into<String>) -> Self {
         self.artifacts_url = Some(value.into());
         self
     }
-    /// Sets `soft_failed`.
+    /// Sets `soft_failed`: Whether the job failed with an exit status its step allows.
     pub fn soft_failed(mut self, value: impl Into<bool>) -> Self {
         self.soft_failed = Some(value.into());
         self
     }
-    /// Sets `exit_status`.
+    /// Sets `exit_status`: Exit status of the command; null until the job finishes.
     pub fn exit_status(mut self, value: impl Into<i64>) -> Self {
         self.exit_status = Some(value.into());
         self
     }
-    /// Sets `signal`.
+    /// Sets `signal`: Operating-system signal that ended the job's process (e.g. `SIGTERM`); null when none did.
     pub fn signal(mut self, value: impl Into<String>) -> Self {
         self.signal = Some(value.into());
         self
     }
-    /// Sets `signal_reason`.
+    /// Sets `signal_reason`: Why the process was signalled or could not start; null otherwise.
     pub fn signal_reason(mut self, value: impl Into<JobSignalReason>) -> Self {
         self.signal_reason = Some(value.into());
         self
     }
-    /// Sets `broken_reason`.
+    /// Sets `broken_reason`: Why the job is `broken` (a code such as `branch_mismatch`, or free text); null in other states.
     pub fn broken_reason(mut self, value: impl Into<String>) -> Self {
         self.broken_reason = Some(value.into());
         self
     }
-    /// Sets `promised_exit_status`.
+    /// Sets `promised_exit_status`: Non-zero exit status the running job declared ahead of finishing; absent unless it did.
     pub fn promised_exit_status(mut self, value: impl Into<i64>) -> Self {
         self.promised_exit_status = Some(value.into());
         self
     }
-    /// Sets `promised_exit_status_at`.
+    /// Sets `promised_exit_status_at`: When the job declared `promised_exit_status`; absent unless it did.
     pub fn promised_exit_status_at(
         mut self,
         value: impl Into<crate::runtime::Timestamp>,
@@ -12070,92 +12070,92 @@ impl ScriptJob {
         self.promised_exit_status_at = Some(value.into());
         self
     }
-    /// Sets `artifact_paths`.
+    /// Sets `artifact_paths`: Glob of the files the job uploads as artifacts; empty or null when unset.
     pub fn artifact_paths(mut self, value: impl Into<String>) -> Self {
         self.artifact_paths = Some(value.into());
         self
     }
-    /// Sets `agent`.
+    /// Sets `agent`: The agent that ran the job: a three-field stub in build lists, the full agent elsewhere; null before assignment.
     pub fn agent(mut self, value: impl Into<Box<Agent>>) -> Self {
         self.agent = Some(value.into());
         self
     }
-    /// Sets `expired_at`.
+    /// Sets `expired_at`: When the job expired without an agent accepting it.
     pub fn expired_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.expired_at = Some(value.into());
         self
     }
-    /// Sets `concurrency_wait_time_ms`.
+    /// Sets `concurrency_wait_time_ms`: Milliseconds the job waited for a concurrency-group slot: 0 when it did not wait, null without a group, while still waiting, or when the wait cannot be told apart from a platform limit.
     pub fn concurrency_wait_time_ms(mut self, value: impl Into<i64>) -> Self {
         self.concurrency_wait_time_ms = Some(value.into());
         self
     }
-    /// Sets `retried`.
+    /// Sets `retried`: True when this execution was superseded by a retry.
     pub fn retried(mut self, value: impl Into<bool>) -> Self {
         self.retried = Some(value.into());
         self
     }
-    /// Sets `retried_in_job_id`.
+    /// Sets `retried_in_job_id`: UUID of the job that retried this one.
     pub fn retried_in_job_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.retried_in_job_id = Some(value.into());
         self
     }
-    /// Sets `retries_count`.
+    /// Sets `retries_count`: How many times the step's job has been retried.
     pub fn retries_count(mut self, value: impl Into<i64>) -> Self {
         self.retries_count = Some(value.into());
         self
     }
-    /// Sets `retry_source`.
+    /// Sets `retry_source`: The job this one retries, and how the retry came about.
     pub fn retry_source(mut self, value: impl Into<ScriptJobRetrySource>) -> Self {
         self.retry_source = Some(value.into());
         self
     }
-    /// Sets `retry_type`.
+    /// Sets `retry_type`: How this job came to be a retry; null for first attempts.
     pub fn retry_type(mut self, value: impl Into<JobRetryType>) -> Self {
         self.retry_type = Some(value.into());
         self
     }
-    /// Sets `retried_by`.
+    /// Sets `retried_by`: User who retried the job.
     pub fn retried_by(mut self, value: impl Into<User>) -> Self {
         self.retried_by = Some(value.into());
         self
     }
-    /// Sets `parallel_group_index`.
+    /// Sets `parallel_group_index`: Index of the job within its parallel group.
     pub fn parallel_group_index(mut self, value: impl Into<i64>) -> Self {
         self.parallel_group_index = Some(value.into());
         self
     }
-    /// Sets `parallel_group_total`.
+    /// Sets `parallel_group_total`: Number of jobs in its parallel group.
     pub fn parallel_group_total(mut self, value: impl Into<i64>) -> Self {
         self.parallel_group_total = Some(value.into());
         self
     }
-    /// Sets `matrix`.
+    /// Sets `matrix`: Matrix values of the job, kept as raw JSON.
     pub fn matrix(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.matrix = Some(value.into());
         self
     }
-    /// Sets `cluster_id`.
+    /// Sets `cluster_id`: UUID of the cluster the job runs in.
     pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
-    /// Sets `cluster_queue_id`.
+    /// Sets `cluster_queue_id`: UUID of the cluster queue the job runs on.
     pub fn cluster_queue_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.cluster_queue_id = Some(value.into());
         self
     }
-    /// Sets `cluster_url`.
+    /// Sets `cluster_url`: API URL of that cluster.
     pub fn cluster_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_url = Some(value.into());
         self
     }
-    /// Sets `cluster_queue_url`.
+    /// Sets `cluster_queue_url`: API URL of that cluster queue.
     pub fn cluster_queue_url(mut self, value: impl Into<String>) -> Self {
         self.cluster_queue_url = Some(value.into());
         self
     }
-    /// Sets `script_path`.
+    /// Sets `script_path`: Path of the script the job runs; seen only in jobs embedded in agents.
     pub fn script_path(mut self, value: impl Into<String>) -> Self {
         self.script_path = Some(value.into());
         self
@@ -12183,7 +12183,7 @@ impl ScriptJobPriority {
     pub fn new() -> Self {
         Self { number: None }
     }
-    /// Sets `number`.
+    /// Sets `number`: The priority value.
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.number = Some(value.into());
         self
@@ -12217,12 +12217,12 @@ impl ScriptJobRetrySource {
             retry_type: None,
         }
     }
-    /// Sets `job_id`.
+    /// Sets `job_id`: UUID of the retried job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
-    /// Sets `retry_type`.
+    /// Sets `retry_type`: Whether the retry was manual or automatic.
     pub fn retry_type(mut self, value: impl Into<JobRetryType>) -> Self {
         self.retry_type = Some(value.into());
         self
@@ -12333,32 +12333,32 @@ impl Step {
             trigger_async: None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name`: Command steps - the label shown for the step.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `label`.
+    /// Sets `label`: Block and trigger steps - the label shown for the step.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
-    /// Sets `command`.
+    /// Sets `command`: Command steps - the shell command to run.
     pub fn command(mut self, value: impl Into<String>) -> Self {
         self.command = Some(value.into());
         self
     }
-    /// Sets `artifact_paths`.
+    /// Sets `artifact_paths`: Command steps - glob of files to upload as artifacts (one string, not a list).
     pub fn artifact_paths(mut self, value: impl Into<String>) -> Self {
         self.artifact_paths = Some(value.into());
         self
     }
-    /// Sets `branch_configuration`.
+    /// Sets `branch_configuration`: A branch pattern limiting which builds run the step.
     pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
         self.branch_configuration = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: Command steps - environment variables for the step.
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -12366,62 +12366,62 @@ impl Step {
         self.env = Some(value.into());
         self
     }
-    /// Sets `timeout_in_minutes`.
+    /// Sets `timeout_in_minutes`: Command steps - minutes after which the job is stopped.
     pub fn timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
         self.timeout_in_minutes = Some(value.into());
         self
     }
-    /// Sets `agent_query_rules`.
+    /// Sets `agent_query_rules`: Command steps - agent targeting rules such as `queue=default`.
     pub fn agent_query_rules(mut self, value: impl Into<Vec<String>>) -> Self {
         self.agent_query_rules = Some(value.into());
         self
     }
-    /// Sets `concurrency`.
+    /// Sets `concurrency`: How many jobs of the step's concurrency group may run at once.
     pub fn concurrency(mut self, value: impl Into<i64>) -> Self {
         self.concurrency = Some(value.into());
         self
     }
-    /// Sets `parallelism`.
+    /// Sets `parallelism`: How many parallel copies of the step run.
     pub fn parallelism(mut self, value: impl Into<i64>) -> Self {
         self.parallelism = Some(value.into());
         self
     }
-    /// Sets `plugins`.
+    /// Sets `plugins`: Command steps - the plugins the step uses, either a map of plugin name to settings or a list of single-key maps; kept as raw JSON.
     pub fn plugins(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.plugins = Some(value.into());
         self
     }
-    /// Sets `pipeline`.
+    /// Sets `pipeline`: Trigger steps (responses) - the slug of the pipeline the step triggers.
     pub fn pipeline(mut self, value: impl Into<String>) -> Self {
         self.pipeline = Some(value.into());
         self
     }
-    /// Sets `build`.
+    /// Sets `build`: Trigger steps (responses) - the attributes given to the triggered build.
     pub fn build(mut self, value: impl Into<StepBuild>) -> Self {
         self.build = Some(value.into());
         self
     }
-    /// Sets `async`.
+    /// Sets `async`: Trigger steps (responses) - whether the step finishes without waiting for the triggered build.
     pub fn r#async(mut self, value: impl Into<bool>) -> Self {
         self.r#async = Some(value.into());
         self
     }
-    /// Sets `trigger_project_slug`.
+    /// Sets `trigger_project_slug`: Trigger steps (requests) - the slug of the pipeline to trigger.
     pub fn trigger_project_slug(mut self, value: impl Into<String>) -> Self {
         self.trigger_project_slug = Some(value.into());
         self
     }
-    /// Sets `trigger_commit`.
+    /// Sets `trigger_commit`: Trigger steps (requests) - the commit for the triggered build.
     pub fn trigger_commit(mut self, value: impl Into<String>) -> Self {
         self.trigger_commit = Some(value.into());
         self
     }
-    /// Sets `trigger_branch`.
+    /// Sets `trigger_branch`: Trigger steps (requests) - the branch for the triggered build.
     pub fn trigger_branch(mut self, value: impl Into<String>) -> Self {
         self.trigger_branch = Some(value.into());
         self
     }
-    /// Sets `trigger_async`.
+    /// Sets `trigger_async`: Trigger steps (requests) - whether to continue without waiting for the triggered build.
     pub fn trigger_async(mut self, value: impl Into<bool>) -> Self {
         self.trigger_async = Some(value.into());
         self
@@ -12473,22 +12473,22 @@ impl StepBuild {
             env: None,
         }
     }
-    /// Sets `message`.
+    /// Sets `message`: The triggered build's message.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
-    /// Sets `branch`.
+    /// Sets `branch`: The triggered build's branch.
     pub fn branch(mut self, value: impl Into<String>) -> Self {
         self.branch = Some(value.into());
         self
     }
-    /// Sets `commit`.
+    /// Sets `commit`: The triggered build's commit.
     pub fn commit(mut self, value: impl Into<String>) -> Self {
         self.commit = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: Environment variables for the triggered build.
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -12572,72 +12572,72 @@ impl StepUpload {
             definition_yaml_omitted: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: ID of the step upload in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `state`.
+    /// Sets `state`: Processing state of the upload.
     pub fn state(mut self, value: impl Into<StepUploadState>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `source`.
+    /// Sets `source`: What made the upload; `job` for now.
     pub fn source(mut self, value: impl Into<String>) -> Self {
         self.source = Some(value.into());
         self
     }
-    /// Sets `source_job_id`.
+    /// Sets `source_job_id`: UUID of the job that ran the upload.
     pub fn source_job_id(mut self, value: impl Into<String>) -> Self {
         self.source_job_id = Some(value.into());
         self
     }
-    /// Sets `replace_existing_steps`.
+    /// Sets `replace_existing_steps`: Whether the upload replaced the build's remaining steps instead of adding to them (the agent's `--replace` flag).
     pub fn replace_existing_steps(mut self, value: impl Into<bool>) -> Self {
         self.replace_existing_steps = Some(value.into());
         self
     }
-    /// Sets `created_jobs_count`.
+    /// Sets `created_jobs_count`: Jobs created from the upload; null until the upload is applied (0 means applied without new jobs).
     pub fn created_jobs_count(mut self, value: impl Into<i64>) -> Self {
         self.created_jobs_count = Some(value.into());
         self
     }
-    /// Sets `rejection_type`.
+    /// Sets `rejection_type`: Why a `rejected` upload was refused (`custom_error`, `validation_error`, `build_not_running_error`, `job_creation_error`); null otherwise.
     pub fn rejection_type(mut self, value: impl Into<String>) -> Self {
         self.rejection_type = Some(value.into());
         self
     }
-    /// Sets `message`.
+    /// Sets `message`: Explanation for a rejected or failed upload; null otherwise.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: API URL of the step upload.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the upload was received.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `processed_at`.
+    /// Sets `processed_at`: When processing finished; null while it is still going on.
     pub fn processed_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.processed_at = Some(value.into());
         self
     }
-    /// Sets `definition_bytes`.
+    /// Sets `definition_bytes`: Size in bytes of the stored definition serialized as JSON; only from get.
     pub fn definition_bytes(mut self, value: impl Into<i64>) -> Self {
         self.definition_bytes = Some(value.into());
         self
     }
-    /// Sets `definition_yaml`.
+    /// Sets `definition_yaml`: The uploaded definition rendered again as YAML (comments and formatting are not kept); null when the definition is too large to render. Only from get.
     pub fn definition_yaml(mut self, value: impl Into<String>) -> Self {
         self.definition_yaml = Some(value.into());
         self
     }
-    /// Sets `definition_yaml_omitted`.
+    /// Sets `definition_yaml_omitted`: True when `definition_yaml` was left out for size; only from get.
     pub fn definition_yaml_omitted(mut self, value: impl Into<bool>) -> Self {
         self.definition_yaml_omitted = Some(value.into());
         self
@@ -12741,7 +12741,7 @@ impl StepUploadsPage {
             links: None,
         }
     }
-    /// Sets `links`.
+    /// Sets `links`: Links to this page and its neighbours.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
         self
@@ -12767,7 +12767,7 @@ impl StopAgentRequest {
     pub fn new() -> Self {
         Self { force: None }
     }
-    /// Sets `force`.
+    /// Sets `force`: Cancel the running job (and its build) at once. Send false to let the job finish first.
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.force = Some(value.into());
         self
@@ -12852,72 +12852,72 @@ impl Team {
             created_by: None,
         }
     }
-    /// Sets `id`.
+    /// Sets `id`: The team's UUID, used as the `{team}` path segment.
     pub fn id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The team's ID in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `slug`.
+    /// Sets `slug`: The URL-safe form of the team's name.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text about the team; an empty string when none was given.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `privacy`.
+    /// Sets `privacy`: Who can see the team (`visible` to every member of the organization, or `secret`).
     pub fn privacy(mut self, value: impl Into<TeamPrivacy>) -> Self {
         self.privacy = Some(value.into());
         self
     }
-    /// Sets `is_default_team`.
+    /// Sets `is_default_team`: The same setting as `default`, under the name the create and update calls use; present in the answers the docs show for those calls.
     pub fn is_default_team(mut self, value: impl Into<bool>) -> Self {
         self.is_default_team = Some(value.into());
         self
     }
-    /// Sets `default_member_role`.
+    /// Sets `default_member_role`: The role given to users when they are added to the team.
     pub fn default_member_role(mut self, value: impl Into<TeamMemberRole>) -> Self {
         self.default_member_role = Some(value.into());
         self
     }
-    /// Sets `members_can_create_pipelines`.
+    /// Sets `members_can_create_pipelines`: Whether the team's members may create pipelines.
     pub fn members_can_create_pipelines(mut self, value: impl Into<bool>) -> Self {
         self.members_can_create_pipelines = Some(value.into());
         self
     }
-    /// Sets `members_can_create_suites`.
+    /// Sets `members_can_create_suites`: Whether the team's members may create test suites.
     pub fn members_can_create_suites(mut self, value: impl Into<bool>) -> Self {
         self.members_can_create_suites = Some(value.into());
         self
     }
-    /// Sets `members_can_create_registries`.
+    /// Sets `members_can_create_registries`: Whether the team's members may create package registries.
     pub fn members_can_create_registries(mut self, value: impl Into<bool>) -> Self {
         self.members_can_create_registries = Some(value.into());
         self
     }
-    /// Sets `members_can_destroy_registries`.
+    /// Sets `members_can_destroy_registries`: Whether the team's members may delete package registries.
     pub fn members_can_destroy_registries(mut self, value: impl Into<bool>) -> Self {
         self.members_can_destroy_registries = Some(value.into());
         self
     }
-    /// Sets `members_can_destroy_packages`.
+    /// Sets `members_can_destroy_packages`: Whether the team's members may delete packages.
     pub fn members_can_destroy_packages(mut self, value: impl Into<bool>) -> Self {
         self.members_can_destroy_packages = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the team was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `created_by`.
+    /// Sets `created_by`: The user who created the team.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
         self
@@ -13333,57 +13333,57 @@ impl Test {
             executions_count_by_result: None,
         }
     }
-    /// Sets `scope`.
+    /// Sets `scope`: What the test belongs to, such as the class or describe block (`User#email`); together with `name` it identifies the test.
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
-    /// Sets `location`.
+    /// Sets `location`: File and line of the test, such as `./spec/models/user_spec.rb:42`.
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
-    /// Sets `file_name`.
+    /// Sets `file_name`: File that holds the test.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
-    /// Sets `labels`.
+    /// Sets `labels`: Labels given to the test, such as `flaky`.
     pub fn labels(mut self, value: impl Into<Vec<String>>) -> Self {
         self.labels = Some(value.into());
         self
     }
-    /// Sets `reliability`.
+    /// Sets `reliability`: Share of the test's passed and failed executions in the window that passed, from 0 to 1; null when it had none.
     pub fn reliability(mut self, value: impl Into<f64>) -> Self {
         self.reliability = Some(value.into());
         self
     }
-    /// Sets `duration_avg`.
+    /// Sets `duration_avg`: Mean execution time in the window, in seconds.
     pub fn duration_avg(mut self, value: impl Into<f64>) -> Self {
         self.duration_avg = Some(value.into());
         self
     }
-    /// Sets `duration_sum`.
+    /// Sets `duration_sum`: Total execution time in the window, in seconds.
     pub fn duration_sum(mut self, value: impl Into<f64>) -> Self {
         self.duration_sum = Some(value.into());
         self
     }
-    /// Sets `duration_min`.
+    /// Sets `duration_min`: Shortest execution in the window, in seconds.
     pub fn duration_min(mut self, value: impl Into<f64>) -> Self {
         self.duration_min = Some(value.into());
         self
     }
-    /// Sets `duration_max`.
+    /// Sets `duration_max`: Longest execution in the window, in seconds.
     pub fn duration_max(mut self, value: impl Into<f64>) -> Self {
         self.duration_max = Some(value.into());
         self
     }
-    /// Sets `executions_count`.
+    /// Sets `executions_count`: How many times the test ran in the window.
     pub fn executions_count(mut self, value: impl Into<i64>) -> Self {
         self.executions_count = Some(value.into());
         self
     }
-    /// Sets `executions_count_by_result`.
+    /// Sets `executions_count_by_result`: The test's executions in the window, counted by their result.
     pub fn executions_count_by_result(
         mut self,
         value: impl Into<TestExecutionCounts>,
@@ -13426,17 +13426,17 @@ impl TestExecutionCounts {
             unknown: None,
         }
     }
-    /// Sets `skipped`.
+    /// Sets `skipped`: Executions that were skipped.
     pub fn skipped(mut self, value: impl Into<i64>) -> Self {
         self.skipped = Some(value.into());
         self
     }
-    /// Sets `pending`.
+    /// Sets `pending`: Executions reported as pending.
     pub fn pending(mut self, value: impl Into<i64>) -> Self {
         self.pending = Some(value.into());
         self
     }
-    /// Sets `unknown`.
+    /// Sets `unknown`: Executions whose result was not reported.
     pub fn unknown(mut self, value: impl Into<i64>) -> Self {
         self.unknown = Some(value.into());
         self
@@ -13558,17 +13558,17 @@ impl TestRun {
             created_at: created_at.into(),
         }
     }
-    /// Sets `branch`.
+    /// Sets `branch`: Branch the tested code came from.
     pub fn branch(mut self, value: impl Into<String>) -> Self {
         self.branch = Some(value.into());
         self
     }
-    /// Sets `commit_sha`.
+    /// Sets `commit_sha`: Commit the tested code came from.
     pub fn commit_sha(mut self, value: impl Into<String>) -> Self {
         self.commit_sha = Some(value.into());
         self
     }
-    /// Sets `build_id`.
+    /// Sets `build_id`: UUID of the Buildkite Pipelines build that produced the run, when there is one.
     pub fn build_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.build_id = Some(value.into());
         self
@@ -13982,42 +13982,42 @@ impl TestSuite {
             oidc_policy: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: ID of the suite in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `organization_id`.
+    /// Sets `organization_id`: UUID of the organization the suite belongs to.
     pub fn organization_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.organization_id = Some(value.into());
         self
     }
-    /// Sets `default_branch`.
+    /// Sets `default_branch`: Branch whose results the suite's trends show by default.
     pub fn default_branch(mut self, value: impl Into<String>) -> Self {
         self.default_branch = Some(value.into());
         self
     }
-    /// Sets `application_name`.
+    /// Sets `application_name`: Name of the application the suite tests.
     pub fn application_name(mut self, value: impl Into<String>) -> Self {
         self.application_name = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: Hex colour of the suite's avatar, such as `#FFF700`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: Emoji of the suite's avatar, as a character or in `:name:` form.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `api_token`.
+    /// Sets `api_token`: Token that test collectors use to upload results to this suite. Present only when the request asked for it with `show_api_token`.
     pub fn api_token(mut self, value: impl Into<String>) -> Self {
         self.api_token = Some(value.into());
         self
     }
-    /// Sets `oidc_policy`.
+    /// Sets `oidc_policy`: OIDC policy that decides which OIDC tokens may act on the suite; null when the suite has none. Kept as raw JSON: the docs show only null.
     pub fn oidc_policy(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.oidc_policy = Some(value.into());
         self
@@ -14115,72 +14115,72 @@ impl TriggerJob {
             triggered_build: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: ID of the job in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `state`.
+    /// Sets `state`: Current state of the job; absent on minimal wait jobs.
     pub fn state(mut self, value: impl Into<JobState>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: Address of the job on buildkite.com; null for some block jobs.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `step_key`.
+    /// Sets `step_key`: The `key` of the step that made the job, if it has one.
     pub fn step_key(mut self, value: impl Into<String>) -> Self {
         self.step_key = Some(value.into());
         self
     }
-    /// Sets `group_key`.
+    /// Sets `group_key`: The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
     pub fn group_key(mut self, value: impl Into<String>) -> Self {
         self.group_key = Some(value.into());
         self
     }
-    /// Sets `step`.
+    /// Sets `step`: The step that defined the job (older jobs may have none).
     pub fn step(mut self, value: impl Into<JobStep>) -> Self {
         self.step = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the job was added to the build.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `scheduled_at`.
+    /// Sets `scheduled_at`: When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
     pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `runnable_at`.
+    /// Sets `runnable_at`: When the job became ready for an agent to accept.
     pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.runnable_at = Some(value.into());
         self
     }
-    /// Sets `started_at`.
+    /// Sets `started_at`: When an agent started the job.
     pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.started_at = Some(value.into());
         self
     }
-    /// Sets `finished_at`.
+    /// Sets `finished_at`: When the job finished.
     pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.finished_at = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: Label of the trigger step.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `async`.
+    /// Sets `async`: Whether the trigger step carries on without waiting for the triggered build.
     pub fn r#async(mut self, value: impl Into<bool>) -> Self {
         self.r#async = Some(value.into());
         self
     }
-    /// Sets `triggered_build`.
+    /// Sets `triggered_build`: The build the step started; null until it exists.
     pub fn triggered_build(
         mut self,
         value: impl Into<TriggerJobTriggeredBuild>,
@@ -14225,22 +14225,22 @@ impl TriggerJobTriggeredBuild {
             web_url: None,
         }
     }
-    /// Sets `id`.
+    /// Sets `id`: UUID of the triggered build.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Sets `number`.
+    /// Sets `number`: Number of the triggered build.
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.number = Some(value.into());
         self
     }
-    /// Sets `url`.
+    /// Sets `url`: API URL of the triggered build.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: Address of the triggered build on buildkite.com.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
@@ -14270,12 +14270,12 @@ impl UnblockJobRequest {
             fields: None,
         }
     }
-    /// Sets `unblocker`.
+    /// Sets `unblocker`: UUID of the user recorded as unblocking the job (default: the token's user).
     pub fn unblocker(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.unblocker = Some(value.into());
         self
     }
-    /// Sets `fields`.
+    /// Sets `fields`: Values for the block step's input fields, by field key.
     pub fn fields(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -14308,12 +14308,12 @@ impl UpdateAgentTokenRequest {
             allowed_ip_addresses: None,
         }
     }
-    /// Sets `description`.
+    /// Sets `description`: New description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `allowed_ip_addresses`.
+    /// Sets `allowed_ip_addresses`: New CIDR ranges agents may use the token from, space-separated.
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(value.into());
         self
@@ -14355,7 +14355,7 @@ impl UpdateApiSettingsRequest {
             restrict_user_api_token_creation: None,
         }
     }
-    /// Sets `allowed_ip_addresses`.
+    /// Sets `allowed_ip_addresses`: CIDR ranges allowed to call the API, separated by spaces; null removes the allowlist. It applies at once, so include your own address. Needs the plan feature (403 otherwise).
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(Some(value.into()));
         self
@@ -14365,7 +14365,7 @@ impl UpdateApiSettingsRequest {
         self.allowed_ip_addresses = Some(None);
         self
     }
-    /// Sets `revoke_inactive_tokens_after_days`.
+    /// Sets `revoke_inactive_tokens_after_days`: Revoke tokens unused for this many days (30, 60, 90, 180 or 365); null turns this off. Needs the plan feature (403 otherwise).
     pub fn revoke_inactive_tokens_after_days(mut self, value: impl Into<i64>) -> Self {
         self.revoke_inactive_tokens_after_days = Some(Some(value.into()));
         self
@@ -14375,7 +14375,7 @@ impl UpdateApiSettingsRequest {
         self.revoke_inactive_tokens_after_days = Some(None);
         self
     }
-    /// Sets `restrict_user_api_token_creation`.
+    /// Sets `restrict_user_api_token_creation`: Whether only administrators may create API access tokens.
     pub fn restrict_user_api_token_creation(mut self, value: impl Into<bool>) -> Self {
         self.restrict_user_api_token_creation = Some(value.into());
         self
@@ -14425,37 +14425,37 @@ impl UpdateClusterRequest {
             hosted_container_cache_enabled: None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name`: New name for the cluster.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: New description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: New emoji, in `:name:` form.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: New hex colour, such as `#FFE0F1`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `default_queue_id`.
+    /// Sets `default_queue_id`: UUID of the queue that agents joining without a queue should use.
     pub fn default_queue_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.default_queue_id = Some(value.into());
         self
     }
-    /// Sets `hosted_git_mirror_enabled`.
+    /// Sets `hosted_git_mirror_enabled`: Turn the hosted git mirror cache on or off (clusters with Buildkite hosted agents only).
     pub fn hosted_git_mirror_enabled(mut self, value: impl Into<bool>) -> Self {
         self.hosted_git_mirror_enabled = Some(value.into());
         self
     }
-    /// Sets `hosted_container_cache_enabled`.
+    /// Sets `hosted_container_cache_enabled`: Turn the hosted container cache on or off (clusters with Buildkite hosted agents only).
     pub fn hosted_container_cache_enabled(mut self, value: impl Into<bool>) -> Self {
         self.hosted_container_cache_enabled = Some(value.into());
         self
@@ -14485,12 +14485,12 @@ impl UpdateClusterSecretRequest {
             policy: None,
         }
     }
-    /// Sets `description`.
+    /// Sets `description`: New description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `policy`.
+    /// Sets `policy`: New access policy, as YAML text.
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
@@ -14578,32 +14578,32 @@ impl UpdateNotificationServiceRequest {
             settings: None,
         }
     }
-    /// Sets `provider`.
+    /// Sets `provider`: Must equal the current provider if sent (a service cannot change kind).
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: A new description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `branch_configuration`.
+    /// Sets `branch_configuration`: A new branch pattern; empty for all branches.
     pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
         self.branch_configuration = Some(value.into());
         self
     }
-    /// Sets `scope`.
+    /// Sets `scope`: Which pipelines the service covers.
     pub fn scope(mut self, value: impl Into<NotificationServiceScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
-    /// Sets `scope_uuids`.
+    /// Sets `scope_uuids`: The pipelines, teams or clusters for a `some_*` scope.
     pub fn scope_uuids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.scope_uuids = Some(value.into());
         self
     }
-    /// Sets `build_states`.
+    /// Sets `build_states`: Which build and job states send a notification.
     pub fn build_states(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, bool>>,
@@ -14611,7 +14611,7 @@ impl UpdateNotificationServiceRequest {
         self.build_states = Some(value.into());
         self
     }
-    /// Sets `settings`.
+    /// Sets `settings`: Settings to change. EventBridge region and account are fixed at creation, a webhook's payload version can only go up, and OAuth and UI-connected Slack values cannot change.
     pub fn settings(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -14641,12 +14641,12 @@ impl UpdateOrganizationMemberRequest {
     pub fn new() -> Self {
         Self { role: None, sso_mode: None }
     }
-    /// Sets `role`.
+    /// Sets `role`: The role to give the member.
     pub fn role(mut self, value: impl Into<OrganizationMemberRole>) -> Self {
         self.role = Some(value.into());
         self
     }
-    /// Sets `sso_mode`.
+    /// Sets `sso_mode`: The SSO requirement to give the member.
     pub fn sso_mode(mut self, value: impl Into<OrganizationMemberSsoMode>) -> Self {
         self.sso_mode = Some(value.into());
         self
@@ -14796,17 +14796,17 @@ impl UpdatePipelineRequest {
             visibility: None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name`: A new name; without `slug` it also regenerates the slug (and so the pipeline's URL).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `repository`.
+    /// Sets `repository`: A new repository URL.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
     }
-    /// Sets `cluster_id`.
+    /// Sets `cluster_id`: Move the pipeline to this cluster; null takes it out of its cluster.
     pub fn cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.cluster_id = Some(Some(value.into()));
         self
@@ -14816,22 +14816,22 @@ impl UpdatePipelineRequest {
         self.cluster_id = Some(None);
         self
     }
-    /// Sets `configuration`.
+    /// Sets `configuration`: New YAML steps; replaces the whole configuration, so send all of it.
     pub fn configuration(mut self, value: impl Into<String>) -> Self {
         self.configuration = Some(value.into());
         self
     }
-    /// Sets `steps`.
+    /// Sets `steps`: New visual steps. A YAML pipeline rejects them (422) unless `configuration` is also sent, in which case they are ignored.
     pub fn steps(mut self, value: impl Into<Vec<Step>>) -> Self {
         self.steps = Some(value.into());
         self
     }
-    /// Sets `allow_rebuilds`.
+    /// Sets `allow_rebuilds`: Whether finished builds may be rebuilt.
     pub fn allow_rebuilds(mut self, value: impl Into<bool>) -> Self {
         self.allow_rebuilds = Some(value.into());
         self
     }
-    /// Sets `branch_configuration`.
+    /// Sets `branch_configuration`: Branch pattern limiting which pushed branches create builds.
     pub fn branch_configuration(mut self, value: impl Into<String>) -> Self {
         self.branch_configuration = Some(Some(value.into()));
         self
@@ -14841,12 +14841,12 @@ impl UpdatePipelineRequest {
         self.branch_configuration = Some(None);
         self
     }
-    /// Sets `cancel_running_branch_builds`.
+    /// Sets `cancel_running_branch_builds`: Cancel running builds on a branch when a newer build of that branch arrives.
     pub fn cancel_running_branch_builds(mut self, value: impl Into<bool>) -> Self {
         self.cancel_running_branch_builds = Some(value.into());
         self
     }
-    /// Sets `cancel_running_branch_builds_filter`.
+    /// Sets `cancel_running_branch_builds_filter`: Branch pattern limiting where running builds are canceled.
     pub fn cancel_running_branch_builds_filter(
         mut self,
         value: impl Into<String>,
@@ -14859,7 +14859,7 @@ impl UpdatePipelineRequest {
         self.cancel_running_branch_builds_filter = Some(None);
         self
     }
-    /// Sets `clone_mirror_url`.
+    /// Sets `clone_mirror_url`: A Git mirror for agents to clone from; null or empty removes it.
     pub fn clone_mirror_url(mut self, value: impl Into<String>) -> Self {
         self.clone_mirror_url = Some(Some(value.into()));
         self
@@ -14869,32 +14869,32 @@ impl UpdatePipelineRequest {
         self.clone_mirror_url = Some(None);
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: A hex colour for the pipeline.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `default_branch`.
+    /// Sets `default_branch`: The branch new builds default to.
     pub fn default_branch(mut self, value: impl Into<String>) -> Self {
         self.default_branch = Some(value.into());
         self
     }
-    /// Sets `default_command_step_timeout`.
+    /// Sets `default_command_step_timeout`: Minutes a command step may run when it sets no timeout of its own.
     pub fn default_command_step_timeout(mut self, value: impl Into<i64>) -> Self {
         self.default_command_step_timeout = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: Free text describing the pipeline.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: An emoji for the pipeline, as a `:name:` code.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: Environment variables of a visual-steps pipeline; ignored for YAML pipelines.
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -14902,12 +14902,12 @@ impl UpdatePipelineRequest {
         self.env = Some(value.into());
         self
     }
-    /// Sets `maximum_command_step_timeout`.
+    /// Sets `maximum_command_step_timeout`: The most minutes any command step may run.
     pub fn maximum_command_step_timeout(mut self, value: impl Into<i64>) -> Self {
         self.maximum_command_step_timeout = Some(value.into());
         self
     }
-    /// Sets `pipeline_template_uuid`.
+    /// Sets `pipeline_template_uuid`: Take the steps from this pipeline template; null removes the template.
     pub fn pipeline_template_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.pipeline_template_uuid = Some(Some(value.into()));
         self
@@ -14917,17 +14917,17 @@ impl UpdatePipelineRequest {
         self.pipeline_template_uuid = Some(None);
         self
     }
-    /// Sets `provider_settings`.
+    /// Sets `provider_settings`: New provider settings deciding which repository events create builds.
     pub fn provider_settings(mut self, value: impl Into<Box<ProviderSettings>>) -> Self {
         self.provider_settings = Some(value.into());
         self
     }
-    /// Sets `skip_queued_branch_builds`.
+    /// Sets `skip_queued_branch_builds`: Skip waiting builds on a branch when a newer build of that branch arrives.
     pub fn skip_queued_branch_builds(mut self, value: impl Into<bool>) -> Self {
         self.skip_queued_branch_builds = Some(value.into());
         self
     }
-    /// Sets `skip_queued_branch_builds_filter`.
+    /// Sets `skip_queued_branch_builds_filter`: Branch pattern limiting where waiting builds are skipped.
     pub fn skip_queued_branch_builds_filter(mut self, value: impl Into<String>) -> Self {
         self.skip_queued_branch_builds_filter = Some(Some(value.into()));
         self
@@ -14937,7 +14937,7 @@ impl UpdatePipelineRequest {
         self.skip_queued_branch_builds_filter = Some(None);
         self
     }
-    /// Sets `slug`.
+    /// Sets `slug`: A new slug (letters, digits and dashes, not starting with a dash).
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(Some(value.into()));
         self
@@ -14947,12 +14947,12 @@ impl UpdatePipelineRequest {
         self.slug = Some(None);
         self
     }
-    /// Sets `tags`.
+    /// Sets `tags`: The pipeline's labels (`:emoji:` codes allowed).
     pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
         self.tags = Some(value.into());
         self
     }
-    /// Sets `teams`.
+    /// Sets `teams`: Team access as a map from team UUID to access level. The docs also say team changes must go through the GraphQL API, so this may have no effect.
     pub fn teams(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
@@ -14960,7 +14960,7 @@ impl UpdatePipelineRequest {
         self.teams = Some(value.into());
         self
     }
-    /// Sets `visibility`.
+    /// Sets `visibility`: Make the pipeline private or visible to everyone.
     pub fn visibility(mut self, value: impl Into<PipelineVisibility>) -> Self {
         self.visibility = Some(value.into());
         self
@@ -15010,32 +15010,32 @@ impl UpdatePipelineScheduleRequest {
             enabled: None,
         }
     }
-    /// Sets `cronline`.
+    /// Sets `cronline`: A new interval or crontab expression.
     pub fn cronline(mut self, value: impl Into<String>) -> Self {
         self.cronline = Some(value.into());
         self
     }
-    /// Sets `label`.
+    /// Sets `label`: A new name for the schedule.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
-    /// Sets `message`.
+    /// Sets `message`: A new message for the scheduled builds.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
-    /// Sets `commit`.
+    /// Sets `commit`: A new commit to build.
     pub fn commit(mut self, value: impl Into<String>) -> Self {
         self.commit = Some(value.into());
         self
     }
-    /// Sets `branch`.
+    /// Sets `branch`: A new branch to build.
     pub fn branch(mut self, value: impl Into<String>) -> Self {
         self.branch = Some(value.into());
         self
     }
-    /// Sets `env`.
+    /// Sets `env`: New environment variables for the scheduled builds.
     pub fn env(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -15043,7 +15043,7 @@ impl UpdatePipelineScheduleRequest {
         self.env = Some(value.into());
         self
     }
-    /// Sets `enabled`.
+    /// Sets `enabled`: Turn the schedule on or off; turning a failed schedule back on clears its failure.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
@@ -15089,12 +15089,12 @@ impl UpdatePipelineSettingsRequest {
             scheduled_job_expiry_in_minutes: None,
         }
     }
-    /// Sets `default_branch`.
+    /// Sets `default_branch`: The default branch for new pipelines.
     pub fn default_branch(mut self, value: impl Into<String>) -> Self {
         self.default_branch = Some(value.into());
         self
     }
-    /// Sets `default_cluster_id`.
+    /// Sets `default_cluster_id`: The default cluster for new pipelines; null clears it.
     pub fn default_cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.default_cluster_id = Some(Some(value.into()));
         self
@@ -15104,17 +15104,17 @@ impl UpdatePipelineSettingsRequest {
         self.default_cluster_id = Some(None);
         self
     }
-    /// Sets `default_timeout_in_minutes`.
+    /// Sets `default_timeout_in_minutes`: The default job timeout, in minutes, for new pipelines.
     pub fn default_timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
         self.default_timeout_in_minutes = Some(value.into());
         self
     }
-    /// Sets `maximum_timeout_in_minutes`.
+    /// Sets `maximum_timeout_in_minutes`: The longest job timeout, in minutes, any pipeline may set.
     pub fn maximum_timeout_in_minutes(mut self, value: impl Into<i64>) -> Self {
         self.maximum_timeout_in_minutes = Some(value.into());
         self
     }
-    /// Sets `scheduled_job_expiry_in_minutes`.
+    /// Sets `scheduled_job_expiry_in_minutes`: Minutes after which a scheduled job that has not started expires.
     pub fn scheduled_job_expiry_in_minutes(mut self, value: impl Into<i64>) -> Self {
         self.scheduled_job_expiry_in_minutes = Some(value.into());
         self
@@ -15152,22 +15152,22 @@ impl UpdatePipelineTemplateRequest {
             available: None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name`: A new name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `configuration`.
+    /// Sets `configuration`: New YAML steps.
     pub fn configuration(mut self, value: impl Into<String>) -> Self {
         self.configuration = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: A new description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `available`.
+    /// Sets `available`: Whether users who are not administrators may assign the template.
     pub fn available(mut self, value: impl Into<bool>) -> Self {
         self.available = Some(value.into());
         self
@@ -15213,32 +15213,32 @@ impl UpdatePortalRequest {
             user_invokable: None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name`: A new name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `slug`.
+    /// Sets `slug`: A new slug (which changes the portal's path).
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: A new description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `query`.
+    /// Sets `query`: A new GraphQL operation.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
-    /// Sets `allowed_ip_addresses`.
+    /// Sets `allowed_ip_addresses`: New CIDR ranges allowed to call the portal, separated by spaces.
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(value.into());
         self
     }
-    /// Sets `user_invokable`.
+    /// Sets `user_invokable`: Whether users may invoke the portal.
     pub fn user_invokable(mut self, value: impl Into<bool>) -> Self {
         self.user_invokable = Some(value.into());
         self
@@ -15273,12 +15273,12 @@ impl UpdateQueueRequest {
             hosted_agents: None,
         }
     }
-    /// Sets `description`.
+    /// Sets `description`: New description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `retry_agent_affinity`.
+    /// Sets `retry_agent_affinity`: Which agent a retried job prefers; may be absent (for example on hosted queues).
     pub fn retry_agent_affinity(
         mut self,
         value: impl Into<QueueRetryAgentAffinity>,
@@ -15286,7 +15286,7 @@ impl UpdateQueueRequest {
         self.retry_agent_affinity = Some(value.into());
         self
     }
-    /// Sets `hostedAgents`.
+    /// Sets `hostedAgents`: Hosted-agent settings (camelCase keys); sending it makes or keeps the queue a hosted one.
     pub fn hosted_agents(mut self, value: impl Into<HostedAgentsRequest>) -> Self {
         self.hosted_agents = Some(value.into());
         self
@@ -15328,27 +15328,27 @@ impl UpdateRegistryRequest {
             oidc_policy: None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name`: The registry's new display name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: The registry's new description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: A new emoji for the registry in `:name:` form (go-buildkite sends it; not in the docs' update table).
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: A new hex color for the registry (go-buildkite sends it; not in the docs' update table).
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `oidc_policy`.
+    /// Sets `oidc_policy`: The registry's complete new OIDC policy (YAML text or a JSON list of statements). It replaces the old policy as a whole, so send every statement that should remain.
     pub fn oidc_policy(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.oidc_policy = Some(value.into());
         self
@@ -15468,52 +15468,52 @@ impl UpdateTeamRequest {
             members_can_destroy_packages: None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name`: The team's new display name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `description`.
+    /// Sets `description`: The team's new description (may be empty).
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Sets `privacy`.
+    /// Sets `privacy`: Who can see the team (`visible` to every member of the organization, or `secret`).
     pub fn privacy(mut self, value: impl Into<TeamPrivacy>) -> Self {
         self.privacy = Some(value.into());
         self
     }
-    /// Sets `is_default_team`.
+    /// Sets `is_default_team`: Whether users who join the organization are put in this team automatically.
     pub fn is_default_team(mut self, value: impl Into<bool>) -> Self {
         self.is_default_team = Some(value.into());
         self
     }
-    /// Sets `default_member_role`.
+    /// Sets `default_member_role`: The role given to users when they are added to the team.
     pub fn default_member_role(mut self, value: impl Into<TeamMemberRole>) -> Self {
         self.default_member_role = Some(value.into());
         self
     }
-    /// Sets `members_can_create_pipelines`.
+    /// Sets `members_can_create_pipelines`: Whether the team's members may create pipelines.
     pub fn members_can_create_pipelines(mut self, value: impl Into<bool>) -> Self {
         self.members_can_create_pipelines = Some(value.into());
         self
     }
-    /// Sets `members_can_create_suites`.
+    /// Sets `members_can_create_suites`: Whether the team's members may create test suites.
     pub fn members_can_create_suites(mut self, value: impl Into<bool>) -> Self {
         self.members_can_create_suites = Some(value.into());
         self
     }
-    /// Sets `members_can_create_registries`.
+    /// Sets `members_can_create_registries`: Whether the team's members may create package registries.
     pub fn members_can_create_registries(mut self, value: impl Into<bool>) -> Self {
         self.members_can_create_registries = Some(value.into());
         self
     }
-    /// Sets `members_can_destroy_registries`.
+    /// Sets `members_can_destroy_registries`: Whether the team's members may delete package registries.
     pub fn members_can_destroy_registries(mut self, value: impl Into<bool>) -> Self {
         self.members_can_destroy_registries = Some(value.into());
         self
     }
-    /// Sets `members_can_destroy_packages`.
+    /// Sets `members_can_destroy_packages`: Whether the team's members may delete packages.
     pub fn members_can_destroy_packages(mut self, value: impl Into<bool>) -> Self {
         self.members_can_destroy_packages = Some(value.into());
         self
@@ -15615,37 +15615,37 @@ impl UpdateTestSuiteRequest {
             oidc_policy: None,
         }
     }
-    /// Sets `name`.
+    /// Sets `name`: New name of the suite.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `default_branch`.
+    /// Sets `default_branch`: Branch the suite's trends show by default.
     pub fn default_branch(mut self, value: impl Into<String>) -> Self {
         self.default_branch = Some(value.into());
         self
     }
-    /// Sets `application_name`.
+    /// Sets `application_name`: Name of the application the suite tests.
     pub fn application_name(mut self, value: impl Into<String>) -> Self {
         self.application_name = Some(value.into());
         self
     }
-    /// Sets `color`.
+    /// Sets `color`: Hex colour of the suite's avatar, such as `#ffb7c5`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets `emoji`.
+    /// Sets `emoji`: Emoji of the suite's avatar, as a character or in `:name:` form.
     pub fn emoji(mut self, value: impl Into<String>) -> Self {
         self.emoji = Some(value.into());
         self
     }
-    /// Sets `show_api_token`.
+    /// Sets `show_api_token`: Return the suite's upload token (`api_token`) in the response.
     pub fn show_api_token(mut self, value: impl Into<bool>) -> Self {
         self.show_api_token = Some(value.into());
         self
     }
-    /// Sets `oidc_policy`.
+    /// Sets `oidc_policy`: OIDC policy of the suite; null removes it.
     pub fn oidc_policy(mut self, value: impl Into<TestSuiteOidcPolicy>) -> Self {
         self.oidc_policy = Some(Some(value.into()));
         self
@@ -15739,27 +15739,27 @@ impl User {
             created_at: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: The user's ID in the GraphQL API; may be missing on embedded users.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `name`.
+    /// Sets `name`: The user's display name; may be missing on reduced embedded users.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Sets `email`.
+    /// Sets `email`: The user's email address; may be missing on reduced embedded users.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
-    /// Sets `avatar_url`.
+    /// Sets `avatar_url`: Link to the user's Gravatar image; may be missing on embedded users.
     pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
         self.avatar_url = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the user account was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
@@ -15835,57 +15835,57 @@ impl WaiterJob {
             finished_at: None,
         }
     }
-    /// Sets `graphql_id`.
+    /// Sets `graphql_id`: ID of the job in the GraphQL API.
     pub fn graphql_id(mut self, value: impl Into<String>) -> Self {
         self.graphql_id = Some(value.into());
         self
     }
-    /// Sets `state`.
+    /// Sets `state`: Current state of the job; absent on minimal wait jobs.
     pub fn state(mut self, value: impl Into<JobState>) -> Self {
         self.state = Some(value.into());
         self
     }
-    /// Sets `web_url`.
+    /// Sets `web_url`: Address of the job on buildkite.com; null for some block jobs.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.web_url = Some(value.into());
         self
     }
-    /// Sets `step_key`.
+    /// Sets `step_key`: The `key` of the step that made the job, if it has one.
     pub fn step_key(mut self, value: impl Into<String>) -> Self {
         self.step_key = Some(value.into());
         self
     }
-    /// Sets `group_key`.
+    /// Sets `group_key`: The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
     pub fn group_key(mut self, value: impl Into<String>) -> Self {
         self.group_key = Some(value.into());
         self
     }
-    /// Sets `step`.
+    /// Sets `step`: The step that defined the job (older jobs may have none).
     pub fn step(mut self, value: impl Into<JobStep>) -> Self {
         self.step = Some(value.into());
         self
     }
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the job was added to the build.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
         self
     }
-    /// Sets `scheduled_at`.
+    /// Sets `scheduled_at`: When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
     pub fn scheduled_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.scheduled_at = Some(value.into());
         self
     }
-    /// Sets `runnable_at`.
+    /// Sets `runnable_at`: When the job became ready for an agent to accept.
     pub fn runnable_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.runnable_at = Some(value.into());
         self
     }
-    /// Sets `started_at`.
+    /// Sets `started_at`: When an agent started the job.
     pub fn started_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.started_at = Some(value.into());
         self
     }
-    /// Sets `finished_at`.
+    /// Sets `finished_at`: When the job finished.
     pub fn finished_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.finished_at = Some(value.into());
         self
@@ -15918,12 +15918,12 @@ impl WebhookService {
             settings: None,
         }
     }
-    /// Sets `provider`.
+    /// Sets `provider`: The kind of service; `webhook` for webhooks.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
-    /// Sets `settings`.
+    /// Sets `settings`: The service's settings, such as the URL it delivers to.
     pub fn settings(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,

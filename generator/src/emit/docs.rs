@@ -67,6 +67,14 @@ pub fn prose(text: &str) -> String {
     escape_line(text.replace(['\r', '\n'], " ").trim())
 }
 
+/// The first paragraph of a description (else of the summary) as one line of prose: what a
+/// list item or a setter repeats of an item documented in full elsewhere.
+pub fn first_paragraph(docs: &Docs) -> String {
+    let text = docs.description.as_deref().or(docs.summary.as_deref()).unwrap_or_default();
+    let paragraph: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+    prose(&paragraph.join(" "))
+}
+
 /// Escapes one line of prose.
 fn escape_line(line: &str) -> String {
     let line = visible(line);

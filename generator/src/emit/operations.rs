@@ -193,18 +193,13 @@ fn op_docs(op: &Operation) -> TokenStream {
 /// description, then the setters of the optional ones.
 fn param_docs(op: &Operation) -> Vec<String> {
     let mut lines = Vec::new();
-    let first_paragraph = |d: &crate::ir::Docs| {
-        let text = d.description.as_deref().or(d.summary.as_deref()).unwrap_or_default();
-        let paragraph: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
-        docs::prose(&paragraph.join(" "))
-    };
     let required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
     let body = op.body.as_ref().filter(|b| b.required);
     if !required.is_empty() || body.is_some() {
         lines.push(String::new());
         lines.push("Arguments:".to_string());
         for p in &required {
-            let text = first_paragraph(&p.docs);
+            let text = docs::first_paragraph(&p.docs);
             let sep = if text.is_empty() { "" } else { ": " };
             lines.push(format!("- {}{sep}{text}", docs::code(&p.rust_name)));
         }

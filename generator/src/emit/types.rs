@@ -398,6 +398,16 @@ fn field(f: &Field) -> TokenStream {
     }
 }
 
+/// A setter's doc: the field's name and the first paragraph of its description.
+fn setter_doc(f: &Field) -> String {
+    let paragraph = docs::first_paragraph(&f.docs);
+    if paragraph.is_empty() {
+        format!(" Sets {}.", docs::code(&f.wire_name))
+    } else {
+        format!(" Sets {}: {paragraph}", docs::code(&f.wire_name))
+    }
+}
+
 /// `new(required...)` and a setter per optional field, for every struct: request bodies are
 /// built with them, and so are response values in users' tests (the structs are
 /// `#[non_exhaustive]`). A field whose setter would shadow a method every model has (`new`,
@@ -429,7 +439,7 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
         }
         let ident = snake_ident(&f.name);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        let doc = format!(" Sets {}.", docs::code(&f.wire_name));
+        let doc = setter_doc(f);
         Some(match (&**inner, &f.clear_setter) {
             // `Option<Option<T>>`: a value, or `null` through the clear setter.
             (TypeRef::Option(value), Some(clear)) => {
