@@ -6,6 +6,8 @@
 //! [`listing`] writes the public API as text and [`report`] classifies the changes between two IRs
 //! by what they mean for semver.
 
+#[cfg(feature = "mimalloc")]
+pub mod alloc;
 pub mod emit;
 pub mod error;
 mod features;

@@ -10,12 +10,10 @@ use std::process::ExitCode;
 use generator::write::{sync, Mode};
 use generator::{generate, Config, Source};
 
-/// glibc's `malloc` slows down as the heap grows to hundreds of MB (a spec of thousands of
-/// operations): the time per operation rose by half from 1,000 to 10,000 operations while the
-/// instructions stayed linear. mimalloc keeps it flat (tests/BENCHMARKS.md §1.3).
+/// mimalloc: see `generator::alloc` for why.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: generator::alloc::Allocator = generator::alloc::Allocator;
 
 const USAGE: &str =
     "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--check] [--write-spec FILE]";

@@ -16,9 +16,9 @@ use generator::{generate, Config, Manifest, Source};
 use serde_json::{json, Map, Value};
 
 /// The allocator of the generator's command-line tool and of `cargo xtask`, so that these
-/// figures are what they run (generator/src/main.rs says why).
+/// figures are what they run (`generator::alloc` says why).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: generator::alloc::Allocator = generator::alloc::Allocator;
 
 fn main() {
     // `GENERATOR_BENCH_ONCE=N`: generate the synthetic spec of N operations once and print the

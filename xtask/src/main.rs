@@ -17,9 +17,9 @@ use std::time::Instant;
 use generator::write::{sync, Mode};
 use generator::{generate, Manifest};
 
-/// The generator's allocator, as in its command-line tool (see generator/src/main.rs).
+/// The generator's allocator, as in its command-line tool (see `generator::alloc`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: generator::alloc::Allocator = generator::alloc::Allocator;
 
 /// The command every file of `generated-client` names as its maker (`tests/tests/drift.rs` too).
 const GENERATED_BY: &str = "`cargo xtask regen`";
