@@ -111,6 +111,10 @@ fn cargo(workspace: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", root().join("target/generated-crates-target"))
+        // No debug info: nothing here is debugged, and it is most of the directory's size and of
+        // the link time of some thirty crates' doctests and tests.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_PROFILE_TEST_DEBUG", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs")
