@@ -53,17 +53,21 @@ async fn generated(client: &buildkite_api::Client, pipeline: &str) -> Vec<Build>
 
 /// What one would write by hand: format the URL, send with the token, check the status, decode.
 async fn handwritten<T: DeserializeOwned>(http: &reqwest::Client, base: &str, pipeline: &str) -> Vec<T> {
-    let url = format!("{base}/organizations/{}/pipelines/{pipeline}/builds?per_page={}", "acme", 100);
+    handwritten_get(http, format!("{base}/organizations/{}/pipelines/{pipeline}/builds?per_page={}", "acme", 100)).await
+}
+
+/// The hand-written call: send with the token, check the status, decode.
+async fn handwritten_get<T: DeserializeOwned>(http: &reqwest::Client, url: String) -> T {
     let response = http
         .get(url)
         .header(reqwest::header::AUTHORIZATION, "Bearer t")
         .header(reqwest::header::ACCEPT, "application/json")
         .send()
         .await
-        .expect("the hand-written call gets the page");
+        .expect("the hand-written call gets an answer");
     assert!(response.status().is_success());
     let body = response.bytes().await.expect("the body arrives");
-    serde_json::from_slice(&body).expect("the page decodes")
+    serde_json::from_slice(&body).expect("the body decodes")
 }
 
 async fn generated_one(client: &buildkite_api::Client) -> Build {
@@ -72,17 +76,7 @@ async fn generated_one(client: &buildkite_api::Client) -> Build {
 
 /// The hand-written call for one build.
 async fn handwritten_one(http: &reqwest::Client, base: &str) -> Build {
-    let url = format!("{base}/organizations/{}/pipelines/{}/builds/{}", "acme", "app", 1);
-    let response = http
-        .get(url)
-        .header(reqwest::header::AUTHORIZATION, "Bearer t")
-        .header(reqwest::header::ACCEPT, "application/json")
-        .send()
-        .await
-        .expect("the hand-written call gets the build");
-    assert!(response.status().is_success());
-    let body = response.bytes().await.expect("the body arrives");
-    serde_json::from_slice(&body).expect("the build decodes")
+    handwritten_get(http, format!("{base}/organizations/{}/pipelines/{}/builds/{}", "acme", "app", 1)).await
 }
 
 /// Requests per measured call of [`one_build_in_flight`], whatever the concurrency.
