@@ -220,18 +220,8 @@ impl ByteStream {
         String::from_utf8(Vec::from(bytes)).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let excerpt = super::response::excerpt_at(e.as_bytes(), at);
-            Error::Decode(Box::new(DecodeError {
-                operation: call.operation,
-                method: call.method.clone(),
-                path: call.path.clone(),
-                path_template: call.path_template,
-                status,
-                headers,
-                rate_limits: Vec::new(),
-                json_path: ".".into(),
-                message: format!("the body is not UTF-8: {}", e.utf8_error()),
-                excerpt,
-            }))
+            let message = format!("the body is not UTF-8: {}", e.utf8_error());
+            DecodeError::of(&call, (status, headers, Vec::new()), ".".into(), message, excerpt)
         })
     }
 

@@ -174,6 +174,30 @@ pub struct DecodeError {
     pub excerpt: String,
 }
 
+impl DecodeError {
+    /// The error of a call whose body did not decode: where, why, and an excerpt.
+    pub(crate) fn of(
+        call: &Call,
+        (status, headers, rate_limits): (StatusCode, HeaderMap, Vec<RateLimit>),
+        json_path: String,
+        message: String,
+        excerpt: String,
+    ) -> Error {
+        Error::Decode(Box::new(DecodeError {
+            operation: call.operation,
+            method: call.method.clone(),
+            path: call.path.clone(),
+            path_template: call.path_template,
+            status,
+            headers,
+            rate_limits,
+            json_path,
+            message,
+            excerpt,
+        }))
+    }
+}
+
 /// A body over the limit of what the client holds in memory.
 #[derive(Debug)]
 pub struct BodyTooLarge {

@@ -128,18 +128,8 @@ impl RawResponse {
     /// A decode error at a byte offset of the body, keeping an excerpt around it and the
     /// response's headers; the body itself is dropped.
     fn decode_error_at(&self, json_path: String, message: String, at: usize) -> Error {
-        Error::Decode(Box::new(DecodeError {
-            operation: self.call.operation,
-            method: self.call.method.clone(),
-            path: self.call.path.clone(),
-            path_template: self.call.path_template,
-            status: self.status,
-            headers: self.headers.clone(),
-            rate_limits: self.rate_limits.clone(),
-            json_path,
-            message,
-            excerpt: excerpt_at(&self.body, at),
-        }))
+        let response = (self.status, self.headers.clone(), self.rate_limits.clone());
+        DecodeError::of(&self.call, response, json_path, message, excerpt_at(&self.body, at))
     }
 
     /// Decodes a JSON body.

@@ -201,17 +201,6 @@ fn method(group: &Group, op: &Operation) -> TokenStream {
     }
 }
 
-fn query_style(style: crate::ir::QueryStyle) -> TokenStream {
-    use crate::ir::QueryStyle;
-    match style {
-        QueryStyle::FormExploded => quote!(crate::runtime::QueryStyle::FormExploded),
-        QueryStyle::Form => quote!(crate::runtime::QueryStyle::Form),
-        QueryStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
-        QueryStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
-        QueryStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
-    }
-}
-
 /// The status a response of this kind is answered with: a range by its first code, `default`
 /// by 500 (use `respond_json` for another).
 fn status_of(status: &StatusMatch) -> Literal {
@@ -232,7 +221,7 @@ fn typed(group: &Group, op: &Operation) -> TokenStream {
         .map(|p| {
             let ident = snake_ident(&p.rust_name);
             let wire = &p.wire_name;
-            let style = query_style(p.style);
+            let style = super::operations::query_style(p.style);
             let doc = format!(" Matches requests whose {} query parameter is this value.", docs::code(wire));
             let (arg, value) = match &p.ty {
                 TypeRef::Vec(item) => {

@@ -37,7 +37,7 @@ fn output_ty(op: &Operation) -> TokenStream {
     }
 }
 
-fn query_style(style: QueryStyle) -> TokenStream {
+pub(super) fn query_style(style: QueryStyle) -> TokenStream {
     match style {
         QueryStyle::FormExploded => quote!(crate::runtime::QueryStyle::FormExploded),
         QueryStyle::Form => quote!(crate::runtime::QueryStyle::Form),
