@@ -122,8 +122,8 @@ pub struct Generated {
 /// The spec with every overlay applied, as YAML (keys in the order the documents give them),
 /// for other tools to share the corrected spec: it generates the same client without overlays.
 pub fn applied_spec(spec: &Source, overlays: &[Source]) -> Result<String, Error> {
-    let loaded = load::load(spec, overlays)?;
-    let yaml = serde_yaml::to_string(&loaded.raw).map_err(|e| Error::Schema {
+    let merged = load::merge(spec, overlays)?;
+    let yaml = serde_yaml::to_string(&merged).map_err(|e| Error::Schema {
         file: spec.name.clone(),
         pointer: "#".into(),
         message: e.to_string(),
@@ -150,11 +150,12 @@ pub fn generate(spec: &Source, overlays: &[Source], config: &Config) -> Result<G
 const STACK_SIZE: usize = 256 << 20;
 
 fn generate_here(spec: &Source, overlays: &[Source], config: &Config) -> Result<Generated, Error> {
-    let loaded = load::load(spec, overlays)?;
-    let (api, warnings) = lower::lower(&loaded.spec)?;
-    // The IR holds everything emission needs: free the document (raw and typed) first, so that
-    // emission, the largest stage, works in a smaller heap.
-    drop(loaded);
+    // The merged document is consumed as it is typed (never both whole in memory).
+    let document = load::load(spec, overlays)?;
+    let (api, warnings) = lower::lower(&document)?;
+    // The IR holds everything emission needs: free the typed document first, so that emission,
+    // the largest stage, works in a smaller heap.
+    drop(document);
     let files = emit::emit(&api, config)?;
     Ok(Generated { api, files, warnings })
 }

@@ -28,14 +28,6 @@ impl Source {
     }
 }
 
-/// The spec after overlays: both the raw value (for extensions and pointers) and the typed form.
-pub struct Loaded {
-    /// The merged document.
-    pub raw: Value,
-    /// The typed document.
-    pub spec: openapiv3::OpenAPI,
-}
-
 /// Parses YAML or JSON (JSON is YAML) into a JSON value; non-string keys such as `200:` become
 /// strings, as they are in JSON. A document that nests deeper than [`MAX_NESTING`] is refused
 /// with a pointer to the first place that does, however deep it goes, in time linear in its size.
@@ -542,8 +534,14 @@ fn default_encoding_explode(doc: &mut Value) {
     }
 }
 
-/// Reads the spec, applies the overlays in order, and parses the result.
-pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
+/// Reads the spec, applies the overlays in order, and parses the result into the typed document.
+pub fn load(spec: &Source, overlays: &[Source]) -> Result<openapiv3::OpenAPI, Error> {
+    typed(merge(spec, overlays)?, &spec.name)
+}
+
+/// Reads the spec and applies the overlays in order: the merged document, checked (version,
+/// nesting, schemas) and not yet typed.
+pub fn merge(spec: &Source, overlays: &[Source]) -> Result<Value, Error> {
     let mut raw = parse_document(spec)?;
     if !raw.is_object() {
         return Err(Error::Schema {
@@ -569,9 +567,14 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
         return Err(Failure { problem: Problem::TooDeep, path }.error(&spec.name));
     }
     crate::validate::schemas(&raw, &spec.name)?;
-    // Deserialized from a borrow: a copy of the whole document would cost as much again.
+    Ok(raw)
+}
+
+/// The typed form of a merged document (`file` names it in errors). The document is consumed:
+/// each part is freed as it is read, so the two forms are never whole in memory together.
+pub fn typed(mut raw: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
     default_encoding_explode(&mut raw);
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+    serde_path_to_error::deserialize(raw).map_err(|e| {
         let mut pointer = Pointer::root();
         for segment in e.path().iter() {
             use serde_path_to_error::Segment;
@@ -582,9 +585,8 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<Loaded, Error> {
                 Segment::Unknown => pointer,
             };
         }
-        Error::Schema { file: spec.name.clone(), pointer: pointer.to_string(), message: e.inner().to_string() }
-    })?;
-    Ok(Loaded { raw, spec })
+        Error::Schema { file: file.to_string(), pointer: pointer.to_string(), message: e.inner().to_string() }
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Overlay application: updates merge, arrays append, removals remove, and an action whose target
 //! matches nothing is an error naming it.
 
-use generator::load::{load, Source};
+use generator::load::{merge, typed, Source};
 
 const SPEC: &str = r#"
 openapi: 3.0.3
@@ -26,9 +26,11 @@ components:
 "#;
 
 fn apply(overlay: &str) -> Result<serde_json::Value, String> {
-    load(&Source::new("spec.yaml", SPEC), &[Source::new("overlay.yaml", overlay)])
-        .map(|l| l.raw)
-        .map_err(|e| e.to_string())
+    // The merged document, once it has also been typed (as generation does).
+    let merged =
+        merge(&Source::new("spec.yaml", SPEC), &[Source::new("overlay.yaml", overlay)]).map_err(|e| e.to_string())?;
+    typed(merged.clone(), "spec.yaml").map_err(|e| e.to_string())?;
+    Ok(merged)
 }
 
 #[test]

@@ -290,11 +290,11 @@ fn nesting_refused(bencher: divan::Bencher, depth: usize) {
 fn stages(name: &str, first: &str, rounds: usize, read: impl Fn() -> (Source, Vec<Source>, Config)) {
     use generator::{emit, load, lower};
     let (spec, overlays, config) = read();
-    let loaded = load::load(&spec, &overlays).expect("loads");
-    let (api, _) = lower::lower(&loaded.spec).expect("lowers");
+    let document = load::load(&spec, &overlays).expect("loads");
+    let (api, _) = lower::lower(&document).expect("lowers");
     let t_read = support::median_time(rounds, || support::keep(read()));
     let t_load = support::median_time(rounds, || support::keep(load::load(&spec, &overlays).expect("loads")));
-    let t_lower = support::median_time(rounds, || support::keep(lower::lower(&loaded.spec).expect("lowers")));
+    let t_lower = support::median_time(rounds, || support::keep(lower::lower(&document).expect("lowers")));
     let t_emit = support::median_time(rounds, || support::keep(emit::emit(&api, &config).expect("emits")));
     let t_generate = support::median_time(rounds, || {
         let (spec, overlays, config) = read();

@@ -17,8 +17,9 @@ use super::docs;
 use super::types::{snake_ident, type_ident};
 use crate::features::Features;
 
-/// The whole `src/mock.rs`.
-pub fn file(api: &Api, crate_ident: &str) -> TokenStream {
+/// The whole `src/mock.rs`, in pieces formatted one at a time: the module's head, then a
+/// group's mocks each.
+pub fn file<'a>(api: &'a Api, crate_ident: &str) -> impl Iterator<Item = TokenStream> + 'a {
     let accessors = api.groups.iter().map(|g| {
         let method = snake_ident(&g.name);
         let handle = handle_ident(g);
@@ -32,9 +33,8 @@ pub fn file(api: &Api, crate_ident: &str) -> TokenStream {
             }
         }
     });
-    let groups = api.groups.iter().map(group);
     let example = example(api, crate_ident);
-    quote! {
+    let head = quote! {
         //! A typed mock of the API for your own tests (cargo feature `mock`): a loopback server
         //! that answers each operation with the models of [`crate::types`], and checks that the
         //! expected calls happened.
@@ -63,9 +63,8 @@ pub fn file(api: &Api, crate_ident: &str) -> TokenStream {
         impl MockServer {
             #(#accessors)*
         }
-
-        #(#groups)*
-    }
+    };
+    std::iter::once(head).chain(api.groups.iter().map(group))
 }
 
 /// A doctest with the first operation that takes only string and integer path parameters.

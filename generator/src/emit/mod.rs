@@ -58,9 +58,25 @@ fn marker(config: &Config) -> Result<String, Error> {
 
 /// Formats a token stream as a Rust file with the generated header.
 fn format_rust(header: &str, name: &str, tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| Error::Emit { file: name.to_string(), message: e.to_string() })?;
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    format_pieces(header, name, [tokens])
+}
+
+/// Formats a Rust file given in pieces (the first may hold the file's inner attributes, each
+/// piece whole items), one piece at a time: only one piece's tokens and syntax tree are alive
+/// at once, so the heap stays the size of a piece rather than of the file (`types.rs` and
+/// `mock.rs` grow with the API). `prettyplease` puts nothing between a file's items, so the text
+/// is the same as the whole file's.
+fn format_pieces(header: &str, name: &str, pieces: impl IntoIterator<Item = TokenStream>) -> Result<String, Error> {
+    let mut text = format!("{header}\n");
+    for tokens in pieces {
+        text.push_str(&prettyplease::unparse(&parse_file(name, tokens)?));
+    }
+    Ok(text)
+}
+
+/// Parses tokens as the items (and inner attributes) of the file `name`.
+fn parse_file(name: &str, tokens: TokenStream) -> Result<syn::File, Error> {
+    syn::parse2(tokens).map_err(|e| Error::Emit { file: name.to_string(), message: e.to_string() })
 }
 
 /// Every file of the generated crate, by path relative to the crate root.
@@ -87,13 +103,10 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
         pub mod mock;
     });
     let crate_ident = config.crate_name.replace('-', "_");
-    files.insert("src/mock.rs".to_string(), rust_file("src/mock.rs", mock::file(api, &crate_ident))?);
+    files.insert("src/mock.rs".to_string(), format_pieces(&header, "src/mock.rs", mock::file(api, &crate_ident))?);
     files.insert("src/lib.rs".to_string(), rust_file("src/lib.rs", lib)?);
     files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config, &features))?);
-    files.insert(
-        "src/types.rs".to_string(),
-        format!("{header}\n{}", prettyplease::unparse(&types::file(api, &features)?)),
-    );
+    files.insert("src/types.rs".to_string(), types::file(&header, api, &features)?);
     files.insert("src/operations/mod.rs".to_string(), rust_file("src/operations/mod.rs", client::operations_mod(api))?);
     for group in &api.groups {
         let path = format!("src/operations/{}.rs", group.name);

@@ -40,29 +40,33 @@ fn is_eq(ty: &TypeRef, api: &Api, depth: usize) -> bool {
     }
 }
 
-/// The whole `types.rs`. Each model's items (the type and every impl block beside it) carry
-/// the model's `cfg` of [`Features`], so they compile only with the groups that use them.
-pub fn file(api: &Api, features: &Features) -> Result<syn::File, Error> {
-    let parse = |tokens: TokenStream| {
-        syn::parse2::<syn::File>(tokens)
-            .map_err(|e| Error::Emit { file: "src/types.rs".to_string(), message: e.to_string() })
-    };
-    let mut file = parse(quote! {
-        #![doc = " The models of the API: every schema of the spec, inline ones included."]
-    })?;
+/// The whole `types.rs`, formatted one model at a time (see [`super::format_pieces`]). Each
+/// model's items (the type and every impl block beside it) carry the model's `cfg` of
+/// [`Features`], so they compile only with the groups that use them.
+pub fn file(header: &str, api: &Api, features: &Features) -> Result<String, Error> {
+    let mut text = super::format_pieces(
+        header,
+        FILE,
+        [quote! {
+            #![doc = " The models of the API: every schema of the spec, inline ones included."]
+        }],
+    )?;
     for def in api.types.values() {
-        let mut items = parse(item(def, api))?.items;
+        let mut model = super::parse_file(FILE, item(def, api))?;
         if let Some(cfg) = features.type_cfg(&def.name) {
-            gate(&mut items, cfg)?;
+            gate(&mut model.items, cfg)?;
         }
-        file.items.extend(items);
+        text.push_str(&prettyplease::unparse(&model));
     }
-    Ok(file)
+    Ok(text)
 }
+
+/// The models' file, for errors.
+const FILE: &str = "src/types.rs";
 
 /// Puts `cfg` on every item.
 fn gate(items: &mut [syn::Item], cfg: TokenStream) -> Result<(), Error> {
-    let err = |message: String| Error::Emit { file: "src/types.rs".to_string(), message };
+    let err = |message: String| Error::Emit { file: FILE.to_string(), message };
     for item in items {
         // `syn` is built without `Clone` for its syntax tree: each item gets its own parse.
         let attrs =
