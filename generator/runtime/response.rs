@@ -1,6 +1,6 @@
 //! Responses: the raw status, headers and body, the decoded value, and the rate-limit figures.
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{AsHeaderName, HeaderMap, HeaderName};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -60,20 +60,46 @@ impl RateLimit {
     }
 }
 
-pub(crate) fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+pub(crate) fn header_u64(headers: &HeaderMap, name: impl AsHeaderName) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
-pub(crate) fn rate_limits(headers: &HeaderMap, specs: &[RateLimitSpec]) -> Vec<RateLimit> {
-    specs
+/// The header names of one rate-limit family, parsed once when the client is built rather than
+/// for each response. A name that is not a valid header name is `None`: no response has it.
+#[derive(Debug)]
+pub(crate) struct RateLimitHeaders {
+    scope: &'static str,
+    limit: Option<HeaderName>,
+    remaining: Option<HeaderName>,
+    reset: Option<HeaderName>,
+    scope_header: Option<HeaderName>,
+}
+
+impl RateLimitHeaders {
+    pub(crate) fn new(spec: &RateLimitSpec) -> Self {
+        let name = |name: &str| HeaderName::from_bytes(name.as_bytes()).ok();
+        RateLimitHeaders {
+            scope: spec.scope,
+            limit: name(spec.limit),
+            remaining: name(spec.remaining),
+            reset: name(spec.reset),
+            scope_header: spec.scope_header.and_then(name),
+        }
+    }
+}
+
+pub(crate) fn rate_limits(headers: &HeaderMap, families: &[RateLimitHeaders]) -> Vec<RateLimit> {
+    let number = |name: &Option<HeaderName>| name.as_ref().and_then(|name| header_u64(headers, name));
+    families
         .iter()
-        .map(|s| RateLimit {
-            scope: s.scope,
-            limit: header_u64(headers, s.limit),
-            remaining: header_u64(headers, s.remaining),
-            reset: header_u64(headers, s.reset),
-            server_scope: s
+        .map(|f| RateLimit {
+            scope: f.scope,
+            limit: number(&f.limit),
+            remaining: number(&f.remaining),
+            reset: number(&f.reset),
+            server_scope: f
                 .scope_header
+                .as_ref()
                 .and_then(|name| headers.get(name))
                 .and_then(|v| v.to_str().ok())
                 .map(|v| v.trim().to_string()),
