@@ -32,10 +32,15 @@ fn capped(wait: Duration) -> Duration {
 
 /// The next chunk of a body, `None` at its end.
 async fn next_chunk(response: &mut reqwest::Response, wait: Wait, call: &Call) -> Result<Option<Bytes>, Error> {
-    let read = response.chunk();
-    let outcome = match wait {
-        Wait::Deadline(deadline) => tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), read).await,
-        Wait::Idle(idle) => tokio::time::timeout(capped(idle), read).await,
+    let mut read = std::pin::pin!(response.chunk());
+    // A chunk that has already arrived (most bodies come with their headers) needs no timer:
+    // the read is tried once first, as the timeout would, and only a read that waits gets one.
+    let outcome = match std::future::poll_fn(|cx| Poll::Ready(std::future::Future::poll(read.as_mut(), cx))).await {
+        Poll::Ready(result) => Ok(result),
+        Poll::Pending => match wait {
+            Wait::Deadline(deadline) => tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), read).await,
+            Wait::Idle(idle) => tokio::time::timeout(capped(idle), read).await,
+        },
     };
     match outcome {
         Err(_) => Err(call.timeout()),

@@ -56,8 +56,9 @@ pub struct Request {
     pub(crate) auth: &'static [&'static str],
     /// Every security scheme of the API may be used (a raw request), not only `auth`.
     pub(crate) any_auth: bool,
-    /// Set when following a pagination link: the URL as the server gave it.
-    pub(crate) url: Option<reqwest::Url>,
+    /// Set when following a pagination link: the URL as the server gave it. Boxed: a request
+    /// is part of the state of its future, copied whenever that is moved.
+    pub(crate) url: Option<Box<reqwest::Url>>,
 }
 
 /// A query value, percent-encoded.

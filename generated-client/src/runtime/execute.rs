@@ -227,7 +227,7 @@ impl Transport {
     /// The URL of a request: base URL, path and query, or the URL of a pagination link.
     pub(crate) fn url(&self, request: &Request) -> Result<Url, Error> {
         if let Some(url) = &request.url {
-            return Ok(url.clone());
+            return Ok(Url::clone(url));
         }
         let query = request.query_string();
         if request.server.is_none() {
