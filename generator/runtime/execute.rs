@@ -262,7 +262,7 @@ impl Transport {
             let span = request_span(&request, &self.inner.base_url);
             // The span is passed, not looked up with `Span::current()`, which needs a subscriber
             // that tracks the current span.
-            self.execute_buffered(&request, options, span.clone()).instrument(span).await
+            self.execute_buffered(&request, options, &span).instrument(span.clone()).await
         }
     }
 
@@ -270,7 +270,7 @@ impl Transport {
         &self,
         request: &Request,
         options: &RequestOptions,
-        span: tracing::Span,
+        span: &tracing::Span,
     ) -> Result<RawResponse, Error> {
         let limit = options.max_body_size.unwrap_or(self.inner.max_body_size);
         let mut answer = self.execute_inner(request, options, span).await?;
@@ -307,7 +307,7 @@ impl Transport {
             let limit = options.max_body_size.unwrap_or(inner.max_body_size);
             let read_timeout = options.read_timeout.unwrap_or(inner.read_timeout);
             let span = request_span(&request, &inner.base_url);
-            let answer = self.execute_inner(&request, options, span.clone()).instrument(span).await?;
+            let answer = self.execute_inner(&request, options, &span).instrument(span.clone()).await?;
             let stream = ByteStream::new(
                 answer.call,
                 answer.status,
@@ -329,7 +329,7 @@ impl Transport {
         &self,
         request: &Request,
         options: &RequestOptions,
-        span: tracing::Span,
+        span: &tracing::Span,
     ) -> Result<Answer, Error> {
         Request::check_headers(&options.headers)?;
         let inner = &self.inner;
