@@ -332,7 +332,8 @@ impl Request {
             operation,
             method,
             path_template,
-            path: String::new(),
+            // The template's length is about the path's: one allocation instead of one per segment.
+            path: String::with_capacity(path_template.len() + 16),
             server: None,
             query: Vec::new(),
             headers: Vec::new(),
