@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use reqwest::header::{HeaderName, HeaderValue};
+
 use super::error::Error;
 
 /// How one security scheme of the spec sends its credential.
@@ -295,7 +297,11 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: reqwest::Url,
     pub(crate) credentials: Vec<(&'static str, Secret)>,
+    /// For each of `credentials` sent as a header, that header, made once.
+    pub(crate) credential_headers: Vec<Option<(HeaderName, HeaderValue)>>,
     pub(crate) spec: &'static ApiSpec,
+    /// The spec's rate-limit header names, parsed once.
+    pub(crate) rate_limit_headers: Vec<super::response::RateLimitHeaders>,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
@@ -686,11 +692,18 @@ impl ClientBuilder {
             Some(http) => (http, None),
             None => (http_client(self.spec, self.connect_timeout, Some(&self.tls))?, Some(self.tls)),
         };
+        let credential_headers = self
+            .credentials
+            .iter()
+            .map(|(scheme, secret)| super::execute::credential_header(self.spec, scheme, secret))
+            .collect();
         let inner = Inner {
             http,
             base_url,
             credentials: self.credentials,
+            credential_headers,
             spec: self.spec,
+            rate_limit_headers: self.spec.rate_limits.iter().map(super::response::RateLimitHeaders::new).collect(),
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
             retry: self.retry,

@@ -272,7 +272,8 @@ impl Cursor {
         let (response, next) = match style {
             PageStyle::Link => {
                 let page = raw.json::<Vec<T>>()?;
-                let next = links.next.clone().map(|url| Request { url: Some(url), query: Vec::new(), ..request });
+                let next =
+                    links.next.clone().map(|url| Request { url: Some(Box::new(url)), query: Vec::new(), ..request });
                 (page, next)
             }
             PageStyle::NextUrl { items, next } => {
@@ -291,7 +292,8 @@ impl Cursor {
                         *slot = Some(url);
                     }
                 }
-                let next = links.next.clone().map(|url| Request { url: Some(url), query: Vec::new(), ..request });
+                let next =
+                    links.next.clone().map(|url| Request { url: Some(Box::new(url)), query: Vec::new(), ..request });
                 (page, next)
             }
             PageStyle::Cursor { items, cursor, param } => {

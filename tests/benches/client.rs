@@ -106,10 +106,92 @@ fn run_handwritten<T: DeserializeOwned>(pipeline: &str) -> Vec<T> {
     s.runtime.block_on(handwritten::<T>(&s.http, &s.base, pipeline))
 }
 
+/// The measured loop of `CLIENT_BENCH_ONCE`, a function of its own so that a profiler can
+/// count it alone (`valgrind --tool=callgrind --toggle-collect=client::profiled_requests`).
+#[inline(never)]
+fn profiled_requests(calls: usize, tasks: usize, generated: bool) {
+    for _ in 0..calls {
+        one_build_in_flight(tasks, generated);
+    }
+}
+
+/// `CLIENT_BENCH_ONCE=SIDE[,TASKS[,REQUESTS]]` (SIDE `generated` or `handwritten`; 1 task and
+/// 6,400 requests by default): only the one-build requests of that side, after a warm-up, for
+/// profilers. Prints the wall and thread CPU time per request.
+fn profile_once(spec: &str) {
+    let mut parts = spec.split(',');
+    let generated = match parts.next() {
+        Some("generated") => true,
+        Some("handwritten") => false,
+        other => panic!("CLIENT_BENCH_ONCE: `generated` or `handwritten`, not {other:?}"),
+    };
+    let tasks: usize = parts.next().map_or(1, |t| t.parse().expect("CLIENT_BENCH_ONCE: tasks"));
+    let requests: usize = parts.next().map_or(6400, |n| n.parse().expect("CLIENT_BENCH_ONCE: requests"));
+    assert!(REQUESTS_PER_CALL.is_multiple_of(tasks), "tasks must divide {REQUESTS_PER_CALL}");
+    let calls = requests.div_ceil(REQUESTS_PER_CALL);
+    let s = &*SETUP;
+    println!(
+        "future of one request: generated {} bytes (its `send_with_response` {}), hand-written {} bytes",
+        std::mem::size_of_val(&generated_one(&s.client)),
+        std::mem::size_of_val(&s.client.builds().get("acme", "app", 1).send_with_response()),
+        std::mem::size_of_val(&handwritten_one(&s.http, &s.base))
+    );
+    // Connections opened and every lazy initialisation done before the measured loop.
+    one_build_in_flight(tasks, generated);
+    let (wall, cpu, usage) = (std::time::Instant::now(), support::thread_cpu(), thread_usage());
+    profiled_requests(calls, tasks, generated);
+    let n = (calls * REQUESTS_PER_CALL) as f64;
+    let (wall, cpu) = (wall.elapsed().as_secs_f64(), (support::thread_cpu() - cpu).as_secs_f64());
+    let after = thread_usage();
+    let per = |x: f64| x / n * 1e6;
+    println!(
+        "{spec}: {n} requests, per request: {:.1} µs wall, {:.1} µs CPU of the client thread ({:.1} user, {:.1} system), {:.3} page faults, {:.2} voluntary and {:.2} involuntary context switches",
+        per(wall),
+        per(cpu),
+        per(after.0 - usage.0),
+        per(after.1 - usage.1),
+        (after.2 - usage.2) / n,
+        (after.3 - usage.3) / n,
+        (after.4 - usage.4) / n,
+    );
+}
+
+/// This thread's user and system CPU seconds, minor page faults, and voluntary and involuntary
+/// context switches (`getrusage(RUSAGE_THREAD)`, Linux).
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn thread_usage() -> (f64, f64, f64, f64, f64) {
+    #[repr(C)]
+    struct Rusage {
+        user: [i64; 2],
+        system: [i64; 2],
+        other: [i64; 14],
+    }
+    extern "C" {
+        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+    }
+    const RUSAGE_THREAD: i32 = 1;
+    let mut usage = Rusage { user: [0; 2], system: [0; 2], other: [0; 14] };
+    // SAFETY: `getrusage` writes one `struct rusage` (2 timevals and 14 longs on this target).
+    let ok = unsafe { getrusage(RUSAGE_THREAD, &mut usage) } == 0;
+    assert!(ok, "getrusage(RUSAGE_THREAD) failed");
+    let seconds = |t: [i64; 2]| t[0] as f64 + t[1] as f64 * 1e-6;
+    let count = |i: usize| usage.other[i] as f64;
+    (seconds(usage.user), seconds(usage.system), count(4), count(12), count(13))
+}
+
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+fn thread_usage() -> (f64, f64, f64, f64, f64) {
+    (0.0, 0.0, 0.0, 0.0, 0.0)
+}
+
 fn main() {
     // Both sides decode the same models; glibc's allocator is settled so that its history does
     // not move the figures (see `support::allocator_as_started`).
     support::allocator_settled();
+    if let Ok(spec) = std::env::var("CLIENT_BENCH_ONCE") {
+        profile_once(&spec);
+        return;
+    }
     assert_eq!(run_generated("app").len(), page::PER_PAGE);
     assert_eq!(run_handwritten::<Build>("app").len(), page::PER_PAGE);
     assert_eq!(run_handwritten::<typed::Build>("app").len(), page::PER_PAGE);

@@ -33,54 +33,74 @@ fn capped(wait: Duration) -> Duration {
 }
 
 /// The next chunk of a body, `None` at its end.
-async fn next_chunk(response: &mut reqwest::Response, wait: Wait, call: &Call) -> Result<Option<Bytes>, Error> {
-    let read = response.chunk();
-    let outcome = match wait {
-        Wait::Deadline(deadline) => tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), read).await,
-        Wait::Idle(idle) => tokio::time::timeout(capped(idle), read).await,
-    };
-    match outcome {
-        Err(_) => Err(call.timeout()),
-        Ok(result) => result.map_err(|e| call.transport(e)),
+/// Not an `async fn`, whose future would hold its arguments twice (as arguments and as locals),
+/// nor is `read_limited`: these futures are part of every request's.
+#[allow(clippy::manual_async_fn)]
+fn next_chunk<'a>(
+    response: &'a mut reqwest::Response,
+    wait: Wait,
+    call: &'a Call,
+) -> impl std::future::Future<Output = Result<Option<Bytes>, Error>> + 'a {
+    async move {
+        let mut read = std::pin::pin!(response.chunk());
+        // A chunk that has already arrived (most bodies come with their headers) needs no timer:
+        // the read is tried once first, as the timeout would, and only a read that waits gets one.
+        let first_try = std::future::poll_fn(|cx| Poll::Ready(std::future::Future::poll(read.as_mut(), cx)));
+        let outcome = match first_try.await {
+            Poll::Ready(result) => Ok(result),
+            Poll::Pending => match wait {
+                Wait::Deadline(deadline) => {
+                    tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), read).await
+                }
+                Wait::Idle(idle) => tokio::time::timeout(capped(idle), read).await,
+            },
+        };
+        match outcome {
+            Err(_) => Err(call.timeout()),
+            Ok(result) => result.map_err(|e| call.transport(e)),
+        }
     }
 }
 
 /// Reads a body up to `limit` bytes: the bytes, and whether the body went on past the limit (it
 /// is then read no further, and what is returned is its first `limit` bytes). Memory never
 /// grows past the limit: the buffer is sized from `Content-Length` only up to it.
-pub(crate) async fn read_limited(
-    response: &mut reqwest::Response,
+#[allow(clippy::manual_async_fn)]
+pub(crate) fn read_limited<'a>(
+    response: &'a mut reqwest::Response,
     limit: u64,
     content_length: Option<u64>,
     wait: Wait,
-    call: &Call,
-) -> Result<(Bytes, bool), Error> {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    let expected = content_length.and_then(|n| usize::try_from(n).ok()).unwrap_or(0).min(limit);
-    let mut first: Option<Bytes> = None;
-    let mut buffer: Vec<u8> = Vec::new();
-    while let Some(chunk) = next_chunk(response, wait, call).await? {
-        let held = first.as_ref().map_or(buffer.len(), Bytes::len);
-        if held.saturating_add(chunk.len()) > limit {
-            let mut out = match first.take() {
-                Some(first) => Vec::from(first),
-                None => buffer,
-            };
-            out.extend_from_slice(&chunk[..limit - held]);
-            return Ok((Bytes::from(out), true));
-        }
-        // A body that comes in one chunk (most JSON bodies) is kept as it came, without a copy.
-        match first.take() {
-            None if buffer.is_empty() => first = Some(chunk),
-            None => buffer.extend_from_slice(&chunk),
-            Some(previous) => {
-                buffer.reserve_exact(expected.max(previous.len() + chunk.len()));
-                buffer.extend_from_slice(&previous);
-                buffer.extend_from_slice(&chunk);
+    call: &'a Call,
+) -> impl std::future::Future<Output = Result<(Bytes, bool), Error>> + 'a {
+    async move {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let expected = content_length.and_then(|n| usize::try_from(n).ok()).unwrap_or(0).min(limit);
+        let mut first: Option<Bytes> = None;
+        let mut buffer: Vec<u8> = Vec::new();
+        while let Some(chunk) = next_chunk(response, wait, call).await? {
+            let held = first.as_ref().map_or(buffer.len(), Bytes::len);
+            if held.saturating_add(chunk.len()) > limit {
+                let mut out = match first.take() {
+                    Some(first) => Vec::from(first),
+                    None => buffer,
+                };
+                out.extend_from_slice(&chunk[..limit - held]);
+                return Ok((Bytes::from(out), true));
+            }
+            // A body that comes in one chunk (most JSON bodies) is kept as it came, without a copy.
+            match first.take() {
+                None if buffer.is_empty() => first = Some(chunk),
+                None => buffer.extend_from_slice(&chunk),
+                Some(previous) => {
+                    buffer.reserve_exact(expected.max(previous.len() + chunk.len()));
+                    buffer.extend_from_slice(&previous);
+                    buffer.extend_from_slice(&chunk);
+                }
             }
         }
+        Ok((first.unwrap_or_else(|| Bytes::from(buffer)), false))
     }
-    Ok((first.unwrap_or_else(|| Bytes::from(buffer)), false))
 }
 
 type ChunkFuture = BoxFuture<(reqwest::Response, Result<Option<Bytes>, Error>)>;

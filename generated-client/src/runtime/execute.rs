@@ -147,6 +147,43 @@ fn strip_query_keys(url: &mut Url, spec: &super::client::ApiSpec) {
     url.set_query(if kept.is_empty() { None } else { Some(&kept) });
 }
 
+/// The query parameters added to a URL: a literal query of the path template
+/// (`/search?mode=fast`) stays, before them.
+fn with_query(mut url: Url, query: &str) -> Url {
+    if !query.is_empty() {
+        match url.query() {
+            Some(literal) if !literal.is_empty() => {
+                let query = format!("{literal}&{query}");
+                url.set_query(Some(&query));
+            }
+            _ => url.set_query(Some(query)),
+        }
+    }
+    url
+}
+
+/// The URL of `path` (and its query) under the base URL, without parsing the base URL's scheme
+/// and host again: a copy of it with the path and query set, the same URL that parsing
+/// `{base}{path}` gives. `None` for text a whole parse could read otherwise (a path that does
+/// not start with `/`, a fragment, spaces or control characters, which parsing trims): such a
+/// path is parsed whole.
+fn url_under(base: &Url, path: &str, query: &str) -> Option<Url> {
+    if !path.starts_with('/') || path.bytes().any(|b| b <= b' ' || b == b'#' || b == 0x7f) {
+        return None;
+    }
+    let (path, literal) = match path.split_once('?') {
+        Some((path, literal)) => (path, Some(literal)),
+        None => (path, None),
+    };
+    let mut url = base.clone();
+    match base.path().trim_end_matches('/') {
+        "" => url.set_path(path),
+        prefix => url.set_path(&format!("{prefix}{path}")),
+    }
+    url.set_query(literal);
+    Some(with_query(url, query))
+}
+
 /// A failed attempt, and whether another one may help.
 struct Failure {
     error: Error,
@@ -183,14 +220,20 @@ struct Answer {
 
 /// A `Content-Length` header's value.
 pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
-    header_u64(headers, "content-length")
+    header_u64(headers, reqwest::header::CONTENT_LENGTH)
 }
 
 impl Transport {
     /// The URL of a request: base URL, path and query, or the URL of a pagination link.
     pub(crate) fn url(&self, request: &Request) -> Result<Url, Error> {
         if let Some(url) = &request.url {
-            return Ok(url.clone());
+            return Ok(Url::clone(url));
+        }
+        let query = request.query_string();
+        if request.server.is_none() {
+            if let Some(url) = url_under(&self.inner.base_url, &request.path, &query) {
+                return Ok(url);
+            }
         }
         let invalid = |e: String| Error::InvalidRequest(format!("URL for {}: {e}", request.path_template));
         let server = match request.server {
@@ -199,17 +242,8 @@ impl Transport {
             None => self.inner.base_url.clone(),
         };
         let base = server.as_str().trim_end_matches('/');
-        let mut url = Url::parse(&format!("{base}{}", request.path)).map_err(|e| invalid(e.to_string()))?;
-        let query = request.query_string();
-        if !query.is_empty() {
-            // A literal query in the path template (`/search?mode=fast`) stays, before the parameters.
-            let query = match url.query() {
-                Some(literal) if !literal.is_empty() => format!("{literal}&{query}"),
-                _ => query,
-            };
-            url.set_query(Some(&query));
-        }
-        Ok(url)
+        let url = Url::parse(&format!("{base}{}", request.path)).map_err(|e| invalid(e.to_string()))?;
+        Ok(with_query(url, &query))
     }
 
     /// Sends a request, retrying and following redirects as configured, and returns the success
@@ -217,58 +251,87 @@ impl Transport {
     ///
     /// Everything happens inside a `request` span (operation, method, path template, then
     /// status, attempt and elapsed time); neither the credential nor any body is recorded.
-    pub async fn execute(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error> {
+    #[allow(clippy::manual_async_fn)] // an `async fn` would hold the request twice
+    pub fn execute<'a>(
+        &'a self,
+        request: Request,
+        options: &'a RequestOptions,
+    ) -> impl std::future::Future<Output = Result<RawResponse, Error>> + 'a {
+        // Not an `async fn`, whose future would hold the request twice (as its argument and as a
+        // local). Each byte of a future's state is copied whenever it is moved, and each level
+        // that awaits another moves it: the request is lent, not moved, to the futures below.
+        async move {
+            let span = request_span(&request, &self.inner.base_url);
+            // The span is passed, not looked up with `Span::current()`, which needs a subscriber
+            // that tracks the current span.
+            self.execute_buffered(&request, options, &span).instrument(span.clone()).await
+        }
+    }
+
+    async fn execute_buffered(
+        &self,
+        request: &Request,
+        options: &RequestOptions,
+        span: &tracing::Span,
+    ) -> Result<RawResponse, Error> {
         let limit = options.max_body_size.unwrap_or(self.inner.max_body_size);
-        let span = request_span(&request, &self.inner.base_url);
-        // The span is passed, not looked up with `Span::current()`, which needs a subscriber that
-        // tracks the current span.
-        let attempts_span = span.clone();
-        let read = async move {
-            let mut answer = self.execute_inner(request, options, attempts_span).await?;
-            let length = content_length(&answer.headers);
-            if length.is_some_and(|length| length > limit) {
-                return Err(answer.call.too_large(answer.status, &answer.headers, limit, length));
-            }
-            let wait = Wait::Deadline(answer.deadline);
-            let (body, over) = read_limited(&mut answer.response, limit, length, wait, &answer.call).await?;
-            if over {
-                return Err(answer.call.too_large(answer.status, &answer.headers, limit, length));
-            }
-            Ok(RawResponse {
-                call: answer.call,
-                url: answer.url,
-                status: answer.status,
-                headers: answer.headers,
-                body,
-                rate_limits: answer.rate_limits,
-            })
-        };
-        read.instrument(span).await
+        let mut answer = self.execute_inner(request, options, span).await?;
+        let length = content_length(&answer.headers);
+        if length.is_some_and(|length| length > limit) {
+            return Err(answer.call.too_large(answer.status, &answer.headers, limit, length));
+        }
+        let wait = Wait::Deadline(answer.deadline);
+        let (body, over) = read_limited(&mut answer.response, limit, length, wait, &answer.call).await?;
+        if over {
+            return Err(answer.call.too_large(answer.status, &answer.headers, limit, length));
+        }
+        Ok(RawResponse {
+            call: answer.call,
+            url: answer.url,
+            status: answer.status,
+            headers: answer.headers,
+            body,
+            rate_limits: answer.rate_limits,
+        })
     }
 
     /// Sends a request like [`execute`](Self::execute), but returns as soon as a success
     /// response's headers arrive, its body unread: a [`ByteStream`] with the request's read
     /// timeout and body limit (for its `bytes()`).
-    pub async fn execute_streamed(
-        &self,
+    #[allow(clippy::manual_async_fn)] // see `execute`
+    pub fn execute_streamed<'a>(
+        &'a self,
         request: Request,
-        options: &RequestOptions,
-    ) -> Result<Response<ByteStream>, Error> {
-        let inner = &self.inner;
-        let limit = options.max_body_size.unwrap_or(inner.max_body_size);
-        let read_timeout = options.read_timeout.unwrap_or(inner.read_timeout);
-        let span = request_span(&request, &inner.base_url);
-        let answer = self.execute_inner(request, options, span.clone()).instrument(span).await?;
-        let stream =
-            ByteStream::new(answer.call, answer.status, answer.headers.clone(), answer.response, read_timeout, limit);
-        Ok(Response { status: answer.status, headers: answer.headers, rate_limits: answer.rate_limits, value: stream })
+        options: &'a RequestOptions,
+    ) -> impl std::future::Future<Output = Result<Response<ByteStream>, Error>> + 'a {
+        async move {
+            let inner = &self.inner;
+            let limit = options.max_body_size.unwrap_or(inner.max_body_size);
+            let read_timeout = options.read_timeout.unwrap_or(inner.read_timeout);
+            let span = request_span(&request, &inner.base_url);
+            let answer = self.execute_inner(&request, options, &span).instrument(span.clone()).await?;
+            let stream = ByteStream::new(
+                answer.call,
+                answer.status,
+                answer.headers.clone(),
+                answer.response,
+                read_timeout,
+                limit,
+            );
+            Ok(Response {
+                status: answer.status,
+                headers: answer.headers,
+                rate_limits: answer.rate_limits,
+                value: stream,
+            })
+        }
     }
 
     async fn execute_inner(
         &self,
-        request: Request,
+        request: &Request,
         options: &RequestOptions,
-        span: tracing::Span,
+        span: &tracing::Span,
     ) -> Result<Answer, Error> {
         Request::check_headers(&options.headers)?;
         let inner = &self.inner;
@@ -284,55 +347,51 @@ impl Transport {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let outcome = self.send_following_redirects(&request, &call, options).await;
-            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            span.record("elapsed_ms", elapsed_ms);
-            let (requested, status, error) = match outcome {
-                Ok(mut reply) => {
-                    let status = reply.status;
-                    span.record("status", status.as_u16());
-                    tracing::debug!(status = status.as_u16(), attempt, elapsed_ms, "response");
-                    let rate_limits = rate_limits(&reply.headers, inner.spec.rate_limits);
-                    if status.is_success() {
-                        return Ok(Answer {
-                            call,
-                            url: reply.url,
-                            status,
-                            headers: reply.headers,
-                            rate_limits,
-                            response: reply.response,
-                            deadline: reply.deadline,
-                        });
+            // The reply lives in this block only: were it alive across the awaits below, the
+            // future of every request would carry its room.
+            let failed = {
+                let outcome = self.send_following_redirects(request, &call, options).await;
+                let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                span.record("elapsed_ms", elapsed_ms);
+                match outcome {
+                    Ok(reply) => {
+                        let status = reply.status;
+                        span.record("status", status.as_u16());
+                        tracing::debug!(status = status.as_u16(), attempt, elapsed_ms, "response");
+                        if status.is_success() {
+                            let rate_limits = rate_limits(&reply.headers, &inner.rate_limit_headers);
+                            return Ok(Answer {
+                                call,
+                                url: reply.url,
+                                status,
+                                headers: reply.headers,
+                                rate_limits,
+                                response: reply.response,
+                                deadline: reply.deadline,
+                            });
+                        }
+                        // Boxed, as is the retry's sleep, for the same reason.
+                        Ok((status, Box::pin(self.failed(reply, &call, limit))))
                     }
-                    let requested = server_wait(&reply.headers, status, inner.spec.rate_limits);
-                    // An error body is read up to a small limit and kept, truncated, past it; a
-                    // body cut short keeps what came: the status is what matters.
-                    let error_limit = ApiError::BODY_LIMIT.min(limit);
-                    let length = content_length(&reply.headers);
-                    let wait = Wait::Deadline(reply.deadline);
-                    let (body, truncated) =
-                        read_limited(&mut reply.response, error_limit, length, wait, &call).await.unwrap_or_default();
-                    let body = redact(&inner.credentials, body, truncated);
-                    let error = Error::Api(Box::new(ApiError::new(
-                        &call,
-                        status,
-                        reply.headers,
-                        (body, truncated),
-                        rate_limits,
-                    )));
+                    Err(Failure { error, retryable }) => {
+                        span.record("error", error.kind());
+                        tracing::debug!(attempt, elapsed_ms, error = error.kind(), "no response");
+                        if !retryable {
+                            return Err(error);
+                        }
+                        Err(error)
+                    }
+                }
+            };
+            let (requested, status, error) = match failed {
+                Ok((status, failed)) => {
+                    let (requested, error) = failed.await;
                     if !retryable_status(status) {
                         return Err(error);
                     }
                     (requested, Some(status.as_u16()), error)
                 }
-                Err(Failure { error, retryable }) => {
-                    span.record("error", error.kind());
-                    tracing::debug!(attempt, elapsed_ms, error = error.kind(), "no response");
-                    if !retryable {
-                        return Err(error);
-                    }
-                    (None, None, error)
-                }
+                Err(error) => (None, None, error),
             };
             // A 429 means the server did not act on the request: any method may be sent again.
             if !(may_retry || status == Some(429)) || attempt >= policy.max_attempts {
@@ -383,8 +442,26 @@ impl Transport {
                 };
                 callback(&event);
             }
-            tokio::time::sleep(wait).await;
+            Box::pin(tokio::time::sleep(wait)).await;
         }
+    }
+
+    /// The error of a response that is not a success, and the wait it asks for before another
+    /// attempt. An error body is read up to a small limit and kept, truncated, past it; a body
+    /// cut short keeps what came: the status is what matters.
+    async fn failed(&self, mut reply: Reply, call: &Call, limit: u64) -> (Option<Duration>, Error) {
+        let inner = &self.inner;
+        let rate_limits = rate_limits(&reply.headers, &inner.rate_limit_headers);
+        let requested = server_wait(&reply.headers, reply.status, inner.spec.rate_limits);
+        let error_limit = ApiError::BODY_LIMIT.min(limit);
+        let length = content_length(&reply.headers);
+        let wait = Wait::Deadline(reply.deadline);
+        let (body, truncated) =
+            read_limited(&mut reply.response, error_limit, length, wait, call).await.unwrap_or_default();
+        let body = redact(&inner.credentials, body, truncated);
+        let error =
+            Error::Api(Box::new(ApiError::new(call, reply.status, reply.headers, (body, truncated), rate_limits)));
+        (requested, error)
     }
 
     /// One attempt, following redirects, within one whole-request timeout that ends when the
@@ -397,16 +474,15 @@ impl Transport {
     ) -> Result<Reply, Failure> {
         let inner = &self.inner;
         let http = inner.http(options.connect_timeout).map_err(Failure::fatal)?;
-        let first = self.url(request).map_err(Failure::fatal)?;
+        let mut url = self.url(request).map_err(Failure::fatal)?;
         // The origins credentials may go to: the base URL's, and the operation's own server's.
         // A pagination link or a redirect elsewhere gets none.
         let operation_server = match request.server {
-            Some(server) => Some(inner.base_url.join(server).map_err(|e| {
+            Some(server) => Some(Box::new(inner.base_url.join(server).map_err(|e| {
                 Failure::fatal(Error::InvalidRequest(format!("server `{server}` of {}: {e}", request.path_template)))
-            })?),
+            })?)),
             None => None,
         };
-        let mut url = first.clone();
         let mut method = request.method.clone();
         // Bodies are held as bytes, so each attempt and each 307/308 redirect replays them whole.
         let mut body = request.body.clone();
@@ -426,53 +502,19 @@ impl Transport {
             // the operation; never on across a redirect to another origin.
             let trusted =
                 same_origin(&url, &inner.base_url) || operation_server.as_ref().is_some_and(|s| same_origin(&url, s));
-            let mut headers = HeaderMap::new();
-            if let Some(accept) = request.accept {
-                headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
-            }
-            for (name, value) in request.headers.iter().chain(&options.headers) {
-                let name = HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("header `{name}`: {e}"))))?;
-                // Another origin gets none of the request's own headers: a header parameter or
-                // one the caller added in `RequestOptions` may be a credential of any name.
-                if !trusted {
-                    continue;
-                }
-                let value = HeaderValue::from_str(value)
-                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("header `{name}`: {e}"))))?;
-                headers.append(name, value);
-            }
-            let mut cookies: Vec<String> = Vec::new();
-            let mut url_sent = url.clone();
-            if !trusted {
-                strip_query_keys(&mut url_sent, inner.spec);
-            }
-            if trusted {
-                cookies.extend(request.cookies.iter().map(|(n, v)| format!("{n}={v}")));
-                self.authorize(request, &mut headers, &mut url_sent, &mut cookies).map_err(Failure::fatal)?;
-            }
-            if !cookies.is_empty() {
-                let mut value = HeaderValue::from_str(&cookies.join("; "))
-                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("cookie: {e}"))))?;
-                value.set_sensitive(true);
-                headers.insert(reqwest::header::COOKIE, value);
-            }
-            let mut builder = http.request(method.clone(), url_sent.clone());
-            if let Some((content_type, bytes)) = &body {
-                let value = HeaderValue::from_str(content_type)
-                    .map_err(|e| Failure::fatal(Error::InvalidRequest(format!("content type `{content_type}`: {e}"))))?;
-                headers.insert(reqwest::header::CONTENT_TYPE, value);
-                builder = builder.body(bytes.clone());
-            }
-            let sent = tokio::time::timeout(remaining, builder.headers(headers).send()).await;
-            let response = match sent {
+            // Made by a function of its own, so that what it borrows on the way is not part of
+            // this future's state.
+            let (outgoing, given_client_check) =
+                self.outgoing(request, options, &url, &method, body.as_ref(), trusted).map_err(Failure::fatal)?;
+            let sent = tokio::time::timeout(remaining, http.execute(outgoing)).await;
+            let mut response = match sent {
                 Err(_) => return Err(Failure { error: timed_out(), retryable: true }),
                 Ok(Ok(response)) => response,
                 // A request that could not even be built will not build the next time either.
                 Ok(Err(e)) if e.is_builder() => return Err(Failure::fatal(transport_error(e))),
                 Ok(Err(e)) => return Err(Failure { error: transport_error(e), retryable: true }),
             };
-            if inner.given_http_client() && response.url() != &url_sent {
+            if given_client_check.is_some_and(|url_sent| response.url() != &*url_sent) {
                 return Err(Failure::fatal(Error::InvalidRequest(format!(
                     "the HTTP client given to `http_client` followed a redirect from {} {} itself; build it with `.redirect(reqwest::redirect::Policy::none())` so that the runtime follows redirects and keeps credentials from other origins",
                     request.method, request.path_template
@@ -519,13 +561,72 @@ impl Transport {
                 url = next;
                 continue;
             }
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             return Ok(Reply { url, status, headers, response, deadline });
         }
         Err(Failure::fatal(Error::InvalidRequest(format!(
             "more than {MAX_REDIRECTS} redirects from {} {}",
             request.method, request.path_template
         ))))
+    }
+
+    /// The request of one attempt to `url`: its headers, credentials and body when the origin is
+    /// `trusted`, none of them otherwise. With a client given to `http_client`, also the URL sent,
+    /// to check that the client did not follow a redirect itself.
+    #[allow(clippy::type_complexity)]
+    fn outgoing(
+        &self,
+        request: &Request,
+        options: &RequestOptions,
+        url: &Url,
+        method: &Method,
+        body: Option<&(std::borrow::Cow<'static, str>, bytes::Bytes)>,
+        trusted: bool,
+    ) -> Result<(reqwest::Request, Option<Box<Url>>), Error> {
+        let inner = &self.inner;
+        let mut headers = HeaderMap::new();
+        if let Some(accept) = request.accept {
+            headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+        }
+        for (name, value) in request.headers.iter().chain(&options.headers) {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| Error::InvalidRequest(format!("header `{name}`: {e}")))?;
+            // Another origin gets none of the request's own headers: a header parameter or
+            // one the caller added in `RequestOptions` may be a credential of any name.
+            if !trusted {
+                continue;
+            }
+            let value =
+                HeaderValue::from_str(value).map_err(|e| Error::InvalidRequest(format!("header `{name}`: {e}")))?;
+            headers.append(name, value);
+        }
+        let mut cookies: Vec<String> = Vec::new();
+        let mut url_sent = url.clone();
+        if !trusted {
+            strip_query_keys(&mut url_sent, inner.spec);
+        }
+        if trusted {
+            cookies.extend(request.cookies.iter().map(|(n, v)| format!("{n}={v}")));
+            self.authorize(request, &mut headers, &mut url_sent, &mut cookies)?;
+        }
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::from_str(&cookies.join("; "))
+                .map_err(|e| Error::InvalidRequest(format!("cookie: {e}")))?;
+            value.set_sensitive(true);
+            headers.insert(reqwest::header::COOKIE, value);
+        }
+        // The request is made whole here, not through a `RequestBuilder` that would copy the
+        // headers into a map of its own.
+        let given_client_check = inner.given_http_client().then(|| Box::new(url_sent.clone()));
+        let mut outgoing = reqwest::Request::new(method.clone(), url_sent);
+        if let Some((content_type, bytes)) = body {
+            let value = HeaderValue::from_str(content_type)
+                .map_err(|e| Error::InvalidRequest(format!("content type `{content_type}`: {e}")))?;
+            headers.insert(reqwest::header::CONTENT_TYPE, value);
+            *outgoing.body_mut() = Some(bytes.clone().into());
+        }
+        *outgoing.headers_mut() = headers;
+        Ok((outgoing, given_client_check))
     }
 
     /// Adds the first configured credential among the schemes the operation accepts.
@@ -542,8 +643,14 @@ impl Transport {
             if request.any_auth { inner.spec.auth.iter().map(|s| s.name).collect() } else { Vec::new() };
         let schemes: &[&'static str] = if request.any_auth { &any } else { request.auth };
         for scheme in schemes {
-            let Some((_, secret)) = inner.credentials.iter().find(|(n, _)| n == scheme) else { continue };
+            let Some(index) = inner.credentials.iter().position(|(n, _)| n == scheme) else { continue };
+            let secret = &inner.credentials[index].1;
             let Some(spec) = inner.spec.auth.iter().find(|s| s.name == *scheme) else { continue };
+            // A header credential is made once, when the client is built.
+            if let Some((name, value)) = &inner.credential_headers[index] {
+                headers.insert(name.clone(), value.clone());
+                return Ok(());
+            }
             let invalid = |what: &str| Error::InvalidRequest(format!("the credential for `{scheme}` {what}"));
             match (spec.kind, secret) {
                 (AuthKindSpec::Bearer, Secret::Token(token)) => {
@@ -581,13 +688,39 @@ impl Transport {
     }
 }
 
+/// The header a credential is sent in (bearer, basic, or an API key in a header), made once when
+/// the client is built; `None` for other kinds, and for a value that is not a valid header
+/// (`authorize` then says why, on each request).
+pub(crate) fn credential_header(
+    spec: &super::client::ApiSpec,
+    scheme: &str,
+    secret: &Secret,
+) -> Option<(HeaderName, HeaderValue)> {
+    let kind = spec.auth.iter().find(|s| s.name == scheme)?.kind;
+    let (name, text) = match (kind, secret) {
+        (AuthKindSpec::Bearer, Secret::Token(token)) => (reqwest::header::AUTHORIZATION, format!("Bearer {token}")),
+        (AuthKindSpec::Basic, Secret::Basic(user, password)) => {
+            (reqwest::header::AUTHORIZATION, format!("Basic {}", base64(format!("{user}:{password}").as_bytes())))
+        }
+        (AuthKindSpec::ApiKeyHeader(name), Secret::Token(key)) => {
+            (HeaderName::from_bytes(name.as_bytes()).ok()?, key.clone())
+        }
+        _ => return None,
+    };
+    let mut value = HeaderValue::try_from(text).ok()?;
+    value.set_sensitive(true);
+    Some((name, value))
+}
+
 /// The `request` span of one call. A raw request has no template: its span shows the path
 /// called (its query never).
 fn request_span(request: &Request, base: &Url) -> tracing::Span {
+    let raw_path;
     let path = if request.operation == super::raw::RAW_OPERATION {
-        request.call(base).path
+        raw_path = request.call(base).path;
+        raw_path.as_str()
     } else {
-        request.path_template.to_string()
+        request.path_template
     };
     tracing::info_span!(
         "request",
@@ -958,6 +1091,45 @@ mod tests {
             assert!(second.is_empty());
             let other = elsewhere_seen.lock().unwrap()[0].clone();
             assert!(!other.contains("SECRET"), "{scheme}: a credential followed a page link: {other}");
+        }
+    }
+
+    #[test]
+    fn a_path_set_on_the_base_url_gives_the_url_a_whole_parse_gives() {
+        let bases =
+            ["https://api.example.com", "https://api.example.com/", "http://127.0.0.1:8080/v2/", "https://h/a/b"];
+        let paths = [
+            "/things",
+            "/",
+            "/organizations/acme/pipelines/app/builds/1",
+            "/a%2Fb/c%20d/%E2%82%AC",
+            "/x/./y/../z",
+            "/x/%2e%2E/y",
+            "/back\\slash",
+            "/ünïcode/€/\u{1F600}",
+            "/search?mode=fast",
+            "/search?",
+            "/search?q=a+b&r=é&s=%20",
+            "/a/{braces}/[brackets]/|pipe|/^caret`/\"quote\"/<lt>",
+            "/trailing/",
+            "//double//slashes",
+            "/a;b=c,d",
+        ];
+        let queries = ["", "page=2", "q=a%20b&state[]=x"];
+        for base in bases {
+            let base = Url::parse(base.trim_end_matches('/')).unwrap();
+            for path in paths {
+                for query in queries {
+                    let parsed = Url::parse(&format!("{}{path}", base.as_str().trim_end_matches('/'))).unwrap();
+                    let expected = with_query(parsed, query);
+                    let fast = url_under(&base, path, query).unwrap_or_else(|| panic!("{path} is taken the fast way"));
+                    assert_eq!(fast.as_str(), expected.as_str(), "{base} {path} {query}");
+                    assert_eq!(fast, expected, "{base} {path} {query}");
+                }
+            }
+        }
+        for path in ["relative", "/with#fragment", "/space at end ", "/tab\tinside"] {
+            assert!(url_under(&Url::parse("https://h").unwrap(), path, "").is_none(), "{path}");
         }
     }
 

@@ -64,7 +64,7 @@ fn raw_request(base: &reqwest::Url, method: reqwest::Method, path: &str) -> Resu
             return Err(invalid("a fragment is never sent; remove it".into()));
         }
         check_segments(url.path()).map_err(invalid)?;
-        request.url = Some(url);
+        request.url = Some(Box::new(url));
         return Ok(request);
     }
     if let Some((at, c)) = path.char_indices().find(|(_, c)| !allowed(*c)) {

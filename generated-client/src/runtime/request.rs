@@ -58,8 +58,9 @@ pub struct Request {
     pub(crate) auth: &'static [&'static str],
     /// Every security scheme of the API may be used (a raw request), not only `auth`.
     pub(crate) any_auth: bool,
-    /// Set when following a pagination link: the URL as the server gave it.
-    pub(crate) url: Option<reqwest::Url>,
+    /// Set when following a pagination link: the URL as the server gave it. Boxed: a request
+    /// is part of the state of its future, copied whenever that is moved.
+    pub(crate) url: Option<Box<reqwest::Url>>,
 }
 
 /// A query value, percent-encoded.
@@ -148,6 +149,165 @@ fn styled(name: &str, style: QueryStyle, value: Value, nested_as_json: bool) -> 
     Ok(out)
 }
 
+/// The text of a scalar parameter, `None` for a null: what `scalar(&to_value(value))` gives,
+/// written straight from the value's serde form instead of through a `serde_json::Value`.
+fn text(value: &impl Serialize, name: &str) -> Result<Option<String>, Error> {
+    match value.serialize(ScalarText) {
+        Ok(text) => Ok(text),
+        Err(Unwritten) => scalar(&to_value(value, name)?, name),
+    }
+}
+
+/// A value [`ScalarText`] leaves to `serde_json`: a list, an object, a float, a 128-bit
+/// integer, bytes, or a `Serialize` that failed; its text or its error comes from there.
+#[derive(Debug)]
+struct Unwritten;
+
+impl std::fmt::Display for Unwritten {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a scalar written directly")
+    }
+}
+
+impl std::error::Error for Unwritten {}
+
+impl serde::ser::Error for Unwritten {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Unwritten
+    }
+}
+
+/// Writes a string, a boolean, an integer, a unit variant (its name) or a null (`None`) as the
+/// text `serde_json` gives it; leaves everything else to `serde_json` ([`Unwritten`]).
+struct ScalarText;
+
+type Compound = serde::ser::Impossible<Option<String>, Unwritten>;
+
+impl serde::Serializer for ScalarText {
+    type Ok = Option<String>;
+    type Error = Unwritten;
+    type SerializeSeq = Compound;
+    type SerializeTuple = Compound;
+    type SerializeTupleStruct = Compound;
+    type SerializeTupleVariant = Compound;
+    type SerializeMap = Compound;
+    type SerializeStruct = Compound;
+    type SerializeStructVariant = Compound;
+
+    fn serialize_bool(self, v: bool) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(if v { "true" } else { "false" }.to_string()))
+    }
+    fn serialize_i8(self, v: i8) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_i16(self, v: i16) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_i32(self, v: i32) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_i64(self, v: i64) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_u8(self, v: u8) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_u16(self, v: u16) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_u32(self, v: u32) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_u64(self, v: u64) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_i128(self, _: i128) -> Result<Self::Ok, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_u128(self, _: u128) -> Result<Self::Ok, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_f32(self, _: f32) -> Result<Self::Ok, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_f64(self, _: f64) -> Result<Self::Ok, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_char(self, v: char) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_str(self, v: &str) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(v.to_string()))
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Self::Ok, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_none(self) -> Result<Self::Ok, Unwritten> {
+        Ok(None)
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<Self::Ok, Unwritten> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Self::Ok, Unwritten> {
+        Ok(None)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Self::Ok, Unwritten> {
+        Ok(None)
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<Self::Ok, Unwritten> {
+        Ok(Some(variant.to_string()))
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Self::Ok, Unwritten> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<Self::Ok, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Compound, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Compound, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound, Unwritten> {
+        Err(Unwritten)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Compound, Unwritten> {
+        Err(Unwritten)
+    }
+}
+
 fn to_value(value: &impl Serialize, name: &str) -> Result<Value, Error> {
     serde_json::to_value(value).map_err(|e| Error::InvalidRequest(format!("parameter `{name}`: {e}")))
 }
@@ -174,7 +334,8 @@ impl Request {
             operation,
             method,
             path_template,
-            path: String::new(),
+            // The template's length is about the path's: one allocation instead of one per segment.
+            path: String::with_capacity(path_template.len() + 16),
             server: None,
             query: Vec::new(),
             headers: Vec::new(),
@@ -199,7 +360,10 @@ impl Request {
                     _ => url.path().to_string(),
                 }
             }
-            None => self.path.split(['?', '#']).next().unwrap_or_default().to_string(),
+            None => {
+                let end = self.path.bytes().position(|b| b == b'?' || b == b'#').unwrap_or(self.path.len());
+                self.path[..end].to_string()
+            }
         };
         super::error::Call {
             operation: self.operation,
@@ -222,7 +386,7 @@ impl Request {
     /// Appends one path parameter as one segment: every reserved character is encoded, so the
     /// value cannot add a segment, a query or a fragment.
     pub fn path_param(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
-        let text = scalar(&to_value(value, name)?, name)?.unwrap_or_default();
+        let text = text(value, name)?.unwrap_or_default();
         if text.is_empty() || text == "." || text == ".." {
             return Err(Error::InvalidRequest(format!(
                 "path parameter `{name}` cannot be `{text}`: it would change the path"
@@ -234,6 +398,11 @@ impl Request {
 
     /// Adds a query parameter in the given style; `None` adds nothing.
     pub fn query(&mut self, name: &str, style: QueryStyle, value: &impl Serialize) -> Result<(), Error> {
+        // A scalar is one pair in every style.
+        if let Ok(text) = value.serialize(ScalarText) {
+            self.query.extend(text.map(|text| (name.to_string(), encode(&text))));
+            return Ok(());
+        }
         let value = to_value(value, name)?;
         self.query.extend(styled(name, style, value, false)?);
         Ok(())
@@ -241,18 +410,21 @@ impl Request {
 
     /// Adds a header parameter; lists are comma-separated.
     pub fn header(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
-        let text = match to_value(value, name)? {
-            Value::Array(items) => Some(
-                items
-                    .iter()
-                    .map(|v| scalar(v, name))
-                    .collect::<Result<Vec<_>, _>>()?
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-            other => scalar(&other, name)?,
+        let text = match value.serialize(ScalarText) {
+            Ok(text) => text,
+            Err(Unwritten) => match to_value(value, name)? {
+                Value::Array(items) => Some(
+                    items
+                        .iter()
+                        .map(|v| scalar(v, name))
+                        .collect::<Result<Vec<_>, _>>()?
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                other => scalar(&other, name)?,
+            },
         };
         if let Some(text) = text {
             check_header_value(name, &text)?;
@@ -263,7 +435,7 @@ impl Request {
 
     /// Adds a cookie parameter.
     pub fn cookie(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
-        if let Some(text) = scalar(&to_value(value, name)?, name)? {
+        if let Some(text) = text(value, name)? {
             self.cookies.push((name.to_string(), utf8_percent_encode(&text, STRICT).to_string()));
         }
         Ok(())
@@ -449,5 +621,132 @@ impl Multipart {
         }
         out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         Ok((format!("multipart/form-data; boundary={boundary}"), out.into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a parameter's text was before [`ScalarText`]: through a `serde_json::Value`.
+    fn through_value(value: &impl Serialize) -> Result<Option<String>, String> {
+        to_value(value, "p").and_then(|v| scalar(&v, "p")).map_err(|e| e.to_string())
+    }
+
+    fn same(value: &impl Serialize) {
+        let direct = text(value, "p").map_err(|e| e.to_string());
+        assert_eq!(direct, through_value(value));
+    }
+
+    #[derive(serde::Serialize)]
+    enum State {
+        Passed,
+        #[serde(rename = "not_run")]
+        NotRun,
+        Other(u8),
+    }
+
+    #[derive(serde::Serialize)]
+    struct Slug(String);
+
+    #[derive(serde::Serialize)]
+    struct Unit;
+
+    struct Failing;
+
+    impl Serialize for Failing {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("cannot write this"))
+        }
+    }
+
+    #[test]
+    fn scalars_are_written_as_their_serde_json_text() {
+        same(&"acme");
+        same(&String::from("a b/c?d"));
+        same(&"");
+        same(&true);
+        same(&false);
+        same(&-7i8);
+        same(&i16::MIN);
+        same(&i32::MAX);
+        same(&i64::MIN);
+        same(&u8::MAX);
+        same(&u16::MAX);
+        same(&u32::MAX);
+        same(&u64::MAX);
+        same(&'é');
+        same(&Option::<i64>::None);
+        same(&Some(42i64));
+        same(&Some(Some("x")));
+        same(&());
+        same(&Unit);
+        same(&State::Passed);
+        same(&State::NotRun);
+        same(&Slug("slug".into()));
+        // Left to serde_json: its text or its error.
+        same(&1.0f64);
+        same(&0.1f32);
+        same(&f64::NAN);
+        same(&1e300f64);
+        same(&i128::MAX);
+        same(&-5i128);
+        same(&(u128::from(u64::MAX) + 1));
+        same(&State::Other(3));
+        same(&vec![1, 2]);
+        same(&std::collections::BTreeMap::from([("a", 1)]));
+        same(&Failing);
+        same(&serde_bytes_like());
+        assert_eq!(text(&"x", "p").unwrap(), Some("x".to_string()));
+        assert!(text(&vec![1], "p").unwrap_err().to_string().contains("must be a scalar"));
+        assert!(text(&Failing, "p").unwrap_err().to_string().contains("cannot write this"));
+    }
+
+    /// A value that serializes as bytes.
+    fn serde_bytes_like() -> impl Serialize {
+        struct Bytes;
+        impl Serialize for Bytes {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(b"ab")
+            }
+        }
+        Bytes
+    }
+
+    #[test]
+    fn scalar_query_headers_and_cookies_are_what_they_were() {
+        let mut request = Request::new("op", Method::GET, "/x", &[]);
+        for style in [
+            QueryStyle::FormExploded,
+            QueryStyle::Form,
+            QueryStyle::SpaceDelimited,
+            QueryStyle::PipeDelimited,
+            QueryStyle::DeepObject,
+        ] {
+            request.query("q", style, &"a b,c").unwrap();
+            request.query("n", style, &Option::<u32>::None).unwrap();
+            request.query("state[]", style, &State::NotRun).unwrap();
+            let expected: Vec<(String, String)> = styled("q", style, serde_json::json!("a b,c"), false)
+                .unwrap()
+                .into_iter()
+                .chain(styled("state[]", style, serde_json::json!("not_run"), false).unwrap())
+                .collect();
+            assert_eq!(request.query, expected, "{style:?}");
+            request.query.clear();
+        }
+        request.header("X-Count", &3u32).unwrap();
+        request.header("X-List", &["a", "b"]).unwrap();
+        request.header("X-None", &Option::<String>::None).unwrap();
+        assert_eq!(
+            request.headers,
+            [("X-Count".to_string(), "3".to_string()), ("X-List".to_string(), "a,b".to_string())]
+        );
+        assert!(request.header("X-Bad", &"a\r\nb").is_err());
+        request.cookie("session", &"a b").unwrap();
+        assert_eq!(request.cookies, [("session".to_string(), "a%20b".to_string())]);
+        request.path_param("id", &7u64).unwrap();
+        assert_eq!(request.path, "7");
+        assert!(request.path_param("id", &"..").is_err());
+        assert!(request.path_param("id", &Option::<u8>::None).is_err());
     }
 }

@@ -2,7 +2,7 @@
 
 //! Responses: the raw status, headers and body, the decoded value, and the rate-limit figures.
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{AsHeaderName, HeaderMap, HeaderName};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -62,23 +62,73 @@ impl RateLimit {
     }
 }
 
-pub(crate) fn header_u64(headers: &HeaderMap, name: &str) -> Option<u64> {
+pub(crate) fn header_u64(headers: &HeaderMap, name: impl AsHeaderName) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
-pub(crate) fn rate_limits(headers: &HeaderMap, specs: &[RateLimitSpec]) -> Vec<RateLimit> {
-    specs
+/// The header names of one rate-limit family, parsed once when the client is built rather than
+/// for each response. A name that is not a valid header name is `None`: no response has it.
+#[derive(Debug)]
+pub(crate) struct RateLimitHeaders {
+    scope: &'static str,
+    limit: Option<HeaderName>,
+    remaining: Option<HeaderName>,
+    reset: Option<HeaderName>,
+    scope_header: Option<HeaderName>,
+}
+
+impl RateLimitHeaders {
+    pub(crate) fn new(spec: &RateLimitSpec) -> Self {
+        let name = |name: &str| HeaderName::from_bytes(name.as_bytes()).ok();
+        RateLimitHeaders {
+            scope: spec.scope,
+            limit: name(spec.limit),
+            remaining: name(spec.remaining),
+            reset: name(spec.reset),
+            scope_header: spec.scope_header.and_then(name),
+        }
+    }
+}
+
+/// The most rate-limit families found in one pass over a response's headers; an API with more
+/// has each of their headers looked up by name.
+const FAMILIES_IN_ONE_PASS: usize = 4;
+
+pub(crate) fn rate_limits(headers: &HeaderMap, families: &[RateLimitHeaders]) -> Vec<RateLimit> {
+    // Each family's limit, remaining, reset and scope header, the first value of each as
+    // `HeaderMap::get` gives it. A response has a handful of headers: comparing their names with
+    // the families' costs less than hashing every family's names to look them up.
+    let mut found = [[None::<&reqwest::header::HeaderValue>; 4]; FAMILIES_IN_ONE_PASS];
+    let one_pass = families.len() <= FAMILIES_IN_ONE_PASS;
+    if one_pass {
+        for (name, value) in headers {
+            for (family, slots) in families.iter().zip(found.iter_mut()) {
+                let names = [&family.limit, &family.remaining, &family.reset, &family.scope_header];
+                for (wanted, slot) in names.into_iter().zip(slots.iter_mut()) {
+                    if slot.is_none() && wanted.as_ref() == Some(name) {
+                        *slot = Some(value);
+                    }
+                }
+            }
+        }
+    }
+    let number = |value: Option<&reqwest::header::HeaderValue>| value?.to_str().ok()?.trim().parse().ok();
+    families
         .iter()
-        .map(|s| RateLimit {
-            scope: s.scope,
-            limit: header_u64(headers, s.limit),
-            remaining: header_u64(headers, s.remaining),
-            reset: header_u64(headers, s.reset),
-            server_scope: s
-                .scope_header
-                .and_then(|name| headers.get(name))
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.trim().to_string()),
+        .enumerate()
+        .map(|(i, f)| {
+            let [limit, remaining, reset, scope] = match found.get(i).filter(|_| one_pass) {
+                Some(slots) => *slots,
+                None => [&f.limit, &f.remaining, &f.reset, &f.scope_header]
+                    .map(|name| name.as_ref().and_then(|name| headers.get(name))),
+            };
+            RateLimit {
+                scope: f.scope,
+                limit: number(limit),
+                remaining: number(remaining),
+                reset: number(reset),
+                server_scope: scope.and_then(|v| v.to_str().ok()).map(|v| v.trim().to_string()),
+            }
         })
         .filter(|r| r.limit.is_some() || r.remaining.is_some() || r.reset.is_some())
         .collect()
@@ -335,6 +385,64 @@ mod tests {
         let escaped: &RawValue = serde_json::from_str(r#"{"a/b": {"c~d": 1}}"#).unwrap();
         assert_eq!(pointer(escaped, "/a~1b/c~0d").map(RawValue::get), Some("1"));
         assert_eq!(pointer(escaped, "").map(RawValue::get), Some(escaped.get()));
+    }
+
+    #[test]
+    fn rate_limits_found_in_one_pass_are_those_looked_up_by_name() {
+        use super::{rate_limits, RateLimitHeaders, RateLimitSpec};
+        use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+        let spec = |scope: &'static str, prefix: &'static str| RateLimitSpec {
+            scope,
+            limit: Box::leak(format!("{prefix}-Limit").into_boxed_str()),
+            remaining: Box::leak(format!("{prefix}-Remaining").into_boxed_str()),
+            reset: Box::leak(format!("{prefix}-Reset").into_boxed_str()),
+            scope_header: Some(Box::leak(format!("{prefix}-Scope").into_boxed_str())),
+        };
+        let specs: Vec<RateLimitSpec> =
+            ["A", "B", "C", "D", "E"].iter().map(|p| spec(Box::leak(p.to_lowercase().into_boxed_str()), p)).collect();
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("a-limit", "100"),
+            ("a-remaining", " 7 "),
+            ("a-remaining", "8"),
+            ("content-type", "application/json"),
+            ("b-reset", "30"),
+            ("b-scope", " rest "),
+            ("c-scope", "only a scope"),
+            ("d-limit", "not a number"),
+            ("e-limit", "5"),
+            ("e-reset", "1"),
+        ] {
+            headers.append(HeaderName::from_static(name), HeaderValue::from_static(value));
+        }
+        // What `rate_limits` gave before: each name looked up.
+        let by_name = |specs: &[RateLimitSpec]| -> Vec<super::RateLimit> {
+            let number = |name: &str| super::header_u64(&headers, name);
+            specs
+                .iter()
+                .map(|s| super::RateLimit {
+                    scope: s.scope,
+                    limit: number(s.limit),
+                    remaining: number(s.remaining),
+                    reset: number(s.reset),
+                    server_scope: s
+                        .scope_header
+                        .and_then(|n| headers.get(n))
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| v.trim().to_string()),
+                })
+                .filter(|r| r.limit.is_some() || r.remaining.is_some() || r.reset.is_some())
+                .collect()
+        };
+        for count in [0, 1, 2, 4, 5] {
+            let families: Vec<RateLimitHeaders> = specs[..count].iter().map(RateLimitHeaders::new).collect();
+            assert_eq!(rate_limits(&headers, &families), by_name(&specs[..count]), "{count} families");
+        }
+        let all: Vec<RateLimitHeaders> = specs.iter().map(RateLimitHeaders::new).collect();
+        let found = rate_limits(&headers, &all);
+        assert_eq!(found[0].remaining, Some(7), "the first value, trimmed");
+        assert_eq!(found[1].server_scope.as_deref(), Some("rest"));
+        assert_eq!(found.iter().map(|r| r.scope).collect::<Vec<_>>(), ["a", "b", "e"]);
     }
 
     #[test]
