@@ -13,6 +13,7 @@ mod pagination;
 mod raw;
 mod request;
 mod response;
+mod send;
 mod values;
 
 pub use client::{ClientBuilder, RequestOptions, RetryEvent, RetryPolicy};
@@ -25,6 +26,7 @@ pub use pagination::{Page, Pages, Paginated};
 pub use pagination::PageStyle;
 pub use request::RawBody;
 pub use response::{RateLimit, Response, UntypedBody};
+pub use send::{ResponseFuture, SendFuture};
 pub use values::{IntegerArg, TextArg, TimeArg, Timestamp, UnknownInteger, UnknownValue, UuidArg};
 
 #[doc(hidden)]

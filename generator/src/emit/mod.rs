@@ -37,6 +37,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("raw.rs", include_str!("../../runtime/raw.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
+    ("send.rs", include_str!("../../runtime/send.rs")),
     ("values.rs", include_str!("../../runtime/values.rs")),
 ];
 
