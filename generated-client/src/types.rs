@@ -7,7 +7,8 @@
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AccessToken {
     /// The token's UUID (it also serves as the `iss` claim when the token signs requests with a registered public key).
     pub uuid: uuid::Uuid,
@@ -66,7 +67,8 @@ impl AccessToken {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AccessTokenOwner {
     /// The owner's display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,7 +177,8 @@ impl AddTeamSuiteRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Agent {
     /// The agent's UUID, used in the agent URLs.
     pub id: uuid::Uuid,
@@ -482,7 +485,8 @@ impl Agent {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AgentBlockedWebhookPayload {
     /// The event's name, `agent.blocked`.
     pub event: String,
@@ -604,6 +608,7 @@ impl std::fmt::Display for AgentConnectionState {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
+#[cfg(feature = "mock")]
 impl serde::Serialize for AgentConnectionState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -625,7 +630,8 @@ impl<'de> serde::Deserialize<'de> for AgentConnectionState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AgentImage {
     /// The image's ID, used in the image URLs.
     pub id: String,
@@ -786,6 +792,7 @@ impl std::fmt::Display for AgentImageStatus {
     }
 }
 #[cfg(feature = "hosted_agents")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for AgentImageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -805,7 +812,8 @@ impl<'de> serde::Deserialize<'de> for AgentImageStatus {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AgentToken {
     /// The token's UUID, used in the token URLs.
     pub id: uuid::Uuid,
@@ -893,7 +901,8 @@ impl AgentToken {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AgentWebhookPayload {
     /// The event's name, such as `agent.connected`.
     pub event: String,
@@ -925,7 +934,8 @@ impl AgentWebhookPayload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Annotation {
     /// UUID of the annotation; the `{annotation}` of delete paths.
     pub id: uuid::Uuid,
@@ -1043,6 +1053,7 @@ impl std::fmt::Display for AnnotationScope {
     }
 }
 #[cfg(feature = "annotations")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for AnnotationScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1133,7 +1144,8 @@ impl<'de> serde::Deserialize<'de> for AnnotationStyle {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ApiSettings {
     /// The settings' address in the REST API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1195,7 +1207,8 @@ impl ApiSettings {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ApiSettingsFeatures {
     /// Whether the plan allows an API IP allowlist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1230,7 +1243,8 @@ impl ApiSettingsFeatures {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Artifact {
     /// UUID of the artifact; the `{artifact}` of artifact paths.
     pub id: uuid::Uuid,
@@ -1409,7 +1423,8 @@ impl<'de> serde::Deserialize<'de> for ArtifactState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AuditEvent {
     /// The event's UUID; the `{event}` path segment.
     pub uuid: uuid::Uuid,
@@ -1496,7 +1511,8 @@ impl AuditEvent {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AuditEventContext {
     /// The kind of context, such as `WebContext`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1544,7 +1560,8 @@ impl AuditEventContext {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AuditEventEntity {
     /// The kind of entity, such as `User` or `Organization`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1588,7 +1605,8 @@ impl AuditEventEntity {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AuditEventsPage {
     /// The events of this page.
     pub items: Vec<AuditEvent>,
@@ -1661,7 +1679,8 @@ impl Author {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Build {
     /// UUID of the build, unique across Buildkite.
     pub id: uuid::Uuid,
@@ -1938,7 +1957,8 @@ impl Build {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Commit author, either a bare email string or an object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[serde(untagged)]
 pub enum BuildAuthor {
     /// The `Author` alternative.
@@ -1952,7 +1972,8 @@ pub enum BuildAuthor {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildExportSettings {
     /// Whether the organization's plan includes build export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2014,7 +2035,8 @@ impl BuildExportSettings {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildJobStateCounts {
     /// Number of jobs counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2049,7 +2071,8 @@ impl BuildJobStateCounts {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildMergeQueue {
     /// Branch the merge-queue build is queued against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2073,7 +2096,8 @@ impl BuildMergeQueue {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildPullRequest {
     /// Number of the pull request, as a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2117,7 +2141,8 @@ impl BuildPullRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildRebuiltFrom {
     /// UUID of the original build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2217,6 +2242,7 @@ impl std::fmt::Display for BuildSource {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
 impl serde::Serialize for BuildSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2324,6 +2350,7 @@ impl std::fmt::Display for BuildState {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
 impl serde::Serialize for BuildState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2446,7 +2473,8 @@ impl<'de> serde::Deserialize<'de> for BuildStateFilter {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildTestEngine {
     /// Test Engine runs recorded for the build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2470,7 +2498,8 @@ impl BuildTestEngine {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildTestEngineRunsItem {
     /// UUID of the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2502,7 +2531,8 @@ impl BuildTestEngineRunsItem {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildTestEngineRunsItemSuite {
     /// UUID of the suite.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2534,7 +2564,8 @@ impl BuildTestEngineRunsItemSuite {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildTriggeredFrom {
     /// UUID of the triggering build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2578,7 +2609,8 @@ impl BuildTriggeredFrom {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildWebhookPayload {
     /// The event's name, such as `build.finished`.
     pub event: String,
@@ -2619,7 +2651,8 @@ impl BuildWebhookPayload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct CacheVolume {
     /// The volume's ID (not the handle for deleting it; that is the tag).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2699,7 +2732,8 @@ impl CacheVolume {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Cluster {
     /// The cluster's UUID, used in the cluster URLs.
     pub id: uuid::Uuid,
@@ -2841,7 +2875,8 @@ impl Cluster {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterMaintainer {
     /// UUID of the assignment itself, used to get or remove it (not the user's or team's UUID).
     pub id: uuid::Uuid,
@@ -2867,7 +2902,8 @@ impl ClusterMaintainer {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterMaintainerActor {
     /// UUID of the user or team.
     pub id: uuid::Uuid,
@@ -2976,6 +3012,7 @@ impl std::fmt::Display for ClusterMaintainerActorType {
     }
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+#[cfg(feature = "mock")]
 impl serde::Serialize for ClusterMaintainerActorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -3027,7 +3064,8 @@ impl ClusterMaintainerTarget {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterMaintainers {
     /// Maintainer assignments whose actor is a user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3059,7 +3097,8 @@ impl ClusterMaintainers {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterSecret {
     /// The secret's UUID, used in the secret URLs.
     pub id: uuid::Uuid,
@@ -3181,7 +3220,8 @@ impl ClusterSecret {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterSecretOrganization {
     /// The organization's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3234,7 +3274,8 @@ impl ClusterSecretOrganization {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterTokenRegistrationBlockedWebhookPayload {
     /// The event's name, `cluster_token.registration_blocked`.
     pub event: String,
@@ -3416,7 +3457,8 @@ impl ConfigureBuildExportRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ConnectedRepository {
     /// The repository as `owner/repo`.
     pub full_name: String,
@@ -4759,7 +4801,8 @@ impl CreateTestSuiteRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct CursorPageLinks {
     /// URL of this page.
     #[serde(rename = "self")]
@@ -4840,7 +4883,8 @@ impl DeleteCacheVolumeRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Emoji {
     /// The shortcode, without the surrounding colons.
     pub name: String,
@@ -4914,7 +4958,8 @@ impl Emoji {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ErrorType {
     /// What went wrong, in the server's words (`Validation Failed`, `No job found`, `Forbidden`, ...).
     pub message: String,
@@ -5031,7 +5076,8 @@ impl ErrorType {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ErrorTypeErrorsItem {
     /// The request field that failed, such as `configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5138,7 +5184,8 @@ impl ExecutionTagsUpdate {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct FailedExecution {
     /// UUID of the execution.
     pub execution_id: uuid::Uuid,
@@ -5288,7 +5335,8 @@ impl FailedExecution {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct FailureExpanded {
     /// Stack frames of the failure, one line each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5346,7 +5394,8 @@ impl FindTestRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct FlakyTest {
     /// UUID of the test.
     pub id: uuid::Uuid,
@@ -5538,7 +5587,8 @@ impl<'de> serde::Deserialize<'de> for FlakyTestPeriod {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct GithubWebhookProcessing {
     /// The REST address of this state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5585,7 +5635,8 @@ impl GithubWebhookProcessing {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct HostedAgentInstanceShape {
     /// Operating system family of the machine, such as `linux` or `macos`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5790,8 +5841,8 @@ impl HostedAgentsRequest {
 ///
 /// Tagged by its `type` property; a tag this client does not know decodes into `Unknown`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize), serde(untagged))]
 pub enum Job {
     /// The alternative tagged `script`.
     Script(Box<ScriptJob>),
@@ -6100,7 +6151,8 @@ impl JobCommon {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobEnv {
     /// Variable names and their values.
     pub env: std::collections::BTreeMap<String, String>,
@@ -6118,7 +6170,8 @@ impl JobEnv {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobLog {
     /// API URL of the log.
     pub url: String,
@@ -6213,6 +6266,7 @@ impl std::fmt::Display for JobRetryType {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
+#[cfg(feature = "mock")]
 impl serde::Serialize for JobRetryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -6310,6 +6364,7 @@ impl std::fmt::Display for JobSignalReason {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
+#[cfg(feature = "mock")]
 impl serde::Serialize for JobSignalReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -6331,7 +6386,8 @@ impl<'de> serde::Deserialize<'de> for JobSignalReason {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobSshSession {
     /// WebSocket address to connect to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6393,7 +6449,8 @@ impl JobSshSession {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobSshSessionSsh {
     /// SSH user name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6696,7 +6753,8 @@ impl<'de> serde::Deserialize<'de> for JobType {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobVncSession {
     /// WebSocket address to connect to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6749,7 +6807,8 @@ impl JobVncSession {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobVncSessionVnc {
     /// VNC user name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6784,7 +6843,8 @@ impl JobVncSessionVnc {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobWebhookPayload {
     /// The event's name, such as `job.finished`.
     pub event: String,
@@ -6834,7 +6894,8 @@ impl JobWebhookPayload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobsPage {
     /// The jobs of this page.
     pub items: Vec<Job>,
@@ -6932,7 +6993,8 @@ impl<'de> serde::Deserialize<'de> for ListAnnotationsScope {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ManualJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
@@ -7101,7 +7163,8 @@ impl ManualJob {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Meta {
     /// The addresses Buildkite sends webhooks and commit statuses from, each a CIDR range or a single IP address. The list changes from time to time, so re-read it rather than hard-coding it.
     pub webhook_ips: Vec<String>,
@@ -7121,7 +7184,8 @@ impl Meta {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct NetworkRange {
     /// The range in CIDR notation, such as `203.0.113.0/29`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7156,7 +7220,8 @@ impl NetworkRange {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct NotificationService {
     /// The service's UUID; the `{service}` path segment.
     pub id: uuid::Uuid,
@@ -7290,7 +7355,8 @@ impl NotificationService {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct NotificationServiceProvider {
     /// The machine name, such as `webhook`, `slack`, `aws_event_bridge`, `datadog_pipeline_visibility`, `open_telemetry_tracing` or `event_log_api`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7393,7 +7459,8 @@ impl<'de> serde::Deserialize<'de> for NotificationServiceScope {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct NotificationServicesPage {
     /// The services of this page.
     pub items: Vec<NotificationService>,
@@ -7429,7 +7496,8 @@ impl NotificationServicesPage {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Organization {
     /// The organization's UUID.
     pub id: uuid::Uuid,
@@ -7533,7 +7601,8 @@ impl Organization {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationInvitation {
     /// The invitation's UUID; the `{invitation}` path segment.
     pub id: uuid::Uuid,
@@ -7725,6 +7794,7 @@ impl std::fmt::Display for OrganizationInvitationState {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for OrganizationInvitationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -7744,7 +7814,8 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationInvitationTeam {
     /// The team's UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7811,7 +7882,8 @@ impl OrganizationInvitationTeamAssignment {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationInvitationsPage {
     /// The invitations of this page.
     pub items: Vec<OrganizationInvitation>,
@@ -7840,7 +7912,8 @@ impl OrganizationInvitationsPage {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationMember {
     /// The member's user UUID; the `{user}` path segment of the member endpoints.
     pub id: uuid::Uuid,
@@ -8022,7 +8095,8 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberSsoMode {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationRateLimitScopes {
     /// The REST API window, counting requests per 60 seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8054,7 +8128,8 @@ impl OrganizationRateLimitScopes {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationRateLimits {
     /// The windows, one per API.
     pub scopes: OrganizationRateLimitScopes,
@@ -8072,7 +8147,8 @@ impl OrganizationRateLimits {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Package {
     /// The package's UUID, used as the `{package}` path segment.
     pub id: uuid::Uuid,
@@ -8182,7 +8258,8 @@ impl Package {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PackagePresignedUpload {
     /// An identifier of the upload, as the server returns it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8214,7 +8291,8 @@ impl PackagePresignedUpload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PackagePresignedUploadForm {
     /// The name of the form field that must carry the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8270,7 +8348,8 @@ impl PackagePresignedUploadForm {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PackagesPage {
     /// The packages on this page, newest first.
     pub items: Vec<Package>,
@@ -8358,7 +8437,8 @@ impl PauseQueueDispatchRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PingWebhookPayload {
     /// The event's name, `ping`.
     pub event: String,
@@ -8412,7 +8492,8 @@ impl PingWebhookPayload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Pipeline {
     /// The pipeline's UUID.
     pub id: uuid::Uuid,
@@ -8781,7 +8862,8 @@ impl Pipeline {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PipelineSchedule {
     /// The schedule's UUID; the `{schedule}` path segment.
     pub id: uuid::Uuid,
@@ -8933,7 +9015,8 @@ impl PipelineSchedule {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PipelineSettings {
     /// The settings' address in the REST API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9049,7 +9132,8 @@ impl PipelineSettings {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PipelineSettingsToggle {
     /// Whether the switch is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9169,7 +9253,8 @@ impl<'de> serde::Deserialize<'de> for PipelineTeamAccessLevel {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PipelineTemplate {
     /// The template's UUID; the `{template}` path segment.
     pub uuid: uuid::Uuid,
@@ -9382,7 +9467,8 @@ impl<'de> serde::Deserialize<'de> for PipelineVisibility {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Portal {
     /// The portal's UUID.
     pub uuid: uuid::Uuid,
@@ -9493,7 +9579,8 @@ impl Portal {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Provider {
     /// Which provider this is, e.g. `github`, `github_enterprise`, `bitbucket`, `gitlab`, `gitlab_ee` (other values exist).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10223,7 +10310,8 @@ impl PublishPackageRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Queue {
     /// The queue's UUID, used in the queue URLs.
     pub id: uuid::Uuid,
@@ -10371,7 +10459,8 @@ impl Queue {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct QueueHostedAgents {
     /// The machine each hosted agent of the queue runs on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10409,7 +10498,8 @@ impl QueueHostedAgents {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct QueueHostedAgentsPlatformSettings {
     /// Settings of Linux hosted agents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10436,7 +10526,8 @@ impl QueueHostedAgentsPlatformSettings {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct QueueHostedAgentsPlatformSettingsLinux {
     /// The custom agent image the queue's agents run; null when they use the default image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10565,7 +10656,8 @@ impl<'de> serde::Deserialize<'de> for QueueRetryAgentAffinity {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RateLimitExceeded {
     /// What the server said about the refused request.
     pub message: String,
@@ -10667,7 +10759,8 @@ impl RateLimitExceeded {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RateLimitWindow {
     /// The most the organization may spend in one window (requests, or complexity points for GraphQL).
     pub limit: i64,
@@ -10705,7 +10798,8 @@ impl RateLimitWindow {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Registry {
     /// The registry's UUID.
     pub id: uuid::Uuid,
@@ -10827,7 +10921,8 @@ impl Registry {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RegistryToken {
     /// The token's UUID, used as the `{token}` path segment.
     pub id: uuid::Uuid,
@@ -10919,7 +11014,8 @@ impl RegistryToken {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RepositoryConnection {
     /// The connection's UUID; the `{connection}` path segment.
     pub id: uuid::Uuid,
@@ -10999,7 +11095,8 @@ impl RepositoryConnection {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RepositoryConnectionHost {
     /// The kind of host, such as `github`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11073,7 +11170,8 @@ impl RepositoryConnectionHost {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RepositoryConnectionRateLimit {
     /// Requests allowed per window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11126,7 +11224,8 @@ impl RepositoryConnectionRateLimit {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RepositoryConnectionServiceAccount {
     /// The account's login name at the provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11218,6 +11317,7 @@ impl std::fmt::Display for RepositoryConnectionType {
     }
 }
 #[cfg(feature = "repository_connections")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RepositoryConnectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11279,7 +11379,8 @@ impl RetryFailedJobsRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Rule {
     /// The rule's UUID; the `{rule}` path segment.
     pub uuid: uuid::Uuid,
@@ -11438,6 +11539,7 @@ impl std::fmt::Display for RuleAction {
     }
 }
 #[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RuleAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11497,6 +11599,7 @@ impl std::fmt::Display for RuleEffect {
     }
 }
 #[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RuleEffect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11556,6 +11659,7 @@ impl std::fmt::Display for RuleSourceType {
     }
 }
 #[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RuleSourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11615,6 +11719,7 @@ impl std::fmt::Display for RuleTargetType {
     }
 }
 #[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RuleTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11734,7 +11839,8 @@ impl RuleValue {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ScriptJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
@@ -12169,7 +12275,8 @@ impl ScriptJob {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ScriptJobPriority {
     /// The priority value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12197,7 +12304,8 @@ impl ScriptJobPriority {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ScriptJobRetrySource {
     /// UUID of the retried job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12503,7 +12611,8 @@ impl StepBuild {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct StepUpload {
     /// UUID of the step upload.
     pub uuid: uuid::Uuid,
@@ -12705,6 +12814,7 @@ impl std::fmt::Display for StepUploadState {
     }
 }
 #[cfg(feature = "step_uploads")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for StepUploadState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -12724,7 +12834,8 @@ impl<'de> serde::Deserialize<'de> for StepUploadState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct StepUploadsPage {
     /// The step uploads of this page, newest first, without definitions.
     pub items: Vec<StepUpload>,
@@ -12779,7 +12890,8 @@ impl StopAgentRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Team {
     /// The team's UUID, used as the `{team}` path segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12929,7 +13041,8 @@ impl Team {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TeamMember {
     /// The member's user UUID, used as the `{user_id}` path segment.
     pub user_id: String,
@@ -13068,7 +13181,8 @@ impl<'de> serde::Deserialize<'de> for TeamMemberRole {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TeamPipeline {
     /// The pipeline's UUID, used as the `{pipeline_id}` path segment.
     pub pipeline_id: uuid::Uuid,
@@ -13165,7 +13279,8 @@ impl<'de> serde::Deserialize<'de> for TeamPrivacy {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TeamSuite {
     /// The suite's UUID, used as the `{suite_id}` path segment.
     pub suite_id: String,
@@ -13262,7 +13377,8 @@ impl<'de> serde::Deserialize<'de> for TeamSuiteAccessLevel {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Test {
     /// UUID of the test.
     pub id: uuid::Uuid,
@@ -13398,7 +13514,8 @@ impl Test {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TestExecutionCounts {
     /// Executions that passed.
     pub passed: i64,
@@ -13511,7 +13628,8 @@ impl<'de> serde::Deserialize<'de> for TestLabelsOperator {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TestRun {
     /// UUID of the run.
     pub id: uuid::Uuid,
@@ -13632,6 +13750,7 @@ impl std::fmt::Display for TestRunResult {
     }
 }
 #[cfg(feature = "test_runs")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for TestRunResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -13695,6 +13814,7 @@ impl std::fmt::Display for TestRunState {
     }
 }
 #[cfg(feature = "test_runs")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for TestRunState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -13919,7 +14039,8 @@ impl<'de> serde::Deserialize<'de> for TestState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TestSuite {
     /// UUID of the suite.
     pub id: uuid::Uuid,
@@ -14041,7 +14162,8 @@ pub enum TestSuiteOidcPolicy {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TriggerJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
@@ -14197,7 +14319,8 @@ impl TriggerJob {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TriggerJobTriggeredBuild {
     /// UUID of the triggered build.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15684,7 +15807,8 @@ impl UpdateTestSuiteRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct User {
     /// The user's UUID.
     pub id: uuid::Uuid,
@@ -15773,7 +15897,8 @@ impl User {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct WaiterJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
@@ -15897,7 +16022,8 @@ impl WaiterJob {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct WebhookService {
     /// The service's UUID.
     pub id: String,

@@ -50,8 +50,9 @@ pub fn file(api: &Api, features: &Features) -> Result<syn::File, Error> {
     let mut file = parse(quote! {
         #![doc = " The models of the API: every schema of the spec, inline ones included."]
     })?;
+    let sent = crate::features::sent_models(api);
     for def in api.types.values() {
-        let mut items = parse(item(def, api))?.items;
+        let mut items = parse(item(def, api, sent.contains(&def.name)))?.items;
         if let Some(cfg) = features.type_cfg(&def.name) {
             gate(&mut items, cfg)?;
         }
@@ -92,8 +93,16 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     }
 }
 
-fn item(def: &TypeDef, api: &Api) -> TokenStream {
+fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
     let doc = docs::attrs(&def.docs, &format!("The `{}` model.", def.name));
+    // `Serialize` where a request sends the model; elsewhere only for the mock server's
+    // responses.
+    let (serialize, serialize_mock) = if sent {
+        (quote!(serde::Serialize,), TokenStream::new())
+    } else {
+        (TokenStream::new(), quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize))]))
+    };
+    let serialize_impl_cfg = (!sent).then(|| quote!(#[cfg(feature = "mock")]));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = type_ident(&def.name);
     let body = match &def.kind {
@@ -118,7 +127,8 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
                 /// one with `new` (the required properties) and a setter per optional property.
                 #[non_exhaustive]
-                #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default #serialize serde::Deserialize)]
+                #serialize_mock
                 pub struct #name {
                     #(#field_items)*
                     #extra
@@ -171,6 +181,7 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                         f.write_str(self.as_str())
                     }
                 }
+                #serialize_impl_cfg
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_str(self.as_str())
@@ -229,6 +240,7 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                         }
                     }
                 }
+                #serialize_impl_cfg
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.#serialize(self.value())
@@ -248,7 +260,8 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
             quote! {
                 #doc
                 #deprecated
-                #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #eq #serialize serde::Deserialize)]
+                #serialize_mock
                 #[serde(untagged)]
                 pub enum #name {
                     #(#items)*
@@ -266,6 +279,12 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                     #( Some(#tags) )|* => serde_json::from_value(value).map(Self::#ident).map_err(serde::de::Error::custom),
                 }
             });
+            // Serialize is its only serde derive: without it, no `serde` attribute either.
+            let tagged_serde = if sent {
+                quote!(#[serde(untagged)])
+            } else {
+                quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize), serde(untagged))])
+            };
             let tag_doc = format!(
                 " Tagged by its {} property; a tag this client does not know decodes into `Unknown`.",
                 docs::code(tag)
@@ -276,8 +295,8 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 ///
                 #[doc = #tag_doc]
                 #[non_exhaustive]
-                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-                #[serde(untagged)]
+                #[derive(Debug, Clone, PartialEq, #serialize)]
+                #tagged_serde
                 pub enum #name {
                     #(#items)*
                     /// A value whose tag this version of the client does not know, as sent.
@@ -306,7 +325,8 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
             let target = ty(target, Scope::Types);
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Default, #serialize serde::Deserialize)]
+                #serialize_mock
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
