@@ -9,6 +9,7 @@ mod execute;
 pub mod mock;
 mod locate;
 mod links;
+mod model;
 mod pagination;
 mod raw;
 mod request;
@@ -35,6 +36,8 @@ pub use client::{ApiSpec, AuthKindSpec, AuthSpec, RateLimitSpec, Transport};
 pub use request::{FormField, Multipart, QueryStyle, Request};
 #[doc(hidden)]
 pub use reqwest::Method;
+#[doc(hidden)]
+pub use model::Key;
 #[doc(hidden)]
 pub use response::RawResponse;
 #[doc(hidden)]
