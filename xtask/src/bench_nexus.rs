@@ -13,7 +13,9 @@
 //!   `cargo check` (or `cargo build`, dev profile), the two crates alternating and the order
 //!   swapped every run;
 //! - **cold**: an empty target directory, dependencies included, once per `--cold-runs`, with the
-//!   generated crate's default TLS (rustls) and with TLS off as progenitor's client has it.
+//!   generated crate's default TLS (rustls) and with TLS off as progenitor's client has it
+//!   (its `default` features without `rustls-tls`); `--cold-tls rustls|off` runs one of them.
+//!   `--runs 0` skips the crate-alone rows.
 //!
 //! Each figure is the median over the runs of the CPU time (user + system of cargo and every
 //! compiler it ran) and of the wall-clock time; ratios are ours over progenitor's.
