@@ -7,24 +7,78 @@
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AccessToken {
     /// The token's UUID (it also serves as the `iss` claim when the token signs requests with a registered public key).
     pub uuid: uuid::Uuid,
     /// The REST scopes granted to the token, such as `read_builds` or `write_pipelines`.
     pub scopes: Vec<String>,
     /// The free-text description given to the token when it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// When the token was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the token stops working; null (or missing) for a token that never expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<crate::runtime::Timestamp>,
     /// The user who owns the token, reduced to name and email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub user: Option<AccessTokenOwner>,
+}
+#[cfg(feature = "access_token")]
+impl<'de> serde::Deserialize<'de> for AccessToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AccessToken;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccessToken")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessToken, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<Vec<String>> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<crate::runtime::Timestamp> = None;
+                let mut f4: Option<crate::runtime::Timestamp> = None;
+                let mut f5: Option<AccessTokenOwner> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "uuid" => f0 = Some(map.next_value()?),
+                        "scopes" => f1 = Some(map.next_value()?),
+                        "description" => f2 = map.next_value()?,
+                        "created_at" => f3 = map.next_value()?,
+                        "expires_at" => f4 = map.next_value()?,
+                        "user" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccessToken {
+                    uuid: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("uuid")),
+                    },
+                    scopes: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("scopes")),
+                    },
+                    description: f2,
+                    created_at: f3,
+                    expires_at: f4,
+                    user: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "access_token")]
 impl AccessToken {
@@ -66,14 +120,50 @@ impl AccessToken {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AccessTokenOwner {
     /// The owner's display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The owner's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
+}
+#[cfg(feature = "access_token")]
+impl<'de> serde::Deserialize<'de> for AccessTokenOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AccessTokenOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccessTokenOwner")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessTokenOwner, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "email" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccessTokenOwner {
+                    name: f0,
+                    email: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "access_token")]
 impl AccessTokenOwner {
@@ -98,12 +188,53 @@ impl AccessTokenOwner {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTeamMemberRequest {
     /// The UUID of an existing member of the organization.
     pub user_id: String,
     /// The role the user gets in the team.
     pub role: TeamMemberRole,
+}
+#[cfg(feature = "team_members")]
+impl<'de> serde::Deserialize<'de> for AddTeamMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AddTeamMemberRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddTeamMemberRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddTeamMemberRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<TeamMemberRole> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => f0 = Some(map.next_value()?),
+                        "role" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AddTeamMemberRequest {
+                    user_id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("user_id")),
+                    },
+                    role: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("role")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "team_members")]
 impl AddTeamMemberRequest {
@@ -121,12 +252,57 @@ impl AddTeamMemberRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTeamPipelineRequest {
     /// The pipeline's UUID (its `id`, not its slug).
     pub pipeline_id: String,
     /// What the team's members may do with the pipeline.
     pub access_level: PipelineTeamAccessLevel,
+}
+#[cfg(feature = "team_pipelines")]
+impl<'de> serde::Deserialize<'de> for AddTeamPipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AddTeamPipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddTeamPipelineRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddTeamPipelineRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<PipelineTeamAccessLevel> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "pipeline_id" => f0 = Some(map.next_value()?),
+                        "access_level" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AddTeamPipelineRequest {
+                    pipeline_id: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("pipeline_id"));
+                        }
+                    },
+                    access_level: match f1 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("access_level"));
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "team_pipelines")]
 impl AddTeamPipelineRequest {
@@ -147,12 +323,55 @@ impl AddTeamPipelineRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddTeamSuiteRequest {
     /// The suite's UUID.
     pub suite_id: String,
     /// The permissions the team's members get on the suite (`read`, `edit`).
     pub access_level: Vec<TeamSuiteAccessLevel>,
+}
+#[cfg(feature = "team_suites")]
+impl<'de> serde::Deserialize<'de> for AddTeamSuiteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AddTeamSuiteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddTeamSuiteRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddTeamSuiteRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Vec<TeamSuiteAccessLevel>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "suite_id" => f0 = Some(map.next_value()?),
+                        "access_level" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AddTeamSuiteRequest {
+                    suite_id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("suite_id")),
+                    },
+                    access_level: match f1 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("access_level"));
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "team_suites")]
 impl AddTeamSuiteRequest {
@@ -175,103 +394,234 @@ impl AddTeamSuiteRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Agent {
     /// The agent's UUID, used in the agent URLs.
     pub id: uuid::Uuid,
     /// The agent's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The agent's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The agent's page in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The name the agent registered with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Where the agent stands in its lifecycle (connected, lost, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub connection_state: Option<AgentConnectionState>,
     /// Host name of the machine the agent runs on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub hostname: Option<String>,
     /// IP address the agent connects from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
     /// The agent's self-description, naming its version and platform (for example `buildkite-agent/3.73.1 (linux; amd64)`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub user_agent: Option<String>,
     /// Version of the buildkite-agent program.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Operating system the agent runs on, such as `linux` or `darwin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub os_id: Option<String>,
     /// CPU architecture the agent runs on, such as `amd64` or `arm64`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub arch: Option<String>,
     /// Key of the queue the agent registered with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub queue: Option<String>,
     /// The user (or token owner) that registered the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub creator: Option<User>,
     /// When the agent registered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the agent last connected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub connected_at: Option<crate::runtime::Timestamp>,
     /// When the agent disconnected cleanly; null while it is connected or when it was lost instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub disconnected_at: Option<crate::runtime::Timestamp>,
     /// When Buildkite gave the agent up as lost after it vanished without disconnecting; null otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub lost_at: Option<crate::runtime::Timestamp>,
     /// When the agent was stopped; null if it was not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub stopped_at: Option<crate::runtime::Timestamp>,
     /// The job the agent is running now; absent or null when it is idle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub job: Option<Box<Job>>,
     /// When the agent finished its most recent job; null if it has run none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub last_job_finished_at: Option<crate::runtime::Timestamp>,
     /// The agent's priority when jobs are assigned (higher first); an integer here, unlike a job's priority object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<i64>,
     /// The agent's tags, each a `key=value` string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub meta_data: Option<Vec<String>>,
     /// Whether the agent is paused and takes no new jobs (from go-buildkite).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub paused: Option<bool>,
     /// When the agent was paused (from go-buildkite).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub paused_at: Option<crate::runtime::Timestamp>,
     /// The user who paused the agent (from go-buildkite).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub paused_by: Option<User>,
     /// The note left when the agent was paused (from go-buildkite).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub paused_note: Option<String>,
     /// Minutes after pausing at which the agent resumes by itself (from go-buildkite).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub paused_timeout_in_minutes: Option<i64>,
     /// Registration token of a legacy agent, returned when one was created through the removed create-agent call (from go-buildkite).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub access_token: Option<String>,
     /// UUID of the cluster the agent belongs to; kept from the upstream spec, not in the docs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<uuid::Uuid>,
     /// REST API address of the cluster the agent belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// REST API address of the cluster queue the agent is registered to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_queue_url: Option<String>,
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+impl<'de> serde::Deserialize<'de> for Agent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Agent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Agent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Agent, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<AgentConnectionState> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<String> = None;
+                let mut f13: Option<User> = None;
+                let mut f14: Option<crate::runtime::Timestamp> = None;
+                let mut f15: Option<crate::runtime::Timestamp> = None;
+                let mut f16: Option<crate::runtime::Timestamp> = None;
+                let mut f17: Option<crate::runtime::Timestamp> = None;
+                let mut f18: Option<crate::runtime::Timestamp> = None;
+                let mut f19: Option<Box<Job>> = None;
+                let mut f20: Option<crate::runtime::Timestamp> = None;
+                let mut f21: Option<i64> = None;
+                let mut f22: Option<Vec<String>> = None;
+                let mut f23: Option<bool> = None;
+                let mut f24: Option<crate::runtime::Timestamp> = None;
+                let mut f25: Option<User> = None;
+                let mut f26: Option<String> = None;
+                let mut f27: Option<i64> = None;
+                let mut f28: Option<String> = None;
+                let mut f29: Option<uuid::Uuid> = None;
+                let mut f30: Option<String> = None;
+                let mut f31: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        "web_url" => f3 = map.next_value()?,
+                        "name" => f4 = map.next_value()?,
+                        "connection_state" => f5 = map.next_value()?,
+                        "hostname" => f6 = map.next_value()?,
+                        "ip_address" => f7 = map.next_value()?,
+                        "user_agent" => f8 = map.next_value()?,
+                        "version" => f9 = map.next_value()?,
+                        "os_id" => f10 = map.next_value()?,
+                        "arch" => f11 = map.next_value()?,
+                        "queue" => f12 = map.next_value()?,
+                        "creator" => f13 = map.next_value()?,
+                        "created_at" => f14 = map.next_value()?,
+                        "connected_at" => f15 = map.next_value()?,
+                        "disconnected_at" => f16 = map.next_value()?,
+                        "lost_at" => f17 = map.next_value()?,
+                        "stopped_at" => f18 = map.next_value()?,
+                        "job" => f19 = map.next_value()?,
+                        "last_job_finished_at" => f20 = map.next_value()?,
+                        "priority" => f21 = map.next_value()?,
+                        "meta_data" => f22 = map.next_value()?,
+                        "paused" => f23 = map.next_value()?,
+                        "paused_at" => f24 = map.next_value()?,
+                        "paused_by" => f25 = map.next_value()?,
+                        "paused_note" => f26 = map.next_value()?,
+                        "paused_timeout_in_minutes" => f27 = map.next_value()?,
+                        "access_token" => f28 = map.next_value()?,
+                        "cluster_id" => f29 = map.next_value()?,
+                        "cluster_url" => f30 = map.next_value()?,
+                        "cluster_queue_url" => f31 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Agent {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    url: f2,
+                    web_url: f3,
+                    name: f4,
+                    connection_state: f5,
+                    hostname: f6,
+                    ip_address: f7,
+                    user_agent: f8,
+                    version: f9,
+                    os_id: f10,
+                    arch: f11,
+                    queue: f12,
+                    creator: f13,
+                    created_at: f14,
+                    connected_at: f15,
+                    disconnected_at: f16,
+                    lost_at: f17,
+                    stopped_at: f18,
+                    job: f19,
+                    last_job_finished_at: f20,
+                    priority: f21,
+                    meta_data: f22,
+                    paused: f23,
+                    paused_at: f24,
+                    paused_by: f25,
+                    paused_note: f26,
+                    paused_timeout_in_minutes: f27,
+                    access_token: f28,
+                    cluster_id: f29,
+                    cluster_url: f30,
+                    cluster_queue_url: f31,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
@@ -482,21 +832,72 @@ impl Agent {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AgentBlockedWebhookPayload {
     /// The event's name, `agent.blocked`.
     pub event: String,
     /// The agent the event is about.
     pub agent: Agent,
     /// The address the blocked request came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub blocked_ip: Option<String>,
     /// The agent token the agent registered with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_token: Option<Box<AgentToken>>,
     /// The user who set the webhook up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
+}
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for AgentBlockedWebhookPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AgentBlockedWebhookPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AgentBlockedWebhookPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AgentBlockedWebhookPayload, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Agent> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<Box<AgentToken>> = None;
+                let mut f4: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "event" => f0 = Some(map.next_value()?),
+                        "agent" => f1 = Some(map.next_value()?),
+                        "blocked_ip" => f2 = map.next_value()?,
+                        "cluster_token" => f3 = map.next_value()?,
+                        "sender" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AgentBlockedWebhookPayload {
+                    event: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("event")),
+                    },
+                    agent: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("agent")),
+                    },
+                    blocked_ip: f2,
+                    cluster_token: f3,
+                    sender: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "webhooks")]
 impl AgentBlockedWebhookPayload {
@@ -604,6 +1005,7 @@ impl std::fmt::Display for AgentConnectionState {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
+#[cfg(feature = "mock")]
 impl serde::Serialize for AgentConnectionState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -625,42 +1027,114 @@ impl<'de> serde::Deserialize<'de> for AgentConnectionState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AgentImage {
     /// The image's ID, used in the image URLs.
     pub id: String,
     /// The image's name, unique within the cluster.
     pub name: String,
     /// Whether the image is still building, ready to use, or failed to build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<AgentImageStatus>,
     /// The full image reference once it is built (null until then); set it as a queue's `hostedAgents.agentImageRef` to run that queue's agents on this image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub image_ref: Option<String>,
     /// The image's version number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<i64>,
     /// The error of the latest failed build; null when none failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub last_build_error: Option<String>,
     /// The Dockerfile body that was submitted, without a `FROM` line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub dockerfile: Option<String>,
     /// The `FROM` line of the Buildkite-managed base image put before the body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub base_image: Option<String>,
     /// The whole Dockerfile that is built, `base_image` followed by `dockerfile`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub composed_dockerfile: Option<String>,
     /// The image's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The image's page in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// REST API address of the cluster the image belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
+}
+#[cfg(feature = "hosted_agents")]
+impl<'de> serde::Deserialize<'de> for AgentImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AgentImage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AgentImage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AgentImage, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<AgentImageStatus> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<i64> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = Some(map.next_value()?),
+                        "status" => f2 = map.next_value()?,
+                        "image_ref" => f3 = map.next_value()?,
+                        "version" => f4 = map.next_value()?,
+                        "last_build_error" => f5 = map.next_value()?,
+                        "dockerfile" => f6 = map.next_value()?,
+                        "base_image" => f7 = map.next_value()?,
+                        "composed_dockerfile" => f8 = map.next_value()?,
+                        "url" => f9 = map.next_value()?,
+                        "web_url" => f10 = map.next_value()?,
+                        "cluster_url" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AgentImage {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    name: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    status: f2,
+                    image_ref: f3,
+                    version: f4,
+                    last_build_error: f5,
+                    dockerfile: f6,
+                    base_image: f7,
+                    composed_dockerfile: f8,
+                    url: f9,
+                    web_url: f10,
+                    cluster_url: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "hosted_agents")]
 impl AgentImage {
@@ -786,6 +1260,7 @@ impl std::fmt::Display for AgentImageStatus {
     }
 }
 #[cfg(feature = "hosted_agents")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for AgentImageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -805,34 +1280,108 @@ impl<'de> serde::Deserialize<'de> for AgentImageStatus {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AgentToken {
     /// The token's UUID, used in the token URLs.
     pub id: uuid::Uuid,
     /// The token's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Free text saying what the token is for.
     pub description: String,
     /// The CIDR ranges agents may use this token from, as one space-separated string; empty or null when any address may.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_ip_addresses: Option<String>,
     /// When the token stops letting agents connect; absent or null when it never expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<crate::runtime::Timestamp>,
     /// The token's address in the REST API.
     pub url: String,
     /// REST API address of the cluster the token belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// When the token was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// The secret token value that agents are configured with. Only the create response carries it; keep it then, since no later call returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub token: Option<String>,
+}
+#[cfg(any(feature = "agent_tokens", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for AgentToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AgentToken;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AgentToken")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AgentToken, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<crate::runtime::Timestamp> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<crate::runtime::Timestamp> = None;
+                let mut f8: Option<User> = None;
+                let mut f9: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "description" => f2 = Some(map.next_value()?),
+                        "allowed_ip_addresses" => f3 = map.next_value()?,
+                        "expires_at" => f4 = map.next_value()?,
+                        "url" => f5 = Some(map.next_value()?),
+                        "cluster_url" => f6 = map.next_value()?,
+                        "created_at" => f7 = Some(map.next_value()?),
+                        "created_by" => f8 = map.next_value()?,
+                        "token" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AgentToken {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    description: match f2 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("description"));
+                        }
+                    },
+                    allowed_ip_addresses: f3,
+                    expires_at: f4,
+                    url: match f5 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    cluster_url: f6,
+                    created_at: match f7 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                    created_by: f8,
+                    token: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "agent_tokens", feature = "webhooks"))]
 impl AgentToken {
@@ -893,15 +1442,60 @@ impl AgentToken {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AgentWebhookPayload {
     /// The event's name, such as `agent.connected`.
     pub event: String,
     /// The agent the event is about.
     pub agent: Agent,
     /// The user who set the webhook up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
+}
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for AgentWebhookPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AgentWebhookPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AgentWebhookPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AgentWebhookPayload, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Agent> = None;
+                let mut f2: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "event" => f0 = Some(map.next_value()?),
+                        "agent" => f1 = Some(map.next_value()?),
+                        "sender" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AgentWebhookPayload {
+                    event: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("event")),
+                    },
+                    agent: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("agent")),
+                    },
+                    sender: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "webhooks")]
 impl AgentWebhookPayload {
@@ -925,7 +1519,8 @@ impl AgentWebhookPayload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Annotation {
     /// UUID of the annotation; the `{annotation}` of delete paths.
     pub id: uuid::Uuid,
@@ -934,21 +1529,92 @@ pub struct Annotation {
     /// Visual style of the annotation.
     pub style: AnnotationStyle,
     /// Whether the annotation belongs to the build or to one job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<AnnotationScope>,
     /// UUID of the job the annotation belongs to; null for build annotations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<uuid::Uuid>,
     /// Display order, 1 to 10; higher shows first (3 by default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<i64>,
     /// Rendered HTML of the body; absent when listed with `omit_body=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub body_html: Option<String>,
     /// When the annotation was created.
     pub created_at: crate::runtime::Timestamp,
     /// When the annotation was last appended to or replaced.
     pub updated_at: crate::runtime::Timestamp,
+}
+#[cfg(feature = "annotations")]
+impl<'de> serde::Deserialize<'de> for Annotation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Annotation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Annotation")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Annotation, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<AnnotationStyle> = None;
+                let mut f3: Option<AnnotationScope> = None;
+                let mut f4: Option<uuid::Uuid> = None;
+                let mut f5: Option<i64> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<crate::runtime::Timestamp> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "context" => f1 = Some(map.next_value()?),
+                        "style" => f2 = Some(map.next_value()?),
+                        "scope" => f3 = map.next_value()?,
+                        "job_id" => f4 = map.next_value()?,
+                        "priority" => f5 = map.next_value()?,
+                        "body_html" => f6 = map.next_value()?,
+                        "created_at" => f7 = Some(map.next_value()?),
+                        "updated_at" => f8 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Annotation {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    context: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("context")),
+                    },
+                    style: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("style")),
+                    },
+                    scope: f3,
+                    job_id: f4,
+                    priority: f5,
+                    body_html: f6,
+                    created_at: match f7 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                    updated_at: match f8 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("updated_at")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "annotations")]
 impl Annotation {
@@ -1043,6 +1709,7 @@ impl std::fmt::Display for AnnotationScope {
     }
 }
 #[cfg(feature = "annotations")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for AnnotationScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1133,23 +1800,68 @@ impl<'de> serde::Deserialize<'de> for AnnotationStyle {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ApiSettings {
     /// The settings' address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The CIDR ranges allowed to call the API, separated by spaces; null when there is no allowlist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_ip_addresses: Option<String>,
     /// Days without use after which a token is revoked; null when tokens are never revoked for inactivity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub revoke_inactive_tokens_after_days: Option<i64>,
     /// Whether only administrators may create API access tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub restrict_user_api_token_creation: Option<bool>,
     /// Which of these settings the organization's plan allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub features: Option<ApiSettingsFeatures>,
+}
+#[cfg(feature = "api_settings")]
+impl<'de> serde::Deserialize<'de> for ApiSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ApiSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ApiSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiSettings, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<ApiSettingsFeatures> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "url" => f0 = map.next_value()?,
+                        "allowed_ip_addresses" => f1 = map.next_value()?,
+                        "revoke_inactive_tokens_after_days" => f2 = map.next_value()?,
+                        "restrict_user_api_token_creation" => f3 = map.next_value()?,
+                        "features" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ApiSettings {
+                    url: f0,
+                    allowed_ip_addresses: f1,
+                    revoke_inactive_tokens_after_days: f2,
+                    restrict_user_api_token_creation: f3,
+                    features: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "api_settings")]
 impl ApiSettings {
@@ -1195,14 +1907,50 @@ impl ApiSettings {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ApiSettingsFeatures {
     /// Whether the plan allows an API IP allowlist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub api_ip_allow_list: Option<bool>,
     /// Whether the plan allows revoking inactive tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub inactive_api_token_revocation: Option<bool>,
+}
+#[cfg(feature = "api_settings")]
+impl<'de> serde::Deserialize<'de> for ApiSettingsFeatures {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ApiSettingsFeatures;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ApiSettingsFeatures")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiSettingsFeatures, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "api_ip_allow_list" => f0 = map.next_value()?,
+                        "inactive_api_token_revocation" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ApiSettingsFeatures {
+                    api_ip_allow_list: f0,
+                    inactive_api_token_revocation: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "api_settings")]
 impl ApiSettingsFeatures {
@@ -1230,7 +1978,8 @@ impl ApiSettingsFeatures {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Artifact {
     /// UUID of the artifact; the `{artifact}` of artifact paths.
     pub id: uuid::Uuid,
@@ -1245,27 +1994,118 @@ pub struct Artifact {
     /// Path of the file as uploaded, directories included.
     pub path: String,
     /// The directory part of `path`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub dirname: Option<String>,
     /// The file name part of `path`.
     pub filename: String,
     /// Media type of the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub mime_type: Option<String>,
     /// Size of the file in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub file_size: Option<i64>,
     /// SHA-1 digest of the file (hex), as the agent computed it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub sha1sum: Option<String>,
     /// No longer filled in; always null.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub glob_path: Option<String>,
     /// No longer filled in; always null.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub original_path: Option<String>,
+}
+#[cfg(feature = "artifacts")]
+impl<'de> serde::Deserialize<'de> for Artifact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Artifact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Artifact")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Artifact, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<uuid::Uuid> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<ArtifactState> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<i64> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "job_id" => f1 = Some(map.next_value()?),
+                        "url" => f2 = Some(map.next_value()?),
+                        "download_url" => f3 = Some(map.next_value()?),
+                        "state" => f4 = Some(map.next_value()?),
+                        "path" => f5 = Some(map.next_value()?),
+                        "dirname" => f6 = map.next_value()?,
+                        "filename" => f7 = Some(map.next_value()?),
+                        "mime_type" => f8 = map.next_value()?,
+                        "file_size" => f9 = map.next_value()?,
+                        "sha1sum" => f10 = map.next_value()?,
+                        "glob_path" => f11 = map.next_value()?,
+                        "original_path" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Artifact {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    job_id: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("job_id")),
+                    },
+                    url: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    download_url: match f3 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("download_url"));
+                        }
+                    },
+                    state: match f4 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("state")),
+                    },
+                    path: match f5 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("path")),
+                    },
+                    dirname: f6,
+                    filename: match f7 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("filename")),
+                    },
+                    mime_type: f8,
+                    file_size: f9,
+                    sha1sum: f10,
+                    glob_path: f11,
+                    original_path: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "artifacts")]
 impl Artifact {
@@ -1409,32 +2249,102 @@ impl<'de> serde::Deserialize<'de> for ArtifactState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AuditEvent {
     /// The event's UUID; the `{event}` path segment.
     pub uuid: uuid::Uuid,
     /// The event's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// What happened, as a class-style name such as `OrganizationUpdatedEvent` (the audit log's search names are the same words in upper snake case without `Event`).
     pub r#type: String,
     /// When it happened.
     pub occurred_at: crate::runtime::Timestamp,
     /// Who or what caused the event; null for events the system raised itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub actor: Option<AuditEventEntity>,
     /// What the event acted on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub subject: Option<AuditEventEntity>,
     /// Where the event came from; null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub context: Option<AuditEventContext>,
     /// Details specific to the event type; often empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The event's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
+}
+#[cfg(feature = "audit_events")]
+impl<'de> serde::Deserialize<'de> for AuditEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AuditEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuditEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuditEvent, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<crate::runtime::Timestamp> = None;
+                let mut f4: Option<AuditEventEntity> = None;
+                let mut f5: Option<AuditEventEntity> = None;
+                let mut f6: Option<AuditEventContext> = None;
+                let mut f7: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut f8: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "uuid" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "type" => f2 = Some(map.next_value()?),
+                        "occurred_at" => f3 = Some(map.next_value()?),
+                        "actor" => f4 = map.next_value()?,
+                        "subject" => f5 = map.next_value()?,
+                        "context" => f6 = map.next_value()?,
+                        "data" => f7 = map.next_value()?,
+                        "url" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AuditEvent {
+                    uuid: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("uuid")),
+                    },
+                    graphql_id: f1,
+                    r#type: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("type")),
+                    },
+                    occurred_at: match f3 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("occurred_at"));
+                        }
+                    },
+                    actor: f4,
+                    subject: f5,
+                    context: f6,
+                    data: f7,
+                    url: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "audit_events")]
 impl AuditEvent {
@@ -1496,20 +2406,61 @@ impl AuditEvent {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AuditEventContext {
     /// The kind of context, such as `WebContext`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// The IP address the request came from, when the event came from a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub request_ip: Option<String>,
     /// The user agent of that request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub request_user_agent: Option<String>,
     /// Keys beyond the documented properties, kept as sent.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "mock", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(feature = "audit_events")]
+impl<'de> serde::Deserialize<'de> for AuditEventContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AuditEventContext;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuditEventContext")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuditEventContext, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut __extra: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = map.next_value()?,
+                        "request_ip" => f1 = map.next_value()?,
+                        "request_user_agent" => f2 = map.next_value()?,
+                        _ => {
+                            __extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(AuditEventContext {
+                    r#type: f0,
+                    request_ip: f1,
+                    request_user_agent: f2,
+                    extra: __extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "audit_events")]
 impl AuditEventContext {
@@ -1544,17 +2495,56 @@ impl AuditEventContext {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AuditEventEntity {
     /// The kind of entity, such as `User` or `Organization`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// The entity's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub uuid: Option<String>,
     /// The entity's name at the time of the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
+}
+#[cfg(feature = "audit_events")]
+impl<'de> serde::Deserialize<'de> for AuditEventEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AuditEventEntity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuditEventEntity")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuditEventEntity, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = map.next_value()?,
+                        "uuid" => f1 = map.next_value()?,
+                        "name" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AuditEventEntity {
+                    r#type: f0,
+                    uuid: f1,
+                    name: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "audit_events")]
 impl AuditEventEntity {
@@ -1588,13 +2578,52 @@ impl AuditEventEntity {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct AuditEventsPage {
     /// The events of this page.
     pub items: Vec<AuditEvent>,
     /// Links to this and the neighbouring pages; follow them as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
+}
+#[cfg(feature = "audit_events")]
+impl<'de> serde::Deserialize<'de> for AuditEventsPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AuditEventsPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuditEventsPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuditEventsPage, A::Error> {
+                let mut f0: Option<Vec<AuditEvent>> = None;
+                let mut f1: Option<CursorPageLinks> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "links" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AuditEventsPage {
+                    items: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("items")),
+                    },
+                    links: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "audit_events")]
 impl AuditEventsPage {
@@ -1617,17 +2646,55 @@ impl AuditEventsPage {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Author {
     /// Username of the author on the source-code host, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Display name of the author.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Email address of the author.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for Author {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Author;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Author")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Author, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "username" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        "email" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Author {
+                    username: f0,
+                    name: f1,
+                    email: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl Author {
@@ -1661,12 +2728,13 @@ impl Author {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Build {
     /// UUID of the build, unique across Buildkite.
     pub id: uuid::Uuid,
     /// ID of the build in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// API URL of the build.
     pub url: String,
@@ -1677,83 +2745,239 @@ pub struct Build {
     /// Current state of the build.
     pub state: BuildState,
     /// True while the build waits on a block step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub blocked: Option<bool>,
     /// State the build reports while a block step holds it (`passed`, `failed` or `running`); an empty string when the build is not blocked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub blocked_state: Option<String>,
     /// Reason given when the build was canceled, if it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cancel_reason: Option<String>,
     /// Commit message, or the message the build was created with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Commit SHA (or the ref the build was created with, e.g. `HEAD`).
     pub commit: String,
     /// Branch the build runs on.
     pub branch: String,
     /// Environment variables passed to the build (usually string values).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// What started the build (a webhook, the API, the web UI, a trigger step or a schedule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<BuildSource>,
     /// User who created the build; embedded users may carry only a few fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub creator: Option<User>,
     /// Commit author, either a bare email string or an object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub author: Option<BuildAuthor>,
     /// Jobs of the build, a mix of script, wait, block and trigger jobs; only the latest attempt of each step unless `include_retried_jobs` is set. Absent with `exclude_jobs=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub jobs: Option<Vec<Job>>,
     /// How many jobs of the build are in each state, whatever job filter the request used; only returned by getBuild.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub job_state_counts: Option<BuildJobStateCounts>,
     /// When the build was created.
     pub created_at: crate::runtime::Timestamp,
     /// When the build was scheduled to run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the build's first job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the build first failed hard; null if it never did, and never cleared once set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub failing_at: Option<crate::runtime::Timestamp>,
     /// When the build finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
     /// Build meta-data (string values), `{}` when empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub meta_data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Pull request the build is for; often `{}` for other builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub pull_request: Option<BuildPullRequest>,
     /// Null unless the build is in a GitHub merge queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub merge_queue: Option<BuildMergeQueue>,
     /// The build this one was rebuilt from, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub rebuilt_from: Option<BuildRebuiltFrom>,
     /// The pipeline of the build (a reduced copy); absent with `exclude_pipeline=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline: Option<Box<Pipeline>>,
     /// UUID of the cluster the build runs in, if the pipeline uses one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<String>,
     /// API URL of that cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// The trigger job's build that created this build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub triggered_from: Option<BuildTriggeredFrom>,
     /// Test Engine runs; only with `include_test_engine=true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub test_engine: Option<BuildTestEngine>,
     /// Number of jobs queued for retry; only in the response of retrying a build's failed jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub retried_jobs_count: Option<i64>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for Build {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Build;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Build")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Build, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<i64> = None;
+                let mut f5: Option<BuildState> = None;
+                let mut f6: Option<bool> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut f13: Option<BuildSource> = None;
+                let mut f14: Option<User> = None;
+                let mut f15: Option<BuildAuthor> = None;
+                let mut f16: Option<Vec<Job>> = None;
+                let mut f17: Option<BuildJobStateCounts> = None;
+                let mut f18: Option<crate::runtime::Timestamp> = None;
+                let mut f19: Option<crate::runtime::Timestamp> = None;
+                let mut f20: Option<crate::runtime::Timestamp> = None;
+                let mut f21: Option<crate::runtime::Timestamp> = None;
+                let mut f22: Option<crate::runtime::Timestamp> = None;
+                let mut f23: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut f24: Option<BuildPullRequest> = None;
+                let mut f25: Option<BuildMergeQueue> = None;
+                let mut f26: Option<BuildRebuiltFrom> = None;
+                let mut f27: Option<Box<Pipeline>> = None;
+                let mut f28: Option<String> = None;
+                let mut f29: Option<String> = None;
+                let mut f30: Option<BuildTriggeredFrom> = None;
+                let mut f31: Option<BuildTestEngine> = None;
+                let mut f32: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "url" => f2 = Some(map.next_value()?),
+                        "web_url" => f3 = Some(map.next_value()?),
+                        "number" => f4 = Some(map.next_value()?),
+                        "state" => f5 = Some(map.next_value()?),
+                        "blocked" => f6 = map.next_value()?,
+                        "blocked_state" => f7 = map.next_value()?,
+                        "cancel_reason" => f8 = map.next_value()?,
+                        "message" => f9 = map.next_value()?,
+                        "commit" => f10 = Some(map.next_value()?),
+                        "branch" => f11 = Some(map.next_value()?),
+                        "env" => f12 = map.next_value()?,
+                        "source" => f13 = map.next_value()?,
+                        "creator" => f14 = map.next_value()?,
+                        "author" => f15 = map.next_value()?,
+                        "jobs" => f16 = map.next_value()?,
+                        "job_state_counts" => f17 = map.next_value()?,
+                        "created_at" => f18 = Some(map.next_value()?),
+                        "scheduled_at" => f19 = map.next_value()?,
+                        "started_at" => f20 = map.next_value()?,
+                        "failing_at" => f21 = map.next_value()?,
+                        "finished_at" => f22 = map.next_value()?,
+                        "meta_data" => f23 = map.next_value()?,
+                        "pull_request" => f24 = map.next_value()?,
+                        "merge_queue" => f25 = map.next_value()?,
+                        "rebuilt_from" => f26 = map.next_value()?,
+                        "pipeline" => f27 = map.next_value()?,
+                        "cluster_id" => f28 = map.next_value()?,
+                        "cluster_url" => f29 = map.next_value()?,
+                        "triggered_from" => f30 = map.next_value()?,
+                        "test_engine" => f31 = map.next_value()?,
+                        "retried_jobs_count" => f32 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Build {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    url: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    web_url: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("web_url")),
+                    },
+                    number: match f4 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("number")),
+                    },
+                    state: match f5 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("state")),
+                    },
+                    blocked: f6,
+                    blocked_state: f7,
+                    cancel_reason: f8,
+                    message: f9,
+                    commit: match f10 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("commit")),
+                    },
+                    branch: match f11 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("branch")),
+                    },
+                    env: f12,
+                    source: f13,
+                    creator: f14,
+                    author: f15,
+                    jobs: f16,
+                    job_state_counts: f17,
+                    created_at: match f18 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                    scheduled_at: f19,
+                    started_at: f20,
+                    failing_at: f21,
+                    finished_at: f22,
+                    meta_data: f23,
+                    pull_request: f24,
+                    merge_queue: f25,
+                    rebuilt_from: f26,
+                    pipeline: f27,
+                    cluster_id: f28,
+                    cluster_url: f29,
+                    triggered_from: f30,
+                    test_engine: f31,
+                    retried_jobs_count: f32,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl Build {
@@ -1938,7 +3162,8 @@ impl Build {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Commit author, either a bare email string or an object.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[serde(untagged)]
 pub enum BuildAuthor {
     /// The `Author` alternative.
@@ -1952,23 +3177,68 @@ pub enum BuildAuthor {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildExportSettings {
     /// Whether the organization's plan includes build export.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub available: Option<bool>,
     /// Whether an export destination is configured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// The destination bucket; null when none is configured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// The export strategy in use, such as `s3` or `gcs`; null when none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub strategy_id: Option<String>,
     /// The strategies the configure endpoint accepts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub supported_strategies: Option<Vec<String>>,
+}
+#[cfg(feature = "pipeline_settings")]
+impl<'de> serde::Deserialize<'de> for BuildExportSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildExportSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildExportSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildExportSettings, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "available" => f0 = map.next_value()?,
+                        "enabled" => f1 = map.next_value()?,
+                        "location" => f2 = map.next_value()?,
+                        "strategy_id" => f3 = map.next_value()?,
+                        "supported_strategies" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildExportSettings {
+                    available: f0,
+                    enabled: f1,
+                    location: f2,
+                    strategy_id: f3,
+                    supported_strategies: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_settings")]
 impl BuildExportSettings {
@@ -2014,14 +3284,50 @@ impl BuildExportSettings {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildJobStateCounts {
     /// Number of jobs counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Count of jobs per job state (keys are job states).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub states: Option<std::collections::BTreeMap<String, i64>>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for BuildJobStateCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildJobStateCounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildJobStateCounts")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildJobStateCounts, A::Error> {
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<std::collections::BTreeMap<String, i64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "total" => f0 = map.next_value()?,
+                        "states" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildJobStateCounts {
+                    total: f0,
+                    states: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildJobStateCounts {
@@ -2049,11 +3355,42 @@ impl BuildJobStateCounts {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildMergeQueue {
     /// Branch the merge-queue build is queued against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub base_branch: Option<String>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for BuildMergeQueue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildMergeQueue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildMergeQueue")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildMergeQueue, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "base_branch" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildMergeQueue { base_branch: f0 })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildMergeQueue {
@@ -2073,17 +3410,56 @@ impl BuildMergeQueue {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildPullRequest {
     /// Number of the pull request, as a string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Base branch of the pull request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub base: Option<String>,
     /// Git URL of the repository the pull request comes from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub repository: Option<String>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for BuildPullRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildPullRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildPullRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildPullRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "base" => f1 = map.next_value()?,
+                        "repository" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildPullRequest {
+                    id: f0,
+                    base: f1,
+                    repository: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildPullRequest {
@@ -2117,17 +3493,56 @@ impl BuildPullRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildRebuiltFrom {
     /// UUID of the original build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Number of the original build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<i64>,
     /// API URL of the original build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for BuildRebuiltFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildRebuiltFrom;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildRebuiltFrom")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildRebuiltFrom, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<i64> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "number" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildRebuiltFrom {
+                    id: f0,
+                    number: f1,
+                    url: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildRebuiltFrom {
@@ -2217,6 +3632,7 @@ impl std::fmt::Display for BuildSource {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
 impl serde::Serialize for BuildSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2324,6 +3740,7 @@ impl std::fmt::Display for BuildState {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
 impl serde::Serialize for BuildState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2446,11 +3863,42 @@ impl<'de> serde::Deserialize<'de> for BuildStateFilter {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildTestEngine {
     /// Test Engine runs recorded for the build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub runs: Option<Vec<BuildTestEngineRunsItem>>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for BuildTestEngine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildTestEngine;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildTestEngine")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildTestEngine, A::Error> {
+                let mut f0: Option<Vec<BuildTestEngineRunsItem>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "runs" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildTestEngine { runs: f0 })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildTestEngine {
@@ -2470,14 +3918,50 @@ impl BuildTestEngine {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildTestEngineRunsItem {
     /// UUID of the run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The suite the run belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub suite: Option<BuildTestEngineRunsItemSuite>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for BuildTestEngineRunsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildTestEngineRunsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildTestEngineRunsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildTestEngineRunsItem, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<BuildTestEngineRunsItemSuite> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "suite" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildTestEngineRunsItem {
+                    id: f0,
+                    suite: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildTestEngineRunsItem {
@@ -2502,14 +3986,50 @@ impl BuildTestEngineRunsItem {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildTestEngineRunsItemSuite {
     /// UUID of the suite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Slug of the suite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for BuildTestEngineRunsItemSuite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildTestEngineRunsItemSuite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildTestEngineRunsItemSuite")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildTestEngineRunsItemSuite, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "slug" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildTestEngineRunsItemSuite {
+                    id: f0,
+                    slug: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildTestEngineRunsItemSuite {
@@ -2534,17 +4054,56 @@ impl BuildTestEngineRunsItemSuite {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildTriggeredFrom {
     /// UUID of the triggering build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub build_id: Option<String>,
     /// Number of the triggering build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub build_number: Option<i64>,
     /// Slug of the triggering build's pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub build_pipeline_slug: Option<String>,
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+impl<'de> serde::Deserialize<'de> for BuildTriggeredFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildTriggeredFrom;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildTriggeredFrom")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildTriggeredFrom, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<i64> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "build_id" => f0 = map.next_value()?,
+                        "build_number" => f1 = map.next_value()?,
+                        "build_pipeline_slug" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildTriggeredFrom {
+                    build_id: f0,
+                    build_number: f1,
+                    build_pipeline_slug: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl BuildTriggeredFrom {
@@ -2578,18 +4137,66 @@ impl BuildTriggeredFrom {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct BuildWebhookPayload {
     /// The event's name, such as `build.finished`.
     pub event: String,
     /// The build the event is about, without its jobs.
     pub build: Build,
     /// The build's pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline: Option<Box<Pipeline>>,
     /// The user who set the webhook up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
+}
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for BuildWebhookPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildWebhookPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BuildWebhookPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildWebhookPayload, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Build> = None;
+                let mut f2: Option<Box<Pipeline>> = None;
+                let mut f3: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "event" => f0 = Some(map.next_value()?),
+                        "build" => f1 = Some(map.next_value()?),
+                        "pipeline" => f2 = map.next_value()?,
+                        "sender" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildWebhookPayload {
+                    event: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("event")),
+                    },
+                    build: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("build")),
+                    },
+                    pipeline: f2,
+                    sender: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "webhooks")]
 impl BuildWebhookPayload {
@@ -2619,29 +4226,80 @@ impl BuildWebhookPayload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct CacheVolume {
     /// The volume's ID (not the handle for deleting it; that is the tag).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The cache tag the volume holds, such as `pipeline-uuid/node-modules`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub tag: Option<String>,
     /// UUID of the cluster the volume belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<uuid::Uuid>,
     /// The volume's size in megabytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub size_mb: Option<i64>,
     /// When the volume was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the volume was last attached to an agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub attached_at: Option<crate::runtime::Timestamp>,
     /// When the volume was last detached from an agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub detached_at: Option<crate::runtime::Timestamp>,
+}
+#[cfg(feature = "hosted_agents")]
+impl<'de> serde::Deserialize<'de> for CacheVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CacheVolume;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CacheVolume")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CacheVolume, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<uuid::Uuid> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<crate::runtime::Timestamp> = None;
+                let mut f5: Option<crate::runtime::Timestamp> = None;
+                let mut f6: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "tag" => f1 = map.next_value()?,
+                        "cluster_id" => f2 = map.next_value()?,
+                        "size_mb" => f3 = map.next_value()?,
+                        "created_at" => f4 = map.next_value()?,
+                        "attached_at" => f5 = map.next_value()?,
+                        "detached_at" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CacheVolume {
+                    id: f0,
+                    tag: f1,
+                    cluster_id: f2,
+                    size_mb: f3,
+                    created_at: f4,
+                    attached_at: f5,
+                    detached_at: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "hosted_agents")]
 impl CacheVolume {
@@ -2699,52 +4357,142 @@ impl CacheVolume {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Cluster {
     /// The cluster's UUID, used in the cluster URLs.
     pub id: uuid::Uuid,
     /// The cluster's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// UUID of the queue that agents join when they connect without naming one; null until a default queue is chosen (a new cluster has none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_queue_id: Option<uuid::Uuid>,
     /// The cluster's name.
     pub name: String,
     /// Free text describing what the cluster is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Emoji shown with the cluster, in `:name:` form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub emoji: Option<String>,
     /// Hex colour shown with the cluster, usually `#RRGGBB` (the leading `#` is not guaranteed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub color: Option<String>,
     /// The users and teams allowed to manage the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub maintainers: Option<ClusterMaintainers>,
     /// The cluster's address in the REST API.
     pub url: String,
     /// The cluster's page in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// Address of the cluster's queue list (the docs example shows a web address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub queues_url: Option<String>,
     /// REST API address of the default queue; null when there is none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_queue_url: Option<String>,
     /// When the cluster was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// Whether Buildkite hosted agents in this cluster use the hosted git mirror cache. Only sent to callers allowed to manage the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_git_mirror_enabled: Option<bool>,
     /// Whether Buildkite hosted agents in this cluster use the hosted container cache. Only sent to callers allowed to manage the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_container_cache_enabled: Option<bool>,
+}
+#[cfg(feature = "clusters")]
+impl<'de> serde::Deserialize<'de> for Cluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Cluster;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Cluster")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Cluster, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<uuid::Uuid> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<ClusterMaintainers> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<crate::runtime::Timestamp> = None;
+                let mut f13: Option<User> = None;
+                let mut f14: Option<bool> = None;
+                let mut f15: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "default_queue_id" => f2 = map.next_value()?,
+                        "name" => f3 = Some(map.next_value()?),
+                        "description" => f4 = map.next_value()?,
+                        "emoji" => f5 = map.next_value()?,
+                        "color" => f6 = map.next_value()?,
+                        "maintainers" => f7 = map.next_value()?,
+                        "url" => f8 = Some(map.next_value()?),
+                        "web_url" => f9 = map.next_value()?,
+                        "queues_url" => f10 = map.next_value()?,
+                        "default_queue_url" => f11 = map.next_value()?,
+                        "created_at" => f12 = Some(map.next_value()?),
+                        "created_by" => f13 = map.next_value()?,
+                        "hosted_git_mirror_enabled" => f14 = map.next_value()?,
+                        "hosted_container_cache_enabled" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Cluster {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    default_queue_id: f2,
+                    name: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    description: f4,
+                    emoji: f5,
+                    color: f6,
+                    maintainers: f7,
+                    url: match f8 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    web_url: f9,
+                    queues_url: f10,
+                    default_queue_url: f11,
+                    created_at: match f12 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                    created_by: f13,
+                    hosted_git_mirror_enabled: f14,
+                    hosted_container_cache_enabled: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "clusters")]
 impl Cluster {
@@ -2841,12 +4589,54 @@ impl Cluster {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterMaintainer {
     /// UUID of the assignment itself, used to get or remove it (not the user's or team's UUID).
     pub id: uuid::Uuid,
     /// The user or team the assignment names.
     pub actor: ClusterMaintainerActor,
+}
+#[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+impl<'de> serde::Deserialize<'de> for ClusterMaintainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ClusterMaintainer;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClusterMaintainer")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterMaintainer, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<ClusterMaintainerActor> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "actor" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterMaintainer {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    actor: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("actor")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
 impl ClusterMaintainer {
@@ -2867,25 +4657,76 @@ impl ClusterMaintainer {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterMaintainerActor {
     /// UUID of the user or team.
     pub id: uuid::Uuid,
     /// The user's or team's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The user's or team's name (may be missing for teams).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The user's email address (users only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// The team's slug (teams only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
     /// Whether the actor is a user or a team; may be absent on teams.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<ClusterMaintainerActorType>,
+}
+#[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+impl<'de> serde::Deserialize<'de> for ClusterMaintainerActor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ClusterMaintainerActor;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClusterMaintainerActor")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterMaintainerActor, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<ClusterMaintainerActorType> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "name" => f2 = map.next_value()?,
+                        "email" => f3 = map.next_value()?,
+                        "slug" => f4 = map.next_value()?,
+                        "type" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterMaintainerActor {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    name: f2,
+                    email: f3,
+                    slug: f4,
+                    r#type: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
 impl ClusterMaintainerActor {
@@ -2976,6 +4817,7 @@ impl std::fmt::Display for ClusterMaintainerActorType {
     }
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+#[cfg(feature = "mock")]
 impl serde::Serialize for ClusterMaintainerActorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2995,14 +4837,49 @@ impl<'de> serde::Deserialize<'de> for ClusterMaintainerActorType {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ClusterMaintainerTarget {
     /// UUID of the user to make a maintainer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<uuid::Uuid>,
     /// UUID of the team to make a maintainer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<uuid::Uuid>,
+}
+#[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+impl<'de> serde::Deserialize<'de> for ClusterMaintainerTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ClusterMaintainerTarget;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClusterMaintainerTarget")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterMaintainerTarget, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<uuid::Uuid> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "user" => f0 = map.next_value()?,
+                        "team" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterMaintainerTarget {
+                    user: f0,
+                    team: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
 impl ClusterMaintainerTarget {
@@ -3027,14 +4904,50 @@ impl ClusterMaintainerTarget {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterMaintainers {
     /// Maintainer assignments whose actor is a user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub users: Option<Vec<ClusterMaintainer>>,
     /// Maintainer assignments whose actor is a team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub teams: Option<Vec<ClusterMaintainer>>,
+}
+#[cfg(feature = "clusters")]
+impl<'de> serde::Deserialize<'de> for ClusterMaintainers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ClusterMaintainers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClusterMaintainers")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterMaintainers, A::Error> {
+                let mut f0: Option<Vec<ClusterMaintainer>> = None;
+                let mut f1: Option<Vec<ClusterMaintainer>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "users" => f0 = map.next_value()?,
+                        "teams" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterMaintainers {
+                    users: f0,
+                    teams: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "clusters")]
 impl ClusterMaintainers {
@@ -3059,45 +4972,120 @@ impl ClusterMaintainers {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterSecret {
     /// The secret's UUID, used in the secret URLs.
     pub id: uuid::Uuid,
     /// The secret's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The name jobs read the secret by, unique within the cluster (for example `MY_SECRET`).
     pub key: String,
     /// Free text saying what the secret holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The access policy, as YAML text: a list of rules naming which pipelines, branches and so on may read the secret.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: Option<String>,
     /// The secret's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// REST API address of the cluster the secret belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// When the secret was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the secret (with only a few fields).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// When the secret, or its value, was last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<crate::runtime::Timestamp>,
     /// The user who last changed the secret; null if nobody has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_by: Option<User>,
     /// When a build last read the secret; null if none has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub last_read_at: Option<crate::runtime::Timestamp>,
     /// The organization the secret belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub organization: Option<ClusterSecretOrganization>,
+}
+#[cfg(feature = "cluster_secrets")]
+impl<'de> serde::Deserialize<'de> for ClusterSecret {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ClusterSecret;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClusterSecret")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterSecret, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<crate::runtime::Timestamp> = None;
+                let mut f8: Option<User> = None;
+                let mut f9: Option<crate::runtime::Timestamp> = None;
+                let mut f10: Option<User> = None;
+                let mut f11: Option<crate::runtime::Timestamp> = None;
+                let mut f12: Option<ClusterSecretOrganization> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "key" => f2 = Some(map.next_value()?),
+                        "description" => f3 = map.next_value()?,
+                        "policy" => f4 = map.next_value()?,
+                        "url" => f5 = map.next_value()?,
+                        "cluster_url" => f6 = map.next_value()?,
+                        "created_at" => f7 = map.next_value()?,
+                        "created_by" => f8 = map.next_value()?,
+                        "updated_at" => f9 = map.next_value()?,
+                        "updated_by" => f10 = map.next_value()?,
+                        "last_read_at" => f11 = map.next_value()?,
+                        "organization" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterSecret {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    key: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("key")),
+                    },
+                    description: f3,
+                    policy: f4,
+                    url: f5,
+                    cluster_url: f6,
+                    created_at: f7,
+                    created_by: f8,
+                    updated_at: f9,
+                    updated_by: f10,
+                    last_read_at: f11,
+                    organization: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "cluster_secrets")]
 impl ClusterSecret {
@@ -3181,20 +5169,62 @@ impl ClusterSecret {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterSecretOrganization {
     /// The organization's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<uuid::Uuid>,
     /// The organization's slug, as used in API paths.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
     /// The organization's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The organization's page in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
+}
+#[cfg(feature = "cluster_secrets")]
+impl<'de> serde::Deserialize<'de> for ClusterSecretOrganization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ClusterSecretOrganization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClusterSecretOrganization")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterSecretOrganization, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "slug" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        "web_url" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterSecretOrganization {
+                    id: f0,
+                    slug: f1,
+                    url: f2,
+                    web_url: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "cluster_secrets")]
 impl ClusterSecretOrganization {
@@ -3234,19 +5264,64 @@ impl ClusterSecretOrganization {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ClusterTokenRegistrationBlockedWebhookPayload {
     /// The event's name, `cluster_token.registration_blocked`.
     pub event: String,
     /// The address the refused registration came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub blocked_ip: Option<String>,
     /// The agent token the registration used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_token: Option<Box<AgentToken>>,
     /// The user who set the webhook up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
+}
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for ClusterTokenRegistrationBlockedWebhookPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ClusterTokenRegistrationBlockedWebhookPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClusterTokenRegistrationBlockedWebhookPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClusterTokenRegistrationBlockedWebhookPayload, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Box<AgentToken>> = None;
+                let mut f3: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "event" => f0 = Some(map.next_value()?),
+                        "blocked_ip" => f1 = map.next_value()?,
+                        "cluster_token" => f2 = map.next_value()?,
+                        "sender" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClusterTokenRegistrationBlockedWebhookPayload {
+                    event: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("event")),
+                    },
+                    blocked_ip: f1,
+                    cluster_token: f2,
+                    sender: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "webhooks")]
 impl ClusterTokenRegistrationBlockedWebhookPayload {
@@ -3393,12 +5468,55 @@ impl<'de> serde::Deserialize<'de> for CommentMatchMode {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConfigureBuildExportRequest {
     /// The destination bucket, by name or as a full URI such as `s3://bucket` (the scheme is stripped).
     pub location: String,
     /// The export strategy, one of `build_exports.supported_strategies` (such as `s3` or `gcs`).
     pub strategy_id: String,
+}
+#[cfg(feature = "pipeline_settings")]
+impl<'de> serde::Deserialize<'de> for ConfigureBuildExportRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ConfigureBuildExportRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConfigureBuildExportRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConfigureBuildExportRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "location" => f0 = Some(map.next_value()?),
+                        "strategy_id" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ConfigureBuildExportRequest {
+                    location: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("location")),
+                    },
+                    strategy_id: match f1 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("strategy_id"));
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_settings")]
 impl ConfigureBuildExportRequest {
@@ -3416,19 +5534,64 @@ impl ConfigureBuildExportRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ConnectedRepository {
     /// The repository as `owner/repo`.
     pub full_name: String,
     /// The repository's page at the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub html_url: Option<String>,
     /// The HTTPS address to clone the repository from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub clone_url: Option<String>,
     /// The repository's default branch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_branch: Option<String>,
+}
+#[cfg(feature = "repository_connections")]
+impl<'de> serde::Deserialize<'de> for ConnectedRepository {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectedRepository;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConnectedRepository")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectedRepository, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "full_name" => f0 = Some(map.next_value()?),
+                        "html_url" => f1 = map.next_value()?,
+                        "clone_url" => f2 = map.next_value()?,
+                        "default_branch" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ConnectedRepository {
+                    full_name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("full_name")),
+                    },
+                    html_url: f1,
+                    clone_url: f2,
+                    default_branch: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "repository_connections")]
 impl ConnectedRepository {
@@ -3463,12 +5626,53 @@ impl ConnectedRepository {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAgentImageRequest {
     /// Name for the image, unique within the cluster.
     pub name: String,
     /// Dockerfile instructions to add on top of the base image, without any `FROM` line; an empty string builds the base image as it is.
     pub dockerfile: String,
+}
+#[cfg(feature = "hosted_agents")]
+impl<'de> serde::Deserialize<'de> for CreateAgentImageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateAgentImageRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateAgentImageRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAgentImageRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "dockerfile" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateAgentImageRequest {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    dockerfile: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("dockerfile")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "hosted_agents")]
 impl CreateAgentImageRequest {
@@ -3486,10 +5690,45 @@ impl CreateAgentImageRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAgentRequest {
     /// Name for the new agent.
     pub name: String,
+}
+#[cfg(feature = "agents")]
+impl<'de> serde::Deserialize<'de> for CreateAgentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateAgentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateAgentRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAgentRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateAgentRequest {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "agents")]
 impl CreateAgentRequest {
@@ -3504,16 +5743,59 @@ impl CreateAgentRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAgentTokenRequest {
     /// Free text saying what the token is for.
     pub description: String,
     /// When the token should stop letting agents connect (at least 10 minutes ahead); leave it out for a token that never expires. It cannot be changed later.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::Timestamp>,
     /// CIDR ranges agents may use the token from, as one space-separated string (for example `202.144.0.0/24 198.51.100.12/32`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_ip_addresses: Option<String>,
+}
+#[cfg(feature = "agent_tokens")]
+impl<'de> serde::Deserialize<'de> for CreateAgentTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateAgentTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateAgentTokenRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAgentTokenRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<crate::runtime::Timestamp> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => f0 = Some(map.next_value()?),
+                        "expires_at" => f1 = map.next_value()?,
+                        "allowed_ip_addresses" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateAgentTokenRequest {
+                    description: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("description"));
+                        }
+                    },
+                    expires_at: f1,
+                    allowed_ip_addresses: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "agent_tokens")]
 impl CreateAgentTokenRequest {
@@ -3542,22 +5824,69 @@ impl CreateAgentTokenRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateAnnotationRequest {
     /// Content of the annotation, in Markdown or HTML.
     pub body: String,
     /// Visual style of the annotation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<AnnotationStyle>,
     /// Display order, 1 to 10; higher shows first (3 when omitted).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Name that identifies the annotation, so that a later request can append to or replace it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
     /// Add `body` to the end of the existing annotation with the same context.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub append: Option<bool>,
+}
+#[cfg(feature = "annotations")]
+impl<'de> serde::Deserialize<'de> for CreateAnnotationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateAnnotationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateAnnotationRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAnnotationRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<AnnotationStyle> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "body" => f0 = Some(map.next_value()?),
+                        "style" => f1 = map.next_value()?,
+                        "priority" => f2 = map.next_value()?,
+                        "context" => f3 = map.next_value()?,
+                        "append" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateAnnotationRequest {
+                    body: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("body")),
+                    },
+                    style: f1,
+                    priority: f2,
+                    context: f3,
+                    append: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "annotations")]
 impl CreateAnnotationRequest {
@@ -3598,42 +5927,113 @@ impl CreateAnnotationRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateBuildRequest {
     /// Ref, SHA or tag to build, e.g. `HEAD`.
     pub commit: String,
     /// Branch the build is for; used for branch filtering.
     pub branch: String,
     /// Message shown for the build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Commit author, as an object or a bare email string. Defaults to the API user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<CreateBuildRequestAuthor>,
     /// Force a fresh checkout (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub clean_checkout: Option<bool>,
     /// Environment variables for the build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, String>>,
     /// Build meta-data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<std::collections::BTreeMap<String, String>>,
     /// Ignore the pipeline's branch filters (step filters still apply).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_pipeline_branch_filters: Option<bool>,
     /// Base branch of the pull request, for a pull-request build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pull_request_base_branch: Option<String>,
     /// Pull request number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pull_request_id: Option<i64>,
     /// Labels of the pull request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pull_request_labels: Option<Vec<String>>,
     /// Git URL of the pull request's repository.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pull_request_repository: Option<String>,
+}
+#[cfg(feature = "builds")]
+impl<'de> serde::Deserialize<'de> for CreateBuildRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateBuildRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateBuildRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBuildRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<CreateBuildRequestAuthor> = None;
+                let mut f4: Option<bool> = None;
+                let mut f5: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f6: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<i64> = None;
+                let mut f10: Option<Vec<String>> = None;
+                let mut f11: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "commit" => f0 = Some(map.next_value()?),
+                        "branch" => f1 = Some(map.next_value()?),
+                        "message" => f2 = map.next_value()?,
+                        "author" => f3 = map.next_value()?,
+                        "clean_checkout" => f4 = map.next_value()?,
+                        "env" => f5 = map.next_value()?,
+                        "meta_data" => f6 = map.next_value()?,
+                        "ignore_pipeline_branch_filters" => f7 = map.next_value()?,
+                        "pull_request_base_branch" => f8 = map.next_value()?,
+                        "pull_request_id" => f9 = map.next_value()?,
+                        "pull_request_labels" => f10 = map.next_value()?,
+                        "pull_request_repository" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateBuildRequest {
+                    commit: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("commit")),
+                    },
+                    branch: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("branch")),
+                    },
+                    message: f2,
+                    author: f3,
+                    clean_checkout: f4,
+                    env: f5,
+                    meta_data: f6,
+                    ignore_pipeline_branch_filters: f7,
+                    pull_request_base_branch: f8,
+                    pull_request_id: f9,
+                    pull_request_labels: f10,
+                    pull_request_repository: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "builds")]
 impl CreateBuildRequest {
@@ -3727,22 +6127,69 @@ pub enum CreateBuildRequestAuthor {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateClusterRequest {
     /// Name for the new cluster.
     pub name: String,
     /// Free text describing what the cluster is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Emoji shown with the cluster, in `:name:` form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// Hex colour shown with the cluster, such as `#FFE0F1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Users and teams to make maintainers of the new cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintainers: Option<Vec<ClusterMaintainerTarget>>,
+}
+#[cfg(feature = "clusters")]
+impl<'de> serde::Deserialize<'de> for CreateClusterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateClusterRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateClusterRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateClusterRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<Vec<ClusterMaintainerTarget>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "description" => f1 = map.next_value()?,
+                        "emoji" => f2 = map.next_value()?,
+                        "color" => f3 = map.next_value()?,
+                        "maintainers" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateClusterRequest {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    description: f1,
+                    emoji: f2,
+                    color: f3,
+                    maintainers: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "clusters")]
 impl CreateClusterRequest {
@@ -3786,19 +6233,63 @@ impl CreateClusterRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateClusterSecretRequest {
     /// Name for the secret: starts with a letter, holds only letters, digits and underscores, does not start with `buildkite` or `bk` in any case, at most 255 characters, unique in the cluster.
     pub key: String,
     /// The secret value to encrypt and store; not blank, under 8 KB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Free text saying what the secret holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The access policy, as YAML text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+}
+#[cfg(feature = "cluster_secrets")]
+impl<'de> serde::Deserialize<'de> for CreateClusterSecretRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateClusterSecretRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateClusterSecretRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateClusterSecretRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "key" => f0 = Some(map.next_value()?),
+                        "value" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        "policy" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateClusterSecretRequest {
+                    key: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("key")),
+                    },
+                    value: f1,
+                    description: f2,
+                    policy: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "cluster_secrets")]
 impl CreateClusterSecretRequest {
@@ -3833,28 +6324,83 @@ impl CreateClusterSecretRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateNotificationServiceRequest {
     /// The kind of service: `webhook`, `slack`, `aws_event_bridge`, `datadog_pipeline_visibility`, `open_telemetry_tracing`, or `event_log_api` where enabled.
     pub provider: String,
     /// A free-text description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Branch pattern limiting which builds notify, e.g. `main feature/*`; empty for all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch_configuration: Option<String>,
     /// Which pipelines the service covers (default `all`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<NotificationServiceScope>,
     /// The pipelines, teams or clusters for a `some_*` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_uuids: Option<Vec<String>>,
     /// Which build and job states send a notification, such as `build_failed` set to true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_states: Option<std::collections::BTreeMap<String, bool>>,
     /// Provider-specific configuration, e.g. for `webhook` `url` (required), `token`, `token_mode`, `version`, `events`, `tls_verify`. Map values must be strings for OpenTelemetry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+#[cfg(feature = "notification_services")]
+impl<'de> serde::Deserialize<'de> for CreateNotificationServiceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateNotificationServiceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateNotificationServiceRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateNotificationServiceRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<NotificationServiceScope> = None;
+                let mut f4: Option<Vec<String>> = None;
+                let mut f5: Option<std::collections::BTreeMap<String, bool>> = None;
+                let mut f6: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "provider" => f0 = Some(map.next_value()?),
+                        "description" => f1 = map.next_value()?,
+                        "branch_configuration" => f2 = map.next_value()?,
+                        "scope" => f3 = map.next_value()?,
+                        "scope_uuids" => f4 = map.next_value()?,
+                        "build_states" => f5 = map.next_value()?,
+                        "settings" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateNotificationServiceRequest {
+                    provider: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("provider")),
+                    },
+                    description: f1,
+                    branch_configuration: f2,
+                    scope: f3,
+                    scope_uuids: f4,
+                    build_states: f5,
+                    settings: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "notification_services")]
 impl CreateNotificationServiceRequest {
@@ -3913,19 +6459,63 @@ impl CreateNotificationServiceRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateOrganizationInvitationsRequest {
     /// The addresses to invite; duplicates (ignoring case) count once. If any address is invalid, none is invited.
     pub emails: Vec<String>,
     /// The organization role to offer (default `member`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<OrganizationMemberRole>,
     /// Whether the invitees must sign in with SSO. Required when the organization uses SSO; otherwise it defaults to `required`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_mode: Option<OrganizationMemberSsoMode>,
     /// Teams the invitees will join, at most one entry per team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<OrganizationInvitationTeamAssignment>>,
+}
+#[cfg(feature = "organization_invitations")]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateOrganizationInvitationsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateOrganizationInvitationsRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationInvitationsRequest, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut f1: Option<OrganizationMemberRole> = None;
+                let mut f2: Option<OrganizationMemberSsoMode> = None;
+                let mut f3: Option<Vec<OrganizationInvitationTeamAssignment>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "emails" => f0 = Some(map.next_value()?),
+                        "role" => f1 = map.next_value()?,
+                        "sso_mode" => f2 = map.next_value()?,
+                        "teams" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateOrganizationInvitationsRequest {
+                    emails: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("emails")),
+                    },
+                    role: f1,
+                    sso_mode: f2,
+                    teams: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organization_invitations")]
 impl CreateOrganizationInvitationsRequest {
@@ -3963,7 +6553,7 @@ impl CreateOrganizationInvitationsRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatePipelineRequest {
     /// The new pipeline's name; the slug is made from it unless `slug` is given.
     pub name: String,
@@ -3972,99 +6562,215 @@ pub struct CreatePipelineRequest {
     /// The UUID of the cluster the pipeline's jobs will run in.
     pub cluster_id: uuid::Uuid,
     /// The YAML steps, as one string. Needed (and must not be blank) for a YAML pipeline, unless a pipeline template supplies the steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<String>,
     /// The steps of a visual-steps pipeline, sent instead of `configuration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<Step>>,
     /// Whether finished builds may be rebuilt (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_rebuilds: Option<bool>,
     /// Branch pattern limiting which pushed branches create builds, e.g. `main feature/*`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub branch_configuration: Option<Option<String>>,
     /// Cancel running builds on a branch when a newer build of that branch arrives (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_running_branch_builds: Option<bool>,
     /// Branch pattern limiting where running builds are canceled.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub cancel_running_branch_builds_filter: Option<Option<String>>,
     /// A Git mirror for agents to clone from, without credentials, query or fragment. Refused (unless blank) when the organization has the mirror feature off.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub clone_mirror_url: Option<Option<String>>,
     /// A hex colour for the pipeline, e.g. `#FF5733`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The branch new builds default to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Minutes a command step may run when it sets no timeout of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_command_step_timeout: Option<i64>,
     /// Free text describing the pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// An emoji for the pipeline, as a `:name:` code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// Environment variables for every build (visual-steps pipelines; YAML pipelines set `env` in `configuration`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, String>>,
     /// The most minutes any command step may run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_command_step_timeout: Option<i64>,
     /// The UUID of a pipeline template to take the steps from.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub pipeline_template_uuid: Option<Option<uuid::Uuid>>,
     /// Provider settings deciding which repository events create builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_settings: Option<Box<ProviderSettings>>,
     /// Skip waiting builds on a branch when a newer build of that branch arrives (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds: Option<bool>,
     /// Branch pattern limiting where waiting builds are skipped.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub skip_queued_branch_builds_filter: Option<Option<String>>,
     /// A custom slug for the pipeline's URL; null (or missing) derives it from the name.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub slug: Option<Option<String>>,
     /// Labels for the pipeline (`:emoji:` codes allowed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Teams to add the pipeline to, as a map from team UUID to access level. Once an organization uses teams, non-administrators must give at least one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams: Option<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
     /// Deprecated list of team UUIDs to add the pipeline to; use `teams`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_uuids: Option<Vec<uuid::Uuid>>,
     /// Whether the pipeline is private (default) or visible to everyone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<PipelineVisibility>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for CreatePipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatePipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePipelineRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePipelineRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<uuid::Uuid> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<Vec<Step>> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<Option<String>> = None;
+                let mut f9: Option<Option<String>> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<i64> = None;
+                let mut f13: Option<String> = None;
+                let mut f14: Option<String> = None;
+                let mut f15: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f16: Option<i64> = None;
+                let mut f17: Option<Option<uuid::Uuid>> = None;
+                let mut f18: Option<Box<ProviderSettings>> = None;
+                let mut f19: Option<bool> = None;
+                let mut f20: Option<Option<String>> = None;
+                let mut f21: Option<Option<String>> = None;
+                let mut f22: Option<Vec<String>> = None;
+                let mut f23: Option<
+                    std::collections::BTreeMap<String, PipelineTeamAccessLevel>,
+                > = None;
+                let mut f24: Option<Vec<uuid::Uuid>> = None;
+                let mut f25: Option<PipelineVisibility> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "repository" => f1 = Some(map.next_value()?),
+                        "cluster_id" => f2 = Some(map.next_value()?),
+                        "configuration" => f3 = map.next_value()?,
+                        "steps" => f4 = map.next_value()?,
+                        "allow_rebuilds" => f5 = map.next_value()?,
+                        "branch_configuration" => f6 = Some(map.next_value()?),
+                        "cancel_running_branch_builds" => f7 = map.next_value()?,
+                        "cancel_running_branch_builds_filter" => {
+                            f8 = Some(map.next_value()?);
+                        }
+                        "clone_mirror_url" => f9 = Some(map.next_value()?),
+                        "color" => f10 = map.next_value()?,
+                        "default_branch" => f11 = map.next_value()?,
+                        "default_command_step_timeout" => f12 = map.next_value()?,
+                        "description" => f13 = map.next_value()?,
+                        "emoji" => f14 = map.next_value()?,
+                        "env" => f15 = map.next_value()?,
+                        "maximum_command_step_timeout" => f16 = map.next_value()?,
+                        "pipeline_template_uuid" => f17 = Some(map.next_value()?),
+                        "provider_settings" => f18 = map.next_value()?,
+                        "skip_queued_branch_builds" => f19 = map.next_value()?,
+                        "skip_queued_branch_builds_filter" => {
+                            f20 = Some(map.next_value()?);
+                        }
+                        "slug" => f21 = Some(map.next_value()?),
+                        "tags" => f22 = map.next_value()?,
+                        "teams" => f23 = map.next_value()?,
+                        "team_uuids" => f24 = map.next_value()?,
+                        "visibility" => f25 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreatePipelineRequest {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    repository: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("repository")),
+                    },
+                    cluster_id: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("cluster_id")),
+                    },
+                    configuration: f3,
+                    steps: f4,
+                    allow_rebuilds: f5,
+                    branch_configuration: f6,
+                    cancel_running_branch_builds: f7,
+                    cancel_running_branch_builds_filter: f8,
+                    clone_mirror_url: f9,
+                    color: f10,
+                    default_branch: f11,
+                    default_command_step_timeout: f12,
+                    description: f13,
+                    emoji: f14,
+                    env: f15,
+                    maximum_command_step_timeout: f16,
+                    pipeline_template_uuid: f17,
+                    provider_settings: f18,
+                    skip_queued_branch_builds: f19,
+                    skip_queued_branch_builds_filter: f20,
+                    slug: f21,
+                    tags: f22,
+                    teams: f23,
+                    team_uuids: f24,
+                    visibility: f25,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl CreatePipelineRequest {
@@ -4265,28 +6971,81 @@ impl CreatePipelineRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatePipelineScheduleRequest {
     /// When builds are created, as a predefined interval (`@daily`) or a crontab expression.
     pub cronline: String,
     /// A short text naming the schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The message for the builds the schedule creates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The commit to build (default `HEAD`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// The branch to build (default the pipeline's default branch).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// Environment variables for the scheduled builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, String>>,
     /// Whether the schedule starts out enabled (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+#[cfg(feature = "pipeline_schedules")]
+impl<'de> serde::Deserialize<'de> for CreatePipelineScheduleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatePipelineScheduleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePipelineScheduleRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePipelineScheduleRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f6: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "cronline" => f0 = Some(map.next_value()?),
+                        "label" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        "commit" => f3 = map.next_value()?,
+                        "branch" => f4 = map.next_value()?,
+                        "env" => f5 = map.next_value()?,
+                        "enabled" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreatePipelineScheduleRequest {
+                    cronline: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("cronline")),
+                    },
+                    label: f1,
+                    message: f2,
+                    commit: f3,
+                    branch: f4,
+                    env: f5,
+                    enabled: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_schedules")]
 impl CreatePipelineScheduleRequest {
@@ -4342,18 +7101,67 @@ impl CreatePipelineScheduleRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatePipelineTemplateRequest {
     /// The template's name.
     pub name: String,
     /// The YAML steps of the template.
     pub configuration: String,
     /// Free text describing the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether users who are not administrators may assign the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
+}
+#[cfg(feature = "pipeline_templates")]
+impl<'de> serde::Deserialize<'de> for CreatePipelineTemplateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatePipelineTemplateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePipelineTemplateRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePipelineTemplateRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "configuration" => f1 = Some(map.next_value()?),
+                        "description" => f2 = map.next_value()?,
+                        "available" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreatePipelineTemplateRequest {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    configuration: match f1 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("configuration"));
+                        }
+                    },
+                    description: f2,
+                    available: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_templates")]
 impl CreatePipelineTemplateRequest {
@@ -4383,24 +7191,77 @@ impl CreatePipelineTemplateRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreatePortalRequest {
     /// The portal's name.
     pub name: String,
     /// The GraphQL operation the portal runs.
     pub query: String,
     /// The portal's slug; made from the name when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Free text describing the portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The CIDR ranges allowed to call the portal, separated by spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_ip_addresses: Option<String>,
     /// Whether users may invoke the portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_invokable: Option<bool>,
+}
+#[cfg(feature = "portals")]
+impl<'de> serde::Deserialize<'de> for CreatePortalRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreatePortalRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePortalRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePortalRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "query" => f1 = Some(map.next_value()?),
+                        "slug" => f2 = map.next_value()?,
+                        "description" => f3 = map.next_value()?,
+                        "allowed_ip_addresses" => f4 = map.next_value()?,
+                        "user_invokable" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreatePortalRequest {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    query: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("query")),
+                    },
+                    slug: f2,
+                    description: f3,
+                    allowed_ip_addresses: f4,
+                    user_invokable: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "portals")]
 impl CreatePortalRequest {
@@ -4442,20 +7303,64 @@ impl CreatePortalRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateQueueRequest {
     /// Key for the new queue, which agents register with and steps target.
     pub key: String,
     /// Free text describing the queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Which agent a retried job prefers; may be absent (for example on hosted queues).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_agent_affinity: Option<QueueRetryAgentAffinity>,
     /// Hosted-agent settings (camelCase keys); sending it makes or keeps the queue a hosted one.
     #[serde(rename = "hostedAgents")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_agents: Option<HostedAgentsRequest>,
+}
+#[cfg(feature = "queues")]
+impl<'de> serde::Deserialize<'de> for CreateQueueRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateQueueRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateQueueRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateQueueRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<QueueRetryAgentAffinity> = None;
+                let mut f3: Option<HostedAgentsRequest> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "key" => f0 = Some(map.next_value()?),
+                        "description" => f1 = map.next_value()?,
+                        "retry_agent_affinity" => f2 = map.next_value()?,
+                        "hostedAgents" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateQueueRequest {
+                    key: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("key")),
+                    },
+                    description: f1,
+                    retry_agent_affinity: f2,
+                    hosted_agents: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "queues")]
 impl CreateQueueRequest {
@@ -4493,27 +7398,83 @@ impl CreateQueueRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateRegistryRequest {
     /// The registry's display name.
     pub name: String,
     /// The package ecosystem the registry will serve, such as `ruby`; it cannot be changed later.
     pub ecosystem: String,
     /// The UUIDs of the teams to give access to the registry. Needed (at least one) when the organization uses teams; ignored otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<String>>,
     /// Free text about the registry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// An emoji for the registry in `:name:` form, such as `:sunflower:`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// A color for the registry as a hex code, such as `#f0ccff`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The OIDC policy deciding which OIDC tokens may publish to or read from the registry: YAML text, or a JSON list of statements, each with an issuer `iss`, a list of `scopes` and a map of `claims` rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_policy: Option<serde_json::Value>,
+}
+#[cfg(feature = "registries")]
+impl<'de> serde::Deserialize<'de> for CreateRegistryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateRegistryRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateRegistryRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRegistryRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Vec<String>> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<serde_json::Value> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "ecosystem" => f1 = Some(map.next_value()?),
+                        "team_ids" => f2 = map.next_value()?,
+                        "description" => f3 = map.next_value()?,
+                        "emoji" => f4 = map.next_value()?,
+                        "color" => f5 = map.next_value()?,
+                        "oidc_policy" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateRegistryRequest {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    ecosystem: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("ecosystem")),
+                    },
+                    team_ids: f2,
+                    description: f3,
+                    emoji: f4,
+                    color: f5,
+                    oidc_policy: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "registries")]
 impl CreateRegistryRequest {
@@ -4561,10 +7522,47 @@ impl CreateRegistryRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateRegistryTokenRequest {
     /// Free text that says what the token is for.
     pub description: String,
+}
+#[cfg(feature = "registry_tokens")]
+impl<'de> serde::Deserialize<'de> for CreateRegistryTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateRegistryTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateRegistryTokenRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRegistryTokenRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateRegistryTokenRequest {
+                    description: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("description"));
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "registry_tokens")]
 impl CreateRegistryTokenRequest {
@@ -4581,12 +7579,53 @@ impl CreateRegistryTokenRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateRuleRequest {
     /// What the new rule allows.
     pub r#type: RuleType,
     /// The two pipelines the rule links, and its optional conditions.
     pub value: RuleValue,
+}
+#[cfg(feature = "rules")]
+impl<'de> serde::Deserialize<'de> for CreateRuleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateRuleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateRuleRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRuleRequest, A::Error> {
+                let mut f0: Option<RuleType> = None;
+                let mut f1: Option<RuleValue> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = Some(map.next_value()?),
+                        "value" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateRuleRequest {
+                    r#type: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("type")),
+                    },
+                    value: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("value")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "rules")]
 impl CreateRuleRequest {
@@ -4604,7 +7643,7 @@ impl CreateRuleRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateTeamRequest {
     /// The team's display name.
     pub name: String,
@@ -4626,6 +7665,133 @@ pub struct CreateTeamRequest {
     pub members_can_destroy_registries: bool,
     /// Whether the team's members may delete packages.
     pub members_can_destroy_packages: bool,
+}
+#[cfg(feature = "teams")]
+impl<'de> serde::Deserialize<'de> for CreateTeamRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTeamRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateTeamRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTeamRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<TeamPrivacy> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<TeamMemberRole> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<bool> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<bool> = None;
+                let mut f9: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "description" => f1 = Some(map.next_value()?),
+                        "privacy" => f2 = Some(map.next_value()?),
+                        "is_default_team" => f3 = Some(map.next_value()?),
+                        "default_member_role" => f4 = Some(map.next_value()?),
+                        "members_can_create_pipelines" => f5 = Some(map.next_value()?),
+                        "members_can_create_suites" => f6 = Some(map.next_value()?),
+                        "members_can_create_registries" => f7 = Some(map.next_value()?),
+                        "members_can_destroy_registries" => f8 = Some(map.next_value()?),
+                        "members_can_destroy_packages" => f9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateTeamRequest {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    description: match f1 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("description"));
+                        }
+                    },
+                    privacy: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("privacy")),
+                    },
+                    is_default_team: match f3 {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                serde::de::Error::missing_field("is_default_team"),
+                            );
+                        }
+                    },
+                    default_member_role: match f4 {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                serde::de::Error::missing_field("default_member_role"),
+                            );
+                        }
+                    },
+                    members_can_create_pipelines: match f5 {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                serde::de::Error::missing_field(
+                                    "members_can_create_pipelines",
+                                ),
+                            );
+                        }
+                    },
+                    members_can_create_suites: match f6 {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                serde::de::Error::missing_field("members_can_create_suites"),
+                            );
+                        }
+                    },
+                    members_can_create_registries: match f7 {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                serde::de::Error::missing_field(
+                                    "members_can_create_registries",
+                                ),
+                            );
+                        }
+                    },
+                    members_can_destroy_registries: match f8 {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                serde::de::Error::missing_field(
+                                    "members_can_destroy_registries",
+                                ),
+                            );
+                        }
+                    },
+                    members_can_destroy_packages: match f9 {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                serde::de::Error::missing_field(
+                                    "members_can_destroy_packages",
+                                ),
+                            );
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "teams")]
 impl CreateTeamRequest {
@@ -4662,7 +7828,7 @@ impl CreateTeamRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateTestSuiteRequest {
     /// Name of the new suite.
     pub name: String,
@@ -4671,27 +7837,87 @@ pub struct CreateTestSuiteRequest {
     /// Return the new suite's upload token (`api_token`) in the response.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_api_token: Option<bool>,
     /// UUIDs of the teams to give the suite to. Required when the organization uses teams.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_ids: Option<Vec<uuid::Uuid>>,
     /// Name of the application the suite tests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_name: Option<String>,
     /// Hex colour of the suite's avatar, such as `#FFF700`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Emoji of the suite's avatar, as a character or in `:name:` form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// OIDC policy of the suite; null removes it.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub oidc_policy: Option<Option<TestSuiteOidcPolicy>>,
+}
+#[cfg(feature = "test_suites")]
+impl<'de> serde::Deserialize<'de> for CreateTestSuiteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateTestSuiteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateTestSuiteRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateTestSuiteRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<Vec<uuid::Uuid>> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<Option<TestSuiteOidcPolicy>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "default_branch" => f1 = Some(map.next_value()?),
+                        "show_api_token" => f2 = map.next_value()?,
+                        "team_ids" => f3 = map.next_value()?,
+                        "application_name" => f4 = map.next_value()?,
+                        "color" => f5 = map.next_value()?,
+                        "emoji" => f6 = map.next_value()?,
+                        "oidc_policy" => f7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateTestSuiteRequest {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    default_branch: match f1 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("default_branch"));
+                        }
+                    },
+                    show_api_token: f2,
+                    team_ids: f3,
+                    application_name: f4,
+                    color: f5,
+                    emoji: f6,
+                    oidc_policy: f7,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "test_suites")]
 impl CreateTestSuiteRequest {
@@ -4759,21 +7985,72 @@ impl CreateTestSuiteRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct CursorPageLinks {
     /// URL of this page.
-    #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(rename = "self"))]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub self_: Option<String>,
     /// URL of the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub next: Option<String>,
     /// URL of the previous page; absent on the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub prev: Option<String>,
     /// URL of the first page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub first: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "audit_events",
+        feature = "jobs",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "packages",
+        feature = "step_uploads"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for CursorPageLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = CursorPageLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CursorPageLinks")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CursorPageLinks, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "self" => f0 = map.next_value()?,
+                        "next" => f1 = map.next_value()?,
+                        "prev" => f2 = map.next_value()?,
+                        "first" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CursorPageLinks {
+                    self_: f0,
+                    next: f1,
+                    prev: f2,
+                    first: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -4822,10 +8099,45 @@ impl CursorPageLinks {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DeleteCacheVolumeRequest {
     /// The cache tag to delete, as a list response gives it (it may contain `/` and `;`, which is why it travels in the body).
     pub tag: String,
+}
+#[cfg(feature = "hosted_agents")]
+impl<'de> serde::Deserialize<'de> for DeleteCacheVolumeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = DeleteCacheVolumeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteCacheVolumeRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeleteCacheVolumeRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "tag" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeleteCacheVolumeRequest {
+                    tag: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("tag")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "hosted_agents")]
 impl DeleteCacheVolumeRequest {
@@ -4840,15 +8152,60 @@ impl DeleteCacheVolumeRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Emoji {
     /// The shortcode, without the surrounding colons.
     pub name: String,
     /// Address of the emoji's image (it may carry a version query such as `?v1`).
     pub url: String,
     /// Other shortcodes that show the same image; missing when there are none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub aliases: Option<Vec<String>>,
+}
+#[cfg(feature = "emojis")]
+impl<'de> serde::Deserialize<'de> for Emoji {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Emoji;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Emoji")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Emoji, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = Some(map.next_value()?),
+                        "url" => f1 = Some(map.next_value()?),
+                        "aliases" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Emoji {
+                    name: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    url: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    aliases: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "emojis")]
 impl Emoji {
@@ -4914,16 +8271,99 @@ impl Emoji {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ErrorType {
     /// What went wrong, in the server's words (`Validation Failed`, `No job found`, `Forbidden`, ...).
     pub message: String,
     /// For a 422 validation failure, one entry per field that failed; absent otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub errors: Option<Vec<ErrorTypeErrorsItem>>,
     /// Keys beyond the documented properties, kept as sent.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "mock", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access_token",
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "annotations",
+        feature = "api_settings",
+        feature = "artifacts",
+        feature = "audit_events",
+        feature = "builds",
+        feature = "cluster_maintainers",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "emojis",
+        feature = "hosted_agents",
+        feature = "jobs",
+        feature = "meta",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "organization_members",
+        feature = "organizations",
+        feature = "packages",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registries",
+        feature = "registry_tokens",
+        feature = "repository_connections",
+        feature = "rules",
+        feature = "step_uploads",
+        feature = "team_members",
+        feature = "team_pipelines",
+        feature = "team_suites",
+        feature = "teams",
+        feature = "test_runs",
+        feature = "test_suites",
+        feature = "tests",
+        feature = "user"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorType;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorType")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorType, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Vec<ErrorTypeErrorsItem>> = None;
+                let mut __extra: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "message" => f0 = Some(map.next_value()?),
+                        "errors" => f1 = map.next_value()?,
+                        _ => {
+                            __extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorType {
+                    message: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("message")),
+                    },
+                    errors: f1,
+                    extra: __extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -5031,17 +8471,97 @@ impl ErrorType {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ErrorTypeErrorsItem {
     /// The request field that failed, such as `configuration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub field: Option<String>,
     /// Human-readable description of the problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Keys beyond the documented properties, kept as sent.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "mock", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access_token",
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "annotations",
+        feature = "api_settings",
+        feature = "artifacts",
+        feature = "audit_events",
+        feature = "builds",
+        feature = "cluster_maintainers",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "emojis",
+        feature = "hosted_agents",
+        feature = "jobs",
+        feature = "meta",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "organization_members",
+        feature = "organizations",
+        feature = "packages",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registries",
+        feature = "registry_tokens",
+        feature = "repository_connections",
+        feature = "rules",
+        feature = "step_uploads",
+        feature = "team_members",
+        feature = "team_pipelines",
+        feature = "team_suites",
+        feature = "teams",
+        feature = "test_runs",
+        feature = "test_suites",
+        feature = "tests",
+        feature = "user"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ErrorTypeErrorsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorTypeErrorsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorTypeErrorsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorTypeErrorsItem, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut __extra: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "field" => f0 = map.next_value()?,
+                        "code" => f1 = map.next_value()?,
+                        _ => {
+                            __extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorTypeErrorsItem {
+                    field: f0,
+                    code: f1,
+                    extra: __extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -5112,12 +8632,53 @@ impl ErrorTypeErrorsItem {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExecutionTagsUpdate {
     /// UUID of the execution.
     pub id: String,
     /// The execution's new mutable tags; every key starts with `mut.` (at most 10 by default). They replace all its current mutable tags; `{}` removes them all.
     pub tags: std::collections::BTreeMap<String, String>,
+}
+#[cfg(feature = "test_runs")]
+impl<'de> serde::Deserialize<'de> for ExecutionTagsUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ExecutionTagsUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExecutionTagsUpdate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecutionTagsUpdate, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "tags" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecutionTagsUpdate {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    tags: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("tags")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "test_runs")]
 impl ExecutionTagsUpdate {
@@ -5138,7 +8699,8 @@ impl ExecutionTagsUpdate {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct FailedExecution {
     /// UUID of the execution.
     pub execution_id: uuid::Uuid,
@@ -5147,44 +8709,132 @@ pub struct FailedExecution {
     /// UUID of the test that was executed.
     pub test_id: uuid::Uuid,
     /// Display name of the run (its UUID when it has no other name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub run_name: Option<String>,
     /// Commit the run tested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub commit_sha: Option<String>,
     /// When the execution was recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// Branch the run tested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub branch: Option<String>,
     /// Short failure message reported by the test framework.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub failure_reason: Option<String>,
     /// Detailed failure output, when asked for with `include_failure_expanded` (go-buildkite only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub failure_expanded: Option<Vec<FailureExpanded>>,
     /// How long the execution took, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub duration: Option<f64>,
     /// File and line of the test, such as `./spec/models/user.rb:23`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// Name of the test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub test_name: Option<String>,
     /// Address of the run in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub run_url: Option<String>,
     /// Address of the test in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub test_url: Option<String>,
     /// Address of this execution in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub test_execution_url: Option<String>,
     /// User-defined tags of the execution, keyed by dotted name (such as `language.version`); tags that repeat other fields (result, branch, commit) are left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
+}
+#[cfg(feature = "test_runs")]
+impl<'de> serde::Deserialize<'de> for FailedExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = FailedExecution;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FailedExecution")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FailedExecution, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<uuid::Uuid> = None;
+                let mut f2: Option<uuid::Uuid> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<crate::runtime::Timestamp> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<Vec<FailureExpanded>> = None;
+                let mut f9: Option<f64> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<String> = None;
+                let mut f13: Option<String> = None;
+                let mut f14: Option<String> = None;
+                let mut f15: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "execution_id" => f0 = Some(map.next_value()?),
+                        "run_id" => f1 = Some(map.next_value()?),
+                        "test_id" => f2 = Some(map.next_value()?),
+                        "run_name" => f3 = map.next_value()?,
+                        "commit_sha" => f4 = map.next_value()?,
+                        "created_at" => f5 = map.next_value()?,
+                        "branch" => f6 = map.next_value()?,
+                        "failure_reason" => f7 = map.next_value()?,
+                        "failure_expanded" => f8 = map.next_value()?,
+                        "duration" => f9 = map.next_value()?,
+                        "location" => f10 = map.next_value()?,
+                        "test_name" => f11 = map.next_value()?,
+                        "run_url" => f12 = map.next_value()?,
+                        "test_url" => f13 = map.next_value()?,
+                        "test_execution_url" => f14 = map.next_value()?,
+                        "tags" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FailedExecution {
+                    execution_id: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("execution_id"));
+                        }
+                    },
+                    run_id: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("run_id")),
+                    },
+                    test_id: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("test_id")),
+                    },
+                    run_name: f3,
+                    commit_sha: f4,
+                    created_at: f5,
+                    branch: f6,
+                    failure_reason: f7,
+                    failure_expanded: f8,
+                    duration: f9,
+                    location: f10,
+                    test_name: f11,
+                    run_url: f12,
+                    test_url: f13,
+                    test_execution_url: f14,
+                    tags: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "test_runs")]
 impl FailedExecution {
@@ -5288,14 +8938,50 @@ impl FailedExecution {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct FailureExpanded {
     /// Stack frames of the failure, one line each.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub backtrace: Option<Vec<String>>,
     /// Lines of the expanded failure message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub expanded: Option<Vec<String>>,
+}
+#[cfg(feature = "test_runs")]
+impl<'de> serde::Deserialize<'de> for FailureExpanded {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = FailureExpanded;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FailureExpanded")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FailureExpanded, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                let mut f1: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "backtrace" => f0 = map.next_value()?,
+                        "expanded" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FailureExpanded {
+                    backtrace: f0,
+                    expanded: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "test_runs")]
 impl FailureExpanded {
@@ -5323,12 +9009,53 @@ impl FailureExpanded {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FindTestRequest {
     /// Scope of the test, such as `User#email`.
     pub scope: String,
     /// Name of the test within its scope.
     pub name: String,
+}
+#[cfg(feature = "tests")]
+impl<'de> serde::Deserialize<'de> for FindTestRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = FindTestRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FindTestRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindTestRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "scope" => f0 = Some(map.next_value()?),
+                        "name" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FindTestRequest {
+                    scope: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("scope")),
+                    },
+                    name: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "tests")]
 impl FindTestRequest {
@@ -5346,39 +9073,108 @@ impl FindTestRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct FlakyTest {
     /// UUID of the test.
     pub id: uuid::Uuid,
     /// Address of the test in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// What the test belongs to, such as the class or describe block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<String>,
     /// Name of the test within its scope.
     pub name: String,
     /// File and line of the test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// File that holds the test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// How many times the test was seen flaking in the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<i64>,
     /// When the test last flaked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_occurrence_at: Option<crate::runtime::Timestamp>,
     /// When the most recent flaky instance was recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub most_recent_instance_at: Option<crate::runtime::Timestamp>,
     /// When the flakiness was last marked resolved; null if never.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub last_resolved_at: Option<crate::runtime::Timestamp>,
     /// UUIDs of the teams that own the test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub ownership_team_ids: Option<Vec<String>>,
+}
+#[cfg(feature = "tests")]
+impl<'de> serde::Deserialize<'de> for FlakyTest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = FlakyTest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FlakyTest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FlakyTest, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<i64> = None;
+                let mut f7: Option<crate::runtime::Timestamp> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                let mut f9: Option<crate::runtime::Timestamp> = None;
+                let mut f10: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "web_url" => f1 = map.next_value()?,
+                        "scope" => f2 = map.next_value()?,
+                        "name" => f3 = Some(map.next_value()?),
+                        "location" => f4 = map.next_value()?,
+                        "file_name" => f5 = map.next_value()?,
+                        "instances" => f6 = map.next_value()?,
+                        "latest_occurrence_at" => f7 = map.next_value()?,
+                        "most_recent_instance_at" => f8 = map.next_value()?,
+                        "last_resolved_at" => f9 = map.next_value()?,
+                        "ownership_team_ids" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FlakyTest {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    web_url: f1,
+                    scope: f2,
+                    name: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    location: f4,
+                    file_name: f5,
+                    instances: f6,
+                    latest_occurrence_at: f7,
+                    most_recent_instance_at: f8,
+                    last_resolved_at: f9,
+                    ownership_team_ids: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "tests")]
 impl FlakyTest {
@@ -5538,19 +9334,64 @@ impl<'de> serde::Deserialize<'de> for FlakyTestPeriod {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct GithubWebhookProcessing {
     /// The REST address of this state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Whether incoming GitHub webhooks are processed for the pipeline.
     pub enabled: bool,
     /// When processing was turned off; null while it is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub disabled_at: Option<crate::runtime::Timestamp>,
     /// The name of the user who turned processing off; null while it is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub disabled_by: Option<String>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for GithubWebhookProcessing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = GithubWebhookProcessing;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GithubWebhookProcessing")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GithubWebhookProcessing, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<bool> = None;
+                let mut f2: Option<crate::runtime::Timestamp> = None;
+                let mut f3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "url" => f0 = map.next_value()?,
+                        "enabled" => f1 = Some(map.next_value()?),
+                        "disabled_at" => f2 = map.next_value()?,
+                        "disabled_by" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GithubWebhookProcessing {
+                    url: f0,
+                    enabled: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("enabled")),
+                    },
+                    disabled_at: f2,
+                    disabled_by: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl GithubWebhookProcessing {
@@ -5585,23 +9426,68 @@ impl GithubWebhookProcessing {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct HostedAgentInstanceShape {
     /// Operating system family of the machine, such as `linux` or `macos`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub machine_type: Option<String>,
     /// CPU architecture, such as `amd64` or `arm64`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub architecture: Option<String>,
     /// Number of virtual CPUs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu: Option<i64>,
     /// Memory in gigabytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub memory: Option<i64>,
     /// The shape's name, as sent in requests (for example `LINUX_AMD64_2X4`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
+}
+#[cfg(feature = "queues")]
+impl<'de> serde::Deserialize<'de> for HostedAgentInstanceShape {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = HostedAgentInstanceShape;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HostedAgentInstanceShape")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostedAgentInstanceShape, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "machine_type" => f0 = map.next_value()?,
+                        "architecture" => f1 = map.next_value()?,
+                        "cpu" => f2 = map.next_value()?,
+                        "memory" => f3 = map.next_value()?,
+                        "name" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostedAgentInstanceShape {
+                    machine_type: f0,
+                    architecture: f1,
+                    cpu: f2,
+                    memory: f3,
+                    name: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "queues")]
 impl HostedAgentInstanceShape {
@@ -5758,15 +9644,55 @@ impl<'de> serde::Deserialize<'de> for HostedAgentInstanceShapeName {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HostedAgentsRequest {
     /// The instance shape for the queue's hosted agents, such as `LINUX_AMD64_2X4`.
     #[serde(rename = "instanceShape")]
     pub instance_shape: HostedAgentInstanceShapeName,
     /// Custom agent image for the queue's Linux agents (an image URL, or the `image_ref` of an agent image). Ignored when creating a queue; set it with an update.
     #[serde(rename = "agentImageRef")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_image_ref: Option<String>,
+}
+#[cfg(feature = "queues")]
+impl<'de> serde::Deserialize<'de> for HostedAgentsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = HostedAgentsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HostedAgentsRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HostedAgentsRequest, A::Error> {
+                let mut f0: Option<HostedAgentInstanceShapeName> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "instanceShape" => f0 = Some(map.next_value()?),
+                        "agentImageRef" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HostedAgentsRequest {
+                    instance_shape: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("instanceShape"));
+                        }
+                    },
+                    agent_image_ref: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "queues")]
 impl HostedAgentsRequest {
@@ -5790,8 +9716,8 @@ impl HostedAgentsRequest {
 ///
 /// Tagged by its `type` property; a tag this client does not know decodes into `Unknown`.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize), serde(untagged))]
 pub enum Job {
     /// The alternative tagged `script`.
     Script(Box<ScriptJob>),
@@ -5979,45 +9905,118 @@ impl Job {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct JobCommon {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
     /// ID of the job in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub graphql_id: Option<String>,
     /// Kind of job; selects the job shape.
     pub r#type: JobType,
     /// Current state of the job; absent on minimal wait jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<JobState>,
     /// Address of the job on buildkite.com; null for some block jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
     /// The `key` of the step that made the job, if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step_key: Option<String>,
     /// The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_key: Option<String>,
     /// The step that defined the job (older jobs may have none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<JobStep>,
     /// When the job was added to the build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When the job became ready for an agent to accept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runnable_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the job finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<crate::runtime::Timestamp>,
+}
+impl<'de> serde::Deserialize<'de> for JobCommon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobCommon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobCommon")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobCommon, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<JobType> = None;
+                let mut f3: Option<JobState> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<JobStep> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                let mut f9: Option<crate::runtime::Timestamp> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<crate::runtime::Timestamp> = None;
+                let mut f12: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "type" => f2 = Some(map.next_value()?),
+                        "state" => f3 = map.next_value()?,
+                        "web_url" => f4 = map.next_value()?,
+                        "step_key" => f5 = map.next_value()?,
+                        "group_key" => f6 = map.next_value()?,
+                        "step" => f7 = map.next_value()?,
+                        "created_at" => f8 = map.next_value()?,
+                        "scheduled_at" => f9 = map.next_value()?,
+                        "runnable_at" => f10 = map.next_value()?,
+                        "started_at" => f11 = map.next_value()?,
+                        "finished_at" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobCommon {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    r#type: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("type")),
+                    },
+                    state: f3,
+                    web_url: f4,
+                    step_key: f5,
+                    group_key: f6,
+                    step: f7,
+                    created_at: f8,
+                    scheduled_at: f9,
+                    runnable_at: f10,
+                    started_at: f11,
+                    finished_at: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 impl JobCommon {
     /// A value with the required properties set and the others empty.
@@ -6100,10 +10099,46 @@ impl JobCommon {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobEnv {
     /// Variable names and their values.
     pub env: std::collections::BTreeMap<String, String>,
+}
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for JobEnv {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobEnv;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobEnv")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobEnv, A::Error> {
+                let mut f0: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "env" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobEnv {
+                    env: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("env")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "jobs")]
 impl JobEnv {
@@ -6118,7 +10153,8 @@ impl JobEnv {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobLog {
     /// API URL of the log.
     pub url: String,
@@ -6127,8 +10163,58 @@ pub struct JobLog {
     /// Size of the log in bytes.
     pub size: i64,
     /// Unix times in nanoseconds, one per log section header; absent in older logs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub header_times: Option<Vec<i64>>,
+}
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for JobLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobLog;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobLog")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobLog, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<Vec<i64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "url" => f0 = Some(map.next_value()?),
+                        "content" => f1 = Some(map.next_value()?),
+                        "size" => f2 = Some(map.next_value()?),
+                        "header_times" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobLog {
+                    url: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    content: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("content")),
+                    },
+                    size: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("size")),
+                    },
+                    header_times: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "jobs")]
 impl JobLog {
@@ -6213,6 +10299,7 @@ impl std::fmt::Display for JobRetryType {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
+#[cfg(feature = "mock")]
 impl serde::Serialize for JobRetryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -6310,6 +10397,7 @@ impl std::fmt::Display for JobSignalReason {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
+#[cfg(feature = "mock")]
 impl serde::Serialize for JobSignalReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -6331,23 +10419,68 @@ impl<'de> serde::Deserialize<'de> for JobSignalReason {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobSshSession {
     /// WebSocket address to connect to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint: Option<String>,
     /// Short-lived token for the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub access_token: Option<String>,
     /// When the token stops working.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<crate::runtime::Timestamp>,
     /// How the SSH connection is carried, e.g. `namespace_ingress`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub transport: Option<String>,
     /// SSH login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub ssh: Option<JobSshSessionSsh>,
+}
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for JobSshSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobSshSession;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobSshSession")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobSshSession, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<crate::runtime::Timestamp> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<JobSshSessionSsh> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "endpoint" => f0 = map.next_value()?,
+                        "access_token" => f1 = map.next_value()?,
+                        "expires_at" => f2 = map.next_value()?,
+                        "transport" => f3 = map.next_value()?,
+                        "ssh" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobSshSession {
+                    endpoint: f0,
+                    access_token: f1,
+                    expires_at: f2,
+                    transport: f3,
+                    ssh: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "jobs")]
 impl JobSshSession {
@@ -6393,14 +10526,50 @@ impl JobSshSession {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobSshSessionSsh {
     /// SSH user name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub username: Option<String>,
     /// Private key for the SSH login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub private_key: Option<String>,
+}
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for JobSshSessionSsh {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobSshSessionSsh;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobSshSessionSsh")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobSshSessionSsh, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "username" => f0 = map.next_value()?,
+                        "private_key" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobSshSessionSsh {
+                    username: f0,
+                    private_key: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "jobs")]
 impl JobSshSessionSsh {
@@ -6559,14 +10728,45 @@ impl<'de> serde::Deserialize<'de> for JobState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobStep {
     /// UUID of the step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The step's signature; null when the step is unsigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<JobStepSignature>,
+}
+impl<'de> serde::Deserialize<'de> for JobStep {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobStep;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobStep")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobStep, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<JobStepSignature> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "signature" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobStep { id: f0, signature: f1 })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 impl JobStep {
     /// A value with the required properties set and the others empty.
@@ -6589,17 +10789,54 @@ impl JobStep {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct JobStepSignature {
     /// The signature itself (a JWS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Signing algorithm, e.g. `EdDSA`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
     /// Names of the step fields the signature covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_fields: Option<Vec<String>>,
+}
+impl<'de> serde::Deserialize<'de> for JobStepSignature {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobStepSignature;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobStepSignature")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobStepSignature, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => f0 = map.next_value()?,
+                        "algorithm" => f1 = map.next_value()?,
+                        "signed_fields" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobStepSignature {
+                    value: f0,
+                    algorithm: f1,
+                    signed_fields: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 impl JobStepSignature {
     /// A value with the required properties set and the others empty.
@@ -6696,20 +10933,62 @@ impl<'de> serde::Deserialize<'de> for JobType {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobVncSession {
     /// WebSocket address to connect to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint: Option<String>,
     /// Short-lived token for the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub access_token: Option<String>,
     /// When the token stops working.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<crate::runtime::Timestamp>,
     /// VNC login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub vnc: Option<JobVncSessionVnc>,
+}
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for JobVncSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobVncSession;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobVncSession")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobVncSession, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<crate::runtime::Timestamp> = None;
+                let mut f3: Option<JobVncSessionVnc> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "endpoint" => f0 = map.next_value()?,
+                        "access_token" => f1 = map.next_value()?,
+                        "expires_at" => f2 = map.next_value()?,
+                        "vnc" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobVncSession {
+                    endpoint: f0,
+                    access_token: f1,
+                    expires_at: f2,
+                    vnc: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "jobs")]
 impl JobVncSession {
@@ -6749,14 +11028,50 @@ impl JobVncSession {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobVncSessionVnc {
     /// VNC user name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub username: Option<String>,
     /// VNC password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub password: Option<String>,
+}
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for JobVncSessionVnc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobVncSessionVnc;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobVncSessionVnc")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobVncSessionVnc, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "username" => f0 = map.next_value()?,
+                        "password" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobVncSessionVnc {
+                    username: f0,
+                    password: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "jobs")]
 impl JobVncSessionVnc {
@@ -6784,21 +11099,72 @@ impl JobVncSessionVnc {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobWebhookPayload {
     /// The event's name, such as `job.finished`.
     pub event: String,
     /// The job the event is about.
     pub job: Job,
     /// The job's build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub build: Option<Box<Build>>,
     /// The build's pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline: Option<Box<Pipeline>>,
     /// The user who set the webhook up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
+}
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for JobWebhookPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobWebhookPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobWebhookPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobWebhookPayload, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Job> = None;
+                let mut f2: Option<Box<Build>> = None;
+                let mut f3: Option<Box<Pipeline>> = None;
+                let mut f4: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "event" => f0 = Some(map.next_value()?),
+                        "job" => f1 = Some(map.next_value()?),
+                        "build" => f2 = map.next_value()?,
+                        "pipeline" => f3 = map.next_value()?,
+                        "sender" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobWebhookPayload {
+                    event: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("event")),
+                    },
+                    job: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("job")),
+                    },
+                    build: f2,
+                    pipeline: f3,
+                    sender: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "webhooks")]
 impl JobWebhookPayload {
@@ -6834,13 +11200,52 @@ impl JobWebhookPayload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct JobsPage {
     /// The jobs of this page.
     pub items: Vec<Job>,
     /// Links to this page and its neighbours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
+}
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for JobsPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = JobsPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JobsPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JobsPage, A::Error> {
+                let mut f0: Option<Vec<Job>> = None;
+                let mut f1: Option<CursorPageLinks> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "links" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JobsPage {
+                    items: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("items")),
+                    },
+                    links: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "jobs")]
 impl JobsPage {
@@ -6932,60 +11337,152 @@ impl<'de> serde::Deserialize<'de> for ListAnnotationsScope {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ManualJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
     /// ID of the job in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Kind of job; selects the job shape.
     pub r#type: JobType,
     /// Current state of the job; absent on minimal wait jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<JobState>,
     /// Address of the job on buildkite.com; null for some block jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The `key` of the step that made the job, if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub step_key: Option<String>,
     /// The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub group_key: Option<String>,
     /// The step that defined the job (older jobs may have none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub step: Option<JobStep>,
     /// When the job was added to the build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When the job became ready for an agent to accept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub runnable_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the job finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
     /// Label of the block step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
     /// User who unblocked the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub unblocked_by: Option<User>,
     /// When the job was unblocked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub unblocked_at: Option<crate::runtime::Timestamp>,
     /// Whether an unblock request would succeed now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub unblockable: Option<bool>,
     /// URL for unblocking the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub unblock_url: Option<String>,
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+impl<'de> serde::Deserialize<'de> for ManualJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ManualJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ManualJob")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ManualJob, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<JobType> = None;
+                let mut f3: Option<JobState> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<JobStep> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                let mut f9: Option<crate::runtime::Timestamp> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<crate::runtime::Timestamp> = None;
+                let mut f12: Option<crate::runtime::Timestamp> = None;
+                let mut f13: Option<String> = None;
+                let mut f14: Option<User> = None;
+                let mut f15: Option<crate::runtime::Timestamp> = None;
+                let mut f16: Option<bool> = None;
+                let mut f17: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "type" => f2 = Some(map.next_value()?),
+                        "state" => f3 = map.next_value()?,
+                        "web_url" => f4 = map.next_value()?,
+                        "step_key" => f5 = map.next_value()?,
+                        "group_key" => f6 = map.next_value()?,
+                        "step" => f7 = map.next_value()?,
+                        "created_at" => f8 = map.next_value()?,
+                        "scheduled_at" => f9 = map.next_value()?,
+                        "runnable_at" => f10 = map.next_value()?,
+                        "started_at" => f11 = map.next_value()?,
+                        "finished_at" => f12 = map.next_value()?,
+                        "label" => f13 = map.next_value()?,
+                        "unblocked_by" => f14 = map.next_value()?,
+                        "unblocked_at" => f15 = map.next_value()?,
+                        "unblockable" => f16 = map.next_value()?,
+                        "unblock_url" => f17 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ManualJob {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    r#type: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("type")),
+                    },
+                    state: f3,
+                    web_url: f4,
+                    step_key: f5,
+                    group_key: f6,
+                    step: f7,
+                    created_at: f8,
+                    scheduled_at: f9,
+                    runnable_at: f10,
+                    started_at: f11,
+                    finished_at: f12,
+                    label: f13,
+                    unblocked_by: f14,
+                    unblocked_at: f15,
+                    unblockable: f16,
+                    unblock_url: f17,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
@@ -7101,10 +11598,48 @@ impl ManualJob {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Meta {
     /// The addresses Buildkite sends webhooks and commit statuses from, each a CIDR range or a single IP address. The list changes from time to time, so re-read it rather than hard-coding it.
     pub webhook_ips: Vec<String>,
+}
+#[cfg(feature = "meta")]
+impl<'de> serde::Deserialize<'de> for Meta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Meta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Meta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Meta, A::Error> {
+                let mut f0: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "webhook_ips" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Meta {
+                    webhook_ips: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("webhook_ips"));
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "meta")]
 impl Meta {
@@ -7121,14 +11656,50 @@ impl Meta {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct NetworkRange {
     /// The range in CIDR notation, such as `203.0.113.0/29`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr_range: Option<String>,
     /// What kind of range it is, as the hosting provider names it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub kind: Option<String>,
+}
+#[cfg(feature = "hosted_agents")]
+impl<'de> serde::Deserialize<'de> for NetworkRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NetworkRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NetworkRange")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NetworkRange, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "cidr_range" => f0 = map.next_value()?,
+                        "kind" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NetworkRange {
+                    cidr_range: f0,
+                    kind: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "hosted_agents")]
 impl NetworkRange {
@@ -7156,46 +11727,120 @@ impl NetworkRange {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct NotificationService {
     /// The service's UUID; the `{service}` path segment.
     pub id: uuid::Uuid,
     /// The service's ID in the GraphQL API; null when there is none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The service's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The kind of service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub provider: Option<NotificationServiceProvider>,
     /// The free-text description given to the service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Whether the service currently sends notifications.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// Which pipelines the service covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<NotificationServiceScope>,
     /// The pipelines, teams or clusters picked by a `some_*` scope; empty for `all`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scope_uuids: Option<Vec<String>>,
     /// Branch pattern limiting which builds notify; empty for all branches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub branch_configuration: Option<String>,
     /// For each build or job state (`build_passed`, `build_fixed`, `build_failed`, `build_blocked`, `build_canceled`, `build_failing`, `job_activated`), whether reaching it sends a notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub build_states: Option<std::collections::BTreeMap<String, bool>>,
     /// Provider-specific configuration. Webhook tokens come back whole, keys such as Datadog's are masked to their last characters, and OAuth credentials, Slack webhook URLs and encrypted OpenTelemetry headers are left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub settings: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// When the service was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the service; null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
+}
+#[cfg(feature = "notification_services")]
+impl<'de> serde::Deserialize<'de> for NotificationService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationService;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationService")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationService, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<NotificationServiceProvider> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<NotificationServiceScope> = None;
+                let mut f7: Option<Vec<String>> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<std::collections::BTreeMap<String, bool>> = None;
+                let mut f10: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut f11: Option<crate::runtime::Timestamp> = None;
+                let mut f12: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        "provider" => f3 = map.next_value()?,
+                        "description" => f4 = map.next_value()?,
+                        "enabled" => f5 = map.next_value()?,
+                        "scope" => f6 = map.next_value()?,
+                        "scope_uuids" => f7 = map.next_value()?,
+                        "branch_configuration" => f8 = map.next_value()?,
+                        "build_states" => f9 = map.next_value()?,
+                        "settings" => f10 = map.next_value()?,
+                        "created_at" => f11 = map.next_value()?,
+                        "created_by" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NotificationService {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    url: f2,
+                    provider: f3,
+                    description: f4,
+                    enabled: f5,
+                    scope: f6,
+                    scope_uuids: f7,
+                    branch_configuration: f8,
+                    build_states: f9,
+                    settings: f10,
+                    created_at: f11,
+                    created_by: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "notification_services")]
 impl NotificationService {
@@ -7290,14 +11935,50 @@ impl NotificationService {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct NotificationServiceProvider {
     /// The machine name, such as `webhook`, `slack`, `aws_event_bridge`, `datadog_pipeline_visibility`, `open_telemetry_tracing` or `event_log_api`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The display name, such as `Webhook`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
+}
+#[cfg(feature = "notification_services")]
+impl<'de> serde::Deserialize<'de> for NotificationServiceProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationServiceProvider;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationServiceProvider")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationServiceProvider, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "name" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NotificationServiceProvider {
+                    id: f0,
+                    name: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "notification_services")]
 impl NotificationServiceProvider {
@@ -7393,13 +12074,52 @@ impl<'de> serde::Deserialize<'de> for NotificationServiceScope {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct NotificationServicesPage {
     /// The services of this page.
     pub items: Vec<NotificationService>,
     /// Links to this and the neighbouring pages; follow them as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
+}
+#[cfg(feature = "notification_services")]
+impl<'de> serde::Deserialize<'de> for NotificationServicesPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationServicesPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotificationServicesPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NotificationServicesPage, A::Error> {
+                let mut f0: Option<Vec<NotificationService>> = None;
+                let mut f1: Option<CursorPageLinks> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "links" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(NotificationServicesPage {
+                    items: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("items")),
+                    },
+                    links: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "notification_services")]
 impl NotificationServicesPage {
@@ -7429,37 +12149,119 @@ impl NotificationServicesPage {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Organization {
     /// The organization's UUID.
     pub id: uuid::Uuid,
     /// The organization's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The organization's address in the REST API.
     pub url: String,
     /// The organization's page in the Buildkite web interface.
     pub web_url: String,
     /// The organization's display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The URL-safe name used as the `{org}` path segment of every organization-scoped call.
     pub slug: String,
     /// REST address of the organization's pipeline list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub pipelines_url: Option<String>,
     /// REST address of the organization's agent list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub agents_url: Option<String>,
     /// REST address of the organization's emoji list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub emojis_url: Option<String>,
     /// When the organization was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// A repository URL that go-buildkite reads; not in the REST docs, usually missing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub repository: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "packages",
+        feature = "registry_tokens",
+        feature = "webhooks"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Organization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Organization")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Organization, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<crate::runtime::Timestamp> = None;
+                let mut f10: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "url" => f2 = Some(map.next_value()?),
+                        "web_url" => f3 = Some(map.next_value()?),
+                        "name" => f4 = map.next_value()?,
+                        "slug" => f5 = Some(map.next_value()?),
+                        "pipelines_url" => f6 = map.next_value()?,
+                        "agents_url" => f7 = map.next_value()?,
+                        "emojis_url" => f8 = map.next_value()?,
+                        "created_at" => f9 = map.next_value()?,
+                        "repository" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Organization {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    url: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    web_url: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("web_url")),
+                    },
+                    name: f4,
+                    slug: match f5 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("slug")),
+                    },
+                    pipelines_url: f6,
+                    agents_url: f7,
+                    emojis_url: f8,
+                    created_at: f9,
+                    repository: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -7533,51 +12335,132 @@ impl Organization {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationInvitation {
     /// The invitation's UUID; the `{invitation}` path segment.
     pub id: uuid::Uuid,
     /// The invitation's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The invitation's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The address the invitation went to.
     pub email: String,
     /// Whether the invitation is pending, accepted, revoked or expired.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<OrganizationInvitationState>,
     /// The organization role the invitation offers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<OrganizationMemberRole>,
     /// Whether the invited member will have to sign in with SSO.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub sso_mode: Option<OrganizationMemberSsoMode>,
     /// The teams the invitee will join.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub teams: Option<Vec<OrganizationInvitationTeam>>,
     /// When the invitation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who sent the invitation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// When the invitation was accepted; null until then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub accepted_at: Option<crate::runtime::Timestamp>,
     /// The user who accepted the invitation; null until then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub accepted_by: Option<User>,
     /// When the invitation was revoked; null unless it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub revoked_at: Option<crate::runtime::Timestamp>,
     /// The user who revoked the invitation; null unless it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub revoked_by: Option<User>,
     /// When the invitation expired; null unless it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub expired_at: Option<crate::runtime::Timestamp>,
+}
+#[cfg(feature = "organization_invitations")]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationInvitation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitation")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitation, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<OrganizationInvitationState> = None;
+                let mut f5: Option<OrganizationMemberRole> = None;
+                let mut f6: Option<OrganizationMemberSsoMode> = None;
+                let mut f7: Option<Vec<OrganizationInvitationTeam>> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                let mut f9: Option<User> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<User> = None;
+                let mut f12: Option<crate::runtime::Timestamp> = None;
+                let mut f13: Option<User> = None;
+                let mut f14: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        "email" => f3 = Some(map.next_value()?),
+                        "state" => f4 = map.next_value()?,
+                        "role" => f5 = map.next_value()?,
+                        "sso_mode" => f6 = map.next_value()?,
+                        "teams" => f7 = map.next_value()?,
+                        "created_at" => f8 = map.next_value()?,
+                        "created_by" => f9 = map.next_value()?,
+                        "accepted_at" => f10 = map.next_value()?,
+                        "accepted_by" => f11 = map.next_value()?,
+                        "revoked_at" => f12 = map.next_value()?,
+                        "revoked_by" => f13 = map.next_value()?,
+                        "expired_at" => f14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationInvitation {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    url: f2,
+                    email: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("email")),
+                    },
+                    state: f4,
+                    role: f5,
+                    sso_mode: f6,
+                    teams: f7,
+                    created_at: f8,
+                    created_by: f9,
+                    accepted_at: f10,
+                    accepted_by: f11,
+                    revoked_at: f12,
+                    revoked_by: f13,
+                    expired_at: f14,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organization_invitations")]
 impl OrganizationInvitation {
@@ -7725,6 +12608,7 @@ impl std::fmt::Display for OrganizationInvitationState {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for OrganizationInvitationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -7744,17 +12628,56 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationInvitationTeam {
     /// The team's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<uuid::Uuid>,
     /// The team's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The team's slug.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
+}
+#[cfg(feature = "organization_invitations")]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationTeam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationInvitationTeam;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationTeam")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationTeam, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "graphql_id" => f1 = map.next_value()?,
+                        "slug" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationInvitationTeam {
+                    id: f0,
+                    graphql_id: f1,
+                    slug: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organization_invitations")]
 impl OrganizationInvitationTeam {
@@ -7788,12 +12711,53 @@ impl OrganizationInvitationTeam {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OrganizationInvitationTeamAssignment {
     /// The team's UUID.
     pub id: uuid::Uuid,
     /// The invitees' role in the team.
     pub role: TeamMemberRole,
+}
+#[cfg(feature = "organization_invitations")]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationTeamAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationInvitationTeamAssignment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationTeamAssignment")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationTeamAssignment, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<TeamMemberRole> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "role" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationInvitationTeamAssignment {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    role: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("role")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organization_invitations")]
 impl OrganizationInvitationTeamAssignment {
@@ -7811,13 +12775,52 @@ impl OrganizationInvitationTeamAssignment {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationInvitationsPage {
     /// The invitations of this page.
     pub items: Vec<OrganizationInvitation>,
     /// Links to this and the next page; follow them as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
+}
+#[cfg(feature = "organization_invitations")]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationsPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationInvitationsPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationsPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationsPage, A::Error> {
+                let mut f0: Option<Vec<OrganizationInvitation>> = None;
+                let mut f1: Option<CursorPageLinks> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "links" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationInvitationsPage {
+                    items: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("items")),
+                    },
+                    links: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organization_invitations")]
 impl OrganizationInvitationsPage {
@@ -7840,22 +12843,70 @@ impl OrganizationInvitationsPage {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationMember {
     /// The member's user UUID; the `{user}` path segment of the member endpoints.
     pub id: uuid::Uuid,
     /// The member's display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The member's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// The member's role, administrator or plain member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<OrganizationMemberRole>,
     /// Whether the member must sign in with SSO; only shown to administrators and to the member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub sso_mode: Option<OrganizationMemberSsoMode>,
+}
+#[cfg(feature = "organization_members")]
+impl<'de> serde::Deserialize<'de> for OrganizationMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationMember;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationMember")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMember, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<OrganizationMemberRole> = None;
+                let mut f4: Option<OrganizationMemberSsoMode> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "email" => f2 = map.next_value()?,
+                        "role" => f3 = map.next_value()?,
+                        "sso_mode" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationMember {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    name: f1,
+                    email: f2,
+                    role: f3,
+                    sso_mode: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organization_members")]
 impl OrganizationMember {
@@ -8022,14 +13073,50 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberSsoMode {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationRateLimitScopes {
     /// The REST API window, counting requests per 60 seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub rest: Option<RateLimitWindow>,
     /// The GraphQL API window, counting complexity points per 300 seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql: Option<RateLimitWindow>,
+}
+#[cfg(feature = "organizations")]
+impl<'de> serde::Deserialize<'de> for OrganizationRateLimitScopes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationRateLimitScopes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationRateLimitScopes")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationRateLimitScopes, A::Error> {
+                let mut f0: Option<RateLimitWindow> = None;
+                let mut f1: Option<RateLimitWindow> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "rest" => f0 = map.next_value()?,
+                        "graphql" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationRateLimitScopes {
+                    rest: f0,
+                    graphql: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 impl OrganizationRateLimitScopes {
@@ -8054,10 +13141,46 @@ impl OrganizationRateLimitScopes {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct OrganizationRateLimits {
     /// The windows, one per API.
     pub scopes: OrganizationRateLimitScopes,
+}
+#[cfg(feature = "organizations")]
+impl<'de> serde::Deserialize<'de> for OrganizationRateLimits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationRateLimits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationRateLimits")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationRateLimits, A::Error> {
+                let mut f0: Option<OrganizationRateLimitScopes> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "scopes" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationRateLimits {
+                    scopes: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("scopes")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 impl OrganizationRateLimits {
@@ -8072,39 +13195,110 @@ impl OrganizationRateLimits {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Package {
     /// The package's UUID, used as the `{package}` path segment.
     pub id: uuid::Uuid,
     /// The package's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The package's page in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The package's name, as its ecosystem names it.
     pub name: String,
     /// The package's version; in list answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// The package's variant (such as an architecture), where its ecosystem has one; read by go-buildkite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub variant: Option<String>,
     /// When the package was published; in list answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// Checksums of the package file, keyed by algorithm (`sha256`, `sha512`), each a hex string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub digests: Option<std::collections::BTreeMap<String, String>>,
     /// Ecosystem-specific facts about the package, as go-buildkite reads them; free-form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The organization that owns the registry (a reduced organization).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub organization: Option<Organization>,
     /// The registry that holds the package (a reduced registry).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub registry: Option<Box<Registry>>,
+}
+#[cfg(feature = "packages")]
+impl<'de> serde::Deserialize<'de> for Package {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Package;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Package")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Package, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<crate::runtime::Timestamp> = None;
+                let mut f7: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f8: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut f9: Option<Organization> = None;
+                let mut f10: Option<Box<Registry>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "url" => f1 = map.next_value()?,
+                        "web_url" => f2 = map.next_value()?,
+                        "name" => f3 = Some(map.next_value()?),
+                        "version" => f4 = map.next_value()?,
+                        "variant" => f5 = map.next_value()?,
+                        "created_at" => f6 = map.next_value()?,
+                        "digests" => f7 = map.next_value()?,
+                        "metadata" => f8 = map.next_value()?,
+                        "organization" => f9 = map.next_value()?,
+                        "registry" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Package {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    url: f1,
+                    web_url: f2,
+                    name: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    version: f4,
+                    variant: f5,
+                    created_at: f6,
+                    digests: f7,
+                    metadata: f8,
+                    organization: f9,
+                    registry: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "packages")]
 impl Package {
@@ -8182,14 +13376,50 @@ impl Package {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PackagePresignedUpload {
     /// An identifier of the upload, as the server returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub uri: Option<String>,
     /// The form to send the package file with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub form: Option<PackagePresignedUploadForm>,
+}
+#[cfg(feature = "packages")]
+impl<'de> serde::Deserialize<'de> for PackagePresignedUpload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PackagePresignedUpload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PackagePresignedUpload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PackagePresignedUpload, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<PackagePresignedUploadForm> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "uri" => f0 = map.next_value()?,
+                        "form" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PackagePresignedUpload {
+                    uri: f0,
+                    form: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "packages")]
 impl PackagePresignedUpload {
@@ -8214,20 +13444,62 @@ impl PackagePresignedUpload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PackagePresignedUploadForm {
     /// The name of the form field that must carry the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub file_input: Option<String>,
     /// The HTTP method to send the form with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub method: Option<String>,
     /// Where to send the form (a storage address, not the Buildkite API).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Form fields to send as they are, before the file. The `key` field names the stored object; a `${filename}` in it stands for the file's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<std::collections::BTreeMap<String, String>>,
+}
+#[cfg(feature = "packages")]
+impl<'de> serde::Deserialize<'de> for PackagePresignedUploadForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PackagePresignedUploadForm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PackagePresignedUploadForm")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PackagePresignedUploadForm, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "file_input" => f0 = map.next_value()?,
+                        "method" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        "data" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PackagePresignedUploadForm {
+                    file_input: f0,
+                    method: f1,
+                    url: f2,
+                    data: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "packages")]
 impl PackagePresignedUploadForm {
@@ -8270,13 +13542,52 @@ impl PackagePresignedUploadForm {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PackagesPage {
     /// The packages on this page, newest first.
     pub items: Vec<Package>,
     /// Links to this page and its neighbours; follow `next` as given to read on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
+}
+#[cfg(feature = "packages")]
+impl<'de> serde::Deserialize<'de> for PackagesPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PackagesPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PackagesPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PackagesPage, A::Error> {
+                let mut f0: Option<Vec<Package>> = None;
+                let mut f1: Option<CursorPageLinks> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "links" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PackagesPage {
+                    items: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("items")),
+                    },
+                    links: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "packages")]
 impl PackagesPage {
@@ -8299,14 +13610,49 @@ impl PackagesPage {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PauseAgentRequest {
     /// Why the agent is being paused, shown beside it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Resume the agent by itself after this many minutes (the Buildkite CLI uses 5 when none is given).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_in_minutes: Option<i64>,
+}
+#[cfg(feature = "agents")]
+impl<'de> serde::Deserialize<'de> for PauseAgentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PauseAgentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PauseAgentRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseAgentRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "note" => f0 = map.next_value()?,
+                        "timeout_in_minutes" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PauseAgentRequest {
+                    note: f0,
+                    timeout_in_minutes: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "agents")]
 impl PauseAgentRequest {
@@ -8334,11 +13680,43 @@ impl PauseAgentRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PauseQueueDispatchRequest {
     /// Why dispatch is paused; shown on the queue page and on affected builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dispatch_paused_note: Option<String>,
+}
+#[cfg(feature = "queues")]
+impl<'de> serde::Deserialize<'de> for PauseQueueDispatchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PauseQueueDispatchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PauseQueueDispatchRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PauseQueueDispatchRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "dispatch_paused_note" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PauseQueueDispatchRequest {
+                    dispatch_paused_note: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "queues")]
 impl PauseQueueDispatchRequest {
@@ -8358,19 +13736,64 @@ impl PauseQueueDispatchRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PingWebhookPayload {
     /// The event's name, `ping`.
     pub event: String,
     /// The notification service whose settings changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub service: Option<WebhookService>,
     /// The organization the service belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub organization: Option<Organization>,
     /// The user who set the webhook up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
+}
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for PingWebhookPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PingWebhookPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PingWebhookPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PingWebhookPayload, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<WebhookService> = None;
+                let mut f2: Option<Organization> = None;
+                let mut f3: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "event" => f0 = Some(map.next_value()?),
+                        "service" => f1 = map.next_value()?,
+                        "organization" => f2 = map.next_value()?,
+                        "sender" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PingWebhookPayload {
+                    event: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("event")),
+                    },
+                    service: f1,
+                    organization: f2,
+                    sender: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "webhooks")]
 impl PingWebhookPayload {
@@ -8412,123 +13835,285 @@ impl PingWebhookPayload {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Pipeline {
     /// The pipeline's UUID.
     pub id: uuid::Uuid,
     /// The pipeline's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The pipeline's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The pipeline's page in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The pipeline's display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free text describing the pipeline; may contain `:emoji:` codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The URL-safe name used as the `{pipeline}` path segment; it changes when the pipeline is renamed without an explicit slug.
     pub slug: String,
     /// The URL of the repository the pipeline builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub repository: Option<String>,
     /// The UUID of the cluster the pipeline's jobs run in; null when it is in none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<uuid::Uuid>,
     /// The REST address of that cluster; null when the pipeline is in none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// The UUID of the pipeline template that supplies the steps, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline_template_uuid: Option<uuid::Uuid>,
     /// Branch pattern limiting which pushed branches create builds; null for all branches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub branch_configuration: Option<String>,
     /// A Git mirror agents clone from (handed to them as `BUILDKITE_GIT_REMOTE_MIRROR_URL`). Null when unset; missing when unset and the organization has the mirror feature off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub clone_mirror_url: Option<String>,
     /// The branch new builds default to; also filters the builds and metrics shown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_branch: Option<String>,
     /// Whether waiting builds on a branch are skipped when a newer build of that branch arrives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub skip_queued_branch_builds: Option<bool>,
     /// Branch pattern limiting where `skip_queued_branch_builds` applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub skip_queued_branch_builds_filter: Option<String>,
     /// Whether running builds on a branch are canceled when a newer build of that branch arrives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cancel_running_branch_builds: Option<bool>,
     /// Branch pattern limiting where `cancel_running_branch_builds` applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cancel_running_branch_builds_filter: Option<String>,
     /// Whether finished builds may be rebuilt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_rebuilds: Option<bool>,
     /// The source-code provider and its settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub provider: Option<Box<Provider>>,
     /// The REST address of the pipeline's builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub builds_url: Option<String>,
     /// The address of the pipeline's build-status badge image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub badge_url: Option<String>,
     /// The user who created the pipeline; missing in some responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// When the pipeline was created (often in the `YYYY-MM-DD HH:MM:SS UTC` form).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the pipeline was archived; null for an active pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub archived_at: Option<crate::runtime::Timestamp>,
     /// Environment variables set on every build of a visual-steps pipeline, often empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// How many builds are scheduled right now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_builds_count: Option<i64>,
     /// How many builds are running right now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub running_builds_count: Option<i64>,
     /// How many jobs are scheduled right now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_jobs_count: Option<i64>,
     /// How many jobs are running right now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub running_jobs_count: Option<i64>,
     /// How many jobs are waiting for an agent right now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub waiting_jobs_count: Option<i64>,
     /// Whether the pipeline is private or visible to everyone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub visibility: Option<PipelineVisibility>,
     /// Labels attached to the pipeline (`:emoji:` codes allowed); null or missing when none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// The YAML steps of a YAML pipeline; missing for visual-steps pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub configuration: Option<String>,
     /// The steps, as visual steps (derived from the YAML for YAML pipelines).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub steps: Option<Vec<Step>>,
     /// Minutes a command step may run when it sets no timeout of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_command_step_timeout: Option<i64>,
     /// The most minutes any command step may run; longer timeouts are cut to this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_command_step_timeout: Option<i64>,
     /// The emoji shown for the pipeline, as a `:name:` code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub emoji: Option<String>,
     /// The colour shown for the pipeline, as a hex code such as `#FF5733`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub color: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Pipeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Pipeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Pipeline")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Pipeline, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<uuid::Uuid> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<uuid::Uuid> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<String> = None;
+                let mut f13: Option<String> = None;
+                let mut f14: Option<bool> = None;
+                let mut f15: Option<String> = None;
+                let mut f16: Option<bool> = None;
+                let mut f17: Option<String> = None;
+                let mut f18: Option<bool> = None;
+                let mut f19: Option<Box<Provider>> = None;
+                let mut f20: Option<String> = None;
+                let mut f21: Option<String> = None;
+                let mut f22: Option<User> = None;
+                let mut f23: Option<crate::runtime::Timestamp> = None;
+                let mut f24: Option<crate::runtime::Timestamp> = None;
+                let mut f25: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut f26: Option<i64> = None;
+                let mut f27: Option<i64> = None;
+                let mut f28: Option<i64> = None;
+                let mut f29: Option<i64> = None;
+                let mut f30: Option<i64> = None;
+                let mut f31: Option<PipelineVisibility> = None;
+                let mut f32: Option<Vec<String>> = None;
+                let mut f33: Option<String> = None;
+                let mut f34: Option<Vec<Step>> = None;
+                let mut f35: Option<i64> = None;
+                let mut f36: Option<i64> = None;
+                let mut f37: Option<String> = None;
+                let mut f38: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        "web_url" => f3 = map.next_value()?,
+                        "name" => f4 = map.next_value()?,
+                        "description" => f5 = map.next_value()?,
+                        "slug" => f6 = Some(map.next_value()?),
+                        "repository" => f7 = map.next_value()?,
+                        "cluster_id" => f8 = map.next_value()?,
+                        "cluster_url" => f9 = map.next_value()?,
+                        "pipeline_template_uuid" => f10 = map.next_value()?,
+                        "branch_configuration" => f11 = map.next_value()?,
+                        "clone_mirror_url" => f12 = map.next_value()?,
+                        "default_branch" => f13 = map.next_value()?,
+                        "skip_queued_branch_builds" => f14 = map.next_value()?,
+                        "skip_queued_branch_builds_filter" => f15 = map.next_value()?,
+                        "cancel_running_branch_builds" => f16 = map.next_value()?,
+                        "cancel_running_branch_builds_filter" => f17 = map.next_value()?,
+                        "allow_rebuilds" => f18 = map.next_value()?,
+                        "provider" => f19 = map.next_value()?,
+                        "builds_url" => f20 = map.next_value()?,
+                        "badge_url" => f21 = map.next_value()?,
+                        "created_by" => f22 = map.next_value()?,
+                        "created_at" => f23 = map.next_value()?,
+                        "archived_at" => f24 = map.next_value()?,
+                        "env" => f25 = map.next_value()?,
+                        "scheduled_builds_count" => f26 = map.next_value()?,
+                        "running_builds_count" => f27 = map.next_value()?,
+                        "scheduled_jobs_count" => f28 = map.next_value()?,
+                        "running_jobs_count" => f29 = map.next_value()?,
+                        "waiting_jobs_count" => f30 = map.next_value()?,
+                        "visibility" => f31 = map.next_value()?,
+                        "tags" => f32 = map.next_value()?,
+                        "configuration" => f33 = map.next_value()?,
+                        "steps" => f34 = map.next_value()?,
+                        "default_command_step_timeout" => f35 = map.next_value()?,
+                        "maximum_command_step_timeout" => f36 = map.next_value()?,
+                        "emoji" => f37 = map.next_value()?,
+                        "color" => f38 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Pipeline {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    url: f2,
+                    web_url: f3,
+                    name: f4,
+                    description: f5,
+                    slug: match f6 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("slug")),
+                    },
+                    repository: f7,
+                    cluster_id: f8,
+                    cluster_url: f9,
+                    pipeline_template_uuid: f10,
+                    branch_configuration: f11,
+                    clone_mirror_url: f12,
+                    default_branch: f13,
+                    skip_queued_branch_builds: f14,
+                    skip_queued_branch_builds_filter: f15,
+                    cancel_running_branch_builds: f16,
+                    cancel_running_branch_builds_filter: f17,
+                    allow_rebuilds: f18,
+                    provider: f19,
+                    builds_url: f20,
+                    badge_url: f21,
+                    created_by: f22,
+                    created_at: f23,
+                    archived_at: f24,
+                    env: f25,
+                    scheduled_builds_count: f26,
+                    running_builds_count: f27,
+                    scheduled_jobs_count: f28,
+                    running_jobs_count: f29,
+                    waiting_jobs_count: f30,
+                    visibility: f31,
+                    tags: f32,
+                    configuration: f33,
+                    steps: f34,
+                    default_command_step_timeout: f35,
+                    maximum_command_step_timeout: f36,
+                    emoji: f37,
+                    color: f38,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -8781,54 +14366,138 @@ impl Pipeline {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PipelineSchedule {
     /// The schedule's UUID; the `{schedule}` path segment.
     pub id: uuid::Uuid,
     /// The schedule's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The schedule's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// A short text naming the schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
     /// When builds are created: a predefined interval such as `@hourly` or `@daily`, or a crontab expression.
     pub cronline: String,
     /// The message given to the builds the schedule creates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The commit the scheduled builds run (`HEAD` unless set).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub commit: Option<String>,
     /// The branch the scheduled builds run (the pipeline's default branch unless set).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub branch: Option<String>,
     /// Environment variables set on the scheduled builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub env: Option<std::collections::BTreeMap<String, String>>,
     /// Whether the schedule currently creates builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// When the next build will be created; null while the schedule is disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub next_build_at: Option<crate::runtime::Timestamp>,
     /// Why the latest attempt to create a build failed; null when it succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_message: Option<String>,
     /// When the latest attempt to create a build failed; null when it succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_at: Option<crate::runtime::Timestamp>,
     /// When the schedule was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// The pipeline the schedule belongs to, reduced to its `id`, `slug` and `url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline: Option<Box<Pipeline>>,
+}
+#[cfg(feature = "pipeline_schedules")]
+impl<'de> serde::Deserialize<'de> for PipelineSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PipelineSchedule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PipelineSchedule")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineSchedule, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f9: Option<bool> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<crate::runtime::Timestamp> = None;
+                let mut f13: Option<crate::runtime::Timestamp> = None;
+                let mut f14: Option<User> = None;
+                let mut f15: Option<Box<Pipeline>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        "label" => f3 = map.next_value()?,
+                        "cronline" => f4 = Some(map.next_value()?),
+                        "message" => f5 = map.next_value()?,
+                        "commit" => f6 = map.next_value()?,
+                        "branch" => f7 = map.next_value()?,
+                        "env" => f8 = map.next_value()?,
+                        "enabled" => f9 = map.next_value()?,
+                        "next_build_at" => f10 = map.next_value()?,
+                        "failed_message" => f11 = map.next_value()?,
+                        "failed_at" => f12 = map.next_value()?,
+                        "created_at" => f13 = map.next_value()?,
+                        "created_by" => f14 = map.next_value()?,
+                        "pipeline" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineSchedule {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    url: f2,
+                    label: f3,
+                    cronline: match f4 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("cronline")),
+                    },
+                    message: f5,
+                    commit: f6,
+                    branch: f7,
+                    env: f8,
+                    enabled: f9,
+                    next_build_at: f10,
+                    failed_message: f11,
+                    failed_at: f12,
+                    created_at: f13,
+                    created_by: f14,
+                    pipeline: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_schedules")]
 impl PipelineSchedule {
@@ -8933,38 +14602,98 @@ impl PipelineSchedule {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PipelineSettings {
     /// The settings' address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The default branch given to new pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_branch: Option<String>,
     /// The cluster new pipelines go into by default; null when there is none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_cluster_id: Option<uuid::Uuid>,
     /// The default job timeout, in minutes, of new pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_timeout_in_minutes: Option<i64>,
     /// The longest job timeout, in minutes, any pipeline may set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_timeout_in_minutes: Option<i64>,
     /// Minutes after which a scheduled job that has not started expires; null when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_job_expiry_in_minutes: Option<i64>,
     /// Remote access (SSH, and VNC for supported macOS jobs) to hosted agents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_agents_terminal_access: Option<PipelineSettingsToggle>,
     /// Whether members may create public pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub public_pipeline_creation: Option<PipelineSettingsToggle>,
     /// Advanced queue metrics for the organization's clusters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub advanced_queue_metrics: Option<PipelineSettingsToggle>,
     /// Export of build data to a storage bucket.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub build_exports: Option<BuildExportSettings>,
+}
+#[cfg(feature = "pipeline_settings")]
+impl<'de> serde::Deserialize<'de> for PipelineSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PipelineSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PipelineSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineSettings, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<uuid::Uuid> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<i64> = None;
+                let mut f5: Option<i64> = None;
+                let mut f6: Option<PipelineSettingsToggle> = None;
+                let mut f7: Option<PipelineSettingsToggle> = None;
+                let mut f8: Option<PipelineSettingsToggle> = None;
+                let mut f9: Option<BuildExportSettings> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "url" => f0 = map.next_value()?,
+                        "default_branch" => f1 = map.next_value()?,
+                        "default_cluster_id" => f2 = map.next_value()?,
+                        "default_timeout_in_minutes" => f3 = map.next_value()?,
+                        "maximum_timeout_in_minutes" => f4 = map.next_value()?,
+                        "scheduled_job_expiry_in_minutes" => f5 = map.next_value()?,
+                        "hosted_agents_terminal_access" => f6 = map.next_value()?,
+                        "public_pipeline_creation" => f7 = map.next_value()?,
+                        "advanced_queue_metrics" => f8 = map.next_value()?,
+                        "build_exports" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineSettings {
+                    url: f0,
+                    default_branch: f1,
+                    default_cluster_id: f2,
+                    default_timeout_in_minutes: f3,
+                    maximum_timeout_in_minutes: f4,
+                    scheduled_job_expiry_in_minutes: f5,
+                    hosted_agents_terminal_access: f6,
+                    public_pipeline_creation: f7,
+                    advanced_queue_metrics: f8,
+                    build_exports: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_settings")]
 impl PipelineSettings {
@@ -9049,20 +14778,62 @@ impl PipelineSettings {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PipelineSettingsToggle {
     /// Whether the switch is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// When it was turned on; null while off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled_at: Option<crate::runtime::Timestamp>,
     /// The user who turned it on (id and name only); null while off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled_by: Option<User>,
     /// Advanced queue metrics only - whether the API can turn it off again (always false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub disable_supported: Option<bool>,
+}
+#[cfg(feature = "pipeline_settings")]
+impl<'de> serde::Deserialize<'de> for PipelineSettingsToggle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PipelineSettingsToggle;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PipelineSettingsToggle")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineSettingsToggle, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<crate::runtime::Timestamp> = None;
+                let mut f2: Option<User> = None;
+                let mut f3: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => f0 = map.next_value()?,
+                        "enabled_at" => f1 = map.next_value()?,
+                        "enabled_by" => f2 = map.next_value()?,
+                        "disable_supported" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineSettingsToggle {
+                    enabled: f0,
+                    enabled_at: f1,
+                    enabled_by: f2,
+                    disable_supported: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_settings")]
 impl PipelineSettingsToggle {
@@ -9169,39 +14940,122 @@ impl<'de> serde::Deserialize<'de> for PipelineTeamAccessLevel {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct PipelineTemplate {
     /// The template's UUID; the `{template}` path segment.
     pub uuid: uuid::Uuid,
     /// The template's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The template's name.
     pub name: String,
     /// Free text describing the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The YAML steps pipelines using the template run.
     pub configuration: String,
     /// Whether users who are not administrators may assign the template to pipelines (false by default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub available: Option<bool>,
     /// The template's address in the REST API.
     pub url: String,
     /// The template's page in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// When the template was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// When the template was last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<crate::runtime::Timestamp>,
     /// The user who last changed the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_by: Option<User>,
+}
+#[cfg(feature = "pipeline_templates")]
+impl<'de> serde::Deserialize<'de> for PipelineTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PipelineTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PipelineTemplate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PipelineTemplate, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                let mut f9: Option<User> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "uuid" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "name" => f2 = Some(map.next_value()?),
+                        "description" => f3 = map.next_value()?,
+                        "configuration" => f4 = Some(map.next_value()?),
+                        "available" => f5 = map.next_value()?,
+                        "url" => f6 = Some(map.next_value()?),
+                        "web_url" => f7 = map.next_value()?,
+                        "created_at" => f8 = Some(map.next_value()?),
+                        "created_by" => f9 = map.next_value()?,
+                        "updated_at" => f10 = map.next_value()?,
+                        "updated_by" => f11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PipelineTemplate {
+                    uuid: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("uuid")),
+                    },
+                    graphql_id: f1,
+                    name: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    description: f3,
+                    configuration: match f4 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("configuration"));
+                        }
+                    },
+                    available: f5,
+                    url: match f6 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    web_url: f7,
+                    created_at: match f8 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                    created_by: f9,
+                    updated_at: f10,
+                    updated_by: f11,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_templates")]
 impl PipelineTemplate {
@@ -9382,39 +15236,108 @@ impl<'de> serde::Deserialize<'de> for PipelineVisibility {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Portal {
     /// The portal's UUID.
     pub uuid: uuid::Uuid,
     /// The portal's slug; the `{portal}` path segment.
     pub slug: String,
     /// The UUID of the organization the portal belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub organization_uuid: Option<uuid::Uuid>,
     /// The portal's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free text describing the portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The GraphQL operation the portal runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub query: Option<String>,
     /// The CIDR ranges allowed to call the portal, separated by spaces; null for any address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_ip_addresses: Option<String>,
     /// Whether users may invoke the portal with their own credentials.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub user_invokable: Option<bool>,
     /// When the portal was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// Create only - the portal's secret token, in plain text; it cannot be read again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub token: Option<String>,
+}
+#[cfg(feature = "portals")]
+impl<'de> serde::Deserialize<'de> for Portal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Portal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Portal")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Portal, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<uuid::Uuid> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                let mut f9: Option<User> = None;
+                let mut f10: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "uuid" => f0 = Some(map.next_value()?),
+                        "slug" => f1 = Some(map.next_value()?),
+                        "organization_uuid" => f2 = map.next_value()?,
+                        "name" => f3 = map.next_value()?,
+                        "description" => f4 = map.next_value()?,
+                        "query" => f5 = map.next_value()?,
+                        "allowed_ip_addresses" => f6 = map.next_value()?,
+                        "user_invokable" => f7 = map.next_value()?,
+                        "created_at" => f8 = map.next_value()?,
+                        "created_by" => f9 = map.next_value()?,
+                        "token" => f10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Portal {
+                    uuid: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("uuid")),
+                    },
+                    slug: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("slug")),
+                    },
+                    organization_uuid: f2,
+                    name: f3,
+                    description: f4,
+                    query: f5,
+                    allowed_ip_addresses: f6,
+                    user_invokable: f7,
+                    created_at: f8,
+                    created_by: f9,
+                    token: f10,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "portals")]
 impl Portal {
@@ -9493,17 +15416,63 @@ impl Portal {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Provider {
     /// Which provider this is, e.g. `github`, `github_enterprise`, `bitbucket`, `gitlab`, `gitlab_ee` (other values exist).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The address the provider should send webhooks to. Empty unless the caller may edit the pipeline and the token has `write_pipelines`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub webhook_url: Option<String>,
     /// The provider settings; may be empty or missing (for example in pipelines embedded in builds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub settings: Option<Box<ProviderSettings>>,
+}
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Provider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Provider;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Provider")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Provider, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Box<ProviderSettings>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "webhook_url" => f1 = map.next_value()?,
+                        "settings" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Provider {
+                    id: f0,
+                    webhook_url: f1,
+                    settings: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -9551,161 +15520,368 @@ impl Provider {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ProviderSettings {
     /// Whether `filter_condition` decides which builds are created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_enabled: Option<bool>,
     /// A conditional expression that an event must satisfy to create a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_condition: Option<String>,
     /// Whether pushes to branches create builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_branches: Option<bool>,
     /// Whether pull or merge requests create builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_requests: Option<bool>,
     /// Whether pushed tags create builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_tags: Option<bool>,
     /// Whether pull requests from the default branch are left unbuilt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_default_branch_pull_requests: Option<bool>,
     /// Whether build results are reported back to the provider as commit statuses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publish_commit_status: Option<bool>,
     /// Whether each step reports its own commit status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publish_commit_status_per_step: Option<bool>,
     /// Whether only pull requests from branches matching `pull_request_branch_filter_configuration` are built.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pull_request_branch_filter_enabled: Option<bool>,
     /// The branch pattern pull-request branches must match when the filter is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pull_request_branch_filter_configuration: Option<String>,
     /// Whether a pull request is left unbuilt when its commit was already built.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_pull_request_builds_for_existing_commits: Option<bool>,
     /// GitLab - whether merged merge requests create builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_merge: Option<bool>,
     /// Whether changing a pull request's base branch creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_base_branch_changed: Option<bool>,
     /// Whether pull requests from forks create builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_forks: Option<bool>,
     /// Whether adding or removing pull-request labels creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_labels_changed: Option<bool>,
     /// Whether marking a draft pull request ready for review creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_ready_for_review: Option<bool>,
     /// Whether stacked pull requests create builds (private preview).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_stacks: Option<bool>,
     /// Whether reopening a pull request creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_reopened: Option<bool>,
     /// Whether editing a pull request's title, body or base creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_edited: Option<bool>,
     /// Whether turning a pull request back into a draft creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_converted_to_draft: Option<bool>,
     /// Whether requesting a review creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_review_requested: Option<bool>,
     /// Whether a finished check run creates a build (Buildkite's own are ignored).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_check_run_completed: Option<bool>,
     /// Whether submitting a pull-request review creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_review_submitted: Option<bool>,
     /// Whether dismissing a pull-request review creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_review_dismissed: Option<bool>,
     /// Whether publishing a GitHub release creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_release_published: Option<bool>,
     /// Whether creating a GitHub release creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_release_created: Option<bool>,
     /// Whether a GitHub release being released creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_release_released: Option<bool>,
     /// Whether a trusted author's pull-request comment matching the command word creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_issue_comment_created: Option<bool>,
     /// The command word a pull-request comment must carry to create a build (default `/bk`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_comment_command_word: Option<String>,
     /// How a pull-request comment is matched against `issue_comment_command_word` (default `exact`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issue_comment_match_mode: Option<CommentMatchMode>,
     /// Whether a new GitHub deployment status creates a build (needs the `deployment` trigger mode).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_deployment_status_created: Option<bool>,
     /// Whether a trusted author's inline review comment matching the command word creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_review_comment_created: Option<bool>,
     /// The command word an inline review comment must carry to create a build (default `/bk`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_comment_command_word: Option<String>,
     /// How an inline review comment is matched against `review_comment_command_word` (default `exact`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_comment_match_mode: Option<CommentMatchMode>,
     /// Whether a pull request leaving a merge queue creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_dequeued: Option<bool>,
     /// Whether creating a branch or tag creates a build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_create_event: Option<bool>,
     /// Whether running builds of a branch are canceled when the branch is deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_deleted_branch_builds: Option<bool>,
     /// Whether GitHub merge-queue checks create builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_merge_group_checks_requested: Option<bool>,
     /// Whether builds of a merge group are canceled when the group is removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_when_merge_group_destroyed: Option<bool>,
     /// Whether `if_changed` diffs compare against the previous merge group rather than the base branch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_merge_group_base_commit_for_git_diff_base: Option<bool>,
     /// Whether fork branch names get the fork owner as a prefix (`owner:main`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix_pull_request_fork_branch_names: Option<bool>,
     /// Whether a blocked build is reported as pending rather than as passed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publish_blocked_as_pending: Option<bool>,
     /// Whether pull-request builds report under a status of their own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub separate_pull_request_statuses: Option<bool>,
     /// Whether pull-request builds use the test merge commit instead of the branch head.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_pull_request_merge_commits: Option<bool>,
     /// Whether a commit that was already built on any branch is left unbuilt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_builds_for_existing_commits: Option<bool>,
     /// Whether activity on closed or merged pull requests is ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_builds_for_closed_pull_requests: Option<bool>,
     /// Whether per-step commit statuses are named after the step key instead of its label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_step_key_as_commit_status: Option<bool>,
     /// Whether custom commit statuses may not use a context beginning with `buildkite/`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prevent_custom_statuses_from_using_buildkite_prefix: Option<bool>,
     /// GitHub - which kind of activity creates builds (code pushes, deployments, forks, or nothing).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_mode: Option<ProviderTriggerMode>,
     /// GitHub only - whether jobs may request GitHub tokens limited by workflow permissions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub github_workflow_access_tokens_enabled: Option<bool>,
     /// Read-only - the repository's name at the provider, e.g. `owner/repo`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ProviderSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ProviderSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProviderSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProviderSettings, A::Error> {
+                let mut f0: Option<bool> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<bool> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<bool> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<bool> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<bool> = None;
+                let mut f11: Option<bool> = None;
+                let mut f12: Option<bool> = None;
+                let mut f13: Option<bool> = None;
+                let mut f14: Option<bool> = None;
+                let mut f15: Option<bool> = None;
+                let mut f16: Option<bool> = None;
+                let mut f17: Option<bool> = None;
+                let mut f18: Option<bool> = None;
+                let mut f19: Option<bool> = None;
+                let mut f20: Option<bool> = None;
+                let mut f21: Option<bool> = None;
+                let mut f22: Option<bool> = None;
+                let mut f23: Option<bool> = None;
+                let mut f24: Option<bool> = None;
+                let mut f25: Option<bool> = None;
+                let mut f26: Option<bool> = None;
+                let mut f27: Option<bool> = None;
+                let mut f28: Option<String> = None;
+                let mut f29: Option<CommentMatchMode> = None;
+                let mut f30: Option<bool> = None;
+                let mut f31: Option<bool> = None;
+                let mut f32: Option<String> = None;
+                let mut f33: Option<CommentMatchMode> = None;
+                let mut f34: Option<bool> = None;
+                let mut f35: Option<bool> = None;
+                let mut f36: Option<bool> = None;
+                let mut f37: Option<bool> = None;
+                let mut f38: Option<bool> = None;
+                let mut f39: Option<bool> = None;
+                let mut f40: Option<bool> = None;
+                let mut f41: Option<bool> = None;
+                let mut f42: Option<bool> = None;
+                let mut f43: Option<bool> = None;
+                let mut f44: Option<bool> = None;
+                let mut f45: Option<bool> = None;
+                let mut f46: Option<bool> = None;
+                let mut f47: Option<bool> = None;
+                let mut f48: Option<ProviderTriggerMode> = None;
+                let mut f49: Option<bool> = None;
+                let mut f50: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "filter_enabled" => f0 = map.next_value()?,
+                        "filter_condition" => f1 = map.next_value()?,
+                        "build_branches" => f2 = map.next_value()?,
+                        "build_pull_requests" => f3 = map.next_value()?,
+                        "build_tags" => f4 = map.next_value()?,
+                        "ignore_default_branch_pull_requests" => f5 = map.next_value()?,
+                        "publish_commit_status" => f6 = map.next_value()?,
+                        "publish_commit_status_per_step" => f7 = map.next_value()?,
+                        "pull_request_branch_filter_enabled" => f8 = map.next_value()?,
+                        "pull_request_branch_filter_configuration" => {
+                            f9 = map.next_value()?;
+                        }
+                        "skip_pull_request_builds_for_existing_commits" => {
+                            f10 = map.next_value()?;
+                        }
+                        "build_pull_request_merge" => f11 = map.next_value()?,
+                        "build_pull_request_base_branch_changed" => {
+                            f12 = map.next_value()?;
+                        }
+                        "build_pull_request_forks" => f13 = map.next_value()?,
+                        "build_pull_request_labels_changed" => f14 = map.next_value()?,
+                        "build_pull_request_ready_for_review" => f15 = map.next_value()?,
+                        "build_pull_request_stacks" => f16 = map.next_value()?,
+                        "build_pull_request_reopened" => f17 = map.next_value()?,
+                        "build_pull_request_edited" => f18 = map.next_value()?,
+                        "build_pull_request_converted_to_draft" => {
+                            f19 = map.next_value()?;
+                        }
+                        "build_pull_request_review_requested" => f20 = map.next_value()?,
+                        "build_check_run_completed" => f21 = map.next_value()?,
+                        "build_pull_request_review_submitted" => f22 = map.next_value()?,
+                        "build_pull_request_review_dismissed" => f23 = map.next_value()?,
+                        "build_release_published" => f24 = map.next_value()?,
+                        "build_release_created" => f25 = map.next_value()?,
+                        "build_release_released" => f26 = map.next_value()?,
+                        "build_issue_comment_created" => f27 = map.next_value()?,
+                        "issue_comment_command_word" => f28 = map.next_value()?,
+                        "issue_comment_match_mode" => f29 = map.next_value()?,
+                        "build_deployment_status_created" => f30 = map.next_value()?,
+                        "build_pull_request_review_comment_created" => {
+                            f31 = map.next_value()?;
+                        }
+                        "review_comment_command_word" => f32 = map.next_value()?,
+                        "review_comment_match_mode" => f33 = map.next_value()?,
+                        "build_pull_request_dequeued" => f34 = map.next_value()?,
+                        "build_create_event" => f35 = map.next_value()?,
+                        "cancel_deleted_branch_builds" => f36 = map.next_value()?,
+                        "build_merge_group_checks_requested" => f37 = map.next_value()?,
+                        "cancel_when_merge_group_destroyed" => f38 = map.next_value()?,
+                        "use_merge_group_base_commit_for_git_diff_base" => {
+                            f39 = map.next_value()?;
+                        }
+                        "prefix_pull_request_fork_branch_names" => {
+                            f40 = map.next_value()?;
+                        }
+                        "publish_blocked_as_pending" => f41 = map.next_value()?,
+                        "separate_pull_request_statuses" => f42 = map.next_value()?,
+                        "build_pull_request_merge_commits" => f43 = map.next_value()?,
+                        "skip_builds_for_existing_commits" => f44 = map.next_value()?,
+                        "skip_builds_for_closed_pull_requests" => f45 = map.next_value()?,
+                        "use_step_key_as_commit_status" => f46 = map.next_value()?,
+                        "prevent_custom_statuses_from_using_buildkite_prefix" => {
+                            f47 = map.next_value()?;
+                        }
+                        "trigger_mode" => f48 = map.next_value()?,
+                        "github_workflow_access_tokens_enabled" => {
+                            f49 = map.next_value()?;
+                        }
+                        "repository" => f50 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProviderSettings {
+                    filter_enabled: f0,
+                    filter_condition: f1,
+                    build_branches: f2,
+                    build_pull_requests: f3,
+                    build_tags: f4,
+                    ignore_default_branch_pull_requests: f5,
+                    publish_commit_status: f6,
+                    publish_commit_status_per_step: f7,
+                    pull_request_branch_filter_enabled: f8,
+                    pull_request_branch_filter_configuration: f9,
+                    skip_pull_request_builds_for_existing_commits: f10,
+                    build_pull_request_merge: f11,
+                    build_pull_request_base_branch_changed: f12,
+                    build_pull_request_forks: f13,
+                    build_pull_request_labels_changed: f14,
+                    build_pull_request_ready_for_review: f15,
+                    build_pull_request_stacks: f16,
+                    build_pull_request_reopened: f17,
+                    build_pull_request_edited: f18,
+                    build_pull_request_converted_to_draft: f19,
+                    build_pull_request_review_requested: f20,
+                    build_check_run_completed: f21,
+                    build_pull_request_review_submitted: f22,
+                    build_pull_request_review_dismissed: f23,
+                    build_release_published: f24,
+                    build_release_created: f25,
+                    build_release_released: f26,
+                    build_issue_comment_created: f27,
+                    issue_comment_command_word: f28,
+                    issue_comment_match_mode: f29,
+                    build_deployment_status_created: f30,
+                    build_pull_request_review_comment_created: f31,
+                    review_comment_command_word: f32,
+                    review_comment_match_mode: f33,
+                    build_pull_request_dequeued: f34,
+                    build_create_event: f35,
+                    cancel_deleted_branch_builds: f36,
+                    build_merge_group_checks_requested: f37,
+                    cancel_when_merge_group_destroyed: f38,
+                    use_merge_group_base_commit_for_git_diff_base: f39,
+                    prefix_pull_request_fork_branch_names: f40,
+                    publish_blocked_as_pending: f41,
+                    separate_pull_request_statuses: f42,
+                    build_pull_request_merge_commits: f43,
+                    skip_builds_for_existing_commits: f44,
+                    skip_builds_for_closed_pull_requests: f45,
+                    use_step_key_as_commit_status: f46,
+                    prevent_custom_statuses_from_using_buildkite_prefix: f47,
+                    trigger_mode: f48,
+                    github_workflow_access_tokens_enabled: f49,
+                    repository: f50,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -10205,10 +16381,45 @@ impl<'de> serde::Deserialize<'de> for ProviderTriggerMode {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PublishPackageRequest {
     /// The package file's bytes (a .deb, .rpm or .apk file, a Python wheel, a chart archive, ...).
     pub file: bytes::Bytes,
+}
+#[cfg(feature = "packages")]
+impl<'de> serde::Deserialize<'de> for PublishPackageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PublishPackageRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PublishPackageRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PublishPackageRequest, A::Error> {
+                let mut f0: Option<bytes::Bytes> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "file" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PublishPackageRequest {
+                    file: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("file")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "packages")]
 impl PublishPackageRequest {
@@ -10223,52 +16434,142 @@ impl PublishPackageRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Queue {
     /// The queue's UUID, used in the queue URLs.
     pub id: uuid::Uuid,
     /// The queue's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The queue's key, which agents register with and steps target.
     pub key: String,
     /// Free text describing the queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The queue's address in the REST API.
     pub url: String,
     /// The queue's page in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// REST API address of the cluster the queue belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// Which agent a retried job prefers; may be absent (for example on hosted queues).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_agent_affinity: Option<QueueRetryAgentAffinity>,
     /// Whether dispatching jobs to the queue's agents is paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub dispatch_paused: Option<bool>,
     /// The user who paused dispatch; null when it is not paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub dispatch_paused_by: Option<User>,
     /// When dispatch was paused; null when it is not paused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub dispatch_paused_at: Option<crate::runtime::Timestamp>,
     /// The note given when dispatch was paused, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub dispatch_paused_note: Option<String>,
     /// When the queue was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// True on queues of Buildkite hosted agents; may be absent otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted: Option<bool>,
     /// Hosted-agent settings; only on queues of Buildkite hosted agents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_agents: Option<QueueHostedAgents>,
+}
+#[cfg(feature = "queues")]
+impl<'de> serde::Deserialize<'de> for Queue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Queue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Queue")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Queue, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<QueueRetryAgentAffinity> = None;
+                let mut f8: Option<bool> = None;
+                let mut f9: Option<User> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<crate::runtime::Timestamp> = None;
+                let mut f13: Option<User> = None;
+                let mut f14: Option<bool> = None;
+                let mut f15: Option<QueueHostedAgents> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "key" => f2 = Some(map.next_value()?),
+                        "description" => f3 = map.next_value()?,
+                        "url" => f4 = Some(map.next_value()?),
+                        "web_url" => f5 = map.next_value()?,
+                        "cluster_url" => f6 = map.next_value()?,
+                        "retry_agent_affinity" => f7 = map.next_value()?,
+                        "dispatch_paused" => f8 = map.next_value()?,
+                        "dispatch_paused_by" => f9 = map.next_value()?,
+                        "dispatch_paused_at" => f10 = map.next_value()?,
+                        "dispatch_paused_note" => f11 = map.next_value()?,
+                        "created_at" => f12 = Some(map.next_value()?),
+                        "created_by" => f13 = map.next_value()?,
+                        "hosted" => f14 = map.next_value()?,
+                        "hosted_agents" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Queue {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    key: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("key")),
+                    },
+                    description: f3,
+                    url: match f4 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    web_url: f5,
+                    cluster_url: f6,
+                    retry_agent_affinity: f7,
+                    dispatch_paused: f8,
+                    dispatch_paused_by: f9,
+                    dispatch_paused_at: f10,
+                    dispatch_paused_note: f11,
+                    created_at: match f12 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                    created_by: f13,
+                    hosted: f14,
+                    hosted_agents: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "queues")]
 impl Queue {
@@ -10371,14 +16672,50 @@ impl Queue {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct QueueHostedAgents {
     /// The machine each hosted agent of the queue runs on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_shape: Option<HostedAgentInstanceShape>,
     /// Settings that apply to one platform of hosted agents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_settings: Option<QueueHostedAgentsPlatformSettings>,
+}
+#[cfg(feature = "queues")]
+impl<'de> serde::Deserialize<'de> for QueueHostedAgents {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = QueueHostedAgents;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueueHostedAgents")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QueueHostedAgents, A::Error> {
+                let mut f0: Option<HostedAgentInstanceShape> = None;
+                let mut f1: Option<QueueHostedAgentsPlatformSettings> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "instance_shape" => f0 = map.next_value()?,
+                        "platform_settings" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QueueHostedAgents {
+                    instance_shape: f0,
+                    platform_settings: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "queues")]
 impl QueueHostedAgents {
@@ -10409,11 +16746,44 @@ impl QueueHostedAgents {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct QueueHostedAgentsPlatformSettings {
     /// Settings of Linux hosted agents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub linux: Option<QueueHostedAgentsPlatformSettingsLinux>,
+}
+#[cfg(feature = "queues")]
+impl<'de> serde::Deserialize<'de> for QueueHostedAgentsPlatformSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = QueueHostedAgentsPlatformSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueueHostedAgentsPlatformSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QueueHostedAgentsPlatformSettings, A::Error> {
+                let mut f0: Option<QueueHostedAgentsPlatformSettingsLinux> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "linux" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QueueHostedAgentsPlatformSettings {
+                    linux: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "queues")]
 impl QueueHostedAgentsPlatformSettings {
@@ -10436,11 +16806,44 @@ impl QueueHostedAgentsPlatformSettings {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct QueueHostedAgentsPlatformSettingsLinux {
     /// The custom agent image the queue's agents run; null when they use the default image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub agent_image_ref: Option<String>,
+}
+#[cfg(feature = "queues")]
+impl<'de> serde::Deserialize<'de> for QueueHostedAgentsPlatformSettingsLinux {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = QueueHostedAgentsPlatformSettingsLinux;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueueHostedAgentsPlatformSettingsLinux")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QueueHostedAgentsPlatformSettingsLinux, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "agent_image_ref" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QueueHostedAgentsPlatformSettingsLinux {
+                    agent_image_ref: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "queues")]
 impl QueueHostedAgentsPlatformSettingsLinux {
@@ -10565,25 +16968,117 @@ impl<'de> serde::Deserialize<'de> for QueueRetryAgentAffinity {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RateLimitExceeded {
     /// What the server said about the refused request.
     pub message: String,
     /// Which limit was exceeded: `rest` for the organization's limit, `rest_user` for the limit of the token's user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<String>,
     /// Requests that limit allows in its window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<i64>,
     /// Requests counted in the current window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub current: Option<i64>,
     /// Seconds until the window resets (a delay, not a point in time).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub reset: Option<i64>,
     /// Keys beyond the documented properties, kept as sent.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "mock", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "access_token",
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "annotations",
+        feature = "api_settings",
+        feature = "artifacts",
+        feature = "audit_events",
+        feature = "builds",
+        feature = "cluster_maintainers",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "emojis",
+        feature = "hosted_agents",
+        feature = "jobs",
+        feature = "meta",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "organization_members",
+        feature = "organizations",
+        feature = "packages",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registries",
+        feature = "registry_tokens",
+        feature = "repository_connections",
+        feature = "rules",
+        feature = "step_uploads",
+        feature = "team_members",
+        feature = "team_pipelines",
+        feature = "team_suites",
+        feature = "teams",
+        feature = "test_runs",
+        feature = "test_suites",
+        feature = "tests",
+        feature = "user"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for RateLimitExceeded {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RateLimitExceeded;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RateLimitExceeded")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RateLimitExceeded, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<i64> = None;
+                let mut __extra: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "message" => f0 = Some(map.next_value()?),
+                        "scope" => f1 = map.next_value()?,
+                        "limit" => f2 = map.next_value()?,
+                        "current" => f3 = map.next_value()?,
+                        "reset" => f4 = map.next_value()?,
+                        _ => {
+                            __extra.insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(RateLimitExceeded {
+                    message: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("message")),
+                    },
+                    scope: f1,
+                    limit: f2,
+                    current: f3,
+                    reset: f4,
+                    extra: __extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -10667,7 +17162,8 @@ impl RateLimitExceeded {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RateLimitWindow {
     /// The most the organization may spend in one window (requests, or complexity points for GraphQL).
     pub limit: i64,
@@ -10679,6 +17175,65 @@ pub struct RateLimitWindow {
     pub reset_at: crate::runtime::Timestamp,
     /// Whether Buildkite currently rejects requests beyond the limit for this organization.
     pub enforced: bool,
+}
+#[cfg(feature = "organizations")]
+impl<'de> serde::Deserialize<'de> for RateLimitWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RateLimitWindow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RateLimitWindow")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RateLimitWindow, A::Error> {
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<i64> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<crate::runtime::Timestamp> = None;
+                let mut f4: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "limit" => f0 = Some(map.next_value()?),
+                        "current" => f1 = Some(map.next_value()?),
+                        "reset" => f2 = Some(map.next_value()?),
+                        "reset_at" => f3 = Some(map.next_value()?),
+                        "enforced" => f4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RateLimitWindow {
+                    limit: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("limit")),
+                    },
+                    current: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("current")),
+                    },
+                    reset: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("reset")),
+                    },
+                    reset_at: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("reset_at")),
+                    },
+                    enforced: match f4 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("enforced")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organizations")]
 impl RateLimitWindow {
@@ -10705,45 +17260,120 @@ impl RateLimitWindow {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Registry {
     /// The registry's UUID.
     pub id: uuid::Uuid,
     /// The registry's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The URL-safe name used as the `{registry}` path segment.
     pub slug: String,
     /// The registry's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The registry's page in the Buildkite web interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The registry's display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The package ecosystem the registry serves, such as `ruby`; fixed when the registry is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub ecosystem: Option<String>,
     /// Free text about the registry; null when none was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The registry's emoji in `:name:` form; null when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub emoji: Option<String>,
     /// The registry's color as a hex code such as `#f0ccff`; null when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub color: Option<String>,
     /// Whether the registry is public rather than private to the organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// The OIDC policy deciding which OIDC tokens may use the registry, as the server stores it (YAML text or a list of statements); null when the registry has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub oidc_policy: Option<serde_json::Value>,
     /// The UUIDs of the teams that have access to the registry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub team_ids: Option<Vec<String>>,
+}
+#[cfg(any(feature = "packages", feature = "registries", feature = "registry_tokens"))]
+impl<'de> serde::Deserialize<'de> for Registry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Registry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Registry")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Registry, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<bool> = None;
+                let mut f11: Option<serde_json::Value> = None;
+                let mut f12: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "slug" => f2 = Some(map.next_value()?),
+                        "url" => f3 = map.next_value()?,
+                        "web_url" => f4 = map.next_value()?,
+                        "name" => f5 = map.next_value()?,
+                        "ecosystem" => f6 = map.next_value()?,
+                        "description" => f7 = map.next_value()?,
+                        "emoji" => f8 = map.next_value()?,
+                        "color" => f9 = map.next_value()?,
+                        "public" => f10 = map.next_value()?,
+                        "oidc_policy" => f11 = map.next_value()?,
+                        "team_ids" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Registry {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    slug: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("slug")),
+                    },
+                    url: f3,
+                    web_url: f4,
+                    name: f5,
+                    ecosystem: f6,
+                    description: f7,
+                    emoji: f8,
+                    color: f9,
+                    public: f10,
+                    oidc_policy: f11,
+                    team_ids: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(any(feature = "packages", feature = "registries", feature = "registry_tokens"))]
 impl Registry {
@@ -10827,34 +17457,94 @@ impl Registry {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RegistryToken {
     /// The token's UUID, used as the `{token}` path segment.
     pub id: uuid::Uuid,
     /// The token's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The free-text description the token was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The token's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// When the token was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// The organization that owns the registry (a reduced organization).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub organization: Option<Organization>,
     /// The registry the token gives access to (a reduced registry).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub registry: Option<Box<Registry>>,
     /// The token's secret value. The docs' examples do not show it (go-buildkite reads it); expect it, if at all, only in the answer to a creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub token: Option<String>,
+}
+#[cfg(feature = "registry_tokens")]
+impl<'de> serde::Deserialize<'de> for RegistryToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RegistryToken;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RegistryToken")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegistryToken, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<crate::runtime::Timestamp> = None;
+                let mut f5: Option<User> = None;
+                let mut f6: Option<Organization> = None;
+                let mut f7: Option<Box<Registry>> = None;
+                let mut f8: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        "url" => f3 = map.next_value()?,
+                        "created_at" => f4 = map.next_value()?,
+                        "created_by" => f5 = map.next_value()?,
+                        "organization" => f6 = map.next_value()?,
+                        "registry" => f7 = map.next_value()?,
+                        "token" => f8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RegistryToken {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    description: f2,
+                    url: f3,
+                    created_at: f4,
+                    created_by: f5,
+                    organization: f6,
+                    registry: f7,
+                    token: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "registry_tokens")]
 impl RegistryToken {
@@ -10919,28 +17609,82 @@ impl RegistryToken {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RepositoryConnection {
     /// The connection's UUID; the `{connection}` path segment.
     pub id: uuid::Uuid,
     /// The kind of integration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<RepositoryConnectionType>,
     /// The connection's human-readable name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub display_name: Option<String>,
     /// The connection's address in the REST API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Get only - the account the connection acts as; null for connections bound only to a host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub service_account: Option<RepositoryConnectionServiceAccount>,
     /// Get only - the source-control host; null when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<RepositoryConnectionHost>,
     /// Get only - the provider's last known rate-limit figures; null when unknown or not applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub rate_limit: Option<RepositoryConnectionRateLimit>,
+}
+#[cfg(feature = "repository_connections")]
+impl<'de> serde::Deserialize<'de> for RepositoryConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RepositoryConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RepositoryConnection")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RepositoryConnection, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<RepositoryConnectionType> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<RepositoryConnectionServiceAccount> = None;
+                let mut f5: Option<RepositoryConnectionHost> = None;
+                let mut f6: Option<RepositoryConnectionRateLimit> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "type" => f1 = map.next_value()?,
+                        "display_name" => f2 = map.next_value()?,
+                        "url" => f3 = map.next_value()?,
+                        "service_account" => f4 = map.next_value()?,
+                        "host" => f5 = map.next_value()?,
+                        "rate_limit" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RepositoryConnection {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    r#type: f1,
+                    display_name: f2,
+                    url: f3,
+                    service_account: f4,
+                    host: f5,
+                    rate_limit: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "repository_connections")]
 impl RepositoryConnection {
@@ -10999,26 +17743,74 @@ impl RepositoryConnection {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RepositoryConnectionHost {
     /// The kind of host, such as `github`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// The host's address (Bitbucket Server connections with several list them comma-separated).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Addresses allowed to deliver webhooks, for providers that have them; kept as raw JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub webhook_allowed_addresses: Option<serde_json::Value>,
     /// Whether the host's TLS certificate is verified, for providers that have the option.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub verify_server_cert: Option<bool>,
     /// How Buildkite authenticates to the host, for providers that report it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication_strategy: Option<String>,
     /// How Buildkite authenticates to a proxy in front of the host, for providers that report it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub proxy_auth_strategy: Option<String>,
+}
+#[cfg(feature = "repository_connections")]
+impl<'de> serde::Deserialize<'de> for RepositoryConnectionHost {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RepositoryConnectionHost;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RepositoryConnectionHost")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RepositoryConnectionHost, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<serde_json::Value> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = map.next_value()?,
+                        "url" => f1 = map.next_value()?,
+                        "webhook_allowed_addresses" => f2 = map.next_value()?,
+                        "verify_server_cert" => f3 = map.next_value()?,
+                        "authentication_strategy" => f4 = map.next_value()?,
+                        "proxy_auth_strategy" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RepositoryConnectionHost {
+                    r#type: f0,
+                    url: f1,
+                    webhook_allowed_addresses: f2,
+                    verify_server_cert: f3,
+                    authentication_strategy: f4,
+                    proxy_auth_strategy: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "repository_connections")]
 impl RepositoryConnectionHost {
@@ -11073,20 +17865,62 @@ impl RepositoryConnectionHost {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RepositoryConnectionRateLimit {
     /// Requests allowed per window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<i64>,
     /// Requests used in the current window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub used: Option<i64>,
     /// Requests left in the current window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub remaining: Option<i64>,
     /// When the window starts again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub reset_at: Option<crate::runtime::Timestamp>,
+}
+#[cfg(feature = "repository_connections")]
+impl<'de> serde::Deserialize<'de> for RepositoryConnectionRateLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RepositoryConnectionRateLimit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RepositoryConnectionRateLimit")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RepositoryConnectionRateLimit, A::Error> {
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<i64> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "limit" => f0 = map.next_value()?,
+                        "used" => f1 = map.next_value()?,
+                        "remaining" => f2 = map.next_value()?,
+                        "reset_at" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RepositoryConnectionRateLimit {
+                    limit: f0,
+                    used: f1,
+                    remaining: f2,
+                    reset_at: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "repository_connections")]
 impl RepositoryConnectionRateLimit {
@@ -11126,11 +17960,44 @@ impl RepositoryConnectionRateLimit {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct RepositoryConnectionServiceAccount {
     /// The account's login name at the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub login: Option<String>,
+}
+#[cfg(feature = "repository_connections")]
+impl<'de> serde::Deserialize<'de> for RepositoryConnectionServiceAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RepositoryConnectionServiceAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RepositoryConnectionServiceAccount")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RepositoryConnectionServiceAccount, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "login" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RepositoryConnectionServiceAccount {
+                    login: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "repository_connections")]
 impl RepositoryConnectionServiceAccount {
@@ -11218,6 +18085,7 @@ impl std::fmt::Display for RepositoryConnectionType {
     }
 }
 #[cfg(feature = "repository_connections")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RepositoryConnectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11237,10 +18105,45 @@ impl<'de> serde::Deserialize<'de> for RepositoryConnectionType {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReprioritizeJobRequest {
     /// New priority of the job; higher values are picked up first.
     pub priority: i64,
+}
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for ReprioritizeJobRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ReprioritizeJobRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReprioritizeJobRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReprioritizeJobRequest, A::Error> {
+                let mut f0: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "priority" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReprioritizeJobRequest {
+                    priority: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("priority")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "jobs")]
 impl ReprioritizeJobRequest {
@@ -11255,11 +18158,43 @@ impl ReprioritizeJobRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RetryFailedJobsRequest {
     /// Comma-separated failure kinds to retry, from `canceled`, `expired`, `failed`, `soft_failed` and `timed_out` (e.g. `failed,soft_failed`). Empty or absent retries every retryable failed job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub states: Option<String>,
+}
+#[cfg(feature = "builds")]
+impl<'de> serde::Deserialize<'de> for RetryFailedJobsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RetryFailedJobsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RetryFailedJobsRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RetryFailedJobsRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "states" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RetryFailedJobsRequest {
+                    states: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "builds")]
 impl RetryFailedJobsRequest {
@@ -11279,43 +18214,124 @@ impl RetryFailedJobsRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Rule {
     /// The rule's UUID; the `{rule}` path segment.
     pub uuid: uuid::Uuid,
     /// The rule's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The UUID of the organization the rule belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub organization_uuid: Option<uuid::Uuid>,
     /// The rule's address in the REST API.
     pub url: String,
     /// What the rule allows.
     pub r#type: RuleType,
     /// The kind of resource allowed to act (only `pipeline` so far).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub source_type: Option<RuleSourceType>,
     /// The UUID of the pipeline the rule lets act.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub source_uuid: Option<uuid::Uuid>,
     /// The kind of resource acted on (only `pipeline` so far).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub target_type: Option<RuleTargetType>,
     /// The UUID of the pipeline the rule lets be acted on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub target_uuid: Option<uuid::Uuid>,
     /// Whether the rule allows its action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub effect: Option<RuleEffect>,
     /// The action the rule allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub action: Option<RuleAction>,
     /// When the rule was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
+}
+#[cfg(feature = "rules")]
+impl<'de> serde::Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Rule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Rule")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Rule, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<uuid::Uuid> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<RuleType> = None;
+                let mut f5: Option<RuleSourceType> = None;
+                let mut f6: Option<uuid::Uuid> = None;
+                let mut f7: Option<RuleTargetType> = None;
+                let mut f8: Option<uuid::Uuid> = None;
+                let mut f9: Option<RuleEffect> = None;
+                let mut f10: Option<RuleAction> = None;
+                let mut f11: Option<crate::runtime::Timestamp> = None;
+                let mut f12: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "uuid" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "organization_uuid" => f2 = map.next_value()?,
+                        "url" => f3 = Some(map.next_value()?),
+                        "type" => f4 = Some(map.next_value()?),
+                        "source_type" => f5 = map.next_value()?,
+                        "source_uuid" => f6 = map.next_value()?,
+                        "target_type" => f7 = map.next_value()?,
+                        "target_uuid" => f8 = map.next_value()?,
+                        "effect" => f9 = map.next_value()?,
+                        "action" => f10 = map.next_value()?,
+                        "created_at" => f11 = Some(map.next_value()?),
+                        "created_by" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Rule {
+                    uuid: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("uuid")),
+                    },
+                    graphql_id: f1,
+                    organization_uuid: f2,
+                    url: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    r#type: match f4 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("type")),
+                    },
+                    source_type: f5,
+                    source_uuid: f6,
+                    target_type: f7,
+                    target_uuid: f8,
+                    effect: f9,
+                    action: f10,
+                    created_at: match f11 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                    created_by: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "rules")]
 impl Rule {
@@ -11438,6 +18454,7 @@ impl std::fmt::Display for RuleAction {
     }
 }
 #[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RuleAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11497,6 +18514,7 @@ impl std::fmt::Display for RuleEffect {
     }
 }
 #[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RuleEffect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11556,6 +18574,7 @@ impl std::fmt::Display for RuleSourceType {
     }
 }
 #[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RuleSourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11615,6 +18634,7 @@ impl std::fmt::Display for RuleTargetType {
     }
 }
 #[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for RuleTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11697,15 +18717,67 @@ impl<'de> serde::Deserialize<'de> for RuleType {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RuleValue {
     /// UUID or slug of the pipeline that is allowed to act.
     pub source_pipeline: String,
     /// UUID or slug of the pipeline that may be acted on.
     pub target_pipeline: String,
     /// Conditional expressions that must all hold for the rule to apply, such as `source.build.branch == 'main'`; without any, the rule always applies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<String>>,
+}
+#[cfg(feature = "rules")]
+impl<'de> serde::Deserialize<'de> for RuleValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RuleValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RuleValue")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RuleValue, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "source_pipeline" => f0 = Some(map.next_value()?),
+                        "target_pipeline" => f1 = Some(map.next_value()?),
+                        "conditions" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RuleValue {
+                    source_pipeline: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                serde::de::Error::missing_field("source_pipeline"),
+                            );
+                        }
+                    },
+                    target_pipeline: match f1 {
+                        Some(value) => value,
+                        None => {
+                            return Err(
+                                serde::de::Error::missing_field("target_pipeline"),
+                            );
+                        }
+                    },
+                    conditions: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "rules")]
 impl RuleValue {
@@ -11734,147 +18806,326 @@ impl RuleValue {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ScriptJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
     /// ID of the job in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Kind of job; selects the job shape.
     pub r#type: JobType,
     /// Current state of the job; absent on minimal wait jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<JobState>,
     /// Address of the job on buildkite.com; null for some block jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The `key` of the step that made the job, if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub step_key: Option<String>,
     /// The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub group_key: Option<String>,
     /// The step that defined the job (older jobs may have none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub step: Option<JobStep>,
     /// When the job was added to the build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When the job became ready for an agent to accept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub runnable_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the job finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
     /// Label of the step, which may contain `:emoji:` codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The command the job runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub command: Option<String>,
     /// Priority of the job; higher numbers are picked up first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<ScriptJobPriority>,
     /// Agent targeting rules of the job, e.g. `queue=default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub agent_query_rules: Option<Vec<String>>,
     /// URL of the job's build (the API or the web address).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub build_url: Option<String>,
     /// API URL of the job's log as JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub log_url: Option<String>,
     /// Older name of the log URL, seen only in go-buildkite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub logs_url: Option<String>,
     /// API URL of the job's raw log text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub raw_log_url: Option<String>,
     /// API URL of the job's artifacts; may be an empty string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub artifacts_url: Option<String>,
     /// Whether the job failed with an exit status its step allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub soft_failed: Option<bool>,
     /// Exit status of the command; null until the job finishes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub exit_status: Option<i64>,
     /// Operating-system signal that ended the job's process (e.g. `SIGTERM`); null when none did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub signal: Option<String>,
     /// Why the process was signalled or could not start; null otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub signal_reason: Option<JobSignalReason>,
     /// Why the job is `broken` (a code such as `branch_mismatch`, or free text); null in other states.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub broken_reason: Option<String>,
     /// Non-zero exit status the running job declared ahead of finishing; absent unless it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub promised_exit_status: Option<i64>,
     /// When the job declared `promised_exit_status`; absent unless it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub promised_exit_status_at: Option<crate::runtime::Timestamp>,
     /// Glob of the files the job uploads as artifacts; empty or null when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub artifact_paths: Option<String>,
     /// The agent that ran the job: a three-field stub in build lists, the full agent elsewhere; null before assignment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub agent: Option<Box<Agent>>,
     /// When the job expired without an agent accepting it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub expired_at: Option<crate::runtime::Timestamp>,
     /// Milliseconds the job waited for a concurrency-group slot: 0 when it did not wait, null without a group, while still waiting, or when the wait cannot be told apart from a platform limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub concurrency_wait_time_ms: Option<i64>,
     /// True when this execution was superseded by a retry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub retried: Option<bool>,
     /// UUID of the job that retried this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub retried_in_job_id: Option<uuid::Uuid>,
     /// How many times the step's job has been retried.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub retries_count: Option<i64>,
     /// The job this one retries, and how the retry came about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_source: Option<ScriptJobRetrySource>,
     /// How this job came to be a retry; null for first attempts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_type: Option<JobRetryType>,
     /// User who retried the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub retried_by: Option<User>,
     /// Index of the job within its parallel group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub parallel_group_index: Option<i64>,
     /// Number of jobs in its parallel group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub parallel_group_total: Option<i64>,
     /// Matrix values of the job, kept as raw JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub matrix: Option<serde_json::Value>,
     /// UUID of the cluster the job runs in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<uuid::Uuid>,
     /// UUID of the cluster queue the job runs on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_queue_id: Option<uuid::Uuid>,
     /// API URL of that cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// API URL of that cluster queue.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_queue_url: Option<String>,
     /// Path of the script the job runs; seen only in jobs embedded in agents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub script_path: Option<String>,
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+impl<'de> serde::Deserialize<'de> for ScriptJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ScriptJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScriptJob")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScriptJob, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<JobType> = None;
+                let mut f3: Option<JobState> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<JobStep> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                let mut f9: Option<crate::runtime::Timestamp> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<crate::runtime::Timestamp> = None;
+                let mut f12: Option<crate::runtime::Timestamp> = None;
+                let mut f13: Option<String> = None;
+                let mut f14: Option<String> = None;
+                let mut f15: Option<ScriptJobPriority> = None;
+                let mut f16: Option<Vec<String>> = None;
+                let mut f17: Option<String> = None;
+                let mut f18: Option<String> = None;
+                let mut f19: Option<String> = None;
+                let mut f20: Option<String> = None;
+                let mut f21: Option<String> = None;
+                let mut f22: Option<bool> = None;
+                let mut f23: Option<i64> = None;
+                let mut f24: Option<String> = None;
+                let mut f25: Option<JobSignalReason> = None;
+                let mut f26: Option<String> = None;
+                let mut f27: Option<i64> = None;
+                let mut f28: Option<crate::runtime::Timestamp> = None;
+                let mut f29: Option<String> = None;
+                let mut f30: Option<Box<Agent>> = None;
+                let mut f31: Option<crate::runtime::Timestamp> = None;
+                let mut f32: Option<i64> = None;
+                let mut f33: Option<bool> = None;
+                let mut f34: Option<uuid::Uuid> = None;
+                let mut f35: Option<i64> = None;
+                let mut f36: Option<ScriptJobRetrySource> = None;
+                let mut f37: Option<JobRetryType> = None;
+                let mut f38: Option<User> = None;
+                let mut f39: Option<i64> = None;
+                let mut f40: Option<i64> = None;
+                let mut f41: Option<serde_json::Value> = None;
+                let mut f42: Option<uuid::Uuid> = None;
+                let mut f43: Option<uuid::Uuid> = None;
+                let mut f44: Option<String> = None;
+                let mut f45: Option<String> = None;
+                let mut f46: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "type" => f2 = Some(map.next_value()?),
+                        "state" => f3 = map.next_value()?,
+                        "web_url" => f4 = map.next_value()?,
+                        "step_key" => f5 = map.next_value()?,
+                        "group_key" => f6 = map.next_value()?,
+                        "step" => f7 = map.next_value()?,
+                        "created_at" => f8 = map.next_value()?,
+                        "scheduled_at" => f9 = map.next_value()?,
+                        "runnable_at" => f10 = map.next_value()?,
+                        "started_at" => f11 = map.next_value()?,
+                        "finished_at" => f12 = map.next_value()?,
+                        "name" => f13 = map.next_value()?,
+                        "command" => f14 = map.next_value()?,
+                        "priority" => f15 = map.next_value()?,
+                        "agent_query_rules" => f16 = map.next_value()?,
+                        "build_url" => f17 = map.next_value()?,
+                        "log_url" => f18 = map.next_value()?,
+                        "logs_url" => f19 = map.next_value()?,
+                        "raw_log_url" => f20 = map.next_value()?,
+                        "artifacts_url" => f21 = map.next_value()?,
+                        "soft_failed" => f22 = map.next_value()?,
+                        "exit_status" => f23 = map.next_value()?,
+                        "signal" => f24 = map.next_value()?,
+                        "signal_reason" => f25 = map.next_value()?,
+                        "broken_reason" => f26 = map.next_value()?,
+                        "promised_exit_status" => f27 = map.next_value()?,
+                        "promised_exit_status_at" => f28 = map.next_value()?,
+                        "artifact_paths" => f29 = map.next_value()?,
+                        "agent" => f30 = map.next_value()?,
+                        "expired_at" => f31 = map.next_value()?,
+                        "concurrency_wait_time_ms" => f32 = map.next_value()?,
+                        "retried" => f33 = map.next_value()?,
+                        "retried_in_job_id" => f34 = map.next_value()?,
+                        "retries_count" => f35 = map.next_value()?,
+                        "retry_source" => f36 = map.next_value()?,
+                        "retry_type" => f37 = map.next_value()?,
+                        "retried_by" => f38 = map.next_value()?,
+                        "parallel_group_index" => f39 = map.next_value()?,
+                        "parallel_group_total" => f40 = map.next_value()?,
+                        "matrix" => f41 = map.next_value()?,
+                        "cluster_id" => f42 = map.next_value()?,
+                        "cluster_queue_id" => f43 = map.next_value()?,
+                        "cluster_url" => f44 = map.next_value()?,
+                        "cluster_queue_url" => f45 = map.next_value()?,
+                        "script_path" => f46 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ScriptJob {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    r#type: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("type")),
+                    },
+                    state: f3,
+                    web_url: f4,
+                    step_key: f5,
+                    group_key: f6,
+                    step: f7,
+                    created_at: f8,
+                    scheduled_at: f9,
+                    runnable_at: f10,
+                    started_at: f11,
+                    finished_at: f12,
+                    name: f13,
+                    command: f14,
+                    priority: f15,
+                    agent_query_rules: f16,
+                    build_url: f17,
+                    log_url: f18,
+                    logs_url: f19,
+                    raw_log_url: f20,
+                    artifacts_url: f21,
+                    soft_failed: f22,
+                    exit_status: f23,
+                    signal: f24,
+                    signal_reason: f25,
+                    broken_reason: f26,
+                    promised_exit_status: f27,
+                    promised_exit_status_at: f28,
+                    artifact_paths: f29,
+                    agent: f30,
+                    expired_at: f31,
+                    concurrency_wait_time_ms: f32,
+                    retried: f33,
+                    retried_in_job_id: f34,
+                    retries_count: f35,
+                    retry_source: f36,
+                    retry_type: f37,
+                    retried_by: f38,
+                    parallel_group_index: f39,
+                    parallel_group_total: f40,
+                    matrix: f41,
+                    cluster_id: f42,
+                    cluster_queue_id: f43,
+                    cluster_url: f44,
+                    cluster_queue_url: f45,
+                    script_path: f46,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
@@ -12169,11 +19420,44 @@ impl ScriptJob {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ScriptJobPriority {
     /// The priority value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<i64>,
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+impl<'de> serde::Deserialize<'de> for ScriptJobPriority {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ScriptJobPriority;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScriptJobPriority")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScriptJobPriority, A::Error> {
+                let mut f0: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "number" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ScriptJobPriority { number: f0 })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
@@ -12197,14 +19481,52 @@ impl ScriptJobPriority {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct ScriptJobRetrySource {
     /// UUID of the retried job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Whether the retry was manual or automatic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_type: Option<JobRetryType>,
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+impl<'de> serde::Deserialize<'de> for ScriptJobRetrySource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ScriptJobRetrySource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScriptJobRetrySource")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScriptJobRetrySource, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<JobRetryType> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "job_id" => f0 = map.next_value()?,
+                        "retry_type" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ScriptJobRetrySource {
+                    job_id: f0,
+                    retry_type: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
@@ -12241,64 +19563,162 @@ impl ScriptJobRetrySource {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Step {
     /// The kind of step.
     pub r#type: JobType,
     /// Command steps - the label shown for the step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Block and trigger steps - the label shown for the step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Command steps - the shell command to run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// Command steps - glob of files to upload as artifacts (one string, not a list).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_paths: Option<String>,
     /// A branch pattern limiting which builds run the step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch_configuration: Option<String>,
     /// Command steps - environment variables for the step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Command steps - minutes after which the job is stopped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_in_minutes: Option<i64>,
     /// Command steps - agent targeting rules such as `queue=default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_query_rules: Option<Vec<String>>,
     /// How many jobs of the step's concurrency group may run at once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<i64>,
     /// How many parallel copies of the step run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
     /// Command steps - the plugins the step uses, either a map of plugin name to settings or a list of single-key maps; kept as raw JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plugins: Option<serde_json::Value>,
     /// Trigger steps (responses) - the slug of the pipeline the step triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline: Option<String>,
     /// Trigger steps (responses) - the attributes given to the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build: Option<StepBuild>,
     /// Trigger steps (responses) - whether the step finishes without waiting for the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#async: Option<bool>,
     /// Trigger steps (requests) - the slug of the pipeline to trigger.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_project_slug: Option<String>,
     /// Trigger steps (requests) - the commit for the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_commit: Option<String>,
     /// Trigger steps (requests) - the branch for the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_branch: Option<String>,
     /// Trigger steps (requests) - whether to continue without waiting for the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_async: Option<bool>,
+}
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Step {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Step;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Step")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Step, A::Error> {
+                let mut f0: Option<JobType> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut f7: Option<i64> = None;
+                let mut f8: Option<Vec<String>> = None;
+                let mut f9: Option<i64> = None;
+                let mut f10: Option<i64> = None;
+                let mut f11: Option<serde_json::Value> = None;
+                let mut f12: Option<String> = None;
+                let mut f13: Option<StepBuild> = None;
+                let mut f14: Option<bool> = None;
+                let mut f15: Option<String> = None;
+                let mut f16: Option<String> = None;
+                let mut f17: Option<String> = None;
+                let mut f18: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => f0 = Some(map.next_value()?),
+                        "name" => f1 = map.next_value()?,
+                        "label" => f2 = map.next_value()?,
+                        "command" => f3 = map.next_value()?,
+                        "artifact_paths" => f4 = map.next_value()?,
+                        "branch_configuration" => f5 = map.next_value()?,
+                        "env" => f6 = map.next_value()?,
+                        "timeout_in_minutes" => f7 = map.next_value()?,
+                        "agent_query_rules" => f8 = map.next_value()?,
+                        "concurrency" => f9 = map.next_value()?,
+                        "parallelism" => f10 = map.next_value()?,
+                        "plugins" => f11 = map.next_value()?,
+                        "pipeline" => f12 = map.next_value()?,
+                        "build" => f13 = map.next_value()?,
+                        "async" => f14 = map.next_value()?,
+                        "trigger_project_slug" => f15 = map.next_value()?,
+                        "trigger_commit" => f16 = map.next_value()?,
+                        "trigger_branch" => f17 = map.next_value()?,
+                        "trigger_async" => f18 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Step {
+                    r#type: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("type")),
+                    },
+                    name: f1,
+                    label: f2,
+                    command: f3,
+                    artifact_paths: f4,
+                    branch_configuration: f5,
+                    env: f6,
+                    timeout_in_minutes: f7,
+                    agent_query_rules: f8,
+                    concurrency: f9,
+                    parallelism: f10,
+                    plugins: f11,
+                    pipeline: f12,
+                    build: f13,
+                    r#async: f14,
+                    trigger_project_slug: f15,
+                    trigger_commit: f16,
+                    trigger_branch: f17,
+                    trigger_async: f18,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -12440,20 +19860,70 @@ impl Step {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct StepBuild {
     /// The triggered build's message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The triggered build's branch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// The triggered build's commit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// Environment variables for the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for StepBuild {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = StepBuild;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StepBuild")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StepBuild, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "message" => f0 = map.next_value()?,
+                        "branch" => f1 = map.next_value()?,
+                        "commit" => f2 = map.next_value()?,
+                        "env" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StepBuild {
+                    message: f0,
+                    branch: f1,
+                    commit: f2,
+                    env: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -12503,52 +19973,130 @@ impl StepBuild {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct StepUpload {
     /// UUID of the step upload.
     pub uuid: uuid::Uuid,
     /// ID of the step upload in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Processing state of the upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<StepUploadState>,
     /// What made the upload; `job` for now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<String>,
     /// UUID of the job that ran the upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub source_job_id: Option<String>,
     /// Whether the upload replaced the build's remaining steps instead of adding to them (the agent's `--replace` flag).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub replace_existing_steps: Option<bool>,
     /// Jobs created from the upload; null until the upload is applied (0 means applied without new jobs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_jobs_count: Option<i64>,
     /// Why a `rejected` upload was refused (`custom_error`, `validation_error`, `build_not_running_error`, `job_creation_error`); null otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub rejection_type: Option<String>,
     /// Explanation for a rejected or failed upload; null otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// API URL of the step upload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// When the upload was received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When processing finished; null while it is still going on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub processed_at: Option<crate::runtime::Timestamp>,
     /// Size in bytes of the stored definition serialized as JSON; only from get.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub definition_bytes: Option<i64>,
     /// The uploaded definition rendered again as YAML (comments and formatting are not kept); null when the definition is too large to render. Only from get.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub definition_yaml: Option<String>,
     /// True when `definition_yaml` was left out for size; only from get.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub definition_yaml_omitted: Option<bool>,
+}
+#[cfg(feature = "step_uploads")]
+impl<'de> serde::Deserialize<'de> for StepUpload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = StepUpload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StepUpload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StepUpload, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<StepUploadState> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<i64> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<crate::runtime::Timestamp> = None;
+                let mut f12: Option<i64> = None;
+                let mut f13: Option<String> = None;
+                let mut f14: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "uuid" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "state" => f2 = map.next_value()?,
+                        "source" => f3 = map.next_value()?,
+                        "source_job_id" => f4 = map.next_value()?,
+                        "replace_existing_steps" => f5 = map.next_value()?,
+                        "created_jobs_count" => f6 = map.next_value()?,
+                        "rejection_type" => f7 = map.next_value()?,
+                        "message" => f8 = map.next_value()?,
+                        "url" => f9 = map.next_value()?,
+                        "created_at" => f10 = map.next_value()?,
+                        "processed_at" => f11 = map.next_value()?,
+                        "definition_bytes" => f12 = map.next_value()?,
+                        "definition_yaml" => f13 = map.next_value()?,
+                        "definition_yaml_omitted" => f14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StepUpload {
+                    uuid: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("uuid")),
+                    },
+                    graphql_id: f1,
+                    state: f2,
+                    source: f3,
+                    source_job_id: f4,
+                    replace_existing_steps: f5,
+                    created_jobs_count: f6,
+                    rejection_type: f7,
+                    message: f8,
+                    url: f9,
+                    created_at: f10,
+                    processed_at: f11,
+                    definition_bytes: f12,
+                    definition_yaml: f13,
+                    definition_yaml_omitted: f14,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "step_uploads")]
 impl StepUpload {
@@ -12705,6 +20253,7 @@ impl std::fmt::Display for StepUploadState {
     }
 }
 #[cfg(feature = "step_uploads")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for StepUploadState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -12724,13 +20273,52 @@ impl<'de> serde::Deserialize<'de> for StepUploadState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct StepUploadsPage {
     /// The step uploads of this page, newest first, without definitions.
     pub items: Vec<StepUpload>,
     /// Links to this page and its neighbours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
+}
+#[cfg(feature = "step_uploads")]
+impl<'de> serde::Deserialize<'de> for StepUploadsPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = StepUploadsPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StepUploadsPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StepUploadsPage, A::Error> {
+                let mut f0: Option<Vec<StepUpload>> = None;
+                let mut f1: Option<CursorPageLinks> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => f0 = Some(map.next_value()?),
+                        "links" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StepUploadsPage {
+                    items: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("items")),
+                    },
+                    links: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "step_uploads")]
 impl StepUploadsPage {
@@ -12753,13 +20341,43 @@ impl StepUploadsPage {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct StopAgentRequest {
     /// Cancel the running job (and its build) at once. Send false to let the job finish first.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+}
+#[cfg(feature = "agents")]
+impl<'de> serde::Deserialize<'de> for StopAgentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = StopAgentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StopAgentRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StopAgentRequest, A::Error> {
+                let mut f0: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "force" => f0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StopAgentRequest { force: f0 })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "agents")]
 impl StopAgentRequest {
@@ -12779,55 +20397,136 @@ impl StopAgentRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Team {
     /// The team's UUID, used as the `{team}` path segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<uuid::Uuid>,
     /// The team's ID in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The team's display name.
     pub name: String,
     /// The URL-safe form of the team's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
     /// Free text about the team; an empty string when none was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Who can see the team (`visible` to every member of the organization, or `secret`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub privacy: Option<TeamPrivacy>,
     /// Whether users who join the organization are put in this team automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// The same setting as `default`, under the name the create and update calls use; present in the answers the docs show for those calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub is_default_team: Option<bool>,
     /// The role given to users when they are added to the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_member_role: Option<TeamMemberRole>,
     /// Whether the team's members may create pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_create_pipelines: Option<bool>,
     /// Whether the team's members may create test suites.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_create_suites: Option<bool>,
     /// Whether the team's members may create package registries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_create_registries: Option<bool>,
     /// Whether the team's members may delete package registries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_destroy_registries: Option<bool>,
     /// Whether the team's members may delete packages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_destroy_packages: Option<bool>,
     /// When the team was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
+}
+#[cfg(feature = "teams")]
+impl<'de> serde::Deserialize<'de> for Team {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Team;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Team")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Team, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<TeamPrivacy> = None;
+                let mut f6: Option<bool> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<TeamMemberRole> = None;
+                let mut f9: Option<bool> = None;
+                let mut f10: Option<bool> = None;
+                let mut f11: Option<bool> = None;
+                let mut f12: Option<bool> = None;
+                let mut f13: Option<bool> = None;
+                let mut f14: Option<crate::runtime::Timestamp> = None;
+                let mut f15: Option<User> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "graphql_id" => f1 = map.next_value()?,
+                        "name" => f2 = Some(map.next_value()?),
+                        "slug" => f3 = map.next_value()?,
+                        "description" => f4 = map.next_value()?,
+                        "privacy" => f5 = map.next_value()?,
+                        "default" => f6 = map.next_value()?,
+                        "is_default_team" => f7 = map.next_value()?,
+                        "default_member_role" => f8 = map.next_value()?,
+                        "members_can_create_pipelines" => f9 = map.next_value()?,
+                        "members_can_create_suites" => f10 = map.next_value()?,
+                        "members_can_create_registries" => f11 = map.next_value()?,
+                        "members_can_destroy_registries" => f12 = map.next_value()?,
+                        "members_can_destroy_packages" => f13 = map.next_value()?,
+                        "created_at" => f14 = map.next_value()?,
+                        "created_by" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Team {
+                    id: f0,
+                    graphql_id: f1,
+                    name: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    slug: f3,
+                    description: f4,
+                    privacy: f5,
+                    default: f6,
+                    is_default_team: f7,
+                    default_member_role: f8,
+                    members_can_create_pipelines: f9,
+                    members_can_create_suites: f10,
+                    members_can_create_registries: f11,
+                    members_can_destroy_registries: f12,
+                    members_can_destroy_packages: f13,
+                    created_at: f14,
+                    created_by: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "teams")]
 impl Team {
@@ -12929,7 +20628,8 @@ impl Team {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TeamMember {
     /// The member's user UUID, used as the `{user_id}` path segment.
     pub user_id: String,
@@ -12939,6 +20639,59 @@ pub struct TeamMember {
     pub role: TeamMemberRole,
     /// When the user was added to the team.
     pub created_at: crate::runtime::Timestamp,
+}
+#[cfg(feature = "team_members")]
+impl<'de> serde::Deserialize<'de> for TeamMember {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TeamMember;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TeamMember")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TeamMember, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<TeamMemberRole> = None;
+                let mut f3: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => f0 = Some(map.next_value()?),
+                        "user_name" => f1 = Some(map.next_value()?),
+                        "role" => f2 = Some(map.next_value()?),
+                        "created_at" => f3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TeamMember {
+                    user_id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("user_id")),
+                    },
+                    user_name: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("user_name")),
+                    },
+                    role: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("role")),
+                    },
+                    created_at: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "team_members")]
 impl TeamMember {
@@ -13068,7 +20821,8 @@ impl<'de> serde::Deserialize<'de> for TeamMemberRole {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TeamPipeline {
     /// The pipeline's UUID, used as the `{pipeline_id}` path segment.
     pub pipeline_id: uuid::Uuid,
@@ -13078,6 +20832,65 @@ pub struct TeamPipeline {
     pub pipeline_url: String,
     /// When the team was given access to the pipeline.
     pub created_at: crate::runtime::Timestamp,
+}
+#[cfg(feature = "team_pipelines")]
+impl<'de> serde::Deserialize<'de> for TeamPipeline {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TeamPipeline;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TeamPipeline")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TeamPipeline, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<PipelineTeamAccessLevel> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "pipeline_id" => f0 = Some(map.next_value()?),
+                        "access_level" => f1 = Some(map.next_value()?),
+                        "pipeline_url" => f2 = Some(map.next_value()?),
+                        "created_at" => f3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TeamPipeline {
+                    pipeline_id: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("pipeline_id"));
+                        }
+                    },
+                    access_level: match f1 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("access_level"));
+                        }
+                    },
+                    pipeline_url: match f2 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("pipeline_url"));
+                        }
+                    },
+                    created_at: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "team_pipelines")]
 impl TeamPipeline {
@@ -13165,7 +20978,8 @@ impl<'de> serde::Deserialize<'de> for TeamPrivacy {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TeamSuite {
     /// The suite's UUID, used as the `{suite_id}` path segment.
     pub suite_id: String,
@@ -13175,6 +20989,61 @@ pub struct TeamSuite {
     pub access_level: Vec<TeamSuiteAccessLevel>,
     /// When the team was given access to the suite.
     pub created_at: crate::runtime::Timestamp,
+}
+#[cfg(feature = "team_suites")]
+impl<'de> serde::Deserialize<'de> for TeamSuite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TeamSuite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TeamSuite")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TeamSuite, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Vec<TeamSuiteAccessLevel>> = None;
+                let mut f3: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "suite_id" => f0 = Some(map.next_value()?),
+                        "suite_url" => f1 = Some(map.next_value()?),
+                        "access_level" => f2 = Some(map.next_value()?),
+                        "created_at" => f3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TeamSuite {
+                    suite_id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("suite_id")),
+                    },
+                    suite_url: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("suite_url")),
+                    },
+                    access_level: match f2 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("access_level"));
+                        }
+                    },
+                    created_at: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "team_suites")]
 impl TeamSuite {
@@ -13262,7 +21131,8 @@ impl<'de> serde::Deserialize<'de> for TeamSuiteAccessLevel {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct Test {
     /// UUID of the test.
     pub id: uuid::Uuid,
@@ -13271,40 +21141,126 @@ pub struct Test {
     /// Address of the test in the Buildkite web interface.
     pub web_url: String,
     /// What the test belongs to, such as the class or describe block (`User#email`); together with `name` it identifies the test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<String>,
     /// Name of the test within its scope.
     pub name: String,
     /// File and line of the test, such as `./spec/models/user_spec.rb:42`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// File that holds the test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Labels given to the test, such as `flaky`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub labels: Option<Vec<String>>,
     /// Share of the test's passed and failed executions in the window that passed, from 0 to 1; null when it had none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub reliability: Option<f64>,
     /// Mean execution time in the window, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_avg: Option<f64>,
     /// Total execution time in the window, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_sum: Option<f64>,
     /// Shortest execution in the window, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_min: Option<f64>,
     /// Longest execution in the window, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_max: Option<f64>,
     /// How many times the test ran in the window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub executions_count: Option<i64>,
     /// The test's executions in the window, counted by their result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub executions_count_by_result: Option<TestExecutionCounts>,
+}
+#[cfg(feature = "tests")]
+impl<'de> serde::Deserialize<'de> for Test {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Test;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Test")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Test, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<Vec<String>> = None;
+                let mut f8: Option<f64> = None;
+                let mut f9: Option<f64> = None;
+                let mut f10: Option<f64> = None;
+                let mut f11: Option<f64> = None;
+                let mut f12: Option<f64> = None;
+                let mut f13: Option<i64> = None;
+                let mut f14: Option<TestExecutionCounts> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "url" => f1 = Some(map.next_value()?),
+                        "web_url" => f2 = Some(map.next_value()?),
+                        "scope" => f3 = map.next_value()?,
+                        "name" => f4 = Some(map.next_value()?),
+                        "location" => f5 = map.next_value()?,
+                        "file_name" => f6 = map.next_value()?,
+                        "labels" => f7 = map.next_value()?,
+                        "reliability" => f8 = map.next_value()?,
+                        "duration_avg" => f9 = map.next_value()?,
+                        "duration_sum" => f10 = map.next_value()?,
+                        "duration_min" => f11 = map.next_value()?,
+                        "duration_max" => f12 = map.next_value()?,
+                        "executions_count" => f13 = map.next_value()?,
+                        "executions_count_by_result" => f14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Test {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    url: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    web_url: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("web_url")),
+                    },
+                    scope: f3,
+                    name: match f4 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    location: f5,
+                    file_name: f6,
+                    labels: f7,
+                    reliability: f8,
+                    duration_avg: f9,
+                    duration_sum: f10,
+                    duration_min: f11,
+                    duration_max: f12,
+                    executions_count: f13,
+                    executions_count_by_result: f14,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "tests")]
 impl Test {
@@ -13398,21 +21354,72 @@ impl Test {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TestExecutionCounts {
     /// Executions that passed.
     pub passed: i64,
     /// Executions that failed.
     pub failed: i64,
     /// Executions that were skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub skipped: Option<i64>,
     /// Executions reported as pending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub pending: Option<i64>,
     /// Executions whose result was not reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub unknown: Option<i64>,
+}
+#[cfg(feature = "tests")]
+impl<'de> serde::Deserialize<'de> for TestExecutionCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TestExecutionCounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TestExecutionCounts")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestExecutionCounts, A::Error> {
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<i64> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "passed" => f0 = Some(map.next_value()?),
+                        "failed" => f1 = Some(map.next_value()?),
+                        "skipped" => f2 = map.next_value()?,
+                        "pending" => f3 = map.next_value()?,
+                        "unknown" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TestExecutionCounts {
+                    passed: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("passed")),
+                    },
+                    failed: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("failed")),
+                    },
+                    skipped: f2,
+                    pending: f3,
+                    unknown: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "tests")]
 impl TestExecutionCounts {
@@ -13511,7 +21518,8 @@ impl<'de> serde::Deserialize<'de> for TestLabelsOperator {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TestRun {
     /// UUID of the run.
     pub id: uuid::Uuid,
@@ -13520,20 +21528,94 @@ pub struct TestRun {
     /// Address of the run in the Buildkite web interface.
     pub web_url: String,
     /// Branch the tested code came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub branch: Option<String>,
     /// Commit the tested code came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub commit_sha: Option<String>,
     /// Where the run is in its life, from receiving results to finished.
     pub state: TestRunState,
     /// The run's outcome, from the results of its executions.
     pub result: TestRunResult,
     /// UUID of the Buildkite Pipelines build that produced the run, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub build_id: Option<uuid::Uuid>,
     /// When the run was created.
     pub created_at: crate::runtime::Timestamp,
+}
+#[cfg(feature = "test_runs")]
+impl<'de> serde::Deserialize<'de> for TestRun {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TestRun;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TestRun")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestRun, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<TestRunState> = None;
+                let mut f6: Option<TestRunResult> = None;
+                let mut f7: Option<uuid::Uuid> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "url" => f1 = Some(map.next_value()?),
+                        "web_url" => f2 = Some(map.next_value()?),
+                        "branch" => f3 = map.next_value()?,
+                        "commit_sha" => f4 = map.next_value()?,
+                        "state" => f5 = Some(map.next_value()?),
+                        "result" => f6 = Some(map.next_value()?),
+                        "build_id" => f7 = map.next_value()?,
+                        "created_at" => f8 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TestRun {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    url: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    web_url: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("web_url")),
+                    },
+                    branch: f3,
+                    commit_sha: f4,
+                    state: match f5 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("state")),
+                    },
+                    result: match f6 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("result")),
+                    },
+                    build_id: f7,
+                    created_at: match f8 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("created_at")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "test_runs")]
 impl TestRun {
@@ -13632,6 +21714,7 @@ impl std::fmt::Display for TestRunResult {
     }
 }
 #[cfg(feature = "test_runs")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for TestRunResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -13695,6 +21778,7 @@ impl std::fmt::Display for TestRunState {
     }
 }
 #[cfg(feature = "test_runs")]
+#[cfg(feature = "mock")]
 impl serde::Serialize for TestRunState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -13919,15 +22003,16 @@ impl<'de> serde::Deserialize<'de> for TestState {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TestSuite {
     /// UUID of the suite.
     pub id: uuid::Uuid,
     /// ID of the suite in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// UUID of the organization the suite belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub organization_id: Option<uuid::Uuid>,
     /// URL slug of the suite, used as `{suite}` in the suite's API paths.
     pub slug: String,
@@ -13938,23 +22023,106 @@ pub struct TestSuite {
     /// Address of the suite in the Buildkite web interface.
     pub web_url: String,
     /// Branch whose results the suite's trends show by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub default_branch: Option<String>,
     /// Name of the application the suite tests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub application_name: Option<String>,
     /// Hex colour of the suite's avatar, such as `#FFF700`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub color: Option<String>,
     /// Emoji of the suite's avatar, as a character or in `:name:` form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub emoji: Option<String>,
     /// Token that test collectors use to upload results to this suite. Present only when the request asked for it with `show_api_token`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub api_token: Option<String>,
     /// OIDC policy that decides which OIDC tokens may act on the suite; null when the suite has none. Kept as raw JSON: the docs show only null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub oidc_policy: Option<serde_json::Value>,
+}
+#[cfg(feature = "test_suites")]
+impl<'de> serde::Deserialize<'de> for TestSuite {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TestSuite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TestSuite")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestSuite, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<uuid::Uuid> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<String> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<serde_json::Value> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "organization_id" => f2 = map.next_value()?,
+                        "slug" => f3 = Some(map.next_value()?),
+                        "name" => f4 = Some(map.next_value()?),
+                        "url" => f5 = Some(map.next_value()?),
+                        "web_url" => f6 = Some(map.next_value()?),
+                        "default_branch" => f7 = map.next_value()?,
+                        "application_name" => f8 = map.next_value()?,
+                        "color" => f9 = map.next_value()?,
+                        "emoji" => f10 = map.next_value()?,
+                        "api_token" => f11 = map.next_value()?,
+                        "oidc_policy" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TestSuite {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    organization_id: f2,
+                    slug: match f3 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("slug")),
+                    },
+                    name: match f4 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("name")),
+                    },
+                    url: match f5 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("url")),
+                    },
+                    web_url: match f6 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("web_url")),
+                    },
+                    default_branch: f7,
+                    application_name: f8,
+                    color: f9,
+                    emoji: f10,
+                    api_token: f11,
+                    oidc_policy: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "test_suites")]
 impl TestSuite {
@@ -14041,54 +22209,140 @@ pub enum TestSuiteOidcPolicy {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TriggerJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
     /// ID of the job in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Kind of job; selects the job shape.
     pub r#type: JobType,
     /// Current state of the job; absent on minimal wait jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<JobState>,
     /// Address of the job on buildkite.com; null for some block jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The `key` of the step that made the job, if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub step_key: Option<String>,
     /// The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub group_key: Option<String>,
     /// The step that defined the job (older jobs may have none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub step: Option<JobStep>,
     /// When the job was added to the build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When the job became ready for an agent to accept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub runnable_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the job finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
     /// Label of the trigger step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the trigger step carries on without waiting for the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub r#async: Option<bool>,
     /// The build the step started; null until it exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub triggered_build: Option<TriggerJobTriggeredBuild>,
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+impl<'de> serde::Deserialize<'de> for TriggerJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TriggerJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TriggerJob")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TriggerJob, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<JobType> = None;
+                let mut f3: Option<JobState> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<JobStep> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                let mut f9: Option<crate::runtime::Timestamp> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<crate::runtime::Timestamp> = None;
+                let mut f12: Option<crate::runtime::Timestamp> = None;
+                let mut f13: Option<String> = None;
+                let mut f14: Option<bool> = None;
+                let mut f15: Option<TriggerJobTriggeredBuild> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "type" => f2 = Some(map.next_value()?),
+                        "state" => f3 = map.next_value()?,
+                        "web_url" => f4 = map.next_value()?,
+                        "step_key" => f5 = map.next_value()?,
+                        "group_key" => f6 = map.next_value()?,
+                        "step" => f7 = map.next_value()?,
+                        "created_at" => f8 = map.next_value()?,
+                        "scheduled_at" => f9 = map.next_value()?,
+                        "runnable_at" => f10 = map.next_value()?,
+                        "started_at" => f11 = map.next_value()?,
+                        "finished_at" => f12 = map.next_value()?,
+                        "name" => f13 = map.next_value()?,
+                        "async" => f14 = map.next_value()?,
+                        "triggered_build" => f15 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TriggerJob {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    r#type: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("type")),
+                    },
+                    state: f3,
+                    web_url: f4,
+                    step_key: f5,
+                    group_key: f6,
+                    step: f7,
+                    created_at: f8,
+                    scheduled_at: f9,
+                    runnable_at: f10,
+                    started_at: f11,
+                    finished_at: f12,
+                    name: f13,
+                    r#async: f14,
+                    triggered_build: f15,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
@@ -14197,20 +22451,64 @@ impl TriggerJob {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct TriggerJobTriggeredBuild {
     /// UUID of the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Number of the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<i64>,
     /// API URL of the triggered build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Address of the triggered build on buildkite.com.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+impl<'de> serde::Deserialize<'de> for TriggerJobTriggeredBuild {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = TriggerJobTriggeredBuild;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TriggerJobTriggeredBuild")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TriggerJobTriggeredBuild, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<i64> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = map.next_value()?,
+                        "number" => f1 = map.next_value()?,
+                        "url" => f2 = map.next_value()?,
+                        "web_url" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TriggerJobTriggeredBuild {
+                    id: f0,
+                    number: f1,
+                    url: f2,
+                    web_url: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
@@ -14252,14 +22550,49 @@ impl TriggerJobTriggeredBuild {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UnblockJobRequest {
     /// UUID of the user recorded as unblocking the job (default: the token's user).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unblocker: Option<uuid::Uuid>,
     /// Values for the block step's input fields, by field key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for UnblockJobRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UnblockJobRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UnblockJobRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnblockJobRequest, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "unblocker" => f0 = map.next_value()?,
+                        "fields" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UnblockJobRequest {
+                    unblocker: f0,
+                    fields: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "jobs")]
 impl UnblockJobRequest {
@@ -14290,14 +22623,49 @@ impl UnblockJobRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateAgentTokenRequest {
     /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New CIDR ranges agents may use the token from, space-separated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_ip_addresses: Option<String>,
+}
+#[cfg(feature = "agent_tokens")]
+impl<'de> serde::Deserialize<'de> for UpdateAgentTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateAgentTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateAgentTokenRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateAgentTokenRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => f0 = map.next_value()?,
+                        "allowed_ip_addresses" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateAgentTokenRequest {
+                    description: f0,
+                    allowed_ip_addresses: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "agent_tokens")]
 impl UpdateAgentTokenRequest {
@@ -14325,25 +22693,63 @@ impl UpdateAgentTokenRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateApiSettingsRequest {
     /// CIDR ranges allowed to call the API, separated by spaces; null removes the allowlist. It applies at once, so include your own address. Needs the plan feature (403 otherwise).
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub allowed_ip_addresses: Option<Option<String>>,
     /// Revoke tokens unused for this many days (30, 60, 90, 180 or 365); null turns this off. Needs the plan feature (403 otherwise).
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub revoke_inactive_tokens_after_days: Option<Option<i64>>,
     /// Whether only administrators may create API access tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrict_user_api_token_creation: Option<bool>,
+}
+#[cfg(feature = "api_settings")]
+impl<'de> serde::Deserialize<'de> for UpdateApiSettingsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateApiSettingsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateApiSettingsRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateApiSettingsRequest, A::Error> {
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<i64>> = None;
+                let mut f2: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "allowed_ip_addresses" => f0 = Some(map.next_value()?),
+                        "revoke_inactive_tokens_after_days" => {
+                            f1 = Some(map.next_value()?);
+                        }
+                        "restrict_user_api_token_creation" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateApiSettingsRequest {
+                    allowed_ip_addresses: f0,
+                    revoke_inactive_tokens_after_days: f1,
+                    restrict_user_api_token_creation: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "api_settings")]
 impl UpdateApiSettingsRequest {
@@ -14387,29 +22793,79 @@ impl UpdateApiSettingsRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateClusterRequest {
     /// New name for the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New emoji, in `:name:` form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// New hex colour, such as `#FFE0F1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// UUID of the queue that agents joining without a queue should use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_queue_id: Option<uuid::Uuid>,
     /// Turn the hosted git mirror cache on or off (clusters with Buildkite hosted agents only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_git_mirror_enabled: Option<bool>,
     /// Turn the hosted container cache on or off (clusters with Buildkite hosted agents only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_container_cache_enabled: Option<bool>,
+}
+#[cfg(feature = "clusters")]
+impl<'de> serde::Deserialize<'de> for UpdateClusterRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateClusterRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateClusterRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateClusterRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<uuid::Uuid> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "description" => f1 = map.next_value()?,
+                        "emoji" => f2 = map.next_value()?,
+                        "color" => f3 = map.next_value()?,
+                        "default_queue_id" => f4 = map.next_value()?,
+                        "hosted_git_mirror_enabled" => f5 = map.next_value()?,
+                        "hosted_container_cache_enabled" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateClusterRequest {
+                    name: f0,
+                    description: f1,
+                    emoji: f2,
+                    color: f3,
+                    default_queue_id: f4,
+                    hosted_git_mirror_enabled: f5,
+                    hosted_container_cache_enabled: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "clusters")]
 impl UpdateClusterRequest {
@@ -14467,14 +22923,49 @@ impl UpdateClusterRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateClusterSecretRequest {
     /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// New access policy, as YAML text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+}
+#[cfg(feature = "cluster_secrets")]
+impl<'de> serde::Deserialize<'de> for UpdateClusterSecretRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateClusterSecretRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateClusterSecretRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateClusterSecretRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => f0 = map.next_value()?,
+                        "policy" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateClusterSecretRequest {
+                    description: f0,
+                    policy: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "cluster_secrets")]
 impl UpdateClusterSecretRequest {
@@ -14502,10 +22993,45 @@ impl UpdateClusterSecretRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateClusterSecretValueRequest {
     /// The new secret value to encrypt and store; not blank, under 8 KB.
     pub value: String,
+}
+#[cfg(feature = "cluster_secrets")]
+impl<'de> serde::Deserialize<'de> for UpdateClusterSecretValueRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateClusterSecretValueRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateClusterSecretValueRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateClusterSecretValueRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateClusterSecretValueRequest {
+                    value: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("value")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "cluster_secrets")]
 impl UpdateClusterSecretValueRequest {
@@ -14520,10 +23046,45 @@ impl UpdateClusterSecretValueRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateExecutionTagsRequest {
     /// The executions to change (up to 100,000 per request by default).
     pub executions: Vec<ExecutionTagsUpdate>,
+}
+#[cfg(feature = "test_runs")]
+impl<'de> serde::Deserialize<'de> for UpdateExecutionTagsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateExecutionTagsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateExecutionTagsRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateExecutionTagsRequest, A::Error> {
+                let mut f0: Option<Vec<ExecutionTagsUpdate>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "executions" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateExecutionTagsRequest {
+                    executions: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("executions")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "test_runs")]
 impl UpdateExecutionTagsRequest {
@@ -14540,29 +23101,81 @@ impl UpdateExecutionTagsRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateNotificationServiceRequest {
     /// Must equal the current provider if sent (a service cannot change kind).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// A new description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A new branch pattern; empty for all branches.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch_configuration: Option<String>,
     /// Which pipelines the service covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<NotificationServiceScope>,
     /// The pipelines, teams or clusters for a `some_*` scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_uuids: Option<Vec<String>>,
     /// Which build and job states send a notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_states: Option<std::collections::BTreeMap<String, bool>>,
     /// Settings to change. EventBridge region and account are fixed at creation, a webhook's payload version can only go up, and OAuth and UI-connected Slack values cannot change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+#[cfg(feature = "notification_services")]
+impl<'de> serde::Deserialize<'de> for UpdateNotificationServiceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateNotificationServiceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateNotificationServiceRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateNotificationServiceRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<NotificationServiceScope> = None;
+                let mut f4: Option<Vec<String>> = None;
+                let mut f5: Option<std::collections::BTreeMap<String, bool>> = None;
+                let mut f6: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "provider" => f0 = map.next_value()?,
+                        "description" => f1 = map.next_value()?,
+                        "branch_configuration" => f2 = map.next_value()?,
+                        "scope" => f3 = map.next_value()?,
+                        "scope_uuids" => f4 = map.next_value()?,
+                        "build_states" => f5 = map.next_value()?,
+                        "settings" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateNotificationServiceRequest {
+                    provider: f0,
+                    description: f1,
+                    branch_configuration: f2,
+                    scope: f3,
+                    scope_uuids: f4,
+                    build_states: f5,
+                    settings: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "notification_services")]
 impl UpdateNotificationServiceRequest {
@@ -14626,14 +23239,49 @@ impl UpdateNotificationServiceRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateOrganizationMemberRequest {
     /// The role to give the member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<OrganizationMemberRole>,
     /// The SSO requirement to give the member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_mode: Option<OrganizationMemberSsoMode>,
+}
+#[cfg(feature = "organization_members")]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateOrganizationMemberRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateOrganizationMemberRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationMemberRequest, A::Error> {
+                let mut f0: Option<OrganizationMemberRole> = None;
+                let mut f1: Option<OrganizationMemberSsoMode> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "role" => f0 = map.next_value()?,
+                        "sso_mode" => f1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateOrganizationMemberRequest {
+                    role: f0,
+                    sso_mode: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "organization_members")]
 impl UpdateOrganizationMemberRequest {
@@ -14658,111 +23306,214 @@ impl UpdateOrganizationMemberRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdatePipelineRequest {
     /// A new name; without `slug` it also regenerates the slug (and so the pipeline's URL).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A new repository URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
     /// Move the pipeline to this cluster; null takes it out of its cluster.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub cluster_id: Option<Option<uuid::Uuid>>,
     /// New YAML steps; replaces the whole configuration, so send all of it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<String>,
     /// New visual steps. A YAML pipeline rejects them (422) unless `configuration` is also sent, in which case they are ignored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<Step>>,
     /// Whether finished builds may be rebuilt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_rebuilds: Option<bool>,
     /// Branch pattern limiting which pushed branches create builds.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub branch_configuration: Option<Option<String>>,
     /// Cancel running builds on a branch when a newer build of that branch arrives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_running_branch_builds: Option<bool>,
     /// Branch pattern limiting where running builds are canceled.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub cancel_running_branch_builds_filter: Option<Option<String>>,
     /// A Git mirror for agents to clone from; null or empty removes it.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub clone_mirror_url: Option<Option<String>>,
     /// A hex colour for the pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The branch new builds default to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Minutes a command step may run when it sets no timeout of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_command_step_timeout: Option<i64>,
     /// Free text describing the pipeline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// An emoji for the pipeline, as a `:name:` code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// Environment variables of a visual-steps pipeline; ignored for YAML pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, String>>,
     /// The most minutes any command step may run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_command_step_timeout: Option<i64>,
     /// Take the steps from this pipeline template; null removes the template.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub pipeline_template_uuid: Option<Option<uuid::Uuid>>,
     /// New provider settings deciding which repository events create builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_settings: Option<Box<ProviderSettings>>,
     /// Skip waiting builds on a branch when a newer build of that branch arrives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_queued_branch_builds: Option<bool>,
     /// Branch pattern limiting where waiting builds are skipped.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub skip_queued_branch_builds_filter: Option<Option<String>>,
     /// A new slug (letters, digits and dashes, not starting with a dash).
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub slug: Option<Option<String>>,
     /// The pipeline's labels (`:emoji:` codes allowed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Team access as a map from team UUID to access level. The docs also say team changes must go through the GraphQL API, so this may have no effect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams: Option<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
     /// Make the pipeline private or visible to everyone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<PipelineVisibility>,
+}
+#[cfg(feature = "pipelines")]
+impl<'de> serde::Deserialize<'de> for UpdatePipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdatePipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdatePipelineRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePipelineRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<Option<uuid::Uuid>> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<Vec<Step>> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<Option<String>> = None;
+                let mut f9: Option<Option<String>> = None;
+                let mut f10: Option<String> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<i64> = None;
+                let mut f13: Option<String> = None;
+                let mut f14: Option<String> = None;
+                let mut f15: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f16: Option<i64> = None;
+                let mut f17: Option<Option<uuid::Uuid>> = None;
+                let mut f18: Option<Box<ProviderSettings>> = None;
+                let mut f19: Option<bool> = None;
+                let mut f20: Option<Option<String>> = None;
+                let mut f21: Option<Option<String>> = None;
+                let mut f22: Option<Vec<String>> = None;
+                let mut f23: Option<
+                    std::collections::BTreeMap<String, PipelineTeamAccessLevel>,
+                > = None;
+                let mut f24: Option<PipelineVisibility> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "repository" => f1 = map.next_value()?,
+                        "cluster_id" => f2 = Some(map.next_value()?),
+                        "configuration" => f3 = map.next_value()?,
+                        "steps" => f4 = map.next_value()?,
+                        "allow_rebuilds" => f5 = map.next_value()?,
+                        "branch_configuration" => f6 = Some(map.next_value()?),
+                        "cancel_running_branch_builds" => f7 = map.next_value()?,
+                        "cancel_running_branch_builds_filter" => {
+                            f8 = Some(map.next_value()?);
+                        }
+                        "clone_mirror_url" => f9 = Some(map.next_value()?),
+                        "color" => f10 = map.next_value()?,
+                        "default_branch" => f11 = map.next_value()?,
+                        "default_command_step_timeout" => f12 = map.next_value()?,
+                        "description" => f13 = map.next_value()?,
+                        "emoji" => f14 = map.next_value()?,
+                        "env" => f15 = map.next_value()?,
+                        "maximum_command_step_timeout" => f16 = map.next_value()?,
+                        "pipeline_template_uuid" => f17 = Some(map.next_value()?),
+                        "provider_settings" => f18 = map.next_value()?,
+                        "skip_queued_branch_builds" => f19 = map.next_value()?,
+                        "skip_queued_branch_builds_filter" => {
+                            f20 = Some(map.next_value()?);
+                        }
+                        "slug" => f21 = Some(map.next_value()?),
+                        "tags" => f22 = map.next_value()?,
+                        "teams" => f23 = map.next_value()?,
+                        "visibility" => f24 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdatePipelineRequest {
+                    name: f0,
+                    repository: f1,
+                    cluster_id: f2,
+                    configuration: f3,
+                    steps: f4,
+                    allow_rebuilds: f5,
+                    branch_configuration: f6,
+                    cancel_running_branch_builds: f7,
+                    cancel_running_branch_builds_filter: f8,
+                    clone_mirror_url: f9,
+                    color: f10,
+                    default_branch: f11,
+                    default_command_step_timeout: f12,
+                    description: f13,
+                    emoji: f14,
+                    env: f15,
+                    maximum_command_step_timeout: f16,
+                    pipeline_template_uuid: f17,
+                    provider_settings: f18,
+                    skip_queued_branch_builds: f19,
+                    skip_queued_branch_builds_filter: f20,
+                    slug: f21,
+                    tags: f22,
+                    teams: f23,
+                    visibility: f24,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipelines")]
 impl UpdatePipelineRequest {
@@ -14972,29 +23723,79 @@ impl UpdatePipelineRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdatePipelineScheduleRequest {
     /// A new interval or crontab expression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cronline: Option<String>,
     /// A new name for the schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// A new message for the scheduled builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// A new commit to build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
     /// A new branch to build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// New environment variables for the scheduled builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, String>>,
     /// Turn the schedule on or off; turning a failed schedule back on clears its failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+#[cfg(feature = "pipeline_schedules")]
+impl<'de> serde::Deserialize<'de> for UpdatePipelineScheduleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdatePipelineScheduleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdatePipelineScheduleRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePipelineScheduleRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f6: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "cronline" => f0 = map.next_value()?,
+                        "label" => f1 = map.next_value()?,
+                        "message" => f2 = map.next_value()?,
+                        "commit" => f3 = map.next_value()?,
+                        "branch" => f4 = map.next_value()?,
+                        "env" => f5 = map.next_value()?,
+                        "enabled" => f6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdatePipelineScheduleRequest {
+                    cronline: f0,
+                    label: f1,
+                    message: f2,
+                    commit: f3,
+                    branch: f4,
+                    env: f5,
+                    enabled: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_schedules")]
 impl UpdatePipelineScheduleRequest {
@@ -15055,27 +23856,70 @@ impl UpdatePipelineScheduleRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdatePipelineSettingsRequest {
     /// The default branch for new pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// The default cluster for new pipelines; null clears it.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub default_cluster_id: Option<Option<uuid::Uuid>>,
     /// The default job timeout, in minutes, for new pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_timeout_in_minutes: Option<i64>,
     /// The longest job timeout, in minutes, any pipeline may set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_timeout_in_minutes: Option<i64>,
     /// Minutes after which a scheduled job that has not started expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled_job_expiry_in_minutes: Option<i64>,
+}
+#[cfg(feature = "pipeline_settings")]
+impl<'de> serde::Deserialize<'de> for UpdatePipelineSettingsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdatePipelineSettingsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdatePipelineSettingsRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePipelineSettingsRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Option<uuid::Uuid>> = None;
+                let mut f2: Option<i64> = None;
+                let mut f3: Option<i64> = None;
+                let mut f4: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "default_branch" => f0 = map.next_value()?,
+                        "default_cluster_id" => f1 = Some(map.next_value()?),
+                        "default_timeout_in_minutes" => f2 = map.next_value()?,
+                        "maximum_timeout_in_minutes" => f3 = map.next_value()?,
+                        "scheduled_job_expiry_in_minutes" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdatePipelineSettingsRequest {
+                    default_branch: f0,
+                    default_cluster_id: f1,
+                    default_timeout_in_minutes: f2,
+                    maximum_timeout_in_minutes: f3,
+                    scheduled_job_expiry_in_minutes: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_settings")]
 impl UpdatePipelineSettingsRequest {
@@ -15126,20 +23970,61 @@ impl UpdatePipelineSettingsRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdatePipelineTemplateRequest {
     /// A new name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// New YAML steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration: Option<String>,
     /// A new description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether users who are not administrators may assign the template.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
+}
+#[cfg(feature = "pipeline_templates")]
+impl<'de> serde::Deserialize<'de> for UpdatePipelineTemplateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdatePipelineTemplateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdatePipelineTemplateRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePipelineTemplateRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "configuration" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        "available" => f3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdatePipelineTemplateRequest {
+                    name: f0,
+                    configuration: f1,
+                    description: f2,
+                    available: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "pipeline_templates")]
 impl UpdatePipelineTemplateRequest {
@@ -15179,26 +24064,73 @@ impl UpdatePipelineTemplateRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdatePortalRequest {
     /// A new name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A new slug (which changes the portal's path).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// A new description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A new GraphQL operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     /// New CIDR ranges allowed to call the portal, separated by spaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_ip_addresses: Option<String>,
     /// Whether users may invoke the portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_invokable: Option<bool>,
+}
+#[cfg(feature = "portals")]
+impl<'de> serde::Deserialize<'de> for UpdatePortalRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdatePortalRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdatePortalRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePortalRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "slug" => f1 = map.next_value()?,
+                        "description" => f2 = map.next_value()?,
+                        "query" => f3 = map.next_value()?,
+                        "allowed_ip_addresses" => f4 = map.next_value()?,
+                        "user_invokable" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdatePortalRequest {
+                    name: f0,
+                    slug: f1,
+                    description: f2,
+                    query: f3,
+                    allowed_ip_addresses: f4,
+                    user_invokable: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "portals")]
 impl UpdatePortalRequest {
@@ -15250,18 +24182,56 @@ impl UpdatePortalRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateQueueRequest {
     /// New description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Which agent a retried job prefers; may be absent (for example on hosted queues).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_agent_affinity: Option<QueueRetryAgentAffinity>,
     /// Hosted-agent settings (camelCase keys); sending it makes or keeps the queue a hosted one.
     #[serde(rename = "hostedAgents")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_agents: Option<HostedAgentsRequest>,
+}
+#[cfg(feature = "queues")]
+impl<'de> serde::Deserialize<'de> for UpdateQueueRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateQueueRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateQueueRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateQueueRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<QueueRetryAgentAffinity> = None;
+                let mut f2: Option<HostedAgentsRequest> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => f0 = map.next_value()?,
+                        "retry_agent_affinity" => f1 = map.next_value()?,
+                        "hostedAgents" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateQueueRequest {
+                    description: f0,
+                    retry_agent_affinity: f1,
+                    hosted_agents: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "queues")]
 impl UpdateQueueRequest {
@@ -15298,23 +24268,67 @@ impl UpdateQueueRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateRegistryRequest {
     /// The registry's new display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The registry's new description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A new emoji for the registry in `:name:` form (go-buildkite sends it; not in the docs' update table).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// A new hex color for the registry (go-buildkite sends it; not in the docs' update table).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The registry's complete new OIDC policy (YAML text or a JSON list of statements). It replaces the old policy as a whole, so send every statement that should remain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_policy: Option<serde_json::Value>,
+}
+#[cfg(feature = "registries")]
+impl<'de> serde::Deserialize<'de> for UpdateRegistryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateRegistryRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateRegistryRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateRegistryRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<serde_json::Value> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "description" => f1 = map.next_value()?,
+                        "emoji" => f2 = map.next_value()?,
+                        "color" => f3 = map.next_value()?,
+                        "oidc_policy" => f4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateRegistryRequest {
+                    name: f0,
+                    description: f1,
+                    emoji: f2,
+                    color: f3,
+                    oidc_policy: f4,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "registries")]
 impl UpdateRegistryRequest {
@@ -15360,10 +24374,47 @@ impl UpdateRegistryRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateRegistryTokenRequest {
     /// The token's new description.
     pub description: String,
+}
+#[cfg(feature = "registry_tokens")]
+impl<'de> serde::Deserialize<'de> for UpdateRegistryTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateRegistryTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateRegistryTokenRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateRegistryTokenRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateRegistryTokenRequest {
+                    description: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("description"));
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "registry_tokens")]
 impl UpdateRegistryTokenRequest {
@@ -15380,10 +24431,45 @@ impl UpdateRegistryTokenRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTeamMemberRequest {
     /// The member's new role.
     pub role: TeamMemberRole,
+}
+#[cfg(feature = "team_members")]
+impl<'de> serde::Deserialize<'de> for UpdateTeamMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTeamMemberRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTeamMemberRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTeamMemberRequest, A::Error> {
+                let mut f0: Option<TeamMemberRole> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "role" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateTeamMemberRequest {
+                    role: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("role")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "team_members")]
 impl UpdateTeamMemberRequest {
@@ -15398,10 +24484,47 @@ impl UpdateTeamMemberRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTeamPipelineRequest {
     /// What the team's members may now do with the pipeline.
     pub access_level: PipelineTeamAccessLevel,
+}
+#[cfg(feature = "team_pipelines")]
+impl<'de> serde::Deserialize<'de> for UpdateTeamPipelineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTeamPipelineRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTeamPipelineRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTeamPipelineRequest, A::Error> {
+                let mut f0: Option<PipelineTeamAccessLevel> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_level" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateTeamPipelineRequest {
+                    access_level: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("access_level"));
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "team_pipelines")]
 impl UpdateTeamPipelineRequest {
@@ -15418,38 +24541,97 @@ impl UpdateTeamPipelineRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateTeamRequest {
     /// The team's new display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The team's new description (may be empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Who can see the team (`visible` to every member of the organization, or `secret`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy: Option<TeamPrivacy>,
     /// Whether users who join the organization are put in this team automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default_team: Option<bool>,
     /// The role given to users when they are added to the team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_member_role: Option<TeamMemberRole>,
     /// Whether the team's members may create pipelines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_can_create_pipelines: Option<bool>,
     /// Whether the team's members may create test suites.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_can_create_suites: Option<bool>,
     /// Whether the team's members may create package registries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_can_create_registries: Option<bool>,
     /// Whether the team's members may delete package registries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_can_destroy_registries: Option<bool>,
     /// Whether the team's members may delete packages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_can_destroy_packages: Option<bool>,
+}
+#[cfg(feature = "teams")]
+impl<'de> serde::Deserialize<'de> for UpdateTeamRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTeamRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTeamRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTeamRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<TeamPrivacy> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<TeamMemberRole> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<bool> = None;
+                let mut f7: Option<bool> = None;
+                let mut f8: Option<bool> = None;
+                let mut f9: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "description" => f1 = map.next_value()?,
+                        "privacy" => f2 = map.next_value()?,
+                        "is_default_team" => f3 = map.next_value()?,
+                        "default_member_role" => f4 = map.next_value()?,
+                        "members_can_create_pipelines" => f5 = map.next_value()?,
+                        "members_can_create_suites" => f6 = map.next_value()?,
+                        "members_can_create_registries" => f7 = map.next_value()?,
+                        "members_can_destroy_registries" => f8 = map.next_value()?,
+                        "members_can_destroy_packages" => f9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateTeamRequest {
+                    name: f0,
+                    description: f1,
+                    privacy: f2,
+                    is_default_team: f3,
+                    default_member_role: f4,
+                    members_can_create_pipelines: f5,
+                    members_can_create_suites: f6,
+                    members_can_create_registries: f7,
+                    members_can_destroy_registries: f8,
+                    members_can_destroy_packages: f9,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "teams")]
 impl UpdateTeamRequest {
@@ -15525,10 +24707,47 @@ impl UpdateTeamRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTeamSuiteRequest {
     /// The permissions the team's members now hold on the suite; replaces the old list.
     pub access_level: Vec<TeamSuiteAccessLevel>,
+}
+#[cfg(feature = "team_suites")]
+impl<'de> serde::Deserialize<'de> for UpdateTeamSuiteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTeamSuiteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTeamSuiteRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTeamSuiteRequest, A::Error> {
+                let mut f0: Option<Vec<TeamSuiteAccessLevel>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_level" => f0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateTeamSuiteRequest {
+                    access_level: match f0 {
+                        Some(value) => value,
+                        None => {
+                            return Err(serde::de::Error::missing_field("access_level"));
+                        }
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "team_suites")]
 impl UpdateTeamSuiteRequest {
@@ -15545,12 +24764,53 @@ impl UpdateTeamSuiteRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UpdateTestLabelsRequest {
     /// Whether the labels are added to the test or removed from it.
     pub operator: TestLabelsOperator,
     /// The labels to add or remove, such as `flaky`.
     pub labels: Vec<String>,
+}
+#[cfg(feature = "tests")]
+impl<'de> serde::Deserialize<'de> for UpdateTestLabelsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTestLabelsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTestLabelsRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTestLabelsRequest, A::Error> {
+                let mut f0: Option<TestLabelsOperator> = None;
+                let mut f1: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "operator" => f0 = Some(map.next_value()?),
+                        "labels" => f1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateTestLabelsRequest {
+                    operator: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("operator")),
+                    },
+                    labels: match f1 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("labels")),
+                    },
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "tests")]
 impl UpdateTestLabelsRequest {
@@ -15571,35 +24831,84 @@ impl UpdateTestLabelsRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateTestSuiteRequest {
     /// New name of the suite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Branch the suite's trends show by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
     /// Name of the application the suite tests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_name: Option<String>,
     /// Hex colour of the suite's avatar, such as `#ffb7c5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Emoji of the suite's avatar, as a character or in `:name:` form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emoji: Option<String>,
     /// Return the suite's upload token (`api_token`) in the response.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_api_token: Option<bool>,
     /// OIDC policy of the suite; null removes it.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::nullable"
+        serialize_with = "crate::runtime::nullable::serialize"
     )]
     pub oidc_policy: Option<Option<TestSuiteOidcPolicy>>,
+}
+#[cfg(feature = "test_suites")]
+impl<'de> serde::Deserialize<'de> for UpdateTestSuiteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateTestSuiteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateTestSuiteRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateTestSuiteRequest, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<bool> = None;
+                let mut f6: Option<Option<TestSuiteOidcPolicy>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => f0 = map.next_value()?,
+                        "default_branch" => f1 = map.next_value()?,
+                        "application_name" => f2 = map.next_value()?,
+                        "color" => f3 = map.next_value()?,
+                        "emoji" => f4 = map.next_value()?,
+                        "show_api_token" => f5 = map.next_value()?,
+                        "oidc_policy" => f6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateTestSuiteRequest {
+                    name: f0,
+                    default_branch: f1,
+                    application_name: f2,
+                    color: f3,
+                    emoji: f4,
+                    show_api_token: f5,
+                    oidc_policy: f6,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "test_suites")]
 impl UpdateTestSuiteRequest {
@@ -15684,25 +24993,98 @@ impl UpdateTestSuiteRequest {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct User {
     /// The user's UUID.
     pub id: uuid::Uuid,
     /// The user's ID in the GraphQL API; may be missing on embedded users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The user's display name; may be missing on reduced embedded users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The user's email address; may be missing on reduced embedded users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// Link to the user's Gravatar image; may be missing on embedded users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub avatar_url: Option<String>,
     /// When the user account was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
+}
+#[cfg(
+    any(
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "builds",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "jobs",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registry_tokens",
+        feature = "rules",
+        feature = "teams",
+        feature = "user",
+        feature = "webhooks"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct User")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "name" => f2 = map.next_value()?,
+                        "email" => f3 = map.next_value()?,
+                        "avatar_url" => f4 = map.next_value()?,
+                        "created_at" => f5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(User {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    name: f2,
+                    email: f3,
+                    avatar_url: f4,
+                    created_at: f5,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(
@@ -15773,45 +25155,122 @@ impl User {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct WaiterJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
     /// ID of the job in the GraphQL API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Kind of job; selects the job shape.
     pub r#type: JobType,
     /// Current state of the job; absent on minimal wait jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<JobState>,
     /// Address of the job on buildkite.com; null for some block jobs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The `key` of the step that made the job, if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub step_key: Option<String>,
     /// The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub group_key: Option<String>,
     /// The step that defined the job (older jobs may have none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub step: Option<JobStep>,
     /// When the job was added to the build.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When the job became ready for an agent to accept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub runnable_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the job finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+impl<'de> serde::Deserialize<'de> for WaiterJob {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WaiterJob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WaiterJob")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WaiterJob, A::Error> {
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<JobType> = None;
+                let mut f3: Option<JobState> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<JobStep> = None;
+                let mut f8: Option<crate::runtime::Timestamp> = None;
+                let mut f9: Option<crate::runtime::Timestamp> = None;
+                let mut f10: Option<crate::runtime::Timestamp> = None;
+                let mut f11: Option<crate::runtime::Timestamp> = None;
+                let mut f12: Option<crate::runtime::Timestamp> = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "graphql_id" => f1 = map.next_value()?,
+                        "type" => f2 = Some(map.next_value()?),
+                        "state" => f3 = map.next_value()?,
+                        "web_url" => f4 = map.next_value()?,
+                        "step_key" => f5 = map.next_value()?,
+                        "group_key" => f6 = map.next_value()?,
+                        "step" => f7 = map.next_value()?,
+                        "created_at" => f8 = map.next_value()?,
+                        "scheduled_at" => f9 = map.next_value()?,
+                        "runnable_at" => f10 = map.next_value()?,
+                        "started_at" => f11 = map.next_value()?,
+                        "finished_at" => f12 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WaiterJob {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    graphql_id: f1,
+                    r#type: match f2 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("type")),
+                    },
+                    state: f3,
+                    web_url: f4,
+                    step_key: f5,
+                    group_key: f6,
+                    step: f7,
+                    created_at: f8,
+                    scheduled_at: f9,
+                    runnable_at: f10,
+                    started_at: f11,
+                    finished_at: f12,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
@@ -15897,16 +25356,60 @@ impl WaiterJob {
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 pub struct WebhookService {
     /// The service's UUID.
     pub id: String,
     /// The kind of service; `webhook` for webhooks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub provider: Option<String>,
     /// The service's settings, such as the URL it delivers to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub settings: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+#[cfg(feature = "webhooks")]
+impl<'de> serde::Deserialize<'de> for WebhookService {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookService;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookService")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookService, A::Error> {
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => f0 = Some(map.next_value()?),
+                        "provider" => f1 = map.next_value()?,
+                        "settings" => f2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WebhookService {
+                    id: match f0 {
+                        Some(value) => value,
+                        None => return Err(serde::de::Error::missing_field("id")),
+                    },
+                    provider: f1,
+                    settings: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 #[cfg(feature = "webhooks")]
 impl WebhookService {

@@ -139,14 +139,19 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
         }
     }
 
+    /// The first page's future (not an `async fn`: each item type would compile a state machine
+    /// of its own).
     #[doc(hidden)]
-    pub async fn first(
+    pub fn first(
         transport: Transport,
         first: Result<Request, Error>,
         options: RequestOptions,
         style: PageStyle,
-    ) -> Result<Page<T>, Error> {
-        Cursor::first(transport, first?, options, style).fetch().await
+    ) -> BoxFuture<Result<Page<T>, Error>> {
+        match first {
+            Ok(request) => Cursor::first(transport, request, options, style).fetch(),
+            Err(error) => Box::pin(std::future::ready(Err(error))),
+        }
     }
 }
 

@@ -91,6 +91,34 @@ impl Features {
     }
 }
 
+/// The models a request can send (parameters and request bodies, transitively), and the models
+/// no operation or webhook reaches (a user may build and send them as raw requests' bodies):
+/// these implement `Serialize` always; the others only with the `mock` feature, whose responses
+/// serialize them. An unused `Serialize` costs compile time even though it is never called.
+pub fn sent_models(api: &Api) -> BTreeSet<String> {
+    let mut sent = BTreeSet::new();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        for ty in op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty)) {
+            walk(api, ty, &mut sent);
+        }
+    }
+    let mut reached = BTreeSet::new();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        for ty in roots(op) {
+            walk(api, ty, &mut reached);
+        }
+    }
+    for ty in api.webhooks.iter().flat_map(|h| h.events.iter().map(|e| &e.payload)) {
+        walk(api, ty, &mut reached);
+    }
+    for name in api.types.keys() {
+        if !reached.contains(name) {
+            walk(api, &TypeRef::Named(name.clone()), &mut sent);
+        }
+    }
+    sent
+}
+
 /// `#[cfg(any(feature = "a", feature = "b"))]`, or `#[cfg(feature = "a")]` for one.
 fn cfg_any(groups: &[&str]) -> TokenStream {
     match groups {

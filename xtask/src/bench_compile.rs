@@ -80,7 +80,8 @@ struct Row {
     figures: Vec<(Duration, String)>,
 }
 
-pub const USAGE: &str = "cargo xtask bench-compile [-j N] [--runs N] [--cold-runs N] [--nexus-only]";
+pub const USAGE: &str =
+    "cargo xtask bench-compile [-j N] [--runs N] [--cold-runs N] [--cold-tls both|rustls|off] [--nexus-only]";
 
 pub fn run(args: &[&str]) -> Result<bool, String> {
     let options = Options::parse(args)?;
@@ -95,25 +96,44 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
 pub struct Options {
     /// `-j N`, passed on to cargo.
     pub jobs: Option<String>,
-    /// Runs of each crate alone, per command (`--runs`).
+    /// Runs of each crate alone, per command (`--runs`; 0 skips those rows).
     pub runs: usize,
     /// Cold runs (empty target directory) of each crate, per command and TLS setting.
     pub cold_runs: usize,
+    /// Which TLS settings of the generated crate are built cold (`--cold-tls`): the default
+    /// (rustls), off (as progenitor's client has it), or both.
+    pub cold_tls: ColdTls,
     /// Skip the `generated-client` table.
     pub nexus_only: bool,
 }
 
+/// The TLS settings of the cold rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ColdTls {
+    Both,
+    Rustls,
+    Off,
+}
+
 impl Options {
     fn parse(args: &[&str]) -> Result<Self, String> {
-        let mut options = Options { jobs: None, runs: 5, cold_runs: 1, nexus_only: false };
+        let mut options = Options { jobs: None, runs: 5, cold_runs: 1, cold_tls: ColdTls::Both, nexus_only: false };
         let mut rest = args.iter();
         let number =
             |value: Option<&&str>| value.and_then(|v| v.parse::<usize>().ok()).ok_or_else(|| format!("usage: {USAGE}"));
         while let Some(arg) = rest.next() {
             match *arg {
                 "-j" | "--jobs" => options.jobs = Some(number(rest.next())?.to_string()),
-                "--runs" => options.runs = number(rest.next())?.max(1),
+                "--runs" => options.runs = number(rest.next())?,
                 "--cold-runs" => options.cold_runs = number(rest.next())?,
+                "--cold-tls" => {
+                    options.cold_tls = match rest.next().copied() {
+                        Some("both") => ColdTls::Both,
+                        Some("rustls") => ColdTls::Rustls,
+                        Some("off") => ColdTls::Off,
+                        _ => return Err(format!("usage: {USAGE}")),
+                    }
+                }
                 "--nexus-only" => options.nexus_only = true,
                 _ => return Err(format!("usage: {USAGE}")),
             }

@@ -13,7 +13,9 @@
 //!   `cargo check` (or `cargo build`, dev profile), the two crates alternating and the order
 //!   swapped every run;
 //! - **cold**: an empty target directory, dependencies included, once per `--cold-runs`, with the
-//!   generated crate's default TLS (rustls) and with TLS off as progenitor's client has it.
+//!   generated crate's default TLS (rustls) and with TLS off as progenitor's client has it
+//!   (its `default` features without `rustls-tls`); `--cold-tls rustls|off` runs one of them.
+//!   `--runs 0` skips the crate-alone rows.
 //!
 //! Each figure is the median over the runs of the CPU time (user + system of cargo and every
 //! compiler it ran) and of the wall-clock time; ratios are ours over progenitor's.
@@ -25,7 +27,7 @@ use std::time::Instant;
 use generator::write::{sync, Mode};
 use generator::{generate, Config, Source};
 
-use crate::bench_compile::{copy_dir, load_average, Options};
+use crate::bench_compile::{copy_dir, load_average, ColdTls, Options};
 
 /// The crate of progenitor's command, installed when it is not found.
 const PROGENITOR: &str = "cargo-progenitor";
@@ -122,20 +124,20 @@ fn standalone(dir: &Path, root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The generated crate with TLS off: reqwest without `rustls-tls`, as progenitor's client has it.
-/// `None` when the manifest does not turn TLS on the way this knows.
+/// The generated crate with TLS off, as progenitor's client has it: its `default` features
+/// without `rustls-tls` (reqwest is then built without TLS). `None` when the manifest does not
+/// turn TLS on that way.
 fn without_tls(from: &Path, to: &Path) -> Result<Option<()>, String> {
-    const TLS: &str = "features = [\"rustls-tls\"]";
     let toml = std::fs::read_to_string(from.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let Some(line) = toml.lines().find(|l| l.starts_with("reqwest = ") && l.contains(TLS)) else {
+    let Some(line) = toml.lines().find(|l| l.starts_with("default = [") && l.contains("\"rustls-tls\"")) else {
         return Ok(None);
     };
+    let defaults = line.replace(", \"rustls-tls\"", "").replace("\"rustls-tls\", ", "").replace("\"rustls-tls\"", "");
     if to.exists() {
         std::fs::remove_dir_all(to).map_err(|e| e.to_string())?;
     }
     copy_dir(from, to)?;
-    let edited = toml.replace(line, &line.replace(TLS, "features = []"));
-    std::fs::write(to.join("Cargo.toml"), edited).map_err(|e| e.to_string())?;
+    std::fs::write(to.join("Cargo.toml"), toml.replace(line, &defaults)).map_err(|e| e.to_string())?;
     Ok(Some(()))
 }
 
@@ -196,7 +198,8 @@ pub fn run(options: &Options) -> Result<(), String> {
 
     // The crate alone: dependencies built, the crate cleaned before each run.
     let mut alone: Vec<(String, [Vec<Figure>; 2])> = Vec::new();
-    for command in ["check", "build"] {
+    let alone_commands: &[&str] = if options.runs == 0 { &[] } else { &["check", "build"] };
+    for &command in alone_commands {
         let mut figures: [Vec<Figure>; 2] = [Vec::new(), Vec::new()];
         for subject in subjects {
             let target = work.join(format!("target-{}-{command}", subject.package));
@@ -224,16 +227,18 @@ pub fn run(options: &Options) -> Result<(), String> {
         // A copy keeps its lock file; fetch what the TLS-free build needs (nothing new).
         standalone(&no_tls, &root)?;
     } else {
-        eprintln!("== the generated manifest does not enable TLS as `features = [\"rustls-tls\"]`: no TLS-off row");
+        eprintln!("== the generated manifest's default features do not include `rustls-tls`: no TLS-off row");
     }
     let mut cold: Vec<(String, [Vec<Figure>; 2])> = Vec::new();
     if options.cold_runs > 0 {
         for command in ["check", "build"] {
-            let variants: Vec<(&str, &Path)> = if tls_off {
-                vec![("default TLS (rustls)", ours.dir.as_path()), ("TLS off", no_tls.as_path())]
-            } else {
-                vec![("default TLS (rustls)", ours.dir.as_path())]
-            };
+            let mut variants: Vec<(&str, &Path)> = Vec::new();
+            if options.cold_tls != ColdTls::Off {
+                variants.push(("default TLS (rustls)", ours.dir.as_path()));
+            }
+            if tls_off && options.cold_tls != ColdTls::Rustls {
+                variants.push(("TLS off", no_tls.as_path()));
+            }
             for (variant, ours_dir) in variants {
                 let mut figures: [Vec<Figure>; 2] = [Vec::new(), Vec::new()];
                 for run in 0..options.cold_runs {

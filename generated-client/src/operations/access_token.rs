@@ -65,25 +65,29 @@ impl GetAccessToken {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccessToken, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::AccessToken> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::AccessToken>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::AccessToken>()
+    ) -> crate::runtime::ResponseFuture<crate::types::AccessToken> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::AccessToken>,
+        )
     }
 }
 impl std::future::IntoFuture for GetAccessToken {
     type Output = Result<crate::types::AccessToken, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::AccessToken>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getAccessToken`, by status.
@@ -143,23 +147,27 @@ impl RevokeAccessToken {
         request.path("/access-token");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<()> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.empty()
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(self) -> crate::runtime::ResponseFuture<()> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::empty,
+        )
     }
 }
 impl std::future::IntoFuture for RevokeAccessToken {
     type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `revokeAccessToken`, by status.

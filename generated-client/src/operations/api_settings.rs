@@ -80,25 +80,29 @@ impl GetApiSettings {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ApiSettings, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::ApiSettings> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::ApiSettings>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::ApiSettings>()
+    ) -> crate::runtime::ResponseFuture<crate::types::ApiSettings> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::ApiSettings>,
+        )
     }
 }
 impl std::future::IntoFuture for GetApiSettings {
     type Output = Result<crate::types::ApiSettings, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::ApiSettings>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getApiSettings`, by status.
@@ -173,25 +177,29 @@ impl UpdateApiSettings {
         }
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ApiSettings, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::ApiSettings> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::ApiSettings>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::ApiSettings>()
+    ) -> crate::runtime::ResponseFuture<crate::types::ApiSettings> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::ApiSettings>,
+        )
     }
 }
 impl std::future::IntoFuture for UpdateApiSettings {
     type Output = Result<crate::types::ApiSettings, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::ApiSettings>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `updateApiSettings`, by status.

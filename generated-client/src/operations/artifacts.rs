@@ -333,23 +333,27 @@ impl DeleteArtifact {
         request.path_param("artifact", &self.artifact)?;
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<()> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.empty()
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(self) -> crate::runtime::ResponseFuture<()> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::empty,
+        )
     }
 }
 impl std::future::IntoFuture for DeleteArtifact {
     type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `deleteArtifact`, by status.
@@ -420,23 +424,27 @@ impl DeleteArtifactInOrganization {
         request.path_param("artifact", &self.artifact)?;
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<()> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.empty()
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(self) -> crate::runtime::ResponseFuture<()> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::empty,
+        )
     }
 }
 impl std::future::IntoFuture for DeleteArtifactInOrganization {
     type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `deleteArtifactInOrganization`, by status.
@@ -523,35 +531,40 @@ impl DownloadArtifact {
         request.path("/download");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::runtime::ByteStream, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::runtime::ByteStream> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the body as a stream, read as it arrives, with the
     /// status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::runtime::ByteStream>, crate::Error> {
-        let request = self.request()?;
-        self.client.transport().execute_streamed(request, &self.options).await
+    ) -> crate::runtime::ResponseFuture<crate::runtime::ByteStream> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::streamed(
+            self.client.transport(),
+            request,
+            self.options,
+        )
     }
     /// Sends the request and returns the body as a stream, read as it arrives and never
     /// held whole: for a large body, copy it into a writer or save it to a file.
-    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
-        let request = self.request()?;
-        let response = self
-            .client
-            .transport()
-            .execute_streamed(request, &self.options)
-            .await?;
-        Ok(response.value)
+    pub fn send_streamed(self) -> crate::runtime::SendFuture<crate::ByteStream> {
+        let request = self.request();
+        crate::runtime::SendFuture::new(
+            crate::runtime::ResponseFuture::streamed(
+                self.client.transport(),
+                request,
+                self.options,
+            ),
+        )
     }
 }
 impl std::future::IntoFuture for DownloadArtifact {
     type Output = Result<crate::runtime::ByteStream, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `downloadArtifact`, by status.
@@ -623,35 +636,40 @@ impl DownloadArtifactInOrganization {
         request.path("/download");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::runtime::ByteStream, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::runtime::ByteStream> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the body as a stream, read as it arrives, with the
     /// status, headers and rate-limit figures.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::runtime::ByteStream>, crate::Error> {
-        let request = self.request()?;
-        self.client.transport().execute_streamed(request, &self.options).await
+    ) -> crate::runtime::ResponseFuture<crate::runtime::ByteStream> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::streamed(
+            self.client.transport(),
+            request,
+            self.options,
+        )
     }
     /// Sends the request and returns the body as a stream, read as it arrives and never
     /// held whole: for a large body, copy it into a writer or save it to a file.
-    pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
-        let request = self.request()?;
-        let response = self
-            .client
-            .transport()
-            .execute_streamed(request, &self.options)
-            .await?;
-        Ok(response.value)
+    pub fn send_streamed(self) -> crate::runtime::SendFuture<crate::ByteStream> {
+        let request = self.request();
+        crate::runtime::SendFuture::new(
+            crate::runtime::ResponseFuture::streamed(
+                self.client.transport(),
+                request,
+                self.options,
+            ),
+        )
     }
 }
 impl std::future::IntoFuture for DownloadArtifactInOrganization {
     type Output = Result<crate::runtime::ByteStream, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::runtime::ByteStream>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `downloadArtifactInOrganization`, by status.
@@ -738,25 +756,29 @@ impl GetArtifact {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Artifact, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::Artifact> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::Artifact>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::Artifact>()
+    ) -> crate::runtime::ResponseFuture<crate::types::Artifact> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::Artifact>,
+        )
     }
 }
 impl std::future::IntoFuture for GetArtifact {
     type Output = Result<crate::types::Artifact, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::Artifact>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getArtifact`, by status.
@@ -828,25 +850,29 @@ impl GetArtifactInOrganization {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Artifact, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::Artifact> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::Artifact>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::Artifact>()
+    ) -> crate::runtime::ResponseFuture<crate::types::Artifact> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::Artifact>,
+        )
     }
 }
 impl std::future::IntoFuture for GetArtifactInOrganization {
     type Output = Result<crate::types::Artifact, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::Artifact>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getArtifactInOrganization`, by status.
@@ -968,25 +994,30 @@ impl ListArtifactsForBuild {
     }
     /// Sends the request and returns the first page: its items, links, status,
     /// headers and rate-limit figures, and `next_page()` for the page after it.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Page<crate::types::Artifact>, crate::Error> {
+    ) -> crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>,
+    > {
         crate::runtime::Page::first(
-                self.client.transport().clone(),
-                self.request(),
-                self.options,
-                crate::runtime::PageStyle::Link,
-            )
-            .await
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::Link,
+        )
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::Artifact>>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::Artifact>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::Artifact>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<Vec<crate::types::Artifact>>,
+        )
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
@@ -1004,9 +1035,11 @@ impl ListArtifactsForBuild {
 }
 impl std::future::IntoFuture for ListArtifactsForBuild {
     type Output = Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listArtifactsForBuild`, by status.
@@ -1136,25 +1169,30 @@ impl ListArtifactsForJob {
     }
     /// Sends the request and returns the first page: its items, links, status,
     /// headers and rate-limit figures, and `next_page()` for the page after it.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Page<crate::types::Artifact>, crate::Error> {
+    ) -> crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>,
+    > {
         crate::runtime::Page::first(
-                self.client.transport().clone(),
-                self.request(),
-                self.options,
-                crate::runtime::PageStyle::Link,
-            )
-            .await
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::Link,
+        )
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::Artifact>>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::Artifact>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::Artifact>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<Vec<crate::types::Artifact>>,
+        )
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
@@ -1172,9 +1210,11 @@ impl ListArtifactsForJob {
 }
 impl std::future::IntoFuture for ListArtifactsForJob {
     type Output = Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listArtifactsForJob`, by status.
@@ -1290,25 +1330,30 @@ impl ListArtifactsForJobInOrganization {
     }
     /// Sends the request and returns the first page: its items, links, status,
     /// headers and rate-limit figures, and `next_page()` for the page after it.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Page<crate::types::Artifact>, crate::Error> {
+    ) -> crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>,
+    > {
         crate::runtime::Page::first(
-                self.client.transport().clone(),
-                self.request(),
-                self.options,
-                crate::runtime::PageStyle::Link,
-            )
-            .await
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::Link,
+        )
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::Artifact>>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::Artifact>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::Artifact>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<Vec<crate::types::Artifact>>,
+        )
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Artifact> {
@@ -1326,9 +1371,11 @@ impl ListArtifactsForJobInOrganization {
 }
 impl std::future::IntoFuture for ListArtifactsForJobInOrganization {
     type Output = Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Artifact>, crate::Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listArtifactsForJobInOrganization`, by status.

@@ -187,25 +187,29 @@ impl CreateCluster {
         }
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Cluster, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::Cluster> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::Cluster>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::Cluster>()
+    ) -> crate::runtime::ResponseFuture<crate::types::Cluster> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::Cluster>,
+        )
     }
 }
 impl std::future::IntoFuture for CreateCluster {
     type Output = Result<crate::types::Cluster, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::Cluster>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `createCluster`, by status.
@@ -275,23 +279,27 @@ impl DeleteCluster {
         request.path_param("cluster", &self.cluster)?;
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<()> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.empty()
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(self) -> crate::runtime::ResponseFuture<()> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::empty,
+        )
     }
 }
 impl std::future::IntoFuture for DeleteCluster {
     type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `deleteCluster`, by status.
@@ -362,25 +370,29 @@ impl GetCluster {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Cluster, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::Cluster> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::Cluster>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::Cluster>()
+    ) -> crate::runtime::ResponseFuture<crate::types::Cluster> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::Cluster>,
+        )
     }
 }
 impl std::future::IntoFuture for GetCluster {
     type Output = Result<crate::types::Cluster, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::Cluster>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getCluster`, by status.
@@ -469,25 +481,30 @@ impl ListClusters {
     }
     /// Sends the request and returns the first page: its items, links, status,
     /// headers and rate-limit figures, and `next_page()` for the page after it.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Page<crate::types::Cluster>, crate::Error> {
+    ) -> crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Cluster>, crate::Error>,
+    > {
         crate::runtime::Page::first(
-                self.client.transport().clone(),
-                self.request(),
-                self.options,
-                crate::runtime::PageStyle::Link,
-            )
-            .await
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::Link,
+        )
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::Cluster>>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::Cluster>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::Cluster>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<Vec<crate::types::Cluster>>,
+        )
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Cluster> {
@@ -505,9 +522,11 @@ impl ListClusters {
 }
 impl std::future::IntoFuture for ListClusters {
     type Output = Result<crate::runtime::Page<crate::types::Cluster>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Cluster>, crate::Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listClusters`, by status.
@@ -586,25 +605,29 @@ impl UpdateCluster {
         }
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Cluster, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::Cluster> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::Cluster>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::Cluster>()
+    ) -> crate::runtime::ResponseFuture<crate::types::Cluster> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::Cluster>,
+        )
     }
 }
 impl std::future::IntoFuture for UpdateCluster {
     type Output = Result<crate::types::Cluster, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::Cluster>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `updateCluster`, by status.
@@ -689,25 +712,29 @@ impl UpdateClusterWithPatch {
         }
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Cluster, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::Cluster> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::Cluster>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::Cluster>()
+    ) -> crate::runtime::ResponseFuture<crate::types::Cluster> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::Cluster>,
+        )
     }
 }
 impl std::future::IntoFuture for UpdateClusterWithPatch {
     type Output = Result<crate::types::Cluster, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::Cluster>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `updateClusterWithPatch`, by status.

@@ -147,30 +147,35 @@ impl CreateOrganizationInvitations {
         }
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(
         self,
-    ) -> Result<Vec<crate::types::OrganizationInvitation>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> crate::runtime::SendFuture<Vec<crate::types::OrganizationInvitation>> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<Vec<crate::types::OrganizationInvitation>>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::OrganizationInvitation>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::OrganizationInvitation>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<
+                Vec<crate::types::OrganizationInvitation>,
+            >,
+        )
     }
 }
 impl std::future::IntoFuture for CreateOrganizationInvitations {
     type Output = Result<Vec<crate::types::OrganizationInvitation>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<
+        Vec<crate::types::OrganizationInvitation>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `createOrganizationInvitations`, by status.
@@ -241,27 +246,31 @@ impl GetOrganizationInvitation {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(
         self,
-    ) -> Result<crate::types::OrganizationInvitation, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> crate::runtime::SendFuture<crate::types::OrganizationInvitation> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::OrganizationInvitation>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::OrganizationInvitation>()
+    ) -> crate::runtime::ResponseFuture<crate::types::OrganizationInvitation> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::OrganizationInvitation>,
+        )
     }
 }
 impl std::future::IntoFuture for GetOrganizationInvitation {
     type Output = Result<crate::types::OrganizationInvitation, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::OrganizationInvitation>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getOrganizationInvitation`, by status.
@@ -359,34 +368,35 @@ impl ListOrganizationInvitations {
     }
     /// Sends the request and returns the first page: its items, links, status,
     /// headers and rate-limit figures, and `next_page()` for the page after it.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        crate::runtime::Page<crate::types::OrganizationInvitation>,
-        crate::Error,
+    ) -> crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::OrganizationInvitation>, crate::Error>,
     > {
         crate::runtime::Page::first(
-                self.client.transport().clone(),
-                self.request(),
-                self.options,
-                crate::runtime::PageStyle::NextUrl {
-                    items: "/items",
-                    next: "/links/next",
-                },
-            )
-            .await
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::NextUrl {
+                items: "/items",
+                next: "/links/next",
+            },
+        )
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        crate::Response<crate::types::OrganizationInvitationsPage>,
-        crate::Error,
-    > {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::OrganizationInvitationsPage>()
+    ) -> crate::runtime::ResponseFuture<crate::types::OrganizationInvitationsPage> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<
+                crate::types::OrganizationInvitationsPage,
+            >,
+        )
     }
     /// Every page, one request at a time, following the next-page URL at `/links/next` of each body (its items at `/items`).
     pub fn pages(self) -> crate::runtime::Pages<crate::types::OrganizationInvitation> {
@@ -412,9 +422,11 @@ impl std::future::IntoFuture for ListOrganizationInvitations {
         crate::runtime::Page<crate::types::OrganizationInvitation>,
         crate::Error,
     >;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::OrganizationInvitation>, crate::Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listOrganizationInvitations`, by status.
@@ -484,23 +496,27 @@ impl RevokeOrganizationInvitation {
         request.path_param("invitation", &self.invitation)?;
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<()> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.empty()
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(self) -> crate::runtime::ResponseFuture<()> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::empty,
+        )
     }
 }
 impl std::future::IntoFuture for RevokeOrganizationInvitation {
     type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `revokeOrganizationInvitation`, by status.

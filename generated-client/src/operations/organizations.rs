@@ -91,25 +91,29 @@ impl GetOrganization {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Organization, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::Organization> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::Organization>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::Organization>()
+    ) -> crate::runtime::ResponseFuture<crate::types::Organization> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::Organization>,
+        )
     }
 }
 impl std::future::IntoFuture for GetOrganization {
     type Output = Result<crate::types::Organization, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::Organization>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getOrganization`, by status.
@@ -174,27 +178,31 @@ impl GetOrganizationRateLimit {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(
         self,
-    ) -> Result<crate::types::OrganizationRateLimits, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> crate::runtime::SendFuture<crate::types::OrganizationRateLimits> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::OrganizationRateLimits>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::OrganizationRateLimits>()
+    ) -> crate::runtime::ResponseFuture<crate::types::OrganizationRateLimits> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::OrganizationRateLimits>,
+        )
     }
 }
 impl std::future::IntoFuture for GetOrganizationRateLimit {
     type Output = Result<crate::types::OrganizationRateLimits, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::OrganizationRateLimits>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getOrganizationRateLimit`, by status.
@@ -279,25 +287,30 @@ impl ListOrganizations {
     }
     /// Sends the request and returns the first page: its items, links, status,
     /// headers and rate-limit figures, and `next_page()` for the page after it.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Page<crate::types::Organization>, crate::Error> {
+    ) -> crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Organization>, crate::Error>,
+    > {
         crate::runtime::Page::first(
-                self.client.transport().clone(),
-                self.request(),
-                self.options,
-                crate::runtime::PageStyle::Link,
-            )
-            .await
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::Link,
+        )
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::Organization>>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::Organization>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::Organization>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<Vec<crate::types::Organization>>,
+        )
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Organization> {
@@ -315,9 +328,11 @@ impl ListOrganizations {
 }
 impl std::future::IntoFuture for ListOrganizations {
     type Output = Result<crate::runtime::Page<crate::types::Organization>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Organization>, crate::Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listOrganizations`, by status.

@@ -113,25 +113,29 @@ impl GetRepositoryConnection {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::RepositoryConnection, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::RepositoryConnection> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::RepositoryConnection>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::RepositoryConnection>()
+    ) -> crate::runtime::ResponseFuture<crate::types::RepositoryConnection> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::RepositoryConnection>,
+        )
     }
 }
 impl std::future::IntoFuture for GetRepositoryConnection {
     type Output = Result<crate::types::RepositoryConnection, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::RepositoryConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getRepositoryConnection`, by status.
@@ -199,27 +203,33 @@ impl ListRepositoryConnections {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(
         self,
-    ) -> Result<Vec<crate::types::RepositoryConnection>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> crate::runtime::SendFuture<Vec<crate::types::RepositoryConnection>> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::RepositoryConnection>>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::RepositoryConnection>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::RepositoryConnection>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<Vec<crate::types::RepositoryConnection>>,
+        )
     }
 }
 impl std::future::IntoFuture for ListRepositoryConnections {
     type Output = Result<Vec<crate::types::RepositoryConnection>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<
+        Vec<crate::types::RepositoryConnection>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listRepositoryConnections`, by status.
@@ -299,27 +309,31 @@ impl ListRepositoryConnectionRepositories {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(
         self,
-    ) -> Result<Vec<crate::types::ConnectedRepository>, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    ) -> crate::runtime::SendFuture<Vec<crate::types::ConnectedRepository>> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::ConnectedRepository>>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::ConnectedRepository>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::ConnectedRepository>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<Vec<crate::types::ConnectedRepository>>,
+        )
     }
 }
 impl std::future::IntoFuture for ListRepositoryConnectionRepositories {
     type Output = Result<Vec<crate::types::ConnectedRepository>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<Vec<crate::types::ConnectedRepository>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listRepositoryConnectionRepositories`, by status.

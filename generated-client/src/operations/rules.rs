@@ -132,25 +132,29 @@ impl CreateRule {
         }
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Rule, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::Rule> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::Rule>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::Rule>()
+    ) -> crate::runtime::ResponseFuture<crate::types::Rule> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::Rule>,
+        )
     }
 }
 impl std::future::IntoFuture for CreateRule {
     type Output = Result<crate::types::Rule, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::Rule>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `createRule`, by status.
@@ -220,23 +224,27 @@ impl DeleteRule {
         request.path_param("rule", &self.rule)?;
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<()> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.empty()
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(self) -> crate::runtime::ResponseFuture<()> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::empty,
+        )
     }
 }
 impl std::future::IntoFuture for DeleteRule {
     type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `deleteRule`, by status.
@@ -307,25 +315,29 @@ impl GetRule {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Rule, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::Rule> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::Rule>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::Rule>()
+    ) -> crate::runtime::ResponseFuture<crate::types::Rule> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::Rule>,
+        )
     }
 }
 impl std::future::IntoFuture for GetRule {
     type Output = Result<crate::types::Rule, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::Rule>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getRule`, by status.
@@ -414,25 +426,30 @@ impl ListRules {
     }
     /// Sends the request and returns the first page: its items, links, status,
     /// headers and rate-limit figures, and `next_page()` for the page after it.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Page<crate::types::Rule>, crate::Error> {
+    ) -> crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Rule>, crate::Error>,
+    > {
         crate::runtime::Page::first(
-                self.client.transport().clone(),
-                self.request(),
-                self.options,
-                crate::runtime::PageStyle::Link,
-            )
-            .await
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::Link,
+        )
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::Rule>>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::Rule>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::Rule>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<Vec<crate::types::Rule>>,
+        )
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::Rule> {
@@ -450,9 +467,11 @@ impl ListRules {
 }
 impl std::future::IntoFuture for ListRules {
     type Output = Result<crate::runtime::Page<crate::types::Rule>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::Rule>, crate::Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listRules`, by status.

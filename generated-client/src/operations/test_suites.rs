@@ -161,25 +161,29 @@ impl CreateTestSuite {
         }
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::TestSuite, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::TestSuite> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::TestSuite>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::TestSuite>()
+    ) -> crate::runtime::ResponseFuture<crate::types::TestSuite> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::TestSuite>,
+        )
     }
 }
 impl std::future::IntoFuture for CreateTestSuite {
     type Output = Result<crate::types::TestSuite, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::TestSuite>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `createTestSuite`, by status.
@@ -246,23 +250,27 @@ impl DeleteTestSuite {
         request.path_param("suite", &self.suite)?;
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<()> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.empty()
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(self) -> crate::runtime::ResponseFuture<()> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::empty,
+        )
     }
 }
 impl std::future::IntoFuture for DeleteTestSuite {
     type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `deleteTestSuite`, by status.
@@ -345,25 +353,29 @@ impl GetTestSuite {
         request.accept("application/json");
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::TestSuite, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::TestSuite> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::TestSuite>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::TestSuite>()
+    ) -> crate::runtime::ResponseFuture<crate::types::TestSuite> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::TestSuite>,
+        )
     }
 }
 impl std::future::IntoFuture for GetTestSuite {
     type Output = Result<crate::types::TestSuite, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::TestSuite>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `getTestSuite`, by status.
@@ -467,25 +479,30 @@ impl ListTestSuites {
     }
     /// Sends the request and returns the first page: its items, links, status,
     /// headers and rate-limit figures, and `next_page()` for the page after it.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<crate::runtime::Page<crate::types::TestSuite>, crate::Error> {
+    ) -> crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::TestSuite>, crate::Error>,
+    > {
         crate::runtime::Page::first(
-                self.client.transport().clone(),
-                self.request(),
-                self.options,
-                crate::runtime::PageStyle::Link,
-            )
-            .await
+            self.client.transport().clone(),
+            self.request(),
+            self.options,
+            crate::runtime::PageStyle::Link,
+        )
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<Vec<crate::types::TestSuite>>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<Vec<crate::types::TestSuite>>()
+    ) -> crate::runtime::ResponseFuture<Vec<crate::types::TestSuite>> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<Vec<crate::types::TestSuite>>,
+        )
     }
     /// Every page, one request at a time, following the `Link` header's `next` URL.
     pub fn pages(self) -> crate::runtime::Pages<crate::types::TestSuite> {
@@ -503,9 +520,11 @@ impl ListTestSuites {
 }
 impl std::future::IntoFuture for ListTestSuites {
     type Output = Result<crate::runtime::Page<crate::types::TestSuite>, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::BoxFuture<
+        Result<crate::runtime::Page<crate::types::TestSuite>, crate::Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `listTestSuites`, by status.
@@ -584,25 +603,29 @@ impl UpdateTestSuite {
         }
         Ok(request)
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::TestSuite, crate::Error> {
-        self.send_with_response().await.map(crate::Response::into_inner)
+    /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+    pub fn send(self) -> crate::runtime::SendFuture<crate::types::TestSuite> {
+        crate::runtime::SendFuture::new(self.send_with_response())
     }
     /// Sends the request and returns the decoded body with the status, headers and
-    /// rate-limit figures.
-    pub async fn send_with_response(
+    /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+    pub fn send_with_response(
         self,
-    ) -> Result<crate::Response<crate::types::TestSuite>, crate::Error> {
-        let request = self.request()?;
-        let raw = self.client.transport().execute(request, &self.options).await?;
-        raw.json::<crate::types::TestSuite>()
+    ) -> crate::runtime::ResponseFuture<crate::types::TestSuite> {
+        let request = self.request();
+        crate::runtime::ResponseFuture::new(
+            self.client.transport(),
+            request,
+            self.options,
+            crate::runtime::RawResponse::json::<crate::types::TestSuite>,
+        )
     }
 }
 impl std::future::IntoFuture for UpdateTestSuite {
     type Output = Result<crate::types::TestSuite, crate::Error>;
-    type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+    type IntoFuture = crate::runtime::SendFuture<crate::types::TestSuite>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error bodies of `updateTestSuite`, by status.

@@ -11,10 +11,12 @@ mod execute;
 pub mod mock;
 mod locate;
 mod links;
+mod model;
 mod pagination;
 mod raw;
 mod request;
 mod response;
+mod send;
 mod values;
 
 pub use client::{ClientBuilder, RequestOptions, RetryEvent, RetryPolicy};
@@ -27,6 +29,7 @@ pub use pagination::{Page, Pages, Paginated};
 pub use pagination::PageStyle;
 pub use request::RawBody;
 pub use response::{RateLimit, Response, UntypedBody};
+pub use send::{ResponseFuture, SendFuture};
 pub use values::{IntegerArg, TextArg, TimeArg, Timestamp, UnknownInteger, UnknownValue, UuidArg};
 
 #[doc(hidden)]
@@ -35,6 +38,8 @@ pub use client::{ApiSpec, AuthKindSpec, AuthSpec, RateLimitSpec, Transport};
 pub use request::{FormField, Multipart, QueryStyle, Request};
 #[doc(hidden)]
 pub use reqwest::Method;
+#[doc(hidden)]
+pub use model::Key;
 #[doc(hidden)]
 pub use response::RawResponse;
 #[doc(hidden)]

@@ -33,10 +33,12 @@ const RUNTIME: &[(&str, &str)] = &[
     ("locate.rs", include_str!("../../runtime/locate.rs")),
     ("links.rs", include_str!("../../runtime/links.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("model.rs", include_str!("../../runtime/model.rs")),
     ("pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("raw.rs", include_str!("../../runtime/raw.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
+    ("send.rs", include_str!("../../runtime/send.rs")),
     ("values.rs", include_str!("../../runtime/values.rs")),
 ];
 

@@ -13,7 +13,21 @@ use crate::rust::{body_ty, request_body_ty, send_ty, ty, Scope};
 use super::docs;
 use super::types::{snake_ident, type_ident};
 
-/// The `RawResponse` method that decodes a body.
+/// The `RawResponse` method that decodes a body, as a path (`json::<T>`).
+fn decode_path(body: &Body) -> TokenStream {
+    match body {
+        Body::Empty => quote!(empty),
+        Body::Json(t) => {
+            let t = ty(t, Scope::Crate);
+            quote!(json::<#t>)
+        }
+        Body::Text => quote!(text),
+        Body::Bytes => quote!(bytes),
+        Body::Undocumented => quote!(untyped),
+    }
+}
+
+/// The `RawResponse` method that decodes a body, called.
 fn decode(body: &Body) -> TokenStream {
     match body {
         Body::Empty => quote!(empty()),
@@ -344,26 +358,31 @@ fn builder(op: &Operation) -> TokenStream {
             }
         }
     });
-    let (send_out, send_body) = match op.pagination.as_ref().zip(page_style.as_ref()) {
+    // `send` returns a future of the runtime's (not an `async fn`): an operation compiles no
+    // state machine of its own.
+    let (send_out, send_future, send_body) = match op.pagination.as_ref().zip(page_style.as_ref()) {
         Some((p, style)) => {
             let item = ty(&p.item, Scope::Crate);
+            let future = quote!(crate::runtime::BoxFuture<Result<crate::runtime::Page<#item>, crate::Error>>);
             (
                 quote!(crate::runtime::Page<#item>),
+                future.clone(),
                 quote! {
                     /// Sends the request and returns the first page: its items, links, status,
                     /// headers and rate-limit figures, and `next_page()` for the page after it.
-                    pub async fn send(self) -> Result<crate::runtime::Page<#item>, crate::Error> {
-                        crate::runtime::Page::first(self.client.transport().clone(), self.request(), self.options, #style).await
+                    pub fn send(self) -> #future {
+                        crate::runtime::Page::first(self.client.transport().clone(), self.request(), self.options, #style)
                     }
                 },
             )
         }
         None => (
             out.clone(),
+            quote!(crate::runtime::SendFuture<#out>),
             quote! {
-                /// Sends the request and decodes the response.
-                pub async fn send(self) -> Result<#out, crate::Error> {
-                    self.send_with_response().await.map(crate::Response::into_inner)
+                /// Sends the request and decodes the response: a future of `Result<T, Error>`.
+                pub fn send(self) -> crate::runtime::SendFuture<#out> {
+                    crate::runtime::SendFuture::new(self.send_with_response())
                 }
             },
         ),
@@ -413,9 +432,9 @@ fn builder(op: &Operation) -> TokenStream {
 
         impl std::future::IntoFuture for #name {
             type Output = Result<#send_out, crate::Error>;
-            type IntoFuture = crate::runtime::BoxFuture<Self::Output>;
+            type IntoFuture = #send_future;
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
 
@@ -530,10 +549,9 @@ fn send_streamed(op: &Operation) -> Option<TokenStream> {
     Some(quote! {
         /// Sends the request and returns the body as a stream, read as it arrives and never
         /// held whole: for a large body, copy it into a writer or save it to a file.
-        pub async fn send_streamed(self) -> Result<crate::ByteStream, crate::Error> {
-            let request = self.request()?;
-            let response = self.client.transport().execute_streamed(request, &self.options).await?;
-            Ok(response.value)
+        pub fn send_streamed(self) -> crate::runtime::SendFuture<crate::ByteStream> {
+            let request = self.request();
+            crate::runtime::SendFuture::new(crate::runtime::ResponseFuture::streamed(self.client.transport(), request, self.options))
         }
     })
 }
@@ -545,16 +563,16 @@ fn send_with_response(op: &Operation) -> TokenStream {
         return quote! {
             /// Sends the request and returns the body as a stream, read as it arrives, with the
             /// status, headers and rate-limit figures.
-            pub async fn send_with_response(self) -> Result<crate::Response<#out>, crate::Error> {
-                let request = self.request()?;
-                self.client.transport().execute_streamed(request, &self.options).await
+            pub fn send_with_response(self) -> crate::runtime::ResponseFuture<#out> {
+                let request = self.request();
+                crate::runtime::ResponseFuture::streamed(self.client.transport(), request, self.options)
             }
         };
     }
-    let decode_expr = match &op.output {
+    let decode_fn = match &op.output {
         Output::Single { body } => {
-            let d = decode(body);
-            quote!(raw.#d)
+            let d = decode_path(body);
+            quote!(crate::runtime::RawResponse::#d)
         }
         Output::ByStatus { type_name, variants } => {
             let enum_ident = type_ident(type_name);
@@ -572,7 +590,7 @@ fn send_with_response(op: &Operation) -> TokenStream {
             let has_default = variants.iter().any(|v| v.status == StatusMatch::Default);
             let fallback = (!has_default).then(|| quote!(_ => raw.untyped().map(|r| r.map(#enum_ident::Other)),));
             quote! {
-                match raw.status().as_u16() {
+                |raw: crate::runtime::RawResponse| match raw.status().as_u16() {
                     #(#arms)*
                     #fallback
                 }
@@ -581,11 +599,10 @@ fn send_with_response(op: &Operation) -> TokenStream {
     };
     quote! {
         /// Sends the request and returns the decoded body with the status, headers and
-        /// rate-limit figures.
-        pub async fn send_with_response(self) -> Result<crate::Response<#out>, crate::Error> {
-            let request = self.request()?;
-            let raw = self.client.transport().execute(request, &self.options).await?;
-            #decode_expr
+        /// rate-limit figures: a future of `Result<Response<T>, Error>`.
+        pub fn send_with_response(self) -> crate::runtime::ResponseFuture<#out> {
+            let request = self.request();
+            crate::runtime::ResponseFuture::new(self.client.transport(), request, self.options, #decode_fn)
         }
     }
 }

@@ -51,8 +51,9 @@ pub fn file(header: &str, api: &Api, features: &Features) -> Result<String, Erro
             #![doc = " The models of the API: every schema of the spec, inline ones included."]
         }],
     )?;
+    let sent = crate::features::sent_models(api);
     for def in api.types.values() {
-        let mut model = super::parse_file(FILE, item(def, api))?;
+        let mut model = super::parse_file(FILE, item(def, api, sent.contains(&def.name)))?;
         if let Some(cfg) = features.type_cfg(&def.name) {
             gate(&mut model.items, cfg)?;
         }
@@ -96,24 +97,43 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     }
 }
 
-fn item(def: &TypeDef, api: &Api) -> TokenStream {
+fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
     let doc = docs::attrs(&def.docs, &format!("The `{}` model.", def.name));
+    // `Serialize` where a request sends the model; elsewhere only for the mock server's
+    // responses.
+    let (serialize, serialize_mock) = if sent {
+        (quote!(serde::Serialize,), TokenStream::new())
+    } else {
+        (TokenStream::new(), quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize))]))
+    };
+    let serialize_impl_cfg = (!sent).then(|| quote!(#[cfg(feature = "mock")]));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = type_ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let derive_default = derives_default(fields);
             let default = derive_default.then(|| quote!(Default,));
-            let field_items = fields.iter().map(field);
+            // The fields' serde attributes serve `Serialize` only (`Deserialize` is written out
+            // below): without it, they go too.
+            let serde_attr = |attr: TokenStream| {
+                if sent {
+                    quote!(#[serde(#attr)])
+                } else {
+                    quote!(#[cfg_attr(feature = "mock", serde(#attr))])
+                }
+            };
+            let field_items = fields.iter().map(|f| field(f, &serde_attr));
             let extra = additional.as_ref().map(|extra| {
                 let ident = snake_ident(&extra.name);
                 let value = ty(&extra.ty, Scope::Types);
+                let flatten = serde_attr(quote!(flatten));
                 quote! {
                     /// Keys beyond the documented properties, kept as sent.
-                    #[serde(flatten)]
+                    #flatten
                     pub #ident: std::collections::BTreeMap<String, #value>,
                 }
             });
+            let deserialize = struct_deserialize(&name, fields, additional.as_ref());
             let builder = constructor(def, fields, additional.as_ref().map(|e| e.name.as_str()));
             quote! {
                 #doc
@@ -122,11 +142,13 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
                 /// one with `new` (the required properties) and a setter per optional property.
                 #[non_exhaustive]
-                #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default #serialize)]
+                #serialize_mock
                 pub struct #name {
                     #(#field_items)*
                     #extra
                 }
+                #deserialize
                 #builder
             }
         }
@@ -175,6 +197,7 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                         f.write_str(self.as_str())
                     }
                 }
+                #serialize_impl_cfg
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_str(self.as_str())
@@ -233,6 +256,7 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                         }
                     }
                 }
+                #serialize_impl_cfg
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.#serialize(self.value())
@@ -252,7 +276,8 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
             quote! {
                 #doc
                 #deprecated
-                #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #eq #serialize serde::Deserialize)]
+                #serialize_mock
                 #[serde(untagged)]
                 pub enum #name {
                     #(#items)*
@@ -270,6 +295,12 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                     #( Some(#tags) )|* => serde_json::from_value(value).map(Self::#ident).map_err(serde::de::Error::custom),
                 }
             });
+            // Serialize is its only serde derive: without it, no `serde` attribute either.
+            let tagged_serde = if sent {
+                quote!(#[serde(untagged)])
+            } else {
+                quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize), serde(untagged))])
+            };
             let tag_doc = format!(
                 " Tagged by its {} property; a tag this client does not know decodes into `Unknown`.",
                 docs::code(tag)
@@ -280,8 +311,8 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
                 ///
                 #[doc = #tag_doc]
                 #[non_exhaustive]
-                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-                #[serde(untagged)]
+                #[derive(Debug, Clone, PartialEq, #serialize)]
+                #tagged_serde
                 pub enum #name {
                     #(#items)*
                     /// A value whose tag this version of the client does not know, as sent.
@@ -310,7 +341,8 @@ fn item(def: &TypeDef, api: &Api) -> TokenStream {
             let target = ty(target, Scope::Types);
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Default, #serialize serde::Deserialize)]
+                #serialize_mock
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
@@ -378,18 +410,19 @@ fn union_variant(v: &crate::ir::UnionVariant) -> TokenStream {
     quote!(#[doc = #doc] #ident(#inner),)
 }
 
-fn field(f: &Field) -> TokenStream {
+fn field(f: &Field, serde_attr: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
     let doc = docs::attrs(&f.docs, &format!("The {} property.", docs::code(&f.wire_name)));
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     let ident = snake_ident(&f.name);
     let wire = &f.wire_name;
-    let rename = (f.name != f.wire_name).then(|| quote!(#[serde(rename = #wire)]));
+    let rename = (f.name != f.wire_name).then(|| serde_attr(quote!(rename = #wire)));
+    // What `Serialize` needs: `Deserialize` is written out by `struct_deserialize`.
     let serde_attr = match (&f.ty, f.required) {
-        (TypeRef::Option(inner), false) if matches!(**inner, TypeRef::Option(_)) => Some(quote!(
-            #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::nullable")]
-        )),
-        (TypeRef::Option(_), false) => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
-        (TypeRef::Option(_), true) => Some(quote!(#[serde(default)])),
+        (TypeRef::Option(inner), false) if matches!(**inner, TypeRef::Option(_)) => Some(serde_attr(quote!(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "crate::runtime::nullable::serialize"
+        ))),
+        (TypeRef::Option(_), false) => Some(serde_attr(quote!(skip_serializing_if = "Option::is_none"))),
         _ => None,
     };
     let field_ty = ty(&f.ty, Scope::Types);
@@ -399,6 +432,109 @@ fn field(f: &Field) -> TokenStream {
         #rename
         #serde_attr
         pub #ident: #field_ty,
+    }
+}
+
+/// A struct's `Deserialize`: one visitor of a JSON object, as serde's derive would make it
+/// (a missing required property is an error, a missing optional one `None`, `null` for a
+/// property that may be cleared `Some(None)`, unknown properties skipped or kept in the map of
+/// extra properties), without the sequence visitor and field enum the derive adds. A property
+/// sent twice keeps its last value.
+fn struct_deserialize(name: &Ident, fields: &[Field], extra: Option<&crate::ir::Extra>) -> TokenStream {
+    let expecting = format!("struct {name}");
+    let vars: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("f{i}")).collect();
+    let decls = fields.iter().zip(&vars).map(|(f, var)| {
+        let t = ty(&f.ty, Scope::Types);
+        match f.ty {
+            TypeRef::Option(_) => quote!(let mut #var: #t = None;),
+            _ => quote!(let mut #var: Option<#t> = None;),
+        }
+    });
+    let arms = fields.iter().zip(&vars).map(|(f, var)| {
+        let wire = &f.wire_name;
+        let read = match (&f.ty, f.required) {
+            // Present: `null` is `Some(None)`, a value `Some(Some(value))`.
+            (TypeRef::Option(inner), false) if matches!(**inner, TypeRef::Option(_)) => {
+                quote!(Some(map.next_value()?))
+            }
+            (TypeRef::Option(_), _) => quote!(map.next_value()?),
+            _ => quote!(Some(map.next_value()?)),
+        };
+        quote!(#wire => #var = #read,)
+    });
+    let inits = fields.iter().zip(&vars).map(|(f, var)| {
+        let ident = snake_ident(&f.name);
+        let wire = &f.wire_name;
+        match f.ty {
+            TypeRef::Option(_) => quote!(#ident: #var,),
+            _ => quote! {
+                #ident: match #var {
+                    Some(value) => value,
+                    None => return Err(serde::de::Error::missing_field(#wire)),
+                },
+            },
+        }
+    });
+    let (extra_decl, extra_init, unknown) = match extra {
+        Some(extra) => {
+            let ident = snake_ident(&extra.name);
+            let value = ty(&extra.ty, Scope::Types);
+            (
+                quote!(let mut __extra: std::collections::BTreeMap<String, #value> = std::collections::BTreeMap::new();),
+                quote!(#ident: __extra,),
+                quote!({
+                    __extra.insert(key.into_string(), map.next_value()?);
+                }),
+            )
+        }
+        None => (
+            TokenStream::new(),
+            TokenStream::new(),
+            quote!({
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }),
+        ),
+    };
+    let walk = if fields.is_empty() && extra.is_none() {
+        quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+    } else if fields.is_empty() {
+        quote! {
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? #unknown
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => #unknown
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                // Named so that no model's name can be shadowed by it.
+                struct __Visitor;
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#decls)*
+                        #extra_decl
+                        #walk
+                        Ok(#name { #(#inits)* #extra_init })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
     }
 }
 
