@@ -319,7 +319,7 @@ async fn error_bodies_decode_by_status_into_the_operations_error_enum() {
 
 #[tokio::test]
 async fn names_of_the_prelude_and_a_body_parameter_beside_a_body_work_on_the_wire() {
-    use fixture_names::types::{DefaultType, Forest, Grove, Tree};
+    use fixture_names::types::{DefaultType, Forest, Grove, IntoType, Tree};
     let (url, rx) = serve_once("HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_string());
     let client = fixture_names::Client::builder().base_url(url).allow_http(true).build().unwrap();
     // The query parameter `body` is an argument of its own, beside the request body.
@@ -335,6 +335,10 @@ async fn names_of_the_prelude_and_a_body_parameter_beside_a_body_work_on_the_wir
     assert_eq!(serde_json::to_value(&tree).unwrap(), json!({"a": {"b": {}}}));
     let forest: Forest = serde_json::from_value(json!([[[]], []])).unwrap();
     assert_eq!(forest, Forest(vec![Grove(vec![Forest(vec![])]), Grove(vec![])]));
+
+    // Models named `A` and `D`, the names of generic parameters, inside a model's fields.
+    let into: IntoType = serde_json::from_value(json!({"a": {"n": 1}, "d": {"n": 2}, "from": "x"})).unwrap();
+    assert_eq!((into.a.n, into.d.and_then(|d| d.n), into.from.as_deref()), (Some(1), Some(2), Some("x")));
 }
 
 /// A JSON answer that closes its connection, with extra header lines.

@@ -204,7 +204,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                     }
                 }
                 impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                         crate::runtime::deserialize_str_enum(deserializer)
                     }
                 }
@@ -263,8 +263,8 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                     }
                 }
                 impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::runtime::deserialize_int_enum::<D, #int, Self>(deserializer)
+                    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                        crate::runtime::deserialize_int_enum::<__D, #int, Self>(deserializer)
                     }
                 }
             }
@@ -319,7 +319,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                     Unknown(serde_json::Value),
                 }
                 impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                         match value.get(#tag).and_then(serde_json::Value::as_str) {
                             #(#arms)*
@@ -517,15 +517,15 @@ fn struct_deserialize(name: &Ident, fields: &[Field], extra: Option<&crate::ir::
     };
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                // Named so that no model's name can be shadowed by it.
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                // Double underscores (here and in the generic parameters): no model is named so.
                 struct __Visitor;
                 impl<'de> serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #(#decls)*
                         #extra_decl
                         #walk
