@@ -29,19 +29,19 @@ pub struct AccessToken {
 }
 #[cfg(feature = "access_token")]
 impl<'de> serde::Deserialize<'de> for AccessToken {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AccessToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessToken")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AccessToken, A::Error> {
+                mut map: __A,
+            ) -> Result<AccessToken, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<Vec<String>> = None;
                 let mut f2: Option<String> = None;
@@ -132,19 +132,19 @@ pub struct AccessTokenOwner {
 }
 #[cfg(feature = "access_token")]
 impl<'de> serde::Deserialize<'de> for AccessTokenOwner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AccessTokenOwner;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccessTokenOwner")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AccessTokenOwner, A::Error> {
+                mut map: __A,
+            ) -> Result<AccessTokenOwner, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -197,19 +197,19 @@ pub struct AddTeamMemberRequest {
 }
 #[cfg(feature = "team_members")]
 impl<'de> serde::Deserialize<'de> for AddTeamMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddTeamMemberRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddTeamMemberRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AddTeamMemberRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<AddTeamMemberRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<TeamMemberRole> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -261,19 +261,19 @@ pub struct AddTeamPipelineRequest {
 }
 #[cfg(feature = "team_pipelines")]
 impl<'de> serde::Deserialize<'de> for AddTeamPipelineRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddTeamPipelineRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddTeamPipelineRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AddTeamPipelineRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<AddTeamPipelineRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<PipelineTeamAccessLevel> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -332,19 +332,19 @@ pub struct AddTeamSuiteRequest {
 }
 #[cfg(feature = "team_suites")]
 impl<'de> serde::Deserialize<'de> for AddTeamSuiteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddTeamSuiteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddTeamSuiteRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AddTeamSuiteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<AddTeamSuiteRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Vec<TeamSuiteAccessLevel>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -497,19 +497,19 @@ pub struct Agent {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for Agent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Agent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Agent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Agent, A::Error> {
+                mut map: __A,
+            ) -> Result<Agent, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -851,19 +851,19 @@ pub struct AgentBlockedWebhookPayload {
 }
 #[cfg(feature = "webhooks")]
 impl<'de> serde::Deserialize<'de> for AgentBlockedWebhookPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AgentBlockedWebhookPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AgentBlockedWebhookPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AgentBlockedWebhookPayload, A::Error> {
+                mut map: __A,
+            ) -> Result<AgentBlockedWebhookPayload, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Agent> = None;
                 let mut f2: Option<String> = None;
@@ -1015,9 +1015,9 @@ impl serde::Serialize for AgentConnectionState {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for AgentConnectionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -1067,19 +1067,19 @@ pub struct AgentImage {
 }
 #[cfg(feature = "hosted_agents")]
 impl<'de> serde::Deserialize<'de> for AgentImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AgentImage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AgentImage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AgentImage, A::Error> {
+                mut map: __A,
+            ) -> Result<AgentImage, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<AgentImageStatus> = None;
@@ -1268,9 +1268,9 @@ impl serde::Serialize for AgentImageStatus {
 }
 #[cfg(feature = "hosted_agents")]
 impl<'de> serde::Deserialize<'de> for AgentImageStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -1312,19 +1312,19 @@ pub struct AgentToken {
 }
 #[cfg(any(feature = "agent_tokens", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for AgentToken {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AgentToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AgentToken")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AgentToken, A::Error> {
+                mut map: __A,
+            ) -> Result<AgentToken, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -1455,19 +1455,19 @@ pub struct AgentWebhookPayload {
 }
 #[cfg(feature = "webhooks")]
 impl<'de> serde::Deserialize<'de> for AgentWebhookPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AgentWebhookPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AgentWebhookPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AgentWebhookPayload, A::Error> {
+                mut map: __A,
+            ) -> Result<AgentWebhookPayload, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Agent> = None;
                 let mut f2: Option<User> = None;
@@ -1547,19 +1547,19 @@ pub struct Annotation {
 }
 #[cfg(feature = "annotations")]
 impl<'de> serde::Deserialize<'de> for Annotation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Annotation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Annotation")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Annotation, A::Error> {
+                mut map: __A,
+            ) -> Result<Annotation, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<AnnotationStyle> = None;
@@ -1717,9 +1717,9 @@ impl serde::Serialize for AnnotationScope {
 }
 #[cfg(feature = "annotations")]
 impl<'de> serde::Deserialize<'de> for AnnotationScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -1788,9 +1788,9 @@ impl serde::Serialize for AnnotationStyle {
 }
 #[cfg(feature = "annotations")]
 impl<'de> serde::Deserialize<'de> for AnnotationStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -1821,19 +1821,19 @@ pub struct ApiSettings {
 }
 #[cfg(feature = "api_settings")]
 impl<'de> serde::Deserialize<'de> for ApiSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ApiSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ApiSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ApiSettings, A::Error> {
+                mut map: __A,
+            ) -> Result<ApiSettings, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<i64> = None;
@@ -1919,19 +1919,19 @@ pub struct ApiSettingsFeatures {
 }
 #[cfg(feature = "api_settings")]
 impl<'de> serde::Deserialize<'de> for ApiSettingsFeatures {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ApiSettingsFeatures;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ApiSettingsFeatures")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ApiSettingsFeatures, A::Error> {
+                mut map: __A,
+            ) -> Result<ApiSettingsFeatures, __A::Error> {
                 let mut f0: Option<bool> = None;
                 let mut f1: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -2018,19 +2018,19 @@ pub struct Artifact {
 }
 #[cfg(feature = "artifacts")]
 impl<'de> serde::Deserialize<'de> for Artifact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Artifact;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Artifact")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Artifact, A::Error> {
+                mut map: __A,
+            ) -> Result<Artifact, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<uuid::Uuid> = None;
                 let mut f2: Option<String> = None;
@@ -2237,9 +2237,9 @@ impl serde::Serialize for ArtifactState {
 }
 #[cfg(feature = "artifacts")]
 impl<'de> serde::Deserialize<'de> for ArtifactState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -2279,19 +2279,19 @@ pub struct AuditEvent {
 }
 #[cfg(feature = "audit_events")]
 impl<'de> serde::Deserialize<'de> for AuditEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AuditEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AuditEvent")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AuditEvent, A::Error> {
+                mut map: __A,
+            ) -> Result<AuditEvent, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -2424,19 +2424,19 @@ pub struct AuditEventContext {
 }
 #[cfg(feature = "audit_events")]
 impl<'de> serde::Deserialize<'de> for AuditEventContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AuditEventContext;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AuditEventContext")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AuditEventContext, A::Error> {
+                mut map: __A,
+            ) -> Result<AuditEventContext, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -2510,19 +2510,19 @@ pub struct AuditEventEntity {
 }
 #[cfg(feature = "audit_events")]
 impl<'de> serde::Deserialize<'de> for AuditEventEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AuditEventEntity;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AuditEventEntity")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AuditEventEntity, A::Error> {
+                mut map: __A,
+            ) -> Result<AuditEventEntity, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -2589,19 +2589,19 @@ pub struct AuditEventsPage {
 }
 #[cfg(feature = "audit_events")]
 impl<'de> serde::Deserialize<'de> for AuditEventsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AuditEventsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AuditEventsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AuditEventsPage, A::Error> {
+                mut map: __A,
+            ) -> Result<AuditEventsPage, __A::Error> {
                 let mut f0: Option<Vec<AuditEvent>> = None;
                 let mut f1: Option<CursorPageLinks> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -2660,19 +2660,19 @@ pub struct Author {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for Author {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Author;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Author")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Author, A::Error> {
+                mut map: __A,
+            ) -> Result<Author, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -2825,19 +2825,19 @@ pub struct Build {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for Build {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Build;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Build")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Build, A::Error> {
+                mut map: __A,
+            ) -> Result<Build, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -3198,19 +3198,19 @@ pub struct BuildExportSettings {
 }
 #[cfg(feature = "pipeline_settings")]
 impl<'de> serde::Deserialize<'de> for BuildExportSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildExportSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildExportSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildExportSettings, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildExportSettings, __A::Error> {
                 let mut f0: Option<bool> = None;
                 let mut f1: Option<bool> = None;
                 let mut f2: Option<String> = None;
@@ -3296,19 +3296,19 @@ pub struct BuildJobStateCounts {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildJobStateCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildJobStateCounts;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildJobStateCounts")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildJobStateCounts, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildJobStateCounts, __A::Error> {
                 let mut f0: Option<i64> = None;
                 let mut f1: Option<std::collections::BTreeMap<String, i64>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -3364,19 +3364,19 @@ pub struct BuildMergeQueue {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildMergeQueue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildMergeQueue;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildMergeQueue")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildMergeQueue, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildMergeQueue, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -3425,19 +3425,19 @@ pub struct BuildPullRequest {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildPullRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildPullRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildPullRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildPullRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildPullRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -3508,19 +3508,19 @@ pub struct BuildRebuiltFrom {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildRebuiltFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildRebuiltFrom;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildRebuiltFrom")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildRebuiltFrom, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildRebuiltFrom, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<i64> = None;
                 let mut f2: Option<String> = None;
@@ -3640,9 +3640,9 @@ impl serde::Serialize for BuildSource {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -3748,9 +3748,9 @@ impl serde::Serialize for BuildState {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -3851,9 +3851,9 @@ impl serde::Serialize for BuildStateFilter {
 }
 #[cfg(feature = "builds")]
 impl<'de> serde::Deserialize<'de> for BuildStateFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -3872,19 +3872,19 @@ pub struct BuildTestEngine {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildTestEngine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildTestEngine;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildTestEngine")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildTestEngine, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildTestEngine, __A::Error> {
                 let mut f0: Option<Vec<BuildTestEngineRunsItem>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -3930,19 +3930,19 @@ pub struct BuildTestEngineRunsItem {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildTestEngineRunsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildTestEngineRunsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildTestEngineRunsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildTestEngineRunsItem, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildTestEngineRunsItem, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<BuildTestEngineRunsItemSuite> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -3998,19 +3998,19 @@ pub struct BuildTestEngineRunsItemSuite {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildTestEngineRunsItemSuite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildTestEngineRunsItemSuite;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildTestEngineRunsItemSuite")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildTestEngineRunsItemSuite, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildTestEngineRunsItemSuite, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -4069,19 +4069,19 @@ pub struct BuildTriggeredFrom {
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 impl<'de> serde::Deserialize<'de> for BuildTriggeredFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildTriggeredFrom;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildTriggeredFrom")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildTriggeredFrom, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildTriggeredFrom, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<i64> = None;
                 let mut f2: Option<String> = None;
@@ -4153,19 +4153,19 @@ pub struct BuildWebhookPayload {
 }
 #[cfg(feature = "webhooks")]
 impl<'de> serde::Deserialize<'de> for BuildWebhookPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BuildWebhookPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BuildWebhookPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<BuildWebhookPayload, A::Error> {
+                mut map: __A,
+            ) -> Result<BuildWebhookPayload, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Build> = None;
                 let mut f2: Option<Box<Pipeline>> = None;
@@ -4253,19 +4253,19 @@ pub struct CacheVolume {
 }
 #[cfg(feature = "hosted_agents")]
 impl<'de> serde::Deserialize<'de> for CacheVolume {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CacheVolume;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CacheVolume")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CacheVolume, A::Error> {
+                mut map: __A,
+            ) -> Result<CacheVolume, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<uuid::Uuid> = None;
@@ -4407,19 +4407,19 @@ pub struct Cluster {
 }
 #[cfg(feature = "clusters")]
 impl<'de> serde::Deserialize<'de> for Cluster {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Cluster;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Cluster")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Cluster, A::Error> {
+                mut map: __A,
+            ) -> Result<Cluster, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<uuid::Uuid> = None;
@@ -4599,19 +4599,19 @@ pub struct ClusterMaintainer {
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
 impl<'de> serde::Deserialize<'de> for ClusterMaintainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClusterMaintainer;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClusterMaintainer")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ClusterMaintainer, A::Error> {
+                mut map: __A,
+            ) -> Result<ClusterMaintainer, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<ClusterMaintainerActor> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -4680,19 +4680,19 @@ pub struct ClusterMaintainerActor {
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
 impl<'de> serde::Deserialize<'de> for ClusterMaintainerActor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClusterMaintainerActor;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClusterMaintainerActor")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ClusterMaintainerActor, A::Error> {
+                mut map: __A,
+            ) -> Result<ClusterMaintainerActor, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -4825,9 +4825,9 @@ impl serde::Serialize for ClusterMaintainerActorType {
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
 impl<'de> serde::Deserialize<'de> for ClusterMaintainerActorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -4848,19 +4848,19 @@ pub struct ClusterMaintainerTarget {
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
 impl<'de> serde::Deserialize<'de> for ClusterMaintainerTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClusterMaintainerTarget;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClusterMaintainerTarget")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ClusterMaintainerTarget, A::Error> {
+                mut map: __A,
+            ) -> Result<ClusterMaintainerTarget, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<uuid::Uuid> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -4916,19 +4916,19 @@ pub struct ClusterMaintainers {
 }
 #[cfg(feature = "clusters")]
 impl<'de> serde::Deserialize<'de> for ClusterMaintainers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClusterMaintainers;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClusterMaintainers")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ClusterMaintainers, A::Error> {
+                mut map: __A,
+            ) -> Result<ClusterMaintainers, __A::Error> {
                 let mut f0: Option<Vec<ClusterMaintainer>> = None;
                 let mut f1: Option<Vec<ClusterMaintainer>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -5015,19 +5015,19 @@ pub struct ClusterSecret {
 }
 #[cfg(feature = "cluster_secrets")]
 impl<'de> serde::Deserialize<'de> for ClusterSecret {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClusterSecret;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClusterSecret")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ClusterSecret, A::Error> {
+                mut map: __A,
+            ) -> Result<ClusterSecret, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -5187,19 +5187,19 @@ pub struct ClusterSecretOrganization {
 }
 #[cfg(feature = "cluster_secrets")]
 impl<'de> serde::Deserialize<'de> for ClusterSecretOrganization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClusterSecretOrganization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClusterSecretOrganization")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ClusterSecretOrganization, A::Error> {
+                mut map: __A,
+            ) -> Result<ClusterSecretOrganization, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -5281,19 +5281,19 @@ pub struct ClusterTokenRegistrationBlockedWebhookPayload {
 }
 #[cfg(feature = "webhooks")]
 impl<'de> serde::Deserialize<'de> for ClusterTokenRegistrationBlockedWebhookPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClusterTokenRegistrationBlockedWebhookPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClusterTokenRegistrationBlockedWebhookPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ClusterTokenRegistrationBlockedWebhookPayload, A::Error> {
+                mut map: __A,
+            ) -> Result<ClusterTokenRegistrationBlockedWebhookPayload, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<Box<AgentToken>> = None;
@@ -5456,9 +5456,9 @@ impl serde::Serialize for CommentMatchMode {
     )
 )]
 impl<'de> serde::Deserialize<'de> for CommentMatchMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -5477,19 +5477,19 @@ pub struct ConfigureBuildExportRequest {
 }
 #[cfg(feature = "pipeline_settings")]
 impl<'de> serde::Deserialize<'de> for ConfigureBuildExportRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ConfigureBuildExportRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConfigureBuildExportRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ConfigureBuildExportRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<ConfigureBuildExportRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -5551,19 +5551,19 @@ pub struct ConnectedRepository {
 }
 #[cfg(feature = "repository_connections")]
 impl<'de> serde::Deserialize<'de> for ConnectedRepository {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ConnectedRepository;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ConnectedRepository")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ConnectedRepository, A::Error> {
+                mut map: __A,
+            ) -> Result<ConnectedRepository, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -5635,19 +5635,19 @@ pub struct CreateAgentImageRequest {
 }
 #[cfg(feature = "hosted_agents")]
 impl<'de> serde::Deserialize<'de> for CreateAgentImageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAgentImageRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAgentImageRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateAgentImageRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateAgentImageRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -5697,19 +5697,19 @@ pub struct CreateAgentRequest {
 }
 #[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for CreateAgentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAgentRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAgentRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateAgentRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateAgentRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -5756,19 +5756,19 @@ pub struct CreateAgentTokenRequest {
 }
 #[cfg(feature = "agent_tokens")]
 impl<'de> serde::Deserialize<'de> for CreateAgentTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAgentTokenRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAgentTokenRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateAgentTokenRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateAgentTokenRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<crate::runtime::Timestamp> = None;
                 let mut f2: Option<String> = None;
@@ -5843,19 +5843,19 @@ pub struct CreateAnnotationRequest {
 }
 #[cfg(feature = "annotations")]
 impl<'de> serde::Deserialize<'de> for CreateAnnotationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAnnotationRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAnnotationRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateAnnotationRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateAnnotationRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<AnnotationStyle> = None;
                 let mut f2: Option<i64> = None;
@@ -5966,19 +5966,19 @@ pub struct CreateBuildRequest {
 }
 #[cfg(feature = "builds")]
 impl<'de> serde::Deserialize<'de> for CreateBuildRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBuildRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBuildRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateBuildRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateBuildRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -6146,19 +6146,19 @@ pub struct CreateClusterRequest {
 }
 #[cfg(feature = "clusters")]
 impl<'de> serde::Deserialize<'de> for CreateClusterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateClusterRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateClusterRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateClusterRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateClusterRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -6249,19 +6249,19 @@ pub struct CreateClusterSecretRequest {
 }
 #[cfg(feature = "cluster_secrets")]
 impl<'de> serde::Deserialize<'de> for CreateClusterSecretRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateClusterSecretRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateClusterSecretRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateClusterSecretRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateClusterSecretRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -6349,19 +6349,19 @@ pub struct CreateNotificationServiceRequest {
 }
 #[cfg(feature = "notification_services")]
 impl<'de> serde::Deserialize<'de> for CreateNotificationServiceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateNotificationServiceRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateNotificationServiceRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateNotificationServiceRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateNotificationServiceRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -6475,19 +6475,19 @@ pub struct CreateOrganizationInvitationsRequest {
 }
 #[cfg(feature = "organization_invitations")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationInvitationsRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationInvitationsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateOrganizationInvitationsRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateOrganizationInvitationsRequest, __A::Error> {
                 let mut f0: Option<Vec<String>> = None;
                 let mut f1: Option<OrganizationMemberRole> = None;
                 let mut f2: Option<OrganizationMemberSsoMode> = None;
@@ -6652,19 +6652,19 @@ pub struct CreatePipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for CreatePipelineRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePipelineRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePipelineRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePipelineRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePipelineRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<uuid::Uuid> = None;
@@ -6996,19 +6996,19 @@ pub struct CreatePipelineScheduleRequest {
 }
 #[cfg(feature = "pipeline_schedules")]
 impl<'de> serde::Deserialize<'de> for CreatePipelineScheduleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePipelineScheduleRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePipelineScheduleRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePipelineScheduleRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePipelineScheduleRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -7116,19 +7116,19 @@ pub struct CreatePipelineTemplateRequest {
 }
 #[cfg(feature = "pipeline_templates")]
 impl<'de> serde::Deserialize<'de> for CreatePipelineTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePipelineTemplateRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePipelineTemplateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePipelineTemplateRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePipelineTemplateRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -7212,19 +7212,19 @@ pub struct CreatePortalRequest {
 }
 #[cfg(feature = "portals")]
 impl<'de> serde::Deserialize<'de> for CreatePortalRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePortalRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePortalRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreatePortalRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreatePortalRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -7320,19 +7320,19 @@ pub struct CreateQueueRequest {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for CreateQueueRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateQueueRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateQueueRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateQueueRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateQueueRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<QueueRetryAgentAffinity> = None;
@@ -7422,19 +7422,19 @@ pub struct CreateRegistryRequest {
 }
 #[cfg(feature = "registries")]
 impl<'de> serde::Deserialize<'de> for CreateRegistryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRegistryRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRegistryRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateRegistryRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateRegistryRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<Vec<String>> = None;
@@ -7529,19 +7529,19 @@ pub struct CreateRegistryTokenRequest {
 }
 #[cfg(feature = "registry_tokens")]
 impl<'de> serde::Deserialize<'de> for CreateRegistryTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRegistryTokenRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRegistryTokenRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateRegistryTokenRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateRegistryTokenRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -7588,19 +7588,19 @@ pub struct CreateRuleRequest {
 }
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for CreateRuleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRuleRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRuleRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateRuleRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateRuleRequest, __A::Error> {
                 let mut f0: Option<RuleType> = None;
                 let mut f1: Option<RuleValue> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -7668,19 +7668,19 @@ pub struct CreateTeamRequest {
 }
 #[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for CreateTeamRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateTeamRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateTeamRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateTeamRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateTeamRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<TeamPrivacy> = None;
@@ -7860,19 +7860,19 @@ pub struct CreateTestSuiteRequest {
 }
 #[cfg(feature = "test_suites")]
 impl<'de> serde::Deserialize<'de> for CreateTestSuiteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateTestSuiteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateTestSuiteRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CreateTestSuiteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<CreateTestSuiteRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<bool> = None;
@@ -8013,19 +8013,19 @@ pub struct CursorPageLinks {
     )
 )]
 impl<'de> serde::Deserialize<'de> for CursorPageLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CursorPageLinks;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CursorPageLinks")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CursorPageLinks, A::Error> {
+                mut map: __A,
+            ) -> Result<CursorPageLinks, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -8106,19 +8106,19 @@ pub struct DeleteCacheVolumeRequest {
 }
 #[cfg(feature = "hosted_agents")]
 impl<'de> serde::Deserialize<'de> for DeleteCacheVolumeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteCacheVolumeRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteCacheVolumeRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<DeleteCacheVolumeRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<DeleteCacheVolumeRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -8165,19 +8165,19 @@ pub struct Emoji {
 }
 #[cfg(feature = "emojis")]
 impl<'de> serde::Deserialize<'de> for Emoji {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Emoji;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Emoji")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Emoji, A::Error> {
+                mut map: __A,
+            ) -> Result<Emoji, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<Vec<String>> = None;
@@ -8327,19 +8327,19 @@ pub struct ErrorType {
     )
 )]
 impl<'de> serde::Deserialize<'de> for ErrorType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ErrorType;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ErrorType")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ErrorType, A::Error> {
+                mut map: __A,
+            ) -> Result<ErrorType, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Vec<ErrorTypeErrorsItem>> = None;
                 let mut __extra: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
@@ -8528,19 +8528,19 @@ pub struct ErrorTypeErrorsItem {
     )
 )]
 impl<'de> serde::Deserialize<'de> for ErrorTypeErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ErrorTypeErrorsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ErrorTypeErrorsItem")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ErrorTypeErrorsItem, A::Error> {
+                mut map: __A,
+            ) -> Result<ErrorTypeErrorsItem, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut __extra: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
@@ -8641,19 +8641,19 @@ pub struct ExecutionTagsUpdate {
 }
 #[cfg(feature = "test_runs")]
 impl<'de> serde::Deserialize<'de> for ExecutionTagsUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExecutionTagsUpdate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExecutionTagsUpdate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ExecutionTagsUpdate, A::Error> {
+                mut map: __A,
+            ) -> Result<ExecutionTagsUpdate, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<std::collections::BTreeMap<String, String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -8750,19 +8750,19 @@ pub struct FailedExecution {
 }
 #[cfg(feature = "test_runs")]
 impl<'de> serde::Deserialize<'de> for FailedExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FailedExecution;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FailedExecution")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<FailedExecution, A::Error> {
+                mut map: __A,
+            ) -> Result<FailedExecution, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<uuid::Uuid> = None;
                 let mut f2: Option<uuid::Uuid> = None;
@@ -8950,19 +8950,19 @@ pub struct FailureExpanded {
 }
 #[cfg(feature = "test_runs")]
 impl<'de> serde::Deserialize<'de> for FailureExpanded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FailureExpanded;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FailureExpanded")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<FailureExpanded, A::Error> {
+                mut map: __A,
+            ) -> Result<FailureExpanded, __A::Error> {
                 let mut f0: Option<Vec<String>> = None;
                 let mut f1: Option<Vec<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -9018,19 +9018,19 @@ pub struct FindTestRequest {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for FindTestRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FindTestRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FindTestRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<FindTestRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<FindTestRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -9110,19 +9110,19 @@ pub struct FlakyTest {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for FlakyTest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FlakyTest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FlakyTest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<FlakyTest, A::Error> {
+                mut map: __A,
+            ) -> Result<FlakyTest, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -9322,9 +9322,9 @@ impl serde::Serialize for FlakyTestPeriod {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for FlakyTestPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -9351,19 +9351,19 @@ pub struct GithubWebhookProcessing {
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for GithubWebhookProcessing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GithubWebhookProcessing;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GithubWebhookProcessing")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<GithubWebhookProcessing, A::Error> {
+                mut map: __A,
+            ) -> Result<GithubWebhookProcessing, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<bool> = None;
                 let mut f2: Option<crate::runtime::Timestamp> = None;
@@ -9447,19 +9447,19 @@ pub struct HostedAgentInstanceShape {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for HostedAgentInstanceShape {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = HostedAgentInstanceShape;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct HostedAgentInstanceShape")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<HostedAgentInstanceShape, A::Error> {
+                mut map: __A,
+            ) -> Result<HostedAgentInstanceShape, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<i64> = None;
@@ -9632,9 +9632,9 @@ impl serde::Serialize for HostedAgentInstanceShapeName {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for HostedAgentInstanceShapeName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -9656,19 +9656,19 @@ pub struct HostedAgentsRequest {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for HostedAgentsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = HostedAgentsRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct HostedAgentsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<HostedAgentsRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<HostedAgentsRequest, __A::Error> {
                 let mut f0: Option<HostedAgentInstanceShapeName> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -9734,9 +9734,9 @@ pub enum Job {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for Job {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -9946,19 +9946,19 @@ pub struct JobCommon {
     pub finished_at: Option<crate::runtime::Timestamp>,
 }
 impl<'de> serde::Deserialize<'de> for JobCommon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobCommon;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobCommon")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobCommon, A::Error> {
+                mut map: __A,
+            ) -> Result<JobCommon, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<JobType> = None;
@@ -10107,19 +10107,19 @@ pub struct JobEnv {
 }
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobEnv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobEnv;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobEnv")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobEnv, A::Error> {
+                mut map: __A,
+            ) -> Result<JobEnv, __A::Error> {
                 let mut f0: Option<std::collections::BTreeMap<String, String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -10168,19 +10168,19 @@ pub struct JobLog {
 }
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobLog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobLog;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobLog")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobLog, A::Error> {
+                mut map: __A,
+            ) -> Result<JobLog, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<i64> = None;
@@ -10309,9 +10309,9 @@ impl serde::Serialize for JobRetryType {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for JobRetryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -10407,9 +10407,9 @@ impl serde::Serialize for JobSignalReason {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for JobSignalReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -10440,19 +10440,19 @@ pub struct JobSshSession {
 }
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobSshSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobSshSession;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobSshSession")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobSshSession, A::Error> {
+                mut map: __A,
+            ) -> Result<JobSshSession, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<crate::runtime::Timestamp> = None;
@@ -10538,19 +10538,19 @@ pub struct JobSshSessionSsh {
 }
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobSshSessionSsh {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobSshSessionSsh;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobSshSessionSsh")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobSshSessionSsh, A::Error> {
+                mut map: __A,
+            ) -> Result<JobSshSessionSsh, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -10717,9 +10717,9 @@ impl serde::Serialize for JobState {
     }
 }
 impl<'de> serde::Deserialize<'de> for JobState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -10738,19 +10738,19 @@ pub struct JobStep {
     pub signature: Option<JobStepSignature>,
 }
 impl<'de> serde::Deserialize<'de> for JobStep {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobStep;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobStep")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobStep, A::Error> {
+                mut map: __A,
+            ) -> Result<JobStep, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<JobStepSignature> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -10802,19 +10802,19 @@ pub struct JobStepSignature {
     pub signed_fields: Option<Vec<String>>,
 }
 impl<'de> serde::Deserialize<'de> for JobStepSignature {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobStepSignature;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobStepSignature")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobStepSignature, A::Error> {
+                mut map: __A,
+            ) -> Result<JobStepSignature, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<Vec<String>> = None;
@@ -10921,9 +10921,9 @@ impl serde::Serialize for JobType {
     }
 }
 impl<'de> serde::Deserialize<'de> for JobType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -10951,19 +10951,19 @@ pub struct JobVncSession {
 }
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobVncSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobVncSession;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobVncSession")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobVncSession, A::Error> {
+                mut map: __A,
+            ) -> Result<JobVncSession, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<crate::runtime::Timestamp> = None;
@@ -11040,19 +11040,19 @@ pub struct JobVncSessionVnc {
 }
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobVncSessionVnc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobVncSessionVnc;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobVncSessionVnc")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobVncSessionVnc, A::Error> {
+                mut map: __A,
+            ) -> Result<JobVncSessionVnc, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -11118,19 +11118,19 @@ pub struct JobWebhookPayload {
 }
 #[cfg(feature = "webhooks")]
 impl<'de> serde::Deserialize<'de> for JobWebhookPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobWebhookPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobWebhookPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobWebhookPayload, A::Error> {
+                mut map: __A,
+            ) -> Result<JobWebhookPayload, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Job> = None;
                 let mut f2: Option<Box<Build>> = None;
@@ -11211,19 +11211,19 @@ pub struct JobsPage {
 }
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for JobsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JobsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JobsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<JobsPage, A::Error> {
+                mut map: __A,
+            ) -> Result<JobsPage, __A::Error> {
                 let mut f0: Option<Vec<Job>> = None;
                 let mut f1: Option<CursorPageLinks> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -11323,9 +11323,9 @@ impl serde::Serialize for ListAnnotationsScope {
 }
 #[cfg(feature = "annotations")]
 impl<'de> serde::Deserialize<'de> for ListAnnotationsScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -11397,19 +11397,19 @@ pub struct ManualJob {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for ManualJob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ManualJob;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ManualJob")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ManualJob, A::Error> {
+                mut map: __A,
+            ) -> Result<ManualJob, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<JobType> = None;
@@ -11606,19 +11606,19 @@ pub struct Meta {
 }
 #[cfg(feature = "meta")]
 impl<'de> serde::Deserialize<'de> for Meta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Meta;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Meta")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Meta, A::Error> {
+                mut map: __A,
+            ) -> Result<Meta, __A::Error> {
                 let mut f0: Option<Vec<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -11668,19 +11668,19 @@ pub struct NetworkRange {
 }
 #[cfg(feature = "hosted_agents")]
 impl<'de> serde::Deserialize<'de> for NetworkRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NetworkRange;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NetworkRange")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<NetworkRange, A::Error> {
+                mut map: __A,
+            ) -> Result<NetworkRange, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -11771,19 +11771,19 @@ pub struct NotificationService {
 }
 #[cfg(feature = "notification_services")]
 impl<'de> serde::Deserialize<'de> for NotificationService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NotificationService;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationService")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<NotificationService, A::Error> {
+                mut map: __A,
+            ) -> Result<NotificationService, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -11947,19 +11947,19 @@ pub struct NotificationServiceProvider {
 }
 #[cfg(feature = "notification_services")]
 impl<'de> serde::Deserialize<'de> for NotificationServiceProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NotificationServiceProvider;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationServiceProvider")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<NotificationServiceProvider, A::Error> {
+                mut map: __A,
+            ) -> Result<NotificationServiceProvider, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -12062,9 +12062,9 @@ impl serde::Serialize for NotificationServiceScope {
 }
 #[cfg(feature = "notification_services")]
 impl<'de> serde::Deserialize<'de> for NotificationServiceScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -12085,19 +12085,19 @@ pub struct NotificationServicesPage {
 }
 #[cfg(feature = "notification_services")]
 impl<'de> serde::Deserialize<'de> for NotificationServicesPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = NotificationServicesPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct NotificationServicesPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<NotificationServicesPage, A::Error> {
+                mut map: __A,
+            ) -> Result<NotificationServicesPage, __A::Error> {
                 let mut f0: Option<Vec<NotificationService>> = None;
                 let mut f1: Option<CursorPageLinks> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -12191,19 +12191,19 @@ pub struct Organization {
     )
 )]
 impl<'de> serde::Deserialize<'de> for Organization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organization")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Organization, A::Error> {
+                mut map: __A,
+            ) -> Result<Organization, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -12384,19 +12384,19 @@ pub struct OrganizationInvitation {
 }
 #[cfg(feature = "organization_invitations")]
 impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitation")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrganizationInvitation, A::Error> {
+                mut map: __A,
+            ) -> Result<OrganizationInvitation, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -12616,9 +12616,9 @@ impl serde::Serialize for OrganizationInvitationState {
 }
 #[cfg(feature = "organization_invitations")]
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -12643,19 +12643,19 @@ pub struct OrganizationInvitationTeam {
 }
 #[cfg(feature = "organization_invitations")]
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationTeam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationTeam;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationTeam")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrganizationInvitationTeam, A::Error> {
+                mut map: __A,
+            ) -> Result<OrganizationInvitationTeam, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -12720,19 +12720,19 @@ pub struct OrganizationInvitationTeamAssignment {
 }
 #[cfg(feature = "organization_invitations")]
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationTeamAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationTeamAssignment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationTeamAssignment")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrganizationInvitationTeamAssignment, A::Error> {
+                mut map: __A,
+            ) -> Result<OrganizationInvitationTeamAssignment, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<TeamMemberRole> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -12786,19 +12786,19 @@ pub struct OrganizationInvitationsPage {
 }
 #[cfg(feature = "organization_invitations")]
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrganizationInvitationsPage, A::Error> {
+                mut map: __A,
+            ) -> Result<OrganizationInvitationsPage, __A::Error> {
                 let mut f0: Option<Vec<OrganizationInvitation>> = None;
                 let mut f1: Option<CursorPageLinks> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -12863,19 +12863,19 @@ pub struct OrganizationMember {
 }
 #[cfg(feature = "organization_members")]
 impl<'de> serde::Deserialize<'de> for OrganizationMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMember;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMember")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrganizationMember, A::Error> {
+                mut map: __A,
+            ) -> Result<OrganizationMember, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -12998,9 +12998,9 @@ impl serde::Serialize for OrganizationMemberRole {
 }
 #[cfg(any(feature = "organization_invitations", feature = "organization_members"))]
 impl<'de> serde::Deserialize<'de> for OrganizationMemberRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -13061,9 +13061,9 @@ impl serde::Serialize for OrganizationMemberSsoMode {
 }
 #[cfg(any(feature = "organization_invitations", feature = "organization_members"))]
 impl<'de> serde::Deserialize<'de> for OrganizationMemberSsoMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -13085,19 +13085,19 @@ pub struct OrganizationRateLimitScopes {
 }
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationRateLimitScopes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationRateLimitScopes;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationRateLimitScopes")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrganizationRateLimitScopes, A::Error> {
+                mut map: __A,
+            ) -> Result<OrganizationRateLimitScopes, __A::Error> {
                 let mut f0: Option<RateLimitWindow> = None;
                 let mut f1: Option<RateLimitWindow> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -13149,19 +13149,19 @@ pub struct OrganizationRateLimits {
 }
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationRateLimits {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationRateLimits;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationRateLimits")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<OrganizationRateLimits, A::Error> {
+                mut map: __A,
+            ) -> Result<OrganizationRateLimits, __A::Error> {
                 let mut f0: Option<OrganizationRateLimitScopes> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -13232,19 +13232,19 @@ pub struct Package {
 }
 #[cfg(feature = "packages")]
 impl<'de> serde::Deserialize<'de> for Package {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Package;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Package")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Package, A::Error> {
+                mut map: __A,
+            ) -> Result<Package, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -13388,19 +13388,19 @@ pub struct PackagePresignedUpload {
 }
 #[cfg(feature = "packages")]
 impl<'de> serde::Deserialize<'de> for PackagePresignedUpload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PackagePresignedUpload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PackagePresignedUpload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PackagePresignedUpload, A::Error> {
+                mut map: __A,
+            ) -> Result<PackagePresignedUpload, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<PackagePresignedUploadForm> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -13462,19 +13462,19 @@ pub struct PackagePresignedUploadForm {
 }
 #[cfg(feature = "packages")]
 impl<'de> serde::Deserialize<'de> for PackagePresignedUploadForm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PackagePresignedUploadForm;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PackagePresignedUploadForm")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PackagePresignedUploadForm, A::Error> {
+                mut map: __A,
+            ) -> Result<PackagePresignedUploadForm, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -13553,19 +13553,19 @@ pub struct PackagesPage {
 }
 #[cfg(feature = "packages")]
 impl<'de> serde::Deserialize<'de> for PackagesPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PackagesPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PackagesPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PackagesPage, A::Error> {
+                mut map: __A,
+            ) -> Result<PackagesPage, __A::Error> {
                 let mut f0: Option<Vec<Package>> = None;
                 let mut f1: Option<CursorPageLinks> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -13621,19 +13621,19 @@ pub struct PauseAgentRequest {
 }
 #[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for PauseAgentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PauseAgentRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PauseAgentRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PauseAgentRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<PauseAgentRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -13688,19 +13688,19 @@ pub struct PauseQueueDispatchRequest {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for PauseQueueDispatchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PauseQueueDispatchRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PauseQueueDispatchRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PauseQueueDispatchRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<PauseQueueDispatchRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -13753,19 +13753,19 @@ pub struct PingWebhookPayload {
 }
 #[cfg(feature = "webhooks")]
 impl<'de> serde::Deserialize<'de> for PingWebhookPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PingWebhookPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PingWebhookPayload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PingWebhookPayload, A::Error> {
+                mut map: __A,
+            ) -> Result<PingWebhookPayload, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<WebhookService> = None;
                 let mut f2: Option<Organization> = None;
@@ -13963,19 +13963,19 @@ pub struct Pipeline {
     )
 )]
 impl<'de> serde::Deserialize<'de> for Pipeline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Pipeline;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Pipeline")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Pipeline, A::Error> {
+                mut map: __A,
+            ) -> Result<Pipeline, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -14418,19 +14418,19 @@ pub struct PipelineSchedule {
 }
 #[cfg(feature = "pipeline_schedules")]
 impl<'de> serde::Deserialize<'de> for PipelineSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PipelineSchedule;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PipelineSchedule")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PipelineSchedule, A::Error> {
+                mut map: __A,
+            ) -> Result<PipelineSchedule, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -14638,19 +14638,19 @@ pub struct PipelineSettings {
 }
 #[cfg(feature = "pipeline_settings")]
 impl<'de> serde::Deserialize<'de> for PipelineSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PipelineSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PipelineSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PipelineSettings, A::Error> {
+                mut map: __A,
+            ) -> Result<PipelineSettings, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<uuid::Uuid> = None;
@@ -14796,19 +14796,19 @@ pub struct PipelineSettingsToggle {
 }
 #[cfg(feature = "pipeline_settings")]
 impl<'de> serde::Deserialize<'de> for PipelineSettingsToggle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PipelineSettingsToggle;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PipelineSettingsToggle")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PipelineSettingsToggle, A::Error> {
+                mut map: __A,
+            ) -> Result<PipelineSettingsToggle, __A::Error> {
                 let mut f0: Option<bool> = None;
                 let mut f1: Option<crate::runtime::Timestamp> = None;
                 let mut f2: Option<User> = None;
@@ -14928,9 +14928,9 @@ impl serde::Serialize for PipelineTeamAccessLevel {
 }
 #[cfg(any(feature = "pipelines", feature = "team_pipelines"))]
 impl<'de> serde::Deserialize<'de> for PipelineTeamAccessLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -14977,19 +14977,19 @@ pub struct PipelineTemplate {
 }
 #[cfg(feature = "pipeline_templates")]
 impl<'de> serde::Deserialize<'de> for PipelineTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PipelineTemplate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PipelineTemplate")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PipelineTemplate, A::Error> {
+                mut map: __A,
+            ) -> Result<PipelineTemplate, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -15224,9 +15224,9 @@ impl serde::Serialize for PipelineVisibility {
     )
 )]
 impl<'de> serde::Deserialize<'de> for PipelineVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -15273,19 +15273,19 @@ pub struct Portal {
 }
 #[cfg(feature = "portals")]
 impl<'de> serde::Deserialize<'de> for Portal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Portal;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Portal")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Portal, A::Error> {
+                mut map: __A,
+            ) -> Result<Portal, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<uuid::Uuid> = None;
@@ -15438,19 +15438,19 @@ pub struct Provider {
     )
 )]
 impl<'de> serde::Deserialize<'de> for Provider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Provider;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Provider")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Provider, A::Error> {
+                mut map: __A,
+            ) -> Result<Provider, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<Box<ProviderSettings>> = None;
@@ -15685,19 +15685,19 @@ pub struct ProviderSettings {
     )
 )]
 impl<'de> serde::Deserialize<'de> for ProviderSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ProviderSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ProviderSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ProviderSettings, A::Error> {
+                mut map: __A,
+            ) -> Result<ProviderSettings, __A::Error> {
                 let mut f0: Option<bool> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<bool> = None;
@@ -16369,9 +16369,9 @@ impl serde::Serialize for ProviderTriggerMode {
     )
 )]
 impl<'de> serde::Deserialize<'de> for ProviderTriggerMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -16388,19 +16388,19 @@ pub struct PublishPackageRequest {
 }
 #[cfg(feature = "packages")]
 impl<'de> serde::Deserialize<'de> for PublishPackageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PublishPackageRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PublishPackageRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PublishPackageRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<PublishPackageRequest, __A::Error> {
                 let mut f0: Option<bytes::Bytes> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -16484,19 +16484,19 @@ pub struct Queue {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for Queue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Queue;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Queue")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Queue, A::Error> {
+                mut map: __A,
+            ) -> Result<Queue, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -16684,19 +16684,19 @@ pub struct QueueHostedAgents {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for QueueHostedAgents {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueueHostedAgents;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct QueueHostedAgents")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<QueueHostedAgents, A::Error> {
+                mut map: __A,
+            ) -> Result<QueueHostedAgents, __A::Error> {
                 let mut f0: Option<HostedAgentInstanceShape> = None;
                 let mut f1: Option<QueueHostedAgentsPlatformSettings> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -16755,19 +16755,19 @@ pub struct QueueHostedAgentsPlatformSettings {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for QueueHostedAgentsPlatformSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueueHostedAgentsPlatformSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct QueueHostedAgentsPlatformSettings")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<QueueHostedAgentsPlatformSettings, A::Error> {
+                mut map: __A,
+            ) -> Result<QueueHostedAgentsPlatformSettings, __A::Error> {
                 let mut f0: Option<QueueHostedAgentsPlatformSettingsLinux> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -16815,19 +16815,19 @@ pub struct QueueHostedAgentsPlatformSettingsLinux {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for QueueHostedAgentsPlatformSettingsLinux {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = QueueHostedAgentsPlatformSettingsLinux;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct QueueHostedAgentsPlatformSettingsLinux")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<QueueHostedAgentsPlatformSettingsLinux, A::Error> {
+                mut map: __A,
+            ) -> Result<QueueHostedAgentsPlatformSettingsLinux, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -16914,9 +16914,9 @@ impl serde::Serialize for QueueRetryAgentAffinity {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for QueueRetryAgentAffinity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -17033,19 +17033,19 @@ pub struct RateLimitExceeded {
     )
 )]
 impl<'de> serde::Deserialize<'de> for RateLimitExceeded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RateLimitExceeded;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RateLimitExceeded")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RateLimitExceeded, A::Error> {
+                mut map: __A,
+            ) -> Result<RateLimitExceeded, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<i64> = None;
@@ -17178,19 +17178,19 @@ pub struct RateLimitWindow {
 }
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for RateLimitWindow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RateLimitWindow;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RateLimitWindow")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RateLimitWindow, A::Error> {
+                mut map: __A,
+            ) -> Result<RateLimitWindow, __A::Error> {
                 let mut f0: Option<i64> = None;
                 let mut f1: Option<i64> = None;
                 let mut f2: Option<i64> = None;
@@ -17303,19 +17303,19 @@ pub struct Registry {
 }
 #[cfg(any(feature = "packages", feature = "registries", feature = "registry_tokens"))]
 impl<'de> serde::Deserialize<'de> for Registry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Registry;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Registry")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Registry, A::Error> {
+                mut map: __A,
+            ) -> Result<Registry, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -17489,19 +17489,19 @@ pub struct RegistryToken {
 }
 #[cfg(feature = "registry_tokens")]
 impl<'de> serde::Deserialize<'de> for RegistryToken {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RegistryToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RegistryToken")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RegistryToken, A::Error> {
+                mut map: __A,
+            ) -> Result<RegistryToken, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -17635,19 +17635,19 @@ pub struct RepositoryConnection {
 }
 #[cfg(feature = "repository_connections")]
 impl<'de> serde::Deserialize<'de> for RepositoryConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RepositoryConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RepositoryConnection")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RepositoryConnection, A::Error> {
+                mut map: __A,
+            ) -> Result<RepositoryConnection, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<RepositoryConnectionType> = None;
                 let mut f2: Option<String> = None;
@@ -17767,19 +17767,19 @@ pub struct RepositoryConnectionHost {
 }
 #[cfg(feature = "repository_connections")]
 impl<'de> serde::Deserialize<'de> for RepositoryConnectionHost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RepositoryConnectionHost;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RepositoryConnectionHost")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RepositoryConnectionHost, A::Error> {
+                mut map: __A,
+            ) -> Result<RepositoryConnectionHost, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<serde_json::Value> = None;
@@ -17883,19 +17883,19 @@ pub struct RepositoryConnectionRateLimit {
 }
 #[cfg(feature = "repository_connections")]
 impl<'de> serde::Deserialize<'de> for RepositoryConnectionRateLimit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RepositoryConnectionRateLimit;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RepositoryConnectionRateLimit")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RepositoryConnectionRateLimit, A::Error> {
+                mut map: __A,
+            ) -> Result<RepositoryConnectionRateLimit, __A::Error> {
                 let mut f0: Option<i64> = None;
                 let mut f1: Option<i64> = None;
                 let mut f2: Option<i64> = None;
@@ -17969,19 +17969,19 @@ pub struct RepositoryConnectionServiceAccount {
 }
 #[cfg(feature = "repository_connections")]
 impl<'de> serde::Deserialize<'de> for RepositoryConnectionServiceAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RepositoryConnectionServiceAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RepositoryConnectionServiceAccount")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RepositoryConnectionServiceAccount, A::Error> {
+                mut map: __A,
+            ) -> Result<RepositoryConnectionServiceAccount, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -18093,9 +18093,9 @@ impl serde::Serialize for RepositoryConnectionType {
 }
 #[cfg(feature = "repository_connections")]
 impl<'de> serde::Deserialize<'de> for RepositoryConnectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -18112,19 +18112,19 @@ pub struct ReprioritizeJobRequest {
 }
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for ReprioritizeJobRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReprioritizeJobRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReprioritizeJobRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ReprioritizeJobRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<ReprioritizeJobRequest, __A::Error> {
                 let mut f0: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -18166,19 +18166,19 @@ pub struct RetryFailedJobsRequest {
 }
 #[cfg(feature = "builds")]
 impl<'de> serde::Deserialize<'de> for RetryFailedJobsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RetryFailedJobsRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RetryFailedJobsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RetryFailedJobsRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<RetryFailedJobsRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -18255,19 +18255,19 @@ pub struct Rule {
 }
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for Rule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Rule;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Rule")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Rule, A::Error> {
+                mut map: __A,
+            ) -> Result<Rule, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<uuid::Uuid> = None;
@@ -18462,9 +18462,9 @@ impl serde::Serialize for RuleAction {
 }
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -18522,9 +18522,9 @@ impl serde::Serialize for RuleEffect {
 }
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleEffect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -18582,9 +18582,9 @@ impl serde::Serialize for RuleSourceType {
 }
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -18642,9 +18642,9 @@ impl serde::Serialize for RuleTargetType {
 }
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleTargetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -18705,9 +18705,9 @@ impl serde::Serialize for RuleType {
 }
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -18729,19 +18729,19 @@ pub struct RuleValue {
 }
 #[cfg(feature = "rules")]
 impl<'de> serde::Deserialize<'de> for RuleValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RuleValue;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RuleValue")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<RuleValue, A::Error> {
+                mut map: __A,
+            ) -> Result<RuleValue, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<Vec<String>> = None;
@@ -18953,19 +18953,19 @@ pub struct ScriptJob {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for ScriptJob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScriptJob;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScriptJob")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ScriptJob, A::Error> {
+                mut map: __A,
+            ) -> Result<ScriptJob, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<JobType> = None;
@@ -19431,19 +19431,19 @@ pub struct ScriptJobPriority {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for ScriptJobPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScriptJobPriority;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScriptJobPriority")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ScriptJobPriority, A::Error> {
+                mut map: __A,
+            ) -> Result<ScriptJobPriority, __A::Error> {
                 let mut f0: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -19495,19 +19495,19 @@ pub struct ScriptJobRetrySource {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for ScriptJobRetrySource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScriptJobRetrySource;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScriptJobRetrySource")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<ScriptJobRetrySource, A::Error> {
+                mut map: __A,
+            ) -> Result<ScriptJobRetrySource, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<JobRetryType> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -19631,19 +19631,19 @@ pub struct Step {
     )
 )]
 impl<'de> serde::Deserialize<'de> for Step {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Step;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Step")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Step, A::Error> {
+                mut map: __A,
+            ) -> Result<Step, __A::Error> {
                 let mut f0: Option<JobType> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -19884,19 +19884,19 @@ pub struct StepBuild {
     )
 )]
 impl<'de> serde::Deserialize<'de> for StepBuild {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = StepBuild;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StepBuild")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<StepBuild, A::Error> {
+                mut map: __A,
+            ) -> Result<StepBuild, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -20023,19 +20023,19 @@ pub struct StepUpload {
 }
 #[cfg(feature = "step_uploads")]
 impl<'de> serde::Deserialize<'de> for StepUpload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = StepUpload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StepUpload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<StepUpload, A::Error> {
+                mut map: __A,
+            ) -> Result<StepUpload, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<StepUploadState> = None;
@@ -20261,9 +20261,9 @@ impl serde::Serialize for StepUploadState {
 }
 #[cfg(feature = "step_uploads")]
 impl<'de> serde::Deserialize<'de> for StepUploadState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -20284,19 +20284,19 @@ pub struct StepUploadsPage {
 }
 #[cfg(feature = "step_uploads")]
 impl<'de> serde::Deserialize<'de> for StepUploadsPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = StepUploadsPage;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StepUploadsPage")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<StepUploadsPage, A::Error> {
+                mut map: __A,
+            ) -> Result<StepUploadsPage, __A::Error> {
                 let mut f0: Option<Vec<StepUpload>> = None;
                 let mut f1: Option<CursorPageLinks> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -20351,19 +20351,19 @@ pub struct StopAgentRequest {
 }
 #[cfg(feature = "agents")]
 impl<'de> serde::Deserialize<'de> for StopAgentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = StopAgentRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct StopAgentRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<StopAgentRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<StopAgentRequest, __A::Error> {
                 let mut f0: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -20450,19 +20450,19 @@ pub struct Team {
 }
 #[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for Team {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Team;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Team")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Team, A::Error> {
+                mut map: __A,
+            ) -> Result<Team, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -20642,19 +20642,19 @@ pub struct TeamMember {
 }
 #[cfg(feature = "team_members")]
 impl<'de> serde::Deserialize<'de> for TeamMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TeamMember;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TeamMember")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TeamMember, A::Error> {
+                mut map: __A,
+            ) -> Result<TeamMember, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<TeamMemberRole> = None;
@@ -20809,9 +20809,9 @@ impl serde::Serialize for TeamMemberRole {
     )
 )]
 impl<'de> serde::Deserialize<'de> for TeamMemberRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -20835,19 +20835,19 @@ pub struct TeamPipeline {
 }
 #[cfg(feature = "team_pipelines")]
 impl<'de> serde::Deserialize<'de> for TeamPipeline {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TeamPipeline;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TeamPipeline")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TeamPipeline, A::Error> {
+                mut map: __A,
+            ) -> Result<TeamPipeline, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<PipelineTeamAccessLevel> = None;
                 let mut f2: Option<String> = None;
@@ -20966,9 +20966,9 @@ impl serde::Serialize for TeamPrivacy {
 }
 #[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for TeamPrivacy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -20992,19 +20992,19 @@ pub struct TeamSuite {
 }
 #[cfg(feature = "team_suites")]
 impl<'de> serde::Deserialize<'de> for TeamSuite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TeamSuite;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TeamSuite")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TeamSuite, A::Error> {
+                mut map: __A,
+            ) -> Result<TeamSuite, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<Vec<TeamSuiteAccessLevel>> = None;
@@ -21119,9 +21119,9 @@ impl serde::Serialize for TeamSuiteAccessLevel {
 }
 #[cfg(feature = "team_suites")]
 impl<'de> serde::Deserialize<'de> for TeamSuiteAccessLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -21178,19 +21178,19 @@ pub struct Test {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for Test {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Test;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Test")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Test, A::Error> {
+                mut map: __A,
+            ) -> Result<Test, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -21373,19 +21373,19 @@ pub struct TestExecutionCounts {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for TestExecutionCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TestExecutionCounts;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TestExecutionCounts")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TestExecutionCounts, A::Error> {
+                mut map: __A,
+            ) -> Result<TestExecutionCounts, __A::Error> {
                 let mut f0: Option<i64> = None;
                 let mut f1: Option<i64> = None;
                 let mut f2: Option<i64> = None;
@@ -21506,9 +21506,9 @@ impl serde::Serialize for TestLabelsOperator {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for TestLabelsOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -21545,19 +21545,19 @@ pub struct TestRun {
 }
 #[cfg(feature = "test_runs")]
 impl<'de> serde::Deserialize<'de> for TestRun {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TestRun;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TestRun")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TestRun, A::Error> {
+                mut map: __A,
+            ) -> Result<TestRun, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -21722,9 +21722,9 @@ impl serde::Serialize for TestRunResult {
 }
 #[cfg(feature = "test_runs")]
 impl<'de> serde::Deserialize<'de> for TestRunResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -21786,9 +21786,9 @@ impl serde::Serialize for TestRunState {
 }
 #[cfg(feature = "test_runs")]
 impl<'de> serde::Deserialize<'de> for TestRunState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -21849,9 +21849,9 @@ impl serde::Serialize for TestSortDirection {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for TestSortDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -21924,9 +21924,9 @@ impl serde::Serialize for TestSortField {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for TestSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -21991,9 +21991,9 @@ impl serde::Serialize for TestState {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for TestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         crate::runtime::deserialize_str_enum(deserializer)
     }
 }
@@ -22043,19 +22043,19 @@ pub struct TestSuite {
 }
 #[cfg(feature = "test_suites")]
 impl<'de> serde::Deserialize<'de> for TestSuite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TestSuite;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TestSuite")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TestSuite, A::Error> {
+                mut map: __A,
+            ) -> Result<TestSuite, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<uuid::Uuid> = None;
@@ -22263,19 +22263,19 @@ pub struct TriggerJob {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for TriggerJob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TriggerJob;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TriggerJob")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TriggerJob, A::Error> {
+                mut map: __A,
+            ) -> Result<TriggerJob, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<JobType> = None;
@@ -22471,19 +22471,19 @@ pub struct TriggerJobTriggeredBuild {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for TriggerJobTriggeredBuild {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TriggerJobTriggeredBuild;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TriggerJobTriggeredBuild")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<TriggerJobTriggeredBuild, A::Error> {
+                mut map: __A,
+            ) -> Result<TriggerJobTriggeredBuild, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<i64> = None;
                 let mut f2: Option<String> = None;
@@ -22561,19 +22561,19 @@ pub struct UnblockJobRequest {
 }
 #[cfg(feature = "jobs")]
 impl<'de> serde::Deserialize<'de> for UnblockJobRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UnblockJobRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UnblockJobRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UnblockJobRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UnblockJobRequest, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<std::collections::BTreeMap<String, String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -22634,19 +22634,19 @@ pub struct UpdateAgentTokenRequest {
 }
 #[cfg(feature = "agent_tokens")]
 impl<'de> serde::Deserialize<'de> for UpdateAgentTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateAgentTokenRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateAgentTokenRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateAgentTokenRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateAgentTokenRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -22713,19 +22713,19 @@ pub struct UpdateApiSettingsRequest {
 }
 #[cfg(feature = "api_settings")]
 impl<'de> serde::Deserialize<'de> for UpdateApiSettingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateApiSettingsRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateApiSettingsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateApiSettingsRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateApiSettingsRequest, __A::Error> {
                 let mut f0: Option<Option<String>> = None;
                 let mut f1: Option<Option<i64>> = None;
                 let mut f2: Option<bool> = None;
@@ -22819,19 +22819,19 @@ pub struct UpdateClusterRequest {
 }
 #[cfg(feature = "clusters")]
 impl<'de> serde::Deserialize<'de> for UpdateClusterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateClusterRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateClusterRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateClusterRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateClusterRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -22934,19 +22934,19 @@ pub struct UpdateClusterSecretRequest {
 }
 #[cfg(feature = "cluster_secrets")]
 impl<'de> serde::Deserialize<'de> for UpdateClusterSecretRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateClusterSecretRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateClusterSecretRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateClusterSecretRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateClusterSecretRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -23000,19 +23000,19 @@ pub struct UpdateClusterSecretValueRequest {
 }
 #[cfg(feature = "cluster_secrets")]
 impl<'de> serde::Deserialize<'de> for UpdateClusterSecretValueRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateClusterSecretValueRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateClusterSecretValueRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateClusterSecretValueRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateClusterSecretValueRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -23053,19 +23053,19 @@ pub struct UpdateExecutionTagsRequest {
 }
 #[cfg(feature = "test_runs")]
 impl<'de> serde::Deserialize<'de> for UpdateExecutionTagsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateExecutionTagsRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateExecutionTagsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateExecutionTagsRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateExecutionTagsRequest, __A::Error> {
                 let mut f0: Option<Vec<ExecutionTagsUpdate>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -23127,19 +23127,19 @@ pub struct UpdateNotificationServiceRequest {
 }
 #[cfg(feature = "notification_services")]
 impl<'de> serde::Deserialize<'de> for UpdateNotificationServiceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateNotificationServiceRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateNotificationServiceRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateNotificationServiceRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateNotificationServiceRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -23250,19 +23250,19 @@ pub struct UpdateOrganizationMemberRequest {
 }
 #[cfg(feature = "organization_members")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMemberRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMemberRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationMemberRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateOrganizationMemberRequest, __A::Error> {
                 let mut f0: Option<OrganizationMemberRole> = None;
                 let mut f1: Option<OrganizationMemberSsoMode> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -23407,19 +23407,19 @@ pub struct UpdatePipelineRequest {
 }
 #[cfg(feature = "pipelines")]
 impl<'de> serde::Deserialize<'de> for UpdatePipelineRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePipelineRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePipelineRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdatePipelineRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdatePipelineRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<Option<uuid::Uuid>> = None;
@@ -23749,19 +23749,19 @@ pub struct UpdatePipelineScheduleRequest {
 }
 #[cfg(feature = "pipeline_schedules")]
 impl<'de> serde::Deserialize<'de> for UpdatePipelineScheduleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePipelineScheduleRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePipelineScheduleRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdatePipelineScheduleRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdatePipelineScheduleRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -23879,19 +23879,19 @@ pub struct UpdatePipelineSettingsRequest {
 }
 #[cfg(feature = "pipeline_settings")]
 impl<'de> serde::Deserialize<'de> for UpdatePipelineSettingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePipelineSettingsRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePipelineSettingsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdatePipelineSettingsRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdatePipelineSettingsRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Option<uuid::Uuid>> = None;
                 let mut f2: Option<i64> = None;
@@ -23987,19 +23987,19 @@ pub struct UpdatePipelineTemplateRequest {
 }
 #[cfg(feature = "pipeline_templates")]
 impl<'de> serde::Deserialize<'de> for UpdatePipelineTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePipelineTemplateRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePipelineTemplateRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdatePipelineTemplateRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdatePipelineTemplateRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -24087,19 +24087,19 @@ pub struct UpdatePortalRequest {
 }
 #[cfg(feature = "portals")]
 impl<'de> serde::Deserialize<'de> for UpdatePortalRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePortalRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePortalRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdatePortalRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdatePortalRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -24197,19 +24197,19 @@ pub struct UpdateQueueRequest {
 }
 #[cfg(feature = "queues")]
 impl<'de> serde::Deserialize<'de> for UpdateQueueRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateQueueRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateQueueRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateQueueRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateQueueRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<QueueRetryAgentAffinity> = None;
                 let mut f2: Option<HostedAgentsRequest> = None;
@@ -24288,19 +24288,19 @@ pub struct UpdateRegistryRequest {
 }
 #[cfg(feature = "registries")]
 impl<'de> serde::Deserialize<'de> for UpdateRegistryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateRegistryRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateRegistryRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateRegistryRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateRegistryRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -24381,19 +24381,19 @@ pub struct UpdateRegistryTokenRequest {
 }
 #[cfg(feature = "registry_tokens")]
 impl<'de> serde::Deserialize<'de> for UpdateRegistryTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateRegistryTokenRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateRegistryTokenRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateRegistryTokenRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateRegistryTokenRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -24438,19 +24438,19 @@ pub struct UpdateTeamMemberRequest {
 }
 #[cfg(feature = "team_members")]
 impl<'de> serde::Deserialize<'de> for UpdateTeamMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateTeamMemberRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateTeamMemberRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateTeamMemberRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateTeamMemberRequest, __A::Error> {
                 let mut f0: Option<TeamMemberRole> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -24491,19 +24491,19 @@ pub struct UpdateTeamPipelineRequest {
 }
 #[cfg(feature = "team_pipelines")]
 impl<'de> serde::Deserialize<'de> for UpdateTeamPipelineRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateTeamPipelineRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateTeamPipelineRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateTeamPipelineRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateTeamPipelineRequest, __A::Error> {
                 let mut f0: Option<PipelineTeamAccessLevel> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -24576,19 +24576,19 @@ pub struct UpdateTeamRequest {
 }
 #[cfg(feature = "teams")]
 impl<'de> serde::Deserialize<'de> for UpdateTeamRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateTeamRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateTeamRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateTeamRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateTeamRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<TeamPrivacy> = None;
@@ -24714,19 +24714,19 @@ pub struct UpdateTeamSuiteRequest {
 }
 #[cfg(feature = "team_suites")]
 impl<'de> serde::Deserialize<'de> for UpdateTeamSuiteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateTeamSuiteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateTeamSuiteRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateTeamSuiteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateTeamSuiteRequest, __A::Error> {
                 let mut f0: Option<Vec<TeamSuiteAccessLevel>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
@@ -24773,19 +24773,19 @@ pub struct UpdateTestLabelsRequest {
 }
 #[cfg(feature = "tests")]
 impl<'de> serde::Deserialize<'de> for UpdateTestLabelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateTestLabelsRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateTestLabelsRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateTestLabelsRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateTestLabelsRequest, __A::Error> {
                 let mut f0: Option<TestLabelsOperator> = None;
                 let mut f1: Option<Vec<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
@@ -24862,19 +24862,19 @@ pub struct UpdateTestSuiteRequest {
 }
 #[cfg(feature = "test_suites")]
 impl<'de> serde::Deserialize<'de> for UpdateTestSuiteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateTestSuiteRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateTestSuiteRequest")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<UpdateTestSuiteRequest, A::Error> {
+                mut map: __A,
+            ) -> Result<UpdateTestSuiteRequest, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -25038,19 +25038,19 @@ pub struct User {
     )
 )]
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct User")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
+                mut map: __A,
+            ) -> Result<User, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -25200,19 +25200,19 @@ pub struct WaiterJob {
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
 impl<'de> serde::Deserialize<'de> for WaiterJob {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WaiterJob;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WaiterJob")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<WaiterJob, A::Error> {
+                mut map: __A,
+            ) -> Result<WaiterJob, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<JobType> = None;
@@ -25370,19 +25370,19 @@ pub struct WebhookService {
 }
 #[cfg(feature = "webhooks")]
 impl<'de> serde::Deserialize<'de> for WebhookService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         struct __Visitor;
         impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WebhookService;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookService")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<WebhookService, A::Error> {
+                mut map: __A,
+            ) -> Result<WebhookService, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<
