@@ -8,23 +8,23 @@
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccessToken {
     /// The token's UUID (it also serves as the `iss` claim when the token signs requests with a registered public key).
     pub uuid: uuid::Uuid,
     /// The REST scopes granted to the token, such as `read_builds` or `write_pipelines`.
     pub scopes: Vec<String>,
     /// The free-text description given to the token when it was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// When the token was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the token stops working; null (or missing) for a token that never expires.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<crate::runtime::Timestamp>,
     /// The user who owns the token, reduced to name and email.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub user: Option<AccessTokenOwner>,
 }
 #[cfg(feature = "access_token")]
@@ -121,13 +121,13 @@ impl AccessToken {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccessTokenOwner {
     /// The owner's display name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The owner's email address.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
 }
 #[cfg(feature = "access_token")]
@@ -395,102 +395,102 @@ impl AddTeamSuiteRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Agent {
     /// The agent's UUID, used in the agent URLs.
     pub id: uuid::Uuid,
     /// The agent's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The agent's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The agent's page in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The name the agent registered with.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Where the agent stands in its lifecycle (connected, lost, ...).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub connection_state: Option<AgentConnectionState>,
     /// Host name of the machine the agent runs on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub hostname: Option<String>,
     /// IP address the agent connects from.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ip_address: Option<String>,
     /// The agent's self-description, naming its version and platform (for example `buildkite-agent/3.73.1 (linux; amd64)`).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub user_agent: Option<String>,
     /// Version of the buildkite-agent program.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// Operating system the agent runs on, such as `linux` or `darwin`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub os_id: Option<String>,
     /// CPU architecture the agent runs on, such as `amd64` or `arm64`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub arch: Option<String>,
     /// Key of the queue the agent registered with.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub queue: Option<String>,
     /// The user (or token owner) that registered the agent.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub creator: Option<User>,
     /// When the agent registered.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the agent last connected.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub connected_at: Option<crate::runtime::Timestamp>,
     /// When the agent disconnected cleanly; null while it is connected or when it was lost instead.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub disconnected_at: Option<crate::runtime::Timestamp>,
     /// When Buildkite gave the agent up as lost after it vanished without disconnecting; null otherwise.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub lost_at: Option<crate::runtime::Timestamp>,
     /// When the agent was stopped; null if it was not.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub stopped_at: Option<crate::runtime::Timestamp>,
     /// The job the agent is running now; absent or null when it is idle.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub job: Option<Box<Job>>,
     /// When the agent finished its most recent job; null if it has run none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub last_job_finished_at: Option<crate::runtime::Timestamp>,
     /// The agent's priority when jobs are assigned (higher first); an integer here, unlike a job's priority object.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<i64>,
     /// The agent's tags, each a `key=value` string.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub meta_data: Option<Vec<String>>,
     /// Whether the agent is paused and takes no new jobs (from go-buildkite).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub paused: Option<bool>,
     /// When the agent was paused (from go-buildkite).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub paused_at: Option<crate::runtime::Timestamp>,
     /// The user who paused the agent (from go-buildkite).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub paused_by: Option<User>,
     /// The note left when the agent was paused (from go-buildkite).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub paused_note: Option<String>,
     /// Minutes after pausing at which the agent resumes by itself (from go-buildkite).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub paused_timeout_in_minutes: Option<i64>,
     /// Registration token of a legacy agent, returned when one was created through the removed create-agent call (from go-buildkite).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub access_token: Option<String>,
     /// UUID of the cluster the agent belongs to; kept from the upstream spec, not in the docs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<uuid::Uuid>,
     /// REST API address of the cluster the agent belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// REST API address of the cluster queue the agent is registered to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_queue_url: Option<String>,
 }
 #[cfg(
@@ -833,20 +833,20 @@ impl Agent {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AgentBlockedWebhookPayload {
     /// The event's name, `agent.blocked`.
     pub event: String,
     /// The agent the event is about.
     pub agent: Agent,
     /// The address the blocked request came from.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub blocked_ip: Option<String>,
     /// The agent token the agent registered with.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_token: Option<Box<AgentToken>>,
     /// The user who set the webhook up.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
 }
 #[cfg(feature = "webhooks")]
@@ -1005,7 +1005,7 @@ impl std::fmt::Display for AgentConnectionState {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for AgentConnectionState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1028,41 +1028,41 @@ impl<'de> serde::Deserialize<'de> for AgentConnectionState {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AgentImage {
     /// The image's ID, used in the image URLs.
     pub id: String,
     /// The image's name, unique within the cluster.
     pub name: String,
     /// Whether the image is still building, ready to use, or failed to build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<AgentImageStatus>,
     /// The full image reference once it is built (null until then); set it as a queue's `hostedAgents.agentImageRef` to run that queue's agents on this image.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub image_ref: Option<String>,
     /// The image's version number.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<i64>,
     /// The error of the latest failed build; null when none failed.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub last_build_error: Option<String>,
     /// The Dockerfile body that was submitted, without a `FROM` line.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dockerfile: Option<String>,
     /// The `FROM` line of the Buildkite-managed base image put before the body.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub base_image: Option<String>,
     /// The whole Dockerfile that is built, `base_image` followed by `dockerfile`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub composed_dockerfile: Option<String>,
     /// The image's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The image's page in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// REST API address of the cluster the image belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
 }
 #[cfg(feature = "hosted_agents")]
@@ -1260,7 +1260,7 @@ impl std::fmt::Display for AgentImageStatus {
     }
 }
 #[cfg(feature = "hosted_agents")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for AgentImageStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1281,33 +1281,33 @@ impl<'de> serde::Deserialize<'de> for AgentImageStatus {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AgentToken {
     /// The token's UUID, used in the token URLs.
     pub id: uuid::Uuid,
     /// The token's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Free text saying what the token is for.
     pub description: String,
     /// The CIDR ranges agents may use this token from, as one space-separated string; empty or null when any address may.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_ip_addresses: Option<String>,
     /// When the token stops letting agents connect; absent or null when it never expires.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<crate::runtime::Timestamp>,
     /// The token's address in the REST API.
     pub url: String,
     /// REST API address of the cluster the token belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// When the token was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the token.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// The secret token value that agents are configured with. Only the create response carries it; keep it then, since no later call returns it.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub token: Option<String>,
 }
 #[cfg(any(feature = "agent_tokens", feature = "webhooks"))]
@@ -1443,14 +1443,14 @@ impl AgentToken {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AgentWebhookPayload {
     /// The event's name, such as `agent.connected`.
     pub event: String,
     /// The agent the event is about.
     pub agent: Agent,
     /// The user who set the webhook up.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
 }
 #[cfg(feature = "webhooks")]
@@ -1520,7 +1520,7 @@ impl AgentWebhookPayload {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Annotation {
     /// UUID of the annotation; the `{annotation}` of delete paths.
     pub id: uuid::Uuid,
@@ -1529,16 +1529,16 @@ pub struct Annotation {
     /// Visual style of the annotation.
     pub style: AnnotationStyle,
     /// Whether the annotation belongs to the build or to one job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<AnnotationScope>,
     /// UUID of the job the annotation belongs to; null for build annotations.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<uuid::Uuid>,
     /// Display order, 1 to 10; higher shows first (3 by default).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<i64>,
     /// Rendered HTML of the body; absent when listed with `omit_body=true`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub body_html: Option<String>,
     /// When the annotation was created.
     pub created_at: crate::runtime::Timestamp,
@@ -1709,7 +1709,7 @@ impl std::fmt::Display for AnnotationScope {
     }
 }
 #[cfg(feature = "annotations")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for AnnotationScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1801,22 +1801,22 @@ impl<'de> serde::Deserialize<'de> for AnnotationStyle {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ApiSettings {
     /// The settings' address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The CIDR ranges allowed to call the API, separated by spaces; null when there is no allowlist.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_ip_addresses: Option<String>,
     /// Days without use after which a token is revoked; null when tokens are never revoked for inactivity.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub revoke_inactive_tokens_after_days: Option<i64>,
     /// Whether only administrators may create API access tokens.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub restrict_user_api_token_creation: Option<bool>,
     /// Which of these settings the organization's plan allows.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub features: Option<ApiSettingsFeatures>,
 }
 #[cfg(feature = "api_settings")]
@@ -1908,13 +1908,13 @@ impl ApiSettings {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ApiSettingsFeatures {
     /// Whether the plan allows an API IP allowlist.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub api_ip_allow_list: Option<bool>,
     /// Whether the plan allows revoking inactive tokens.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub inactive_api_token_revocation: Option<bool>,
 }
 #[cfg(feature = "api_settings")]
@@ -1979,7 +1979,7 @@ impl ApiSettingsFeatures {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Artifact {
     /// UUID of the artifact; the `{artifact}` of artifact paths.
     pub id: uuid::Uuid,
@@ -1994,26 +1994,26 @@ pub struct Artifact {
     /// Path of the file as uploaded, directories included.
     pub path: String,
     /// The directory part of `path`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dirname: Option<String>,
     /// The file name part of `path`.
     pub filename: String,
     /// Media type of the file.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub mime_type: Option<String>,
     /// Size of the file in bytes.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub file_size: Option<i64>,
     /// SHA-1 digest of the file (hex), as the agent computed it.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sha1sum: Option<String>,
     /// No longer filled in; always null.
     #[deprecated]
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub glob_path: Option<String>,
     /// No longer filled in; always null.
     #[deprecated]
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub original_path: Option<String>,
 }
 #[cfg(feature = "artifacts")]
@@ -2250,31 +2250,31 @@ impl<'de> serde::Deserialize<'de> for ArtifactState {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AuditEvent {
     /// The event's UUID; the `{event}` path segment.
     pub uuid: uuid::Uuid,
     /// The event's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// What happened, as a class-style name such as `OrganizationUpdatedEvent` (the audit log's search names are the same words in upper snake case without `Event`).
     pub r#type: String,
     /// When it happened.
     pub occurred_at: crate::runtime::Timestamp,
     /// Who or what caused the event; null for events the system raised itself.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub actor: Option<AuditEventEntity>,
     /// What the event acted on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub subject: Option<AuditEventEntity>,
     /// Where the event came from; null when unknown.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub context: Option<AuditEventContext>,
     /// Details specific to the event type; often empty.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The event's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 #[cfg(feature = "audit_events")]
@@ -2407,19 +2407,19 @@ impl AuditEvent {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AuditEventContext {
     /// The kind of context, such as `WebContext`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// The IP address the request came from, when the event came from a request.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub request_ip: Option<String>,
     /// The user agent of that request.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub request_user_agent: Option<String>,
     /// Keys beyond the documented properties, kept as sent.
-    #[cfg_attr(feature = "mock", serde(flatten))]
+    #[cfg_attr(feature = "serialize", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(feature = "audit_events")]
@@ -2496,16 +2496,16 @@ impl AuditEventContext {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AuditEventEntity {
     /// The kind of entity, such as `User` or `Organization`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// The entity's UUID.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub uuid: Option<String>,
     /// The entity's name at the time of the event.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 #[cfg(feature = "audit_events")]
@@ -2579,12 +2579,12 @@ impl AuditEventEntity {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AuditEventsPage {
     /// The events of this page.
     pub items: Vec<AuditEvent>,
     /// Links to this and the neighbouring pages; follow them as given.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
 }
 #[cfg(feature = "audit_events")]
@@ -2729,12 +2729,12 @@ impl Author {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Build {
     /// UUID of the build, unique across Buildkite.
     pub id: uuid::Uuid,
     /// ID of the build in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// API URL of the build.
     pub url: String,
@@ -2745,82 +2745,82 @@ pub struct Build {
     /// Current state of the build.
     pub state: BuildState,
     /// True while the build waits on a block step.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub blocked: Option<bool>,
     /// State the build reports while a block step holds it (`passed`, `failed` or `running`); an empty string when the build is not blocked.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub blocked_state: Option<String>,
     /// Reason given when the build was canceled, if it was.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cancel_reason: Option<String>,
     /// Commit message, or the message the build was created with.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// Commit SHA (or the ref the build was created with, e.g. `HEAD`).
     pub commit: String,
     /// Branch the build runs on.
     pub branch: String,
     /// Environment variables passed to the build (usually string values).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// What started the build (a webhook, the API, the web UI, a trigger step or a schedule).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<BuildSource>,
     /// User who created the build; embedded users may carry only a few fields.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub creator: Option<User>,
     /// Commit author, either a bare email string or an object.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub author: Option<BuildAuthor>,
     /// Jobs of the build, a mix of script, wait, block and trigger jobs; only the latest attempt of each step unless `include_retried_jobs` is set. Absent with `exclude_jobs=true`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub jobs: Option<Vec<Job>>,
     /// How many jobs of the build are in each state, whatever job filter the request used; only returned by getBuild.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub job_state_counts: Option<BuildJobStateCounts>,
     /// When the build was created.
     pub created_at: crate::runtime::Timestamp,
     /// When the build was scheduled to run.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the build's first job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the build first failed hard; null if it never did, and never cleared once set.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub failing_at: Option<crate::runtime::Timestamp>,
     /// When the build finished.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
     /// Build meta-data (string values), `{}` when empty.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub meta_data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Pull request the build is for; often `{}` for other builds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pull_request: Option<BuildPullRequest>,
     /// Null unless the build is in a GitHub merge queue.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub merge_queue: Option<BuildMergeQueue>,
     /// The build this one was rebuilt from, if any.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub rebuilt_from: Option<BuildRebuiltFrom>,
     /// The pipeline of the build (a reduced copy); absent with `exclude_pipeline=true`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline: Option<Box<Pipeline>>,
     /// UUID of the cluster the build runs in, if the pipeline uses one.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<String>,
     /// API URL of that cluster.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// The trigger job's build that created this build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub triggered_from: Option<BuildTriggeredFrom>,
     /// Test Engine runs; only with `include_test_engine=true`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub test_engine: Option<BuildTestEngine>,
     /// Number of jobs queued for retry; only in the response of retrying a build's failed jobs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub retried_jobs_count: Option<i64>,
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3163,7 +3163,7 @@ impl Build {
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Commit author, either a bare email string or an object.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[serde(untagged)]
 pub enum BuildAuthor {
     /// The `Author` alternative.
@@ -3178,22 +3178,22 @@ pub enum BuildAuthor {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildExportSettings {
     /// Whether the organization's plan includes build export.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub available: Option<bool>,
     /// Whether an export destination is configured.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// The destination bucket; null when none is configured.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// The export strategy in use, such as `s3` or `gcs`; null when none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub strategy_id: Option<String>,
     /// The strategies the configure endpoint accepts.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub supported_strategies: Option<Vec<String>>,
 }
 #[cfg(feature = "pipeline_settings")]
@@ -3285,13 +3285,13 @@ impl BuildExportSettings {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildJobStateCounts {
     /// Number of jobs counted.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub total: Option<i64>,
     /// Count of jobs per job state (keys are job states).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub states: Option<std::collections::BTreeMap<String, i64>>,
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3356,10 +3356,10 @@ impl BuildJobStateCounts {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildMergeQueue {
     /// Branch the merge-queue build is queued against.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub base_branch: Option<String>,
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3411,16 +3411,16 @@ impl BuildMergeQueue {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildPullRequest {
     /// Number of the pull request, as a string.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Base branch of the pull request.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub base: Option<String>,
     /// Git URL of the repository the pull request comes from.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub repository: Option<String>,
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3494,16 +3494,16 @@ impl BuildPullRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildRebuiltFrom {
     /// UUID of the original build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Number of the original build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<i64>,
     /// API URL of the original build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3632,7 +3632,7 @@ impl std::fmt::Display for BuildSource {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for BuildSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -3740,7 +3740,7 @@ impl std::fmt::Display for BuildState {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for BuildState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -3864,10 +3864,10 @@ impl<'de> serde::Deserialize<'de> for BuildStateFilter {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildTestEngine {
     /// Test Engine runs recorded for the build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub runs: Option<Vec<BuildTestEngineRunsItem>>,
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3919,13 +3919,13 @@ impl BuildTestEngine {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildTestEngineRunsItem {
     /// UUID of the run.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The suite the run belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub suite: Option<BuildTestEngineRunsItemSuite>,
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3987,13 +3987,13 @@ impl BuildTestEngineRunsItem {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildTestEngineRunsItemSuite {
     /// UUID of the suite.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Slug of the suite.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -4055,16 +4055,16 @@ impl BuildTestEngineRunsItemSuite {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildTriggeredFrom {
     /// UUID of the triggering build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub build_id: Option<String>,
     /// Number of the triggering build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub build_number: Option<i64>,
     /// Slug of the triggering build's pipeline.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub build_pipeline_slug: Option<String>,
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -4138,17 +4138,17 @@ impl BuildTriggeredFrom {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildWebhookPayload {
     /// The event's name, such as `build.finished`.
     pub event: String,
     /// The build the event is about, without its jobs.
     pub build: Build,
     /// The build's pipeline.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline: Option<Box<Pipeline>>,
     /// The user who set the webhook up.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
 }
 #[cfg(feature = "webhooks")]
@@ -4227,28 +4227,28 @@ impl BuildWebhookPayload {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CacheVolume {
     /// The volume's ID (not the handle for deleting it; that is the tag).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The cache tag the volume holds, such as `pipeline-uuid/node-modules`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub tag: Option<String>,
     /// UUID of the cluster the volume belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<uuid::Uuid>,
     /// The volume's size in megabytes.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub size_mb: Option<i64>,
     /// When the volume was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the volume was last attached to an agent.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub attached_at: Option<crate::runtime::Timestamp>,
     /// When the volume was last detached from an agent.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub detached_at: Option<crate::runtime::Timestamp>,
 }
 #[cfg(feature = "hosted_agents")]
@@ -4358,51 +4358,51 @@ impl CacheVolume {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Cluster {
     /// The cluster's UUID, used in the cluster URLs.
     pub id: uuid::Uuid,
     /// The cluster's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// UUID of the queue that agents join when they connect without naming one; null until a default queue is chosen (a new cluster has none).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_queue_id: Option<uuid::Uuid>,
     /// The cluster's name.
     pub name: String,
     /// Free text describing what the cluster is for.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Emoji shown with the cluster, in `:name:` form.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub emoji: Option<String>,
     /// Hex colour shown with the cluster, usually `#RRGGBB` (the leading `#` is not guaranteed).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub color: Option<String>,
     /// The users and teams allowed to manage the cluster.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub maintainers: Option<ClusterMaintainers>,
     /// The cluster's address in the REST API.
     pub url: String,
     /// The cluster's page in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// Address of the cluster's queue list (the docs example shows a web address).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub queues_url: Option<String>,
     /// REST API address of the default queue; null when there is none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_queue_url: Option<String>,
     /// When the cluster was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the cluster.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// Whether Buildkite hosted agents in this cluster use the hosted git mirror cache. Only sent to callers allowed to manage the cluster.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_git_mirror_enabled: Option<bool>,
     /// Whether Buildkite hosted agents in this cluster use the hosted container cache. Only sent to callers allowed to manage the cluster.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_container_cache_enabled: Option<bool>,
 }
 #[cfg(feature = "clusters")]
@@ -4590,7 +4590,7 @@ impl Cluster {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ClusterMaintainer {
     /// UUID of the assignment itself, used to get or remove it (not the user's or team's UUID).
     pub id: uuid::Uuid,
@@ -4658,24 +4658,24 @@ impl ClusterMaintainer {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ClusterMaintainerActor {
     /// UUID of the user or team.
     pub id: uuid::Uuid,
     /// The user's or team's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The user's or team's name (may be missing for teams).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The user's email address (users only).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// The team's slug (teams only).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
     /// Whether the actor is a user or a team; may be absent on teams.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<ClusterMaintainerActorType>,
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
@@ -4817,7 +4817,7 @@ impl std::fmt::Display for ClusterMaintainerActorType {
     }
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for ClusterMaintainerActorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -4905,13 +4905,13 @@ impl ClusterMaintainerTarget {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ClusterMaintainers {
     /// Maintainer assignments whose actor is a user.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub users: Option<Vec<ClusterMaintainer>>,
     /// Maintainer assignments whose actor is a team.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub teams: Option<Vec<ClusterMaintainer>>,
 }
 #[cfg(feature = "clusters")]
@@ -4973,44 +4973,44 @@ impl ClusterMaintainers {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ClusterSecret {
     /// The secret's UUID, used in the secret URLs.
     pub id: uuid::Uuid,
     /// The secret's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The name jobs read the secret by, unique within the cluster (for example `MY_SECRET`).
     pub key: String,
     /// Free text saying what the secret holds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The access policy, as YAML text: a list of rules naming which pipelines, branches and so on may read the secret.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub policy: Option<String>,
     /// The secret's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// REST API address of the cluster the secret belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// When the secret was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the secret (with only a few fields).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// When the secret, or its value, was last changed.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<crate::runtime::Timestamp>,
     /// The user who last changed the secret; null if nobody has.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_by: Option<User>,
     /// When a build last read the secret; null if none has.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub last_read_at: Option<crate::runtime::Timestamp>,
     /// The organization the secret belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub organization: Option<ClusterSecretOrganization>,
 }
 #[cfg(feature = "cluster_secrets")]
@@ -5170,19 +5170,19 @@ impl ClusterSecret {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ClusterSecretOrganization {
     /// The organization's UUID.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<uuid::Uuid>,
     /// The organization's slug, as used in API paths.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
     /// The organization's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The organization's page in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
 }
 #[cfg(feature = "cluster_secrets")]
@@ -5265,18 +5265,18 @@ impl ClusterSecretOrganization {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ClusterTokenRegistrationBlockedWebhookPayload {
     /// The event's name, `cluster_token.registration_blocked`.
     pub event: String,
     /// The address the refused registration came from.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub blocked_ip: Option<String>,
     /// The agent token the registration used.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_token: Option<Box<AgentToken>>,
     /// The user who set the webhook up.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
 }
 #[cfg(feature = "webhooks")]
@@ -5535,18 +5535,18 @@ impl ConfigureBuildExportRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ConnectedRepository {
     /// The repository as `owner/repo`.
     pub full_name: String,
     /// The repository's page at the provider.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub html_url: Option<String>,
     /// The HTTPS address to clone the repository from.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub clone_url: Option<String>,
     /// The repository's default branch.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_branch: Option<String>,
 }
 #[cfg(feature = "repository_connections")]
@@ -7986,20 +7986,20 @@ impl CreateTestSuiteRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CursorPageLinks {
     /// URL of this page.
-    #[cfg_attr(feature = "mock", serde(rename = "self"))]
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "self"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub self_: Option<String>,
     /// URL of the next page; absent on the last page.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub next: Option<String>,
     /// URL of the previous page; absent on the first page.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub prev: Option<String>,
     /// URL of the first page.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub first: Option<String>,
 }
 #[cfg(
@@ -8153,14 +8153,14 @@ impl DeleteCacheVolumeRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Emoji {
     /// The shortcode, without the surrounding colons.
     pub name: String,
     /// Address of the emoji's image (it may carry a version query such as `?v1`).
     pub url: String,
     /// Other shortcodes that show the same image; missing when there are none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub aliases: Option<Vec<String>>,
 }
 #[cfg(feature = "emojis")]
@@ -8272,15 +8272,15 @@ impl Emoji {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ErrorType {
     /// What went wrong, in the server's words (`Validation Failed`, `No job found`, `Forbidden`, ...).
     pub message: String,
     /// For a 422 validation failure, one entry per field that failed; absent otherwise.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub errors: Option<Vec<ErrorTypeErrorsItem>>,
     /// Keys beyond the documented properties, kept as sent.
-    #[cfg_attr(feature = "mock", serde(flatten))]
+    #[cfg_attr(feature = "serialize", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(
@@ -8472,16 +8472,16 @@ impl ErrorType {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ErrorTypeErrorsItem {
     /// The request field that failed, such as `configuration`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub field: Option<String>,
     /// Human-readable description of the problem.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub code: Option<String>,
     /// Keys beyond the documented properties, kept as sent.
-    #[cfg_attr(feature = "mock", serde(flatten))]
+    #[cfg_attr(feature = "serialize", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(
@@ -8700,7 +8700,7 @@ impl ExecutionTagsUpdate {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FailedExecution {
     /// UUID of the execution.
     pub execution_id: uuid::Uuid,
@@ -8709,43 +8709,43 @@ pub struct FailedExecution {
     /// UUID of the test that was executed.
     pub test_id: uuid::Uuid,
     /// Display name of the run (its UUID when it has no other name).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub run_name: Option<String>,
     /// Commit the run tested.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub commit_sha: Option<String>,
     /// When the execution was recorded.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// Branch the run tested.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub branch: Option<String>,
     /// Short failure message reported by the test framework.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub failure_reason: Option<String>,
     /// Detailed failure output, when asked for with `include_failure_expanded` (go-buildkite only).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub failure_expanded: Option<Vec<FailureExpanded>>,
     /// How long the execution took, in seconds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub duration: Option<f64>,
     /// File and line of the test, such as `./spec/models/user.rb:23`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// Name of the test.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub test_name: Option<String>,
     /// Address of the run in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub run_url: Option<String>,
     /// Address of the test in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub test_url: Option<String>,
     /// Address of this execution in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub test_execution_url: Option<String>,
     /// User-defined tags of the execution, keyed by dotted name (such as `language.version`); tags that repeat other fields (result, branch, commit) are left out.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
 }
 #[cfg(feature = "test_runs")]
@@ -8939,13 +8939,13 @@ impl FailedExecution {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FailureExpanded {
     /// Stack frames of the failure, one line each.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub backtrace: Option<Vec<String>>,
     /// Lines of the expanded failure message.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub expanded: Option<Vec<String>>,
 }
 #[cfg(feature = "test_runs")]
@@ -9074,38 +9074,38 @@ impl FindTestRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FlakyTest {
     /// UUID of the test.
     pub id: uuid::Uuid,
     /// Address of the test in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// What the test belongs to, such as the class or describe block.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<String>,
     /// Name of the test within its scope.
     pub name: String,
     /// File and line of the test.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// File that holds the test.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// How many times the test was seen flaking in the period.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub instances: Option<i64>,
     /// When the test last flaked.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub latest_occurrence_at: Option<crate::runtime::Timestamp>,
     /// When the most recent flaky instance was recorded.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub most_recent_instance_at: Option<crate::runtime::Timestamp>,
     /// When the flakiness was last marked resolved; null if never.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub last_resolved_at: Option<crate::runtime::Timestamp>,
     /// UUIDs of the teams that own the test.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ownership_team_ids: Option<Vec<String>>,
 }
 #[cfg(feature = "tests")]
@@ -9335,18 +9335,18 @@ impl<'de> serde::Deserialize<'de> for FlakyTestPeriod {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GithubWebhookProcessing {
     /// The REST address of this state.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Whether incoming GitHub webhooks are processed for the pipeline.
     pub enabled: bool,
     /// When processing was turned off; null while it is on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub disabled_at: Option<crate::runtime::Timestamp>,
     /// The name of the user who turned processing off; null while it is on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub disabled_by: Option<String>,
 }
 #[cfg(feature = "pipelines")]
@@ -9427,22 +9427,22 @@ impl GithubWebhookProcessing {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct HostedAgentInstanceShape {
     /// Operating system family of the machine, such as `linux` or `macos`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub machine_type: Option<String>,
     /// CPU architecture, such as `amd64` or `arm64`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub architecture: Option<String>,
     /// Number of virtual CPUs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cpu: Option<i64>,
     /// Memory in gigabytes.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub memory: Option<i64>,
     /// The shape's name, as sent in requests (for example `LINUX_AMD64_2X4`).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 #[cfg(feature = "queues")]
@@ -9717,7 +9717,7 @@ impl HostedAgentsRequest {
 /// Tagged by its `type` property; a tag this client does not know decodes into `Unknown`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize), serde(untagged))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))]
 pub enum Job {
     /// The alternative tagged `script`.
     Script(Box<ScriptJob>),
@@ -10100,7 +10100,7 @@ impl JobCommon {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct JobEnv {
     /// Variable names and their values.
     pub env: std::collections::BTreeMap<String, String>,
@@ -10154,7 +10154,7 @@ impl JobEnv {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct JobLog {
     /// API URL of the log.
     pub url: String,
@@ -10163,7 +10163,7 @@ pub struct JobLog {
     /// Size of the log in bytes.
     pub size: i64,
     /// Unix times in nanoseconds, one per log section header; absent in older logs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub header_times: Option<Vec<i64>>,
 }
 #[cfg(feature = "jobs")]
@@ -10299,7 +10299,7 @@ impl std::fmt::Display for JobRetryType {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for JobRetryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -10397,7 +10397,7 @@ impl std::fmt::Display for JobSignalReason {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for JobSignalReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -10420,22 +10420,22 @@ impl<'de> serde::Deserialize<'de> for JobSignalReason {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct JobSshSession {
     /// WebSocket address to connect to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint: Option<String>,
     /// Short-lived token for the connection.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub access_token: Option<String>,
     /// When the token stops working.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<crate::runtime::Timestamp>,
     /// How the SSH connection is carried, e.g. `namespace_ingress`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub transport: Option<String>,
     /// SSH login.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ssh: Option<JobSshSessionSsh>,
 }
 #[cfg(feature = "jobs")]
@@ -10527,13 +10527,13 @@ impl JobSshSession {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct JobSshSessionSsh {
     /// SSH user name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub username: Option<String>,
     /// Private key for the SSH login.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub private_key: Option<String>,
 }
 #[cfg(feature = "jobs")]
@@ -10934,19 +10934,19 @@ impl<'de> serde::Deserialize<'de> for JobType {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct JobVncSession {
     /// WebSocket address to connect to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub endpoint: Option<String>,
     /// Short-lived token for the connection.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub access_token: Option<String>,
     /// When the token stops working.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub expires_at: Option<crate::runtime::Timestamp>,
     /// VNC login.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub vnc: Option<JobVncSessionVnc>,
 }
 #[cfg(feature = "jobs")]
@@ -11029,13 +11029,13 @@ impl JobVncSession {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct JobVncSessionVnc {
     /// VNC user name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub username: Option<String>,
     /// VNC password.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub password: Option<String>,
 }
 #[cfg(feature = "jobs")]
@@ -11100,20 +11100,20 @@ impl JobVncSessionVnc {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct JobWebhookPayload {
     /// The event's name, such as `job.finished`.
     pub event: String,
     /// The job the event is about.
     pub job: Job,
     /// The job's build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub build: Option<Box<Build>>,
     /// The build's pipeline.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline: Option<Box<Pipeline>>,
     /// The user who set the webhook up.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
 }
 #[cfg(feature = "webhooks")]
@@ -11201,12 +11201,12 @@ impl JobWebhookPayload {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct JobsPage {
     /// The jobs of this page.
     pub items: Vec<Job>,
     /// Links to this page and its neighbours.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
 }
 #[cfg(feature = "jobs")]
@@ -11338,59 +11338,59 @@ impl<'de> serde::Deserialize<'de> for ListAnnotationsScope {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ManualJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
     /// ID of the job in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Kind of job; selects the job shape.
     pub r#type: JobType,
     /// Current state of the job; absent on minimal wait jobs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<JobState>,
     /// Address of the job on buildkite.com; null for some block jobs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The `key` of the step that made the job, if it has one.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub step_key: Option<String>,
     /// The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub group_key: Option<String>,
     /// The step that defined the job (older jobs may have none).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub step: Option<JobStep>,
     /// When the job was added to the build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When the job became ready for an agent to accept.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub runnable_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the job finished.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
     /// Label of the block step.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
     /// User who unblocked the job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub unblocked_by: Option<User>,
     /// When the job was unblocked.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub unblocked_at: Option<crate::runtime::Timestamp>,
     /// Whether an unblock request would succeed now.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub unblockable: Option<bool>,
     /// URL for unblocking the job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub unblock_url: Option<String>,
 }
 #[cfg(
@@ -11599,7 +11599,7 @@ impl ManualJob {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Meta {
     /// The addresses Buildkite sends webhooks and commit statuses from, each a CIDR range or a single IP address. The list changes from time to time, so re-read it rather than hard-coding it.
     pub webhook_ips: Vec<String>,
@@ -11657,13 +11657,13 @@ impl Meta {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct NetworkRange {
     /// The range in CIDR notation, such as `203.0.113.0/29`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cidr_range: Option<String>,
     /// What kind of range it is, as the hosting provider names it.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub kind: Option<String>,
 }
 #[cfg(feature = "hosted_agents")]
@@ -11728,45 +11728,45 @@ impl NetworkRange {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct NotificationService {
     /// The service's UUID; the `{service}` path segment.
     pub id: uuid::Uuid,
     /// The service's ID in the GraphQL API; null when there is none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The service's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The kind of service.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub provider: Option<NotificationServiceProvider>,
     /// The free-text description given to the service.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Whether the service currently sends notifications.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// Which pipelines the service covers.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<NotificationServiceScope>,
     /// The pipelines, teams or clusters picked by a `some_*` scope; empty for `all`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scope_uuids: Option<Vec<String>>,
     /// Branch pattern limiting which builds notify; empty for all branches.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub branch_configuration: Option<String>,
     /// For each build or job state (`build_passed`, `build_fixed`, `build_failed`, `build_blocked`, `build_canceled`, `build_failing`, `job_activated`), whether reaching it sends a notification.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub build_states: Option<std::collections::BTreeMap<String, bool>>,
     /// Provider-specific configuration. Webhook tokens come back whole, keys such as Datadog's are masked to their last characters, and OAuth credentials, Slack webhook URLs and encrypted OpenTelemetry headers are left out.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub settings: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// When the service was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the service; null when unknown.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
 }
 #[cfg(feature = "notification_services")]
@@ -11936,13 +11936,13 @@ impl NotificationService {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct NotificationServiceProvider {
     /// The machine name, such as `webhook`, `slack`, `aws_event_bridge`, `datadog_pipeline_visibility`, `open_telemetry_tracing` or `event_log_api`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The display name, such as `Webhook`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 #[cfg(feature = "notification_services")]
@@ -12075,12 +12075,12 @@ impl<'de> serde::Deserialize<'de> for NotificationServiceScope {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct NotificationServicesPage {
     /// The services of this page.
     pub items: Vec<NotificationService>,
     /// Links to this and the neighbouring pages; follow them as given.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
 }
 #[cfg(feature = "notification_services")]
@@ -12150,36 +12150,36 @@ impl NotificationServicesPage {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Organization {
     /// The organization's UUID.
     pub id: uuid::Uuid,
     /// The organization's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The organization's address in the REST API.
     pub url: String,
     /// The organization's page in the Buildkite web interface.
     pub web_url: String,
     /// The organization's display name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The URL-safe name used as the `{org}` path segment of every organization-scoped call.
     pub slug: String,
     /// REST address of the organization's pipeline list.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pipelines_url: Option<String>,
     /// REST address of the organization's agent list.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub agents_url: Option<String>,
     /// REST address of the organization's emoji list.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub emojis_url: Option<String>,
     /// When the organization was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// A repository URL that go-buildkite reads; not in the REST docs, usually missing.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub repository: Option<String>,
 }
 #[cfg(
@@ -12336,50 +12336,50 @@ impl Organization {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationInvitation {
     /// The invitation's UUID; the `{invitation}` path segment.
     pub id: uuid::Uuid,
     /// The invitation's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The invitation's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The address the invitation went to.
     pub email: String,
     /// Whether the invitation is pending, accepted, revoked or expired.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<OrganizationInvitationState>,
     /// The organization role the invitation offers.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<OrganizationMemberRole>,
     /// Whether the invited member will have to sign in with SSO.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sso_mode: Option<OrganizationMemberSsoMode>,
     /// The teams the invitee will join.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub teams: Option<Vec<OrganizationInvitationTeam>>,
     /// When the invitation was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who sent the invitation.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// When the invitation was accepted; null until then.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub accepted_at: Option<crate::runtime::Timestamp>,
     /// The user who accepted the invitation; null until then.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub accepted_by: Option<User>,
     /// When the invitation was revoked; null unless it was.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub revoked_at: Option<crate::runtime::Timestamp>,
     /// The user who revoked the invitation; null unless it was.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub revoked_by: Option<User>,
     /// When the invitation expired; null unless it did.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub expired_at: Option<crate::runtime::Timestamp>,
 }
 #[cfg(feature = "organization_invitations")]
@@ -12608,7 +12608,7 @@ impl std::fmt::Display for OrganizationInvitationState {
     }
 }
 #[cfg(feature = "organization_invitations")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for OrganizationInvitationState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -12629,16 +12629,16 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationState {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationInvitationTeam {
     /// The team's UUID.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<uuid::Uuid>,
     /// The team's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The team's slug.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
 }
 #[cfg(feature = "organization_invitations")]
@@ -12776,12 +12776,12 @@ impl OrganizationInvitationTeamAssignment {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationInvitationsPage {
     /// The invitations of this page.
     pub items: Vec<OrganizationInvitation>,
     /// Links to this and the next page; follow them as given.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
 }
 #[cfg(feature = "organization_invitations")]
@@ -12844,21 +12844,21 @@ impl OrganizationInvitationsPage {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationMember {
     /// The member's user UUID; the `{user}` path segment of the member endpoints.
     pub id: uuid::Uuid,
     /// The member's display name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The member's email address.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// The member's role, administrator or plain member.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<OrganizationMemberRole>,
     /// Whether the member must sign in with SSO; only shown to administrators and to the member.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sso_mode: Option<OrganizationMemberSsoMode>,
 }
 #[cfg(feature = "organization_members")]
@@ -13074,13 +13074,13 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberSsoMode {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationRateLimitScopes {
     /// The REST API window, counting requests per 60 seconds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub rest: Option<RateLimitWindow>,
     /// The GraphQL API window, counting complexity points per 300 seconds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql: Option<RateLimitWindow>,
 }
 #[cfg(feature = "organizations")]
@@ -13142,7 +13142,7 @@ impl OrganizationRateLimitScopes {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationRateLimits {
     /// The windows, one per API.
     pub scopes: OrganizationRateLimitScopes,
@@ -13196,38 +13196,38 @@ impl OrganizationRateLimits {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Package {
     /// The package's UUID, used as the `{package}` path segment.
     pub id: uuid::Uuid,
     /// The package's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The package's page in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The package's name, as its ecosystem names it.
     pub name: String,
     /// The package's version; in list answers.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub version: Option<String>,
     /// The package's variant (such as an architecture), where its ecosystem has one; read by go-buildkite.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub variant: Option<String>,
     /// When the package was published; in list answers.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// Checksums of the package file, keyed by algorithm (`sha256`, `sha512`), each a hex string.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub digests: Option<std::collections::BTreeMap<String, String>>,
     /// Ecosystem-specific facts about the package, as go-buildkite reads them; free-form.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The organization that owns the registry (a reduced organization).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub organization: Option<Organization>,
     /// The registry that holds the package (a reduced registry).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub registry: Option<Box<Registry>>,
 }
 #[cfg(feature = "packages")]
@@ -13377,13 +13377,13 @@ impl Package {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PackagePresignedUpload {
     /// An identifier of the upload, as the server returns it.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub uri: Option<String>,
     /// The form to send the package file with.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub form: Option<PackagePresignedUploadForm>,
 }
 #[cfg(feature = "packages")]
@@ -13445,19 +13445,19 @@ impl PackagePresignedUpload {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PackagePresignedUploadForm {
     /// The name of the form field that must carry the file.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub file_input: Option<String>,
     /// The HTTP method to send the form with.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub method: Option<String>,
     /// Where to send the form (a storage address, not the Buildkite API).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Form fields to send as they are, before the file. The `key` field names the stored object; a `${filename}` in it stands for the file's name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<std::collections::BTreeMap<String, String>>,
 }
 #[cfg(feature = "packages")]
@@ -13543,12 +13543,12 @@ impl PackagePresignedUploadForm {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PackagesPage {
     /// The packages on this page, newest first.
     pub items: Vec<Package>,
     /// Links to this page and its neighbours; follow `next` as given to read on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
 }
 #[cfg(feature = "packages")]
@@ -13737,18 +13737,18 @@ impl PauseQueueDispatchRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PingWebhookPayload {
     /// The event's name, `ping`.
     pub event: String,
     /// The notification service whose settings changed.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub service: Option<WebhookService>,
     /// The organization the service belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub organization: Option<Organization>,
     /// The user who set the webhook up.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sender: Option<User>,
 }
 #[cfg(feature = "webhooks")]
@@ -13836,122 +13836,122 @@ impl PingWebhookPayload {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Pipeline {
     /// The pipeline's UUID.
     pub id: uuid::Uuid,
     /// The pipeline's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The pipeline's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The pipeline's page in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The pipeline's display name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free text describing the pipeline; may contain `:emoji:` codes.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The URL-safe name used as the `{pipeline}` path segment; it changes when the pipeline is renamed without an explicit slug.
     pub slug: String,
     /// The URL of the repository the pipeline builds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub repository: Option<String>,
     /// The UUID of the cluster the pipeline's jobs run in; null when it is in none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<uuid::Uuid>,
     /// The REST address of that cluster; null when the pipeline is in none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// The UUID of the pipeline template that supplies the steps, if any.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline_template_uuid: Option<uuid::Uuid>,
     /// Branch pattern limiting which pushed branches create builds; null for all branches.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub branch_configuration: Option<String>,
     /// A Git mirror agents clone from (handed to them as `BUILDKITE_GIT_REMOTE_MIRROR_URL`). Null when unset; missing when unset and the organization has the mirror feature off.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub clone_mirror_url: Option<String>,
     /// The branch new builds default to; also filters the builds and metrics shown.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_branch: Option<String>,
     /// Whether waiting builds on a branch are skipped when a newer build of that branch arrives.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub skip_queued_branch_builds: Option<bool>,
     /// Branch pattern limiting where `skip_queued_branch_builds` applies.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub skip_queued_branch_builds_filter: Option<String>,
     /// Whether running builds on a branch are canceled when a newer build of that branch arrives.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cancel_running_branch_builds: Option<bool>,
     /// Branch pattern limiting where `cancel_running_branch_builds` applies.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cancel_running_branch_builds_filter: Option<String>,
     /// Whether finished builds may be rebuilt.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub allow_rebuilds: Option<bool>,
     /// The source-code provider and its settings.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub provider: Option<Box<Provider>>,
     /// The REST address of the pipeline's builds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub builds_url: Option<String>,
     /// The address of the pipeline's build-status badge image.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub badge_url: Option<String>,
     /// The user who created the pipeline; missing in some responses.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// When the pipeline was created (often in the `YYYY-MM-DD HH:MM:SS UTC` form).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the pipeline was archived; null for an active pipeline.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub archived_at: Option<crate::runtime::Timestamp>,
     /// Environment variables set on every build of a visual-steps pipeline, often empty.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// How many builds are scheduled right now.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_builds_count: Option<i64>,
     /// How many builds are running right now.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub running_builds_count: Option<i64>,
     /// How many jobs are scheduled right now.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_jobs_count: Option<i64>,
     /// How many jobs are running right now.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub running_jobs_count: Option<i64>,
     /// How many jobs are waiting for an agent right now.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub waiting_jobs_count: Option<i64>,
     /// Whether the pipeline is private or visible to everyone.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub visibility: Option<PipelineVisibility>,
     /// Labels attached to the pipeline (`:emoji:` codes allowed); null or missing when none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub tags: Option<Vec<String>>,
     /// The YAML steps of a YAML pipeline; missing for visual-steps pipelines.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub configuration: Option<String>,
     /// The steps, as visual steps (derived from the YAML for YAML pipelines).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub steps: Option<Vec<Step>>,
     /// Minutes a command step may run when it sets no timeout of its own.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_command_step_timeout: Option<i64>,
     /// The most minutes any command step may run; longer timeouts are cut to this.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_command_step_timeout: Option<i64>,
     /// The emoji shown for the pipeline, as a `:name:` code.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub emoji: Option<String>,
     /// The colour shown for the pipeline, as a hex code such as `#FF5733`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub color: Option<String>,
 }
 #[cfg(
@@ -14367,53 +14367,53 @@ impl Pipeline {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PipelineSchedule {
     /// The schedule's UUID; the `{schedule}` path segment.
     pub id: uuid::Uuid,
     /// The schedule's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The schedule's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// A short text naming the schedule.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
     /// When builds are created: a predefined interval such as `@hourly` or `@daily`, or a crontab expression.
     pub cronline: String,
     /// The message given to the builds the schedule creates.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The commit the scheduled builds run (`HEAD` unless set).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub commit: Option<String>,
     /// The branch the scheduled builds run (the pipeline's default branch unless set).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub branch: Option<String>,
     /// Environment variables set on the scheduled builds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub env: Option<std::collections::BTreeMap<String, String>>,
     /// Whether the schedule currently creates builds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// When the next build will be created; null while the schedule is disabled.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub next_build_at: Option<crate::runtime::Timestamp>,
     /// Why the latest attempt to create a build failed; null when it succeeded.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_message: Option<String>,
     /// When the latest attempt to create a build failed; null when it succeeded.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub failed_at: Option<crate::runtime::Timestamp>,
     /// When the schedule was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the schedule.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// The pipeline the schedule belongs to, reduced to its `id`, `slug` and `url`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pipeline: Option<Box<Pipeline>>,
 }
 #[cfg(feature = "pipeline_schedules")]
@@ -14603,37 +14603,37 @@ impl PipelineSchedule {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PipelineSettings {
     /// The settings' address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The default branch given to new pipelines.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_branch: Option<String>,
     /// The cluster new pipelines go into by default; null when there is none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_cluster_id: Option<uuid::Uuid>,
     /// The default job timeout, in minutes, of new pipelines.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_timeout_in_minutes: Option<i64>,
     /// The longest job timeout, in minutes, any pipeline may set.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub maximum_timeout_in_minutes: Option<i64>,
     /// Minutes after which a scheduled job that has not started expires; null when unset.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_job_expiry_in_minutes: Option<i64>,
     /// Remote access (SSH, and VNC for supported macOS jobs) to hosted agents.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_agents_terminal_access: Option<PipelineSettingsToggle>,
     /// Whether members may create public pipelines.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub public_pipeline_creation: Option<PipelineSettingsToggle>,
     /// Advanced queue metrics for the organization's clusters.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub advanced_queue_metrics: Option<PipelineSettingsToggle>,
     /// Export of build data to a storage bucket.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub build_exports: Option<BuildExportSettings>,
 }
 #[cfg(feature = "pipeline_settings")]
@@ -14779,19 +14779,19 @@ impl PipelineSettings {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PipelineSettingsToggle {
     /// Whether the switch is on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
     /// When it was turned on; null while off.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled_at: Option<crate::runtime::Timestamp>,
     /// The user who turned it on (id and name only); null while off.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled_by: Option<User>,
     /// Advanced queue metrics only - whether the API can turn it off again (always false).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub disable_supported: Option<bool>,
 }
 #[cfg(feature = "pipeline_settings")]
@@ -14941,38 +14941,38 @@ impl<'de> serde::Deserialize<'de> for PipelineTeamAccessLevel {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PipelineTemplate {
     /// The template's UUID; the `{template}` path segment.
     pub uuid: uuid::Uuid,
     /// The template's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The template's name.
     pub name: String,
     /// Free text describing the template.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The YAML steps pipelines using the template run.
     pub configuration: String,
     /// Whether users who are not administrators may assign the template to pipelines (false by default).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub available: Option<bool>,
     /// The template's address in the REST API.
     pub url: String,
     /// The template's page in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// When the template was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the template.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// When the template was last changed.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<crate::runtime::Timestamp>,
     /// The user who last changed the template.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_by: Option<User>,
 }
 #[cfg(feature = "pipeline_templates")]
@@ -15237,38 +15237,38 @@ impl<'de> serde::Deserialize<'de> for PipelineVisibility {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Portal {
     /// The portal's UUID.
     pub uuid: uuid::Uuid,
     /// The portal's slug; the `{portal}` path segment.
     pub slug: String,
     /// The UUID of the organization the portal belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub organization_uuid: Option<uuid::Uuid>,
     /// The portal's name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Free text describing the portal.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The GraphQL operation the portal runs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub query: Option<String>,
     /// The CIDR ranges allowed to call the portal, separated by spaces; null for any address.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub allowed_ip_addresses: Option<String>,
     /// Whether users may invoke the portal with their own credentials.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub user_invokable: Option<bool>,
     /// When the portal was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the portal.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// Create only - the portal's secret token, in plain text; it cannot be read again.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub token: Option<String>,
 }
 #[cfg(feature = "portals")]
@@ -15417,16 +15417,16 @@ impl Portal {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Provider {
     /// Which provider this is, e.g. `github`, `github_enterprise`, `bitbucket`, `gitlab`, `gitlab_ee` (other values exist).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The address the provider should send webhooks to. Empty unless the caller may edit the pipeline and the token has `write_pipelines`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub webhook_url: Option<String>,
     /// The provider settings; may be empty or missing (for example in pipelines embedded in builds).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub settings: Option<Box<ProviderSettings>>,
 }
 #[cfg(
@@ -16435,51 +16435,51 @@ impl PublishPackageRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Queue {
     /// The queue's UUID, used in the queue URLs.
     pub id: uuid::Uuid,
     /// The queue's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The queue's key, which agents register with and steps target.
     pub key: String,
     /// Free text describing the queue.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The queue's address in the REST API.
     pub url: String,
     /// The queue's page in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// REST API address of the cluster the queue belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// Which agent a retried job prefers; may be absent (for example on hosted queues).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_agent_affinity: Option<QueueRetryAgentAffinity>,
     /// Whether dispatching jobs to the queue's agents is paused.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dispatch_paused: Option<bool>,
     /// The user who paused dispatch; null when it is not paused.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dispatch_paused_by: Option<User>,
     /// When dispatch was paused; null when it is not paused.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dispatch_paused_at: Option<crate::runtime::Timestamp>,
     /// The note given when dispatch was paused, if any.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dispatch_paused_note: Option<String>,
     /// When the queue was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the queue.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// True on queues of Buildkite hosted agents; may be absent otherwise.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted: Option<bool>,
     /// Hosted-agent settings; only on queues of Buildkite hosted agents.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub hosted_agents: Option<QueueHostedAgents>,
 }
 #[cfg(feature = "queues")]
@@ -16673,13 +16673,13 @@ impl Queue {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct QueueHostedAgents {
     /// The machine each hosted agent of the queue runs on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub instance_shape: Option<HostedAgentInstanceShape>,
     /// Settings that apply to one platform of hosted agents.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub platform_settings: Option<QueueHostedAgentsPlatformSettings>,
 }
 #[cfg(feature = "queues")]
@@ -16747,10 +16747,10 @@ impl QueueHostedAgents {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct QueueHostedAgentsPlatformSettings {
     /// Settings of Linux hosted agents.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub linux: Option<QueueHostedAgentsPlatformSettingsLinux>,
 }
 #[cfg(feature = "queues")]
@@ -16807,10 +16807,10 @@ impl QueueHostedAgentsPlatformSettings {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct QueueHostedAgentsPlatformSettingsLinux {
     /// The custom agent image the queue's agents run; null when they use the default image.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub agent_image_ref: Option<String>,
 }
 #[cfg(feature = "queues")]
@@ -16969,24 +16969,24 @@ impl<'de> serde::Deserialize<'de> for QueueRetryAgentAffinity {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RateLimitExceeded {
     /// What the server said about the refused request.
     pub message: String,
     /// Which limit was exceeded: `rest` for the organization's limit, `rest_user` for the limit of the token's user.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<String>,
     /// Requests that limit allows in its window.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<i64>,
     /// Requests counted in the current window.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub current: Option<i64>,
     /// Seconds until the window resets (a delay, not a point in time).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub reset: Option<i64>,
     /// Keys beyond the documented properties, kept as sent.
-    #[cfg_attr(feature = "mock", serde(flatten))]
+    #[cfg_attr(feature = "serialize", serde(flatten))]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(
@@ -17163,7 +17163,7 @@ impl RateLimitExceeded {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RateLimitWindow {
     /// The most the organization may spend in one window (requests, or complexity points for GraphQL).
     pub limit: i64,
@@ -17261,44 +17261,44 @@ impl RateLimitWindow {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Registry {
     /// The registry's UUID.
     pub id: uuid::Uuid,
     /// The registry's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The URL-safe name used as the `{registry}` path segment.
     pub slug: String,
     /// The registry's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// The registry's page in the Buildkite web interface.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The registry's display name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The package ecosystem the registry serves, such as `ruby`; fixed when the registry is created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ecosystem: Option<String>,
     /// Free text about the registry; null when none was given.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The registry's emoji in `:name:` form; null when unset.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub emoji: Option<String>,
     /// The registry's color as a hex code such as `#f0ccff`; null when unset.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub color: Option<String>,
     /// Whether the registry is public rather than private to the organization.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub public: Option<bool>,
     /// The OIDC policy deciding which OIDC tokens may use the registry, as the server stores it (YAML text or a list of statements); null when the registry has none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub oidc_policy: Option<serde_json::Value>,
     /// The UUIDs of the teams that have access to the registry.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub team_ids: Option<Vec<String>>,
 }
 #[cfg(any(feature = "packages", feature = "registries", feature = "registry_tokens"))]
@@ -17458,33 +17458,33 @@ impl Registry {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegistryToken {
     /// The token's UUID, used as the `{token}` path segment.
     pub id: uuid::Uuid,
     /// The token's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The free-text description the token was given.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The token's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// When the token was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the token.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
     /// The organization that owns the registry (a reduced organization).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub organization: Option<Organization>,
     /// The registry the token gives access to (a reduced registry).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub registry: Option<Box<Registry>>,
     /// The token's secret value. The docs' examples do not show it (go-buildkite reads it); expect it, if at all, only in the answer to a creation.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub token: Option<String>,
 }
 #[cfg(feature = "registry_tokens")]
@@ -17610,27 +17610,27 @@ impl RegistryToken {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RepositoryConnection {
     /// The connection's UUID; the `{connection}` path segment.
     pub id: uuid::Uuid,
     /// The kind of integration.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<RepositoryConnectionType>,
     /// The connection's human-readable name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub display_name: Option<String>,
     /// The connection's address in the REST API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Get only - the account the connection acts as; null for connections bound only to a host.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub service_account: Option<RepositoryConnectionServiceAccount>,
     /// Get only - the source-control host; null when unknown.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<RepositoryConnectionHost>,
     /// Get only - the provider's last known rate-limit figures; null when unknown or not applicable.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub rate_limit: Option<RepositoryConnectionRateLimit>,
 }
 #[cfg(feature = "repository_connections")]
@@ -17744,25 +17744,25 @@ impl RepositoryConnection {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RepositoryConnectionHost {
     /// The kind of host, such as `github`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
     /// The host's address (Bitbucket Server connections with several list them comma-separated).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Addresses allowed to deliver webhooks, for providers that have them; kept as raw JSON.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub webhook_allowed_addresses: Option<serde_json::Value>,
     /// Whether the host's TLS certificate is verified, for providers that have the option.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub verify_server_cert: Option<bool>,
     /// How Buildkite authenticates to the host, for providers that report it.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication_strategy: Option<String>,
     /// How Buildkite authenticates to a proxy in front of the host, for providers that report it.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub proxy_auth_strategy: Option<String>,
 }
 #[cfg(feature = "repository_connections")]
@@ -17866,19 +17866,19 @@ impl RepositoryConnectionHost {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RepositoryConnectionRateLimit {
     /// Requests allowed per window.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<i64>,
     /// Requests used in the current window.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub used: Option<i64>,
     /// Requests left in the current window.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub remaining: Option<i64>,
     /// When the window starts again.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub reset_at: Option<crate::runtime::Timestamp>,
 }
 #[cfg(feature = "repository_connections")]
@@ -17961,10 +17961,10 @@ impl RepositoryConnectionRateLimit {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RepositoryConnectionServiceAccount {
     /// The account's login name at the provider.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub login: Option<String>,
 }
 #[cfg(feature = "repository_connections")]
@@ -18085,7 +18085,7 @@ impl std::fmt::Display for RepositoryConnectionType {
     }
 }
 #[cfg(feature = "repository_connections")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for RepositoryConnectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -18215,42 +18215,42 @@ impl RetryFailedJobsRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Rule {
     /// The rule's UUID; the `{rule}` path segment.
     pub uuid: uuid::Uuid,
     /// The rule's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The UUID of the organization the rule belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub organization_uuid: Option<uuid::Uuid>,
     /// The rule's address in the REST API.
     pub url: String,
     /// What the rule allows.
     pub r#type: RuleType,
     /// The kind of resource allowed to act (only `pipeline` so far).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub source_type: Option<RuleSourceType>,
     /// The UUID of the pipeline the rule lets act.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub source_uuid: Option<uuid::Uuid>,
     /// The kind of resource acted on (only `pipeline` so far).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub target_type: Option<RuleTargetType>,
     /// The UUID of the pipeline the rule lets be acted on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub target_uuid: Option<uuid::Uuid>,
     /// Whether the rule allows its action.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub effect: Option<RuleEffect>,
     /// The action the rule allows.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub action: Option<RuleAction>,
     /// When the rule was created.
     pub created_at: crate::runtime::Timestamp,
     /// The user who created the rule.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
 }
 #[cfg(feature = "rules")]
@@ -18454,7 +18454,7 @@ impl std::fmt::Display for RuleAction {
     }
 }
 #[cfg(feature = "rules")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for RuleAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -18514,7 +18514,7 @@ impl std::fmt::Display for RuleEffect {
     }
 }
 #[cfg(feature = "rules")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for RuleEffect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -18574,7 +18574,7 @@ impl std::fmt::Display for RuleSourceType {
     }
 }
 #[cfg(feature = "rules")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for RuleSourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -18634,7 +18634,7 @@ impl std::fmt::Display for RuleTargetType {
     }
 }
 #[cfg(feature = "rules")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for RuleTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -18807,146 +18807,146 @@ impl RuleValue {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ScriptJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
     /// ID of the job in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Kind of job; selects the job shape.
     pub r#type: JobType,
     /// Current state of the job; absent on minimal wait jobs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<JobState>,
     /// Address of the job on buildkite.com; null for some block jobs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The `key` of the step that made the job, if it has one.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub step_key: Option<String>,
     /// The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub group_key: Option<String>,
     /// The step that defined the job (older jobs may have none).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub step: Option<JobStep>,
     /// When the job was added to the build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When the job became ready for an agent to accept.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub runnable_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the job finished.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
     /// Label of the step, which may contain `:emoji:` codes.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The command the job runs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub command: Option<String>,
     /// Priority of the job; higher numbers are picked up first.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<ScriptJobPriority>,
     /// Agent targeting rules of the job, e.g. `queue=default`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub agent_query_rules: Option<Vec<String>>,
     /// URL of the job's build (the API or the web address).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub build_url: Option<String>,
     /// API URL of the job's log as JSON.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub log_url: Option<String>,
     /// Older name of the log URL, seen only in go-buildkite.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub logs_url: Option<String>,
     /// API URL of the job's raw log text.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub raw_log_url: Option<String>,
     /// API URL of the job's artifacts; may be an empty string.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub artifacts_url: Option<String>,
     /// Whether the job failed with an exit status its step allows.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub soft_failed: Option<bool>,
     /// Exit status of the command; null until the job finishes.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub exit_status: Option<i64>,
     /// Operating-system signal that ended the job's process (e.g. `SIGTERM`); null when none did.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub signal: Option<String>,
     /// Why the process was signalled or could not start; null otherwise.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub signal_reason: Option<JobSignalReason>,
     /// Why the job is `broken` (a code such as `branch_mismatch`, or free text); null in other states.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub broken_reason: Option<String>,
     /// Non-zero exit status the running job declared ahead of finishing; absent unless it did.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub promised_exit_status: Option<i64>,
     /// When the job declared `promised_exit_status`; absent unless it did.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub promised_exit_status_at: Option<crate::runtime::Timestamp>,
     /// Glob of the files the job uploads as artifacts; empty or null when unset.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub artifact_paths: Option<String>,
     /// The agent that ran the job: a three-field stub in build lists, the full agent elsewhere; null before assignment.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub agent: Option<Box<Agent>>,
     /// When the job expired without an agent accepting it.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub expired_at: Option<crate::runtime::Timestamp>,
     /// Milliseconds the job waited for a concurrency-group slot: 0 when it did not wait, null without a group, while still waiting, or when the wait cannot be told apart from a platform limit.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub concurrency_wait_time_ms: Option<i64>,
     /// True when this execution was superseded by a retry.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub retried: Option<bool>,
     /// UUID of the job that retried this one.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub retried_in_job_id: Option<uuid::Uuid>,
     /// How many times the step's job has been retried.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub retries_count: Option<i64>,
     /// The job this one retries, and how the retry came about.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_source: Option<ScriptJobRetrySource>,
     /// How this job came to be a retry; null for first attempts.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_type: Option<JobRetryType>,
     /// User who retried the job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub retried_by: Option<User>,
     /// Index of the job within its parallel group.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub parallel_group_index: Option<i64>,
     /// Number of jobs in its parallel group.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub parallel_group_total: Option<i64>,
     /// Matrix values of the job, kept as raw JSON.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub matrix: Option<serde_json::Value>,
     /// UUID of the cluster the job runs in.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_id: Option<uuid::Uuid>,
     /// UUID of the cluster queue the job runs on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_queue_id: Option<uuid::Uuid>,
     /// API URL of that cluster.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_url: Option<String>,
     /// API URL of that cluster queue.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub cluster_queue_url: Option<String>,
     /// Path of the script the job runs; seen only in jobs embedded in agents.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub script_path: Option<String>,
 }
 #[cfg(
@@ -19421,10 +19421,10 @@ impl ScriptJob {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ScriptJobPriority {
     /// The priority value.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<i64>,
 }
 #[cfg(
@@ -19482,13 +19482,13 @@ impl ScriptJobPriority {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ScriptJobRetrySource {
     /// UUID of the retried job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub job_id: Option<String>,
     /// Whether the retry was manual or automatic.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub retry_type: Option<JobRetryType>,
 }
 #[cfg(
@@ -19974,51 +19974,51 @@ impl StepBuild {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct StepUpload {
     /// UUID of the step upload.
     pub uuid: uuid::Uuid,
     /// ID of the step upload in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Processing state of the upload.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<StepUploadState>,
     /// What made the upload; `job` for now.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<String>,
     /// UUID of the job that ran the upload.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub source_job_id: Option<String>,
     /// Whether the upload replaced the build's remaining steps instead of adding to them (the agent's `--replace` flag).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub replace_existing_steps: Option<bool>,
     /// Jobs created from the upload; null until the upload is applied (0 means applied without new jobs).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_jobs_count: Option<i64>,
     /// Why a `rejected` upload was refused (`custom_error`, `validation_error`, `build_not_running_error`, `job_creation_error`); null otherwise.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub rejection_type: Option<String>,
     /// Explanation for a rejected or failed upload; null otherwise.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// API URL of the step upload.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// When the upload was received.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When processing finished; null while it is still going on.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub processed_at: Option<crate::runtime::Timestamp>,
     /// Size in bytes of the stored definition serialized as JSON; only from get.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub definition_bytes: Option<i64>,
     /// The uploaded definition rendered again as YAML (comments and formatting are not kept); null when the definition is too large to render. Only from get.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub definition_yaml: Option<String>,
     /// True when `definition_yaml` was left out for size; only from get.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub definition_yaml_omitted: Option<bool>,
 }
 #[cfg(feature = "step_uploads")]
@@ -20253,7 +20253,7 @@ impl std::fmt::Display for StepUploadState {
     }
 }
 #[cfg(feature = "step_uploads")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for StepUploadState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -20274,12 +20274,12 @@ impl<'de> serde::Deserialize<'de> for StepUploadState {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct StepUploadsPage {
     /// The step uploads of this page, newest first, without definitions.
     pub items: Vec<StepUpload>,
     /// Links to this page and its neighbours.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub links: Option<CursorPageLinks>,
 }
 #[cfg(feature = "step_uploads")]
@@ -20398,54 +20398,54 @@ impl StopAgentRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Team {
     /// The team's UUID, used as the `{team}` path segment.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<uuid::Uuid>,
     /// The team's ID in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The team's display name.
     pub name: String,
     /// The URL-safe form of the team's name.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
     /// Free text about the team; an empty string when none was given.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Who can see the team (`visible` to every member of the organization, or `secret`).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub privacy: Option<TeamPrivacy>,
     /// Whether users who join the organization are put in this team automatically.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default: Option<bool>,
     /// The same setting as `default`, under the name the create and update calls use; present in the answers the docs show for those calls.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub is_default_team: Option<bool>,
     /// The role given to users when they are added to the team.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_member_role: Option<TeamMemberRole>,
     /// Whether the team's members may create pipelines.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_create_pipelines: Option<bool>,
     /// Whether the team's members may create test suites.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_create_suites: Option<bool>,
     /// Whether the team's members may create package registries.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_create_registries: Option<bool>,
     /// Whether the team's members may delete package registries.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_destroy_registries: Option<bool>,
     /// Whether the team's members may delete packages.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub members_can_destroy_packages: Option<bool>,
     /// When the team was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// The user who created the team.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_by: Option<User>,
 }
 #[cfg(feature = "teams")]
@@ -20629,7 +20629,7 @@ impl Team {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TeamMember {
     /// The member's user UUID, used as the `{user_id}` path segment.
     pub user_id: String,
@@ -20822,7 +20822,7 @@ impl<'de> serde::Deserialize<'de> for TeamMemberRole {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TeamPipeline {
     /// The pipeline's UUID, used as the `{pipeline_id}` path segment.
     pub pipeline_id: uuid::Uuid,
@@ -20979,7 +20979,7 @@ impl<'de> serde::Deserialize<'de> for TeamPrivacy {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TeamSuite {
     /// The suite's UUID, used as the `{suite_id}` path segment.
     pub suite_id: String,
@@ -21132,7 +21132,7 @@ impl<'de> serde::Deserialize<'de> for TeamSuiteAccessLevel {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Test {
     /// UUID of the test.
     pub id: uuid::Uuid,
@@ -21141,39 +21141,39 @@ pub struct Test {
     /// Address of the test in the Buildkite web interface.
     pub web_url: String,
     /// What the test belongs to, such as the class or describe block (`User#email`); together with `name` it identifies the test.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scope: Option<String>,
     /// Name of the test within its scope.
     pub name: String,
     /// File and line of the test, such as `./spec/models/user_spec.rb:42`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub location: Option<String>,
     /// File that holds the test.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub file_name: Option<String>,
     /// Labels given to the test, such as `flaky`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub labels: Option<Vec<String>>,
     /// Share of the test's passed and failed executions in the window that passed, from 0 to 1; null when it had none.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub reliability: Option<f64>,
     /// Mean execution time in the window, in seconds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_avg: Option<f64>,
     /// Total execution time in the window, in seconds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_sum: Option<f64>,
     /// Shortest execution in the window, in seconds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_min: Option<f64>,
     /// Longest execution in the window, in seconds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub duration_max: Option<f64>,
     /// How many times the test ran in the window.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub executions_count: Option<i64>,
     /// The test's executions in the window, counted by their result.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub executions_count_by_result: Option<TestExecutionCounts>,
 }
 #[cfg(feature = "tests")]
@@ -21355,20 +21355,20 @@ impl Test {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TestExecutionCounts {
     /// Executions that passed.
     pub passed: i64,
     /// Executions that failed.
     pub failed: i64,
     /// Executions that were skipped.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub skipped: Option<i64>,
     /// Executions reported as pending.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pending: Option<i64>,
     /// Executions whose result was not reported.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub unknown: Option<i64>,
 }
 #[cfg(feature = "tests")]
@@ -21519,7 +21519,7 @@ impl<'de> serde::Deserialize<'de> for TestLabelsOperator {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TestRun {
     /// UUID of the run.
     pub id: uuid::Uuid,
@@ -21528,17 +21528,17 @@ pub struct TestRun {
     /// Address of the run in the Buildkite web interface.
     pub web_url: String,
     /// Branch the tested code came from.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub branch: Option<String>,
     /// Commit the tested code came from.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub commit_sha: Option<String>,
     /// Where the run is in its life, from receiving results to finished.
     pub state: TestRunState,
     /// The run's outcome, from the results of its executions.
     pub result: TestRunResult,
     /// UUID of the Buildkite Pipelines build that produced the run, when there is one.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub build_id: Option<uuid::Uuid>,
     /// When the run was created.
     pub created_at: crate::runtime::Timestamp,
@@ -21714,7 +21714,7 @@ impl std::fmt::Display for TestRunResult {
     }
 }
 #[cfg(feature = "test_runs")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for TestRunResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -21778,7 +21778,7 @@ impl std::fmt::Display for TestRunState {
     }
 }
 #[cfg(feature = "test_runs")]
-#[cfg(feature = "mock")]
+#[cfg(feature = "serialize")]
 impl serde::Serialize for TestRunState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -22004,15 +22004,15 @@ impl<'de> serde::Deserialize<'de> for TestState {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TestSuite {
     /// UUID of the suite.
     pub id: uuid::Uuid,
     /// ID of the suite in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// UUID of the organization the suite belongs to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub organization_id: Option<uuid::Uuid>,
     /// URL slug of the suite, used as `{suite}` in the suite's API paths.
     pub slug: String,
@@ -22023,22 +22023,22 @@ pub struct TestSuite {
     /// Address of the suite in the Buildkite web interface.
     pub web_url: String,
     /// Branch whose results the suite's trends show by default.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub default_branch: Option<String>,
     /// Name of the application the suite tests.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub application_name: Option<String>,
     /// Hex colour of the suite's avatar, such as `#FFF700`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub color: Option<String>,
     /// Emoji of the suite's avatar, as a character or in `:name:` form.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub emoji: Option<String>,
     /// Token that test collectors use to upload results to this suite. Present only when the request asked for it with `show_api_token`.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub api_token: Option<String>,
     /// OIDC policy that decides which OIDC tokens may act on the suite; null when the suite has none. Kept as raw JSON: the docs show only null.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub oidc_policy: Option<serde_json::Value>,
 }
 #[cfg(feature = "test_suites")]
@@ -22210,53 +22210,53 @@ pub enum TestSuiteOidcPolicy {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TriggerJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
     /// ID of the job in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Kind of job; selects the job shape.
     pub r#type: JobType,
     /// Current state of the job; absent on minimal wait jobs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<JobState>,
     /// Address of the job on buildkite.com; null for some block jobs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The `key` of the step that made the job, if it has one.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub step_key: Option<String>,
     /// The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub group_key: Option<String>,
     /// The step that defined the job (older jobs may have none).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub step: Option<JobStep>,
     /// When the job was added to the build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When the job became ready for an agent to accept.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub runnable_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the job finished.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
     /// Label of the trigger step.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// Whether the trigger step carries on without waiting for the triggered build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub r#async: Option<bool>,
     /// The build the step started; null until it exists.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub triggered_build: Option<TriggerJobTriggeredBuild>,
 }
 #[cfg(
@@ -22452,19 +22452,19 @@ impl TriggerJob {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TriggerJobTriggeredBuild {
     /// UUID of the triggered build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// Number of the triggered build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub number: Option<i64>,
     /// API URL of the triggered build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub url: Option<String>,
     /// Address of the triggered build on buildkite.com.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
 }
 #[cfg(
@@ -24994,24 +24994,24 @@ impl UpdateTestSuiteRequest {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct User {
     /// The user's UUID.
     pub id: uuid::Uuid,
     /// The user's ID in the GraphQL API; may be missing on embedded users.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// The user's display name; may be missing on reduced embedded users.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The user's email address; may be missing on reduced embedded users.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
     /// Link to the user's Gravatar image; may be missing on embedded users.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub avatar_url: Option<String>,
     /// When the user account was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
 }
 #[cfg(
@@ -25156,44 +25156,44 @@ impl User {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WaiterJob {
     /// UUID of the job; the `{job}` of job paths.
     pub id: uuid::Uuid,
     /// ID of the job in the GraphQL API.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub graphql_id: Option<String>,
     /// Kind of job; selects the job shape.
     pub r#type: JobType,
     /// Current state of the job; absent on minimal wait jobs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<JobState>,
     /// Address of the job on buildkite.com; null for some block jobs.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub web_url: Option<String>,
     /// The `key` of the step that made the job, if it has one.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub step_key: Option<String>,
     /// The `key` of the group step the job sits in; present only for grouped jobs embedded in builds.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub group_key: Option<String>,
     /// The step that defined the job (older jobs may have none).
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub step: Option<JobStep>,
     /// When the job was added to the build.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub created_at: Option<crate::runtime::Timestamp>,
     /// When the scheduler processed the job; may be earlier than `created_at` for jobs added after the build was created.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_at: Option<crate::runtime::Timestamp>,
     /// When the job became ready for an agent to accept.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub runnable_at: Option<crate::runtime::Timestamp>,
     /// When an agent started the job.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub started_at: Option<crate::runtime::Timestamp>,
     /// When the job finished.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub finished_at: Option<crate::runtime::Timestamp>,
 }
 #[cfg(
@@ -25357,15 +25357,15 @@ impl WaiterJob {
 /// one with `new` (the required properties) and a setter per optional property.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WebhookService {
     /// The service's UUID.
     pub id: String,
     /// The kind of service; `webhook` for webhooks.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub provider: Option<String>,
     /// The service's settings, such as the URL it delivers to.
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub settings: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 #[cfg(feature = "webhooks")]

@@ -99,14 +99,14 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 
 fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
     let doc = docs::attrs(&def.docs, &format!("The `{}` model.", def.name));
-    // `Serialize` where a request sends the model; elsewhere only for the mock server's
-    // responses.
+    // `Serialize` where a request sends the model; elsewhere only with the `serialize` feature
+    // (on with `mock`, whose responses are models).
     let (serialize, serialize_mock) = if sent {
         (quote!(serde::Serialize,), TokenStream::new())
     } else {
-        (TokenStream::new(), quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize))]))
+        (TokenStream::new(), quote!(#[cfg_attr(feature = "serialize", derive(serde::Serialize))]))
     };
-    let serialize_impl_cfg = (!sent).then(|| quote!(#[cfg(feature = "mock")]));
+    let serialize_impl_cfg = (!sent).then(|| quote!(#[cfg(feature = "serialize")]));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = type_ident(&def.name);
     let body = match &def.kind {
@@ -119,7 +119,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                 if sent {
                     quote!(#[serde(#attr)])
                 } else {
-                    quote!(#[cfg_attr(feature = "mock", serde(#attr))])
+                    quote!(#[cfg_attr(feature = "serialize", serde(#attr))])
                 }
             };
             let field_items = fields.iter().map(|f| field(f, &serde_attr));
@@ -299,7 +299,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
             let tagged_serde = if sent {
                 quote!(#[serde(untagged)])
             } else {
-                quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize), serde(untagged))])
+                quote!(#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))])
             };
             let tag_doc = format!(
                 " Tagged by its {} property; a tag this client does not know decodes into `Unknown`.",
