@@ -9737,32 +9737,44 @@ impl<'de> serde::Deserialize<'de> for Job {
     fn deserialize<__D: serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        match value.get("type").and_then(serde_json::Value::as_str) {
+        crate::runtime::deserialize_tagged(deserializer)
+    }
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+impl crate::runtime::TaggedUnion for Job {
+    const TAG: &'static str = "type";
+    const EXPECTING: &'static str = "a Job object";
+    fn variant<'de, __M: serde::de::MapAccess<'de>>(
+        tag: Option<&str>,
+        object: crate::runtime::Tagged<'de, __M>,
+    ) -> Result<Self, __M::Error> {
+        match tag {
             Some("script") => {
-                serde_json::from_value(value)
+                serde::Deserialize::deserialize(object.into_deserializer())
                     .map(Self::Script)
-                    .map_err(serde::de::Error::custom)
             }
             Some("waiter") => {
-                serde_json::from_value(value)
+                serde::Deserialize::deserialize(object.into_deserializer())
                     .map(Self::Waiter)
-                    .map_err(serde::de::Error::custom)
             }
             Some("manual") => {
-                serde_json::from_value(value)
+                serde::Deserialize::deserialize(object.into_deserializer())
                     .map(Self::Manual)
-                    .map_err(serde::de::Error::custom)
             }
             Some("trigger") => {
-                serde_json::from_value(value)
+                serde::Deserialize::deserialize(object.into_deserializer())
                     .map(Self::Trigger)
-                    .map_err(serde::de::Error::custom)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                serde::Deserialize::deserialize(object.into_deserializer())
+                    .map(Self::Unknown)
+            }
         }
+    }
+    fn unknown(value: serde_json::Value) -> Self {
+        Self::Unknown(value)
     }
 }
 #[cfg(

@@ -45,3 +45,126 @@ impl<'de> Deserialize<'de> for Key<'de> {
         deserializer.deserialize_str(KeyVisitor)
     }
 }
+
+/// A union tagged by one of its properties, decoded without a second pass: the keys before the
+/// tag are kept, and the variant's own `Deserialize` reads them and then the rest of the object
+/// straight from the input. The generator implements it for each tagged union.
+#[doc(hidden)]
+pub trait TaggedUnion: Sized {
+    /// The tagging property.
+    const TAG: &'static str;
+    /// What a decode error says was expected.
+    const EXPECTING: &'static str;
+    /// The variant of `tag` (`None`: no tag, or not a string), read from `object`.
+    fn variant<'de, M: serde::de::MapAccess<'de>>(tag: Option<&str>, object: Tagged<'de, M>) -> Result<Self, M::Error>;
+    /// A value that is not an object, kept as it is.
+    fn unknown(value: serde_json::Value) -> Self;
+}
+
+/// Decodes a [`TaggedUnion`].
+#[doc(hidden)]
+pub fn deserialize_tagged<'de, D: Deserializer<'de>, T: TaggedUnion>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_any(TaggedVisitor(std::marker::PhantomData))
+}
+
+struct TaggedVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T: TaggedUnion> TaggedVisitor<T> {
+    fn keep<E: Error>(value: serde_json::Value) -> Result<T, E> {
+        Ok(T::unknown(value))
+    }
+}
+
+impl<'de, T: TaggedUnion> Visitor<'de> for TaggedVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<T, M::Error> {
+        // The entries up to and including the tag's, in their order.
+        let mut before = std::collections::VecDeque::new();
+        let (mut tag, mut ended) = (None, true);
+        while let Some(key) = map.next_key::<String>()? {
+            let value: serde_json::Value = map.next_value()?;
+            let found = key == T::TAG;
+            if found {
+                tag = value.as_str().map(str::to_owned);
+            }
+            before.push_back((key, value));
+            if found {
+                ended = false;
+                break;
+            }
+        }
+        T::variant(tag.as_deref(), Tagged { before, pending: None, rest: map, ended, lifetime: std::marker::PhantomData })
+    }
+
+    fn visit_bool<E: Error>(self, v: bool) -> Result<T, E> {
+        Self::keep(v.into())
+    }
+    fn visit_i64<E: Error>(self, v: i64) -> Result<T, E> {
+        Self::keep(v.into())
+    }
+    fn visit_u64<E: Error>(self, v: u64) -> Result<T, E> {
+        Self::keep(v.into())
+    }
+    fn visit_f64<E: Error>(self, v: f64) -> Result<T, E> {
+        Self::keep(v.into())
+    }
+    fn visit_str<E: Error>(self, v: &str) -> Result<T, E> {
+        Self::keep(v.into())
+    }
+    fn visit_unit<E: Error>(self) -> Result<T, E> {
+        Self::keep(serde_json::Value::Null)
+    }
+    fn visit_none<E: Error>(self) -> Result<T, E> {
+        Self::keep(serde_json::Value::Null)
+    }
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, seq: S) -> Result<T, S::Error> {
+        serde_json::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(T::unknown)
+    }
+}
+
+/// The object of a [`TaggedUnion`]: the entries read before its tag, then the rest of the input.
+#[doc(hidden)]
+pub struct Tagged<'de, M> {
+    before: std::collections::VecDeque<(String, serde_json::Value)>,
+    /// The value of the kept key just given.
+    pending: Option<serde_json::Value>,
+    rest: M,
+    /// The input's object has been read to its end (no tag was found).
+    ended: bool,
+    lifetime: std::marker::PhantomData<&'de ()>,
+}
+
+impl<'de, M: serde::de::MapAccess<'de>> Tagged<'de, M> {
+    /// The object, for a variant's `Deserialize`.
+    pub fn into_deserializer(self) -> serde::de::value::MapAccessDeserializer<Self> {
+        serde::de::value::MapAccessDeserializer::new(self)
+    }
+}
+
+impl<'de, M: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<'de, M> {
+    type Error = M::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, M::Error> {
+        if let Some((key, value)) = self.before.pop_front() {
+            self.pending = Some(value);
+            let key = serde::de::IntoDeserializer::<M::Error>::into_deserializer(key);
+            return seed.deserialize(key).map(Some);
+        }
+        if self.ended {
+            return Ok(None);
+        }
+        self.rest.next_key_seed(seed)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, M::Error> {
+        match self.pending.take() {
+            Some(value) => seed.deserialize(value).map_err(M::Error::custom),
+            None => self.rest.next_value_seed(seed),
+        }
+    }
+}

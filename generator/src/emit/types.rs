@@ -292,9 +292,10 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                 let ident = type_ident(&v.name);
                 let tags = &v.tags;
                 quote! {
-                    #( Some(#tags) )|* => serde_json::from_value(value).map(Self::#ident).map_err(serde::de::Error::custom),
+                    #( Some(#tags) )|* => serde::Deserialize::deserialize(object.into_deserializer()).map(Self::#ident),
                 }
             });
+            let expecting = format!("a {name} object");
             // Serialize is its only serde derive: without it, no `serde` attribute either.
             let tagged_serde = if sent {
                 quote!(#[serde(untagged)])
@@ -320,11 +321,23 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                 }
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        match value.get(#tag).and_then(serde_json::Value::as_str) {
+                        crate::runtime::deserialize_tagged(deserializer)
+                    }
+                }
+                impl crate::runtime::TaggedUnion for #name {
+                    const TAG: &'static str = #tag;
+                    const EXPECTING: &'static str = #expecting;
+                    fn variant<'de, __M: serde::de::MapAccess<'de>>(
+                        tag: Option<&str>,
+                        object: crate::runtime::Tagged<'de, __M>,
+                    ) -> Result<Self, __M::Error> {
+                        match tag {
                             #(#arms)*
-                            _ => Ok(Self::Unknown(value)),
+                            _ => serde::Deserialize::deserialize(object.into_deserializer()).map(Self::Unknown),
                         }
+                    }
+                    fn unknown(value: serde_json::Value) -> Self {
+                        Self::Unknown(value)
                     }
                 }
                 #accessors

@@ -125,3 +125,46 @@ fn fields_the_api_sends_are_kept() {
         agent.cluster_url.is_some() && agent.cluster_queue_url.as_deref().is_some_and(|u| u.ends_with("/queues/q"))
     );
 }
+
+#[test]
+fn a_job_reads_the_same_from_text_and_from_a_value_whatever_the_tag_order() {
+    // The keys before the tag are kept and handed to the variant; an unknown, missing or
+    // non-string tag, or a job that is not an object, keeps the whole value as sent.
+    let cases = [
+        json!({"id": "0190ab1c-0000-4c0b-8f3a-5d6e7f8a9b01", "name": "test", "command": "make", "type": "script", "state": "passed"}),
+        json!({"type": "script", "command": "make", "id": "0190ab1c-0000-4c0b-8f3a-5d6e7f8a9b02"}),
+        json!({"command": "make", "label": "x", "type": "manual", "unblockable": true, "id": "0190ab1c-0000-4c0b-8f3a-5d6e7f8a9b03"}),
+        json!({"id": "0190ab1c-0000-4c0b-8f3a-5d6e7f8a9b05", "state": "passed", "type": "pipeline_upload", "extra": [1, {"a": null}]}),
+        json!({"id": "0190ab1c-0000-4c0b-8f3a-5d6e7f8a9b06", "state": "passed"}),
+        json!({"type": 7, "state": "passed"}),
+        json!("a job as a string"),
+        json!(null),
+        json!([1, 2]),
+    ];
+    for case in cases {
+        let from_text: Job = serde_json::from_str(&case.to_string()).expect("decodes from text");
+        let from_value: Job = serde_json::from_value(case.clone()).expect("decodes from a value");
+        assert_eq!(from_text, from_value, "{case}");
+        let known = case.get("type").and_then(Value::as_str).is_some_and(|t| ["script", "manual"].contains(&t));
+        match &from_text {
+            Job::Unknown(kept) => {
+                assert!(!known, "{case}");
+                assert_eq!(kept, &case, "an unknown job is kept whole");
+            }
+            Job::Script(j) => assert_eq!(j.command.as_deref(), Some("make"), "{case}"),
+            Job::Manual(j) => {
+                assert_eq!((j.label.as_deref(), j.unblockable), (Some("x"), Some(true)), "{case}")
+            }
+            other => panic!("{case} read as {other:?}"),
+        }
+    }
+    // A property of the wrong type inside a known variant fails, before or after the tag.
+    let id = r#""id": "0190ab1c-0000-4c0b-8f3a-5d6e7f8a9b01""#;
+    for bad in [
+        format!(r#"{{"exit_status": "zero", "type": "script", {id}}}"#),
+        format!(r#"{{{id}, "type": "script", "exit_status": "zero"}}"#),
+    ] {
+        let error = serde_json::from_str::<Job>(&bad).expect_err("a string is not an exit status");
+        assert!(error.to_string().contains("invalid type"), "{bad}: {error}");
+    }
+}
