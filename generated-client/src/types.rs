@@ -9717,7 +9717,8 @@ impl HostedAgentsRequest {
 /// Tagged by its `type` property; a tag this client does not know decodes into `Unknown`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum Job {
     /// The alternative tagged `script`.
     Script(Box<ScriptJob>),

@@ -93,8 +93,9 @@ impl Features {
 
 /// The models a request can send (parameters and request bodies, transitively), and the models
 /// no operation or webhook reaches (a user may build and send them as raw requests' bodies):
-/// these implement `Serialize` always; the others only with the `serialize` feature (which `mock`,
-/// whose responses serialize them, turns on). An unused `Serialize` costs compile time even though it is never called.
+/// these implement `Serialize` always; the others only with the `serialize` feature (which
+/// `mock`, whose responses serialize them, turns on). An unused `Serialize` costs compile time
+/// even though it is never called.
 pub fn sent_models(api: &Api) -> BTreeSet<String> {
     let mut sent = BTreeSet::new();
     for op in api.groups.iter().flat_map(|g| &g.operations) {

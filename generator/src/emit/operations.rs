@@ -29,16 +29,8 @@ fn decode_path(body: &Body) -> TokenStream {
 
 /// The `RawResponse` method that decodes a body, called.
 fn decode(body: &Body) -> TokenStream {
-    match body {
-        Body::Empty => quote!(empty()),
-        Body::Json(t) => {
-            let t = ty(t, Scope::Crate);
-            quote!(json::<#t>())
-        }
-        Body::Text => quote!(text()),
-        Body::Bytes => quote!(bytes()),
-        Body::Undocumented => quote!(untyped()),
-    }
+    let path = decode_path(body);
+    quote!(#path())
 }
 
 fn output_ty(op: &Operation) -> TokenStream {

@@ -100,12 +100,17 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
     let doc = docs::attrs(&def.docs, &format!("The `{}` model.", def.name));
     // `Serialize` where a request sends the model; elsewhere only with the `serialize` feature
-    // (on with `mock`, whose responses are models).
-    let (serialize, serialize_mock) = if sent {
-        (quote!(serde::Serialize,), TokenStream::new())
-    } else {
-        (TokenStream::new(), quote!(#[cfg_attr(feature = "serialize", derive(serde::Serialize))]))
+    // (on with `mock`, whose responses are models). `for_serialize` puts an attribute that
+    // `Serialize` needs (its derive, its serde attributes) behind the same condition.
+    let for_serialize = |attr: TokenStream| {
+        if sent {
+            quote!(#[#attr])
+        } else {
+            quote!(#[cfg_attr(feature = "serialize", #attr)])
+        }
     };
+    let serialize = sent.then(|| quote!(serde::Serialize,));
+    let serialize_mock = (!sent).then(|| for_serialize(quote!(derive(serde::Serialize))));
     let serialize_impl_cfg = (!sent).then(|| quote!(#[cfg(feature = "serialize")]));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = type_ident(&def.name);
@@ -115,13 +120,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
             let default = derive_default.then(|| quote!(Default,));
             // The fields' serde attributes serve `Serialize` only (`Deserialize` is written out
             // below): without it, they go too.
-            let serde_attr = |attr: TokenStream| {
-                if sent {
-                    quote!(#[serde(#attr)])
-                } else {
-                    quote!(#[cfg_attr(feature = "serialize", serde(#attr))])
-                }
-            };
+            let serde_attr = |attr: TokenStream| for_serialize(quote!(serde(#attr)));
             let field_items = fields.iter().map(|f| field(f, &serde_attr));
             let extra = additional.as_ref().map(|extra| {
                 let ident = snake_ident(&extra.name);
@@ -296,12 +295,8 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                 }
             });
             let expecting = format!("a {name} object");
-            // Serialize is its only serde derive: without it, no `serde` attribute either.
-            let tagged_serde = if sent {
-                quote!(#[serde(untagged)])
-            } else {
-                quote!(#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))])
-            };
+            // Its only `serde` attribute serves `Serialize` (`Deserialize` is written out below).
+            let tagged_serde = for_serialize(quote!(serde(untagged)));
             let tag_doc = format!(
                 " Tagged by its {} property; a tag this client does not know decodes into `Unknown`.",
                 docs::code(tag)
@@ -313,6 +308,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                 #[doc = #tag_doc]
                 #[non_exhaustive]
                 #[derive(Debug, Clone, PartialEq, #serialize)]
+                #serialize_mock
                 #tagged_serde
                 pub enum #name {
                     #(#items)*
