@@ -301,7 +301,7 @@ pub(crate) struct Inner {
     pub(crate) credential_headers: Vec<Option<(HeaderName, HeaderValue)>>,
     pub(crate) spec: &'static ApiSpec,
     /// The spec's rate-limit header names, parsed once.
-    pub(crate) rate_limit_headers: Vec<super::response::RateLimitHeaders>,
+    pub(crate) rate_limit_headers: Arc<[super::response::RateLimitHeaders]>,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,

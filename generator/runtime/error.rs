@@ -144,7 +144,12 @@ impl ApiError {
 
     /// Decodes the body as JSON into a type of the caller's choice, such as the spec's error model.
     pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(&self.body)
+        // Read as text, as success bodies are (`RawResponse::json`), so that each model's
+        // `Deserialize` is compiled for one reader only.
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(e) => Err(serde::de::Error::custom(format_args!("the body is not UTF-8: {e}"))),
+        }
     }
 }
 

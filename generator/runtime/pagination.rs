@@ -271,10 +271,10 @@ impl Cursor {
             }
             seen = node.before.as_deref();
         }
-        let raw = transport.execute(request.clone(), &options).await?;
+        let mut raw = transport.execute(request.clone(), &options).await?;
         let here = raw.url.clone();
         let mut links = header_links(&raw.headers, &here);
-        let (response, next) = match style {
+        let (items, next) = match style {
             PageStyle::Link => {
                 let page = raw.json::<Vec<T>>()?;
                 let next =
@@ -321,6 +321,7 @@ impl Cursor {
             visited,
             fetched: fetched.saturating_add(1),
         });
+        let response = raw.into_response(items);
         Ok(Page {
             items: response.value,
             status: response.status,

@@ -10,7 +10,7 @@ use super::client::RequestOptions;
 use super::error::Error;
 use super::pagination::{Pages, Paginated};
 use super::request::{QueryStyle, RawBody, Request};
-use super::response::{Response, UntypedBody};
+use super::response::{RawResponse, Response, UntypedBody};
 use super::BoxFuture;
 
 /// The operation id of raw requests, in errors and `tracing` spans.
@@ -157,31 +157,32 @@ impl RawRequest {
     /// `Content-Type`, with the status, headers and rate-limit figures.
     pub async fn send(self) -> Result<Response<UntypedBody>, Error> {
         let raw = self.client.transport().execute(self.request?, &self.options).await?;
-        raw.untyped()
+        raw.decoded(RawResponse::untyped)
     }
 
     /// Sends the request and decodes its JSON body, with the status, headers and rate-limit
     /// figures.
     pub async fn send_with_response<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
         let raw = self.client.transport().execute(self.request?, &self.options).await?;
-        raw.json()
+        raw.decoded(RawResponse::json)
     }
 
     /// Sends the request and decodes its JSON body.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        self.send_with_response().await.map(Response::into_inner)
+        let mut raw = self.client.transport().execute(self.request?, &self.options).await?;
+        raw.json()
     }
 
     /// Sends the request; the body as bytes, under the body limit.
     pub async fn bytes(self) -> Result<bytes::Bytes, Error> {
-        let raw = self.client.transport().execute(self.request?, &self.options).await?;
-        raw.bytes().map(Response::into_inner)
+        let mut raw = self.client.transport().execute(self.request?, &self.options).await?;
+        raw.bytes()
     }
 
     /// Sends the request; the body as UTF-8 text, under the body limit.
     pub async fn text(self) -> Result<String, Error> {
-        let raw = self.client.transport().execute(self.request?, &self.options).await?;
-        raw.text().map(Response::into_inner)
+        let mut raw = self.client.transport().execute(self.request?, &self.options).await?;
+        raw.text()
     }
 
     /// Sends the request; the body as a stream, read as it arrives (no limit: it is never

@@ -155,8 +155,15 @@ pub struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: bytes::Bytes,
-    pub(crate) rate_limits: Vec<RateLimit>,
+    /// The client's rate-limit families, read from the headers only when the response is kept
+    /// whole ([`into_response`](Self::into_response)) or fails to decode: `send()` returns the
+    /// value alone and never reads them.
+    pub(crate) rate_limit_headers: std::sync::Arc<[RateLimitHeaders]>,
 }
+
+/// How an operation turns its success response into its value: the body is taken from the
+/// response, whose status and headers stay for [`RawResponse::into_response`] or an error.
+pub type Decode<T> = fn(&mut RawResponse) -> Result<T, Error>;
 
 impl RawResponse {
     /// The status.
@@ -164,8 +171,21 @@ impl RawResponse {
         self.status
     }
 
-    fn wrap<T>(self, value: T) -> Response<T> {
-        Response { status: self.status, headers: self.headers, rate_limits: self.rate_limits, value }
+    /// The rate-limit figures of the response's headers.
+    pub(crate) fn rate_limits(&self) -> Vec<RateLimit> {
+        rate_limits(&self.headers, &self.rate_limit_headers)
+    }
+
+    /// The response with its decoded value: status, headers and rate-limit figures.
+    pub fn into_response<T>(self, value: T) -> Response<T> {
+        let rate_limits = self.rate_limits();
+        Response { status: self.status, headers: self.headers, rate_limits, value }
+    }
+
+    /// The value `decode` reads, with the status, headers and rate-limit figures.
+    pub(crate) fn decoded<T>(mut self, decode: Decode<T>) -> Result<Response<T>, Error> {
+        let value = decode(&mut self)?;
+        Ok(self.into_response(value))
     }
 
     /// A decode error at a 1-based line and column of the body (0: unknown, the start).
@@ -176,16 +196,28 @@ impl RawResponse {
     /// A decode error at a byte offset of the body, keeping an excerpt around it and the
     /// response's headers; the body itself is dropped.
     fn decode_error_at(&self, json_path: String, message: String, at: usize) -> Error {
-        let response = (self.status, self.headers.clone(), self.rate_limits.clone());
+        let response = (self.status, self.headers.clone(), self.rate_limits());
         DecodeError::of(&self.call, response, json_path, message, excerpt_at(&self.body, at))
     }
 
+    /// The body as text: it must be UTF-8.
+    fn text_body(&self) -> Result<&str, Error> {
+        std::str::from_utf8(&self.body).map_err(|e| {
+            let message = format!("the body is not UTF-8: {e}");
+            self.decode_error_at(".".into(), message, e.valid_up_to())
+        })
+    }
+
     /// Decodes a JSON body.
-    pub fn json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+    pub fn json<T: DeserializeOwned>(&mut self) -> Result<T, Error> {
+        // The body is checked to be UTF-8 once, then read as text: reading bytes, serde_json
+        // checks each string (and each key) on its own, which costs more than one pass over the
+        // whole body. A body that is not UTF-8 would fail to decode either way.
+        let text = self.text_body()?;
         // Where a failure happened comes from the text at the error's position (`locate`), not
         // from decoding again with path tracking, which would compile every model twice.
-        let error = match serde_json::from_slice::<T>(&self.body) {
-            Ok(value) => return Ok(self.wrap(value)),
+        let error = match serde_json::from_str::<T>(text) {
+            Ok(value) => return Ok(value),
             Err(error) => error,
         };
         let (line, column) = (error.line(), error.column());
@@ -201,18 +233,12 @@ impl RawResponse {
     /// the pointers are found as slices of the body, and the items decoded from theirs.
     #[allow(clippy::type_complexity)]
     pub(crate) fn json_page<T: DeserializeOwned>(
-        self,
+        &self,
         items: &str,
         next: &str,
         also: Option<&[String; 3]>,
-    ) -> Result<(Response<Vec<T>>, Option<String>, [Option<String>; 3]), Error> {
-        let text = match std::str::from_utf8(&self.body) {
-            Ok(text) => text,
-            Err(e) => {
-                let message = format!("the body is not UTF-8: {e}");
-                return Err(self.decode_error_at(".".into(), message, e.valid_up_to()));
-            }
-        };
+    ) -> Result<(Vec<T>, Option<String>, [Option<String>; 3]), Error> {
+        let text = self.text_body()?;
         let root: &RawValue = match serde_json::from_str(text) {
             Ok(root) => root,
             Err(e) => return Err(self.decode_error(".".into(), e.to_string(), e.line(), e.column())),
@@ -225,11 +251,11 @@ impl RawResponse {
         let next = string_at(next);
         let also = also.map(|also| also.each_ref().map(|at| string_at(at))).unwrap_or_default();
         let Some(list) = pointer(root, items).filter(|raw| raw.get() != "null") else {
-            return Ok((self.wrap(Vec::new()), next, also));
+            return Ok((Vec::new(), next, also));
         };
         let mut de = serde_json::Deserializer::from_str(list.get());
         match serde_path_to_error::deserialize::<_, Vec<T>>(&mut de) {
-            Ok(value) => Ok((self.wrap(value), next, also)),
+            Ok(value) => Ok((value, next, also)),
             Err(e) => {
                 let inner = json_path(e.path());
                 let at = items.trim_start_matches('/').replace('/', ".");
@@ -244,31 +270,26 @@ impl RawResponse {
     }
 
     /// Decodes a text body; it must be UTF-8. The bytes become the string without a copy.
-    pub fn text(mut self) -> Result<Response<String>, Error> {
-        if let Err(e) = std::str::from_utf8(&self.body) {
-            let message = format!("the body is not UTF-8: {e}");
-            return Err(self.decode_error_at(".".into(), message, e.valid_up_to()));
-        }
+    pub fn text(&mut self) -> Result<String, Error> {
+        self.text_body()?;
         let body = std::mem::take(&mut self.body);
-        let text = String::from_utf8(Vec::from(body)).unwrap_or_default();
-        Ok(self.wrap(text))
+        Ok(String::from_utf8(Vec::from(body)).unwrap_or_default())
     }
 
     /// Returns the body as bytes.
-    pub fn bytes(mut self) -> Result<Response<bytes::Bytes>, Error> {
-        let body = std::mem::take(&mut self.body);
-        Ok(self.wrap(body))
+    pub fn bytes(&mut self) -> Result<bytes::Bytes, Error> {
+        Ok(std::mem::take(&mut self.body))
     }
 
     /// Drops an expected empty body (any bytes the server sent anyway are ignored).
-    pub fn empty(self) -> Result<Response<()>, Error> {
-        Ok(self.wrap(()))
+    pub fn empty(&mut self) -> Result<(), Error> {
+        Ok(())
     }
 
     /// Keeps a body the spec does not describe, typed by its `Content-Type`.
-    pub fn untyped(mut self) -> Result<Response<UntypedBody>, Error> {
+    pub fn untyped(&mut self) -> Result<UntypedBody, Error> {
         if self.body.is_empty() {
-            return Ok(self.wrap(UntypedBody::Empty));
+            return Ok(UntypedBody::Empty);
         }
         let media = self
             .headers
@@ -279,17 +300,16 @@ impl RawResponse {
         let media = media.split(';').next().unwrap_or("").trim().to_string();
         if media == "application/json" || media.ends_with("+json") {
             if let Ok(value) = serde_json::from_slice(&self.body) {
-                return Ok(self.wrap(UntypedBody::Json(value)));
+                return Ok(UntypedBody::Json(value));
             }
         }
         let body = std::mem::take(&mut self.body);
         if (media.starts_with("text/") || media.is_empty() || media.ends_with("json"))
             && std::str::from_utf8(&body).is_ok()
         {
-            let text = String::from_utf8(Vec::from(body)).unwrap_or_default();
-            return Ok(self.wrap(UntypedBody::Text(text)));
+            return Ok(UntypedBody::Text(String::from_utf8(Vec::from(body)).unwrap_or_default()));
         }
-        Ok(self.wrap(UntypedBody::Bytes(body)))
+        Ok(UntypedBody::Bytes(body))
     }
 }
 

@@ -2,6 +2,10 @@
 //! generic), one boxed future shared by all operations sends it, and a plain function chosen per
 //! operation decodes the response. An operation compiles no state machine of its own, only its
 //! request building and the small `poll` below for its response type.
+//!
+//! `send()` decodes the value alone; only `send_with_response()` wraps it with the status,
+//! headers and rate-limit figures, so a plain call neither reads the rate-limit headers nor moves
+//! its value through a `Response`.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,11 +15,8 @@ use super::body::ByteStream;
 use super::client::{RequestOptions, Transport};
 use super::error::Error;
 use super::request::Request;
-use super::response::{RawResponse, Response};
+use super::response::{Decode, RawResponse, Response};
 use super::BoxFuture;
-
-/// How an operation turns its success response into its value.
-pub type Decode<T> = fn(RawResponse) -> Result<Response<T>, Error>;
 
 enum State<T> {
     /// The request on its way, its body read whole; then decoded.
@@ -39,7 +40,7 @@ fn read(
     request: Result<Request, Error>,
     options: RequestOptions,
 ) -> BoxFuture<Result<RawResponse, Error>> {
-    Box::pin(async move { transport.execute(request?, &options).await })
+    Box::pin(transport.execute_owned(request, options))
 }
 
 impl<T> ResponseFuture<T> {
@@ -72,39 +73,57 @@ impl<T> std::fmt::Debug for ResponseFuture<T> {
     }
 }
 
+impl<T> State<T> {
+    /// Polls the request; once it is answered, `read` makes the output of a response read whole
+    /// and `streamed` that of a streamed one.
+    fn poll<O>(
+        &mut self,
+        cx: &mut Context<'_>,
+        read: impl FnOnce(RawResponse, Decode<T>) -> Result<O, Error>,
+        streamed: impl FnOnce(Response<T>) -> O,
+    ) -> Poll<Result<O, Error>> {
+        let output = match self {
+            State::Read(future, decode) => match future.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(raw) => raw.and_then(|raw| read(raw, *decode)),
+            },
+            State::Streamed(future) => match future.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(response) => response.map(streamed),
+            },
+            State::Done => Err(Error::InvalidRequest("a request's future was polled after it completed".into())),
+        };
+        *self = State::Done;
+        Poll::Ready(output)
+    }
+}
+
 impl<T> Future for ResponseFuture<T> {
     type Output = Result<Response<T>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let output = match &mut this.state {
-            State::Read(future, decode) => match future.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(raw) => raw.and_then(*decode),
-            },
-            State::Streamed(future) => match future.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(response) => response,
-            },
-            State::Done => Err(Error::InvalidRequest("a request's future was polled after it completed".into())),
-        };
-        this.state = State::Done;
-        Poll::Ready(output)
+        self.state.poll(cx, RawResponse::decoded, |response| response)
     }
 }
 
 /// The future of an operation's `send()` and `.await`: the decoded value.
 #[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug)]
 pub struct SendFuture<T> {
-    inner: ResponseFuture<T>,
+    state: State<T>,
 }
 
 impl<T> SendFuture<T> {
-    /// The value of `inner`'s response.
+    /// The value alone of `inner`'s response (`inner` is not polled yet: its request is taken
+    /// over, and its response never wrapped).
     #[doc(hidden)]
     pub fn new(inner: ResponseFuture<T>) -> Self {
-        SendFuture { inner }
+        SendFuture { state: inner.state }
+    }
+}
+
+impl<T> std::fmt::Debug for SendFuture<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SendFuture").field("done", &matches!(self.state, State::Done)).finish()
     }
 }
 
@@ -112,9 +131,6 @@ impl<T> Future for SendFuture<T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match Pin::new(&mut self.inner).poll(cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(result) => Poll::Ready(result.map(Response::into_inner)),
-        }
+        self.state.poll(cx, |mut raw, decode| decode(&mut raw), Response::into_inner)
     }
 }

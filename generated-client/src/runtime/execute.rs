@@ -3,6 +3,7 @@
 //! Sending: credentials, redirects followed by hand (credentials never cross origins), retries
 //! with backoff that honour `Retry-After` and rate-limit reset headers, timeouts, tracing.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -13,7 +14,7 @@ use super::body::{read_limited, ByteStream, Wait};
 use super::client::{AuthKindSpec, RateLimitSpec, RequestOptions, RetryEvent, RetryPolicy, Secret, Transport};
 use super::error::{ApiError, Call, Error};
 use super::request::Request;
-use super::response::{header_u64, rate_limits, RateLimit, RawResponse, Response};
+use super::response::{header_u64, rate_limits, RawResponse, Response};
 
 /// How many redirects a request follows.
 const MAX_REDIRECTS: usize = 10;
@@ -213,7 +214,6 @@ struct Answer {
     url: Url,
     status: StatusCode,
     headers: HeaderMap,
-    rate_limits: Vec<RateLimit>,
     response: reqwest::Response,
     deadline: Instant,
 }
@@ -268,6 +268,21 @@ impl Transport {
         }
     }
 
+    /// [`execute`](Self::execute) of a request (or of the error that stopped it being built)
+    /// that the future owns, with the transport and options: the future of every operation's
+    /// `send()`, boxed once, with no layer around it.
+    pub(crate) fn execute_owned(
+        self,
+        request: Result<Request, Error>,
+        options: RequestOptions,
+    ) -> impl std::future::Future<Output = Result<RawResponse, Error>> + Send + 'static {
+        async move {
+            let request = request?;
+            let span = request_span(&request, &self.inner.base_url);
+            self.execute_buffered(&request, &options, &span).instrument(span.clone()).await
+        }
+    }
+
     async fn execute_buffered(
         &self,
         request: &Request,
@@ -291,7 +306,7 @@ impl Transport {
             status: answer.status,
             headers: answer.headers,
             body,
-            rate_limits: answer.rate_limits,
+            rate_limit_headers: Arc::clone(&self.inner.rate_limit_headers),
         })
     }
 
@@ -320,8 +335,8 @@ impl Transport {
             );
             Ok(Response {
                 status: answer.status,
+                rate_limits: rate_limits(&answer.headers, &inner.rate_limit_headers),
                 headers: answer.headers,
-                rate_limits: answer.rate_limits,
                 value: stream,
             })
         }
@@ -359,13 +374,11 @@ impl Transport {
                         span.record("status", status.as_u16());
                         tracing::debug!(status = status.as_u16(), attempt, elapsed_ms, "response");
                         if status.is_success() {
-                            let rate_limits = rate_limits(&reply.headers, &inner.rate_limit_headers);
                             return Ok(Answer {
                                 call,
                                 url: reply.url,
                                 status,
                                 headers: reply.headers,
-                                rate_limits,
                                 response: reply.response,
                                 deadline: reply.deadline,
                             });

@@ -577,12 +577,12 @@ fn send_with_response(op: &Operation) -> TokenStream {
                 } else {
                     quote!(#enum_ident::#variant)
                 };
-                quote!(#pattern => raw.#d.map(|r| r.map(#wrap)),)
+                quote!(#pattern => raw.#d.map(#wrap),)
             });
             let has_default = variants.iter().any(|v| v.status == StatusMatch::Default);
-            let fallback = (!has_default).then(|| quote!(_ => raw.untyped().map(|r| r.map(#enum_ident::Other)),));
+            let fallback = (!has_default).then(|| quote!(_ => raw.untyped().map(#enum_ident::Other),));
             quote! {
-                |raw: crate::runtime::RawResponse| match raw.status().as_u16() {
+                |raw: &mut crate::runtime::RawResponse| match raw.status().as_u16() {
                     #(#arms)*
                     #fallback
                 }
