@@ -250,30 +250,24 @@ impl Transport {
     /// Everything happens inside a `request` span (operation, method, path template, then
     /// status, attempt and elapsed time); neither the credential nor any body is recorded.
     #[allow(clippy::manual_async_fn)] // an `async fn` would hold the request twice
-    pub fn execute<'a>(
-        &'a self,
-        request: Request,
-        options: &'a RequestOptions,
-    ) -> impl std::future::Future<Output = Result<RawResponse, Error>> + 'a {
-        // Not an `async fn`, whose future would hold the request twice (as its argument and as a
-        // local). Each byte of a future's state is copied whenever it is moved, and each level
-        // that awaits another moves it: the request is lent, not moved, to the futures below.
-        async move {
-            let span = request_span(&request, &self.inner.base_url);
-            // The span is passed, not looked up with `Span::current()`, which needs a subscriber
-            // that tracks the current span.
-            self.execute_buffered(&request, options, &span).instrument(span.clone()).await
-        }
+    pub async fn execute(&self, request: &Request, options: &RequestOptions) -> Result<RawResponse, Error> {
+        let span = request_span(request, &self.inner.base_url);
+        // The span is passed, not looked up with `Span::current()`, which needs a subscriber
+        // that tracks the current span.
+        self.execute_buffered(request, options, &span).instrument(span.clone()).await
     }
 
     /// [`execute`](Self::execute) of a request (or of the error that stopped it being built)
     /// that the future owns, with the transport and options: the future of every operation's
     /// `send()`, boxed once, with no layer around it.
+    #[allow(clippy::manual_async_fn)] // an `async fn` would hold the request twice
     pub(crate) fn execute_owned(
         self,
         request: Result<Request, Error>,
         options: RequestOptions,
     ) -> impl std::future::Future<Output = Result<RawResponse, Error>> + Send + 'static {
+        // The request is lent, not moved, to the futures below: each byte of a future's state
+        // is copied whenever it is moved, and each level that awaits another moves it.
         async move {
             let request = request?;
             let span = request_span(&request, &self.inner.base_url);
@@ -1074,7 +1068,7 @@ mod tests {
             let client = builder.build().unwrap();
             let request = Request::new("getBlob", Method::GET, "/blob", &["bearer", "basic", "header", "query", "cookie"]);
             let options = RequestOptions::new().header("X-Caller-Key", "caller-SECRET");
-            client.transport().execute(request, &options).await.unwrap();
+            client.transport().execute(&request, &options).await.unwrap();
             let first = api_seen.lock().unwrap()[0].clone();
             assert!(first.contains(secret), "{scheme}: the API gets the credential: {first}");
             assert!(first.contains("caller-SECRET"), "{scheme}: and the caller's header");
@@ -1180,7 +1174,7 @@ mod tests {
         request.path("/things/");
         request.path_param("id", &"t-1").unwrap();
 
-        let response = client.transport().execute(request, &RequestOptions::default()).await.unwrap();
+        let response = client.transport().execute(&request, &RequestOptions::default()).await.unwrap();
         assert_eq!(response.status, StatusCode::OK);
 
         let recorded = recorded.lock().unwrap();

@@ -210,6 +210,12 @@ struct Cursor {
     fetched: u64,
 }
 
+/// Where the page after this one is: at a URL, or at this request with a cursor parameter.
+enum NextPage {
+    Url(Url),
+    Cursor(&'static str, String),
+}
+
 /// What identifies a page: its URL without the fragment (an invalid URL fails when it is sent).
 fn page_key(transport: &Transport, request: &Request) -> String {
     match transport.url(request) {
@@ -260,10 +266,12 @@ impl Cursor {
                 request.method, request.path_template
             )));
         }
-        let key = page_key(&transport, &request);
+        // A page's key is needed to compare it with the pages before it, and to be compared with
+        // the pages after it: the first page of a list of one page never needs it.
+        let key = visited.is_some().then(|| page_key(&transport, &request));
         let mut seen = visited.as_deref();
-        while let Some(node) = seen {
-            if node.key == key {
+        while let (Some(node), Some(key)) = (seen, &key) {
+            if node.key == *key {
                 return Err(Error::InvalidRequest(format!(
                     "pagination of {} {} came back to a page it already fetched; stopping",
                     request.method, request.path_template
@@ -271,16 +279,11 @@ impl Cursor {
             }
             seen = node.before.as_deref();
         }
-        let mut raw = transport.execute(request.clone(), &options).await?;
+        let mut raw = transport.execute(&request, &options).await?;
         let here = raw.url.clone();
         let mut links = header_links(&raw.headers, &here);
         let (items, next) = match style {
-            PageStyle::Link => {
-                let page = raw.json::<Vec<T>>()?;
-                let next =
-                    links.next.clone().map(|url| Request { url: Some(Box::new(url)), query: Vec::new(), ..request });
-                (page, next)
-            }
+            PageStyle::Link => (raw.json::<Vec<T>>()?, links.next.clone().map(NextPage::Url)),
             PageStyle::NextUrl { items, next } => {
                 let siblings = next.strip_suffix("/next").map(|parent| {
                     ["first", "prev", "last"].map(|rel| format!("{parent}/{rel}"))
@@ -297,29 +300,32 @@ impl Cursor {
                         *slot = Some(url);
                     }
                 }
-                let next =
-                    links.next.clone().map(|url| Request { url: Some(Box::new(url)), query: Vec::new(), ..request });
-                (page, next)
+                (page, links.next.clone().map(NextPage::Url))
             }
             PageStyle::Cursor { items, cursor, param } => {
                 let (page, cursor, _) = raw.json_page::<T>(items, cursor, None)?;
-                let next = cursor.map(|cursor| {
+                (page, cursor.map(|cursor| NextPage::Cursor(param, cursor)))
+            }
+        };
+        let next = next.map(|next| {
+            let key = key.unwrap_or_else(|| page_key(&transport, &request));
+            let request = match next {
+                NextPage::Url(url) => Request { url: Some(Box::new(url)), query: Vec::new(), ..request },
+                NextPage::Cursor(param, cursor) => {
                     let mut next = request;
                     next.query.retain(|(name, _)| name != param);
                     next.query.push((param.to_string(), super::request::encode(&cursor)));
                     next
-                });
-                (page, next)
+                }
+            };
+            Cursor {
+                transport,
+                options,
+                style,
+                request,
+                visited: Some(Arc::new(Visited { key, before: visited })),
+                fetched: fetched.saturating_add(1),
             }
-        };
-        let visited = Some(Arc::new(Visited { key, before: visited }));
-        let next = next.map(|request| Cursor {
-            transport,
-            options,
-            style,
-            request,
-            visited,
-            fetched: fetched.saturating_add(1),
         });
         let response = raw.into_response(items);
         Ok(Page {

@@ -156,32 +156,32 @@ impl RawRequest {
     /// Sends the request; the body held whole (under the body limit) and typed by its
     /// `Content-Type`, with the status, headers and rate-limit figures.
     pub async fn send(self) -> Result<Response<UntypedBody>, Error> {
-        let raw = self.client.transport().execute(self.request?, &self.options).await?;
+        let raw = self.client.transport().execute(&self.request?, &self.options).await?;
         raw.decoded(RawResponse::untyped)
     }
 
     /// Sends the request and decodes its JSON body, with the status, headers and rate-limit
     /// figures.
     pub async fn send_with_response<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        let raw = self.client.transport().execute(self.request?, &self.options).await?;
+        let raw = self.client.transport().execute(&self.request?, &self.options).await?;
         raw.decoded(RawResponse::json)
     }
 
     /// Sends the request and decodes its JSON body.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let mut raw = self.client.transport().execute(self.request?, &self.options).await?;
+        let mut raw = self.client.transport().execute(&self.request?, &self.options).await?;
         raw.json()
     }
 
     /// Sends the request; the body as bytes, under the body limit.
     pub async fn bytes(self) -> Result<bytes::Bytes, Error> {
-        let mut raw = self.client.transport().execute(self.request?, &self.options).await?;
+        let mut raw = self.client.transport().execute(&self.request?, &self.options).await?;
         raw.bytes()
     }
 
     /// Sends the request; the body as UTF-8 text, under the body limit.
     pub async fn text(self) -> Result<String, Error> {
-        let mut raw = self.client.transport().execute(self.request?, &self.options).await?;
+        let mut raw = self.client.transport().execute(&self.request?, &self.options).await?;
         raw.text()
     }
 

@@ -63,7 +63,8 @@ pub struct Request {
 
 /// A query value, percent-encoded.
 pub(crate) fn encode(value: &str) -> String {
-    utf8_percent_encode(value, STRICT).to_string()
+    // Through `Cow`, not `Display`: text with nothing to encode is copied whole.
+    std::borrow::Cow::from(utf8_percent_encode(value, STRICT)).into_owned()
 }
 
 /// List items encoded one by one and joined by a delimiter that is not encoded, so a comma

@@ -147,10 +147,12 @@ fn serve_in_turn(answers: Vec<String>) -> (String, std::sync::mpsc::Receiver<Vec
                     }
                 }
             }
-            stream.write_all(answer.as_bytes()).unwrap();
+            // Recorded before it is answered, so that a client that has its answer finds its
+            // request in `rx`.
             if tx.send(seen).is_err() {
                 return;
             }
+            stream.write_all(answer.as_bytes()).unwrap();
         }
     });
     (url, rx)

@@ -85,13 +85,22 @@ const REQUESTS_PER_CALL: usize = 64;
 /// `REQUESTS_PER_CALL` requests for one build: `tasks` tasks on the bench thread's runtime, each
 /// sending its share one after another, so that `tasks` requests are in flight at a time.
 fn one_build_in_flight(tasks: usize, generated: bool) {
+    in_flight(tasks, generated, false);
+}
+
+/// `REQUESTS_PER_CALL` requests, for one build or (`empty_page`) for an empty page of builds,
+/// `tasks` at a time.
+fn in_flight(tasks: usize, generated: bool, empty_page: bool) {
     let s = &*SETUP;
     let per_task = REQUESTS_PER_CALL / tasks;
     s.runtime.block_on(futures_util::future::join_all((0..tasks).map(|_| async move {
         for _ in 0..per_task {
-            let build =
-                if generated { generated_one(&s.client).await } else { handwritten_one(&s.http, &s.base).await };
-            support::keep(build);
+            match (empty_page, generated) {
+                (false, true) => support::keep(generated_one(&s.client).await),
+                (false, false) => support::keep(handwritten_one(&s.http, &s.base).await),
+                (true, true) => support::keep(crate::generated(&s.client, "empty").await),
+                (true, false) => support::keep(handwritten::<Build>(&s.http, &s.base, "empty").await),
+            }
         }
     })));
 }
@@ -109,15 +118,16 @@ fn run_handwritten<T: DeserializeOwned>(pipeline: &str) -> Vec<T> {
 /// The measured loop of `CLIENT_BENCH_ONCE`, a function of its own so that a profiler can
 /// count it alone (`valgrind --tool=callgrind --toggle-collect=client::profiled_requests`).
 #[inline(never)]
-fn profiled_requests(calls: usize, tasks: usize, generated: bool) {
+fn profiled_requests(calls: usize, tasks: usize, generated: bool, empty_page: bool) {
     for _ in 0..calls {
-        one_build_in_flight(tasks, generated);
+        in_flight(tasks, generated, empty_page);
     }
 }
 
-/// `CLIENT_BENCH_ONCE=SIDE[,TASKS[,REQUESTS]]` (SIDE `generated` or `handwritten`; 1 task and
-/// 6,400 requests by default): only the one-build requests of that side, after a warm-up, for
-/// profilers. Prints the wall and thread CPU time per request.
+/// `CLIENT_BENCH_ONCE=SIDE[,TASKS[,REQUESTS[,empty-page]]]` (SIDE `generated` or `handwritten`;
+/// 1 task and 6,400 requests by default): only the one-build requests of that side (or its
+/// requests for an empty page), after a warm-up, for profilers. Prints the wall and thread CPU
+/// time per request.
 fn profile_once(spec: &str) {
     let mut parts = spec.split(',');
     let generated = match parts.next() {
@@ -127,6 +137,11 @@ fn profile_once(spec: &str) {
     };
     let tasks: usize = parts.next().map_or(1, |t| t.parse().expect("CLIENT_BENCH_ONCE: tasks"));
     let requests: usize = parts.next().map_or(6400, |n| n.parse().expect("CLIENT_BENCH_ONCE: requests"));
+    let empty_page = match parts.next() {
+        None => false,
+        Some("empty-page") => true,
+        Some(other) => panic!("CLIENT_BENCH_ONCE: the fourth field is `empty-page` or nothing, not {other:?}"),
+    };
     assert!(REQUESTS_PER_CALL.is_multiple_of(tasks), "tasks must divide {REQUESTS_PER_CALL}");
     let calls = requests.div_ceil(REQUESTS_PER_CALL);
     let s = &*SETUP;
@@ -137,9 +152,9 @@ fn profile_once(spec: &str) {
         std::mem::size_of_val(&handwritten_one(&s.http, &s.base))
     );
     // Connections opened and every lazy initialisation done before the measured loop.
-    one_build_in_flight(tasks, generated);
+    in_flight(tasks, generated, empty_page);
     let (wall, cpu, usage) = (std::time::Instant::now(), support::thread_cpu(), thread_usage());
-    profiled_requests(calls, tasks, generated);
+    profiled_requests(calls, tasks, generated, empty_page);
     let n = (calls * REQUESTS_PER_CALL) as f64;
     let (wall, cpu) = (wall.elapsed().as_secs_f64(), (support::thread_cpu() - cpu).as_secs_f64());
     let after = thread_usage();
