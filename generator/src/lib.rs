@@ -147,7 +147,7 @@ pub fn generate(spec: &Source, overlays: &[Source], config: &Config) -> Result<G
 }
 
 /// The generator thread's stack: generous, since only what is touched is ever committed.
-const STACK_SIZE: usize = 256 << 20;
+pub(crate) const STACK_SIZE: usize = 256 << 20;
 
 fn generate_here(spec: &Source, overlays: &[Source], config: &Config) -> Result<Generated, Error> {
     // The merged document is consumed as it is typed (never both whole in memory).

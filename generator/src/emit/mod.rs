@@ -82,13 +82,105 @@ fn parse_file(name: &str, tokens: TokenStream) -> Result<syn::File, Error> {
 }
 
 /// Every file of the generated crate, by path relative to the crate root.
+///
+/// The work is cut into jobs (runs of models, the mock server, each group's operations, the
+/// rest), taken in turn by two threads; token streams are not `Send`, so each job makes its own.
+/// The output does not depend on which thread ran what.
 pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Error> {
     let marker = marker(config)?;
     // The first line of every Rust file.
     let header = format!("// {marker}\n");
-    let rust_file = |name: &str, tokens: TokenStream| format_rust(&header, name, tokens);
-    let mut files = BTreeMap::new();
     let features = Features::new(api);
+    let sent = crate::features::sent_models(api);
+    let models = api.types.len();
+    let mut jobs: Vec<Job> = (0..MODEL_RUNS)
+        .map(|i| Job::Models { first: i == 0, range: models * i / MODEL_RUNS..models * (i + 1) / MODEL_RUNS })
+        .collect();
+    jobs.push(Job::Mock);
+    jobs.extend(api.groups.iter().map(Job::Group));
+    jobs.push(Job::Rest);
+    let run = |job: &Job| -> Result<Vec<(String, String)>, Error> {
+        Ok(match job {
+            Job::Models { first, range } => {
+                let mut text = if *first { types::head(&header)? } else { String::new() };
+                text.push_str(&types::models(api, &features, &sent, range.clone())?);
+                vec![(types::FILE.to_string(), text)]
+            }
+            Job::Mock => {
+                let crate_ident = config.crate_name.replace('-', "_");
+                vec![("src/mock.rs".to_string(), format_pieces(&header, "src/mock.rs", mock::file(api, &crate_ident))?)]
+            }
+            Job::Group(group) => {
+                let path = format!("src/operations/{}.rs", group.name);
+                let text = format_rust(&header, &path, operations::file(group))?;
+                vec![(path, text)]
+            }
+            Job::Rest => other_files(api, config, &marker, &features)?.into_iter().collect(),
+        })
+    };
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    // In the jobs' order: the runs of models are appended in turn.
+    for output in on_two_threads(&jobs, run) {
+        for (path, text) in output? {
+            files.entry(path).or_default().push_str(&text);
+        }
+    }
+    Ok(files)
+}
+
+/// How many runs the models are cut into: enough for the two threads to end close together.
+const MODEL_RUNS: usize = 8;
+
+/// A piece of [`emit`]'s work.
+enum Job<'a> {
+    /// The models at these indices, in `types.rs`; the first run starts the file.
+    Models { first: bool, range: std::ops::Range<usize> },
+    /// `mock.rs`.
+    Mock,
+    /// A group's operations file.
+    Group(&'a crate::ir::Group),
+    /// Every other file.
+    Rest,
+}
+
+/// `run` of every job, in the jobs' order, the jobs taken in turn by this thread and one more
+/// (or by this one alone when no thread can be started).
+fn on_two_threads<J: Sync, T: Send>(jobs: &[J], run: impl Fn(&J) -> T + Sync) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { return done };
+            done.push((i, run(job)));
+        }
+    };
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new()
+            .name("openapi-rust-gen-emit".into())
+            .stack_size(crate::STACK_SIZE)
+            .spawn_scoped(scope, work);
+        let mut done = work();
+        if let Ok(helper) = helper {
+            done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        done
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, output)| output).collect()
+}
+
+/// Every file but `types.rs`, `mock.rs` and the groups' operations.
+fn other_files(
+    api: &Api,
+    config: &Config,
+    marker: &str,
+    features: &Features,
+) -> Result<BTreeMap<String, String>, Error> {
+    let header = &format!("// {marker}\n");
+    let rust_file = |name: &str, tokens: TokenStream| format_rust(header, name, tokens);
+    let mut files = BTreeMap::new();
     let mut lib = client::lib_rs();
     if let Some(hooks) = &api.webhooks {
         let cfg = Features::group_cfg(crate::features::WEBHOOKS);
@@ -104,17 +196,9 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
         #[cfg(feature = "mock")]
         pub mod mock;
     });
-    let crate_ident = config.crate_name.replace('-', "_");
-    files.insert("src/mock.rs".to_string(), format_pieces(&header, "src/mock.rs", mock::file(api, &crate_ident))?);
     files.insert("src/lib.rs".to_string(), rust_file("src/lib.rs", lib)?);
-    files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config, &features))?);
-    files.insert("src/types.rs".to_string(), types::file(&header, api, &features)?);
+    files.insert("src/client.rs".to_string(), rust_file("src/client.rs", client::client_rs(api, config, features))?);
     files.insert("src/operations/mod.rs".to_string(), rust_file("src/operations/mod.rs", client::operations_mod(api))?);
-    for group in &api.groups {
-        let path = format!("src/operations/{}.rs", group.name);
-        let text = rust_file(&path, operations::file(group))?;
-        files.insert(path, text);
-    }
     for (name, source) in RUNTIME {
         files.insert(format!("src/runtime/{name}"), format!("{header}\n{source}"));
     }

@@ -1,5 +1,8 @@
 //! Models: `src/types.rs`, one item per IR type: structs, open enums, unions, aliases.
 
+use std::collections::BTreeSet;
+use std::ops::Range;
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -40,19 +43,25 @@ fn is_eq(ty: &TypeRef, api: &Api, depth: usize) -> bool {
     }
 }
 
-/// The whole `types.rs`, formatted one model at a time (see [`super::format_pieces`]). Each
-/// model's items (the type and every impl block beside it) carry the model's `cfg` of
-/// [`Features`], so they compile only with the groups that use them.
-pub fn file(header: &str, api: &Api, features: &Features) -> Result<String, Error> {
-    let mut text = super::format_pieces(
+/// The start of `types.rs`: its header and inner doc. The models follow, formatted a run at a
+/// time by [`models`] (see [`super::format_pieces`]).
+pub fn head(header: &str) -> Result<String, Error> {
+    super::format_pieces(
         header,
         FILE,
         [quote! {
             #![doc = " The models of the API: every schema of the spec, inline ones included."]
         }],
-    )?;
-    let sent = crate::features::sent_models(api);
-    for def in api.types.values() {
+    )
+}
+
+/// The models of `api.types` at `range` (in the IR's order), formatted one at a time. Each
+/// model's items (the type and every impl block beside it) carry the model's `cfg` of
+/// [`Features`], so they compile only with the groups that use them; `sent` are the models a
+/// request sends.
+pub fn models(api: &Api, features: &Features, sent: &BTreeSet<String>, range: Range<usize>) -> Result<String, Error> {
+    let mut text = String::new();
+    for def in api.types.values().skip(range.start).take(range.len()) {
         let mut model = super::parse_file(FILE, item(def, api, sent.contains(&def.name)))?;
         if let Some(cfg) = features.type_cfg(&def.name) {
             gate(&mut model.items, cfg)?;
@@ -63,7 +72,7 @@ pub fn file(header: &str, api: &Api, features: &Features) -> Result<String, Erro
 }
 
 /// The models' file, for errors.
-const FILE: &str = "src/types.rs";
+pub(super) const FILE: &str = "src/types.rs";
 
 /// Puts `cfg` on every item.
 fn gate(items: &mut [syn::Item], cfg: TokenStream) -> Result<(), Error> {
