@@ -17,9 +17,9 @@ use super::docs;
 use super::types::{snake_ident, type_ident};
 use crate::features::Features;
 
-/// The whole `src/mock.rs`, in pieces formatted one at a time: the module's head, then a
-/// group's mocks each.
-pub fn file<'a>(api: &'a Api, crate_ident: &str) -> impl Iterator<Item = TokenStream> + 'a {
+/// The start of `src/mock.rs`: the module's docs, its example and the server's accessors. Each
+/// group's mocks ([`group`]) follow, formatted one at a time.
+pub fn head(api: &Api, crate_ident: &str) -> TokenStream {
     let accessors = api.groups.iter().map(|g| {
         let method = snake_ident(&g.name);
         let handle = handle_ident(g);
@@ -64,7 +64,7 @@ pub fn file<'a>(api: &'a Api, crate_ident: &str) -> impl Iterator<Item = TokenSt
             #(#accessors)*
         }
     };
-    std::iter::once(head).chain(api.groups.iter().map(group))
+    head
 }
 
 /// A doctest with the first operation that takes only string and integer path parameters.
@@ -111,7 +111,8 @@ fn handle_ident(group: &Group) -> proc_macro2::Ident {
     format_ident!("{}Mocks", group.type_name)
 }
 
-fn group(group: &Group) -> TokenStream {
+/// A group's mocks, in `src/mock.rs`.
+pub fn group(group: &Group) -> TokenStream {
     let handle = handle_ident(group);
     let doc =
         format!(" Expectations on the operations tagged {}: `mock.{}()`.", docs::code(&group.wire_tag), group.name);

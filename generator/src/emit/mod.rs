@@ -60,20 +60,17 @@ fn marker(config: &Config) -> Result<String, Error> {
 
 /// Formats a token stream as a Rust file with the generated header.
 fn format_rust(header: &str, name: &str, tokens: TokenStream) -> Result<String, Error> {
-    format_pieces(header, name, [tokens])
+    Ok(format!("{header}\n{}", format_piece(name, tokens)?))
 }
 
-/// Formats a Rust file given in pieces (the first may hold the file's inner attributes, each
-/// piece whole items), one piece at a time: only one piece's tokens and syntax tree are alive
-/// at once, so the heap stays the size of a piece rather than of the file (`types.rs` and
-/// `mock.rs` grow with the API). `prettyplease` puts nothing between a file's items, so the text
-/// is the same as the whole file's.
-fn format_pieces(header: &str, name: &str, pieces: impl IntoIterator<Item = TokenStream>) -> Result<String, Error> {
-    let mut text = format!("{header}\n");
-    for tokens in pieces {
-        text.push_str(&prettyplease::unparse(&parse_file(name, tokens)?));
-    }
-    Ok(text)
+/// Formats a piece of the file `name` (the first piece may hold the file's inner attributes, each
+/// piece whole items). `types.rs` and `mock.rs`, which grow with the API, are formatted a piece
+/// at a time: only one piece's tokens and syntax tree are alive at once, so the heap stays the
+/// size of a piece rather than of the file, and the pieces can be shared between threads.
+/// `prettyplease` puts nothing between a file's items, so the text is the same as the whole
+/// file's.
+fn format_piece(name: &str, tokens: TokenStream) -> Result<String, Error> {
+    Ok(prettyplease::unparse(&parse_file(name, tokens)?))
 }
 
 /// Parses tokens as the items (and inner attributes) of the file `name`.
@@ -93,12 +90,13 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
     let features = Features::new(api);
     let sent = crate::features::sent_models(api);
     let models = api.types.len();
-    let mut jobs: Vec<Job> = (0..MODEL_RUNS)
-        .map(|i| Job::Models { first: i == 0, range: models * i / MODEL_RUNS..models * (i + 1) / MODEL_RUNS })
-        .collect();
-    jobs.push(Job::Mock);
-    jobs.extend(api.groups.iter().map(Job::Group));
-    jobs.push(Job::Rest);
+    // The largest job first, so that the last ones, small, even the two threads out.
+    let mut jobs = vec![Job::Rest, Job::MockHead];
+    jobs.extend(
+        (0..MODEL_RUNS)
+            .map(|i| Job::Models { first: i == 0, range: models * i / MODEL_RUNS..models * (i + 1) / MODEL_RUNS }),
+    );
+    jobs.extend(api.groups.iter().flat_map(|g| [Job::Mocks(g), Job::Group(g)]));
     let run = |job: &Job| -> Result<Vec<(String, String)>, Error> {
         Ok(match job {
             Job::Models { first, range } => {
@@ -106,10 +104,11 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
                 text.push_str(&types::models(api, &features, &sent, range.clone())?);
                 vec![(types::FILE.to_string(), text)]
             }
-            Job::Mock => {
+            Job::MockHead => {
                 let crate_ident = config.crate_name.replace('-', "_");
-                vec![("src/mock.rs".to_string(), format_pieces(&header, "src/mock.rs", mock::file(api, &crate_ident))?)]
+                vec![(MOCK.to_string(), format_rust(&header, MOCK, mock::head(api, &crate_ident))?)]
             }
+            Job::Mocks(group) => vec![(MOCK.to_string(), format_piece(MOCK, mock::group(group))?)],
             Job::Group(group) => {
                 let path = format!("src/operations/{}.rs", group.name);
                 let text = format_rust(&header, &path, operations::file(group))?;
@@ -129,14 +128,19 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
 }
 
 /// How many runs the models are cut into: enough for the two threads to end close together.
-const MODEL_RUNS: usize = 8;
+const MODEL_RUNS: usize = 16;
+
+/// The mock server's file.
+const MOCK: &str = "src/mock.rs";
 
 /// A piece of [`emit`]'s work.
 enum Job<'a> {
     /// The models at these indices, in `types.rs`; the first run starts the file.
     Models { first: bool, range: std::ops::Range<usize> },
-    /// `mock.rs`.
-    Mock,
+    /// The start of `mock.rs`.
+    MockHead,
+    /// A group's mocks, in `mock.rs` (after the start and the groups before it).
+    Mocks(&'a crate::ir::Group),
     /// A group's operations file.
     Group(&'a crate::ir::Group),
     /// Every other file.

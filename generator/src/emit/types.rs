@@ -44,14 +44,14 @@ fn is_eq(ty: &TypeRef, api: &Api, depth: usize) -> bool {
 }
 
 /// The start of `types.rs`: its header and inner doc. The models follow, formatted a run at a
-/// time by [`models`] (see [`super::format_pieces`]).
+/// time by [`models`] (see [`super::format_piece`]).
 pub fn head(header: &str) -> Result<String, Error> {
-    super::format_pieces(
+    super::format_rust(
         header,
         FILE,
-        [quote! {
+        quote! {
             #![doc = " The models of the API: every schema of the spec, inline ones included."]
-        }],
+        },
     )
 }
 
