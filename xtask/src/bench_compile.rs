@@ -12,14 +12,15 @@
 //!    (incremental);
 //! 4. the crate alone with one group of operations (`--no-default-features --features jobs`).
 //!
-//! Sources are fetched first, untimed. Each figure is wall-clock time; the load average is
-//! printed beside it, since other work on the machine slows a build down.
+//! Sources are fetched first, untimed. Each figure is CPU time (user + system of cargo and the
+//! compilers) and wall-clock time; the load average is printed beside it, since other work on
+//! the machine slows a build down. The last row also gives its share of the crate alone's time.
 //!
 //! Then Oxide Nexus against progenitor: see [`crate::bench_nexus`].
 
-use std::path::{Path, PathBuf};
+use crate::bench_nexus::Figure;
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 /// The group of operations built alone for the last row: the one with the most operations.
 const ONE_GROUP: &str = "jobs";
@@ -49,35 +50,10 @@ pub fn load_average() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-struct Bench {
-    cargo: String,
-    manifest: PathBuf,
-    jobs: Option<String>,
-}
-
-impl Bench {
-    /// Runs `cargo <args>` on the copy with `target` as its target directory; returns the time.
-    fn cargo(&self, args: &[&str], target: &Path) -> Result<Duration, String> {
-        let mut command = Command::new(&self.cargo);
-        command.args(args).arg("--manifest-path").arg(&self.manifest).env("CARGO_TARGET_DIR", target);
-        if let Some(jobs) = &self.jobs {
-            command.args(["--jobs", jobs]);
-        }
-        let started = Instant::now();
-        let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
-        let elapsed = started.elapsed();
-        if !status.success() {
-            return Err(format!("`cargo {}` failed ({status})", args.join(" ")));
-        }
-        Ok(elapsed)
-    }
-}
-
-/// One row of the table: the step's time for `cargo check` and `cargo build`, with the load
-/// average when each started.
+/// One row of the table: the step's time for `cargo check` and `cargo build`.
 struct Row {
     step: &'static str,
-    figures: Vec<(Duration, String)>,
+    figures: Vec<Figure>,
 }
 
 pub const USAGE: &str =
@@ -158,16 +134,16 @@ fn buildkite(jobs: Option<String>) -> Result<(), String> {
     std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).map_err(|e| format!("copy Cargo.lock: {e}"))?;
 
-    let bench = Bench { cargo: std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()), manifest, jobs };
-    let fetch = Command::new(&bench.cargo)
+    let fetch = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .arg("fetch")
         .arg("--manifest-path")
-        .arg(&bench.manifest)
+        .arg(&manifest)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !fetch.success() {
         return Err("`cargo fetch` failed".into());
     }
+    let cargo = |args: &[&str], target: &Path| crate::bench_nexus::cargo(args, &manifest, target, &jobs);
 
     let changed = krate.join(CHANGED_FILE);
     let original = std::fs::read_to_string(&changed).map_err(|e| format!("read {CHANGED_FILE}: {e}"))?;
@@ -184,27 +160,23 @@ fn buildkite(jobs: Option<String>) -> Result<(), String> {
         }
         std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
         eprintln!("== cargo {command}: cold");
-        let load = load_average();
-        rows[0].figures.push((bench.cargo(&[command], &target)?, load));
+        rows[0].figures.push(cargo(&[command], &target)?);
 
         eprintln!("== cargo {command}: the crate alone");
-        bench.cargo(&["clean", "-p", "buildkite-api"], &target)?;
-        let load = load_average();
-        rows[1].figures.push((bench.cargo(&[command], &target)?, load));
+        cargo(&["clean", "-p", "buildkite-api"], &target)?;
+        rows[1].figures.push(cargo(&[command], &target)?);
 
         eprintln!("== cargo {command}: after {CHANGED_FILE} changes");
         let (header, rest) = original.split_once('\n').unwrap_or((&original, ""));
         std::fs::write(&changed, format!("{header}\n// edited by `cargo xtask bench-compile`\n{rest}"))
             .map_err(|e| e.to_string())?;
-        let load = load_average();
-        rows[2].figures.push((bench.cargo(&[command], &target)?, load));
+        rows[2].figures.push(cargo(&[command], &target)?);
 
         eprintln!("== cargo {command}: the crate alone with only `{ONE_GROUP}`");
         std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
-        bench.cargo(&["clean", "-p", "buildkite-api"], &target)?;
-        let load = load_average();
+        cargo(&["clean", "-p", "buildkite-api"], &target)?;
         let args = [command, "--no-default-features", "--features", ONE_GROUP];
-        rows[3].figures.push((bench.cargo(&args, &target)?, load));
+        rows[3].figures.push(cargo(&args, &target)?);
     }
     std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
 
@@ -212,12 +184,20 @@ fn buildkite(jobs: Option<String>) -> Result<(), String> {
     println!();
     println!("generated-client ({cores} cores available; load average when each step started in brackets)");
     println!();
-    println!("| step | `cargo check` | `cargo build` (dev profile) |");
+    println!("| step | `cargo check` CPU (wall) | `cargo build` (dev profile) CPU (wall) |");
     println!("|---|---:|---:|");
     for row in &rows {
         let cells: Vec<String> =
-            row.figures.iter().map(|(time, load)| format!("{:.1} s [{load}]", time.as_secs_f64())).collect();
+            row.figures.iter().map(|f| format!("{:.1} s ({:.1} s) [{}]", f.cpu, f.wall, f.load)).collect();
         println!("| {} | {} |", row.step, cells.join(" | "));
     }
+    // The last row against the crate alone, command by command.
+    let shares: Vec<String> = rows[3]
+        .figures
+        .iter()
+        .zip(&rows[1].figures)
+        .map(|(one, all)| format!("{:.0} % ({:.0} %)", 100.0 * one.cpu / all.cpu, 100.0 * one.wall / all.wall))
+        .collect();
+    println!("| one group against the crate alone: CPU (wall) | {} |", shares.join(" | "));
     Ok(())
 }

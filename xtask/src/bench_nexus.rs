@@ -52,13 +52,15 @@ fn children_cpu() -> f64 {
 
 /// A measurement: CPU and wall-clock seconds, with the load average when it started.
 #[derive(Clone)]
-struct Figure {
-    cpu: f64,
-    wall: f64,
-    load: String,
+pub struct Figure {
+    pub cpu: f64,
+    pub wall: f64,
+    pub load: String,
 }
 
-fn cargo(args: &[&str], manifest: &Path, target: &Path, jobs: &Option<String>) -> Result<Figure, String> {
+/// Runs `cargo <args>` on `manifest` with `target` as its target directory (and `-j` for
+/// `check` and `build`); returns its CPU and wall-clock time.
+pub fn cargo(args: &[&str], manifest: &Path, target: &Path, jobs: &Option<String>) -> Result<Figure, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command.args(args).arg("--manifest-path").arg(manifest).env("CARGO_TARGET_DIR", target);

@@ -251,12 +251,15 @@ impl Transport {
     ///
     /// Everything happens inside a `request` span (operation, method, path template, then
     /// status, attempt and elapsed time); neither the credential nor any body is recorded.
-    #[allow(clippy::manual_async_fn)] // an `async fn` would hold the request twice
-    pub async fn execute(&self, request: &Request, options: &RequestOptions) -> Result<RawResponse, Error> {
+    pub fn execute<'a>(
+        &'a self,
+        request: &'a Request,
+        options: &'a RequestOptions,
+    ) -> impl std::future::Future<Output = Result<RawResponse, Error>> + 'a {
         let span = request_span(request, &self.inner.base_url);
         // The span is passed, not looked up with `Span::current()`, which needs a subscriber
         // that tracks the current span.
-        self.execute_buffered(request, options, &span).instrument(span.clone()).await
+        self.execute_buffered(request, options, span.clone()).instrument(span)
     }
 
     /// [`execute`](Self::execute) of a request (or of the error that stopped it being built)
@@ -270,21 +273,17 @@ impl Transport {
     ) -> impl std::future::Future<Output = Result<RawResponse, Error>> + Send + 'static {
         // The request is lent, not moved, to the futures below: each byte of a future's state
         // is copied whenever it is moved, and each level that awaits another moves it.
-        async move {
-            let request = request?;
-            let span = request_span(&request, &self.inner.base_url);
-            self.execute_buffered(&request, &options, &span).instrument(span.clone()).await
-        }
+        async move { self.execute(&request?, &options).await }
     }
 
     async fn execute_buffered(
         &self,
         request: &Request,
         options: &RequestOptions,
-        span: &tracing::Span,
+        span: tracing::Span,
     ) -> Result<RawResponse, Error> {
         let limit = options.max_body_size.unwrap_or(self.inner.max_body_size);
-        let mut answer = self.execute_inner(request, options, span).await?;
+        let mut answer = self.execute_inner(request, options, &span).await?;
         let length = content_length(&answer.headers);
         if length.is_some_and(|length| length > limit) {
             return Err(answer.call.too_large(answer.status, &answer.headers, limit, length));
