@@ -263,7 +263,7 @@ impl Transport {
     /// [`execute`](Self::execute) of a request (or of the error that stopped it being built)
     /// that the future owns, with the transport and options: the future of every operation's
     /// `send()`, boxed once, with no layer around it.
-    #[allow(clippy::manual_async_fn)] // an `async fn` would hold the request twice
+    #[allow(clippy::manual_async_fn)] // an `async fn` would hold its arguments twice
     pub(crate) fn execute_owned(
         self,
         request: Result<Request, Error>,
@@ -304,7 +304,7 @@ impl Transport {
     /// Sends a request like [`execute`](Self::execute), but returns as soon as a success
     /// response's headers arrive, its body unread: a [`ByteStream`] with the request's read
     /// timeout and body limit (for its `bytes()`).
-    #[allow(clippy::manual_async_fn)] // see `execute`
+    #[allow(clippy::manual_async_fn)] // an `async fn` would hold its arguments twice
     pub fn execute_streamed<'a>(
         &'a self,
         request: Request,

@@ -212,16 +212,16 @@ impl RawResponse {
     pub fn json<T: DeserializeOwned>(&mut self) -> Result<T, Error> {
         // The body is checked to be UTF-8 once, then read as text: reading bytes, serde_json
         // checks each string (and each key) on its own, which costs more than one pass over the
-        // whole body. A body that is not UTF-8 would fail to decode either way.
-        let text = self.text_body()?;
+        // whole body.
+        let text = json_text(&self.body);
         // Where a failure happened comes from the text at the error's position (`locate`), not
         // from decoding again with path tracking, which would compile every model twice.
-        let error = match serde_json::from_str::<T>(text) {
+        let error = match serde_json::from_str::<T>(&text) {
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
         let (line, column) = (error.line(), error.column());
-        let path = super::locate::path_at(&self.body, line, column);
+        let path = super::locate::path_at(text.as_bytes(), line, column);
         Err(self.decode_error(path, error.to_string(), line, column))
     }
 
@@ -311,6 +311,13 @@ impl RawResponse {
         }
         Ok(UntypedBody::Bytes(body))
     }
+}
+
+/// A JSON body as text. Bytes that are not UTF-8 become U+FFFD: read as bytes, serde_json
+/// skipped them in a value it ignores and failed on them in one it decodes; a decoded string now
+/// keeps the rest of its text instead of failing the whole response.
+pub(crate) fn json_text(body: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(body)
 }
 
 /// The part of a JSON document at a JSON pointer (RFC 6901), as a slice of it: object members

@@ -191,6 +191,32 @@ async fn malformed_json_is_a_decode_error_with_the_path() {
 }
 
 #[tokio::test]
+async fn bytes_that_are_not_utf8_fail_nothing() {
+    // One bad byte in a property the model does not know, one in a string it decodes.
+    let text = build_json(42).to_string();
+    assert!(text.contains("\"branch\":\"main\""), "the build has a branch: {text}");
+    let mut body = text
+        .replacen("\"branch\":\"main\"", "\"branch\":\"ma\u{1}n\"", 1)
+        .replacen('{', "{\"unknown\":\"\u{2}\",", 1)
+        .into_bytes();
+    for (from, to) in [(1u8, 0xffu8), (2, 0xfe)] {
+        let at = body.iter().position(|&b| b == from).expect("the marker is in the body");
+        body[at] = to;
+    }
+    assert!(std::str::from_utf8(&body).is_err());
+    let server = MockServer::start().await;
+    Mock::given(path(BUILD_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
+
+    let build = client(&server.uri()).builds().get("acme", "app", 42).await.unwrap();
+
+    assert_eq!(build.number, 42);
+    assert_eq!(build.branch, "ma\u{fffd}n");
+}
+
+#[tokio::test]
 async fn truncated_body_is_a_transport_error_and_is_not_retried() {
     // Content-Length promises more than arrives before the server closes.
     let server = RawServer::start(|_, _| {

@@ -148,10 +148,7 @@ impl ApiError {
     pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         // Read as text, as success bodies are (`RawResponse::json`), so that each model's
         // `Deserialize` is compiled for one reader only.
-        match std::str::from_utf8(&self.body) {
-            Ok(text) => serde_json::from_str(text),
-            Err(e) => Err(serde::de::Error::custom(format_args!("the body is not UTF-8: {e}"))),
-        }
+        serde_json::from_str(&super::response::json_text(&self.body))
     }
 }
 

@@ -5,9 +5,10 @@
 //! operation decodes the response. An operation compiles no state machine of its own, only its
 //! request building and the small `poll` below for its response type.
 //!
-//! `send()` decodes the value alone; only `send_with_response()` wraps it with the status,
-//! headers and rate-limit figures, so a plain call neither reads the rate-limit headers nor moves
-//! its value through a `Response`.
+//! `send()` of a body read whole decodes the value alone; only `send_with_response()` wraps it
+//! with the status, headers and rate-limit figures, so such a call neither reads the rate-limit
+//! headers nor moves its value through a `Response`. (A streamed body's `Response` is made as
+//! its headers arrive, rate-limit figures included.)
 
 use std::future::Future;
 use std::pin::Pin;

@@ -12,6 +12,7 @@ mod operations;
 mod types;
 mod webhooks;
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
@@ -114,14 +115,28 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
                 let text = format_rust(&header, &path, operations::file(group))?;
                 vec![(path, text)]
             }
-            Job::Rest => other_files(api, config, &marker, &features)?.into_iter().collect(),
+            Job::Rest => other_files(api, config, &marker, &header, &features)?.into_iter().collect(),
         })
     };
     let mut files: BTreeMap<String, String> = BTreeMap::new();
-    // In the jobs' order: the runs of models are appended in turn.
+    // In the jobs' order: the pieces of `types.rs` and `mock.rs` are appended in turn; any other
+    // path made twice is an error, not a file that silently replaces another.
     for output in on_two_threads(&jobs, run) {
         for (path, text) in output? {
-            files.entry(path).or_default().push_str(&text);
+            match files.entry(path) {
+                Entry::Occupied(mut file) if [types::FILE, MOCK].contains(&file.key().as_str()) => {
+                    file.get_mut().push_str(&text)
+                }
+                Entry::Occupied(file) => {
+                    return Err(Error::Emit {
+                        file: file.key().clone(),
+                        message: "two generated files have this path (two groups of one name?)".into(),
+                    })
+                }
+                Entry::Vacant(file) => {
+                    file.insert(text);
+                }
+            }
         }
     }
     Ok(files)
@@ -180,9 +195,9 @@ fn other_files(
     api: &Api,
     config: &Config,
     marker: &str,
+    header: &str,
     features: &Features,
 ) -> Result<BTreeMap<String, String>, Error> {
-    let header = &format!("// {marker}\n");
     let rust_file = |name: &str, tokens: TokenStream| format_rust(header, name, tokens);
     let mut files = BTreeMap::new();
     let mut lib = client::lib_rs();
