@@ -328,10 +328,10 @@ fn pointer<'a>(root: &'a RawValue, pointer: &str) -> Option<&'a RawValue> {
         let segment = segment.replace("~1", "/").replace("~0", "~");
         here = match here.get().trim_start().as_bytes().first() {
             Some(b'{') => {
-                // The last of repeated names wins, as in a parsed object.
-                let mut members: std::collections::BTreeMap<String, &RawValue> =
-                    serde_json::from_str(here.get()).ok()?;
-                members.remove(&segment)?
+                // The last of repeated names wins, as in a parsed object. (`get`, not `remove`:
+                // the map's removal code is a lot to compile for this.)
+                let members: std::collections::BTreeMap<String, &RawValue> = serde_json::from_str(here.get()).ok()?;
+                members.get(&segment).copied()?
             }
             Some(b'[') => {
                 let index: usize = segment.parse().ok()?;

@@ -6,15 +6,16 @@
 //! directory of its own:
 //!
 //! 1. cold: an empty target directory, dependencies included;
-//! 2. the crate alone: `cargo clean -p buildkite-api`, then again (dependencies built);
-//! 3. after one generated file changes: a line added at the top of
+//! 2. after one generated file changes: a line added at the top of
 //!    `src/operations/builds.rs`, as a regen that changes that file would, then again
 //!    (incremental);
+//! 3. the crate alone: `cargo clean -p buildkite-api`, then again (dependencies built);
 //! 4. the crate alone with one group of operations (`--no-default-features --features jobs`).
 //!
-//! Sources are fetched first, untimed. Each figure is CPU time (user + system of cargo and the
-//! compilers) and wall-clock time; the load average is printed beside it, since other work on
-//! the machine slows a build down. The last row also gives its share of the crate alone's time.
+//! Steps 3 and 4 alternate, `--runs` times each (at least once). Sources are fetched first,
+//! untimed. Each figure is CPU time (user + system of cargo and the compilers) and wall-clock
+//! time, medians; the load averages are printed beside them, since other work on the machine
+//! slows a build down. The last row gives step 4's share of step 3.
 //!
 //! Then Oxide Nexus against progenitor: see [`crate::bench_nexus`].
 
@@ -50,10 +51,10 @@ pub fn load_average() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// One row of the table: the step's time for `cargo check` and `cargo build`.
+/// One row of the table: the step's runs for `cargo check`, then for `cargo build`.
 struct Row {
     step: &'static str,
-    figures: Vec<Figure>,
+    figures: [Vec<Figure>; 2],
 }
 
 pub const USAGE: &str =
@@ -62,7 +63,7 @@ pub const USAGE: &str =
 pub fn run(args: &[&str]) -> Result<bool, String> {
     let options = Options::parse(args)?;
     if !options.nexus_only {
-        buildkite(options.jobs.clone())?;
+        buildkite(options.jobs.clone(), options.runs.max(1))?;
     }
     crate::bench_nexus::run(&options)?;
     Ok(true)
@@ -72,7 +73,8 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
 pub struct Options {
     /// `-j N`, passed on to cargo.
     pub jobs: Option<String>,
-    /// Runs of each crate alone, per command (`--runs`; 0 skips those rows).
+    /// Runs of each crate alone, per command (`--runs`; 0 skips Nexus's rows, while the
+    /// `generated-client` table takes one run at least).
     pub runs: usize,
     /// Cold runs (empty target directory) of each crate, per command and TLS setting.
     pub cold_runs: usize,
@@ -119,7 +121,7 @@ impl Options {
 }
 
 /// The `generated-client` table: cold, the crate alone, and after one file changes.
-fn buildkite(jobs: Option<String>) -> Result<(), String> {
+fn buildkite(jobs: Option<String>, runs: usize) -> Result<(), String> {
     let root = crate::root();
     let work = root.join("target/bench-compile");
     let krate = work.join("crate");
@@ -147,36 +149,37 @@ fn buildkite(jobs: Option<String>) -> Result<(), String> {
 
     let changed = krate.join(CHANGED_FILE);
     let original = std::fs::read_to_string(&changed).map_err(|e| format!("read {CHANGED_FILE}: {e}"))?;
-    let mut rows = vec![
-        Row { step: "cold (empty target directory, dependencies included)", figures: Vec::new() },
-        Row { step: "the crate alone (dependencies built)", figures: Vec::new() },
-        Row { step: "rebuild after one generated file changes", figures: Vec::new() },
-        Row { step: ONE_GROUP_STEP, figures: Vec::new() },
-    ];
-    for command in ["check", "build"] {
+    let mut rows = [
+        "cold (empty target directory, dependencies included)",
+        "rebuild after one generated file changes",
+        "the crate alone (dependencies built)",
+        ONE_GROUP_STEP,
+    ]
+    .map(|step| Row { step, figures: [Vec::new(), Vec::new()] });
+    for (c, command) in ["check", "build"].into_iter().enumerate() {
         let target = work.join(format!("target-{command}"));
         if target.exists() {
             std::fs::remove_dir_all(&target).map_err(|e| format!("remove {}: {e}", target.display()))?;
         }
         std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
         eprintln!("== cargo {command}: cold");
-        rows[0].figures.push(cargo(&[command], &target)?);
-
-        eprintln!("== cargo {command}: the crate alone");
-        cargo(&["clean", "-p", "buildkite-api"], &target)?;
-        rows[1].figures.push(cargo(&[command], &target)?);
+        rows[0].figures[c].push(cargo(&[command], &target)?);
 
         eprintln!("== cargo {command}: after {CHANGED_FILE} changes");
         let (header, rest) = original.split_once('\n').unwrap_or((&original, ""));
         std::fs::write(&changed, format!("{header}\n// edited by `cargo xtask bench-compile`\n{rest}"))
             .map_err(|e| e.to_string())?;
-        rows[2].figures.push(cargo(&[command], &target)?);
-
-        eprintln!("== cargo {command}: the crate alone with only `{ONE_GROUP}`");
+        rows[1].figures[c].push(cargo(&[command], &target)?);
         std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
-        cargo(&["clean", "-p", "buildkite-api"], &target)?;
-        let args = [command, "--no-default-features", "--features", ONE_GROUP];
-        rows[3].figures.push(cargo(&args, &target)?);
+
+        let one_group = [command, "--no-default-features", "--features", ONE_GROUP];
+        for run in 1..=runs {
+            eprintln!("== cargo {command}: the crate alone, then with only `{ONE_GROUP}`, run {run}");
+            cargo(&["clean", "-p", "buildkite-api"], &target)?;
+            rows[2].figures[c].push(cargo(&[command], &target)?);
+            cargo(&["clean", "-p", "buildkite-api"], &target)?;
+            rows[3].figures[c].push(cargo(&one_group, &target)?);
+        }
     }
     std::fs::write(&changed, &original).map_err(|e| e.to_string())?;
 
@@ -187,17 +190,18 @@ fn buildkite(jobs: Option<String>) -> Result<(), String> {
     println!("| step | `cargo check` CPU (wall) | `cargo build` (dev profile) CPU (wall) |");
     println!("|---|---:|---:|");
     for row in &rows {
-        let cells: Vec<String> =
-            row.figures.iter().map(|f| format!("{:.1} s ({:.1} s) [{}]", f.cpu, f.wall, f.load)).collect();
+        let cells = row.figures.each_ref().map(|runs| {
+            let (cpu, wall, loads) = crate::bench_nexus::cell(runs);
+            format!("{cpu:.1} s ({wall:.1} s) [{loads}]")
+        });
         println!("| {} | {} |", row.step, cells.join(" | "));
     }
-    // The last row against the crate alone, command by command.
-    let shares: Vec<String> = rows[3]
-        .figures
-        .iter()
-        .zip(&rows[1].figures)
-        .map(|(one, all)| format!("{:.0} % ({:.0} %)", 100.0 * one.cpu / all.cpu, 100.0 * one.wall / all.wall))
-        .collect();
+    // The one group against the crate alone, command by command: the ratio of the medians.
+    let shares = [0, 1].map(|c| {
+        let (one_cpu, one_wall, _) = crate::bench_nexus::cell(&rows[3].figures[c]);
+        let (all_cpu, all_wall, _) = crate::bench_nexus::cell(&rows[2].figures[c]);
+        format!("{:.0} % ({:.0} %)", 100.0 * one_cpu / all_cpu, 100.0 * one_wall / all_wall)
+    });
     println!("| one group against the crate alone: CPU (wall) | {} |", shares.join(" | "));
     Ok(())
 }

@@ -153,7 +153,7 @@ fn median(values: &mut [f64]) -> f64 {
 }
 
 /// The table's cell for some figures: median CPU and wall seconds, with the loads seen.
-fn cell(figures: &[Figure]) -> (f64, f64, String) {
+pub fn cell(figures: &[Figure]) -> (f64, f64, String) {
     let mut cpu: Vec<f64> = figures.iter().map(|f| f.cpu).collect();
     let mut wall: Vec<f64> = figures.iter().map(|f| f.wall).collect();
     let loads: Vec<&str> = figures.iter().map(|f| f.load.as_str()).collect();

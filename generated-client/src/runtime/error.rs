@@ -118,7 +118,9 @@ impl ApiError {
     ) -> Self {
         let parsed: Option<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(&body).ok();
         let message = parsed.as_ref().and_then(|m| m.get("message")).and_then(|m| m.as_str()).map(String::from);
-        let errors = parsed.and_then(|mut m| m.remove("errors"));
+        // `get` and a copy, not `remove`: the map's removal code would be compiled for this
+        // error path alone.
+        let errors = parsed.as_ref().and_then(|m| m.get("errors")).cloned();
         ApiError {
             operation: call.operation,
             method: call.method.clone(),
