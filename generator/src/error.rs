@@ -127,6 +127,16 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A strict generation that met places it would otherwise leave out or read loosely.
+    #[error("strict generation refused {count} warning(s); the first: {}: {}", one_line(.pointer), one_line(.message))]
+    Strict {
+        /// How many warnings there were.
+        count: usize,
+        /// Where the first is.
+        pointer: String,
+        /// What it says.
+        message: String,
+    },
     /// A crate version the change report cannot bump.
     #[error("crate version `{version}` is not of the form MAJOR.MINOR.PATCH: set it by hand")]
     Version {
@@ -142,6 +152,35 @@ impl Error {
 
     pub(crate) fn invalid(pointer: &Pointer, what: impl Into<String>) -> Self {
         Error::Invalid { pointer: pointer.to_string(), what: what.into() }
+    }
+
+    /// The place in the spec an error is about, when it is about one place: what a lenient
+    /// generation leaves out instead of refusing the document.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            Error::Schema { pointer, .. }
+            | Error::UnresolvedRef { pointer, .. }
+            | Error::DuplicateOperationId { pointer, .. }
+            | Error::Unsupported { pointer, .. }
+            | Error::Invalid { pointer, .. } => Some(pointer),
+            _ => None,
+        }
+    }
+
+    /// What is wrong, without the place (the message a warning at [`Error::pointer`] carries).
+    pub fn reason(&self) -> String {
+        match self {
+            Error::Schema { message, .. } => one_line(message),
+            Error::UnresolvedRef { reference, reason, .. } => {
+                format!("unresolvable $ref `{}`: {}", one_line(reference), one_line(reason))
+            }
+            Error::DuplicateOperationId { first, id, .. } => {
+                format!("duplicate operationId `{}` (also used at {first})", one_line(id))
+            }
+            Error::Unsupported { what, .. } => format!("unsupported: {}", one_line(what)),
+            Error::Invalid { what, .. } => format!("invalid: {}", one_line(what)),
+            other => other.to_string(),
+        }
     }
 }
 

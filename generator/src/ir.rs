@@ -35,6 +35,49 @@ pub struct Api {
     /// The events the API sends to receivers (`x-webhooks`), when the spec describes any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
+    /// What the spec describes but the crate does not have, because that place of the spec could
+    /// not be generated (the generator's warnings say why); sorted by pointer. Always empty for a
+    /// crate generated with `strict`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A place of the spec that the crate leaves out or reads loosely.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// The JSON pointer of the place, e.g. `#/paths/~1pets/get`.
+    pub pointer: String,
+    /// What became of it.
+    pub fate: Fate,
+}
+
+/// What became of a place that could not be generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fate {
+    /// An operation the client has no method for.
+    OperationLeftOut,
+    /// A schema (or one property) read as a free-form `serde_json::Value`.
+    SchemaAsJson,
+    /// A security requirement the client does not offer.
+    SecurityIgnored,
+    /// A component (a parameter, a response...) that references to it cannot reach.
+    ComponentLeftOut,
+    /// A webhook event or an extension that was ignored.
+    Ignored,
+}
+
+impl Fate {
+    /// The generator's own words for it, for the README and API.md.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Fate::OperationLeftOut => "operation left out",
+            Fate::SchemaAsJson => "read as a free-form `serde_json::Value`",
+            Fate::SecurityIgnored => "security requirement not offered",
+            Fate::ComponentLeftOut => "component left out",
+            Fate::Ignored => "ignored",
+        }
+    }
 }
 
 /// A server entry.

@@ -46,6 +46,11 @@ pub struct Config {
     /// sets it; [`Config::new`] names the command-line program ([`DEFAULT_GENERATED_BY`]).
     #[serde(skip, default = "default_generated_by")]
     pub generated_by: String,
+    /// Refuse the spec at the first place that cannot be generated, and on any warning, instead
+    /// of leaving that place out (or reading it as a free-form value) with a warning. Off by
+    /// default; a manifest sets it with `strict: true`, the command line with `--strict`.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 /// The command [`Config::new`] names in generated files: the generator's command-line program.
@@ -67,6 +72,7 @@ impl Config {
             crate_version: default_version(),
             token_env: None,
             generated_by: default_generated_by(),
+            strict: false,
         }
     }
 
@@ -151,8 +157,23 @@ pub(crate) const STACK_SIZE: usize = 256 << 20;
 
 fn generate_here(spec: &Source, overlays: &[Source], config: &Config) -> Result<Generated, Error> {
     // The merged document is consumed as it is typed (never both whole in memory).
-    let document = load::load(spec, overlays)?;
-    let (api, warnings) = lower::lower(&document)?;
+    let load::Loaded { document, mut warnings, left_out } = load::load_with(spec, overlays, config.strict)?;
+    let (mut api, lowered) = lower::lower(&document, config.strict)?;
+    warnings.extend(lowered);
+    warnings.sort();
+    warnings.dedup();
+    api.left_out.extend(left_out);
+    api.left_out.sort();
+    api.left_out.dedup();
+    if config.strict {
+        if let Some(first) = warnings.first() {
+            return Err(Error::Strict {
+                count: warnings.len(),
+                pointer: first.pointer.clone(),
+                message: first.message.clone(),
+            });
+        }
+    }
     // The IR holds everything emission needs: free the typed document first, so that emission,
     // the largest stage, works in a smaller heap.
     drop(document);

@@ -87,6 +87,12 @@ pub fn markdown(api: &Api, config: &Config) -> String {
     for def in api.types.values() {
         type_lines(def, &mut lines);
     }
+    if !api.left_out.is_empty() {
+        lines.extend([String::new(), "## Left out".to_string(), String::new()]);
+        for place in &api.left_out {
+            lines.push(format!("- {}: {}", crate::emit::code(&place.pointer), place.fate.describe()));
+        }
+    }
     lines.push(String::new());
     lines.join("\n")
 }

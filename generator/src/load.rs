@@ -4,7 +4,9 @@
 use serde_json::Value;
 
 use crate::error::{Error, Pointer};
+use crate::ir::{Fate, LeftOut};
 use crate::overlay;
+use crate::Warning;
 
 /// A document and the name it is reported under (usually its path).
 #[derive(Debug, Clone)]
@@ -534,9 +536,127 @@ fn default_encoding_explode(doc: &mut Value) {
     }
 }
 
-/// Reads the spec, applies the overlays in order, and parses the result into the typed document.
+/// Reads the spec, applies the overlays in order, and parses the result into the typed document,
+/// strictly: the first malformed place refuses the document.
 pub fn load(spec: &Source, overlays: &[Source]) -> Result<openapiv3::OpenAPI, Error> {
-    typed(merge(spec, overlays)?, &spec.name)
+    load_with(spec, overlays, true).map(|loaded| loaded.document)
+}
+
+/// [`load`], with the policy for a document wrong in places: with `strict`, the first malformed
+/// place refuses it; otherwise each malformed schema is read as a free-form value and each
+/// malformed operation or component is left out, with the warnings returned beside the document.
+pub fn load_with(spec: &Source, overlays: &[Source], strict: bool) -> Result<Loaded, Error> {
+    let mut raw = merge(spec, overlays)?;
+    let mut warnings = Vec::new();
+    let mut left_out = Vec::new();
+    crate::validate::schemas(&mut raw, &spec.name, strict, &mut warnings, &mut left_out)?;
+    if !strict {
+        leave_out_untyped(&mut raw, &mut warnings, &mut left_out);
+    }
+    Ok(Loaded { document: typed(raw, &spec.name)?, warnings, left_out })
+}
+
+/// A document read leniently: the typed document, the warnings, and the places left out.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The typed document.
+    pub document: openapiv3::OpenAPI,
+    /// What was repaired or left out, and why.
+    pub warnings: Vec<Warning>,
+    /// The places left out (a schema read as a free-form value counts).
+    pub left_out: Vec<LeftOut>,
+}
+
+/// Leaves out each operation, path item and component that the typed parse would refuse (a
+/// parameter without `in`, a response that is not a mapping...), with a warning naming it, so
+/// that one malformed place does not refuse the document. A component schema becomes a
+/// free-form value instead; references to another left-out component fail where they stand,
+/// and lowering leaves out what holds them.
+fn leave_out_untyped(doc: &mut Value, warnings: &mut Vec<Warning>, left_out: &mut Vec<LeftOut>) {
+    use serde::de::DeserializeOwned;
+    /// Where `value` fails to parse as `T`, relative to it, and why.
+    /// (A reference is checked by the typed parse as a reference; only a value is parsed as `T`
+    /// here, directly: through `ReferenceOr`, an untagged enum, the inner path would be lost.)
+    fn failure<T: DeserializeOwned>(value: &Value) -> Option<(String, String)> {
+        if value.get("$ref").is_some() {
+            return None;
+        }
+        let e = serde_path_to_error::deserialize::<_, T>(value).err()?;
+        Some((json_pointer(e.path()), e.inner().to_string()))
+    }
+    let mut gone = |at: Pointer, inner: String, message: String, fate: Fate| {
+        let what = fate.describe();
+        warnings.push(Warning { pointer: at.to_string(), message: format!("{what} (#{inner}: {message})") });
+        left_out.push(LeftOut { pointer: at.to_string(), fate });
+    };
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        let keys: Vec<String> = paths.keys().filter(|k| !k.starts_with("x-")).cloned().collect();
+        for key in keys {
+            let at = Pointer::root().push("paths").push(&key);
+            let Some(item) = paths.get_mut(&key) else { continue };
+            let Some((inner, message)) = failure::<openapiv3::PathItem>(item) else { continue };
+            // The operation the failure is in, when it is in one; else the whole path item.
+            let method = inner.split('/').nth(1).filter(|m| OPERATION_KEYS.contains(m)).map(String::from);
+            match (method, item.as_object_mut()) {
+                (Some(method), Some(map)) => {
+                    map.remove(&method);
+                    gone(at.push(&method), format!("{}{inner}", at.as_json_pointer()), message, Fate::OperationLeftOut);
+                }
+                _ => {
+                    paths.remove(&key);
+                    gone(at.clone(), format!("{}{inner}", at.as_json_pointer()), message, Fate::OperationLeftOut);
+                }
+            }
+        }
+    }
+    let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) else { return };
+    for (section, keys) in components.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
+        let Some(entries) = keys.as_object_mut() else { continue };
+        let names: Vec<String> = entries.keys().cloned().collect();
+        for name in names {
+            let Some(entry) = entries.get_mut(&name) else { continue };
+            let at = Pointer::root().push("components").push(section).push(&name);
+            let found = match section.as_str() {
+                "schemas" => failure::<openapiv3::Schema>(entry),
+                "responses" => failure::<openapiv3::Response>(entry),
+                "parameters" => failure::<openapiv3::Parameter>(entry),
+                "examples" => failure::<openapiv3::Example>(entry),
+                "requestBodies" => failure::<openapiv3::RequestBody>(entry),
+                "headers" => failure::<openapiv3::Header>(entry),
+                "securitySchemes" => failure::<openapiv3::SecurityScheme>(entry),
+                "links" => failure::<openapiv3::Link>(entry),
+                "callbacks" => failure::<openapiv3::Callback>(entry),
+                _ => None,
+            };
+            let Some((inner, message)) = found else { continue };
+            let inner = format!("{}{inner}", at.as_json_pointer());
+            if section == "schemas" {
+                *entry = Value::Object(serde_json::Map::new());
+                gone(at, inner, message, Fate::SchemaAsJson);
+            } else {
+                entries.remove(&name);
+                gone(at, inner, message, Fate::ComponentLeftOut);
+            }
+        }
+    }
+}
+
+/// The keys of a path item that hold operations.
+const OPERATION_KEYS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// A serde_path_to_error path as a JSON pointer (without the `#`).
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    let mut pointer = Pointer::root();
+    for segment in path.iter() {
+        use serde_path_to_error::Segment;
+        pointer = match segment {
+            Segment::Seq { index } => pointer.push(index.to_string()),
+            Segment::Map { key } => pointer.push(key),
+            Segment::Enum { variant } => pointer.push(variant),
+            Segment::Unknown => pointer,
+        };
+    }
+    pointer.as_json_pointer().to_string()
 }
 
 /// Reads the spec and applies the overlays in order: the merged document, checked (version,
@@ -566,7 +686,6 @@ pub fn merge(spec: &Source, overlays: &[Source]) -> Result<Value, Error> {
     if let Some(path) = too_deep(&raw, MAX_NESTING) {
         return Err(Failure { problem: Problem::TooDeep, path }.error(&spec.name));
     }
-    crate::validate::schemas(&raw, &spec.name)?;
     Ok(raw)
 }
 
@@ -574,18 +693,10 @@ pub fn merge(spec: &Source, overlays: &[Source]) -> Result<Value, Error> {
 /// each part is freed as it is read, so the two forms are never whole in memory together.
 pub fn typed(mut raw: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
     default_encoding_explode(&mut raw);
-    serde_path_to_error::deserialize(raw).map_err(|e| {
-        let mut pointer = Pointer::root();
-        for segment in e.path().iter() {
-            use serde_path_to_error::Segment;
-            pointer = match segment {
-                Segment::Seq { index } => pointer.push(index.to_string()),
-                Segment::Map { key } => pointer.push(key),
-                Segment::Enum { variant } => pointer.push(variant),
-                Segment::Unknown => pointer,
-            };
-        }
-        Error::Schema { file: file.to_string(), pointer: pointer.to_string(), message: e.inner().to_string() }
+    serde_path_to_error::deserialize(raw).map_err(|e| Error::Schema {
+        file: file.to_string(),
+        pointer: format!("#{}", json_pointer(e.path())),
+        message: e.inner().to_string(),
     })
 }
 

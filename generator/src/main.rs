@@ -1,8 +1,11 @@
 //! `openapi-rust-gen`: generate a client crate for any OpenAPI 3.0 spec.
 //!
 //! ```text
-//! openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--check]
+//! openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--strict] [--check]
 //! ```
+//!
+//! Without `--strict`, a place of the spec that cannot be generated is left out with a warning
+//! on stderr (and listed in the crate's README and API.md); with it, the spec is refused.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +19,7 @@ use generator::{generate, Config, Source};
 static ALLOCATOR: generator::alloc::Allocator = generator::alloc::Allocator;
 
 const USAGE: &str =
-    "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--check] [--write-spec FILE]";
+    "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--strict] [--check] [--write-spec FILE]";
 
 fn run() -> Result<bool, String> {
     let mut positional = Vec::new();
@@ -25,6 +28,7 @@ fn run() -> Result<bool, String> {
     let mut version = None;
     let mut mode = Mode::Write;
     let mut write_spec = None;
+    let mut strict = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -32,6 +36,7 @@ fn run() -> Result<bool, String> {
             "--token-env" => token_env = Some(args.next().ok_or("--token-env needs a variable name")?),
             "--version" => version = Some(args.next().ok_or("--version needs a version")?),
             "--check" => mode = Mode::Check,
+            "--strict" => strict = true,
             "--write-spec" => write_spec = Some(args.next().ok_or("--write-spec needs a file")?),
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -44,6 +49,7 @@ fn run() -> Result<bool, String> {
     let [spec, out, name] = <[String; 3]>::try_from(positional).map_err(|_| USAGE.to_string())?;
     let mut config = Config::new(name);
     config.token_env = token_env;
+    config.strict = strict;
     if let Some(v) = version {
         config.crate_version = v;
     }

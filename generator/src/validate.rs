@@ -6,6 +6,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Pointer};
+use crate::ir::{Fate, LeftOut};
+use crate::Warning;
 
 const TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
 const STRINGS: &[&str] = &["format", "pattern", "title", "description"];
@@ -18,20 +20,83 @@ const COUNTS: &[&str] = &["minLength", "maxLength", "minItems", "maxItems", "min
 /// where OpenAPI puts one (parameters, headers, media types), found by walking the document's
 /// structure. Only that structure is walked: examples, defaults, links and extensions hold data,
 /// and a key named `schema` in them is data too.
-pub fn schemas(doc: &Value, file: &str) -> Result<(), Error> {
+///
+/// With `strict`, the first malformed schema refuses the document. Otherwise each is repaired
+/// where it stands, with a warning naming it: a `string` enum's booleans and numbers become the
+/// strings they spell (as other generators read them), and any other malformed schema becomes a
+/// free-form value (`{}`), so that one bad schema costs that schema, not the document.
+pub fn schemas(
+    doc: &mut Value,
+    file: &str,
+    strict: bool,
+    warnings: &mut Vec<Warning>,
+    left_out: &mut Vec<LeftOut>,
+) -> Result<(), Error> {
     let err =
         |at: &Pointer, message: String| Error::Schema { file: file.to_string(), pointer: at.to_string(), message };
-    if let Some(schemas) = doc.pointer("/components/schemas") {
-        let at = Pointer::root().push("components").push("schemas");
-        let map = schemas.as_object().ok_or_else(|| err(&at, "`components.schemas` must be a mapping".into()))?;
-        for (name, schema) in map {
-            schema_at(schema, &at.push(name)).map_err(|(at, m)| err(&at, m))?;
+    // Each repair removes one malformed place, so the passes are bounded by their number.
+    loop {
+        let Err(bad) = check(doc) else { return Ok(()) };
+        let (at, free) = match bad.fix {
+            Some(Fix::Stringify(at)) => (at, false),
+            Some(Fix::Free(at)) if !strict => (at, true),
+            _ => return Err(err(&bad.at, bad.message)),
+        };
+        let Some(target) = doc.pointer_mut(at.as_json_pointer()) else { return Err(err(&bad.at, bad.message)) };
+        if free {
+            warnings.push(Warning {
+                pointer: at.to_string(),
+                message: format!("read as a free-form `serde_json::Value` ({}: {})", bad.at, bad.message),
+            });
+            left_out.push(LeftOut { pointer: at.to_string(), fate: Fate::SchemaAsJson });
+            // What documents the schema stays: only the shape is given up.
+            let description = target.get("description").filter(|d| d.is_string()).cloned();
+            *target = Value::Object(description.map(|d| ("description".to_string(), d)).into_iter().collect());
+        } else {
+            let text = match &*target {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            warnings.push(Warning {
+                pointer: at.to_string(),
+                message: format!("{}: read as the string \"{text}\"", bad.message),
+            });
+            *target = Value::String(text);
         }
     }
-    document(doc).map_err(|(at, m)| err(&at, m))
 }
 
-type Found = Result<(), (Pointer, String)>;
+/// The first malformed place of the document.
+fn check(doc: &Value) -> Found {
+    if let Some(schemas) = doc.pointer("/components/schemas") {
+        let at = Pointer::root().push("components").push("schemas");
+        let map = schemas.as_object().ok_or_else(|| Bad {
+            at: at.clone(),
+            message: "`components.schemas` must be a mapping".into(),
+            fix: None,
+        })?;
+        for (name, schema) in map {
+            schema_at(schema, &at.push(name))?;
+        }
+    }
+    document(doc)
+}
+
+/// A malformed place: where, what is wrong, and how a lenient generation repairs it.
+struct Bad {
+    at: Pointer,
+    message: String,
+    fix: Option<Fix>,
+}
+
+enum Fix {
+    /// The value at this pointer (a string enum's boolean or number) becomes a string.
+    Stringify(Pointer),
+    /// The schema at this pointer becomes a free-form value.
+    Free(Pointer),
+}
+
+type Found = Result<(), Bad>;
 
 /// The entries of the mapping under `key` in `value`. Anything else (a missing key, a value of
 /// the wrong type) has no entries: the typed parse reports wrong types.
@@ -151,9 +216,9 @@ fn expect<'a>(
     at: &Pointer,
     what: &str,
     ok: fn(&Value) -> bool,
-) -> Result<Option<&'a Value>, (Pointer, String)> {
+) -> Result<Option<&'a Value>, (Pointer, String, bool)> {
     match map.get(key) {
-        Some(v) if !ok(v) => Err((at.push(key), format!("`{key}` must be {what}, found {}", kind(v)))),
+        Some(v) if !ok(v) => Err((at.push(key), format!("`{key}` must be {what}, found {}", kind(v)), false)),
         other => Ok(other),
     }
 }
@@ -169,21 +234,61 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Validates one schema and the schemas inside it.
+/// Validates one schema and the schemas inside it. A malformed schema is repaired whole
+/// (becomes free-form), except a `string` enum's boolean or number, which becomes a string.
 fn schema_at(value: &Value, at: &Pointer) -> Found {
+    own(value, at).map_err(|(bad_at, message, stringify)| Bad {
+        fix: Some(if stringify { Fix::Stringify(bad_at.clone()) } else { Fix::Free(at.clone()) }),
+        at: bad_at,
+        message,
+    })?;
+    let Value::Object(map) = value else { return Ok(()) };
+    if map.contains_key("$ref") {
+        return Ok(());
+    }
+    if let Some(Value::Object(properties)) = map.get("properties") {
+        for (name, schema) in properties {
+            schema_at(schema, &at.push("properties").push(name))?;
+        }
+    }
+    if let Some(items) = map.get("items") {
+        schema_at(items, &at.push("items"))?;
+    }
+    if let Some(not) = map.get("not") {
+        schema_at(not, &at.push("not"))?;
+    }
+    match map.get("additionalProperties") {
+        None | Some(Value::Bool(_)) => {}
+        Some(schema) => schema_at(schema, &at.push("additionalProperties"))?,
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(parts)) = map.get(key) {
+            for (i, part) in parts.iter().enumerate() {
+                schema_at(part, &at.push(key).push(i.to_string()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What is wrong with a schema's own keywords: where, what, and whether it is a `string` enum's
+/// boolean or number (which a lenient reading takes as a string).
+type Own = Result<(), (Pointer, String, bool)>;
+
+fn own(value: &Value, at: &Pointer) -> Own {
     let Value::Object(map) = value else {
-        return Err((at.clone(), format!("a schema must be a mapping, found {}", kind(value))));
+        return Err((at.clone(), format!("a schema must be a mapping, found {}", kind(value)), false));
     };
     if let Some(reference) = map.get("$ref") {
         return match reference {
             Value::String(_) => Ok(()),
-            other => Err((at.push("$ref"), format!("`$ref` must be a string, found {}", kind(other)))),
+            other => Err((at.push("$ref"), format!("`$ref` must be a string, found {}", kind(other)), false)),
         };
     }
     let ty = expect(map, "type", at, "a string", Value::is_string)?.and_then(Value::as_str);
     if let Some(ty) = ty {
         if !TYPES.contains(&ty) {
-            return Err((at.push("type"), format!("unknown type `{ty}`; expected one of {}", TYPES.join(", "))));
+            return Err((at.push("type"), format!("unknown type `{ty}`; expected one of {}", TYPES.join(", ")), false));
         }
     }
     for key in STRINGS {
@@ -215,46 +320,38 @@ fn schema_at(value: &Value, at: &Pointer) -> Found {
                 return Err((
                     at,
                     format!("the integer {f:e} does not fit in 64 bits; an integer enum's values must be i64 or u64"),
+                    false,
                 ));
             }
-            return Err((at, format!("a `{}` enum cannot hold {}", ty.unwrap_or("?"), kind(v))));
+            let stringify = ty == Some("string") && (v.is_boolean() || v.is_number());
+            return Err((at, format!("a `{}` enum cannot hold {}", ty.unwrap_or("?"), kind(v)), stringify));
         }
     }
     if let Some(required) = expect(map, "required", at, "a list", Value::is_array)?.and_then(Value::as_array) {
         if let Some(i) = required.iter().position(|v| !v.is_string()) {
-            return Err((at.push("required").push(i.to_string()), "`required` lists property names (strings)".into()));
+            return Err((
+                at.push("required").push(i.to_string()),
+                "`required` lists property names (strings)".into(),
+                false,
+            ));
         }
     }
-    if let Some(properties) = expect(map, "properties", at, "a mapping", Value::is_object)?.and_then(Value::as_object) {
-        for (name, schema) in properties {
-            schema_at(schema, &at.push("properties").push(name))?;
-        }
-    }
-    if let Some(items) = map.get("items") {
-        schema_at(items, &at.push("items"))?;
-    }
-    if let Some(not) = map.get("not") {
-        schema_at(not, &at.push("not"))?;
-    }
-    match map.get("additionalProperties") {
-        None | Some(Value::Bool(_)) => {}
-        Some(schema) => schema_at(schema, &at.push("additionalProperties"))?,
-    }
+    expect(map, "properties", at, "a mapping", Value::is_object)?;
     for key in ["allOf", "oneOf", "anyOf"] {
-        if let Some(parts) = expect(map, key, at, "a list of schemas", Value::is_array)?.and_then(Value::as_array) {
-            for (i, part) in parts.iter().enumerate() {
-                schema_at(part, &at.push(key).push(i.to_string()))?;
-            }
-        }
+        expect(map, key, at, "a list of schemas", Value::is_array)?;
     }
     if let Some(d) = expect(map, "discriminator", at, "a mapping", Value::is_object)?.and_then(Value::as_object) {
         let d_at = at.push("discriminator");
         if !d.get("propertyName").is_some_and(Value::is_string) {
-            return Err((d_at.push("propertyName"), "a discriminator needs a `propertyName` string".into()));
+            return Err((d_at.push("propertyName"), "a discriminator needs a `propertyName` string".into(), false));
         }
         if let Some(mapping) = expect(d, "mapping", &d_at, "a mapping", Value::is_object)?.and_then(Value::as_object) {
             if let Some((k, _)) = mapping.iter().find(|(_, v)| !v.is_string()) {
-                return Err((d_at.push("mapping").push(k), "discriminator mappings are references (strings)".into()));
+                return Err((
+                    d_at.push("mapping").push(k),
+                    "discriminator mappings are references (strings)".into(),
+                    false,
+                ));
             }
         }
     }

@@ -1,5 +1,7 @@
 //! The message of every generator error, pinned: each names the place in the spec and says what
-//! is wrong. Every spec under `tests/bad/` must fail with a typed error, never a panic.
+//! is wrong. Every spec under `tests/bad/` must fail with a typed error under `strict`, never a
+//! panic; without `strict`, a spec wrong in one place generates without that place, and the
+//! crate lists what it left out.
 
 use generator::{generate, Config, Source};
 
@@ -14,12 +16,60 @@ fn error_messages() {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         let text = std::fs::read_to_string(&path).expect("readable");
         let spec = Source::new(name.clone(), text);
-        match generate(&spec, &[], &Config::new("bad")) {
+        let strict = Config { strict: true, ..Config::new("bad") };
+        match generate(&spec, &[], &strict) {
             Ok(_) => panic!("{name} generated, but it is a bad spec"),
             Err(e) => {
                 let message = e.to_string();
                 assert!(!message.contains('\n'), "{name}: the message is not one line: {message}");
                 out.push_str(&format!("{name}\n  {message}\n"));
+            }
+        }
+    }
+    insta::assert_snapshot!(out);
+}
+
+/// The lenient policy on the same specs: each is refused whole (it is not a document, or not one
+/// this generator reads) or generates with exactly the places its warnings name left out.
+#[test]
+fn lenient_generation_leaves_out_only_the_bad_place() {
+    let dir = format!("{}/tests/bad", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<_> = std::fs::read_dir(&dir).expect("bad specs").map(|e| e.expect("entry").path()).collect();
+    names.sort();
+    let mut out = String::new();
+    for path in names {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        match generate(&Source::new(name.clone(), text), &[], &Config::new("bad")) {
+            Err(e) => out.push_str(&format!(
+                "{name}
+  refused: {e}\n"
+            )),
+            Ok(generated) => {
+                out.push_str(&format!(
+                    "{name}
+"
+                ));
+                for place in &generated.api.left_out {
+                    out.push_str(&format!(
+                        "  left out: {} ({})
+",
+                        place.pointer,
+                        place.fate.describe()
+                    ));
+                    // Every place left out has a warning that says why, and the README names it.
+                    assert!(
+                        generated.warnings.iter().any(|w| w.pointer == place.pointer),
+                        "{name}: {} left out without a warning",
+                        place.pointer
+                    );
+                    let readme = &generated.files["README.md"];
+                    assert!(readme.contains("## What this crate leaves out"), "{name}: the README lists nothing");
+                    assert!(generated.files["API.md"].contains("## Left out"), "{name}: API.md lists nothing");
+                }
+                for warning in &generated.warnings {
+                    out.push_str(&format!("  warning: {}: {}\n", warning.pointer, warning.message));
+                }
             }
         }
     }

@@ -7,7 +7,7 @@ mod client;
 mod docs;
 mod mock;
 
-pub(crate) use docs::prose;
+pub(crate) use docs::{code, prose};
 mod operations;
 mod types;
 mod webhooks;
@@ -261,6 +261,8 @@ struct TemplateContext<'a> {
     /// The environment variable `Client::from_env` reads.
     token_env: Option<&'a str>,
     webhooks: bool,
+    /// The places of the spec left out, as (pointer, what became of it).
+    left_out: Vec<(&'a str, &'static str)>,
 }
 
 /// A call for the README's example: the first operation whose required parameters are all
@@ -348,6 +350,7 @@ fn template(name: &str, source: &str, api: &Api, config: &Config) -> Result<Stri
         }),
         token_env: config.token_env.as_deref(),
         webhooks: api.webhooks.is_some(),
+        left_out: api.left_out.iter().map(|l| (l.pointer.as_str(), l.fate.describe())).collect(),
     };
     env.get_template(name).and_then(|t| t.render(context)).map_err(err)
 }

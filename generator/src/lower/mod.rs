@@ -14,16 +14,22 @@ pub use schema::Warning;
 
 use crate::error::{Error, Pointer};
 use crate::ident::{item_type_name, snake_name, Namespace, TRAIT_METHODS};
-use crate::ir::{Api, AuthKind, AuthScheme, Group, ParamLocation, RateLimitHeaders, Server, TypeKind, TypeRef};
+use crate::ir::{Api, AuthKind, AuthScheme, Fate, Group, ParamLocation, RateLimitHeaders, Server, TypeKind, TypeRef};
 
-/// Lowers a loaded spec into the IR, with the fallbacks taken on the way.
-pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
+/// Lowers a loaded spec into the IR, with the fallbacks taken on the way. With `strict`, a place
+/// that cannot be generated refuses the spec; otherwise it is left out (an operation, a webhook
+/// event, a security requirement) or read as a free-form value (a schema, a property), with a
+/// warning naming it, and listed in [`Api::left_out`].
+pub fn lower(spec: &openapiv3::OpenAPI, strict: bool) -> Result<(Api, Vec<Warning>), Error> {
     let mut types = schema::Types::new(spec, &[]);
+    types.strict = strict;
     types.lower_components()?;
 
-    let auth = security_schemes(spec, &mut types.warnings)?;
+    let auth = security_schemes(spec, &mut types)?;
     let groups = operation::lower_operations(spec, &mut types, &auth)?;
     let webhooks = webhooks::lower(spec, &mut types)?;
+    let rate_limits = rate_limits(spec);
+    let rate_limits = types.recover(rate_limits, &Pointer::root().push("x-rate-limit"), Fate::Ignored, Vec::new)?;
 
     let mut defs = std::mem::take(&mut types.defs);
     mark_inputs(&mut defs, &groups);
@@ -41,10 +47,11 @@ pub fn lower(spec: &openapiv3::OpenAPI) -> Result<(Api, Vec<Warning>), Error> {
         base_url: servers.first().map(|s| s.url.trim_end_matches('/').to_string()).unwrap_or_default(),
         servers,
         auth,
-        rate_limits: rate_limits(spec)?,
+        rate_limits,
         groups,
         types: defs,
         webhooks,
+        left_out: std::mem::take(&mut types.left_out).into_iter().collect(),
     };
     Ok((api, types.warnings.into_iter().collect()))
 }
@@ -63,18 +70,19 @@ pub(crate) fn server_url(server: &openapiv3::Server) -> String {
 /// The security schemes the client can send. An HTTP scheme other than bearer and basic
 /// (`negotiate`, `digest`, ...) is left out with a warning: the requirements that name it are
 /// alternatives the client does not offer (see `operation::lower_security`).
-fn security_schemes(spec: &openapiv3::OpenAPI, warnings: &mut BTreeSet<Warning>) -> Result<Vec<AuthScheme>, Error> {
+fn security_schemes(spec: &openapiv3::OpenAPI, types: &mut schema::Types<'_>) -> Result<Vec<AuthScheme>, Error> {
     let Some(components) = &spec.components else { return Ok(Vec::new()) };
     let base = Pointer::root().push("components").push("securitySchemes");
     let mut out = Vec::new();
     for (name, scheme) in &components.security_schemes {
         let at = base.push(name);
-        let (scheme, _) = refs::resolve(scheme, Some(&components.security_schemes), "securitySchemes", &at)?;
+        let resolved = refs::resolve(scheme, Some(&components.security_schemes), "securitySchemes", &at).map(Some);
+        let Some((scheme, _)) = types.recover(resolved, &at, Fate::SecurityIgnored, || None)? else { continue };
         let kind = match scheme {
             openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => AuthKind::Bearer,
             openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => AuthKind::Basic,
             openapiv3::SecurityScheme::HTTP { scheme, .. } => {
-                warnings.insert(Warning {
+                types.warnings.insert(Warning {
                     pointer: at.to_string(),
                     message: format!(
                         "HTTP authentication scheme `{scheme}` is not supported (bearer and basic are): \

@@ -7,7 +7,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use crate::error::{Error, Pointer};
 use crate::ident::{item_type_name, snake_name, type_name, Namespace, HANDLE_METHODS};
 use crate::ir::{
-    AuthScheme, Body, BodyEncoding, ErrorOutput, FormEncoding, FormPart, Group, Operation, Output, Pagination,
+    AuthScheme, Body, BodyEncoding, ErrorOutput, Fate, FormEncoding, FormPart, Group, Operation, Output, Pagination,
     PaginationStyle, Param, ParamLocation, PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant,
     TypeKind, TypeRef,
 };
@@ -115,11 +115,13 @@ pub fn lower_operations(
                 _ => synthesized_id(method, path),
             };
             if let Some(first) = ids.get(&wire_id) {
-                return Err(Error::DuplicateOperationId {
+                let duplicate = Err(Error::DuplicateOperationId {
                     pointer: at.push("operationId").to_string(),
                     first: first.push("operationId").to_string(),
                     id: wire_id,
                 });
+                types.recover(duplicate, &at, Fate::OperationLeftOut, || ())?;
+                continue;
             }
             ids.insert(wire_id.clone(), at.clone());
             raw.push(RawOp {
@@ -155,8 +157,8 @@ pub fn lower_operations(
             let method_name = methods.claim(&method_name(&op.wire_id, &tag));
             let builder_name = type_names.claim(&item_type_name(&op.wire_id));
             let lowered =
-                lower_operation(spec, types, auth, op, method_name, builder_name, &mut methods, &mut type_names)?;
-            operations.extend(lowered);
+                lower_operation(spec, types, auth, op, method_name, builder_name, &mut methods, &mut type_names);
+            operations.extend(types.recover(lowered, &op.at, Fate::OperationLeftOut, Vec::new)?);
         }
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
         groups.push(Group { name: module, type_name: group_type, wire_tag: tag, docs: tag_docs, operations });
@@ -245,10 +247,14 @@ fn lower_operation(
     let accept = accept_for(&output);
     let pagination = lower_pagination(spec, types, op, &output, at)?;
     let security = match &op.security {
-        Some(own) => lower_security(spec, own, auth, &at.push("security"))?,
-        None => {
-            lower_security(spec, spec.security.as_deref().unwrap_or_default(), auth, &Pointer::root().push("security"))?
-        }
+        Some(own) => lower_security(spec, types, own, auth, &at.push("security"))?,
+        None => lower_security(
+            spec,
+            types,
+            spec.security.as_deref().unwrap_or_default(),
+            auth,
+            &Pointer::root().push("security"),
+        )?,
     };
     let base = Operation {
         wire_id: raw.wire_id.clone(),
@@ -302,6 +308,7 @@ fn accept_for(output: &Output) -> Option<String> {
 
 fn lower_security(
     spec: &openapiv3::OpenAPI,
+    types: &mut Types<'_>,
     requirements: &[openapiv3::SecurityRequirement],
     auth: &[AuthScheme],
     at: &Pointer,
@@ -315,10 +322,13 @@ fn lower_security(
                 continue;
             }
             if !defined.is_some_and(|d| d.contains_key(name)) {
-                return Err(Error::invalid(
-                    &at.push(i.to_string()),
+                // Leniently, the requirement is an alternative the client does not offer.
+                let at = at.push(i.to_string());
+                let undefined = Err(Error::invalid(
+                    &at,
                     format!("security scheme `{name}` is not defined in components.securitySchemes"),
                 ));
+                types.recover(undefined, &at, Fate::SecurityIgnored, || ())?;
             }
             // Defined, but not one the client can send (warned where it is defined): a
             // requirement needs all its schemes, so this alternative is not offered.

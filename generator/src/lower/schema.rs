@@ -10,7 +10,9 @@ use openapiv3::{
 
 use crate::error::{Error, Pointer};
 use crate::ident::{item_type_name, snake_name, type_name, Namespace};
-use crate::ir::{Docs, EnumVariant, Extra, Field, IntVariant, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{
+    Docs, EnumVariant, Extra, Fate, Field, IntVariant, LeftOut, Prim, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
 
 use super::refs;
 
@@ -43,6 +45,10 @@ pub struct Types<'a> {
     pub warnings: BTreeSet<Warning>,
     /// While lowering a multipart body: `format: binary` strings are bytes (file parts).
     pub binary_as_bytes: bool,
+    /// Whether a place that cannot be generated refuses the document (see [`Types::recover`]).
+    pub strict: bool,
+    /// The places left out or read loosely, for the crate's README and API.md.
+    pub left_out: BTreeSet<LeftOut>,
 }
 
 /// A property's schema after following references, enough to know whether it may be null.
@@ -68,6 +74,36 @@ impl<'a> Types<'a> {
             lowering: Vec::new(),
             warnings: BTreeSet::new(),
             binary_as_bytes: false,
+            strict: false,
+            left_out: BTreeSet::new(),
+        }
+    }
+
+    /// The policy for a spec wrong in one place: with `strict`, the error refuses the document;
+    /// otherwise the place named by the error (or `at`, when the error names none) becomes
+    /// `fallback`, with a warning that says why and an entry in the crate's list of what it left
+    /// out.
+    pub fn recover<T>(
+        &mut self,
+        result: Result<T, Error>,
+        at: &Pointer,
+        fate: Fate,
+        fallback: impl FnOnce() -> T,
+    ) -> Result<T, Error> {
+        match result {
+            Ok(value) => Ok(value),
+            Err(e) if self.strict || e.pointer().is_none() => Err(e),
+            Err(e) => {
+                let place = e.pointer().unwrap_or_default();
+                let message = if place == at.to_string() {
+                    format!("{}: {}", fate.describe(), e.reason())
+                } else {
+                    format!("{} ({place}: {})", fate.describe(), e.reason())
+                };
+                self.warn(at, message);
+                self.left_out.insert(LeftOut { pointer: at.to_string(), fate });
+                Ok(fallback())
+            }
         }
     }
 
@@ -106,7 +142,7 @@ impl<'a> Types<'a> {
         }
         let at = Pointer::root().push("components").push("schemas").push(key);
         self.lowering.push(key.to_string());
-        let def = match &schemas[key] {
+        let lowered = match &schemas[key] {
             // A component that is only a reference to another is an alias of it.
             ReferenceOr::Reference { reference } => refs::resolve(&schemas[key], Some(schemas), "schemas", &at)
                 .and_then(|(schema, _)| {
@@ -120,7 +156,15 @@ impl<'a> Types<'a> {
             ReferenceOr::Item(schema) => self.lower_named(&name, schema, &at, 0),
         };
         self.lowering.pop();
-        self.defs.insert(name, def?);
+        let def = self.recover(lowered, &at, Fate::SchemaAsJson, || TypeDef {
+            name: name.clone(),
+            origin: at.to_string(),
+            docs: Docs::default(),
+            input: false,
+            deprecated: false,
+            kind: TypeKind::Alias { target: TypeRef::Json, newtype: false },
+        })?;
+        self.defs.insert(name, def);
         Ok(())
     }
 
@@ -617,7 +661,8 @@ impl<'a> Types<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (wire, prop) in properties {
             let prop_at = at.push("properties").push(wire);
-            let ty = self.lower_boxed(prop, &format!("{name}{}", type_name(wire)), &prop_at, depth + 1)?;
+            let lowered = self.lower_boxed(prop, &format!("{name}{}", type_name(wire)), &prop_at, depth + 1);
+            let ty = self.recover(lowered, &prop_at, Fate::SchemaAsJson, || TypeRef::Json)?;
             let (mut docs, deprecated, is_nullable, read_only, write_only, default) = match prop {
                 ReferenceOr::Item(s) => (
                     docs(s.schema_data.title.as_deref(), s.schema_data.description.as_deref()),
@@ -628,7 +673,8 @@ impl<'a> Types<'a> {
                     s.schema_data.default.clone(),
                 ),
                 ReferenceOr::Reference { .. } => {
-                    (Docs::default(), false, self.is_nullable_boxed(prop, &prop_at)?, false, false, None)
+                    // A reference that cannot be followed was warned about above (strictly, refused).
+                    (Docs::default(), false, self.is_nullable_boxed(prop, &prop_at).unwrap_or(true), false, false, None)
                 }
             };
             // A read-only property is never sent and a write-only one never received, so

@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use crate::error::{Error, Pointer};
 use crate::ident::{type_name, Namespace};
-use crate::ir::{SignatureAlgorithm, SignatureScheme, SignedPart, TypeRef, WebhookEvent, WebhookScheme, Webhooks};
+use crate::ir::{
+    Fate, SignatureAlgorithm, SignatureScheme, SignedPart, TypeRef, WebhookEvent, WebhookScheme, Webhooks,
+};
 
 use super::{refs, schema};
 
@@ -48,11 +50,13 @@ pub(super) fn lower(spec: &openapiv3::OpenAPI, types: &mut schema::Types) -> Res
     let mut out = Vec::new();
     for name in names {
         let event_at = at.push(name);
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::invalid(&event_at, "an event name must be printable ASCII without spaces"));
-        }
-        let variant = variants.claim(&type_name(name));
-        out.push(lower_event(spec, types, name, variant, &map[name], &event_at)?);
+        let event = if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
+            Err(Error::invalid(&event_at, "an event name must be printable ASCII without spaces"))
+        } else {
+            let variant = variants.claim(&type_name(name));
+            lower_event(spec, types, name, variant, &map[name], &event_at).map(Some)
+        };
+        out.extend(types.recover(event, &event_at, Fate::Ignored, || None)?);
     }
     Ok(Some(Webhooks { events: out, scheme }))
 }
