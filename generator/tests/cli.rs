@@ -31,6 +31,14 @@ fn generates_checks_and_warns() {
     let (ok, stdout, _) = run(&[spec, out_str, "uspto-client", "--check"]);
     assert!(ok && stdout.is_empty(), "a fresh crate is up to date: {stdout}");
 
+    // `--strict` refuses what a lenient run warns about, in one line, and writes nothing.
+    let strict_out = out.join("strict");
+    let (ok, _, stderr) = run(&[spec, strict_out.to_str().expect("utf-8 path"), "uspto-client", "--strict"]);
+    assert!(!ok, "--strict generated despite a warning");
+    assert!(stderr.starts_with("error: strict generation refused") && stderr.contains("uriref"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!strict_out.exists(), "--strict wrote files");
+
     std::fs::write(out.join("src/types.rs"), "// edited\n").expect("edit");
     let (ok, stdout, stderr) = run(&[spec, out_str, "uspto-client", "--check"]);
     assert!(!ok, "an edited crate is stale");

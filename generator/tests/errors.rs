@@ -63,6 +63,23 @@ fn lenient_generation_leaves_out_only_the_bad_place() {
                         "{name}: {} left out without a warning",
                         place.pointer
                     );
+                    // An operation left out is not in the client.
+                    if place.fate == generator::ir::Fate::OperationLeftOut {
+                        let operations = generated.api.groups.iter().flat_map(|g| &g.operations);
+                        let pointer = |op: &generator::ir::Operation| {
+                            format!(
+                                "#/paths/{}/{}",
+                                op.path.replace('~', "~0").replace('/', "~1"),
+                                op.http_method.to_lowercase()
+                            )
+                        };
+                        let pointers: Vec<String> = operations.map(pointer).collect();
+                        assert!(
+                            !pointers.contains(&place.pointer),
+                            "{name}: {} is left out but generated",
+                            place.pointer
+                        );
+                    }
                     let readme = &generated.files["README.md"];
                     assert!(readme.contains("## What this crate leaves out"), "{name}: the README lists nothing");
                     assert!(generated.files["API.md"].contains("## Left out"), "{name}: API.md lists nothing");

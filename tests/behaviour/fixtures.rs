@@ -568,3 +568,27 @@ async fn the_mock_server_answers_a_list_as_cursor_pages_and_next_url_pages() {
     assert_eq!(ids(got), [5, 6]);
     mock.verify().await;
 }
+
+#[test]
+fn decorated_primitives_enums_and_unions_decode_as_themselves() {
+    use fixture_decorations::types::{Level, ScopeEnum, StringOrNumber, Thing, Toggle};
+    let wire = json!({
+        "seq": null, "label": "short", "value": 3.5, "scope": "org", "named_label": "x",
+        "toggle": "true", "level": "3", "body": {"a": ["x"]}
+    });
+    let thing: Thing = serde_json::from_value(wire.clone()).unwrap();
+    // `allOf: [{type: string, nullable: true}, {nullable: false}]`: a string that may be null.
+    assert_eq!(thing.seq, None);
+    assert_eq!(thing.label, "short");
+    assert_eq!(thing.value, Some(StringOrNumber::Number(3.5)));
+    assert_eq!(thing.scope, Some(ScopeEnum::Org));
+    // A string enum's boolean and number values are the strings they spell.
+    assert_eq!(thing.toggle, Some(Toggle::True));
+    assert_eq!(thing.level, Some(Level::N3));
+    assert_eq!(thing.body.as_ref().and_then(|b| b.a.clone()), Some(vec!["x".to_string()]));
+    assert_eq!(serde_json::to_value(&thing).unwrap(), wire);
+    // The decorated union keeps its other branch, and the nullable scope reads null.
+    let other: Thing = serde_json::from_value(json!({"seq": "1", "label": "l", "value": "v", "scope": null})).unwrap();
+    assert_eq!(other.value, Some(StringOrNumber::String("v".into())));
+    assert_eq!(other.scope, None);
+}

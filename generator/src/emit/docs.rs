@@ -129,8 +129,12 @@ pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
             if trimmed.is_empty() {
                 item = None;
             } else if let Some(width) = list_item_width(trimmed) {
+                // One space after the marker (`*   text` is `* text`): the continuation lines'
+                // indentation is then the marker's width, and extra spaces cannot make the
+                // item's text an indented code block.
                 item = Some(width);
-                out.push(escape_line(trimmed));
+                let (marker, text) = trimmed.split_at(width - 1);
+                out.push(escape_line(&format!("{marker} {}", text.trim_start())));
                 continue;
             } else if let (Some(width), None) = (item, fence_open(trimmed)) {
                 out.push(format!("{}{}", " ".repeat(width), escape_line(trimmed)));
@@ -288,6 +292,9 @@ mod tests {
     fn list_continuations_are_indented() {
         let docs = Docs { summary: None, description: Some("- one\n  more\nlazy\n\n10. ten\nnext\n\nafter".into()) };
         assert_eq!(lines(&docs, "f"), vec!["- one", "  more", "  lazy", "", "10. ten", "    next", "", "after"]);
+        // `*   text` (content at column 4) is written `* text`, its continuation at column 2.
+        let docs = Docs { summary: None, description: Some("*   wide\n  more\n3.      code?\n   next".into()) };
+        assert_eq!(lines(&docs, "f"), vec!["* wide", "  more", "3. code?", "   next"]);
         assert_eq!(list_item_width("-x"), None);
         assert_eq!(list_item_width("2024 was"), None);
     }

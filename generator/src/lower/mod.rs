@@ -27,7 +27,8 @@ pub fn lower(spec: &openapiv3::OpenAPI, strict: bool) -> Result<(Api, Vec<Warnin
 
     let auth = security_schemes(spec, &mut types)?;
     let groups = operation::lower_operations(spec, &mut types, &auth)?;
-    let webhooks = webhooks::lower(spec, &mut types)?;
+    let webhooks = webhooks::lower(spec, &mut types);
+    let webhooks = types.recover(webhooks, &Pointer::root().push("x-webhooks"), Fate::Ignored, || None)?;
     let rate_limits = rate_limits(spec);
     let rate_limits = types.recover(rate_limits, &Pointer::root().push("x-rate-limit"), Fate::Ignored, Vec::new)?;
 

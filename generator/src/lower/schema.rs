@@ -51,11 +51,6 @@ pub struct Types<'a> {
     pub left_out: BTreeSet<LeftOut>,
 }
 
-/// A property's schema after following references, enough to know whether it may be null.
-fn nullable(schema: &Schema) -> bool {
-    schema.schema_data.nullable
-}
-
 impl<'a> Types<'a> {
     /// Names every component schema (in sorted key order, so names do not depend on the order of
     /// the document) before anything is lowered, so references can be named before their
@@ -240,9 +235,22 @@ impl<'a> Types<'a> {
         }
     }
 
+    /// Whether a schema may be null: it says `nullable: true`, or one of its `allOf` parts does
+    /// (`allOf: [{$ref: Thing}, {nullable: true}]`, how 3.0 documents make a reference nullable).
+    fn nullable(&self, schema: &Schema) -> bool {
+        schema.schema_data.nullable
+            || match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of.iter().any(|part| match part {
+                    ReferenceOr::Item(s) => s.schema_data.nullable,
+                    reference => self.resolve(reference, &Pointer::root()).is_ok_and(|s| s.schema_data.nullable),
+                }),
+                _ => false,
+            }
+    }
+
     /// Whether a (possibly referenced) schema says `nullable: true`.
     pub fn is_nullable(&self, schema: &ReferenceOr<Schema>, at: &Pointer) -> Result<bool, Error> {
-        Ok(nullable(self.resolve(schema, at)?))
+        Ok(self.nullable(self.resolve(schema, at)?))
     }
 
     fn is_nullable_boxed(&self, schema: &ReferenceOr<Box<Schema>>, at: &Pointer) -> Result<bool, Error> {
@@ -250,7 +258,7 @@ impl<'a> Types<'a> {
             ReferenceOr::Reference { reference } => {
                 self.is_nullable(&ReferenceOr::Reference { reference: reference.clone() }, at)
             }
-            ReferenceOr::Item(s) => Ok(nullable(s)),
+            ReferenceOr::Item(s) => Ok(self.nullable(s)),
         }
     }
 
@@ -321,6 +329,15 @@ impl<'a> Types<'a> {
                 let inner_at = at.push("allOf").push("0");
                 return self.lower(&all_of[0], suggestion, &inner_at, depth + 1).map(Some);
             }
+            // A decorated primitive, enum or union is that type, as anonymous as it is.
+            SchemaKind::AllOf { all_of } => match self.decorated(all_of, at)? {
+                Some(Some(i)) => {
+                    let inner_at = at.push("allOf").push(i.to_string());
+                    return self.lower(&all_of[i], suggestion, &inner_at, depth + 1).map(Some);
+                }
+                Some(None) => TypeRef::Json,
+                None => return Ok(None),
+            },
             SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } if alts.len() == 1 => {
                 let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 return self.lower(&alts[0], suggestion, &at.push(key).push("0"), depth + 1).map(Some);
@@ -589,23 +606,7 @@ impl<'a> Types<'a> {
         required.extend(always.cloned());
         let kind = self.object(name, &any.properties, &required, any.additional_properties.as_ref(), at, depth)?;
         let TypeKind::Struct { mut fields, additional } = kind else { return Ok(Some(kind)) };
-        let choices: Vec<String> = lists
-            .iter()
-            .map(|l| {
-                if l.is_empty() {
-                    "nothing more".to_string()
-                } else {
-                    l.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and ")
-                }
-            })
-            .collect();
-        let quantity = if key == "oneOf" { "exactly one" } else { "at least one" };
-        let note = format!("The schema's `{key}` asks for {quantity} of: {}.", choices.join("; "));
-        for field in &mut fields {
-            if !field.required && lists.iter().any(|l| l.contains(&field.wire_name)) {
-                append_note(&mut field.docs, &note);
-            }
-        }
+        note_required_alternatives(&mut fields, key, &lists);
         Ok(Some(TypeKind::Struct { fields, additional }))
     }
 
@@ -667,7 +668,7 @@ impl<'a> Types<'a> {
                 ReferenceOr::Item(s) => (
                     docs(s.schema_data.title.as_deref(), s.schema_data.description.as_deref()),
                     s.schema_data.deprecated,
-                    s.schema_data.nullable,
+                    self.nullable(s),
                     s.schema_data.read_only,
                     s.schema_data.write_only,
                     s.schema_data.default.clone(),
@@ -729,10 +730,27 @@ impl<'a> Types<'a> {
         if let Some(kind) = self.distribute(name, parts, schema, at, depth)? {
             return Ok(kind);
         }
+        if let Some(core) = self.decorated(parts, at)? {
+            let Some(i) = core else { return Ok(TypeKind::Alias { target: TypeRef::Json, newtype: false }) };
+            let part_at = at.push("allOf").push(i.to_string());
+            return Ok(match &parts[i] {
+                ReferenceOr::Item(schema) => self.lower_named(name, schema, &part_at, depth + 1)?.kind,
+                reference => {
+                    TypeKind::Alias { target: self.lower(reference, name, &part_at, depth + 1)?, newtype: false }
+                }
+            });
+        }
         let mut fields: Vec<Field> = Vec::new();
         let mut additional: Option<TypeRef> = None;
+        let mut requirements = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let part_at = at.push("allOf").push(i.to_string());
+            // A part that only asks for some properties (`anyOf: [{required: [a]}, {required: [b]}]`)
+            // adds no field: the fields' documentation says what it asks.
+            if let Some(found) = self.required_alternatives(self.resolve(part, &part_at)?, &part_at)? {
+                requirements.push(found);
+                continue;
+            }
             // A referenced part is the component's type, lowered once and shared by every
             // schema that includes it; an inline part is lowered here, named after the whole.
             let kind = match part {
@@ -752,12 +770,75 @@ impl<'a> Types<'a> {
                 _ => {
                     return Err(Error::unsupported(
                         &part_at,
-                        "an allOf part that is not an object (an enum or a union) cannot be merged into a struct",
+                        "an allOf part that is not an object (an enum, a union, a list or a primitive) cannot be \
+                         merged with the object parts beside it into a struct",
                     ))
                 }
             }
         }
+        for (key, lists) in requirements {
+            note_required_alternatives(&mut fields, key, &lists);
+        }
         Ok(finish_struct(fields, additional))
+    }
+
+    /// An `allOf` that decorates one part that is not an object (a primitive, an enum, a union,
+    /// a list) with parts that only annotate it (`nullable`, a description, constraints,
+    /// extensions, `required` lists): `Some(Some(i))` names that part, the one a `$ref` or an
+    /// enum before a plain type; `Some(None)` says every part only annotates (any value). `None`
+    /// when a part is an object, whose fields the parts merge into.
+    fn decorated(&self, parts: &[ReferenceOr<Schema>], at: &Pointer) -> Result<Option<Option<usize>>, Error> {
+        let mut cores = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part_at = at.push("allOf").push(i.to_string());
+            let resolved = self.resolve(part, &part_at)?;
+            if object_like(resolved) {
+                return Ok(None);
+            }
+            if annotation_only(resolved) || self.required_alternatives(resolved, &part_at)?.is_some() {
+                continue;
+            }
+            let rank = match (part, &resolved.schema_kind) {
+                (ReferenceOr::Reference { .. }, _) => 0,
+                (_, SchemaKind::Type(Type::String(t))) if !t.enumeration.is_empty() => 1,
+                (_, SchemaKind::Type(Type::Integer(t))) if !t.enumeration.is_empty() => 1,
+                (_, SchemaKind::Any(a)) if !a.enumeration.is_empty() => 1,
+                _ => 2,
+            };
+            cores.push((rank, i));
+        }
+        Ok(Some(cores.into_iter().min().map(|(_, i)| i)))
+    }
+
+    /// The `required` lists of a `oneOf` or `anyOf` whose alternatives only add requirements,
+    /// with its keyword.
+    fn required_alternatives(
+        &self,
+        schema: &Schema,
+        at: &Pointer,
+    ) -> Result<Option<(&'static str, Vec<Vec<String>>)>, Error> {
+        let (key, alternatives) = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => ("oneOf", one_of),
+            SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
+            SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() && a.any_of.is_empty() => {
+                ("oneOf", &a.one_of)
+            }
+            SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() && a.one_of.is_empty() => {
+                ("anyOf", &a.any_of)
+            }
+            _ => return Ok(None),
+        };
+        if alternatives.is_empty() {
+            return Ok(None);
+        }
+        let mut lists = Vec::with_capacity(alternatives.len());
+        for (i, alt) in alternatives.iter().enumerate() {
+            match required_only(self.resolve(alt, &at.push(key).push(i.to_string()))?) {
+                Some(required) => lists.push(required.to_vec()),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some((key, lists)))
     }
 
     /// `allOf: [Base, {oneOf: [A, B]}]`, a base and one of several shapes, is
@@ -983,6 +1064,49 @@ fn required_only(schema: &Schema) -> Option<&[String]> {
             Some(&o.required)
         }
         _ => None,
+    }
+}
+
+/// Notes on the optional fields that some alternatives of a `oneOf`/`anyOf` of `required` lists
+/// ask for, saying which.
+fn note_required_alternatives(fields: &mut [Field], key: &str, lists: &[Vec<String>]) {
+    let choices: Vec<String> = lists
+        .iter()
+        .map(|l| {
+            if l.is_empty() {
+                "nothing more".to_string()
+            } else {
+                l.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and ")
+            }
+        })
+        .collect();
+    let quantity = if key == "oneOf" { "exactly one" } else { "at least one" };
+    let note = format!("The schema's `{key}` asks for {quantity} of: {}.", choices.join("; "));
+    for field in fields {
+        if !field.required && lists.iter().any(|l| l.contains(&field.wire_name)) {
+            append_note(&mut field.docs, &note);
+        }
+    }
+}
+
+/// A schema that says nothing of the shape of a value: only annotations (`nullable`, a
+/// description, constraints such as `maxLength`, an example, extensions).
+fn annotation_only(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(a) => {
+            a.typ.is_none()
+                && a.properties.is_empty()
+                && a.required.is_empty()
+                && a.one_of.is_empty()
+                && a.all_of.is_empty()
+                && a.any_of.is_empty()
+                && a.not.is_none()
+                && a.items.is_none()
+                && a.additional_properties.is_none()
+                && a.enumeration.is_empty()
+                && a.format.is_none()
+        }
+        _ => false,
     }
 }
 
