@@ -1,4 +1,4 @@
-//! An OpenAPI 3.0 to Rust client generator.
+//! An OpenAPI 3.0, 3.1 and 3.2 to Rust client generator.
 //!
 //! The flow: [`load`](mod@load) reads the spec and applies overlays, [`lower`](mod@lower) turns it
 //! into the [`ir`] (every name and type decided), [`emit`](mod@emit) walks the IR into files, and
@@ -19,6 +19,7 @@ pub mod lower;
 pub mod overlay;
 pub mod report;
 mod rust;
+mod upgrade;
 pub mod validate;
 pub mod write;
 
@@ -151,8 +152,9 @@ pub(crate) const STACK_SIZE: usize = 256 << 20;
 
 fn generate_here(spec: &Source, overlays: &[Source], config: &Config) -> Result<Generated, Error> {
     // The merged document is consumed as it is typed (never both whole in memory).
-    let document = load::load(spec, overlays)?;
-    let (api, warnings) = lower::lower(&document)?;
+    let (document, mut warnings) = load::load(spec, overlays)?;
+    let (api, lowered) = lower::lower(&document)?;
+    warnings.extend(lowered);
     // The IR holds everything emission needs: free the typed document first, so that emission,
     // the largest stage, works in a smaller heap.
     drop(document);

@@ -1,5 +1,6 @@
-//! Load: read YAML or JSON into a `serde_json::Value`, refuse versions other than OpenAPI 3.0,
-//! apply overlays, then deserialize into `openapiv3::OpenAPI`.
+//! Load: read YAML or JSON into a `serde_json::Value`, refuse versions other than OpenAPI 3.0, 3.1
+//! and 3.2, apply overlays, bring a 3.1 or 3.2 document to the 3.0 shape ([`crate::upgrade`]), then
+//! deserialize into `openapiv3::OpenAPI`.
 
 use serde_json::Value;
 
@@ -444,7 +445,7 @@ fn flow_nesting_passes(text: &str, limit: usize) -> Option<usize> {
     None
 }
 
-/// Refuses anything but OpenAPI 3.0.x, naming what was found.
+/// Refuses anything but OpenAPI 3.0.x, 3.1.x and 3.2.x, naming what was found.
 fn check_version(doc: &Value, file: &str) -> Result<(), Error> {
     if let Some(swagger) = doc.get("swagger") {
         let found = format!("Swagger {}", swagger.as_str().unwrap_or("(unknown version)"));
@@ -455,15 +456,11 @@ fn check_version(doc: &Value, file: &str) -> Result<(), Error> {
         });
     }
     match doc.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0") => Ok(()),
+        Some(Value::String(v)) if ["3.0.", "3.1.", "3.2."].iter().any(|p| v.starts_with(p)) => Ok(()),
         Some(Value::String(v)) => Err(Error::UnsupportedVersion {
             file: file.to_string(),
             found: format!("OpenAPI {v}"),
-            hint: if v.starts_with("3.") {
-                " (3.1 changes nullable, exclusiveMinimum and type arrays; write the spec as 3.0.3)"
-            } else {
-                ""
-            },
+            hint: "",
         }),
         Some(other) => Err(Error::Schema {
             file: file.to_string(),
@@ -534,13 +531,21 @@ fn default_encoding_explode(doc: &mut Value) {
     }
 }
 
-/// Reads the spec, applies the overlays in order, and parses the result into the typed document.
-pub fn load(spec: &Source, overlays: &[Source]) -> Result<openapiv3::OpenAPI, Error> {
-    typed(merge(spec, overlays)?, &spec.name)
+/// Reads the spec, applies the overlays in order, brings a 3.1 or 3.2 document to the 3.0 shape,
+/// checks its schemas and parses the result into the typed document; with the fallbacks the
+/// upgrade took.
+pub fn load(spec: &Source, overlays: &[Source]) -> Result<(openapiv3::OpenAPI, Vec<crate::Warning>), Error> {
+    let mut raw = merge(spec, overlays)?;
+    let mut warnings = Vec::new();
+    if !is_3_0(&raw) {
+        crate::upgrade::upgrade(&mut raw, &mut warnings);
+        crate::validate::schemas(&raw, &spec.name)?;
+    }
+    Ok((typed(raw, &spec.name)?, warnings))
 }
 
-/// Reads the spec and applies the overlays in order: the merged document, checked (version,
-/// nesting, schemas) and not yet typed.
+/// Reads the spec and applies the overlays in order: the merged document in its own OpenAPI
+/// version, checked (version, nesting; a 3.0 document's schemas too) and not yet typed.
 pub fn merge(spec: &Source, overlays: &[Source]) -> Result<Value, Error> {
     let mut raw = parse_document(spec)?;
     if !raw.is_object() {
@@ -566,8 +571,15 @@ pub fn merge(spec: &Source, overlays: &[Source]) -> Result<Value, Error> {
     if let Some(path) = too_deep(&raw, MAX_NESTING) {
         return Err(Failure { problem: Problem::TooDeep, path }.error(&spec.name));
     }
-    crate::validate::schemas(&raw, &spec.name)?;
+    // A 3.1 or 3.2 document's schemas are checked once upgraded (see `load`).
+    if is_3_0(&raw) {
+        crate::validate::schemas(&raw, &spec.name)?;
+    }
     Ok(raw)
+}
+
+fn is_3_0(doc: &Value) -> bool {
+    doc.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.0"))
 }
 
 /// The typed form of a merged document (`file` names it in errors). The document is consumed:

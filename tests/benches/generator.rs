@@ -290,7 +290,7 @@ fn nesting_refused(bencher: divan::Bencher, depth: usize) {
 fn stages(name: &str, first: &str, rounds: usize, read: impl Fn() -> (Source, Vec<Source>, Config)) {
     use generator::{emit, load, lower};
     let (spec, overlays, config) = read();
-    let document = load::load(&spec, &overlays).expect("loads");
+    let (document, _) = load::load(&spec, &overlays).expect("loads");
     let (api, _) = lower::lower(&document).expect("lowers");
     let t_read = support::median_time(rounds, || support::keep(read()));
     let t_load = support::median_time(rounds, || support::keep(load::load(&spec, &overlays).expect("loads")));
