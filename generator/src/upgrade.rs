@@ -659,7 +659,7 @@ fn content(value: &mut Value, at: &Pointer, cx: &mut Cx) {
             cx.warn(
                 &at.push("itemSchema"),
                 format!(
-                    "items of a `{media}` stream are not decoded one by one: the body is read whole, \
+                    "items of the `{media}` stream are not decoded one by one: the body is read whole, \
                      as text or bytes"
                 ),
             );
