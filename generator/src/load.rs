@@ -457,11 +457,9 @@ fn check_version(doc: &Value, file: &str) -> Result<(), Error> {
     }
     match doc.get("openapi") {
         Some(Value::String(v)) if ["3.0.", "3.1.", "3.2."].iter().any(|p| v.starts_with(p)) => Ok(()),
-        Some(Value::String(v)) => Err(Error::UnsupportedVersion {
-            file: file.to_string(),
-            found: format!("OpenAPI {v}"),
-            hint: "",
-        }),
+        Some(Value::String(v)) => {
+            Err(Error::UnsupportedVersion { file: file.to_string(), found: format!("OpenAPI {v}"), hint: "" })
+        }
         Some(other) => Err(Error::Schema {
             file: file.to_string(),
             pointer: "#/openapi".into(),

@@ -75,7 +75,8 @@ fn reference_text(at: &Pointer) -> String {
 
 /// Keys whose values are data, not document structure: nothing in them is a schema or a `$ref`.
 fn is_data(key: &str) -> bool {
-    matches!(key, "example" | "examples" | "default" | "const" | "enum" | "value" | "dataValue") || key.starts_with("x-")
+    matches!(key, "example" | "examples" | "default" | "const" | "enum" | "value" | "dataValue")
+        || key.starts_with("x-")
 }
 
 /// Keys whose values map names to schemas: a key there is a name, never a keyword.
@@ -169,8 +170,7 @@ fn rewrite_refs_in(value: &mut Value, map: &dyn Fn(&str) -> Option<String>, pare
                         *reference = new;
                     }
                 }
-                if let Some(Value::Object(mapping)) =
-                    object.get_mut("discriminator").and_then(|d| d.get_mut("mapping"))
+                if let Some(Value::Object(mapping)) = object.get_mut("discriminator").and_then(|d| d.get_mut("mapping"))
                 {
                     for target in mapping.values_mut() {
                         if let Some(new) = target.as_str().and_then(map) {
@@ -204,7 +204,8 @@ fn collect_ids(value: &Value, at: &Pointer, parent: Option<&str>, out: &mut Ids)
         Value::Object(object) => {
             let in_map = parent.is_some_and(is_schema_map);
             if !in_map {
-                for (key, list) in [("$id", &mut out.ids), ("$anchor", &mut out.anchors), ("$dynamicAnchor", &mut out.dynamic)]
+                for (key, list) in
+                    [("$id", &mut out.ids), ("$anchor", &mut out.anchors), ("$dynamicAnchor", &mut out.dynamic)]
                 {
                     if let Some(Value::String(name)) = object.get(key) {
                         list.push((name.clone(), at.clone()));
@@ -247,7 +248,8 @@ fn resolve_ids(doc: &mut Value) {
             let exact = ids.ids.iter().find(|(id, _)| id.trim_end_matches('/') == base);
             let relative = || {
                 ids.ids.iter().find(|(id, _)| {
-                    !base.contains("://") && id.trim_end_matches('/').ends_with(&format!("/{}", base.trim_start_matches("./")))
+                    !base.contains("://")
+                        && id.trim_end_matches('/').ends_with(&format!("/{}", base.trim_start_matches("./")))
                 })
             };
             exact.or_else(relative).map(|(_, p)| p.clone())?
@@ -258,9 +260,10 @@ fn resolve_ids(doc: &mut Value) {
             Some(format!("{}{fragment}", reference_text(&target)))
         } else {
             // An anchor inside the identified resource.
-            let inside = ids.anchors.iter().find(|(n, p)| {
-                n == fragment && p.as_json_pointer().starts_with(target.as_json_pointer())
-            });
+            let inside = ids
+                .anchors
+                .iter()
+                .find(|(n, p)| n == fragment && p.as_json_pointer().starts_with(target.as_json_pointer()));
             inside.map(|(_, p)| reference_text(p))
         }
     };
@@ -275,7 +278,8 @@ fn resolve_ids(doc: &mut Value) {
 fn hoist_identified(doc: &mut Value, ids: &Ids) {
     let mut referenced = Vec::new();
     collect_refs(doc, None, &mut referenced);
-    let id_name = |id: &str| id.trim_end_matches('/').rsplit('/').next().unwrap_or(id).trim_end_matches(".json").to_string();
+    let id_name =
+        |id: &str| id.trim_end_matches('/').rsplit('/').next().unwrap_or(id).trim_end_matches(".json").to_string();
     let mut targets: Vec<(String, Pointer)> = ids
         .ids
         .iter()
@@ -285,7 +289,10 @@ fn hoist_identified(doc: &mut Value, ids: &Ids) {
         .filter(|(_, p)| {
             let text = reference_text(p);
             let component = p.as_json_pointer().strip_prefix("/components/schemas/").is_some_and(|k| !k.contains('/'));
-            !component && referenced.iter().any(|r| *r == text || r.strip_prefix(text.as_str()).is_some_and(|rest| rest.starts_with('/')))
+            !component
+                && referenced
+                    .iter()
+                    .any(|r| *r == text || r.strip_prefix(text.as_str()).is_some_and(|rest| rest.starts_with('/')))
         })
         .collect();
     // Innermost first, so that moving one never moves another's place.
@@ -349,7 +356,8 @@ fn dynamic_refs(value: &mut Value, find: &dyn Fn(&str) -> Option<String>, parent
         Value::Object(object) => {
             let in_map = parent.is_some_and(is_schema_map);
             if !in_map && !object.contains_key("$ref") {
-                let target = object.get("$dynamicRef").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(find);
+                let target =
+                    object.get("$dynamicRef").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(find);
                 if let Some(target) = target {
                     object.shift_remove("$dynamicRef");
                     object.insert("$ref".into(), Value::String(target));
@@ -565,7 +573,8 @@ fn path_item(value: &mut Value, at: &Pointer, cx: &mut Cx) {
     if let Some(more) = item.shift_remove("additionalOperations") {
         for (method, op) in more.as_object().into_iter().flatten() {
             let method_at = at.push("additionalOperations").push(method);
-            let token = !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            let token = !method.is_empty()
+                && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
             if !token {
                 cx.warn(&method_at, format!("`{method}` is not an HTTP method name; the operation is left out"));
             } else if METHODS.contains(&method.to_ascii_lowercase().as_str()) || additional.contains_key(method) {
@@ -952,8 +961,11 @@ fn split_types(map: &mut Map<String, Value>, types: &[String], at: &Pointer, cx:
             }
         }
         if let Some(format) = shared.get("format").and_then(Value::as_str) {
-            let numeric = matches!(format, "float" | "double") || format.starts_with("int") || format.starts_with("uint");
-            if numeric == matches!(t.as_str(), "number" | "integer") && matches!(t.as_str(), "number" | "integer" | "string") {
+            let numeric =
+                matches!(format, "float" | "double") || format.starts_with("int") || format.starts_with("uint");
+            if numeric == matches!(t.as_str(), "number" | "integer")
+                && matches!(t.as_str(), "number" | "integer" | "string")
+            {
                 branch.insert("format".into(), json!(format));
             }
         }
@@ -979,7 +991,9 @@ fn split_types(map: &mut Map<String, Value>, types: &[String], at: &Pointer, cx:
         .keys()
         .filter(|k| {
             !["enum", "format"].contains(&k.as_str())
-                && ![STRING_KEYWORDS, NUMBER_KEYWORDS, ARRAY_KEYWORDS, OBJECT_KEYWORDS].iter().any(|l| l.contains(&k.as_str()))
+                && ![STRING_KEYWORDS, NUMBER_KEYWORDS, ARRAY_KEYWORDS, OBJECT_KEYWORDS]
+                    .iter()
+                    .any(|l| l.contains(&k.as_str()))
         })
         .collect();
     if !unplaced.is_empty() {
@@ -1177,3 +1191,392 @@ fn dropped(map: &mut Map<String, Value>, at: &Pointer, cx: &mut Cx) {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(mut doc: Value) -> (Value, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        upgrade(&mut doc, &mut warnings);
+        (doc, warnings)
+    }
+
+    fn doc_with(schemas: Value) -> Value {
+        json!({"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "components": {"schemas": schemas}})
+    }
+
+    /// One component schema `S`, upgraded.
+    fn schema(s: Value) -> (Value, Vec<Warning>) {
+        let (doc, warnings) = run(doc_with(json!({ "S": s })));
+        (doc["components"]["schemas"]["S"].clone(), warnings)
+    }
+
+    fn messages(warnings: &[Warning]) -> Vec<String> {
+        warnings.iter().map(|w| format!("{}: {}", w.pointer, w.message)).collect()
+    }
+
+    #[test]
+    fn a_3_0_document_is_left_alone() {
+        let doc = json!({"openapi": "3.0.3", "components": {"schemas": {"S": {"type": ["string", "null"]}}}});
+        assert_eq!(run(doc.clone()), (doc, vec![]));
+    }
+
+    #[test]
+    fn type_lists_with_null_are_nullable() {
+        assert_eq!(schema(json!({"type": ["string", "null"]})).0, json!({"type": "string", "nullable": true}));
+        assert_eq!(schema(json!({"type": ["null", "integer"]})).0, json!({"type": "integer", "nullable": true}));
+        assert_eq!(schema(json!({"type": ["string"]})).0, json!({"type": "string"}));
+        assert_eq!(schema(json!({"type": "null"})).0, json!({"nullable": true, "enum": [null]}));
+        assert_eq!(schema(json!({"type": ["null"]})).0, json!({"nullable": true, "enum": [null]}));
+        // Every integer is a number.
+        assert_eq!(schema(json!({"type": ["integer", "number"]})).0, json!({"type": "number"}));
+    }
+
+    #[test]
+    fn mixed_type_lists_are_one_of_with_the_keywords_of_each_type() {
+        let (out, warnings) = schema(json!({
+            "type": ["string", "integer", "null"], "description": "d", "maxLength": 3, "minimum": 1,
+            "enum": ["a", 1, null], "format": "int32"
+        }));
+        assert_eq!(
+            out,
+            json!({"description": "d", "nullable": true, "oneOf": [
+                {"type": "string", "maxLength": 3, "enum": ["a"]},
+                {"type": "integer", "minimum": 1, "format": "int32", "enum": [1]}
+            ]})
+        );
+        assert!(warnings.is_empty());
+        // A keyword of no type's: named in a warning.
+        let (_, warnings) = schema(json!({"type": ["string", "boolean"], "readOnly": true, "unknownThing": 1}));
+        assert_eq!(messages(&warnings), ["#/components/schemas/S: `unknownThing` beside a list of types: not checked"]);
+    }
+
+    #[test]
+    fn null_branches_become_nullable() {
+        let reference = json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(
+            schema(json!({"oneOf": [reference, {"type": "null"}], "description": "d"})).0,
+            json!({"description": "d", "nullable": true, "allOf": [reference]})
+        );
+        assert_eq!(
+            schema(json!({"anyOf": [{"type": "string", "maxLength": 2}, {"type": "null"}]})).0,
+            json!({"nullable": true, "type": "string", "maxLength": 2})
+        );
+        assert_eq!(
+            schema(json!({"oneOf": [reference, {"type": "integer"}, {"const": null}]})).0,
+            json!({"oneOf": [reference, {"type": "integer"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn const_is_a_one_value_enum() {
+        assert_eq!(schema(json!({"const": "circle"})).0, json!({"type": "string", "enum": ["circle"]}));
+        assert_eq!(schema(json!({"const": 2})).0, json!({"type": "integer", "enum": [2]}));
+        assert_eq!(schema(json!({"const": 2.5})).0, json!({"type": "number", "enum": [2.5]}));
+        assert_eq!(schema(json!({"type": "string", "const": "x"})).0, json!({"type": "string", "enum": ["x"]}));
+    }
+
+    #[test]
+    fn examples_bounds_and_content_keywords() {
+        assert_eq!(schema(json!({"type": "integer", "examples": [3, 4]})).0, json!({"type": "integer", "example": 3}));
+        assert_eq!(
+            schema(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1})).0,
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1, "exclusiveMaximum": true})
+        );
+        // An inclusive bound stricter than the exclusive one wins.
+        assert_eq!(
+            schema(json!({"type": "number", "minimum": 5, "exclusiveMinimum": 0})).0,
+            json!({"type": "number", "minimum": 5})
+        );
+        assert_eq!(
+            schema(json!({"type": "string", "contentEncoding": "base64"})).0,
+            json!({"type": "string", "format": "byte"})
+        );
+        assert_eq!(
+            schema(json!({"type": "string", "contentMediaType": "image/png"})).0,
+            json!({"type": "string", "format": "binary"})
+        );
+        assert_eq!(schema(json!({"contentMediaType": "text/plain"})).0, json!({}));
+    }
+
+    #[test]
+    fn ref_siblings_wrap_the_ref_in_all_of() {
+        let reference = json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(
+            schema(json!({"$ref": "#/components/schemas/A", "description": "d", "readOnly": true})).0,
+            json!({"description": "d", "readOnly": true, "allOf": [reference]})
+        );
+        assert_eq!(
+            schema(json!({"$ref": "#/components/schemas/A", "required": ["x"]})).0,
+            json!({"allOf": [reference, {"required": ["x"]}]})
+        );
+        assert_eq!(schema(json!({"$ref": "#/components/schemas/A", "$comment": "c"})).0, reference);
+    }
+
+    #[test]
+    fn defs_are_hoisted_and_refs_follow() {
+        let (doc, _) = run(json!({
+            "openapi": "3.1.0",
+            "$defs": {"A": {"type": "string"}},
+            "components": {"schemas": {
+                "A": {"type": "integer"},
+                "S": {"type": "object", "properties": {
+                    "a": {"$ref": "#/$defs/A"},
+                    "b": {"$ref": "#/components/schemas/S/$defs/B"},
+                    "c": {"$ref": "#/components/schemas/S/$defs/B/$defs/C"},
+                    "$defs": {"type": "string"}
+                }, "$defs": {"B": {"type": "object", "$defs": {"C": {"type": "boolean"}}}}}
+            }}
+        }));
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["S"]["properties"]["a"], json!({"$ref": "#/components/schemas/A_2"}));
+        assert_eq!(schemas["A_2"], json!({"type": "string"}));
+        assert_eq!(schemas["S"]["properties"]["b"], json!({"$ref": "#/components/schemas/B"}));
+        assert_eq!(schemas["S"]["properties"]["c"], json!({"$ref": "#/components/schemas/C"}));
+        assert_eq!(schemas["C"], json!({"type": "boolean"}));
+        // A property named `$defs` is a property.
+        assert_eq!(schemas["S"]["properties"]["$defs"], json!({"type": "string"}));
+        assert!(doc.get("$defs").is_none());
+    }
+
+    #[test]
+    fn ids_and_anchors_become_local_refs() {
+        let (doc, _) = run(doc_with(json!({
+            "Pet": {"$id": "https://x.example/schemas/pet", "type": "object", "properties": {
+                "tag": {"$anchor": "tag", "type": "object", "properties": {"name": {"type": "string"}}}
+            }},
+            "S": {"type": "object", "properties": {
+                "pet": {"$ref": "https://x.example/schemas/pet"},
+                "relative": {"$ref": "schemas/pet"},
+                "tag": {"$ref": "#tag"},
+                "unknown": {"$ref": "https://elsewhere.example/y"}
+            }}
+        })));
+        let schemas = &doc["components"]["schemas"];
+        let props = &schemas["S"]["properties"];
+        assert_eq!(props["pet"], json!({"$ref": "#/components/schemas/Pet"}));
+        assert_eq!(props["relative"], json!({"$ref": "#/components/schemas/Pet"}));
+        // The anchored schema stood inside another: it is a component now.
+        assert_eq!(props["tag"], json!({"$ref": "#/components/schemas/tag"}));
+        assert_eq!(schemas["Pet"]["properties"]["tag"], json!({"$ref": "#/components/schemas/tag"}));
+        assert_eq!(schemas["tag"]["properties"]["name"], json!({"type": "string"}));
+        assert_eq!(props["unknown"], json!({"$ref": "https://elsewhere.example/y"}));
+        assert!(schemas["Pet"].get("$id").is_none());
+    }
+
+    #[test]
+    fn dynamic_refs_follow_dynamic_anchors_or_fall_back() {
+        let (doc, warnings) = run(doc_with(json!({
+            "Node": {"$dynamicAnchor": "node", "type": "object", "properties": {"next": {"$dynamicRef": "#node"}}},
+            "S": {"$dynamicRef": "#nowhere"}
+        })));
+        assert_eq!(
+            doc["components"]["schemas"]["Node"]["properties"]["next"],
+            json!({"$ref": "#/components/schemas/Node"})
+        );
+        assert_eq!(doc["components"]["schemas"]["S"], json!({}));
+        assert_eq!(
+            messages(&warnings),
+            ["#/components/schemas/S/$dynamicRef: a `$dynamicRef` with no `$dynamicAnchor` to match is read as any value"]
+        );
+    }
+
+    #[test]
+    fn tuples_patterns_and_unevaluated_keywords() {
+        assert_eq!(
+            schema(json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "number"}], "items": false})).0,
+            json!({"type": "array", "items": {"type": "number"}})
+        );
+        let (out, warnings) = schema(json!({"prefixItems": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(out, json!({"type": "array"}));
+        assert_eq!(
+            messages(&warnings),
+            ["#/components/schemas/S/prefixItems: a tuple of different element schemas has no Rust type here: \
+              its elements are free-form values"]
+        );
+        assert_eq!(
+            schema(
+                json!({"type": "object", "patternProperties": {"^a": {"type": "string"}, "^b": {"type": "string"}}})
+            )
+            .0,
+            json!({"type": "object", "additionalProperties": {"type": "string"}})
+        );
+        let (out, warnings) = schema(
+            json!({"type": "object", "patternProperties": {"^a": {"type": "string"}, "^b": {"type": "integer"}}}),
+        );
+        assert_eq!(out, json!({"type": "object", "additionalProperties": {}}));
+        assert_eq!(warnings[0].pointer, "#/components/schemas/S/patternProperties");
+        assert_eq!(
+            schema(json!({"type": "object", "unevaluatedProperties": false})).0,
+            json!({"type": "object", "additionalProperties": false})
+        );
+        assert_eq!(
+            schema(json!({"type": "array", "unevaluatedItems": {"type": "string"}})).0,
+            json!({"type": "array", "items": {"type": "string"}})
+        );
+    }
+
+    #[test]
+    fn dropped_keywords_leave_notes_or_warnings() {
+        let (out, warnings) = schema(json!({
+            "type": "object", "description": "An order.",
+            "propertyNames": {"pattern": "^[a-z]+$"}, "dependentRequired": {"coupon": ["discount"]},
+            "contains": {"type": "string"}
+        }));
+        assert_eq!(
+            out,
+            json!({"type": "object", "description": "An order.\n\nKeys match the pattern `^[a-z]+$`. \
+                   With `coupon`, `discount` must be set too."})
+        );
+        assert!(warnings.is_empty());
+        let (out, warnings) = schema(json!({
+            "type": "object", "if": {}, "then": {}, "dependentSchemas": {"a": {}},
+            "properties": {"x": {"not": {"type": "string"}}, "y": false, "z": {"type": "string", "not": {"const": ""}}}
+        }));
+        assert_eq!(out, json!({"type": "object", "properties": {"x": {}, "z": {"type": "string"}}}));
+        assert_eq!(
+            messages(&warnings),
+            [
+                "#/components/schemas/S/dependentSchemas: `dependentSchemas` is not modelled: properties described \
+                 only there are not fields",
+                "#/components/schemas/S/if: `if`/`then`/`else` is not modelled: properties described only there are \
+                 not fields",
+                "#/components/schemas/S/properties/x/not: `not` is not checked by the client: the schema is any value",
+                "#/components/schemas/S/properties/z/not: `not` is not checked by the client: the schema without it \
+                 is used",
+            ]
+        );
+        let (out, warnings) = schema(json!({"type": "array", "items": false}));
+        assert_eq!((out, warnings.len()), (json!({"type": "array"}), 0));
+        let (out, warnings) = schema(json!({"type": "object", "properties": {"a": {"allOf": [false]}}}));
+        assert_eq!(out["properties"]["a"], json!({"allOf": [{}]}));
+        assert_eq!(
+            messages(&warnings),
+            ["#/components/schemas/S/properties/a/allOf/0: a `false` schema (no value is valid) is read as any value"]
+        );
+    }
+
+    #[test]
+    fn schemas_everywhere_are_upgraded() {
+        let nullable = json!({"type": ["string", "null"]});
+        let upgraded = json!({"type": "string", "nullable": true});
+        let media = json!({"application/json": {"schema": nullable}});
+        let (doc, _) = run(json!({
+            "openapi": "3.1.0",
+            "paths": {"/a": {
+                "parameters": [{"name": "p", "in": "query", "schema": nullable}],
+                "post": {
+                    "requestBody": {"content": media},
+                    "responses": {"200": {"description": "ok", "content": media,
+                                          "headers": {"h": {"schema": nullable}}}},
+                    "callbacks": {"cb": {"{$url}": {"post": {"requestBody": {"content": media}}}}}
+                }
+            }},
+            "components": {
+                "parameters": {"p": {"name": "p", "in": "query", "schema": nullable}},
+                "headers": {"h": {"schema": nullable}},
+                "requestBodies": {"b": {"content": media}},
+                "responses": {"r": {"description": "ok", "content": media}}
+            }
+        }));
+        let item = &doc["paths"]["/a"];
+        assert_eq!(item["parameters"][0]["schema"], upgraded);
+        assert_eq!(item["post"]["requestBody"]["content"]["application/json"]["schema"], upgraded);
+        assert_eq!(item["post"]["responses"]["200"]["content"]["application/json"]["schema"], upgraded);
+        assert_eq!(item["post"]["responses"]["200"]["headers"]["h"]["schema"], upgraded);
+        let callback = &item["post"]["callbacks"]["cb"]["{$url}"]["post"];
+        assert_eq!(callback["requestBody"]["content"]["application/json"]["schema"], upgraded);
+        assert_eq!(callback["responses"], json!({}));
+        let components = &doc["components"];
+        assert_eq!(components["parameters"]["p"]["schema"], upgraded);
+        assert_eq!(components["headers"]["h"]["schema"], upgraded);
+        assert_eq!(components["requestBodies"]["b"]["content"]["application/json"]["schema"], upgraded);
+        assert_eq!(components["responses"]["r"]["content"]["application/json"]["schema"], upgraded);
+    }
+
+    #[test]
+    fn document_level_changes() {
+        let (doc, warnings) = run(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "T", "version": "1", "summary": "s", "license": {"name": "MIT", "identifier": "MIT"}},
+            "components": {"pathItems": {"P": {"get": {"operationId": "p", "responses": {"200": {}}}}}},
+            "webhooks": {"w": {"$ref": "#/components/pathItems/P"}}
+        }));
+        assert_eq!(doc["paths"], json!({}));
+        assert!(doc["components"].get("pathItems").is_none());
+        assert!(doc.get("webhooks").is_none() && doc.get("x-webhooks").is_none());
+        assert_eq!(doc["info"]["license"]["identifier"], "MIT");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].pointer, "#/webhooks");
+        assert!(warnings[0].message.contains("x-webhook-signature"), "{}", warnings[0].message);
+
+        let (doc, warnings) = run(json!({
+            "openapi": "3.1.0",
+            "paths": {
+                "/a": {"$ref": "#/components/pathItems/P", "summary": "mine"},
+                "/b": {"$ref": "#/components/pathItems/Missing"}
+            },
+            "components": {"pathItems": {"P": {"summary": "theirs", "get": {"operationId": "p"}}}},
+            "x-webhook-signature": {"event-header": "X-Event", "token-header": "X-Token"},
+            "x-webhooks": {"old": {"post": {}}, "both": {"post": {"summary": "x"}}},
+            "webhooks": {"new": {"post": {}}, "both": {"post": {"summary": "w"}}}
+        }));
+        assert_eq!(doc["paths"]["/a"], json!({"summary": "mine", "get": {"operationId": "p", "responses": {}}}));
+        assert!(doc["paths"].get("/b").is_none());
+        assert_eq!(doc["x-webhooks"]["both"]["post"]["summary"], "x");
+        assert!(doc["x-webhooks"].get("old").is_some() && doc["x-webhooks"].get("new").is_some());
+        assert_eq!(
+            messages(&warnings),
+            [
+                "#/paths/~1b: `#/components/pathItems/Missing` leads to no path item; the path is left out",
+                "#/webhooks/both: also in `x-webhooks`, which wins",
+            ]
+        );
+    }
+
+    #[test]
+    fn query_and_additional_operations_are_carried_in_an_extension() {
+        let (doc, warnings) = run(json!({
+            "openapi": "3.2.0",
+            "paths": {"/s": {
+                "query": {"operationId": "q", "parameters": [
+                    {"name": "qs", "in": "querystring", "content": {}},
+                    {"name": "n", "in": "query", "schema": {"type": ["integer", "null"]}}
+                ]},
+                "additionalOperations": {"PURGE": {"operationId": "p"}, "get": {}, "BAD METHOD": {}}
+            }}
+        }));
+        let item = &doc["paths"]["/s"];
+        assert!(item.get("query").is_none() && item.get("additionalOperations").is_none());
+        let ops = &item[ADDITIONAL_OPERATIONS];
+        assert_eq!(
+            ops["QUERY"]["parameters"],
+            json!([{"name": "n", "in": "query", "schema": {"type": "integer", "nullable": true}}])
+        );
+        assert_eq!(ops["PURGE"]["operationId"], "p");
+        assert_eq!(ops.as_object().map(Map::len), Some(2));
+        assert_eq!(
+            messages(&warnings),
+            [
+                "#/paths/~1s/query/parameters/0: an `in: querystring` parameter (the whole query string as one value) \
+                 is not supported; left out",
+                "#/paths/~1s/additionalOperations/get: `get` has a field of its own on the path item; left out here",
+                "#/paths/~1s/additionalOperations/BAD METHOD: `BAD METHOD` is not an HTTP method name; the operation \
+                 is left out",
+            ]
+        );
+    }
+
+    #[test]
+    fn item_schemas_and_response_descriptions() {
+        let (doc, warnings) = run(json!({
+            "openapi": "3.2.0",
+            "paths": {"/e": {"get": {"responses": {"200": {
+                "content": {"application/jsonl": {"itemSchema": {"type": "object"}}}
+            }}}}}
+        }));
+        let response = &doc["paths"]["/e"]["get"]["responses"]["200"];
+        assert_eq!(response, &json!({"content": {"application/jsonl": {}}, "description": ""}));
+        assert_eq!(warnings[0].pointer, "#/paths/~1e/get/responses/200/content/application~1jsonl/itemSchema");
+    }
+}

@@ -13,8 +13,8 @@ use crate::ir::{
 };
 
 use super::schema::{append_note, docs, Types};
-use crate::upgrade::ADDITIONAL_OPERATIONS;
 use super::{group_names, refs};
+use crate::upgrade::ADDITIONAL_OPERATIONS;
 
 /// Methods in the order they are visited; the order only matters for error messages.
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -97,7 +97,8 @@ pub fn lower_operations(
 ) -> Result<Vec<Group>, Error> {
     let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = spec.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
-    let additional = paths.iter().map(|(path, item)| additional_operations(path, item)).collect::<Result<Vec<_>, _>>()?;
+    let additional =
+        paths.iter().map(|(path, item)| additional_operations(path, item)).collect::<Result<Vec<_>, _>>()?;
     let mut raw: Vec<RawOp<'_>> = Vec::new();
     let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
     for ((path, item), additional) in paths.into_iter().zip(&additional) {
@@ -176,21 +177,20 @@ fn additional_operations(
     let ReferenceOr::Item(item) = item else { return Ok(Vec::new()) };
     let path_at = Pointer::root().push("paths").push(path);
     let Some(value) = item.extensions.get(ADDITIONAL_OPERATIONS) else { return Ok(Vec::new()) };
-    let map = value.as_object().ok_or_else(|| {
-        Error::invalid(&path_at.push(ADDITIONAL_OPERATIONS), "must map HTTP methods to operations")
-    })?;
+    let map = value
+        .as_object()
+        .ok_or_else(|| Error::invalid(&path_at.push(ADDITIONAL_OPERATIONS), "must map HTTP methods to operations"))?;
     let mut out = Vec::with_capacity(map.len());
     for (method, op) in map {
-        let at = if method == "QUERY" {
-            path_at.push("query")
-        } else {
-            path_at.push("additionalOperations").push(method)
-        };
-        let token = !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        let at =
+            if method == "QUERY" { path_at.push("query") } else { path_at.push("additionalOperations").push(method) };
+        let token =
+            !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if !token || METHODS.contains(&method.to_ascii_lowercase().as_str()) {
             return Err(Error::invalid(&at, format!("`{method}` is not an HTTP method a path item lacks a field for")));
         }
-        let op = serde_json::from_value(op.clone()).map_err(|e| Error::invalid(&at, format!("not an operation: {e}")))?;
+        let op =
+            serde_json::from_value(op.clone()).map_err(|e| Error::invalid(&at, format!("not an operation: {e}")))?;
         out.push((method.clone(), op, at));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
