@@ -772,6 +772,7 @@ fn transform(map: &mut Map<String, Value>, at: &Pointer, cx: &mut Cx) {
         constant(map, value);
     }
     types(map, at, cx);
+    scalar_all_of(map, at, cx);
     if let Some(Value::Array(examples)) = map.get("examples") {
         let first = examples.first().cloned();
         map.shift_remove("examples");
@@ -800,6 +801,42 @@ fn transform(map: &mut Map<String, Value>, at: &Pointer, cx: &mut Cx) {
     items(map, at, cx);
     properties_keywords(map, at, cx);
     dropped(map, at, cx);
+}
+
+/// `allOf` of inline scalar schemas of one type (`[{type: string}, {minLength: 1}]`, as FastAPI
+/// writes constraints) is one schema: lowering merges only objects. The parts' keywords join the
+/// schema's own, the first to name one winning.
+fn scalar_all_of(map: &mut Map<String, Value>, at: &Pointer, cx: &mut Cx) {
+    let mut ty = map.get("type").and_then(Value::as_str).map(String::from);
+    let Some(Value::Array(parts)) = map.get_mut("allOf") else { return };
+    for (i, part) in parts.iter_mut().enumerate() {
+        if let Value::Object(part) = part {
+            transform(part, &at.push("allOf").push(i.to_string()), cx);
+        }
+    }
+    const SHAPES: &[&str] =
+        &["$ref", "properties", "items", "additionalProperties", "allOf", "oneOf", "anyOf", "discriminator"];
+    for part in parts.iter() {
+        let Value::Object(part) = part else { return };
+        if part.keys().any(|k| SHAPES.contains(&k.as_str())) {
+            return;
+        }
+        match (part.get("type").and_then(Value::as_str), &ty) {
+            (Some(t), Some(seen)) if t != seen => return,
+            (Some(t), None) => ty = Some(t.to_string()),
+            _ => {}
+        }
+    }
+    if !matches!(ty.as_deref(), Some("string" | "integer" | "number" | "boolean")) {
+        return;
+    }
+    let Some(Value::Array(parts)) = map.shift_remove("allOf") else { return };
+    for part in parts {
+        let Value::Object(part) = part else { continue };
+        for (k, v) in part {
+            map.entry(k).or_insert(v);
+        }
+    }
 }
 
 /// Whether a schema says only "null".
@@ -1266,6 +1303,22 @@ mod tests {
             schema(json!({"oneOf": [reference, {"type": "integer"}, {"const": null}]})).0,
             json!({"oneOf": [reference, {"type": "integer"}], "nullable": true})
         );
+    }
+
+    #[test]
+    fn all_of_scalar_parts_is_one_schema() {
+        assert_eq!(
+            schema(json!({"description": "d", "allOf": [{"type": "string"}, {"type": "string", "minLength": 1}]})).0,
+            json!({"description": "d", "type": "string", "minLength": 1})
+        );
+        // Objects, references and disagreeing types are lowering's to merge, or refuse.
+        for kept in [
+            json!({"allOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!({"allOf": [{"$ref": "#/components/schemas/A"}, {"minLength": 1}]}),
+            json!({"allOf": [{"type": "object", "properties": {"a": {}}}]}),
+        ] {
+            assert_eq!(schema(kept.clone()).0, kept);
+        }
     }
 
     #[test]
