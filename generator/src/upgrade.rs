@@ -749,9 +749,26 @@ fn schema(value: &mut Value, at: &Pointer, cx: &mut Cx) {
     for key in ["allOf", "oneOf", "anyOf"] {
         if let Some(Value::Array(parts)) = map.get_mut(key) {
             for (i, part) in parts.iter_mut().enumerate() {
+                bare_ref(part);
                 schema(part, &at.push(key).push(i.to_string()), cx);
             }
         }
+    }
+}
+
+/// A part of a composition that is a `$ref` with only annotations beside it is the bare
+/// reference: the part's docs show nowhere, and a union names and tags a referenced
+/// alternative by its component, which a wrapped one would lose.
+fn bare_ref(part: &mut Value) {
+    let Value::Object(map) = part else { return };
+    if !map.contains_key("$ref") || map.len() == 1 {
+        return;
+    }
+    let annotation = |k: &str| {
+        ANNOTATIONS.contains(&k) || k.starts_with("x-") || matches!(k, "summary" | "$comment" | "$id" | "$anchor")
+    };
+    if map.keys().all(|k| k == "$ref" || annotation(k)) {
+        map.retain(|k, _| k == "$ref");
     }
 }
 
@@ -1364,6 +1381,11 @@ mod tests {
             json!({"allOf": [reference, {"required": ["x"]}]})
         );
         assert_eq!(schema(json!({"$ref": "#/components/schemas/A", "$comment": "c"})).0, reference);
+        // In a union, the bare reference: alternatives are named and tagged by their component.
+        assert_eq!(
+            schema(json!({"oneOf": [{"$ref": "#/components/schemas/A", "description": "an A"}]})).0,
+            json!({"oneOf": [reference]})
+        );
     }
 
     #[test]

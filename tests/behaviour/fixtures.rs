@@ -577,9 +577,9 @@ fn openapi_3_1_nulls_type_lists_and_const_tags_decode() {
         "owner": null, "tags": ["a", null], "size": null, "nothing": null, "mood": null, "label": null
     }))
     .unwrap();
+    assert_eq!(serde_json::to_value(&thing).unwrap()["deleted_at"], serde_json::Value::Null);
     assert_eq!((thing.deleted_at, thing.nickname, thing.owner, thing.label), (None, None, None, None));
     assert_eq!(thing.tags, Some(vec![Some("a".to_string()), None]));
-    assert_eq!(serde_json::to_value(&thing).unwrap()["deleted_at"], serde_json::Value::Null);
     // `type: [integer, string, "null"]`: a union of the two, each value in its own variant.
     let sized: Thing = serde_json::from_value(json!({
         "id": "5f0c7c1e-7d5c-4f67-9d3e-1c2b3a4d5e6f", "name": "x", "deleted_at": "2024-01-02T03:04:05Z",
