@@ -27,7 +27,7 @@ pub enum Error {
         message: String,
     },
     /// The document is OpenAPI, but not a version this generator reads.
-    #[error("{file}: {found} is not supported: this generator reads OpenAPI 3.0.x documents{hint}")]
+    #[error("{file}: {found} is not supported: this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x documents{hint}")]
     UnsupportedVersion {
         /// Which document.
         file: String,

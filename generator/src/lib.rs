@@ -1,4 +1,4 @@
-//! An OpenAPI 3.0 to Rust client generator.
+//! An OpenAPI 3.0, 3.1 and 3.2 to Rust client generator.
 //!
 //! The flow: [`load`](mod@load) reads the spec and applies overlays, [`lower`](mod@lower) turns it
 //! into the [`ir`] (every name and type decided), [`emit`](mod@emit) walks the IR into files, and
@@ -19,6 +19,7 @@ pub mod lower;
 pub mod overlay;
 pub mod report;
 mod rust;
+mod upgrade;
 pub mod validate;
 pub mod write;
 

@@ -1,5 +1,6 @@
-//! Load: read YAML or JSON into a `serde_json::Value`, refuse versions other than OpenAPI 3.0,
-//! apply overlays, then deserialize into `openapiv3::OpenAPI`.
+//! Load: read YAML or JSON into a `serde_json::Value`, refuse versions other than OpenAPI 3.0, 3.1
+//! and 3.2, apply overlays, bring a 3.1 or 3.2 document to the 3.0 shape ([`crate::upgrade`]), then
+//! deserialize into `openapiv3::OpenAPI`.
 
 use serde_json::Value;
 
@@ -446,7 +447,7 @@ fn flow_nesting_passes(text: &str, limit: usize) -> Option<usize> {
     None
 }
 
-/// Refuses anything but OpenAPI 3.0.x, naming what was found.
+/// Refuses anything but OpenAPI 3.0.x, 3.1.x and 3.2.x, naming what was found.
 fn check_version(doc: &Value, file: &str) -> Result<(), Error> {
     if let Some(swagger) = doc.get("swagger") {
         let found = format!("Swagger {}", swagger.as_str().unwrap_or("(unknown version)"));
@@ -457,16 +458,10 @@ fn check_version(doc: &Value, file: &str) -> Result<(), Error> {
         });
     }
     match doc.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0") => Ok(()),
-        Some(Value::String(v)) => Err(Error::UnsupportedVersion {
-            file: file.to_string(),
-            found: format!("OpenAPI {v}"),
-            hint: if v.starts_with("3.") {
-                " (3.1 changes nullable, exclusiveMinimum and type arrays; write the spec as 3.0.3)"
-            } else {
-                ""
-            },
-        }),
+        Some(Value::String(v)) if ["3.0.", "3.1.", "3.2."].iter().any(|p| v.starts_with(p)) => Ok(()),
+        Some(Value::String(v)) => {
+            Err(Error::UnsupportedVersion { file: file.to_string(), found: format!("OpenAPI {v}"), hint: "" })
+        }
         Some(other) => Err(Error::Schema {
             file: file.to_string(),
             pointer: "#/openapi".into(),
@@ -542,12 +537,16 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<openapiv3::OpenAPI, Er
     load_with(spec, overlays, true).map(|loaded| loaded.document)
 }
 
-/// [`load`], with the policy for a document wrong in places: with `strict`, the first malformed
+/// [`load`], with the policy for a document wrong in places. A 3.1 or 3.2 document is first
+/// brought to the 3.0 shape ([`crate::upgrade`]). Then, with `strict`, the first malformed
 /// place refuses it; otherwise each malformed schema is read as a free-form value and each
 /// malformed operation or component is left out, with the warnings returned beside the document.
 pub fn load_with(spec: &Source, overlays: &[Source], strict: bool) -> Result<Loaded, Error> {
     let mut raw = merge(spec, overlays)?;
     let mut warnings = Vec::new();
+    if !is_3_0(&raw) {
+        crate::upgrade::upgrade(&mut raw, &mut warnings);
+    }
     let mut left_out = Vec::new();
     crate::validate::schemas(&mut raw, &spec.name, strict, &mut warnings, &mut left_out)?;
     if !strict {
@@ -659,8 +658,9 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
     pointer.as_json_pointer().to_string()
 }
 
-/// Reads the spec and applies the overlays in order: the merged document, checked (version,
-/// nesting, schemas) and not yet typed.
+/// Reads the spec and applies the overlays in order: the merged document in its own OpenAPI
+/// version, checked (version, nesting) and not yet typed; its schemas are checked by
+/// [`load_with`], once a 3.1 or 3.2 document is brought to the 3.0 shape.
 pub fn merge(spec: &Source, overlays: &[Source]) -> Result<Value, Error> {
     let mut raw = parse_document(spec)?;
     if !raw.is_object() {
@@ -687,6 +687,10 @@ pub fn merge(spec: &Source, overlays: &[Source]) -> Result<Value, Error> {
         return Err(Failure { problem: Problem::TooDeep, path }.error(&spec.name));
     }
     Ok(raw)
+}
+
+fn is_3_0(doc: &Value) -> bool {
+    doc.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.0"))
 }
 
 /// The typed form of a merged document (`file` names it in errors). The document is consumed:

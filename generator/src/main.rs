@@ -1,4 +1,4 @@
-//! `openapi-rust-gen`: generate a client crate for any OpenAPI 3.0 spec.
+//! `openapi-rust-gen`: generate a client crate for any OpenAPI 3.0, 3.1 or 3.2 spec.
 //!
 //! ```text
 //! openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--strict] [--check]
@@ -21,6 +21,16 @@ static ALLOCATOR: generator::alloc::Allocator = generator::alloc::Allocator;
 const USAGE: &str =
     "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--strict] [--check] [--write-spec FILE]";
 
+const HELP: &str = "\
+Reads OpenAPI 3.0.x, 3.1.x and 3.2.x documents (YAML or JSON); Swagger 2.0 is refused.
+A 3.1 or 3.2 document is brought to the 3.0 shape first: type lists with \"null\" and null
+branches of oneOf/anyOf are nullable, const is a one-value enum, $defs and $id/$anchor targets
+become component schemas, contentEncoding base64 is format byte, webhooks become x-webhooks
+(parsed with x-webhook-signature), 3.2's query and additionalOperations are operations with
+that method. What has no Rust form (if/then/else, not, dependentSchemas, tuples of mixed items,
+disagreeing patternProperties, itemSchema streams, in: querystring parameters) is dropped or
+typed as free-form JSON, each with a warning naming its place.";
+
 fn run() -> Result<bool, String> {
     let mut positional = Vec::new();
     let mut overlays = Vec::new();
@@ -39,7 +49,7 @@ fn run() -> Result<bool, String> {
             "--strict" => strict = true,
             "--write-spec" => write_spec = Some(args.next().ok_or("--write-spec needs a file")?),
             "-h" | "--help" => {
-                println!("{USAGE}");
+                println!("{USAGE}\n\n{HELP}");
                 return Ok(true);
             }
             other if other.starts_with('-') => return Err(format!("unknown option {other}\n{USAGE}")),

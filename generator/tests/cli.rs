@@ -48,12 +48,16 @@ fn generates_checks_and_warns() {
 
 #[test]
 fn errors_are_one_line_with_a_failing_status() {
-    let bad = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad/openapi_31.yaml");
+    let bad = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad/openapi_4.yaml");
     let (ok, _, stderr) = run(&[bad, "/nonexistent/out", "x"]);
     assert!(!ok);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("error: ") && stderr.contains("OpenAPI 3.1.0 is not supported"), "{stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.contains("OpenAPI 4.0.0 is not supported"), "{stderr}");
 
     let (ok, _, stderr) = run(&["only-one-argument"]);
     assert!(!ok && stderr.contains("usage:"), "{stderr}");
+
+    // The help names the versions read.
+    let (ok, stdout, _) = run(&["--help"]);
+    assert!(ok && stdout.contains("OpenAPI 3.0.x, 3.1.x and 3.2.x"), "{stdout}");
 }

@@ -591,4 +591,66 @@ fn decorated_primitives_enums_and_unions_decode_as_themselves() {
     let other: Thing = serde_json::from_value(json!({"seq": "1", "label": "l", "value": "v", "scope": null})).unwrap();
     assert_eq!(other.value, Some(StringOrNumber::String("v".into())));
     assert_eq!(other.scope, None);
+fn openapi_3_1_nulls_type_lists_and_const_tags_decode() {
+    use fixture_openapi31_types::types::{File, FileVersion, Shape, Thing, ThingMood, ThingSize};
+    let thing: Thing = serde_json::from_value(json!({
+        "id": "5f0c7c1e-7d5c-4f67-9d3e-1c2b3a4d5e6f", "name": "x", "deleted_at": null, "nickname": null,
+        "owner": null, "tags": ["a", null], "size": null, "nothing": null, "mood": null, "label": null
+    }))
+    .unwrap();
+    assert_eq!(serde_json::to_value(&thing).unwrap()["deleted_at"], serde_json::Value::Null);
+    assert_eq!((thing.deleted_at, thing.nickname, thing.owner, thing.label), (None, None, None, None));
+    assert_eq!(thing.tags, Some(vec![Some("a".to_string()), None]));
+    // `type: [integer, string, "null"]`: a union of the two, each value in its own variant.
+    let sized: Thing = serde_json::from_value(json!({
+        "id": "5f0c7c1e-7d5c-4f67-9d3e-1c2b3a4d5e6f", "name": "x", "deleted_at": "2024-01-02T03:04:05Z",
+        "size": 3, "mood": "sad", "owner": {"name": "Ann"}, "nothing": null
+    }))
+    .unwrap();
+    assert_eq!(sized.size, Some(ThingSize::Integer(3)));
+    assert_eq!(sized.mood, Some(ThingMood::Sad));
+    assert_eq!(sized.owner.and_then(|o| o.name).as_deref(), Some("Ann"));
+    let named: Thing = serde_json::from_value(json!({
+        "id": "5f0c7c1e-7d5c-4f67-9d3e-1c2b3a4d5e6f", "name": "x", "deleted_at": null, "size": "large"
+    }))
+    .unwrap();
+    assert_eq!(named.size, Some(ThingSize::String("large".into())));
+    // `const` tags pick the alternative.
+    let square: Shape = serde_json::from_value(json!({"kind": "square", "side": 2.0})).unwrap();
+    assert!(matches!(square, Shape::Square(ref s) if s.side == 2.0));
+    let circle: Shape = serde_json::from_value(json!({"kind": "circle", "radius": 1.0})).unwrap();
+    assert!(matches!(circle, Shape::Circle(ref c) if c.radius == 1.0));
+    assert!(matches!(serde_json::from_value(json!({"kind": "hexagon"})).unwrap(), Shape::Unknown(_)));
+    // `contentEncoding: base64` and `contentMediaType` strings are the text on the wire.
+    let file: File =
+        serde_json::from_value(json!({"name": "f", "content": "aGk=", "thumbnail": "\u{1}png", "version": 2})).unwrap();
+    assert_eq!(file.content.as_deref(), Some("aGk="));
+    assert_eq!(file.version, Some(FileVersion::V2));
+}
+
+#[tokio::test]
+async fn openapi_3_2_query_and_additional_methods_go_on_the_wire() {
+    use fixture_openapi32::types::SearchRequest;
+    let (url, rx) = serve_in_turn(vec![
+        json_answer(r#"[{"id":"a","score":null},{"id":"b","score":0.5}]"#, ""),
+        "HTTP/1.1 204 No Content\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_string(),
+        "HTTP/1.1 200 OK\r\ncontent-type: application/jsonl\r\ncontent-length: 10\r\nconnection: close\r\n\r\n{\"id\":\"a\"}"
+            .to_string(),
+    ]);
+    let client = fixture_openapi32::Client::builder().base_url(&url).allow_http(true).build().unwrap();
+    let hits = client.search().search(SearchRequest::new("cats")).limit(2).await.unwrap();
+    assert_eq!(hits.iter().map(|h| (h.id.as_str(), h.score)).collect::<Vec<_>>(), [("a", None), ("b", Some(0.5))]);
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("QUERY /search?limit=2 HTTP/1.1\r\n"), "{raw}");
+    assert!(raw.ends_with(r#"{"text":"cats"}"#), "{raw}");
+    client.advanced().purge_search_cache().await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.starts_with("PURGE /search HTTP/1.1\r\n"), "{raw}");
+    // A JSON Lines stream (3.2's `itemSchema`) is read as bytes.
+    let mut stream = client.search().stream_events().await.unwrap();
+    let mut body = Vec::new();
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        body.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(body, br#"{"id":"a"}"#);
 }

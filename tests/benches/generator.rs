@@ -291,10 +291,11 @@ fn stages(name: &str, first: &str, rounds: usize, read: impl Fn() -> (Source, Ve
     use generator::{emit, load, lower};
     let (spec, overlays, config) = read();
     let document = load::load(&spec, &overlays).expect("loads");
-    let (api, _) = lower::lower(&document).expect("lowers");
+    let (api, _) = lower::lower(&document, config.strict).expect("lowers");
     let t_read = support::median_time(rounds, || support::keep(read()));
     let t_load = support::median_time(rounds, || support::keep(load::load(&spec, &overlays).expect("loads")));
-    let t_lower = support::median_time(rounds, || support::keep(lower::lower(&document).expect("lowers")));
+    let t_lower =
+        support::median_time(rounds, || support::keep(lower::lower(&document, config.strict).expect("lowers")));
     let t_emit = support::median_time(rounds, || support::keep(emit::emit(&api, &config).expect("emits")));
     let t_generate = support::median_time(rounds, || {
         let (spec, overlays, config) = read();

@@ -34,7 +34,7 @@ fn specs() -> Vec<(String, PathBuf)> {
 fn fixtures_and_corpus_build_warning_free() {
     let workspace = root().join("target/generated-crates");
     let specs = specs();
-    assert!(specs.iter().filter(|(n, _)| n.starts_with("corpus-")).count() >= 13, "the corpus is missing");
+    assert!(specs.iter().filter(|(n, _)| n.starts_with("corpus-")).count() >= 19, "the corpus is missing");
     let mut members = Vec::new();
     for (name, path) in &specs {
         let spec = Source::read(path).expect("readable");

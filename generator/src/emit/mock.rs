@@ -158,7 +158,7 @@ fn method(group: &Group, op: &Operation) -> TokenStream {
         quote!(let #ident: #t = #ident.into();)
     });
     let wire_id = &op.wire_id;
-    let method = type_ident(&op.http_method);
+    let method = super::operations::method_expr(&op.http_method);
     let path = &op.path;
     let steps = op.path_parts.iter().map(|part| match part {
         PathPart::Literal(text) => quote!(request.path(#text);),
@@ -193,7 +193,7 @@ fn method(group: &Group, op: &Operation) -> TokenStream {
         pub fn #name(&self, #(#args),*) -> Mock<#builder> {
             #(#converts)*
             self.server.expectation(
-                crate::runtime::Request::new(#wire_id, crate::runtime::Method::#method, #path, &[]),
+                crate::runtime::Request::new(#wire_id, #method, #path, &[]),
                 #path_fn,
                 #status,
             )

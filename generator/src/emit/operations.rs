@@ -435,9 +435,23 @@ fn builder(op: &Operation) -> TokenStream {
     }
 }
 
+/// The HTTP method as an expression: the constant for a standard method, else the method made
+/// from its name (lowering has checked that it is a token, so that cannot fail; the fallback
+/// is never taken).
+pub(super) fn method_expr(method: &str) -> TokenStream {
+    const STANDARD: &[&str] = &["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT"];
+    if STANDARD.contains(&method) {
+        let ident = type_ident(method);
+        quote!(crate::runtime::Method::#ident)
+    } else {
+        let bytes = Literal::byte_string(method.as_bytes());
+        quote!(crate::runtime::Method::from_bytes(#bytes).unwrap_or_default())
+    }
+}
+
 fn request_fn(op: &Operation) -> TokenStream {
     let wire_id = &op.wire_id;
-    let method = type_ident(&op.http_method);
+    let method = method_expr(&op.http_method);
     let path = &op.path;
     let auth = op.security.iter();
     let path_steps = op.path_parts.iter().map(|part| match part {
@@ -523,7 +537,7 @@ fn request_fn(op: &Operation) -> TokenStream {
     });
     quote! {
         fn request(&self) -> Result<crate::runtime::Request, crate::Error> {
-            let mut request = crate::runtime::Request::new(#wire_id, crate::runtime::Method::#method, #path, &[#(#auth),*]);
+            let mut request = crate::runtime::Request::new(#wire_id, #method, #path, &[#(#auth),*]);
             #server
             #(#path_steps)*
             #(#other_params)*

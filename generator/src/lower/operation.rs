@@ -14,6 +14,7 @@ use crate::ir::{
 
 use super::schema::{append_note, docs, Types};
 use super::{group_names, refs};
+use crate::upgrade::ADDITIONAL_OPERATIONS;
 
 /// Methods in the order they are visited; the order only matters for error messages.
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -94,11 +95,13 @@ pub fn lower_operations(
     types: &mut Types<'_>,
     auth: &[AuthScheme],
 ) -> Result<Vec<Group>, Error> {
-    let mut raw: Vec<RawOp<'_>> = Vec::new();
-    let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
     let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = spec.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
-    for (path, item) in paths {
+    let additional =
+        paths.iter().map(|(path, item)| additional_operations(path, item)).collect::<Result<Vec<_>, _>>()?;
+    let mut raw: Vec<RawOp<'_>> = Vec::new();
+    let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
+    for ((path, item), additional) in paths.into_iter().zip(&additional) {
         let path_at = Pointer::root().push("paths").push(path);
         let item = match item {
             ReferenceOr::Item(item) => item,
@@ -107,12 +110,12 @@ pub fn lower_operations(
             }
         };
         let ops: BTreeMap<&str, &openapiv3::Operation> = item.iter().collect();
-        for method in METHODS {
-            let Some(op) = ops.get(method) else { continue };
-            let at = path_at.push(method);
+        let standard = METHODS.iter().filter_map(|m| ops.get(m).map(|op| (*m, *op, path_at.push(m))));
+        let more = additional.iter().map(|(m, op, at)| (m.as_str(), op, at.clone()));
+        for (method, op, at) in standard.chain(more) {
             let wire_id = match &op.operation_id {
                 Some(id) if !id.trim().is_empty() => id.clone(),
-                _ => synthesized_id(method, path),
+                _ => synthesized_id(&method.to_ascii_lowercase(), path),
             };
             if let Some(first) = ids.get(&wire_id) {
                 let duplicate = Err(Error::DuplicateOperationId {
@@ -165,6 +168,35 @@ pub fn lower_operations(
     }
     groups.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(groups)
+}
+
+/// The operations a path item carries in [`ADDITIONAL_OPERATIONS`] (methods it has no field for,
+/// such as `QUERY`), by method as sent, each with its place in the document as written.
+fn additional_operations(
+    path: &str,
+    item: &ReferenceOr<openapiv3::PathItem>,
+) -> Result<Vec<(String, openapiv3::Operation, Pointer)>, Error> {
+    let ReferenceOr::Item(item) = item else { return Ok(Vec::new()) };
+    let path_at = Pointer::root().push("paths").push(path);
+    let Some(value) = item.extensions.get(ADDITIONAL_OPERATIONS) else { return Ok(Vec::new()) };
+    let map = value
+        .as_object()
+        .ok_or_else(|| Error::invalid(&path_at.push(ADDITIONAL_OPERATIONS), "must map HTTP methods to operations"))?;
+    let mut out = Vec::with_capacity(map.len());
+    for (method, op) in map {
+        let at =
+            if method == "QUERY" { path_at.push("query") } else { path_at.push("additionalOperations").push(method) };
+        let token =
+            !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !token || METHODS.contains(&method.to_ascii_lowercase().as_str()) {
+            return Err(Error::invalid(&at, format!("`{method}` is not an HTTP method a path item lacks a field for")));
+        }
+        let op =
+            serde_json::from_value(op.clone()).map_err(|e| Error::invalid(&at, format!("not an operation: {e}")))?;
+        out.push((method.clone(), op, at));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 /// `get /pets/{id}/toys` becomes `get_pets_by_id_toys`.
