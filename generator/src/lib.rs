@@ -8,6 +8,7 @@
 
 #[cfg(feature = "mimalloc")]
 pub mod alloc;
+pub mod bundle;
 pub mod emit;
 pub mod error;
 mod features;
