@@ -2,6 +2,10 @@
 //! (`tests/corpus/`) becomes a crate that passes `cargo clippy -- -D warnings` and whose doctests pass. All crates go
 //! into one temporary workspace and build with one shared target directory, so dependencies
 //! compile once.
+//!
+//! A spec is a `.yaml` or `.json` file directly in either directory, or a directory there
+//! holding a document in several files, whose root document is `openapi.yaml` or `openapi.json`
+//! (the crate is named after the directory).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,15 +20,23 @@ fn root() -> &'static Path {
 fn specs() -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     for (prefix, dir) in [("fixture", "generator/tests/fixtures"), ("corpus", "tests/corpus")] {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        let mut paths: Vec<(String, PathBuf)> = std::fs::read_dir(root().join(dir))
             .expect("spec directory")
             .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+            .filter_map(|p| {
+                if p.is_dir() {
+                    let name = p.file_name().and_then(|s| s.to_str()).expect("directory name").to_string();
+                    let root = ["openapi.yaml", "openapi.json"].iter().map(|f| p.join(f)).find(|f| f.is_file())?;
+                    return Some((name, root));
+                }
+                let document = p.extension().is_some_and(|e| e == "yaml" || e == "json");
+                let stem = p.file_stem().and_then(|s| s.to_str()).expect("file name").to_string();
+                document.then_some((stem, p))
+            })
             .collect();
         paths.sort();
-        for path in paths {
-            let stem = path.file_stem().and_then(|s| s.to_str()).expect("file name").replace('_', "-");
-            out.push((format!("{prefix}-{stem}"), path));
+        for (stem, path) in paths {
+            out.push((format!("{prefix}-{}", stem.replace('_', "-")), path));
         }
     }
     out
