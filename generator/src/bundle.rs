@@ -36,20 +36,19 @@ pub struct Options {
     pub max_files: usize,
     /// The most bytes read from them, in all.
     pub max_bytes: u64,
+    /// The most values copying (path items, parameters, responses) may create, in all: copies
+    /// of copies grow exponentially (a billion laughs) without a bound.
+    pub max_copied: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { allowed_dirs: Vec::new(), max_files: 10_000, max_bytes: 256 << 20 }
+        Options { allowed_dirs: Vec::new(), max_files: 10_000, max_bytes: 256 << 20, max_copied: 1_000_000 }
     }
 }
 
 /// How many references in a row are followed before the chain is called a loop.
 const MAX_CHAIN: usize = 64;
-
-/// How many values copying (path items, parameters, responses) may create in all: copies of
-/// copies grow exponentially (a billion laughs) without it.
-pub const MAX_COPIED: usize = 1_000_000;
 
 /// How deep copies may nest in each other.
 const MAX_COPY_DEPTH: usize = 32;
@@ -202,7 +201,10 @@ fn needs(value: &Value, kind: Kind) -> bool {
     }
     if kind == Kind::Discriminator {
         let mapping = map.get("mapping").and_then(Value::as_object);
-        return mapping.into_iter().flatten().any(|(_, v)| v.as_str().is_some_and(|r| is_reference(r) && !plain_component_ref(r, Kind::Schema)));
+        return mapping
+            .into_iter()
+            .flatten()
+            .any(|(_, v)| v.as_str().is_some_and(|r| is_reference(r) && !plain_component_ref(r, Kind::Schema)));
     }
     map.iter().any(|(key, child)| match kind.member(key) {
         None => false,
@@ -215,7 +217,9 @@ fn needs(value: &Value, kind: Kind) -> bool {
 /// `#/components/<section of kind>/<name>`, written plainly: what lowering follows as it is.
 fn plain_component_ref(reference: &str, kind: Kind) -> bool {
     let Some(section) = kind.section() else { return false };
-    let Some(rest) = reference.strip_prefix("#/components/").and_then(|r| r.strip_prefix(section)) else { return false };
+    let Some(rest) = reference.strip_prefix("#/components/").and_then(|r| r.strip_prefix(section)) else {
+        return false;
+    };
     rest.strip_prefix('/').is_some_and(|name| !name.is_empty() && !name.contains(['/', '~', '%']))
 }
 
@@ -287,14 +291,28 @@ impl<'s> Bundler<'s> {
         let dir = dir.map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d });
         let mut roots: Vec<PathBuf> = dir.iter().filter_map(|d| d.canonicalize().ok()).collect();
         roots.extend(source.options.allowed_dirs.iter().filter_map(|d| d.canonicalize().ok()));
-        let stem = source.path.as_ref().and_then(|p| p.file_stem()).map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        let stem = source
+            .path
+            .as_ref()
+            .and_then(|p| p.file_stem())
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
         let canonical_dir = dir.and_then(|d| d.canonicalize().ok());
         let mut by_path = HashMap::new();
         if let Some(path) = source.path.as_ref().and_then(|p| p.canonicalize().ok()) {
             by_path.insert(path, 0);
         }
         let mut names: HashMap<&'static str, BTreeSet<String>> = HashMap::new();
-        for section in ["schemas", "parameters", "headers", "requestBodies", "responses", "examples", "links", "callbacks", "securitySchemes"] {
+        for section in [
+            "schemas",
+            "parameters",
+            "headers",
+            "requestBodies",
+            "responses",
+            "examples",
+            "links",
+            "callbacks",
+            "securitySchemes",
+        ] {
             let taken = root.pointer(&format!("/components/{section}")).and_then(Value::as_object);
             names.insert(section, taken.into_iter().flatten().map(|(k, _)| k.clone()).collect());
         }
@@ -341,7 +359,11 @@ impl<'s> Bundler<'s> {
     }
 
     fn unresolved(&self, doc: usize, at: &[String], reference: &str, reason: impl Into<String>) -> Error {
-        Error::UnresolvedRef { pointer: self.describe(doc, at), reference: reference.to_string(), reason: reason.into() }
+        Error::UnresolvedRef {
+            pointer: self.describe(doc, at),
+            reference: reference.to_string(),
+            reason: reason.into(),
+        }
     }
 
     /// Components of the root that are only a reference to a value elsewhere take that value
@@ -423,7 +445,14 @@ impl<'s> Bundler<'s> {
 
     /// A member of a map: a root component that takes the content of the place it refers to
     /// gets a copy of it; anything else is walked.
-    fn member(&mut self, value: &mut Value, kind: Kind, parent: Kind, doc: usize, at: &mut Vec<String>) -> Result<(), Error> {
+    fn member(
+        &mut self,
+        value: &mut Value,
+        kind: Kind,
+        parent: Kind,
+        doc: usize,
+        at: &mut Vec<String>,
+    ) -> Result<(), Error> {
         if parent == Kind::Components && doc == 0 && at.len() == 3 {
             if let Some(section) = kind.section() {
                 if let Some(place) = self.slots.get(&(section, at[2].clone())).cloned() {
@@ -441,7 +470,14 @@ impl<'s> Bundler<'s> {
 
     /// Replaces `value`, a reference of a `kind` standing in `doc` at `at`, with what lowering
     /// follows.
-    fn reference(&mut self, value: &mut Value, reference: &str, kind: Kind, doc: usize, at: &mut Vec<String>) -> Result<(), Error> {
+    fn reference(
+        &mut self,
+        value: &mut Value,
+        reference: &str,
+        kind: Kind,
+        doc: usize,
+        at: &[String],
+    ) -> Result<(), Error> {
         if kind == Kind::Text {
             *value = Value::String(self.text(reference, doc, at)?);
             return Ok(());
@@ -455,6 +491,18 @@ impl<'s> Bundler<'s> {
             (Target::Component(_), None) => return Ok(()),
             (Target::Place(place), _) => place,
         };
+        if let (Some(section), [components, other, _]) = (kind.section(), place.ptr.as_slice()) {
+            // A component of another kind: only a request body serves as a response.
+            let fits = matches!((kind, other.as_str()), (Kind::Response, "requestBodies"));
+            if place.doc == 0 && components == "components" && !fits {
+                return Err(self.unresolved(
+                    doc,
+                    at,
+                    reference,
+                    format!("expected a reference of the form #/components/{section}/<name>"),
+                ));
+            }
+        }
         match kind.section() {
             // Another file's object becomes a component; so does any schema, so that it is
             // one type however many places use it.
@@ -465,7 +513,12 @@ impl<'s> Bundler<'s> {
             // A path item, or an object elsewhere in the root: copied in place.
             _ => {
                 if self.copying.len() >= MAX_COPY_DEPTH || self.copying.contains(&place) {
-                    return Err(self.unresolved(doc, at, reference, "a reference cycle: the value contains itself; make the repeated part a component"));
+                    return Err(self.unresolved(
+                        doc,
+                        at,
+                        reference,
+                        "a reference cycle: the value contains itself; make the repeated part a component",
+                    ));
                 }
                 let mut content = self.copy(&place, doc, at)?;
                 self.copying.push(place.clone());
@@ -510,8 +563,8 @@ impl<'s> Bundler<'s> {
 
     /// A name from where a value was: `TagAllOf0` for `#/components/schemas/Tag/allOf/0` of
     /// the root; in another file, the component's name (`#/components/schemas/Pet`), the file's
-/// stem (the whole file), the last token of a short pointer (`#/Pet`, `#/definitions/Pet`), or
-/// the stem and the place (`pet_PropertiesOwner`).
+    /// stem (the whole file), the last token of a short pointer (`#/Pet`, `#/definitions/Pet`), or
+    /// the stem and the place (`pet_PropertiesOwner`).
     fn base_name(&self, place: &Place) -> String {
         let ptr = &place.ptr;
         let name = if place.doc == 0 {
@@ -526,7 +579,10 @@ impl<'s> Bundler<'s> {
                 tokens => format!("{stem}_{}", tokens.iter().map(|t| pascal(t)).collect::<String>()),
             }
         };
-        let name: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+        let name: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+            .collect();
         if name.is_empty() {
             "Value".into()
         } else {
@@ -590,13 +646,21 @@ impl<'s> Bundler<'s> {
         })?;
         let mut place = Place { doc: d, ptr: Vec::new() };
         for token in tokens {
-            if let Some(Value::String(inner)) = self.value_at(&place).and_then(|v| v.get("$ref")) {
+            // A place on the way that is a reference stands for where it leads.
+            let mut hops = 0;
+            while let Some(Value::String(inner)) = self.value_at(&place).and_then(|v| v.get("$ref")) {
+                hops += 1;
+                if hops > MAX_CHAIN {
+                    return Err(self.unresolved(doc, at, reference, "a reference cycle that never reaches a value"));
+                }
                 let inner = inner.clone();
                 place = self.locate(place.doc, &place.ptr.clone(), &inner, depth + 1)?;
             }
             let child = match self.value_at(&place) {
                 Some(Value::Object(map)) => map.contains_key(&token),
-                Some(Value::Array(items)) => token.parse::<usize>().is_ok_and(|i| i < items.len() && i.to_string() == token),
+                Some(Value::Array(items)) => {
+                    token.parse::<usize>().is_ok_and(|i| i < items.len() && i.to_string() == token)
+                }
                 _ => false,
             };
             if !child {
@@ -627,17 +691,18 @@ impl<'s> Bundler<'s> {
         Some(value)
     }
 
-    /// A copy of the value at a place, counted against [`MAX_COPIED`].
+    /// A copy of the value at a place, counted against [`Options::max_copied`].
     fn copy(&mut self, place: &Place, doc: usize, at: &[String]) -> Result<Value, Error> {
         let value = self.value_at(place).cloned().unwrap_or(Value::Null);
         self.copied += count(&value);
-        if self.copied > MAX_COPIED {
+        let max = self.source.options.max_copied;
+        if self.copied > max {
             let reference = self.describe(place.doc, &place.ptr);
             return Err(self.refuse(
                 doc,
                 at,
                 &reference,
-                format!("copying the values references stand for would make more than {MAX_COPIED}; make the repeated parts components"),
+                format!("copying the values references stand for would make more than {max}; make the repeated parts components (the limit is load::Options::max_copied)"),
             ));
         }
         Ok(value)
@@ -657,9 +722,16 @@ impl<'s> Bundler<'s> {
     fn open(&mut self, doc: usize, at: &[String], reference: &str, file: &str) -> Result<usize, Error> {
         let lower = file.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
-            return Err(self.refuse(doc, at, reference, "a remote reference: download it first (no network at generation time) and refer to the local copy"));
+            return Err(self.refuse(
+                doc,
+                at,
+                reference,
+                "a remote reference: download it first (no network at generation time) and refer to the local copy",
+            ));
         }
-        let scheme = file.split_once(':').is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+        let scheme = file
+            .split_once(':')
+            .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
         if scheme {
             return Err(self.refuse(doc, at, reference, "only relative file paths are followed"));
         }
@@ -667,7 +739,12 @@ impl<'s> Bundler<'s> {
             return Err(self.unresolved(doc, at, reference, "the file name is not valid percent-encoded UTF-8"));
         };
         if decoded.starts_with(['/', '\\']) || Path::new(&decoded).is_absolute() {
-            return Err(self.refuse(doc, at, reference, "an absolute path: write it relative to the file that refers to it"));
+            return Err(self.refuse(
+                doc,
+                at,
+                reference,
+                "an absolute path: write it relative to the file that refers to it",
+            ));
         }
         let Some(dir) = self.docs[doc].dir.clone() else {
             return Err(self.refuse(
@@ -678,7 +755,9 @@ impl<'s> Bundler<'s> {
             ));
         };
         let joined = dir.join(&decoded);
-        let path = joined.canonicalize().map_err(|e| self.refuse(doc, at, reference, format!("cannot read {}: {e}", joined.display())))?;
+        let path = joined
+            .canonicalize()
+            .map_err(|e| self.refuse(doc, at, reference, format!("cannot read {}: {e}", joined.display())))?;
         if !self.roots.iter().any(|root| path.starts_with(root)) {
             let tree = self.roots.first().map_or_else(|| "?".into(), |r| r.display().to_string());
             return Err(self.refuse(
@@ -697,14 +776,20 @@ impl<'s> Bundler<'s> {
         let options = &self.source.options;
         if self.docs.len() > options.max_files {
             let max = options.max_files;
-            return Err(self.refuse(doc, at, reference, format!("more than {max} files are referenced; that is the limit (load::Options::max_files)")));
+            return Err(self.refuse(
+                doc,
+                at,
+                reference,
+                format!("more than {max} files are referenced; that is the limit (load::Options::max_files)"),
+            ));
         }
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         if self.bytes.saturating_add(size) > options.max_bytes {
             let max = options.max_bytes;
             return Err(self.refuse(doc, at, reference, format!("the referenced files are more than {max} bytes in all; that is the limit (load::Options::max_bytes)")));
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| self.refuse(doc, at, reference, format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| self.refuse(doc, at, reference, format!("cannot read {}: {e}", path.display())))?;
         self.bytes += text.len() as u64;
         // Named from the root's directory as the root was named, so that messages stay short.
         let root_dir = self.docs[0].dir.clone();
@@ -735,7 +820,10 @@ fn is_document(file: &str) -> bool {
 /// `{$ref: ...}` pointing at a root component (other members kept, as lowering ignores them).
 fn set_ref(value: &mut Value, section: &str, name: &str) {
     if let Value::Object(map) = value {
-        map.insert("$ref".into(), Value::String(Pointer::root().push("components").push(section).push(name).to_string()));
+        map.insert(
+            "$ref".into(),
+            Value::String(Pointer::root().push("components").push(section).push(name).to_string()),
+        );
     }
 }
 
@@ -820,7 +908,10 @@ mod tests {
     fn fragments_decode() {
         assert_eq!(decode_fragment(""), Some(vec![]));
         assert_eq!(decode_fragment("/paths/~1a~0b/get"), Some(vec!["paths".into(), "/a~b".into(), "get".into()]));
-        assert_eq!(decode_fragment("/components/schemas/My%20Thing"), Some(vec!["components".into(), "schemas".into(), "My Thing".into()]));
+        assert_eq!(
+            decode_fragment("/components/schemas/My%20Thing"),
+            Some(vec!["components".into(), "schemas".into(), "My Thing".into()])
+        );
         // `~01` is `~1` unescaped once, not `/`.
         assert_eq!(decode_fragment("/a~01"), Some(vec!["a~1".into()]));
         assert_eq!(decode_fragment("anchor"), None);

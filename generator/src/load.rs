@@ -32,7 +32,12 @@ impl Source {
     /// Reads a document from disk.
     pub fn read(path: &std::path::Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        Ok(Source { name: path.display().to_string(), text, path: Some(path.to_path_buf()), options: Options::default() })
+        Ok(Source {
+            name: path.display().to_string(),
+            text,
+            path: Some(path.to_path_buf()),
+            options: Options::default(),
+        })
     }
 
     /// The same document, its references confined by `options`.
@@ -105,7 +110,9 @@ impl Refusal {
     fn error(self, file: &str) -> Error {
         match self {
             Refusal::Reading(failure) => failure.error(file),
-            Refusal::Syntax { line, column, message } => Error::Syntax { file: file.to_string(), line, column, message },
+            Refusal::Syntax { line, column, message } => {
+                Error::Syntax { file: file.to_string(), line, column, message }
+            }
         }
     }
 }
@@ -653,7 +660,38 @@ pub fn typed(mut raw: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::flow_nesting_passes;
+    use super::{flow_nesting_passes, parse_text, MAX_NESTING};
+    use crate::error::Error;
+
+    #[test]
+    fn json_is_read_as_json() {
+        // A surrogate pair (YAML's reader refuses each half) and a byte order mark.
+        let text = "\u{feff}{\"title\": \"Books \\ud83d\\udcd8\", \"n\": 1}";
+        let value = parse_text("a.json", text, true).expect("reads");
+        assert_eq!(value["title"], "Books \u{1f4d8}");
+        // Without the file name saying so, text that starts with `{` is tried as JSON first.
+        assert_eq!(parse_text("a", text, false).expect("reads")["title"], "Books \u{1f4d8}");
+        // A YAML flow mapping starts with `{` too, and is still YAML.
+        assert_eq!(parse_text("a.yaml", "{openapi: 3.0.3, n: 0x10}", false).expect("reads")["n"], 16);
+        // Syntax errors keep their place.
+        match parse_text("a.json", "{\n  \"a\": 1,\n  \"b\": ]\n}", true) {
+            Err(Error::Syntax { file, line, column, message }) => {
+                assert_eq!((file.as_str(), line, column), ("a.json", 3, 8));
+                assert_eq!(message, "expected value");
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse_text("a.json", "{\"a\": 1, \"a\": 2}", true) {
+            Err(Error::Syntax { message, .. }) => assert_eq!(message, "duplicate entry with key \"a\""),
+            other => panic!("{other:?}"),
+        }
+        // The nesting limit holds, with the place named.
+        let deep = format!("{}1{}", "{\"a\": ".repeat(MAX_NESTING + 5), "}".repeat(MAX_NESTING + 5));
+        match parse_text("deep.json", &deep, true) {
+            Err(Error::Unsupported { pointer, .. }) => assert_eq!(pointer, format!("#{}", "/a".repeat(MAX_NESTING))),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn flow_nesting_is_estimated_in_one_pass() {

@@ -3,6 +3,8 @@
 //! ```text
 //! openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--check]
 //! ```
+//!
+//! `--allow-dir DIR` lets the spec's `$ref`s read files in DIR besides the spec's own directory.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +18,7 @@ use generator::{generate, Config, Source};
 static ALLOCATOR: generator::alloc::Allocator = generator::alloc::Allocator;
 
 const USAGE: &str =
-    "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--check] [--write-spec FILE]";
+    "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--check] [--write-spec FILE] [--allow-dir DIR]...";
 
 fn run() -> Result<bool, String> {
     let mut positional = Vec::new();
@@ -25,6 +27,7 @@ fn run() -> Result<bool, String> {
     let mut version = None;
     let mut mode = Mode::Write;
     let mut write_spec = None;
+    let mut allowed_dirs = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -33,6 +36,7 @@ fn run() -> Result<bool, String> {
             "--version" => version = Some(args.next().ok_or("--version needs a version")?),
             "--check" => mode = Mode::Check,
             "--write-spec" => write_spec = Some(args.next().ok_or("--write-spec needs a file")?),
+            "--allow-dir" => allowed_dirs.push(PathBuf::from(args.next().ok_or("--allow-dir needs a directory")?)),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(true);
@@ -47,7 +51,8 @@ fn run() -> Result<bool, String> {
     if let Some(v) = version {
         config.crate_version = v;
     }
-    let spec = Source::read(&PathBuf::from(spec)).map_err(|e| e.to_string())?;
+    let options = generator::load::Options { allowed_dirs, ..Default::default() };
+    let spec = Source::read(&PathBuf::from(spec)).map_err(|e| e.to_string())?.with_options(options);
     let overlays: Vec<Source> = overlays
         .iter()
         .map(|o| Source::read(&PathBuf::from(o)))
