@@ -783,13 +783,34 @@ impl<'s> Bundler<'s> {
                 format!("more than {max} files are referenced; that is the limit (load::Options::max_files)"),
             ));
         }
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        if self.bytes.saturating_add(size) > options.max_bytes {
-            let max = options.max_bytes;
-            return Err(self.refuse(doc, at, reference, format!("the referenced files are more than {max} bytes in all; that is the limit (load::Options::max_bytes)")));
+        let max = options.max_bytes;
+        let too_big = || {
+            format!(
+                "the referenced files are more than {max} bytes in all; that is the limit (load::Options::max_bytes)"
+            )
+        };
+        let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+        // Only regular files: a device or a pipe could be endless, or never answer.
+        let metadata = std::fs::metadata(&path).map_err(|e| self.refuse(doc, at, reference, cannot(e)))?;
+        if !metadata.is_file() {
+            return Err(self.refuse(doc, at, reference, format!("{} is not a regular file", path.display())));
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| self.refuse(doc, at, reference, format!("cannot read {}: {e}", path.display())))?;
+        if self.bytes.saturating_add(metadata.len()) > max {
+            return Err(self.refuse(doc, at, reference, too_big()));
+        }
+        // The file may have grown since: read no more than the limit allows.
+        let mut bytes = Vec::new();
+        let file = std::fs::File::open(&path).map_err(|e| self.refuse(doc, at, reference, cannot(e)))?;
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(file, max.saturating_sub(self.bytes).saturating_add(1)),
+            &mut bytes,
+        )
+        .map_err(|e| self.refuse(doc, at, reference, cannot(e)))?;
+        if self.bytes + bytes.len() as u64 > max {
+            return Err(self.refuse(doc, at, reference, too_big()));
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| self.refuse(doc, at, reference, format!("{} is not UTF-8 text", path.display())))?;
         self.bytes += text.len() as u64;
         // Named from the root's directory as the root was named, so that messages stay short.
         let root_dir = self.docs[0].dir.clone();

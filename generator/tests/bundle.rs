@@ -257,6 +257,13 @@ fn missing_files_and_places_are_named() {
         )),
         "{message}"
     );
+    // Only regular files are read (a pipe or a device could be endless).
+    tree.write("spec/dir/x.yaml", SCHEMA);
+    tree.write("spec/openapi.yaml", &root("dir"));
+    assert_eq!(
+        tree.error(Options::default()),
+        format!("<tmp>/spec/openapi.yaml: {AT}: $ref `dir` not followed: <tmp>/spec/dir is not a regular file")
+    );
 }
 
 #[test]
