@@ -610,6 +610,11 @@ impl<'s> Bundler<'s> {
     /// Follows `reference` (standing in `doc` at `at`) and the references that stand where it
     /// leads, until a value or a component of the kind's section of the root.
     fn follow(&mut self, doc: usize, at: &[String], reference: &str, kind: Kind) -> Result<Target, Error> {
+        if doc == 0 && plain_component_ref(reference, kind) {
+            // As lowering follows it (and names it when it leads nowhere).
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            return Ok(Target::Component(name.to_string()));
+        }
         let (mut from, mut from_at, mut current) = (doc, at.to_vec(), reference.to_string());
         for _ in 0..MAX_CHAIN {
             let place = self.locate(from, &from_at, &current, 0)?;

@@ -281,3 +281,19 @@ fn the_manifest_allows_other_directories() {
     let again = generate(&Source::new("bundled.yaml", bundled), &[], &config).expect("the bundled spec generates");
     assert_eq!(again.files, generated.files);
 }
+
+#[test]
+fn a_missing_component_is_named_as_lowering_names_it() {
+    // The description makes the document need bundling; the reference to no component is
+    // left to lowering.
+    let spec = format!("{}x-text: Hello\n", root("#/components/schemas/Missing"))
+        .replace("version: '1'}", "version: '1', description: {$ref: '#/x-text'}}");
+    let message = match generate(&Source::new("missing.yaml", spec), &[], &Config::new("missing")) {
+        Ok(_) => panic!("generated"),
+        Err(e) => e.to_string(),
+    };
+    assert_eq!(
+        message,
+        format!("{AT}: unresolvable $ref `#/components/schemas/Missing`: there is no components.schemas.Missing")
+    );
+}
