@@ -68,6 +68,19 @@ pub enum Error {
         /// Why it could not be followed.
         reason: String,
     },
+    /// A `$ref` to another file that is not followed: remote, outside the allowed directories,
+    /// or past a limit.
+    #[error("{file}: {pointer}: $ref `{}` not followed: {}", one_line(.reference), one_line(.why))]
+    Reference {
+        /// The file that holds the reference.
+        file: String,
+        /// Where in that file the reference stands.
+        pointer: String,
+        /// The reference text.
+        reference: String,
+        /// Why it is refused, and what to do instead.
+        why: String,
+    },
     /// Two operations share an operationId.
     #[error("{pointer}: duplicate operationId `{}` (also used at {first}); operationIds must be unique", one_line(.id))]
     DuplicateOperationId {

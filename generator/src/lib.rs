@@ -8,6 +8,7 @@
 
 #[cfg(feature = "mimalloc")]
 pub mod alloc;
+pub mod bundle;
 pub mod emit;
 pub mod error;
 mod features;
@@ -95,6 +96,9 @@ pub struct Manifest {
     /// Overlay files, applied in order.
     #[serde(default)]
     pub overlays: Vec<String>,
+    /// Directories besides the spec's own tree that its `$ref`s may read files from.
+    #[serde(default)]
+    pub allow_dirs: Vec<String>,
     /// The crate's configuration.
     #[serde(flatten)]
     pub config: Config,
@@ -109,7 +113,11 @@ impl Manifest {
             Error::Syntax { file: path.display().to_string(), line, column, message: e.to_string() }
         })?;
         let dir = path.parent().unwrap_or(std::path::Path::new("."));
-        let spec = Source::read(&dir.join(&manifest.spec))?;
+        let options = load::Options {
+            allowed_dirs: manifest.allow_dirs.iter().map(|d| dir.join(d)).collect(),
+            ..Default::default()
+        };
+        let spec = Source::read(&dir.join(&manifest.spec))?.with_options(options);
         let overlays = manifest.overlays.iter().map(|o| Source::read(&dir.join(o))).collect::<Result<Vec<_>, _>>()?;
         Ok((spec, overlays, manifest.config))
     }

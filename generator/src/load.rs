@@ -1,9 +1,12 @@
-//! Load: read YAML or JSON into a `serde_json::Value`, refuse versions other than OpenAPI 3.0, 3.1
-//! and 3.2, apply overlays, bring a 3.1 or 3.2 document to the 3.0 shape ([`crate::upgrade`]), then
-//! deserialize into `openapiv3::OpenAPI`.
+//! Load: read YAML or JSON (JSON as JSON) into a `serde_json::Value`, refuse versions other than
+//! OpenAPI 3.0, 3.1 and 3.2, bundle the files it refers to, apply overlays, bring a 3.1 or 3.2
+//! document to the 3.0 shape ([`crate::upgrade`]), then deserialize into `openapiv3::OpenAPI`.
+
+use std::path::PathBuf;
 
 use serde_json::Value;
 
+pub use crate::bundle::Options;
 use crate::error::{Error, Pointer};
 use crate::ir::{Fate, LeftOut};
 use crate::overlay;
@@ -16,25 +19,63 @@ pub struct Source {
     pub name: String,
     /// The document's text, YAML or JSON.
     pub text: String,
+    /// The file it was read from: its directory is where relative `$ref`s to other files are
+    /// looked up. A document without one may refer only within itself.
+    pub path: Option<PathBuf>,
+    /// Which other files its `$ref`s may reach, and how many.
+    pub options: Options,
 }
 
 impl Source {
     /// A document from text in memory.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Source { name: name.into(), text: text.into() }
+        Source { name: name.into(), text: text.into(), path: None, options: Options::default() }
     }
 
     /// Reads a document from disk.
     pub fn read(path: &std::path::Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-        Ok(Source { name: path.display().to_string(), text })
+        Ok(Source {
+            name: path.display().to_string(),
+            text,
+            path: Some(path.to_path_buf()),
+            options: Options::default(),
+        })
+    }
+
+    /// The same document, its references confined by `options`.
+    pub fn with_options(mut self, options: Options) -> Self {
+        self.options = options;
+        self
     }
 }
 
-/// Parses YAML or JSON (JSON is YAML) into a JSON value; non-string keys such as `200:` become
-/// strings, as they are in JSON. A document that nests deeper than [`MAX_NESTING`] is refused
-/// with a pointer to the first place that does, however deep it goes, in time linear in its size.
+/// Parses YAML or JSON into a JSON value; non-string keys such as `200:` become strings, as they
+/// are in JSON. A document that nests deeper than [`MAX_NESTING`] is refused with a pointer to
+/// the first place that does, however deep it goes, in time linear in its size. JSON (a `.json`
+/// file, or text that starts with `{`) is read as JSON: YAML's reader refuses the surrogate
+/// pairs (`"\ud83d\udcd8"`) that JSON writes for characters outside the basic plane.
 pub fn parse_document(source: &Source) -> Result<Value, Error> {
+    let json_file = source.path.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")));
+    parse_text(&source.name, &source.text, json_file)
+}
+
+/// [`parse_document`] of text named `name`; `json_file` when its name says it is JSON.
+pub(crate) fn parse_text(name: &str, text: &str, json_file: bool) -> Result<Value, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if json_file || text.trim_start().starts_with('{') {
+        match read_json(text) {
+            Ok(value) => return Ok(value),
+            Err(Refusal::Reading(failure)) => return Err(failure.error(name)),
+            // A YAML flow mapping starts with `{` too: only a `.json` file must be JSON.
+            Err(syntax) if json_file => return Err(syntax.error(name)),
+            Err(_) => {}
+        }
+    }
+    parse_yaml(name, text)
+}
+
+fn parse_yaml(name: &str, text: &str) -> Result<Value, Error> {
     // libyaml's scanner takes time that grows with the square of the nesting of flow
     // collections (`{a: {a: ...}}`, all of JSON): 25 s for 100,000 levels. Where the document
     // may nest that deep, read it only up to a point well past the limit: if the limit is
@@ -43,32 +84,40 @@ pub fn parse_document(source: &Source) -> Result<Value, Error> {
     // passed the whole document is read as usual.
     // (A failure found in that first part is the whole document's first failure too; only a
     // syntax error may be the cut's doing.)
-    if let Some(end) = flow_nesting_passes(&source.text, 2 * MAX_NESTING) {
-        if let Err(Refusal::Reading(failure)) = read(&source.text[..end]) {
-            return Err(failure.error(&source.name));
+    if let Some(end) = flow_nesting_passes(text, 2 * MAX_NESTING) {
+        if let Err(Refusal::Reading(failure)) = read(&text[..end]) {
+            return Err(failure.error(name));
         }
     }
-    read(&source.text).map_err(|refusal| match refusal {
-        Refusal::Reading(failure) => failure.error(&source.name),
-        Refusal::Syntax(e) => {
-            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-            // serde_yaml appends " at line X column Y" itself; the location is already in our fields.
-            let message = e.to_string();
-            let message = match message.find(" at line ") {
-                Some(i) => message[..i].to_string(),
-                None => message,
-            };
-            Error::Syntax { file: source.name.clone(), line, column, message }
-        }
-    })
+    read(text).map_err(|refusal| refusal.error(name))
 }
 
 /// Why reading a document stopped.
 enum Refusal {
-    /// The text is not YAML.
-    Syntax(serde_yaml::Error),
+    /// The text is not YAML (or not JSON): where, and what the parser said.
+    Syntax { line: usize, column: usize, message: String },
     /// The YAML has no JSON form, or nests too deep.
     Reading(Failure),
+}
+
+impl Refusal {
+    fn syntax(line: usize, column: usize, message: String) -> Self {
+        // Both parsers append " at line X column Y" themselves; the location is in our fields.
+        let message = match message.find(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        Refusal::Syntax { line, column, message }
+    }
+
+    fn error(self, file: &str) -> Error {
+        match self {
+            Refusal::Reading(failure) => failure.error(file),
+            Refusal::Syntax { line, column, message } => {
+                Error::Syntax { file: file.to_string(), line, column, message }
+            }
+        }
+    }
 }
 
 /// What made a document unreadable, and where: the path is gathered as the failure travels out
@@ -119,7 +168,22 @@ fn read(text: &str) -> Result<Value, Refusal> {
     );
     match (reader.failure.into_inner(), result) {
         (Some(failure), _) => Err(Refusal::Reading(failure)),
-        (None, result) => result.map_err(Refusal::Syntax),
+        (None, result) => result.map_err(|e| {
+            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+            Refusal::syntax(line, column, e.to_string())
+        }),
+    }
+}
+
+/// Reads JSON text into a JSON value with the same limits and messages as [`read`].
+fn read_json(text: &str) -> Result<Value, Refusal> {
+    let reader = Reader { failure: std::cell::RefCell::new(None) };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let result = serde::de::DeserializeSeed::deserialize(Node { reader: &reader, depth: 0 }, &mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value));
+    match (reader.failure.into_inner(), result) {
+        (Some(failure), _) => Err(Refusal::Reading(failure)),
+        (None, result) => result.map_err(|e| Refusal::syntax(e.line(), e.column(), e.to_string())),
     }
 }
 
@@ -671,6 +735,8 @@ pub fn merge(spec: &Source, overlays: &[Source]) -> Result<Value, Error> {
         });
     }
     check_version(&raw, &spec.name)?;
+    crate::upgrade::local_references(&mut raw);
+    raw = crate::bundle::bundle(raw, spec)?;
     for source in overlays {
         let overlay = parse_document(source).map_err(|e| match e {
             // The pointer is into the overlay, not the spec: say so.
@@ -680,6 +746,10 @@ pub fn merge(spec: &Source, overlays: &[Source]) -> Result<Value, Error> {
             other => other,
         })?;
         overlay::apply(&mut raw, &overlay, &source.name)?;
+    }
+    if !overlays.is_empty() {
+        // What the overlays added refers the way the spec does: resolved the same way.
+        raw = crate::bundle::bundle(raw, spec)?;
     }
     check_version(&raw, &spec.name)?;
     // Overlays can deepen what each document kept within the limit.
@@ -706,7 +776,38 @@ pub fn typed(mut raw: Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::flow_nesting_passes;
+    use super::{flow_nesting_passes, parse_text, MAX_NESTING};
+    use crate::error::Error;
+
+    #[test]
+    fn json_is_read_as_json() {
+        // A surrogate pair (YAML's reader refuses each half) and a byte order mark.
+        let text = "\u{feff}{\"title\": \"Books \\ud83d\\udcd8\", \"n\": 1}";
+        let value = parse_text("a.json", text, true).expect("reads");
+        assert_eq!(value["title"], "Books \u{1f4d8}");
+        // Without the file name saying so, text that starts with `{` is tried as JSON first.
+        assert_eq!(parse_text("a", text, false).expect("reads")["title"], "Books \u{1f4d8}");
+        // A YAML flow mapping starts with `{` too, and is still YAML.
+        assert_eq!(parse_text("a.yaml", "{openapi: 3.0.3, n: 0x10}", false).expect("reads")["n"], 16);
+        // Syntax errors keep their place.
+        match parse_text("a.json", "{\n  \"a\": 1,\n  \"b\": ]\n}", true) {
+            Err(Error::Syntax { file, line, column, message }) => {
+                assert_eq!((file.as_str(), line, column), ("a.json", 3, 8));
+                assert_eq!(message, "expected value");
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse_text("a.json", "{\"a\": 1, \"a\": 2}", true) {
+            Err(Error::Syntax { message, .. }) => assert_eq!(message, "duplicate entry with key \"a\""),
+            other => panic!("{other:?}"),
+        }
+        // The nesting limit holds, with the place named.
+        let deep = format!("{}1{}", "{\"a\": ".repeat(MAX_NESTING + 5), "}".repeat(MAX_NESTING + 5));
+        match parse_text("deep.json", &deep, true) {
+            Err(Error::Unsupported { pointer, .. }) => assert_eq!(pointer, format!("#{}", "/a".repeat(MAX_NESTING))),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn flow_nesting_is_estimated_in_one_pass() {

@@ -6,6 +6,7 @@
 //!
 //! Without `--strict`, a place of the spec that cannot be generated is left out with a warning
 //! on stderr (and listed in the crate's README and API.md); with it, the spec is refused.
+//! `--allow-dir DIR` lets the spec's `$ref`s read files in DIR besides the spec's own directory.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ use generator::{generate, Config, Source};
 static ALLOCATOR: generator::alloc::Allocator = generator::alloc::Allocator;
 
 const USAGE: &str =
-    "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--strict] [--check] [--write-spec FILE]";
+    "usage: openapi-rust-gen SPEC OUT_DIR CRATE_NAME [--overlay FILE]... [--token-env VAR] [--version X.Y.Z] [--strict] [--check] [--write-spec FILE] [--allow-dir DIR]...";
 
 const HELP: &str = "\
 Reads OpenAPI 3.0.x, 3.1.x and 3.2.x documents (YAML or JSON); Swagger 2.0 is refused.
@@ -39,6 +40,7 @@ fn run() -> Result<bool, String> {
     let mut mode = Mode::Write;
     let mut write_spec = None;
     let mut strict = false;
+    let mut allowed_dirs = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -48,6 +50,7 @@ fn run() -> Result<bool, String> {
             "--check" => mode = Mode::Check,
             "--strict" => strict = true,
             "--write-spec" => write_spec = Some(args.next().ok_or("--write-spec needs a file")?),
+            "--allow-dir" => allowed_dirs.push(PathBuf::from(args.next().ok_or("--allow-dir needs a directory")?)),
             "-h" | "--help" => {
                 println!("{USAGE}\n\n{HELP}");
                 return Ok(true);
@@ -63,7 +66,8 @@ fn run() -> Result<bool, String> {
     if let Some(v) = version {
         config.crate_version = v;
     }
-    let spec = Source::read(&PathBuf::from(spec)).map_err(|e| e.to_string())?;
+    let options = generator::load::Options { allowed_dirs, ..Default::default() };
+    let spec = Source::read(&PathBuf::from(spec)).map_err(|e| e.to_string())?.with_options(options);
     let overlays: Vec<Source> = overlays
         .iter()
         .map(|o| Source::read(&PathBuf::from(o)))

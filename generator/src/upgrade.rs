@@ -43,16 +43,31 @@ const OBJECT_KEYWORDS: &[&str] = &[
 /// Brings a 3.1 or 3.2 document to the 3.0 shape, in place; any other document is left as it is.
 /// The fallbacks taken are added to `warnings`, each naming its place in the document as written.
 pub(crate) fn upgrade(doc: &mut Value, warnings: &mut Vec<Warning>) {
-    let version = doc.get("openapi").and_then(Value::as_str).unwrap_or_default();
-    if !(version.starts_with("3.1") || version.starts_with("3.2")) {
+    if !is_3_1_or_later(doc) {
         return;
     }
     let mut cx = Cx { warnings };
+    local_references(doc);
+    inline_path_items(doc, &mut cx);
+    document(doc, &mut cx);
+}
+
+fn is_3_1_or_later(doc: &Value) -> bool {
+    let version = doc.get("openapi").and_then(Value::as_str).unwrap_or_default();
+    version.starts_with("3.1") || version.starts_with("3.2")
+}
+
+/// Makes every reference of a 3.1 or 3.2 document a JSON pointer into it: `$defs` hoisted to
+/// components, references by `$id` or `$anchor` rewritten. Loading does this before bundling,
+/// which would otherwise take `$ref: https://example.com/schemas/pet` (an `$id` of the
+/// document's own) for a remote file; doing it again is harmless.
+pub(crate) fn local_references(doc: &mut Value) {
+    if !is_3_1_or_later(doc) {
+        return;
+    }
     let moves = hoist_defs(doc);
     rewrite_refs(doc, &|reference| moved(reference, &moves));
     resolve_ids(doc);
-    inline_path_items(doc, &mut cx);
-    document(doc, &mut cx);
 }
 
 struct Cx<'w> {

@@ -1,12 +1,21 @@
 //! Snapshots of the code emitted for small fixture specs, one feature each. The same outputs are
 //! compiled with warnings denied by `tests/tests/generated_crates.rs`.
+//!
+//! A fixture is `tests/fixtures/NAME.yaml`, or, for a document in several files, a directory
+//! `tests/fixtures/NAME/` whose root document is `openapi.yaml` (or `openapi.json`).
 
 use generator::{generate, Config, Source};
 
 /// The emitted Rust of a fixture (the runtime is verbatim and left out), file by file.
 fn emitted(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
-    let spec = Source::read(std::path::Path::new(&path)).expect("fixture is readable");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let candidates = [
+        fixtures.join(format!("{name}.yaml")),
+        fixtures.join(name).join("openapi.yaml"),
+        fixtures.join(name).join("openapi.json"),
+    ];
+    let path = candidates.iter().find(|p| p.is_file()).expect("the fixture exists");
+    let spec = Source::read(path).expect("fixture is readable");
     let generated = generate(&spec, &[], &Config::new(format!("fixture-{name}"))).expect("fixture generates");
     let mut out = String::new();
     for (file, text) in &generated.files {
@@ -80,6 +89,8 @@ fn nullable_in_31_lowers_as_in_30() {
     assert_eq!(api_30, api_31);
     assert_eq!(files_30, files_31);
 }
+fixture!(multi_file);
+fixture!(refs_anywhere);
 
 #[test]
 fn output_is_deterministic() {

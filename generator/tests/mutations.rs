@@ -147,6 +147,10 @@ fn seeds() -> Vec<(String, Value)> {
     }
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).expect("fixtures") {
         let path = entry.expect("entry").path();
+        // A document in several files: its root alone refers to files a mutated copy has not.
+        if path.is_dir() {
+            continue;
+        }
         let source = Source::read(&path).expect("fixture");
         out.push((source.name.clone(), generator::load::parse_document(&source).expect("fixture parses")));
     }

@@ -21,6 +21,28 @@ fn open_enums_keep_unknown_values_and_never_swallow_known_ones() {
 }
 
 #[test]
+fn documents_in_several_files_and_references_to_any_place_give_working_types() {
+    use fixture_multi_file::types::{Pet, Tag};
+    // Pet and Owner are in two files that refer to each other; Address is Owner's file's own.
+    let pet: Pet = serde_json::from_value(json!({"id": "1", "name": "Rex", "tag": "dog",
+        "owner": {"name": "Ann", "address": {"city": "Oslo"}, "pets": [{"id": "2", "name": "Tom", "tag": "cat"}]}}))
+    .unwrap();
+    assert_eq!(pet.tag, Some(Tag::Dog));
+    let owner = pet.owner.as_ref().unwrap();
+    assert_eq!(owner.address.as_ref().and_then(|a| a.city.as_deref()), Some("Oslo"));
+    assert_eq!(owner.pets.as_ref().unwrap()[0].tag, Some(Tag::Cat));
+
+    use fixture_refs_anywhere::types::{Holder, HolderPropertiesColor, TagAllOf0};
+    // `favourite` refers to `color`'s place: a copy of its enum, hoisted and named after it.
+    let holder: Holder = serde_json::from_value(json!({"color": "red", "favourite": "blue"})).unwrap();
+    assert_eq!(holder.favourite, Some(HolderPropertiesColor::Blue));
+    let part: TagAllOf0 = serde_json::from_value(json!({"name": "x"})).unwrap();
+    assert_eq!(part.name, "x");
+    let tag: fixture_refs_anywhere::types::Tag = serde_json::from_value(json!({"name": "x", "label": "y"})).unwrap();
+    assert_eq!(tag.label.as_deref(), Some("y"));
+}
+
+#[test]
 fn keywords_round_trip_under_their_wire_names() {
     use fixture_keywords::types::Struct;
     let wire = json!({"type": "t", "fn": 1, "self": "a", "Self": "b", "2fa": true, "café": "c", "new": "n"});

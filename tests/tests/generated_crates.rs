@@ -2,6 +2,11 @@
 //! (`tests/corpus/`) becomes a crate that passes `cargo clippy -- -D warnings` and whose doctests pass. All crates go
 //! into one temporary workspace and build with one shared target directory, so dependencies
 //! compile once.
+//!
+//! A spec is a `.yaml` or `.json` file directly in either directory, or a directory there
+//! holding a document in several files: its root document is the one file named `openapi.yaml`
+//! or `openapi.json` in the directory or below it, its references may reach any file in the
+//! directory (`--allow-dir`), and the crate is named after the directory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,18 +18,44 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root")
 }
 
+/// The root document of a spec in several files: the one `openapi.yaml` or `openapi.json` in
+/// `dir` or below it.
+fn root_document(dir: &Path) -> Option<PathBuf> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).expect("spec directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.file_name().is_some_and(|n| n == "openapi.yaml" || n == "openapi.json") {
+                found.push(path);
+            }
+        }
+    }
+    assert!(found.len() <= 1, "{} has more than one root document: {found:?}", dir.display());
+    found.pop()
+}
+
 fn specs() -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     for (prefix, dir) in [("fixture", "generator/tests/fixtures"), ("corpus", "tests/corpus")] {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        let mut paths: Vec<(String, PathBuf)> = std::fs::read_dir(root().join(dir))
             .expect("spec directory")
             .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+            .filter_map(|p| {
+                if p.is_dir() {
+                    let name = p.file_name().and_then(|s| s.to_str()).expect("directory name").to_string();
+                    return root_document(&p).map(|root| (name, root));
+                }
+                let document = p.extension().is_some_and(|e| e == "yaml" || e == "json");
+                let stem = p.file_stem().and_then(|s| s.to_str()).expect("file name").to_string();
+                document.then_some((stem, p))
+            })
             .collect();
         paths.sort();
-        for path in paths {
-            let stem = path.file_stem().and_then(|s| s.to_str()).expect("file name").replace('_', "-");
-            out.push((format!("{prefix}-{stem}"), path));
+        for (stem, path) in paths {
+            out.push((format!("{prefix}-{}", stem.replace('_', "-")), path));
         }
     }
     out
@@ -37,7 +68,7 @@ fn fixtures_and_corpus_build_warning_free() {
     assert!(specs.iter().filter(|(n, _)| n.starts_with("corpus-")).count() >= 19, "the corpus is missing");
     let mut members = Vec::new();
     for (name, path) in &specs {
-        let spec = Source::read(path).expect("readable");
+        let spec = Source::read(path).expect("readable").with_options(options(path));
         let generated = generate(&spec, &[], &Config::new(name.clone()))
             .unwrap_or_else(|e| panic!("{} does not generate: {e}", path.display()));
         sync(&workspace.join(name), &generated.files, Mode::Write).expect("write crate");
@@ -103,6 +134,21 @@ fn fixtures_and_corpus_build_warning_free() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// A spec in several files may refer to any file of its directory under `generator/tests/fixtures`
+/// or `tests/corpus` (a root document deeper down refers to files beside its own directories).
+fn options(path: &Path) -> generator::load::Options {
+    let mut allowed_dirs = Vec::new();
+    for dir in ["generator/tests/fixtures", "tests/corpus"] {
+        let dir = root().join(dir);
+        if let Ok(rest) = path.strip_prefix(&dir) {
+            if let Some(first) = rest.components().next().filter(|_| rest.components().count() > 1) {
+                allowed_dirs.push(dir.join(first));
+            }
+        }
+    }
+    generator::load::Options { allowed_dirs, ..Default::default() }
 }
 
 /// Runs cargo in the workspace of generated crates, with a target directory of its own.

@@ -106,7 +106,12 @@ pub fn lower_operations(
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                return Err(Error::unsupported(&path_at, "a $ref path item; inline the path item"))
+                // `load` copies path items in place of their references: only a document typed
+                // some other way gets here.
+                return Err(Error::unsupported(
+                    &path_at,
+                    "a $ref path item; read the document with load::load, which inlines it",
+                ));
             }
         };
         let ops: BTreeMap<&str, &openapiv3::Operation> = item.iter().collect();

@@ -1,5 +1,6 @@
-//! `$ref` resolution for the component kinds the generator follows: local references only,
-//! chains of references followed with a bound, every failure naming where the reference stands.
+//! `$ref` resolution for the component kinds the generator follows: references to components
+//! (`load` has rewritten every other reference into one, or into a copy), chains of references
+//! followed with a bound, every failure naming where the reference stands.
 
 use indexmap::IndexMap;
 use openapiv3::ReferenceOr;
@@ -21,7 +22,8 @@ pub fn component_name<'r>(reference: &'r str, section: &str, at: &Pointer) -> Re
             reason: if reference.starts_with('#') {
                 format!("expected a reference of the form {prefix}<name>")
             } else {
-                "only local references (starting with `#/components/`) are supported; bundle the spec into one file first".into()
+                "a reference to another file; read the document with load::load, which bundles the files into one"
+                    .into()
             },
         }),
     }
