@@ -3,6 +3,12 @@
 //! into one temporary workspace and build with one shared target directory, so dependencies
 //! compile once.
 //!
+//! The large documents of `tests/corpus-large/` (hundreds of operations each, up to a million
+//! generated lines) join them when `OPENAPI_RUST_GEN_LARGE_CORPUS=1` is set, as `.ci/run` sets
+//! it: they are checked with clippy (default features; their doctests and mock servers are left
+//! to the smaller specs, which exercise the same code), so that a default `cargo test` stays
+//! quick.
+//!
 //! A spec is a `.yaml` or `.json` file directly in either directory, or a directory there
 //! holding a document in several files: its root document is the one file named `openapi.yaml`
 //! or `openapi.json` in the directory or below it, its references may reach any file in the
@@ -37,9 +43,21 @@ fn root_document(dir: &Path) -> Option<PathBuf> {
     found.pop()
 }
 
+/// Whether the large documents are built too (`OPENAPI_RUST_GEN_LARGE_CORPUS`, set by `.ci/run`).
+fn large_corpus() -> bool {
+    std::env::var("OPENAPI_RUST_GEN_LARGE_CORPUS").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The directory of the large documents.
+const LARGE: &str = "tests/corpus-large";
+
 fn specs() -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
-    for (prefix, dir) in [("fixture", "generator/tests/fixtures"), ("corpus", "tests/corpus")] {
+    let mut dirs = vec![("fixture", "generator/tests/fixtures"), ("corpus", "tests/corpus")];
+    if large_corpus() {
+        dirs.push(("corpus", LARGE));
+    }
+    for (prefix, dir) in dirs {
         let mut paths: Vec<(String, PathBuf)> = std::fs::read_dir(root().join(dir))
             .expect("spec directory")
             .map(|e| e.expect("entry").path())
@@ -104,7 +122,10 @@ fn fixtures_and_corpus_build_warning_free() {
     }
     // The default features and `mock`, so that the typed mock server of every crate builds too.
     // Not `--all-features`: `native-tls` needs OpenSSL's headers, which CI does not install.
-    let mock: Vec<String> = specs.iter().map(|(name, _)| format!("{name}/mock")).collect();
+    let large: Vec<&str> =
+        specs.iter().filter(|(_, path)| path.starts_with(root().join(LARGE))).map(|(n, _)| n.as_str()).collect();
+    let mock: Vec<String> =
+        specs.iter().filter(|(n, _)| !large.contains(&n.as_str())).map(|(name, _)| format!("{name}/mock")).collect();
     let mock = mock.join(",");
     let output = cargo(
         &workspace,
@@ -117,10 +138,11 @@ fn fixtures_and_corpus_build_warning_free() {
     );
     // Spec text never becomes code: the crates' doctests (the README's example, and any fence
     // a spec smuggles in, as `generator/tests/fixtures/hostile_docs.yaml` tries) compile and run.
-    let output = cargo(
-        &workspace,
-        &["test", "--doc", "--quiet", "--workspace", "--features", &mock, "--exclude", "fixture-behaviour"],
-    );
+    let mut doctests = vec!["test", "--doc", "--quiet", "--workspace", "--features", &mock, "--exclude", "fixture-behaviour"];
+    for name in &large {
+        doctests.extend(["--exclude", name]);
+    }
+    let output = cargo(&workspace, &doctests);
     assert!(
         output.status.success(),
         "doctests of the generated crates fail:\n{}\n{}",
