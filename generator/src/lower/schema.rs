@@ -594,13 +594,7 @@ impl<'a> Types<'a> {
         if any.properties.is_empty() || !any.all_of.is_empty() {
             return Ok(None);
         }
-        let mut lists: Vec<Vec<String>> = Vec::with_capacity(alternatives.len());
-        for (i, alt) in alternatives.iter().enumerate() {
-            match required_only(self.resolve(alt, &at.push(key).push(i.to_string()))?) {
-                Some(required) => lists.push(required.to_vec()),
-                None => return Ok(None),
-            }
-        }
+        let Some(lists) = self.required_lists(key, alternatives, at)? else { return Ok(None) };
         let mut required = any.required.clone();
         let always = lists[0].iter().filter(|p| lists.iter().all(|l| l.contains(p)));
         required.extend(always.cloned());
@@ -828,6 +822,17 @@ impl<'a> Types<'a> {
             }
             _ => return Ok(None),
         };
+        Ok(self.required_lists(key, alternatives, at)?.map(|lists| (key, lists)))
+    }
+
+    /// The `required` list of each of `alternatives` (under `key` at `at`), when each says
+    /// nothing else; `None` when one does, or there are none.
+    fn required_lists(
+        &self,
+        key: &str,
+        alternatives: &[ReferenceOr<Schema>],
+        at: &Pointer,
+    ) -> Result<Option<Vec<Vec<String>>>, Error> {
         if alternatives.is_empty() {
             return Ok(None);
         }
@@ -838,7 +843,7 @@ impl<'a> Types<'a> {
                 None => return Ok(None),
             }
         }
-        Ok(Some((key, lists)))
+        Ok(Some(lists))
     }
 
     /// `allOf: [Base, {oneOf: [A, B]}]`, a base and one of several shapes, is
@@ -1046,20 +1051,7 @@ impl<'a> Types<'a> {
 /// only adds requirements to the properties beside it).
 fn required_only(schema: &Schema) -> Option<&[String]> {
     match &schema.schema_kind {
-        SchemaKind::Any(a)
-            if a.properties.is_empty()
-                && a.one_of.is_empty()
-                && a.all_of.is_empty()
-                && a.any_of.is_empty()
-                && a.not.is_none()
-                && a.items.is_none()
-                && a.additional_properties.is_none()
-                && a.enumeration.is_empty()
-                && a.format.is_none()
-                && matches!(a.typ.as_deref(), None | Some("object")) =>
-        {
-            Some(&a.required)
-        }
+        SchemaKind::Any(a) if shapeless(a) && matches!(a.typ.as_deref(), None | Some("object")) => Some(&a.required),
         SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() && o.additional_properties.is_none() => {
             Some(&o.required)
         }
@@ -1092,22 +1084,20 @@ fn note_required_alternatives(fields: &mut [Field], key: &str, lists: &[Vec<Stri
 /// A schema that says nothing of the shape of a value: only annotations (`nullable`, a
 /// description, constraints such as `maxLength`, an example, extensions).
 fn annotation_only(schema: &Schema) -> bool {
-    match &schema.schema_kind {
-        SchemaKind::Any(a) => {
-            a.typ.is_none()
-                && a.properties.is_empty()
-                && a.required.is_empty()
-                && a.one_of.is_empty()
-                && a.all_of.is_empty()
-                && a.any_of.is_empty()
-                && a.not.is_none()
-                && a.items.is_none()
-                && a.additional_properties.is_none()
-                && a.enumeration.is_empty()
-                && a.format.is_none()
-        }
-        _ => false,
-    }
+    matches!(&schema.schema_kind, SchemaKind::Any(a) if shapeless(a) && a.typ.is_none() && a.required.is_empty())
+}
+
+/// An untyped schema with no keyword that shapes a value (`type` and `required` aside).
+fn shapeless(a: &openapiv3::AnySchema) -> bool {
+    a.properties.is_empty()
+        && a.one_of.is_empty()
+        && a.all_of.is_empty()
+        && a.any_of.is_empty()
+        && a.not.is_none()
+        && a.items.is_none()
+        && a.additional_properties.is_none()
+        && a.enumeration.is_empty()
+        && a.format.is_none()
 }
 
 /// An open integer enum of these values, duplicates dropped.
