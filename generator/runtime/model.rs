@@ -166,3 +166,9 @@ impl<'de, M: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<'de
         }
     }
 }
+
+/// Whether a JSON object has each of these properties with the given string value: an untagged
+/// union's alternative that requires constants is tried only on a value that has them.
+pub fn has_constants(value: &serde_json::Value, constants: &[(&str, &str)]) -> bool {
+    constants.iter().all(|(key, expected)| value.get(key).and_then(serde_json::Value::as_str) == Some(expected))
+}

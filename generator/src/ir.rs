@@ -682,4 +682,8 @@ pub struct UnionVariant {
     pub tags: Vec<String>,
     /// Its type.
     pub ty: TypeRef,
+    /// In an untagged union: the properties this alternative requires with one constant value
+    /// each (wire name to value). It is tried only on a value that has them all.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub constants: BTreeMap<String, String>,
 }

@@ -49,6 +49,7 @@ fixture!(form_and_raw_bodies);
 fixture!(unsupported_auth);
 fixture!(all_of_union);
 fixture!(data_not_schema);
+fixture!(implicit_tags);
 
 #[test]
 fn output_is_deterministic() {

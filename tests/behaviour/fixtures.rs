@@ -568,3 +568,27 @@ async fn the_mock_server_answers_a_list_as_cursor_pages_and_next_url_pages() {
     assert_eq!(ids(got), [5, 6]);
     mock.verify().await;
 }
+
+#[test]
+fn a_tag_shared_through_all_of_decides_the_alternative() {
+    use fixture_implicit_tags::types::{Event, Item};
+    // The tag `type` of `File` lives in the base it includes: without it, `Folder` (whose open
+    // enum takes any string) decoded a file.
+    let item: Item = serde_json::from_value(json!({"id": "1", "type": "file", "size": 5})).unwrap();
+    assert!(matches!(&item, Item::File(f) if f.size == Some(5)), "{item:?}");
+    let item: Item = serde_json::from_value(json!({"id": "2", "type": "folder", "item_count": 3})).unwrap();
+    assert!(matches!(&item, Item::Folder(f) if f.item_count == Some(3)), "{item:?}");
+    let item: Item = serde_json::from_value(json!({"id": "3", "type": "link"})).unwrap();
+    assert!(matches!(&item, Item::Unknown(v) if v["type"] == "link"), "{item:?}");
+    // Several constants, none a tag alone: each alternative is tried only on its own values;
+    // what none claims falls to the alternative without constants.
+    let event: Event = serde_json::from_value(json!({"channel": "git", "level": "error", "ref": "main"})).unwrap();
+    assert!(matches!(event, Event::Alarm(_)), "{event:?}");
+    let event: Event = serde_json::from_value(json!({"channel": "git", "level": "info"})).unwrap();
+    assert!(matches!(event, Event::Push(_)), "{event:?}");
+    let event: Event = serde_json::from_value(json!({"channel": "pager", "level": "error"})).unwrap();
+    assert!(matches!(event, Event::Page(_)), "{event:?}");
+    let event: Event = serde_json::from_value(json!({"channel": "pager", "level": "info", "text": "t"})).unwrap();
+    assert!(matches!(&event, Event::Note(n) if n.text.as_deref() == Some("t")), "{event:?}");
+    assert!(serde_json::from_value::<Event>(json!(5)).is_err());
+}

@@ -39,7 +39,7 @@ pub use request::{FormField, Multipart, QueryStyle, Request};
 #[doc(hidden)]
 pub use reqwest::Method;
 #[doc(hidden)]
-pub use model::{deserialize_tagged, Key, Tagged, TaggedUnion};
+pub use model::{deserialize_tagged, has_constants, Key, Tagged, TaggedUnion};
 #[doc(hidden)]
 pub use response::RawResponse;
 #[doc(hidden)]

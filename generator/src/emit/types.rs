@@ -277,6 +277,52 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                 }
             }
         }
+        TypeKind::Union { variants, tag: None, shared } if variants.iter().any(|v| !v.constants.is_empty()) => {
+            let eq = variants.iter().all(|v| is_eq(&v.ty, api, 0)).then(|| quote!(Eq,));
+            let items = variants.iter().map(union_variant);
+            let accessors = shared_accessors(&name, variants, shared, false);
+            let tries = variants.iter().map(|v| {
+                let ident = type_ident(&v.name);
+                let attempt = quote! {
+                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                        return Ok(Self::#ident(v));
+                    }
+                };
+                if v.constants.is_empty() {
+                    return attempt;
+                }
+                let (keys, values): (Vec<&String>, Vec<&String>) = v.constants.iter().unzip();
+                quote! {
+                    if crate::runtime::has_constants(&value, &[#((#keys, #values)),*]) {
+                        #attempt
+                    }
+                }
+            });
+            let failed = format!("data did not match any variant of untagged enum {name}");
+            // Its only `serde` attribute serves `Serialize` (`Deserialize` is written out below).
+            let untagged_serde = for_serialize(quote!(serde(untagged)));
+            quote! {
+                #doc
+                #deprecated
+                ///
+                /// Untagged: an alternative that requires constant properties is tried only on a value
+                /// that has them, so that none takes a value meant for another.
+                #[derive(Debug, Clone, PartialEq, #eq #serialize)]
+                #serialize_mock
+                #untagged_serde
+                pub enum #name {
+                    #(#items)*
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        #(#tries)*
+                        Err(serde::de::Error::custom(#failed))
+                    }
+                }
+                #accessors
+            }
+        }
         TypeKind::Union { variants, tag: None, shared } => {
             let eq = variants.iter().all(|v| is_eq(&v.ty, api, 0)).then(|| quote!(Eq,));
             let items = variants.iter().map(union_variant);

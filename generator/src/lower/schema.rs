@@ -789,6 +789,10 @@ impl<'a> Types<'a> {
             let alt_at = at.push(key).push(i.to_string());
             resolved.push((alt, self.resolve(alt, &alt_at)?.clone(), alt_at));
         }
+        // The properties each alternative requires with one constant value, found directly or
+        // through `allOf` parts and references.
+        let constants: Vec<BTreeMap<String, String>> =
+            resolved.iter().map(|(_, schema, _)| self.constants(schema)).collect();
         // The tag: the spec's discriminator, or else a property every alternative requires with
         // one distinct constant value each (`type: {enum: [circle]}`), which is a discriminator
         // in all but name.
@@ -800,15 +804,20 @@ impl<'a> Types<'a> {
                     .collect::<Vec<_>>();
                 (Some(d.property_name.clone()), values)
             }
-            None => match self.implicit_tag(&resolved) {
+            None => match implicit_tag(&resolved, &constants) {
                 Some((property, values)) => (Some(property), values.into_iter().map(|v| vec![v]).collect()),
                 None => (None, vec![Vec::new(); resolved.len()]),
             },
         };
-        // Untagged alternatives are tried in order, so the most specific go first.
+        // Untagged alternatives are tried in order. Those with constants are tried first, in the
+        // spec's order, each only when the value has its constants (so that an open enum never
+        // takes another alternative's tag); then the rest, the most specific first.
         let mut order: Vec<usize> = (0..resolved.len()).collect();
         if tag.is_none() {
-            order.sort_by_key(|&i| specificity(&resolved[i].1));
+            order.sort_by_key(|&i| match constants[i].is_empty() {
+                false => (false, (0, 0, 0)),
+                true => (true, specificity(&resolved[i].1)),
+            });
         }
         let mut ns = Namespace::with_reserved(["Unknown"]);
         let mut variants = Vec::with_capacity(alternatives.len());
@@ -832,12 +841,18 @@ impl<'a> Types<'a> {
                 (TypeRef::Named(n), ReferenceOr::Reference { .. }) => n.clone(),
                 _ => word,
             };
-            variants.push(UnionVariant { name: ns.claim(&label), tags, ty });
+            let constants = match ty {
+                TypeRef::Named(_) => constants[i].clone(),
+                _ => BTreeMap::new(),
+            };
+            variants.push(UnionVariant { name: ns.claim(&label), tags, ty, constants });
         }
         // A tag only helps when every alternative has a value for it.
         let tag = tag.filter(|_| variants.iter().all(|v| !v.tags.is_empty() && matches!(v.ty, TypeRef::Named(_))));
         if tag.is_none() {
             variants.iter_mut().for_each(|v| v.tags.clear());
+        } else {
+            variants.iter_mut().for_each(|v| v.constants.clear());
         }
         Ok(TypeKind::Union { variants, tag, shared: Vec::new() })
     }
@@ -875,44 +890,92 @@ impl<'a> Types<'a> {
         reference.rsplit('/').next().map(|k| vec![k.to_string()]).unwrap_or_default()
     }
 
-    /// A property every alternative requires, with one distinct constant string each.
-    fn implicit_tag(&self, alternatives: &[(&ReferenceOr<Schema>, Schema, Pointer)]) -> Option<(String, Vec<String>)> {
-        if alternatives.len() < 2 {
-            return None;
-        }
-        let (props, required) = object_shape(&alternatives[0].1)?;
-        for candidate in props.keys().filter(|k| required.contains(k)) {
-            let values: Option<Vec<String>> = alternatives
-                .iter()
-                .map(|(_, schema, _)| {
-                    let (_, required) = object_shape(schema)?;
-                    if !required.contains(candidate) {
-                        return None;
-                    }
-                    self.constant_property(schema, candidate)
-                })
-                .collect();
-            if let Some(values) = values {
-                let distinct: BTreeSet<&String> = values.iter().collect();
-                if distinct.len() == values.len() {
-                    return Some((candidate.clone(), values));
-                }
+    /// The properties a schema requires with one constant string value each, found directly or
+    /// through its `allOf` parts (a shared base holding the tag) and references.
+    fn constants(&self, schema: &Schema) -> BTreeMap<String, String> {
+        let mut properties = Vec::new();
+        let mut required = BTreeSet::new();
+        self.gather(schema, &mut properties, &mut required, 0);
+        let mut out = BTreeMap::new();
+        for (name, property) in properties {
+            if !required.contains(&name) {
+                continue;
             }
+            // A later part restates a property: the last word counts, and a non-constant one
+            // means there is no constant.
+            match single_string(&property) {
+                Some(value) => out.insert(name, value),
+                None => out.remove(&name),
+            };
         }
-        None
+        out
     }
 
-    fn constant_property(&self, schema: &Schema, property: &str) -> Option<String> {
-        let (props, _) = object_shape(schema)?;
-        let prop = match props.get(property)? {
-            ReferenceOr::Item(s) => (**s).clone(),
-            ReferenceOr::Reference { reference } => {
-                let r = ReferenceOr::Reference { reference: reference.clone() };
-                self.resolve(&r, &Pointer::root()).ok()?.clone()
-            }
+    /// The properties (references followed) and required names of a schema and its `allOf`
+    /// parts, in order.
+    fn gather(
+        &self,
+        schema: &Schema,
+        properties: &mut Vec<(String, Schema)>,
+        required: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        // `allOf` references may loop: a real base is a level or two deep.
+        if depth > 8 {
+            return;
+        }
+        let (props, req, parts): (Option<&Properties>, &[String], &[ReferenceOr<Schema>]) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, &[]),
+            SchemaKind::Any(a) => (Some(&a.properties), &a.required, &a.all_of),
+            SchemaKind::AllOf { all_of } => (None, &[], all_of),
+            _ => return,
         };
-        single_string(&prop)
+        required.extend(req.iter().cloned());
+        for (name, property) in props.into_iter().flatten() {
+            let resolved = match property {
+                ReferenceOr::Item(s) => Some((**s).clone()),
+                ReferenceOr::Reference { reference } => {
+                    let r = ReferenceOr::Reference { reference: reference.clone() };
+                    self.resolve(&r, &Pointer::root()).ok().cloned()
+                }
+            };
+            if let Some(resolved) = resolved {
+                properties.push((name.clone(), resolved));
+            }
+        }
+        for part in parts {
+            if let Ok(part) = self.resolve(part, &Pointer::root()) {
+                self.gather(part, properties, required, depth + 1);
+            }
+        }
     }
+}
+
+/// A property every alternative requires, with one distinct constant string each (in the first
+/// alternative's order of properties).
+fn implicit_tag(
+    alternatives: &[(&ReferenceOr<Schema>, Schema, Pointer)],
+    constants: &[BTreeMap<String, String>],
+) -> Option<(String, Vec<String>)> {
+    if alternatives.len() < 2 {
+        return None;
+    }
+    let first = &constants[0];
+    let mut candidates: Vec<&String> = first.keys().collect();
+    // The first alternative's own order, where it has one: the tag is usually listed first.
+    if let Some((props, _)) = object_shape(&alternatives[0].1) {
+        candidates.sort_by_key(|k| props.get_index_of(k.as_str()).unwrap_or(usize::MAX));
+    }
+    for candidate in candidates {
+        let values: Option<Vec<String>> = constants.iter().map(|c| c.get(candidate).cloned()).collect();
+        if let Some(values) = values {
+            let distinct: BTreeSet<&String> = values.iter().collect();
+            if distinct.len() == values.len() {
+                return Some((candidate.clone(), values));
+            }
+        }
+    }
+    None
 }
 
 /// The `required` list of a schema that says nothing else about the shape (an alternative that
