@@ -294,6 +294,9 @@ pub struct FormPart {
     pub field: String,
     /// A file part (`format: binary`), sent as bytes; otherwise text.
     pub binary: bool,
+    /// The media type the spec's `encoding` gives the part, when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
     /// Whether the field is an `Option`.
     pub optional: bool,
 }
@@ -457,6 +460,9 @@ pub enum Prim {
     Uuid,
     /// Raw bytes (`binary`).
     Bytes,
+    /// A file part of a multipart body (`format: binary`): its bytes, with the file name and
+    /// media type the caller may set.
+    File,
 }
 
 /// A model.
@@ -570,6 +576,9 @@ pub struct Field {
     pub docs: Docs,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// `readOnly: true`: left out when a request body is serialized (the field is optional).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
 }
 
 impl Field {

@@ -50,6 +50,7 @@ fixture!(unsupported_auth);
 fixture!(all_of_union);
 fixture!(data_not_schema);
 fixture!(implicit_tags);
+fixture!(wire_formats);
 
 #[test]
 fn output_is_deterministic() {

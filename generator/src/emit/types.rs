@@ -481,12 +481,18 @@ fn field(f: &Field, serde_attr: &dyn Fn(TokenStream) -> TokenStream) -> TokenStr
     let wire = &f.wire_name;
     let rename = (f.name != f.wire_name).then(|| serde_attr(quote!(rename = #wire)));
     // What `Serialize` needs: `Deserialize` is written out by `struct_deserialize`.
+    // A read-only field is left out of request bodies (the runtime says when one is being
+    // written), and kept when a model is serialized otherwise (the `serialize` feature, mocks).
+    let skip = match f.read_only {
+        true => "crate::runtime::skip_read_only",
+        false => "Option::is_none",
+    };
     let serde_attr = match (&f.ty, f.required) {
         (TypeRef::Option(inner), false) if matches!(**inner, TypeRef::Option(_)) => Some(serde_attr(quote!(
-            skip_serializing_if = "Option::is_none",
+            skip_serializing_if = #skip,
             serialize_with = "crate::runtime::nullable::serialize"
         ))),
-        (TypeRef::Option(_), false) => Some(serde_attr(quote!(skip_serializing_if = "Option::is_none"))),
+        (TypeRef::Option(_), false) => Some(serde_attr(quote!(skip_serializing_if = #skip))),
         _ => None,
     };
     let field_ty = ty(&f.ty, Scope::Types);

@@ -41,7 +41,7 @@ pub struct Types<'a> {
     lowering: Vec<String>,
     /// Fallbacks taken.
     pub warnings: BTreeSet<Warning>,
-    /// While lowering a multipart body: `format: binary` strings are bytes (file parts).
+    /// While lowering a multipart body: `format: binary` strings are file parts.
     pub binary_as_bytes: bool,
 }
 
@@ -178,9 +178,32 @@ impl<'a> Types<'a> {
         depth: usize,
     ) -> Result<TypeRef, Error> {
         match schema {
+            ReferenceOr::Reference { .. } if self.binary_as_bytes && self.is_binary(schema) => {
+                Ok(TypeRef::Prim(Prim::File))
+            }
             ReferenceOr::Reference { reference } => self.reference(reference, at),
             ReferenceOr::Item(schema) => self.lower_inline(schema, suggestion, at, depth),
         }
+    }
+
+    /// Whether a schema, references followed, is a `format: binary` string: in a multipart body
+    /// it is a file part, however it is reached.
+    fn is_binary(&self, schema: &ReferenceOr<Schema>) -> bool {
+        matches!(
+            self.resolve(schema, &Pointer::root()).map(|s| &s.schema_kind),
+            Ok(SchemaKind::Type(Type::String(s))) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+        )
+    }
+
+    /// Whether an object schema has a `format: binary` property, directly or through its
+    /// `allOf` parts and references: as a multipart body, it has file parts.
+    pub fn has_binary_property(&self, schema: &ReferenceOr<Schema>) -> bool {
+        let Ok(schema) = self.resolve(schema, &Pointer::root()) else { return false };
+        let mut properties = Vec::new();
+        self.gather(schema, &mut properties, &mut BTreeSet::new(), 0);
+        properties.iter().any(|(_, p)| {
+            matches!(&p.schema_kind, SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary))
+        })
     }
 
     fn lower_boxed(
@@ -191,7 +214,9 @@ impl<'a> Types<'a> {
         depth: usize,
     ) -> Result<TypeRef, Error> {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, at),
+            ReferenceOr::Reference { reference } => {
+                self.lower(&ReferenceOr::Reference { reference: reference.clone() }, suggestion, at, depth)
+            }
             ReferenceOr::Item(schema) => self.lower_inline(schema, suggestion, at, depth),
         }
     }
@@ -362,7 +387,7 @@ impl<'a> Types<'a> {
             VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Prim::DateTime,
             VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Prim::Date,
             VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Prim::Uuid,
-            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) if self.binary_as_bytes => Prim::Bytes,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) if self.binary_as_bytes => Prim::File,
             // `binary` strings only exist as raw bodies and multipart parts; in JSON they are text.
             VariantOrUnknownOrEmpty::Item(_) | VariantOrUnknownOrEmpty::Empty => Prim::String,
             VariantOrUnknownOrEmpty::Unknown(f) => {
@@ -636,7 +661,7 @@ impl<'a> Types<'a> {
             let is_required = required.iter().any(|r| r == wire) && !read_only && !write_only;
             let mut notes = Vec::new();
             if read_only {
-                notes.push("Read-only: set by the server, ignored in requests.".to_string());
+                notes.push("Read-only: set by the server, left out of request bodies.".to_string());
             }
             if write_only {
                 notes.push("Write-only: sent in requests, never returned.".to_string());
@@ -657,6 +682,7 @@ impl<'a> Types<'a> {
                 clear_setter: None,
                 docs,
                 deprecated,
+                read_only,
             });
         }
         let additional = match additional {
