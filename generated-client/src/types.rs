@@ -16397,7 +16397,7 @@ impl<'de> serde::Deserialize<'de> for ProviderTriggerMode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PublishPackageRequest {
     /// The package file's bytes (a .deb, .rpm or .apk file, a Python wheel, a chart archive, ...).
-    pub file: bytes::Bytes,
+    pub file: crate::runtime::FilePart,
 }
 #[cfg(feature = "packages")]
 impl<'de> serde::Deserialize<'de> for PublishPackageRequest {
@@ -16414,7 +16414,7 @@ impl<'de> serde::Deserialize<'de> for PublishPackageRequest {
                 self,
                 mut map: __A,
             ) -> Result<PublishPackageRequest, __A::Error> {
-                let mut f0: Option<bytes::Bytes> = None;
+                let mut f0: Option<crate::runtime::FilePart> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
                         "file" => f0 = Some(map.next_value()?),
@@ -16437,7 +16437,7 @@ impl<'de> serde::Deserialize<'de> for PublishPackageRequest {
 #[cfg(feature = "packages")]
 impl PublishPackageRequest {
     /// A value with the required properties set and the others empty.
-    pub fn new(file: impl Into<bytes::Bytes>) -> Self {
+    pub fn new(file: impl Into<crate::runtime::FilePart>) -> Self {
         Self { file: file.into() }
     }
 }

@@ -25,7 +25,7 @@ pub use raw::RawRequest;
 pub use pagination::{Page, Pages, Paginated};
 #[doc(hidden)]
 pub use pagination::PageStyle;
-pub use request::RawBody;
+pub use request::{FilePart, RawBody};
 pub use response::{RateLimit, Response, UntypedBody};
 pub use send::{ResponseFuture, SendFuture};
 pub use values::{IntegerArg, TextArg, TimeArg, Timestamp, UnknownInteger, UnknownValue, UuidArg};
@@ -37,7 +37,7 @@ pub use request::{FormField, Multipart, QueryStyle, Request};
 #[doc(hidden)]
 pub use reqwest::Method;
 #[doc(hidden)]
-pub use model::{deserialize_tagged, Key, Tagged, TaggedUnion};
+pub use model::{deserialize_tagged, has_constants, skip_read_only, Key, Tagged, TaggedUnion};
 #[doc(hidden)]
 pub use response::RawResponse;
 #[doc(hidden)]

@@ -166,3 +166,31 @@ impl<'de, M: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Tagged<'de
         }
     }
 }
+
+thread_local! {
+    /// Set while the client writes a request body, so that read-only fields stay out of it.
+    static SENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `write` (a serialization of a request body) with read-only fields left out:
+/// serialization is synchronous, so the flag holds for exactly that body, nested models
+/// included.
+pub(crate) fn sending<R>(write: impl FnOnce() -> R) -> R {
+    let before = SENDING.with(|s| s.replace(true));
+    let out = write();
+    SENDING.with(|s| s.set(before));
+    out
+}
+
+/// `skip_serializing_if` of a read-only field (always an `Option`): absent, or a request body
+/// is being written. Serialized otherwise (a response model stored, a mock's answer), it is
+/// kept.
+pub fn skip_read_only<T>(value: &Option<T>) -> bool {
+    value.is_none() || SENDING.with(|s| s.get())
+}
+
+/// Whether a JSON object has each of these properties with the given string value: an untagged
+/// union's alternative that requires constants is tried only on a value that has them.
+pub fn has_constants(value: &serde_json::Value, constants: &[(&str, &str)]) -> bool {
+    constants.iter().all(|(key, expected)| value.get(key).and_then(serde_json::Value::as_str) == Some(expected))
+}

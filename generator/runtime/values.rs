@@ -6,57 +6,135 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-/// A point in time, in UTC.
+/// A point in time, in UTC, as a server sent it.
 ///
-/// Decodes RFC 3339 (`2024-05-01T10:20:30.123Z`, any offset) and the
-/// `2024-05-01 10:20:30 UTC` form some servers use; encodes RFC 3339.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(pub chrono::DateTime<chrono::Utc>);
+/// Decodes RFC 3339 (`2024-05-01T10:20:30.123Z`, any offset), the `2024-05-01 10:20:30 UTC`
+/// form some servers use, and a date-time without an offset (`2024-05-01T10:20:30`), read as
+/// UTC. Text that is none of these still decodes, so that one malformed value never fails a
+/// whole response: [`time`](Self::time) is then `None` and [`text`](Self::text) keeps what was
+/// sent. `Display` writes RFC 3339 in UTC; `Serialize` writes the text as it was received.
+///
+/// Two timestamps are equal when they are the same instant, whatever form each was sent in;
+/// text that was no date-time equals the same text only, and orders after every time.
+#[derive(Debug, Clone)]
+pub struct Timestamp {
+    time: Option<chrono::DateTime<chrono::Utc>>,
+    /// The text received, when it was not RFC 3339.
+    text: Option<Box<str>>,
+}
 
 impl Timestamp {
-    /// Parses any of the accepted forms.
+    /// Parses any of the accepted forms; `None` for text that is none of them.
     pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim();
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-            return Some(Timestamp(t.with_timezone(&chrono::Utc)));
-        }
-        if let Some(naive) = text.strip_suffix(" UTC").or_else(|| text.strip_suffix(" Z")) {
-            for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
-                if let Ok(t) = chrono::NaiveDateTime::parse_from_str(naive, format) {
-                    return Some(Timestamp(t.and_utc()));
-                }
-            }
-        }
-        for format in ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M:%S%.f%z"] {
-            if let Ok(t) = chrono::DateTime::parse_from_str(text, format) {
-                return Some(Timestamp(t.with_timezone(&chrono::Utc)));
-            }
-        }
-        None
+        let (time, exact) = parse_time(text)?;
+        Some(Timestamp { time: Some(time), text: (!exact).then(|| text.into()) })
     }
 
-    /// The time as a `chrono` value.
-    pub fn into_inner(self) -> chrono::DateTime<chrono::Utc> {
-        self.0
+    /// Keeps any text: parsed when it is one of the accepted forms, kept as text otherwise.
+    pub fn lenient(text: &str) -> Self {
+        match parse_time(text) {
+            Some((time, true)) => Timestamp { time: Some(time), text: None },
+            Some((time, false)) => Timestamp { time: Some(time), text: Some(text.into()) },
+            None => Timestamp { time: None, text: Some(text.into()) },
+        }
+    }
+
+    /// The time; `None` when the server sent text that is not a date-time.
+    pub fn time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.time
+    }
+
+    /// Whether the text received was a date-time (see [`time`](Self::time)).
+    pub fn is_valid(&self) -> bool {
+        self.time.is_some()
+    }
+
+    /// The text as received, or the RFC 3339 form of a time made here.
+    pub fn text(&self) -> String {
+        match &self.text {
+            Some(text) => text.to_string(),
+            None => self.to_string(),
+        }
+    }
+
+    /// The time as a `chrono` value; `None` when the server sent text that is not a date-time.
+    pub fn into_inner(self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.time
     }
 }
 
-impl std::ops::Deref for Timestamp {
-    type Target = chrono::DateTime<chrono::Utc>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
+impl Timestamp {
+    /// What equality, order and hashing compare: the instant, or else the text.
+    fn key(&self) -> (Option<chrono::DateTime<chrono::Utc>>, Option<&str>) {
+        match self.time {
+            Some(time) => (Some(time), None),
+            None => (None, self.text.as_deref()),
+        }
     }
+}
+
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Timestamp {}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // `None` sorts first in an `Option`: text that was no time goes last instead.
+        let (a, b) = (self.key(), other.key());
+        (a.0.is_none(), a).cmp(&(b.0.is_none(), b))
+    }
+}
+
+impl std::hash::Hash for Timestamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+/// The time, and whether the text was RFC 3339 (written back as it is decoded).
+fn parse_time(text: &str) -> Option<(chrono::DateTime<chrono::Utc>, bool)> {
+    let text = text.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some((t.with_timezone(&chrono::Utc), true));
+    }
+    let naive = text.strip_suffix(" UTC").or_else(|| text.strip_suffix(" Z")).unwrap_or(text);
+    for format in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(naive, format) {
+            return Some((t.and_utc(), false));
+        }
+    }
+    for format in ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(t) = chrono::DateTime::parse_from_str(text, format) {
+            return Some((t.with_timezone(&chrono::Utc), false));
+        }
+    }
+    None
 }
 
 impl From<chrono::DateTime<chrono::Utc>> for Timestamp {
     fn from(t: chrono::DateTime<chrono::Utc>) -> Self {
-        Timestamp(t)
+        Timestamp { time: Some(t), text: None }
     }
 }
 
+/// RFC 3339 in UTC; text that was no date-time, as it was received.
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        match (&self.time, &self.text) {
+            (Some(time), _) => f.write_str(&time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            (None, Some(text)) => f.write_str(text),
+            (None, None) => Ok(()),
+        }
     }
 }
 
@@ -67,9 +145,10 @@ impl std::str::FromStr for Timestamp {
     }
 }
 
+/// As received (a model sent back says what the server said), or RFC 3339.
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(&self.text())
     }
 }
 
@@ -79,10 +158,10 @@ impl<'de> Deserialize<'de> for Timestamp {
         impl Visitor<'_> for V {
             type Value = Timestamp;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an RFC 3339 or `YYYY-MM-DD HH:MM:SS UTC` timestamp")
+                f.write_str("a timestamp")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
-                v.parse().map_err(E::custom)
+                Ok(Timestamp::lenient(v))
             }
         }
         deserializer.deserialize_str(V)
@@ -353,25 +432,29 @@ pub trait TimeArg {
 
 impl TimeArg for Timestamp {
     fn into_time(self) -> Checked<Timestamp> {
-        Checked(Ok(self))
+        // Sent as RFC 3339 whatever form it was received in; text that was no time fails.
+        match self.time {
+            Some(time) => Checked(Ok(Timestamp::from(time))),
+            None => Checked(Err(format!("`{self}` is not a date-time"))),
+        }
     }
 }
 
 impl TimeArg for &Timestamp {
     fn into_time(self) -> Checked<Timestamp> {
-        Checked(Ok(*self))
+        self.clone().into_time()
     }
 }
 
 impl<Tz: chrono::TimeZone> TimeArg for chrono::DateTime<Tz> {
     fn into_time(self) -> Checked<Timestamp> {
-        Checked(Ok(Timestamp(self.with_timezone(&chrono::Utc))))
+        Checked(Ok(Timestamp::from(self.with_timezone(&chrono::Utc))))
     }
 }
 
 impl<Tz: chrono::TimeZone> TimeArg for &chrono::DateTime<Tz> {
     fn into_time(self) -> Checked<Timestamp> {
-        Checked(Ok(Timestamp(self.with_timezone(&chrono::Utc))))
+        Checked(Ok(Timestamp::from(self.with_timezone(&chrono::Utc))))
     }
 }
 
@@ -390,7 +473,7 @@ impl TimeArg for std::time::SystemTime {
             }
         };
         let time = seconds.and_then(|s| chrono::DateTime::from_timestamp(s, nanos));
-        Checked(time.map(Timestamp).ok_or_else(|| "the time is out of the range a timestamp can hold".to_string()))
+        Checked(time.map(Timestamp::from).ok_or_else(|| "the time is out of the range a timestamp can hold".to_string()))
     }
 }
 
@@ -426,6 +509,18 @@ mod argument_tests {
         assert!(error.starts_with("invalid request: parameter `creator`: not a UUID"), "{error}");
         assert!(!error.contains("not-a-uuid"));
         assert_eq!(id.into_text(), "0190a1b2-c3d4-7e5f-8a9b-000000000042");
+    }
+
+    #[test]
+    fn timestamps_without_an_offset_are_utc_and_malformed_ones_are_kept_as_text() {
+        let naive: Timestamp = serde_json::from_str("\"2018-01-01T00:01:01\"").unwrap();
+        assert_eq!(naive.to_string(), "2018-01-01T00:01:01Z");
+        assert_eq!(serde_json::to_string(&naive).unwrap(), "\"2018-01-01T00:01:01\"");
+        let bad: Timestamp = serde_json::from_str("\"yesterday\"").unwrap();
+        assert!(!bad.is_valid() && bad.time().is_none());
+        assert_eq!((bad.text(), serde_json::to_string(&bad).unwrap()), ("yesterday".to_string(), "\"yesterday\"".to_string()));
+        assert!(bad.into_time().get("since").unwrap_err().to_string().contains("`yesterday` is not a date-time"));
+        assert_eq!(naive.into_time().get("t").unwrap().text(), "2018-01-01T00:01:01Z");
     }
 
     #[test]

@@ -337,6 +337,9 @@ pub struct FormPart {
     pub field: String,
     /// A file part (`format: binary`), sent as bytes; otherwise text.
     pub binary: bool,
+    /// The media type the spec's `encoding` gives the part, when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
     /// Whether the field is an `Option`.
     pub optional: bool,
 }
@@ -500,6 +503,9 @@ pub enum Prim {
     Uuid,
     /// Raw bytes (`binary`).
     Bytes,
+    /// A file part of a multipart body (`format: binary`): its bytes, with the file name and
+    /// media type the caller may set.
+    File,
 }
 
 /// A model.
@@ -613,6 +619,9 @@ pub struct Field {
     pub docs: Docs,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// `readOnly: true`: left out when a request body is serialized (the field is optional).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
 }
 
 impl Field {
@@ -725,4 +734,8 @@ pub struct UnionVariant {
     pub tags: Vec<String>,
     /// Its type.
     pub ty: TypeRef,
+    /// In an untagged union: the properties this alternative requires with one constant value
+    /// each (wire name to value). It is tried only on a value that has them all.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub constants: BTreeMap<String, String>,
 }

@@ -67,6 +67,7 @@ fn prim(p: Prim) -> TokenStream {
         Prim::Date => quote!(chrono::NaiveDate),
         Prim::Uuid => quote!(uuid::Uuid),
         Prim::Bytes => quote!(bytes::Bytes),
+        Prim::File => quote!(crate::runtime::FilePart),
     }
 }
 

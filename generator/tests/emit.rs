@@ -91,6 +91,8 @@ fn nullable_in_31_lowers_as_in_30() {
 }
 fixture!(multi_file);
 fixture!(refs_anywhere);
+fixture!(implicit_tags);
+fixture!(wire_formats);
 
 #[test]
 fn output_is_deterministic() {

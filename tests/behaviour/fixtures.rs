@@ -675,4 +675,103 @@ async fn openapi_3_2_query_and_additional_methods_go_on_the_wire() {
         body.extend_from_slice(&chunk.unwrap());
     }
     assert_eq!(body, br#"{"id":"a"}"#);
+fn a_tag_shared_through_all_of_decides_the_alternative() {
+    use fixture_implicit_tags::types::{Event, Item};
+    // The tag `type` of `File` lives in the base it includes: without it, `Folder` (whose open
+    // enum takes any string) decoded a file.
+    let item: Item = serde_json::from_value(json!({"id": "1", "type": "file", "size": 5})).unwrap();
+    assert!(matches!(&item, Item::File(f) if f.size == Some(5)), "{item:?}");
+    let item: Item = serde_json::from_value(json!({"id": "2", "type": "folder", "item_count": 3})).unwrap();
+    assert!(matches!(&item, Item::Folder(f) if f.item_count == Some(3)), "{item:?}");
+    let item: Item = serde_json::from_value(json!({"id": "3", "type": "link"})).unwrap();
+    assert!(matches!(&item, Item::Unknown(v) if v["type"] == "link"), "{item:?}");
+    // Several constants, none a tag alone: each alternative is tried only on its own values;
+    // what none claims falls to the alternative without constants.
+    let event: Event = serde_json::from_value(json!({"channel": "git", "level": "error", "ref": "main"})).unwrap();
+    assert!(matches!(event, Event::Alarm(_)), "{event:?}");
+    let event: Event = serde_json::from_value(json!({"channel": "git", "level": "info"})).unwrap();
+    assert!(matches!(event, Event::Push(_)), "{event:?}");
+    let event: Event = serde_json::from_value(json!({"channel": "pager", "level": "error"})).unwrap();
+    assert!(matches!(event, Event::Page(_)), "{event:?}");
+    let event: Event = serde_json::from_value(json!({"channel": "pager", "level": "info", "text": "t"})).unwrap();
+    assert!(matches!(&event, Event::Note(n) if n.text.as_deref() == Some("t")), "{event:?}");
+    assert!(serde_json::from_value::<Event>(json!(5)).is_err());
+}
+
+#[tokio::test]
+async fn multipart_file_parts_follow_the_schema_through_references_and_the_encoding() {
+    use fixture_wire_formats::runtime::FilePart;
+    use fixture_wire_formats::types::UploadAvatarRequest;
+    let client = |url: &str| fixture_wire_formats::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    // The body is a `$ref`; `original` is a `$ref` to a binary string: both are file parts.
+    // `image` takes the encoding's media type; `original` is named and typed by the caller.
+    let (url, rx) = one_request_server();
+    let body = UploadAvatarRequest::new(bytes::Bytes::from_static(b"\x89PNG"))
+        .caption("me")
+        .original(FilePart::new(b"\xff\xd8raw".to_vec()).filename("me.jpg").content_type("image/jpeg"));
+    client(&url).api().upload_avatar(body).await.unwrap();
+    let raw = rx.recv().unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    assert!(text.contains("name=\"caption\"\r\n\r\nme\r\n"), "{text}");
+    assert!(text.contains("name=\"image\"; filename=\"image\"\r\nContent-Type: image/png\r\n\r\n\u{fffd}PNG"), "{text}");
+    assert!(text.contains("name=\"original\"; filename=\"me.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"), "{text}");
+    // A file name that would break the part's headers is refused, not sent.
+    let (url, _rx) = one_request_server();
+    let bad = UploadAvatarRequest::new(FilePart::new(b"x".to_vec()).filename("a\"b"));
+    let error = client(&url).api().upload_avatar(bad).await.unwrap_err().to_string();
+    assert!(error.contains("file name"), "{error}");
+}
+
+#[tokio::test]
+async fn accept_names_the_success_media_types_then_the_error_ones_lower() {
+    let client = |url: &str| fixture_wire_formats::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    let accept = |raw: Vec<u8>| {
+        let raw = String::from_utf8_lossy(&raw).to_string();
+        raw.lines().find_map(|l| l.strip_prefix("accept: ").map(str::to_string))
+    };
+    let pdf = "HTTP/1.1 200 OK\r\ncontent-type: application/pdf\r\ncontent-length: 4\r\nconnection: close\r\n\r\n%PDF";
+    let (url, rx) = serve_once(pdf.to_string());
+    let body = client(&url).api().get_invoice_pdf("7").await.unwrap();
+    assert_eq!(&body.bytes().await.unwrap()[..], b"%PDF");
+    assert_eq!(accept(rx.recv().unwrap()).as_deref(), Some("application/pdf, application/json;q=0.9"));
+    let csv = "HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ncontent-length: 4\r\nconnection: close\r\n\r\na,b\n";
+    let (url, rx) = serve_once(csv.to_string());
+    assert_eq!(client(&url).api().get_report().await.unwrap(), "a,b\n");
+    assert_eq!(accept(rx.recv().unwrap()).as_deref(), Some("text/csv, application/json;q=0.9"));
+    let (url, rx) = serve_once(json_answer(r#"{"title":"t"}"#, ""));
+    client(&url).api().get_document("1").await.unwrap();
+    assert_eq!(accept(rx.recv().unwrap()).as_deref(), Some("application/json"));
+}
+
+#[tokio::test]
+async fn read_only_fields_stay_out_of_request_bodies_only() {
+    use fixture_wire_formats::types::Document;
+    let client = |url: &str| fixture_wire_formats::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    let fetched = r#"{"id":"d1","title":"t","created_at":"2024-05-01T10:20:30Z","owner":{"login":"ann","joined_at":"2020-01-01T00:00:00Z"}}"#;
+    let (url, _rx) = serve_once(json_answer(fetched, ""));
+    let document: Document = client(&url).api().get_document("d1").await.unwrap();
+    assert_eq!(document.id.as_deref(), Some("d1"));
+    let (url, rx) = one_request_server();
+    client(&url).api().put_document("d1", document.clone()).await.unwrap();
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.ends_with(r#"{"title":"t","owner":{"login":"ann"}}"#), "{raw}");
+    // Serialized otherwise (stored, or a mock's answer), a model keeps them.
+    let stored = serde_json::to_value(&document).unwrap();
+    assert_eq!(stored["id"], "d1");
+    assert_eq!(stored["owner"]["joined_at"], "2020-01-01T00:00:00Z");
+}
+
+#[tokio::test]
+async fn date_times_without_an_offset_or_malformed_do_not_fail_the_page() {
+    let client = |url: &str| fixture_wire_formats::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    let page = r#"[{"name":"a","at":"2018-01-01T00:01:01"},{"name":"b","at":"soon"},{"name":"c","at":"2018-01-01T00:01:01+02:00"}]"#;
+    let (url, _rx) = serve_once(json_answer(page, ""));
+    let events = client(&url).api().list_events().await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0].at.to_string(), "2018-01-01T00:01:01Z", "no offset: UTC");
+    assert_eq!(events[0].at.text(), "2018-01-01T00:01:01", "the text as sent");
+    assert!(!events[1].at.is_valid() && events[1].at.time().is_none());
+    assert_eq!(events[1].at.text(), "soon");
+    assert_eq!(events[2].at.to_string(), "2017-12-31T22:01:01Z");
+    assert_eq!(serde_json::to_value(&events[1]).unwrap()["at"], "soon");
 }

@@ -201,7 +201,7 @@ async fn get_current_user() {
     assert_eq!(user.avatar_url.as_deref(), Some("https://www.gravatar.com/avatar/6c3e1c7f0b1a4d2e9f8a7b6c5d4e3f2a"));
     let created = user.created_at.expect("created_at decoded");
     assert_eq!(rfc3339(&created), "2023-11-02T08:15:00.123Z");
-    assert_eq!(created.timestamp_subsec_millis(), 123, "milliseconds kept");
+    assert_eq!(created.time().expect("a date-time").timestamp_subsec_millis(), 123, "milliseconds kept");
 }
 
 #[tokio::test]
@@ -222,7 +222,7 @@ async fn get_access_token_with_legacy_timestamp_and_null_expiry() {
     // `2024-05-01 10:20:30 UTC` (BUILDKITE.md 1.7, trap 3).
     let created = token.created_at.expect("created_at decoded");
     assert_eq!(rfc3339(&created), "2024-05-01T10:20:30Z");
-    assert_eq!(created.timestamp(), 1_714_558_830);
+    assert_eq!(created.time().expect("a date-time").timestamp(), 1_714_558_830);
     assert_eq!(token.expires_at, None, "null expires_at");
     let user = token.user.expect("user decoded");
     assert_eq!(user.name.as_deref(), Some("Jane Doe"));
@@ -838,7 +838,7 @@ async fn get_build_decodes_full_build_with_jobs_creator_and_pipeline() {
         ))
     );
     assert_eq!(rfc3339(&build.created_at), "2024-05-01T10:20:30.123Z");
-    assert_eq!(build.created_at.timestamp_millis(), 1_714_558_830_123);
+    assert_eq!(build.created_at.time().expect("a date-time").timestamp_millis(), 1_714_558_830_123);
     assert_eq!(opt_rfc3339(&build.scheduled_at).as_deref(), Some("2024-05-01T10:20:30.101Z"));
     assert_eq!(opt_rfc3339(&build.started_at).as_deref(), Some("2024-05-01T10:20:35.789Z"));
     assert_eq!(build.failing_at, None);
@@ -1133,7 +1133,13 @@ async fn get_job_log_text_asks_for_text_plain() {
     let request = only_request(&server).await;
     assert_route(&request, "GET", &format!("/organizations/acme/pipelines/app/builds/42/jobs/{JOB_ID}/log"));
     assert_bearer(&request);
-    assert_eq!(header(&request, "accept"), Some("text/plain"), "text form asks for text/plain");
+    // Text first; the documented JSON error body at a lower preference, so that a 404's JSON
+    // is still acceptable to the server (issue 22).
+    assert_eq!(
+        header(&request, "accept"),
+        Some("text/plain, application/json;q=0.9"),
+        "text form asks for text/plain, then JSON errors"
+    );
     assert_no_query(&request);
     assert_no_body(&request);
     assert_eq!(text, raw_log, "raw log text returned byte for byte");

@@ -529,6 +529,7 @@ impl DownloadArtifact {
         request.path("/artifacts/");
         request.path_param("artifact", &self.artifact)?;
         request.path("/download");
+        request.accept("application/octet-stream, application/json;q=0.9");
         Ok(request)
     }
     /// Sends the request and decodes the response: a future of `Result<T, Error>`.
@@ -634,6 +635,7 @@ impl DownloadArtifactInOrganization {
         request.path("/artifacts/");
         request.path_param("artifact", &self.artifact)?;
         request.path("/download");
+        request.accept("application/octet-stream, application/json;q=0.9");
         Ok(request)
     }
     /// Sends the request and decodes the response: a future of `Result<T, Error>`.

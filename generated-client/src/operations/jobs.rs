@@ -1475,7 +1475,7 @@ impl GetJobEnvInOrganizationText {
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/env");
-        request.accept("text/plain");
+        request.accept("text/plain, application/json;q=0.9");
         Ok(request)
     }
     /// Sends the request and decodes the response: a future of `Result<T, Error>`.
@@ -1562,7 +1562,7 @@ impl GetJobEnvText {
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/env");
-        request.accept("text/plain");
+        request.accept("text/plain, application/json;q=0.9");
         Ok(request)
     }
     /// Sends the request and decodes the response: a future of `Result<T, Error>`.
@@ -1921,7 +1921,7 @@ impl GetJobLogInOrganizationText {
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
-        request.accept("text/plain");
+        request.accept("text/plain, application/json;q=0.9");
         Ok(request)
     }
     /// Sends the request and decodes the response: a future of `Result<T, Error>`.
@@ -2008,7 +2008,7 @@ impl GetJobLogText {
         request.path("/jobs/");
         request.path_param("job", &self.job)?;
         request.path("/log");
-        request.accept("text/plain");
+        request.accept("text/plain, application/json;q=0.9");
         Ok(request)
     }
     /// Sends the request and decodes the response: a future of `Result<T, Error>`.

@@ -681,7 +681,7 @@ impl PublishPackage {
         {
             let body = &self.body;
             let mut form = crate::runtime::Multipart::new();
-            form.file("file", body.file.clone());
+            form.file("file", &body.file, None)?;
             request.multipart_body(form)?;
         }
         Ok(request)

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::Error;
+use super::model::sending;
 
 /// Everything but the unreserved characters of RFC 3986 is encoded in a path segment or a value.
 const STRICT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -309,8 +310,9 @@ impl serde::Serializer for ScalarText {
     }
 }
 
+/// What the client sends: read-only fields left out (see [`sending`]).
 fn to_value(value: &impl Serialize, name: &str) -> Result<Value, Error> {
-    serde_json::to_value(value).map_err(|e| Error::InvalidRequest(format!("parameter `{name}`: {e}")))
+    sending(|| serde_json::to_value(value)).map_err(|e| Error::InvalidRequest(format!("parameter `{name}`: {e}")))
 }
 
 fn check_header_value(name: &str, value: &str) -> Result<(), Error> {
@@ -449,7 +451,7 @@ impl Request {
 
     /// A JSON body.
     pub fn json_body(&mut self, content_type: &'static str, body: &impl Serialize) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("request body: {e}")))?;
+        let bytes = sending(|| serde_json::to_vec(body)).map_err(|e| Error::InvalidRequest(format!("request body: {e}")))?;
         self.body = Some((content_type.into(), bytes.into()));
         Ok(())
     }
@@ -560,7 +562,81 @@ pub struct Multipart {
 #[derive(Debug)]
 enum Part {
     Text(String),
-    File(bytes::Bytes),
+    /// The bytes, the file name, the media type.
+    File(bytes::Bytes, String, String),
+}
+
+/// A file part of a `multipart/form-data` body: its bytes, and the file name and media type it
+/// is sent with. Unset, the file name is the part's name and the media type the one the API's
+/// spec gives the part (its `encoding`), or else `application/octet-stream`.
+///
+/// Made from bytes (`Bytes`, `Vec<u8>`, `&'static [u8]`, `String`), so that a field of this type
+/// takes them as they are: `FilePart::new(bytes).filename("report.pdf")` names the file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub struct FilePart {
+    /// The file's content.
+    pub bytes: bytes::Bytes,
+    /// The file name sent in the part's `Content-Disposition`.
+    pub filename: Option<String>,
+    /// The part's `Content-Type`.
+    pub content_type: Option<String>,
+}
+
+impl FilePart {
+    /// A file part of these bytes, with the default file name and media type.
+    pub fn new(bytes: impl Into<bytes::Bytes>) -> Self {
+        Self { bytes: bytes.into(), filename: None, content_type: None }
+    }
+
+    /// Sends the part with this file name.
+    pub fn filename(mut self, filename: impl Into<String>) -> Self {
+        self.filename = Some(filename.into());
+        self
+    }
+
+    /// Sends the part with this media type.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+impl From<bytes::Bytes> for FilePart {
+    fn from(bytes: bytes::Bytes) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<&'static [u8]> for FilePart {
+    fn from(bytes: &'static [u8]) -> Self {
+        Self::new(bytes)
+    }
+}
+
+impl From<String> for FilePart {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
+
+/// As its bytes: the file name and media type travel in the part's headers, not in a model.
+impl Serialize for FilePart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.bytes.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilePart {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        bytes::Bytes::deserialize(deserializer).map(Self::new)
+    }
 }
 
 impl Multipart {
@@ -572,7 +648,7 @@ impl Multipart {
     /// A text part: scalars as their text, lists and objects as JSON; `None` adds nothing.
     pub fn text(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
         let text = match to_value(value, name)? {
-            Value::Array(_) | Value::Object(_) => Some(serde_json::to_string(value).map_err(|e| Error::InvalidRequest(format!("part `{name}`: {e}")))?),
+            Value::Array(_) | Value::Object(_) => Some(sending(|| serde_json::to_string(value)).map_err(|e| Error::InvalidRequest(format!("part `{name}`: {e}")))?),
             other => scalar(&other, name)?,
         };
         if let Some(text) = text {
@@ -581,9 +657,17 @@ impl Multipart {
         Ok(())
     }
 
-    /// A file part, sent as `application/octet-stream`.
-    pub fn file(&mut self, name: &str, bytes: bytes::Bytes) {
-        self.parts.push((name.to_string(), Part::File(bytes)));
+    /// A file part: named and typed as the caller set it, or else named after the part and
+    /// typed as the spec says (`content_type`) or as `application/octet-stream`.
+    pub fn file(&mut self, name: &str, file: &FilePart, content_type: Option<&str>) -> Result<(), Error> {
+        let filename = file.filename.clone().unwrap_or_else(|| name.to_string());
+        if filename.contains(['\r', '\n', '"']) {
+            return Err(Error::InvalidRequest(format!("part `{name}`: file name `{filename}` contains a quote or line break")));
+        }
+        let content_type = file.content_type.as_deref().or(content_type).unwrap_or("application/octet-stream");
+        check_header_value("content-type", content_type)?;
+        self.parts.push((name.to_string(), Part::File(file.bytes.clone(), filename, content_type.to_string())));
+        Ok(())
     }
 
     /// The content type (with its boundary) and the encoded body.
@@ -596,7 +680,7 @@ impl Multipart {
             let candidate = format!("openapi-rust-gen-{:016x}{:016x}", hasher.finish(), hasher.finish().rotate_left(17));
             let clash = self.parts.iter().any(|(_, part)| match part {
                 Part::Text(t) => t.contains(&candidate),
-                Part::File(b) => b.windows(candidate.len()).any(|w| w == candidate.as_bytes()),
+                Part::File(b, _, _) => b.windows(candidate.len()).any(|w| w == candidate.as_bytes()),
             });
             if !clash {
                 break candidate;
@@ -613,8 +697,8 @@ impl Multipart {
                     out.extend_from_slice(b"\r\n\r\n");
                     out.extend_from_slice(text.as_bytes());
                 }
-                Part::File(bytes) => {
-                    out.extend_from_slice(format!("; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+                Part::File(bytes, filename, content_type) => {
+                    out.extend_from_slice(format!("; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
                     out.extend_from_slice(bytes);
                 }
             }

@@ -514,9 +514,15 @@ fn request_fn(op: &Operation) -> TokenStream {
                 let parts = b.parts.iter().map(|part| {
                     let field = snake_ident(&part.field);
                     let name = &part.wire_name;
+                    let content_type = match &part.content_type {
+                        Some(t) => quote!(Some(#t)),
+                        None => quote!(None),
+                    };
                     match (part.binary, part.optional) {
-                        (true, true) => quote!(if let Some(file) = &body.#field { form.file(#name, file.clone()); }),
-                        (true, false) => quote!(form.file(#name, body.#field.clone());),
+                        (true, true) => {
+                            quote!(if let Some(file) = &body.#field { form.file(#name, file, #content_type)?; })
+                        }
+                        (true, false) => quote!(form.file(#name, &body.#field, #content_type)?;),
                         (false, _) => quote!(form.text(#name, &body.#field)?;),
                     }
                 });

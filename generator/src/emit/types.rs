@@ -277,6 +277,52 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                 }
             }
         }
+        TypeKind::Union { variants, tag: None, shared } if variants.iter().any(|v| !v.constants.is_empty()) => {
+            let eq = variants.iter().all(|v| is_eq(&v.ty, api, 0)).then(|| quote!(Eq,));
+            let items = variants.iter().map(union_variant);
+            let accessors = shared_accessors(&name, variants, shared, false);
+            let tries = variants.iter().map(|v| {
+                let ident = type_ident(&v.name);
+                let attempt = quote! {
+                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                        return Ok(Self::#ident(v));
+                    }
+                };
+                if v.constants.is_empty() {
+                    return attempt;
+                }
+                let (keys, values): (Vec<&String>, Vec<&String>) = v.constants.iter().unzip();
+                quote! {
+                    if crate::runtime::has_constants(&value, &[#((#keys, #values)),*]) {
+                        #attempt
+                    }
+                }
+            });
+            let failed = format!("data did not match any variant of untagged enum {name}");
+            // Its only `serde` attribute serves `Serialize` (`Deserialize` is written out below).
+            let untagged_serde = for_serialize(quote!(serde(untagged)));
+            quote! {
+                #doc
+                #deprecated
+                ///
+                /// Untagged: an alternative that requires constant properties is tried only on a value
+                /// that has them, so that none takes a value meant for another.
+                #[derive(Debug, Clone, PartialEq, #eq #serialize)]
+                #serialize_mock
+                #untagged_serde
+                pub enum #name {
+                    #(#items)*
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        #(#tries)*
+                        Err(serde::de::Error::custom(#failed))
+                    }
+                }
+                #accessors
+            }
+        }
         TypeKind::Union { variants, tag: None, shared } => {
             let eq = variants.iter().all(|v| is_eq(&v.ty, api, 0)).then(|| quote!(Eq,));
             let items = variants.iter().map(union_variant);
@@ -435,12 +481,18 @@ fn field(f: &Field, serde_attr: &dyn Fn(TokenStream) -> TokenStream) -> TokenStr
     let wire = &f.wire_name;
     let rename = (f.name != f.wire_name).then(|| serde_attr(quote!(rename = #wire)));
     // What `Serialize` needs: `Deserialize` is written out by `struct_deserialize`.
+    // A read-only field is left out of request bodies (the runtime says when one is being
+    // written), and kept when a model is serialized otherwise (the `serialize` feature, mocks).
+    let skip = match f.read_only {
+        true => "crate::runtime::skip_read_only",
+        false => "Option::is_none",
+    };
     let serde_attr = match (&f.ty, f.required) {
         (TypeRef::Option(inner), false) if matches!(**inner, TypeRef::Option(_)) => Some(serde_attr(quote!(
-            skip_serializing_if = "Option::is_none",
+            skip_serializing_if = #skip,
             serialize_with = "crate::runtime::nullable::serialize"
         ))),
-        (TypeRef::Option(_), false) => Some(serde_attr(quote!(skip_serializing_if = "Option::is_none"))),
+        (TypeRef::Option(_), false) => Some(serde_attr(quote!(skip_serializing_if = #skip))),
         _ => None,
     };
     let field_ty = ty(&f.ty, Scope::Types);

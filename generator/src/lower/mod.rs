@@ -444,6 +444,7 @@ fn ref_size(ty: &TypeRef, sizes: &BTreeMap<&str, usize>) -> usize {
     match ty {
         TypeRef::Prim(Prim::String) | TypeRef::Vec(_) | TypeRef::Map(_) => 24,
         TypeRef::Prim(Prim::Bytes) | TypeRef::Json => 32,
+        TypeRef::Prim(Prim::File) => 80,
         TypeRef::Prim(Prim::DateTime | Prim::Uuid) => 16,
         TypeRef::Prim(_) | TypeRef::Boxed(_) => 8,
         TypeRef::Option(inner) => ref_size(inner, sizes),

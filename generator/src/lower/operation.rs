@@ -281,7 +281,8 @@ fn lower_operation(
     let (output, alternates, success_status) =
         lower_responses(spec, types, op, head, &type_base, &builder_name, at, type_names)?;
     let (errors, error_docs) = lower_errors(spec, types, op, &type_base, &builder_name, at, type_names)?;
-    let accept = accept_for(&output);
+    let (success_media, error_media) = response_media(spec, op, at)?;
+    let accept = accept_for(&output, &success_media, &error_media);
     let pagination = lower_pagination(spec, types, op, &output, at)?;
     let security = match &op.security {
         Some(own) => lower_security(spec, types, own, auth, &at.push("security"))?,
@@ -318,7 +319,7 @@ fn lower_operation(
         out.push(Operation {
             method_name: methods.claim(&format!("{}_{}", base.method_name, snake_name(suffix))),
             builder_name: type_names.claim(&format!("{}{}", base.builder_name, type_name(suffix))),
-            accept: Some(media),
+            accept: accept_for(&Output::Single { body: body.clone() }, &[media], &error_media),
             output: Output::Single { body },
             pagination: None,
             errors: base.errors.clone().map(|e| ErrorOutput { defined_here: false, ..e }),
@@ -329,18 +330,86 @@ fn lower_operation(
     Ok(out)
 }
 
-fn accept_for(output: &Output) -> Option<String> {
+/// The media types of the documented success responses and of the error ones (`4XX`, `5XX`,
+/// `default`), each in document order, without repeats. Only those that can stand in an
+/// `Accept` header as they are: visible ASCII, no list separator.
+fn response_media(
+    spec: &openapiv3::OpenAPI,
+    op: &openapiv3::Operation,
+    at: &Pointer,
+) -> Result<(Vec<String>, Vec<String>), Error> {
+    let components = spec.components.as_ref().map(|c| &c.responses);
+    let mut success: Vec<String> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    let responses = op
+        .responses
+        .responses
+        .iter()
+        .map(|(code, r)| (Some(code), r))
+        .chain(op.responses.default.iter().map(|r| (None, r)));
+    for (code, response) in responses {
+        let is_success = match code {
+            Some(StatusCode::Code(c)) => (200..300).contains(c),
+            Some(StatusCode::Range(r)) => *r == 2,
+            None => false,
+        };
+        let is_error = match code {
+            Some(StatusCode::Code(c)) => *c >= 400,
+            Some(StatusCode::Range(r)) => *r >= 4,
+            None => true,
+        };
+        let key = code.map(|c| c.to_string()).unwrap_or_else(|| "default".to_string());
+        let (response, _) = refs::resolve(response, components, "responses", &at.push("responses").push(key))?;
+        let list = match (is_success, is_error) {
+            (true, _) => &mut success,
+            (_, true) => &mut errors,
+            _ => continue,
+        };
+        for media in response.content.keys() {
+            let media = media.trim();
+            let sendable = !media.is_empty() && media.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b',');
+            if sendable && !list.iter().any(|m| m.eq_ignore_ascii_case(media)) {
+                list.push(media.to_string());
+            }
+        }
+    }
+    Ok((success, errors))
+}
+
+/// The `Accept` header: the documented success media types the result decodes (JSON ones for
+/// a model, text ones for text, any for bytes), then the documented error ones at a lower
+/// `q`, so that a server may answer an error in the form the spec gives it. None when the
+/// result has no body to ask for.
+fn accept_for(output: &Output, success: &[String], errors: &[String]) -> Option<String> {
     let bodies: Vec<&Body> = match output {
         Output::Single { body } => vec![body],
         Output::ByStatus { variants, .. } => variants.iter().map(|v| &v.body).collect(),
     };
-    if bodies.iter().any(|b| matches!(b, Body::Json(_))) {
-        Some("application/json".into())
-    } else if bodies.iter().any(|b| matches!(b, Body::Text)) {
-        Some("text/plain".into())
-    } else {
-        None
+    let decodes = |media: &str| {
+        let lower = media.to_ascii_lowercase();
+        bodies.iter().any(|b| match b {
+            Body::Json(_) => is_json(&lower),
+            Body::Text => lower.starts_with("text/"),
+            Body::Bytes => true,
+            Body::Empty | Body::Undocumented => false,
+        })
+    };
+    let mut asked: Vec<String> = success.iter().filter(|m| decodes(m)).cloned().collect();
+    if asked.is_empty() {
+        // A body the spec types without naming a media type this form decodes.
+        asked = match bodies.iter().find(|b| !matches!(b, Body::Empty | Body::Undocumented))? {
+            Body::Json(_) => vec!["application/json".to_string()],
+            Body::Text => vec!["text/plain".to_string()],
+            _ => return None,
+        };
     }
+    let fallback: Vec<String> = errors
+        .iter()
+        .filter(|e| !asked.iter().any(|a| a.eq_ignore_ascii_case(e)))
+        .map(|e| format!("{e};q=0.9"))
+        .collect();
+    asked.extend(fallback);
+    Some(asked.join(", "))
 }
 
 fn lower_security(
@@ -566,6 +635,16 @@ fn lower_body(
         (BodyEncoding::Text, _) => TypeRef::Prim(Prim::String),
         (BodyEncoding::Bytes, _) => TypeRef::Prim(Prim::Bytes),
         (BodyEncoding::Multipart, Some(schema)) => {
+            // A component is lowered once, for JSON, where `binary` is text: a referenced body
+            // with file parts gets a type of its own, so that its parts follow the schema.
+            let own;
+            let schema = match schema {
+                ReferenceOr::Reference { .. } if types.has_binary_property(schema) => {
+                    own = ReferenceOr::Item(types.resolve(schema, &media_at.push("schema"))?.clone());
+                    &own
+                }
+                _ => schema,
+            };
             types.binary_as_bytes = true;
             let lowered = types.lower(schema, &format!("{type_base}Request"), &media_at.push("schema"), 0);
             types.binary_as_bytes = false;
@@ -578,7 +657,7 @@ fn lower_body(
         (_, None) => TypeRef::Json,
     };
     let parts = match encoding {
-        BodyEncoding::Multipart => form_parts(types, &ty, &media_at)?,
+        BodyEncoding::Multipart => form_parts(types, &ty, &content.encoding, &media_at)?,
         _ => Vec::new(),
     };
     let form = match encoding {
@@ -626,7 +705,12 @@ fn form_encodings(encoding: &indexmap::IndexMap<String, openapiv3::Encoding>) ->
 }
 
 /// The parts of a multipart body: one per field of its (object) type.
-fn form_parts(types: &Types<'_>, ty: &TypeRef, at: &Pointer) -> Result<Vec<FormPart>, Error> {
+fn form_parts(
+    types: &Types<'_>,
+    ty: &TypeRef,
+    encoding: &indexmap::IndexMap<String, openapiv3::Encoding>,
+    at: &Pointer,
+) -> Result<Vec<FormPart>, Error> {
     let fields = match ty {
         TypeRef::Named(name) => match types.defs.get(name).map(|d| &d.kind) {
             Some(TypeKind::Struct { fields, additional: None }) => fields,
@@ -648,10 +732,18 @@ fn form_parts(types: &Types<'_>, ty: &TypeRef, at: &Pointer) -> Result<Vec<FormP
                 TypeRef::Option(inner) => (&**inner, true),
                 other => (other, false),
             };
+            // The first concrete media type the encoding lists (`image/png, image/jpeg`); a
+            // wildcard names none.
+            let content_type = encoding
+                .get(&f.wire_name)
+                .and_then(|e| e.content_type.as_deref())
+                .and_then(|t| t.split(',').map(str::trim).find(|t| !t.is_empty() && !t.contains('*')))
+                .map(str::to_string);
             FormPart {
                 wire_name: f.wire_name.clone(),
                 field: f.name.clone(),
-                binary: *inner == TypeRef::Prim(Prim::Bytes),
+                binary: *inner == TypeRef::Prim(Prim::File),
+                content_type,
                 optional,
             }
         })

@@ -43,7 +43,7 @@ pub struct Types<'a> {
     lowering: Vec<String>,
     /// Fallbacks taken.
     pub warnings: BTreeSet<Warning>,
-    /// While lowering a multipart body: `format: binary` strings are bytes (file parts).
+    /// While lowering a multipart body: `format: binary` strings are file parts.
     pub binary_as_bytes: bool,
     /// Whether a place that cannot be generated refuses the document (see [`Types::recover`]).
     pub strict: bool,
@@ -217,9 +217,32 @@ impl<'a> Types<'a> {
         depth: usize,
     ) -> Result<TypeRef, Error> {
         match schema {
+            ReferenceOr::Reference { .. } if self.binary_as_bytes && self.is_binary(schema) => {
+                Ok(TypeRef::Prim(Prim::File))
+            }
             ReferenceOr::Reference { reference } => self.reference(reference, at),
             ReferenceOr::Item(schema) => self.lower_inline(schema, suggestion, at, depth),
         }
+    }
+
+    /// Whether a schema, references followed, is a `format: binary` string: in a multipart body
+    /// it is a file part, however it is reached.
+    fn is_binary(&self, schema: &ReferenceOr<Schema>) -> bool {
+        matches!(
+            self.resolve(schema, &Pointer::root()).map(|s| &s.schema_kind),
+            Ok(SchemaKind::Type(Type::String(s))) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+        )
+    }
+
+    /// Whether an object schema has a `format: binary` property, directly or through its
+    /// `allOf` parts and references: as a multipart body, it has file parts.
+    pub fn has_binary_property(&self, schema: &ReferenceOr<Schema>) -> bool {
+        let Ok(schema) = self.resolve(schema, &Pointer::root()) else { return false };
+        let mut properties = Vec::new();
+        self.gather(schema, &mut properties, &mut BTreeSet::new(), 0);
+        properties.iter().any(|(_, p)| {
+            matches!(&p.schema_kind, SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary))
+        })
     }
 
     fn lower_boxed(
@@ -230,7 +253,9 @@ impl<'a> Types<'a> {
         depth: usize,
     ) -> Result<TypeRef, Error> {
         match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, at),
+            ReferenceOr::Reference { reference } => {
+                self.lower(&ReferenceOr::Reference { reference: reference.clone() }, suggestion, at, depth)
+            }
             ReferenceOr::Item(schema) => self.lower_inline(schema, suggestion, at, depth),
         }
     }
@@ -423,7 +448,7 @@ impl<'a> Types<'a> {
             VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Prim::DateTime,
             VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Prim::Date,
             VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Prim::Uuid,
-            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) if self.binary_as_bytes => Prim::Bytes,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) if self.binary_as_bytes => Prim::File,
             // `binary` strings only exist as raw bodies and multipart parts; in JSON they are text.
             VariantOrUnknownOrEmpty::Item(_) | VariantOrUnknownOrEmpty::Empty => Prim::String,
             VariantOrUnknownOrEmpty::Unknown(f) => {
@@ -677,7 +702,7 @@ impl<'a> Types<'a> {
             let is_required = required.iter().any(|r| r == wire) && !read_only && !write_only;
             let mut notes = Vec::new();
             if read_only {
-                notes.push("Read-only: set by the server, ignored in requests.".to_string());
+                notes.push("Read-only: set by the server, left out of request bodies.".to_string());
             }
             if write_only {
                 notes.push("Write-only: sent in requests, never returned.".to_string());
@@ -698,6 +723,7 @@ impl<'a> Types<'a> {
                 clear_setter: None,
                 docs,
                 deprecated,
+                read_only,
             });
         }
         let additional = match additional {
@@ -921,6 +947,10 @@ impl<'a> Types<'a> {
             let alt_at = at.push(key).push(i.to_string());
             resolved.push((alt, self.resolve(alt, &alt_at)?.clone(), alt_at));
         }
+        // The properties each alternative requires with one constant value, found directly or
+        // through `allOf` parts and references.
+        let constants: Vec<BTreeMap<String, String>> =
+            resolved.iter().map(|(_, schema, _)| self.constants(schema)).collect();
         // The tag: the spec's discriminator, or else a property every alternative requires with
         // one distinct constant value each (`type: {enum: [circle]}`), which is a discriminator
         // in all but name.
@@ -932,15 +962,20 @@ impl<'a> Types<'a> {
                     .collect::<Vec<_>>();
                 (Some(d.property_name.clone()), values)
             }
-            None => match self.implicit_tag(&resolved) {
+            None => match implicit_tag(&resolved, &constants) {
                 Some((property, values)) => (Some(property), values.into_iter().map(|v| vec![v]).collect()),
                 None => (None, vec![Vec::new(); resolved.len()]),
             },
         };
-        // Untagged alternatives are tried in order, so the most specific go first.
+        // Untagged alternatives are tried in order. Those with constants are tried first, in the
+        // spec's order, each only when the value has its constants (so that an open enum never
+        // takes another alternative's tag); then the rest, the most specific first.
         let mut order: Vec<usize> = (0..resolved.len()).collect();
         if tag.is_none() {
-            order.sort_by_key(|&i| specificity(&resolved[i].1));
+            order.sort_by_key(|&i| match constants[i].is_empty() {
+                false => (false, (0, 0, 0)),
+                true => (true, specificity(&resolved[i].1)),
+            });
         }
         let mut ns = Namespace::with_reserved(["Unknown"]);
         let mut variants = Vec::with_capacity(alternatives.len());
@@ -964,12 +999,18 @@ impl<'a> Types<'a> {
                 (TypeRef::Named(n), ReferenceOr::Reference { .. }) => n.clone(),
                 _ => word,
             };
-            variants.push(UnionVariant { name: ns.claim(&label), tags, ty });
+            let constants = match ty {
+                TypeRef::Named(_) => constants[i].clone(),
+                _ => BTreeMap::new(),
+            };
+            variants.push(UnionVariant { name: ns.claim(&label), tags, ty, constants });
         }
         // A tag only helps when every alternative has a value for it.
         let tag = tag.filter(|_| variants.iter().all(|v| !v.tags.is_empty() && matches!(v.ty, TypeRef::Named(_))));
         if tag.is_none() {
             variants.iter_mut().for_each(|v| v.tags.clear());
+        } else {
+            variants.iter_mut().for_each(|v| v.constants.clear());
         }
         Ok(TypeKind::Union { variants, tag, shared: Vec::new() })
     }
@@ -1007,44 +1048,92 @@ impl<'a> Types<'a> {
         reference.rsplit('/').next().map(|k| vec![k.to_string()]).unwrap_or_default()
     }
 
-    /// A property every alternative requires, with one distinct constant string each.
-    fn implicit_tag(&self, alternatives: &[(&ReferenceOr<Schema>, Schema, Pointer)]) -> Option<(String, Vec<String>)> {
-        if alternatives.len() < 2 {
-            return None;
-        }
-        let (props, required) = object_shape(&alternatives[0].1)?;
-        for candidate in props.keys().filter(|k| required.contains(k)) {
-            let values: Option<Vec<String>> = alternatives
-                .iter()
-                .map(|(_, schema, _)| {
-                    let (_, required) = object_shape(schema)?;
-                    if !required.contains(candidate) {
-                        return None;
-                    }
-                    self.constant_property(schema, candidate)
-                })
-                .collect();
-            if let Some(values) = values {
-                let distinct: BTreeSet<&String> = values.iter().collect();
-                if distinct.len() == values.len() {
-                    return Some((candidate.clone(), values));
-                }
+    /// The properties a schema requires with one constant string value each, found directly or
+    /// through its `allOf` parts (a shared base holding the tag) and references.
+    fn constants(&self, schema: &Schema) -> BTreeMap<String, String> {
+        let mut properties = Vec::new();
+        let mut required = BTreeSet::new();
+        self.gather(schema, &mut properties, &mut required, 0);
+        let mut out = BTreeMap::new();
+        for (name, property) in properties {
+            if !required.contains(&name) {
+                continue;
             }
+            // A later part restates a property: the last word counts, and a non-constant one
+            // means there is no constant.
+            match single_string(&property) {
+                Some(value) => out.insert(name, value),
+                None => out.remove(&name),
+            };
         }
-        None
+        out
     }
 
-    fn constant_property(&self, schema: &Schema, property: &str) -> Option<String> {
-        let (props, _) = object_shape(schema)?;
-        let prop = match props.get(property)? {
-            ReferenceOr::Item(s) => (**s).clone(),
-            ReferenceOr::Reference { reference } => {
-                let r = ReferenceOr::Reference { reference: reference.clone() };
-                self.resolve(&r, &Pointer::root()).ok()?.clone()
-            }
+    /// The properties (references followed) and required names of a schema and its `allOf`
+    /// parts, in order.
+    fn gather(
+        &self,
+        schema: &Schema,
+        properties: &mut Vec<(String, Schema)>,
+        required: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
+        // `allOf` references may loop: a real base is a level or two deep.
+        if depth > 8 {
+            return;
+        }
+        let (props, req, parts): (Option<&Properties>, &[String], &[ReferenceOr<Schema>]) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, &[]),
+            SchemaKind::Any(a) => (Some(&a.properties), &a.required, &a.all_of),
+            SchemaKind::AllOf { all_of } => (None, &[], all_of),
+            _ => return,
         };
-        single_string(&prop)
+        required.extend(req.iter().cloned());
+        for (name, property) in props.into_iter().flatten() {
+            let resolved = match property {
+                ReferenceOr::Item(s) => Some((**s).clone()),
+                ReferenceOr::Reference { reference } => {
+                    let r = ReferenceOr::Reference { reference: reference.clone() };
+                    self.resolve(&r, &Pointer::root()).ok().cloned()
+                }
+            };
+            if let Some(resolved) = resolved {
+                properties.push((name.clone(), resolved));
+            }
+        }
+        for part in parts {
+            if let Ok(part) = self.resolve(part, &Pointer::root()) {
+                self.gather(part, properties, required, depth + 1);
+            }
+        }
     }
+}
+
+/// A property every alternative requires, with one distinct constant string each (in the first
+/// alternative's order of properties).
+fn implicit_tag(
+    alternatives: &[(&ReferenceOr<Schema>, Schema, Pointer)],
+    constants: &[BTreeMap<String, String>],
+) -> Option<(String, Vec<String>)> {
+    if alternatives.len() < 2 {
+        return None;
+    }
+    let first = &constants[0];
+    let mut candidates: Vec<&String> = first.keys().collect();
+    // The first alternative's own order, where it has one: the tag is usually listed first.
+    if let Some((props, _)) = object_shape(&alternatives[0].1) {
+        candidates.sort_by_key(|k| props.get_index_of(k.as_str()).unwrap_or(usize::MAX));
+    }
+    for candidate in candidates {
+        let values: Option<Vec<String>> = constants.iter().map(|c| c.get(candidate).cloned()).collect();
+        if let Some(values) = values {
+            let distinct: BTreeSet<&String> = values.iter().collect();
+            if distinct.len() == values.len() {
+                return Some((candidate.clone(), values));
+            }
+        }
+    }
+    None
 }
 
 /// The `required` list of a schema that says nothing else about the shape (an alternative that

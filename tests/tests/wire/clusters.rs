@@ -353,7 +353,7 @@ async fn list_cluster_secrets() {
     assert_eq!(secrets.len(), 2);
     assert_eq!(secrets[0].key, "DEPLOY_KEY");
     assert_eq!(secrets[1].description, None);
-    assert_eq!(secrets[1].last_read_at.map(|t| t.to_string()).as_deref(), Some("2025-10-02T09:30:00Z"));
+    assert_eq!(secrets[1].last_read_at.as_ref().map(|t| t.to_string()).as_deref(), Some("2025-10-02T09:30:00Z"));
 }
 
 #[tokio::test]
