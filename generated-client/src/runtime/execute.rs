@@ -24,8 +24,10 @@ pub(crate) fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
+/// The idempotent methods of RFC 9110, and QUERY (safe and idempotent, as its draft defines it).
 fn idempotent(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+        || method.as_str() == "QUERY"
 }
 
 /// A random number without a dependency: std's hasher keys are random per process and per call.
@@ -841,6 +843,14 @@ mod tests {
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         pairs.iter().map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn query_is_retried_like_get_and_post_is_not() {
+        assert!(idempotent(&Method::from_bytes(b"QUERY").unwrap()));
+        assert!(idempotent(&Method::GET));
+        assert!(!idempotent(&Method::POST));
+        assert!(!idempotent(&Method::from_bytes(b"PURGE").unwrap()));
     }
 
     #[test]
