@@ -925,9 +925,8 @@ fn null_branches(map: &mut Map<String, Value>) {
 /// annotations stay outside a one-part `allOf` of the reference; constraints become a second part.
 fn ref_siblings(map: &mut Map<String, Value>) {
     let Some(reference) = map.shift_remove("$ref") else { return };
-    for key in ["summary"] {
-        map.shift_remove(key);
-    }
+    // A Reference Object's `summary` has no place in a schema.
+    map.shift_remove("summary");
     if map.is_empty() {
         map.insert("$ref".into(), reference);
         return;
