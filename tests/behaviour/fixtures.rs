@@ -613,6 +613,9 @@ fn decorated_primitives_enums_and_unions_decode_as_themselves() {
     let other: Thing = serde_json::from_value(json!({"seq": "1", "label": "l", "value": "v", "scope": null})).unwrap();
     assert_eq!(other.value, Some(StringOrNumber::String("v".into())));
     assert_eq!(other.scope, None);
+}
+
+#[test]
 fn openapi_3_1_nulls_type_lists_and_const_tags_decode() {
     use fixture_openapi31_types::types::{File, FileVersion, Shape, Thing, ThingMood, ThingSize};
     let thing: Thing = serde_json::from_value(json!({
@@ -675,6 +678,9 @@ async fn openapi_3_2_query_and_additional_methods_go_on_the_wire() {
         body.extend_from_slice(&chunk.unwrap());
     }
     assert_eq!(body, br#"{"id":"a"}"#);
+}
+
+#[test]
 fn a_tag_shared_through_all_of_decides_the_alternative() {
     use fixture_implicit_tags::types::{Event, Item};
     // The tag `type` of `File` lives in the base it includes: without it, `Folder` (whose open

@@ -42,7 +42,10 @@ fn main() {
     // The models agree on what they read.
     let (a, b) = (generated(&PAGE), handwritten_typed(&PAGE));
     assert_eq!(a.len(), page::PER_PAGE);
-    assert!(a.iter().zip(&b).all(|(a, b)| a.id == b.id && a.number == b.number && a.created_at.0 == b.created_at));
+    assert!(a
+        .iter()
+        .zip(&b)
+        .all(|(a, b)| a.id == b.id && a.number == b.number && a.created_at.time() == Some(b.created_at)));
     assert_eq!(handwritten_strings(&PAGE).len(), page::PER_PAGE);
     assert_eq!(handwritten_wide(&PAGE).len(), page::PER_PAGE);
     drop((a, b));

@@ -832,11 +832,7 @@ impl<'a> Types<'a> {
 
     /// The `required` lists of a `oneOf` or `anyOf` whose alternatives only add requirements,
     /// with its keyword.
-    fn required_alternatives(
-        &self,
-        schema: &Schema,
-        at: &Pointer,
-    ) -> Result<Option<(&'static str, Vec<Vec<String>>)>, Error> {
+    fn required_alternatives(&self, schema: &Schema, at: &Pointer) -> Result<Option<RequiredAlternatives>, Error> {
         let (key, alternatives) = match &schema.schema_kind {
             SchemaKind::OneOf { one_of } => ("oneOf", one_of),
             SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
@@ -1147,6 +1143,9 @@ fn required_only(schema: &Schema) -> Option<&[String]> {
         _ => None,
     }
 }
+
+/// A `oneOf` or `anyOf` of `required` lists: its keyword and the lists.
+type RequiredAlternatives = (&'static str, Vec<Vec<String>>);
 
 /// Notes on the optional fields that some alternatives of a `oneOf`/`anyOf` of `required` lists
 /// ask for, saying which.
