@@ -36,6 +36,11 @@ pub const LOSSY: &[Lossy] = &[
         note: "a date-time is a chrono DateTime<Utc>: the same instant comes back in UTC (`Z`), with chrono's \
                choice of fraction digits",
     },
+    Lossy {
+        kind: "nullable-component-null",
+        note: "a component schema that is nullable itself is a Rust type that is not: `null` is the None of \
+               the Option<T> at every place that uses it, not a value of T",
+    },
     Lossy { kind: "uuid-case", note: "a UUID is a uuid::Uuid: upper-case hex comes back lower-case" },
     Lossy {
         kind: "null-dropped",
@@ -66,7 +71,62 @@ pub struct Known {
 }
 
 /// Known failures.
-pub const KNOWN_FAILING: &[Known] = &[];
+pub const KNOWN_FAILING: &[Known] = &[
+    Known {
+        spec: "*",
+        ty: "*",
+        kind: "decode",
+        when: "offsetless-date-time",
+        note: "issue 22: a date-time without offset (`2024-02-29T12:34:56`) is refused by DateTime<Utc>; \
+               being fixed on the date-time branch",
+    },
+    Known {
+        spec: "corpus-oxide-nexus",
+        ty: "*",
+        kind: "branch-confusion",
+        when: "*",
+        note: "issue 22: untagged unions of one-value string enums (InstanceState, NameOrIdSortMode) decode \
+               into the first alternative; being fixed (untagged unions by tag constants)",
+    },
+    Known {
+        spec: "corpus-shipengine",
+        ty: "UpdateCarrierSettingsRequestBody",
+        kind: "branch-confusion",
+        when: "*",
+        note: "issue 22: an untagged union whose first alternative accepts every object (untagged unions by tag \
+               constants)",
+    },
+    Known {
+        spec: "corpus-shipengine",
+        ty: "UpdateCarrierSettingsRequestBody",
+        kind: "lost-property",
+        when: "*",
+        note: "issue 22: the same union: the wrong alternative drops the properties it does not have",
+    },
+    Known {
+        spec: "corpus-decentraland-catalyst",
+        ty: "Emote",
+        kind: "lost-property",
+        when: "*",
+        note: "found by the first run, not yet triaged: `name` is lost",
+    },
+    Known {
+        spec: "corpus-epilot-pricing",
+        ty: "*",
+        kind: "lost-property",
+        when: "*",
+        note: "found by the first run, not yet triaged: `dynamic_tariff.markup`/`markup_decimal` and \
+               additionalProperties of `_price` are lost",
+    },
+    Known {
+        spec: "corpus-epilot-pricing",
+        ty: "HydratedCompositePrice",
+        kind: "decode",
+        when: "*",
+        note: "found by the first run, not yet triaged: a valid value matches no alternative of the untagged \
+               PriceTax",
+    },
+];
 
 /// Instances per spec when `ROUNDTRIP_INSTANCES` does not say.
 const DEFAULT_INSTANCES: usize = 300;
@@ -186,6 +246,7 @@ impl Spec {
             }
             let mut found: Vec<(&'static str, String)> = Vec::new();
             match serde_json::from_value::<T>(instance.clone()) {
+                Err(_) if instance.is_null() => *self.stats.lossy.entry("nullable-component-null").or_default() += 1,
                 Err(e) => found.push(("decode", e.to_string())),
                 Ok(decoded) => {
                     if let (true, Some(which)) = (valid, which) {
