@@ -150,11 +150,14 @@ pub fn to_json_schema(schema: &Value) -> Value {
                 continue;
             }
             "oneOf" if object.contains_key("discriminator") => {
-                out.insert("anyOf".into(), value.as_array().map_or(Value::Null, |p| p.iter().map(to_json_schema).collect()));
+                out.insert(
+                    "anyOf".into(),
+                    value.as_array().map_or(Value::Null, |p| p.iter().map(to_json_schema).collect()),
+                );
                 continue;
             }
-            "xml" | "example" | "externalDocs" | "nullable" | "exclusiveMinimum"
-            | "exclusiveMaximum" | "deprecated" => continue,
+            "xml" | "example" | "externalDocs" | "nullable" | "exclusiveMinimum" | "exclusiveMaximum"
+            | "deprecated" => continue,
             k if k.starts_with("x-") => continue,
             "properties" => match value.as_object() {
                 Some(properties) => {

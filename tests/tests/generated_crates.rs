@@ -49,7 +49,8 @@ fn fixtures_and_corpus_build_warning_free() {
         sync(&workspace.join(name), &generated.files, Mode::Write).expect("write crate");
         members.push(format!("\"{name}\""));
         let document = generator::load::merge(&spec, &[]).expect("merged document");
-        tables.insert(name.clone(), roundtrip_table::table(name, &document, &generated.api, roundtrip_table::MAX_TYPES));
+        tables
+            .insert(name.clone(), roundtrip_table::table(name, &document, &generated.api, roundtrip_table::MAX_TYPES));
     }
     // A crate of behaviour tests over the fixture crates: the generated code works, not only
     // compiles.
@@ -154,7 +155,11 @@ fn fixtures_and_corpus_build_warning_free() {
 
 /// The `round-trip` crate: the checker (`tests/roundtrip/lib.rs`), one data file per spec and
 /// one test per spec over the fixture and corpus crates and the Buildkite client.
-fn round_trip_crate(workspace: &Path, specs: &[(String, PathBuf)], mut tables: BTreeMap<String, roundtrip_table::Table>) {
+fn round_trip_crate(
+    workspace: &Path,
+    specs: &[(String, PathBuf)],
+    mut tables: BTreeMap<String, roundtrip_table::Table>,
+) {
     // The Buildkite client as checked in (`cargo xtask regen --check` keeps it the generator's),
     // against its spec with the overlays applied.
     let (spec, overlays, config) = Manifest::load(&root().join("spec/client.yaml")).expect("manifest");
@@ -168,12 +173,14 @@ fn round_trip_crate(workspace: &Path, specs: &[(String, PathBuf)], mut tables: B
     }
     // The same dev-dependencies as the generated crates have, so that this crate's build unifies
     // features as the doctests' did and reuses their artifacts.
-    let mut dependencies: Vec<String> = specs
-        .iter()
-        .map(|(n, _)| format!("{n} = {{ path = \"../{n}\", features = [\"mock\"] }}"))
-        .collect();
+    let mut dependencies: Vec<String> =
+        specs.iter().map(|(n, _)| format!("{n} = {{ path = \"../{n}\", features = [\"mock\"] }}")).collect();
     let client = root().join("generated-client");
-    dependencies.push(format!("{} = {{ path = {:?}, features = [\"mock\"] }}", config.crate_name, client.display().to_string()));
+    dependencies.push(format!(
+        "{} = {{ path = {:?}, features = [\"mock\"] }}",
+        config.crate_name,
+        client.display().to_string()
+    ));
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
