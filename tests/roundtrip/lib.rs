@@ -85,8 +85,9 @@ pub const KNOWN_FAILING: &[Known] = &[
         ty: "*",
         kind: "branch-confusion",
         when: "*",
-        note: "issue 22: untagged unions of one-value string enums (InstanceState, NameOrIdSortMode) decode \
-               into the first alternative; being fixed (untagged unions by tag constants)",
+        note: "issue 22: in untagged unions of one-value string enums (InstanceState, NameOrIdSortMode) the \
+               first alternative, an open enum, takes every string as its Unknown; untagged unions by tag \
+               constants should cover it",
     },
     Known {
         spec: "corpus-shipengine",
