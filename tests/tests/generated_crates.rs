@@ -17,8 +17,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use std::collections::BTreeMap;
+
 use generator::write::{sync, Mode};
-use generator::{generate, Config, Source};
+use generator::{generate, Config, Manifest, Source};
+
+#[path = "../roundtrip/table.rs"]
+mod roundtrip_table;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root")
@@ -50,6 +55,10 @@ fn large_corpus() -> bool {
 
 /// The directory of the large documents.
 const LARGE: &str = "tests/corpus-large";
+
+fn is_large(path: &Path) -> bool {
+    path.starts_with(root().join(LARGE))
+}
 
 fn specs() -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
@@ -85,12 +94,20 @@ fn fixtures_and_corpus_build_warning_free() {
     let specs = specs();
     assert!(specs.iter().filter(|(n, _)| n.starts_with("corpus-")).count() >= 19, "the corpus is missing");
     let mut members = Vec::new();
+    let mut tables = BTreeMap::new();
     for (name, path) in &specs {
         let spec = Source::read(path).expect("readable").with_options(options(path));
         let generated = generate(&spec, &[], &Config::new(name.clone()))
             .unwrap_or_else(|e| panic!("{} does not generate: {e}", path.display()));
         sync(&workspace.join(name), &generated.files, Mode::Write).expect("write crate");
         members.push(format!("\"{name}\""));
+        // The round-trip suite takes the smaller specs: a large one would be compiled whole
+        // (its models' code, not only checked) for the suite alone.
+        if !is_large(path) {
+            let document = generator::load::merge(&spec, &[]).expect("merged document");
+            let table = roundtrip_table::table(name, &document, &generated.api, roundtrip_table::MAX_TYPES);
+            tables.insert(name.clone(), table);
+        }
     }
     // A crate of behaviour tests over the fixture crates: the generated code works, not only
     // compiles.
@@ -114,6 +131,9 @@ fn fixtures_and_corpus_build_warning_free() {
     std::fs::copy(root().join("tests/behaviour/fixtures.rs"), behaviour.join("tests/fixtures.rs"))
         .expect("behaviour tests");
     members.push("\"fixture-behaviour\"".to_string());
+    members.push("\"round-trip\"".to_string());
+    let small: Vec<(String, PathBuf)> = specs.iter().filter(|(_, path)| !is_large(path)).cloned().collect();
+    round_trip_crate(&workspace, &small, tables);
     let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(workspace.join("Cargo.toml"), manifest).expect("workspace manifest");
     // Start from the project's lock file, so the same dependency versions are used.
@@ -122,14 +142,25 @@ fn fixtures_and_corpus_build_warning_free() {
     }
     // The default features and `mock`, so that the typed mock server of every crate builds too.
     // Not `--all-features`: `native-tls` needs OpenSSL's headers, which CI does not install.
-    let large: Vec<&str> =
-        specs.iter().filter(|(_, path)| path.starts_with(root().join(LARGE))).map(|(n, _)| n.as_str()).collect();
+    let large: Vec<&str> = specs.iter().filter(|(_, path)| is_large(path)).map(|(n, _)| n.as_str()).collect();
     let mock: Vec<String> =
         specs.iter().filter(|(n, _)| !large.contains(&n.as_str())).map(|(name, _)| format!("{name}/mock")).collect();
     let mock = mock.join(",");
     let output = cargo(
         &workspace,
-        &["clippy", "--workspace", "--all-targets", "--features", &mock, "--quiet", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "round-trip",
+            "--all-targets",
+            "--features",
+            &mock,
+            "--quiet",
+            "--",
+            "-D",
+            "warnings",
+        ],
     );
     assert!(
         output.status.success(),
@@ -139,7 +170,7 @@ fn fixtures_and_corpus_build_warning_free() {
     // Spec text never becomes code: the crates' doctests (the README's example, and any fence
     // a spec smuggles in, as `generator/tests/fixtures/hostile_docs.yaml` tries) compile and run.
     let mut doctests =
-        vec!["test", "--doc", "--quiet", "--workspace", "--features", &mock, "--exclude", "fixture-behaviour"];
+        vec!["test", "--doc", "--quiet", "--workspace", "--features", &mock, "--exclude", "fixture-behaviour", "--exclude", "round-trip"];
     for name in &large {
         doctests.extend(["--exclude", name]);
     }
@@ -157,6 +188,63 @@ fn fixtures_and_corpus_build_warning_free() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    // The round-trip suite (tests/ROUNDTRIP.md): a separate step, so that its cost shows.
+    let started = std::time::Instant::now();
+    let output = cargo(&workspace, &["test", "--quiet", "-p", "round-trip", "--", "--nocapture"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for line in stdout.lines().filter(|l| l.starts_with("round-trip ") || l.starts_with("  skipped")) {
+        println!("{line}");
+    }
+    println!("round-trip suite: built and ran in {:.0?}", started.elapsed());
+    assert!(
+        output.status.success(),
+        "round-trip failures (tests/ROUNDTRIP.md):\n{}\n{}",
+        stdout,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The `round-trip` crate: the checker (`tests/roundtrip/lib.rs`), one data file per spec and
+/// one test per spec over the fixture and corpus crates and the Buildkite client.
+fn round_trip_crate(
+    workspace: &Path,
+    specs: &[(String, PathBuf)],
+    mut tables: BTreeMap<String, roundtrip_table::Table>,
+) {
+    // The Buildkite client as checked in (`cargo xtask regen --check` keeps it the generator's),
+    // against its spec with the overlays applied.
+    let (spec, overlays, config) = Manifest::load(&root().join("spec/client.yaml")).expect("manifest");
+    let generated = generate(&spec, &overlays, &config).expect("the Buildkite client generates");
+    let document = generator::load::merge(&spec, &overlays).expect("merged Buildkite document");
+    let buildkite = roundtrip_table::table(&config.crate_name, &document, &generated.api, roundtrip_table::MAX_TYPES);
+    tables.insert(config.crate_name.clone(), buildkite);
+    let dir = workspace.join("round-trip");
+    for sub in ["src", "tests", "data"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("round-trip crate");
+    }
+    // The same dev-dependencies as the generated crates have, so that this crate's build unifies
+    // features as the doctests' did and reuses their artifacts.
+    let mut dependencies: Vec<String> =
+        specs.iter().map(|(n, _)| format!("{n} = {{ path = \"../{n}\", features = [\"mock\"] }}")).collect();
+    let client = root().join("generated-client");
+    dependencies.push(format!(
+        "{} = {{ path = {:?}, features = [\"mock\"] }}",
+        config.crate_name,
+        client.display().to_string()
+    ));
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"round-trip\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\njsonschema = {{ version = \"0.61\", default-features = false }}\nserde = \"1\"\nserde_json = \"1\"\n\n[dev-dependencies]\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"] }}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n{}\n",
+            dependencies.join("\n")
+        ),
+    )
+    .expect("round-trip manifest");
+    std::fs::copy(root().join("tests/roundtrip/lib.rs"), dir.join("src/lib.rs")).expect("round-trip checker");
+    for (name, table) in &tables {
+        std::fs::write(dir.join("data").join(format!("{name}.json")), table.data.to_string()).expect("round-trip data");
+    }
+    std::fs::write(dir.join("tests/round_trip.rs"), roundtrip_table::tests_source(&tables)).expect("round-trip tests");
 }
 
 /// A spec in several files may refer to any file of its directory under `generator/tests/fixtures`
