@@ -169,8 +169,18 @@ fn fixtures_and_corpus_build_warning_free() {
     );
     // Spec text never becomes code: the crates' doctests (the README's example, and any fence
     // a spec smuggles in, as `generator/tests/fixtures/hostile_docs.yaml` tries) compile and run.
-    let mut doctests =
-        vec!["test", "--doc", "--quiet", "--workspace", "--features", &mock, "--exclude", "fixture-behaviour", "--exclude", "round-trip"];
+    let mut doctests = vec![
+        "test",
+        "--doc",
+        "--quiet",
+        "--workspace",
+        "--features",
+        &mock,
+        "--exclude",
+        "fixture-behaviour",
+        "--exclude",
+        "round-trip",
+    ];
     for name in &large {
         doctests.extend(["--exclude", name]);
     }
