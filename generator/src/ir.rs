@@ -622,6 +622,10 @@ pub struct Field {
     /// `readOnly: true`: left out when a request body is serialized (the field is optional).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub read_only: bool,
+    /// Named by `required` but not described by `properties`: a `serde_json::Value` kept so the
+    /// property survives a round trip. An `allOf` part that describes it replaces it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undescribed: bool,
 }
 
 impl Field {

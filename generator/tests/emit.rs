@@ -63,6 +63,7 @@ fixture!(openapi31_types);
 fixture!(openapi31_keywords);
 fixture!(openapi31_document);
 fixture!(openapi32);
+fixture!(undescribed_properties);
 
 /// `nullable.yaml` written as 3.1 (type lists with "null", a `oneOf` with a null branch) lowers to
 /// the same IR as the 3.0 original.

@@ -781,3 +781,30 @@ async fn date_times_without_an_offset_or_malformed_do_not_fail_the_page() {
     assert_eq!(events[2].at.to_string(), "2017-12-31T22:01:01Z");
     assert_eq!(serde_json::to_value(&events[1]).unwrap()["at"], "soon");
 }
+
+#[test]
+fn required_properties_the_schema_does_not_describe_survive_a_round_trip() {
+    use fixture_undescribed_properties::types::{Emote, NamedThenRequired, Price, RequiredThenNamed, Tariff};
+    // `name` is only in `required`: kept as any JSON value, and still optional on decoding.
+    let sent = json!({"urn": "u1", "amount": 2.5, "name": {"en": "Wave", "tags": [1, null]}});
+    let emote: Emote = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(emote.name, Some(json!({"en": "Wave", "tags": [1, null]})));
+    assert_eq!(serde_json::to_value(&emote).unwrap(), sent);
+    let bare: Emote = serde_json::from_value(json!({"urn": "u2"})).unwrap();
+    assert_eq!(bare.name, None);
+    // A placeholder never replaces a described field of another `allOf` part, in either order.
+    let named: NamedThenRequired = serde_json::from_value(json!({"name": "n", "tag": 3})).unwrap();
+    assert_eq!((named.name.as_str(), named.tag), ("n", Some(json!(3))));
+    assert!(serde_json::from_value::<RequiredThenNamed>(json!({"count": 1})).is_err(), "name is a required String");
+    let named: RequiredThenNamed = serde_json::from_value(json!({"name": "n"})).unwrap();
+    assert_eq!(named.name, "n");
+    // `allOf` beside the schema's own `additionalProperties: true`: the extra map keeps the rest.
+    let sent = json!({"name": "p", "pricing_model": "per_unit", "_schema": "price", "n": [1, {"k": "v"}]});
+    let price: Price = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(price.extra.get("_schema"), Some(&json!("price")));
+    assert_eq!(serde_json::to_value(&price).unwrap(), sent);
+    // `allOf` beside its own `required` naming an undescribed property: a placeholder.
+    let sent = json!({"name": "t", "kind": "dynamic", "markup_amount": 1.5});
+    let tariff: Tariff = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&tariff).unwrap(), sent);
+}

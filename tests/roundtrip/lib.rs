@@ -105,21 +105,6 @@ pub const KNOWN_FAILING: &[Known] = &[
         note: "issue 22: the same union: the wrong alternative drops the properties it does not have",
     },
     Known {
-        spec: "corpus-decentraland-catalyst",
-        ty: "Emote",
-        kind: "lost-property",
-        when: "*",
-        note: "found by the first run, not yet triaged: `name` is lost",
-    },
-    Known {
-        spec: "corpus-epilot-pricing",
-        ty: "*",
-        kind: "lost-property",
-        when: "*",
-        note: "found by the first run, not yet triaged: `dynamic_tariff.markup`/`markup_decimal` and \
-               additionalProperties of `_price` are lost",
-    },
-    Known {
         spec: "corpus-epilot-pricing",
         ty: "HydratedCompositePrice",
         kind: "decode",

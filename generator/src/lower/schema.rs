@@ -564,6 +564,7 @@ impl<'a> Types<'a> {
                     schema_kind: SchemaKind::Type(Type::Object(openapiv3::ObjectType {
                         properties: any.properties.clone(),
                         required: any.required.clone(),
+                        additional_properties: any.additional_properties.clone(),
                         ..Default::default()
                     })),
                 }));
@@ -573,12 +574,16 @@ impl<'a> Types<'a> {
             }
             let kind = self.all_of(name, &any.all_of, schema, at, depth)?;
             if let TypeKind::Struct { mut fields, additional } = kind {
-                if let TypeKind::Struct { fields: own, .. } =
-                    self.object(name, &any.properties, &any.required, None, at, depth)?
+                // The schema's own `additionalProperties` counts as much as a part's: dropping it
+                // lost every property the parts do not describe.
+                let mut additional = additional.map(|e| e.ty);
+                if let TypeKind::Struct { fields: own, additional: own_extra } =
+                    self.object(name, &any.properties, &any.required, any.additional_properties.as_ref(), at, depth)?
                 {
                     merge_fields(&mut fields, own);
+                    additional = additional.or(own_extra.map(|e| e.ty));
                 }
-                return Ok(finish_struct(fields, additional.map(|e| e.ty)));
+                return Ok(finish_struct(fields, additional));
             }
             return Ok(kind);
         }
@@ -724,6 +729,29 @@ impl<'a> Types<'a> {
                 docs,
                 deprecated,
                 read_only,
+                undescribed: false,
+            });
+        }
+        // A property that `required` names but `properties` does not describe would otherwise be
+        // dropped on decoding (no field, no extra map). It becomes an optional `serde_json::Value`:
+        // optional so that decoding stays lenient towards servers that leave it out. With an extra
+        // map the map keeps it, so `finish_struct` drops these again.
+        let mut seen = BTreeSet::new();
+        for wire in required.iter().filter(|r| !properties.contains_key(*r) && seen.insert(r.as_str())) {
+            fields.push(Field {
+                name: ns.claim(&snake_name(wire)),
+                wire_name: wire.clone(),
+                ty: TypeRef::Option(Box::new(TypeRef::Json)),
+                required: false,
+                nullable: false,
+                clear_setter: None,
+                docs: docs(
+                    None,
+                    Some("Required by the schema, which does not describe it: any JSON value, optional here."),
+                ),
+                deprecated: false,
+                read_only: false,
+                undescribed: true,
             });
         }
         let additional = match additional {
@@ -1291,6 +1319,10 @@ fn kind_word(schema: &Schema) -> &'static str {
 
 /// A struct with field names made unique (merged parts may clash) and the extra-keys map named.
 fn finish_struct(mut fields: Vec<Field>, additional: Option<TypeRef>) -> TypeKind {
+    if additional.is_some() {
+        // The extra map keeps a property no part describes, typed as the map's values say.
+        fields.retain(|f| !f.undescribed);
+    }
     let mut ns = Namespace::with_reserved(["new"]);
     for field in &mut fields {
         field.name = ns.claim(&field.name);
@@ -1300,9 +1332,13 @@ fn finish_struct(mut fields: Vec<Field>, additional: Option<TypeRef>) -> TypeKin
 }
 
 /// Adds `more` to `fields`; a property named twice keeps the later definition, in the place of the first.
+/// A placeholder for an undescribed property (`Field::undescribed`) never replaces a described
+/// field, and a described one always replaces a placeholder.
 fn merge_fields(fields: &mut Vec<Field>, more: Vec<Field>) {
     for field in more {
         match fields.iter_mut().find(|f| f.wire_name == field.wire_name) {
+            Some(existing) if field.undescribed && !existing.undescribed => {}
+            Some(existing) if existing.undescribed => *existing = field,
             Some(existing) => {
                 let required = existing.required || field.required;
                 let docs = if field.docs == Docs::default() { existing.docs.clone() } else { field.docs.clone() };
