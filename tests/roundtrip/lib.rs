@@ -109,8 +109,9 @@ pub const KNOWN_FAILING: &[Known] = &[
         ty: "HydratedCompositePrice",
         kind: "decode",
         when: "*",
-        note: "found by the first run, not yet triaged: a valid value matches no alternative of the untagged \
-               PriceTax",
+        note: "found by the first run: a valid value matched no alternative of the untagged PriceTax; not \
+               reproduced since Timestamp (every shape of PriceTax the instance generator makes decodes, see \
+               ROUNDTRIP.md): remove when the suite counts nothing here",
     },
 ];
 
