@@ -30,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("execute.rs", include_str!("../../runtime/execute.rs")),
+    ("items.rs", include_str!("../../runtime/items.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("locate.rs", include_str!("../../runtime/locate.rs")),
     ("links.rs", include_str!("../../runtime/links.rs")),
