@@ -133,6 +133,9 @@ impl Splitter {
     }
 }
 
+/// The chunks of a body: a [`ByteStream`], or in tests any stream.
+type Body = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
+
 /// The items of a streamed body of a sequential media type (JSON Lines, NDJSON, JSON text
 /// sequences, server-sent events), each decoded as it arrives: a [`Stream`] of
 /// `Result<T, Error>`, like [`Paginated`](super::Paginated).
@@ -145,7 +148,7 @@ impl Splitter {
 /// are skipped; of server-sent events only the `data` lines are read (comments, `event`, `id`
 /// and `retry` are ignored, and an event without data is no item).
 pub struct ItemStream<T> {
-    body: Option<Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>>,
+    body: Option<Body>,
     splitter: Splitter,
     ready: VecDeque<Vec<u8>>,
     /// An error to give once the items before it are given.
@@ -177,7 +180,7 @@ impl<T> ItemStream<T> {
     }
 
     fn over(
-        body: Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>,
+        body: Body,
         framing: Framing,
         limit: u64,
         call: Arc<Call>,
