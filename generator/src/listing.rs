@@ -125,9 +125,6 @@ fn operation_lines(group: &Group, op: &Operation, lines: &mut Vec<String>) {
         let item = type_text(&pagination.item);
         notes.push(format!("paginated (awaits as `Page<{item}>`, `.stream()` of `{item}`)"));
     }
-    if let crate::ir::Output::Single { body: crate::ir::Body::Items { item, .. } } = &op.output {
-        notes.push(format!("a stream (awaits as `ItemStream<{}>`)", type_text(item)));
-    }
     if matches!(op.output, crate::ir::Output::Single { body: crate::ir::Body::Text }) {
         notes.push("as a `ByteStream` by `.send_streamed()`".to_string());
     }

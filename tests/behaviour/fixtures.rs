@@ -695,6 +695,21 @@ async fn openapi_3_2_query_and_additional_methods_go_on_the_wire() {
     assert_eq!(ticks.iter().map(|t| t.at).collect::<Vec<_>>(), [1, 2]);
 }
 
+#[tokio::test]
+async fn the_mock_server_answers_item_streams_in_their_framing() {
+    use fixture_openapi32::types::{Hit, WatchTicksResponseItem};
+    use futures_util::TryStreamExt;
+    let mock = fixture_openapi32::mock::MockServer::start().await;
+    mock.search().stream_events().respond_with([Hit::new("a"), Hit::new("b").score(1.5)]).await;
+    mock.search().watch_ticks().respond_with([WatchTicksResponseItem::new(3), WatchTicksResponseItem::new(4)]).await;
+    let client = mock.client();
+    let hits: Vec<Hit> = client.search().stream_events().await.unwrap().try_collect().await.unwrap();
+    assert_eq!(hits, [Hit::new("a"), Hit::new("b").score(1.5)]);
+    let ticks: Vec<WatchTicksResponseItem> = client.search().watch_ticks().await.unwrap().try_collect().await.unwrap();
+    assert_eq!(ticks.iter().map(|t| t.at).collect::<Vec<_>>(), [3, 4]);
+    mock.verify().await;
+}
+
 /// A 200 answer of `content_type` sent without a length, ended by closing the connection.
 fn streamed_answer(content_type: &str, body: &str) -> String {
     format!("HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\n\r\n{body}")
