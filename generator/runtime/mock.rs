@@ -340,6 +340,32 @@ impl Expectation {
         }
     }
 
+    /// Answers `status` with `items` framed as a sequential media type (`content_type`).
+    pub(crate) fn items<T: Serialize>(
+        &mut self,
+        status: u16,
+        content_type: &str,
+        items: impl IntoIterator<Item = T>,
+        framing: super::Framing,
+    ) {
+        let mut body = Vec::new();
+        for item in items {
+            // Compact JSON has no line break: one line, one record, one `data` line.
+            let json = match serde_json::to_vec(&item) {
+                Ok(json) => json,
+                Err(e) => return self.fail(format!("a response item does not serialize: {e}")),
+            };
+            match framing {
+                super::Framing::Lines => {}
+                super::Framing::JsonSeq => body.push(0x1e),
+                super::Framing::EventStream => body.extend_from_slice(b"data: "),
+            }
+            body.extend_from_slice(&json);
+            body.extend_from_slice(if framing == super::Framing::EventStream { b"\n\n" } else { b"\n" });
+        }
+        self.raw(status, content_type, body);
+    }
+
     /// Answers `status` with `body` as `content_type`.
     pub(crate) fn raw(&mut self, status: u16, content_type: &str, body: Vec<u8>) {
         self.reply.status = Some(status);

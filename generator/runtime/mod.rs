@@ -5,6 +5,7 @@ mod body;
 mod client;
 mod error;
 mod execute;
+mod items;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod locate;
@@ -21,6 +22,9 @@ pub use client::{ClientBuilder, RequestOptions, RetryEvent, RetryPolicy};
 pub use body::ByteStream;
 pub use client::DEFAULT_MAX_BODY_SIZE;
 pub use error::{ApiError, BodyTooLarge, DecodeError, Error};
+pub use items::ItemStream;
+#[doc(hidden)]
+pub use items::Framing;
 pub use raw::RawRequest;
 pub use pagination::{Page, Pages, Paginated};
 #[doc(hidden)]

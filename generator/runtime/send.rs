@@ -15,6 +15,7 @@ use std::task::{Context, Poll};
 use super::body::ByteStream;
 use super::client::{RequestOptions, Transport};
 use super::error::Error;
+use super::items::{Framing, ItemStream};
 use super::request::Request;
 use super::response::{Decode, RawResponse, Response};
 use super::BoxFuture;
@@ -54,6 +55,20 @@ impl<T> ResponseFuture<T> {
         decode: Decode<T>,
     ) -> Self {
         ResponseFuture { state: State::Read(read(transport.clone(), request, options), decode) }
+    }
+}
+
+impl<T: 'static> ResponseFuture<ItemStream<T>> {
+    /// Sends `request` (or fails with its error) and returns as soon as the headers arrive,
+    /// the body left to be read item by item.
+    #[doc(hidden)]
+    pub fn items(transport: &Transport, request: Result<Request, Error>, options: RequestOptions, framing: Framing) -> Self {
+        let transport = transport.clone();
+        let future = Box::pin(async move {
+            let response = transport.execute_streamed(request?, &options).await?;
+            Ok(response.map(|body| ItemStream::new(body, framing)))
+        });
+        ResponseFuture { state: State::Streamed(future) }
     }
 }
 

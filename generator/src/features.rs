@@ -138,7 +138,7 @@ fn roots(op: &Operation) -> Vec<&TypeRef> {
     };
     let errors = op.errors.iter().flat_map(|e| e.variants.iter().map(|v| &v.body));
     out.extend(bodies.into_iter().chain(errors).filter_map(|b| match b {
-        Body::Json(t) => Some(t),
+        Body::Json(t) | Body::Items { item: t, .. } => Some(t),
         _ => None,
     }));
     out.extend(op.pagination.iter().map(|p| &p.item));

@@ -358,6 +358,25 @@ pub enum Body {
     Bytes,
     /// A body the spec does not describe: kept whole, decoded by its content type at run time.
     Undocumented,
+    /// A sequential media type (3.2's `itemSchema`): a stream of items, each decoded as it comes.
+    Items {
+        /// How the body is cut into items.
+        framing: Framing,
+        /// Each item's type.
+        item: TypeRef,
+    },
+}
+
+/// How a sequential media type cuts its body into items.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Framing {
+    /// JSON Lines, NDJSON: one item a line.
+    Lines,
+    /// JSON text sequences (RFC 7464): each item after a record separator.
+    JsonSeq,
+    /// Server-sent events: each event's data.
+    EventStream,
 }
 
 /// Which statuses a response stands for.

@@ -29,7 +29,8 @@ branches of oneOf/anyOf are nullable, const is a one-value enum, $defs and $id/$
 become component schemas, contentEncoding base64 is format byte, webhooks become x-webhooks
 (parsed with x-webhook-signature), 3.2's query and additionalOperations are operations with
 that method. What has no Rust form (if/then/else, not, dependentSchemas, tuples of mixed items,
-disagreeing patternProperties, itemSchema streams, in: querystring parameters) is dropped or
+disagreeing patternProperties, itemSchema outside a response of JSON Lines, JSON text sequences or
+server-sent events, in: querystring parameters) is dropped or
 typed as free-form JSON, each with a warning naming its place.";
 
 fn run() -> Result<bool, String> {

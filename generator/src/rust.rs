@@ -79,6 +79,13 @@ pub(crate) fn body_ty(body: &Body, scope: Scope) -> TokenStream {
         Body::Text => quote!(String),
         Body::Bytes => quote!(bytes::Bytes),
         Body::Undocumented => quote!(crate::runtime::UntypedBody),
+        Body::Items { item, .. } => {
+            let item = ty(item, scope);
+            match scope {
+                Scope::Crate => quote!(crate::runtime::ItemStream<#item>),
+                Scope::Types => quote!(runtime::ItemStream<#item>),
+            }
+        }
     }
 }
 

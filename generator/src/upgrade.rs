@@ -526,7 +526,7 @@ fn components_section(components: &mut Map<String, Value>, at: &Pointer, cx: &mu
     }
     if let Some(Value::Object(map)) = components.get_mut("requestBodies") {
         for (name, value) in map.iter_mut() {
-            content(value, &at.push("requestBodies").push(name), cx);
+            content(value, &at.push("requestBodies").push(name), false, cx);
         }
     }
     if let Some(Value::Object(map)) = components.get_mut("callbacks") {
@@ -628,7 +628,7 @@ fn operation(value: &mut Value, at: &Pointer, cx: &mut Cx) {
     let Some(op) = value.as_object_mut() else { return };
     parameters(op, at, cx);
     if let Some(body) = op.get_mut("requestBody") {
-        content(body, &at.push("requestBody"), cx);
+        content(body, &at.push("requestBody"), false, cx);
     }
     // 3.1 made `responses` optional.
     if !op.contains_key("responses") {
@@ -657,7 +657,7 @@ fn response(value: &mut Value, at: &Pointer, cx: &mut Cx) {
             parameter(header, &at.push("headers").push(name), cx);
         }
     }
-    content(value, at, cx);
+    content(value, at, true, cx);
 }
 
 /// A parameter or header: its `schema`, or its `content`.
@@ -665,28 +665,60 @@ fn parameter(value: &mut Value, at: &Pointer, cx: &mut Cx) {
     if let Some(s) = value.get_mut("schema") {
         schema(s, &at.push("schema"), cx);
     }
-    content(value, at, cx);
+    content(value, at, false, cx);
 }
 
-/// The media types of a `content` map.
-fn content(value: &mut Value, at: &Pointer, cx: &mut Cx) {
+/// The framing a sequential media type's name gives its items, as lowering reads it from
+/// [`ITEM_STREAM`]: JSON Lines (and NDJSON), JSON text sequences, server-sent events.
+pub(crate) fn item_framing(media: &str) -> Option<&'static str> {
+    let media = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    match media.as_str() {
+        "application/jsonl"
+        | "application/x-jsonl"
+        | "application/jsonlines"
+        | "application/x-jsonlines"
+        | "application/x-ndjson"
+        | "application/ndjson" => Some("jsonl"),
+        "application/json-seq" => Some("json-seq"),
+        "text/event-stream" => Some("sse"),
+        _ => None,
+    }
+}
+
+/// The extension a response's media type carries when its `schema` is that of each item of a
+/// stream (3.2's `itemSchema`, moved there): its value is the framing.
+pub(crate) const ITEM_STREAM: &str = "x-item-stream";
+
+/// The media types of a `content` map; `response` when they are a response's, whose
+/// sequential media types become streams of items.
+fn content(value: &mut Value, at: &Pointer, response: bool, cx: &mut Cx) {
     let Some(Value::Object(content)) = value.get_mut("content") else { return };
     let at = at.push("content");
     for (media, entry) in content.iter_mut() {
         let at = at.push(media);
         let Some(entry) = entry.as_object_mut() else { continue };
-        if let Some(s) = entry.get_mut("schema") {
-            schema(s, &at.push("schema"), cx);
-        }
-        // 3.2's sequential media types (JSON Lines, server-sent events, ...) describe each item.
-        if entry.shift_remove("itemSchema").is_some() {
-            cx.warn(
-                &at.push("itemSchema"),
-                format!(
-                    "items of the `{media}` stream are not decoded one by one: the body is read whole, \
-                     as text or bytes"
+        // 3.2's sequential media types (JSON Lines, server-sent events, ...) describe each item:
+        // a response of a framing the runtime reads streams them; the rest is read whole.
+        // (A user's own `x-item-stream` would be taken as this marker; it is dropped first.)
+        entry.shift_remove(ITEM_STREAM);
+        if let Some(item) = entry.shift_remove("itemSchema") {
+            match item_framing(media).filter(|_| response && !entry.contains_key("schema")) {
+                Some(framing) => {
+                    entry.insert("schema".into(), item);
+                    entry.insert(ITEM_STREAM.into(), Value::String(framing.into()));
+                }
+                None => cx.warn(
+                    &at.push("itemSchema"),
+                    format!(
+                        "items of the `{media}` stream are not decoded one by one: the body is read whole, \
+                         as text or bytes"
+                    ),
                 ),
-            );
+            }
+        }
+        let schema_at = if entry.contains_key(ITEM_STREAM) { at.push("itemSchema") } else { at.push("schema") };
+        if let Some(s) = entry.get_mut("schema") {
+            schema(s, &schema_at, cx);
         }
         for key in ["prefixEncoding", "itemEncoding"] {
             entry.shift_remove(key);
@@ -1660,12 +1692,36 @@ mod tests {
     fn item_schemas_and_response_descriptions() {
         let (doc, warnings) = run(json!({
             "openapi": "3.2.0",
-            "paths": {"/e": {"get": {"responses": {"200": {
-                "content": {"application/jsonl": {"itemSchema": {"type": "object"}}}
-            }}}}}
+            "paths": {"/e": {"post": {
+                "requestBody": {"content": {"application/jsonl": {"itemSchema": {"type": "object"}}}},
+                "responses": {"200": {
+                    "content": {
+                        "application/jsonl": {"itemSchema": {"type": "object"}},
+                        "text/event-stream": {"itemSchema": {"type": "string"}, "x-item-stream": "jsonl"},
+                        "multipart/mixed": {"itemSchema": {"type": "object"}}
+                    }
+                }}
+            }}}
         }));
-        let response = &doc["paths"]["/e"]["get"]["responses"]["200"];
-        assert_eq!(response, &json!({"content": {"application/jsonl": {}}, "description": ""}));
-        assert_eq!(warnings[0].pointer, "#/paths/~1e/get/responses/200/content/application~1jsonl/itemSchema");
+        let op = &doc["paths"]["/e"]["post"];
+        // A response's item schema becomes its schema, marked with the framing (a spec's own
+        // marker does not count); a request's, or one of a framing not read, is dropped.
+        assert_eq!(
+            op["responses"]["200"],
+            json!({"content": {
+                "application/jsonl": {"schema": {"type": "object"}, "x-item-stream": "jsonl"},
+                "text/event-stream": {"schema": {"type": "string"}, "x-item-stream": "sse"},
+                "multipart/mixed": {}
+            }, "description": ""})
+        );
+        assert_eq!(op["requestBody"], json!({"content": {"application/jsonl": {}}}));
+        let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/paths/~1e/post/requestBody/content/application~1jsonl/itemSchema",
+                "#/paths/~1e/post/responses/200/content/multipart~1mixed/itemSchema",
+            ]
+        );
     }
 }

@@ -659,8 +659,8 @@ async fn openapi_3_2_query_and_additional_methods_go_on_the_wire() {
     let (url, rx) = serve_in_turn(vec![
         json_answer(r#"[{"id":"a","score":null},{"id":"b","score":0.5}]"#, ""),
         "HTTP/1.1 204 No Content\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_string(),
-        "HTTP/1.1 200 OK\r\ncontent-type: application/jsonl\r\ncontent-length: 10\r\nconnection: close\r\n\r\n{\"id\":\"a\"}"
-            .to_string(),
+        streamed_answer("application/jsonl", "{\"id\":\"a\"}\r\n\n{\"id\":\"b\",\"score\":2}\n{\"id\":7}\n{\"id\":\"d\"}\n"),
+        streamed_answer("text/event-stream", ": hi\n\nevent: tick\ndata: {\"at\":\ndata: 1}\n\ndata: {\"at\":2}\n\n"),
     ]);
     let client = fixture_openapi32::Client::builder().base_url(&url).allow_http(true).build().unwrap();
     let hits = client.search().search(SearchRequest::new("cats")).limit(2).await.unwrap();
@@ -671,13 +671,48 @@ async fn openapi_3_2_query_and_additional_methods_go_on_the_wire() {
     client.advanced().purge_search_cache().await.unwrap();
     let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
     assert!(raw.starts_with("PURGE /search HTTP/1.1\r\n"), "{raw}");
-    // A JSON Lines stream (3.2's `itemSchema`) is read as bytes.
+    // A JSON Lines stream (3.2's `itemSchema`) yields typed items; the first that does not
+    // decode ends it, naming its index.
     let mut stream = client.search().stream_events().await.unwrap();
-    let mut body = Vec::new();
-    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
-        body.extend_from_slice(&chunk.unwrap());
-    }
-    assert_eq!(body, br#"{"id":"a"}"#);
+    let mut hits = Vec::new();
+    let error = loop {
+        match futures_util::StreamExt::next(&mut stream).await {
+            Some(Ok(hit)) => hits.push(hit),
+            Some(Err(e)) => break e,
+            None => panic!("the bad item was not reported"),
+        }
+    };
+    assert_eq!(hits.iter().map(|h| (h.id.as_str(), h.score)).collect::<Vec<_>>(), [("a", None), ("b", Some(2.0))]);
+    assert!(matches!(&error, fixture_openapi32::Error::Decode(d) if d.json_path == "[2]"), "{error}");
+    assert!(futures_util::StreamExt::next(&mut stream).await.is_none());
+    let raw = String::from_utf8(rx.recv().unwrap()).unwrap();
+    assert!(raw.to_ascii_lowercase().contains("accept: application/jsonl\r\n"), "{raw}");
+    // Server-sent events: each event's data lines are one item; comments and events without
+    // data are none.
+    let ticks: Vec<_> = futures_util::TryStreamExt::try_collect::<Vec<_>>(client.search().watch_ticks().await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(ticks.iter().map(|t| t.at).collect::<Vec<_>>(), [1, 2]);
+}
+
+#[tokio::test]
+async fn the_mock_server_answers_item_streams_in_their_framing() {
+    use fixture_openapi32::types::{Hit, WatchTicksResponseItem};
+    use futures_util::TryStreamExt;
+    let mock = fixture_openapi32::mock::MockServer::start().await;
+    mock.search().stream_events().respond_with([Hit::new("a"), Hit::new("b").score(1.5)]).await;
+    mock.search().watch_ticks().respond_with([WatchTicksResponseItem::new(3), WatchTicksResponseItem::new(4)]).await;
+    let client = mock.client();
+    let hits: Vec<Hit> = client.search().stream_events().await.unwrap().try_collect().await.unwrap();
+    assert_eq!(hits, [Hit::new("a"), Hit::new("b").score(1.5)]);
+    let ticks: Vec<WatchTicksResponseItem> = client.search().watch_ticks().await.unwrap().try_collect().await.unwrap();
+    assert_eq!(ticks.iter().map(|t| t.at).collect::<Vec<_>>(), [3, 4]);
+    mock.verify().await;
+}
+
+/// A 200 answer of `content_type` sent without a length, ended by closing the connection.
+fn streamed_answer(content_type: &str, body: &str) -> String {
+    format!("HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\n\r\n{body}")
 }
 
 #[test]

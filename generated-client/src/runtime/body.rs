@@ -180,6 +180,12 @@ impl ByteStream {
         self.status
     }
 
+    /// Who made the request, and its body limit: what an [`ItemStream`](super::ItemStream)
+    /// over this body names in its errors and holds an item to.
+    pub(crate) fn call_and_limit(&self) -> (Arc<Call>, u64) {
+        (self.call.clone(), self.limit)
+    }
+
     /// The response's headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers

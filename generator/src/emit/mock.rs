@@ -9,7 +9,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{
-    Api, Body, BodyEncoding, Group, Operation, Output, PaginationStyle, ParamLocation, PathPart, StatusMatch, TypeRef,
+    Api, Body, BodyEncoding, Framing, Group, Operation, Output, PaginationStyle, ParamLocation, PathPart, StatusMatch,
+    TypeRef,
 };
 use crate::rust::{request_body_ty, ty, Scope};
 
@@ -288,6 +289,35 @@ fn typed(group: &Group, op: &Operation) -> TokenStream {
             }),
             // No body: the default answer is already the success status; undocumented bodies
             // have no type to give.
+            Body::Items { framing, item } => {
+                let t = ty(item, Scope::Crate);
+                let (content_type, doc) = match framing {
+                    Framing::Lines => (
+                        "application/jsonl",
+                        " Answers the operation's success status with these items, one JSON value a line.",
+                    ),
+                    Framing::JsonSeq => (
+                        "application/json-seq",
+                        " Answers the operation's success status with these items as a JSON text sequence.",
+                    ),
+                    Framing::EventStream => (
+                        "text/event-stream",
+                        " Answers the operation's success status with these items, one server-sent event each.",
+                    ),
+                };
+                let framing = match framing {
+                    Framing::Lines => quote!(crate::runtime::Framing::Lines),
+                    Framing::JsonSeq => quote!(crate::runtime::Framing::JsonSeq),
+                    Framing::EventStream => quote!(crate::runtime::Framing::EventStream),
+                };
+                Some(quote! {
+                    #[doc = #doc]
+                    pub fn respond_with(mut self, items: impl IntoIterator<Item = #t>) -> Self {
+                        self.inner.items(#status, #content_type, items, #framing);
+                        self
+                    }
+                })
+            }
             Body::Empty | Body::Undocumented => None,
         };
         methods.extend(respond);

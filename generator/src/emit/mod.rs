@@ -30,6 +30,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("execute.rs", include_str!("../../runtime/execute.rs")),
+    ("items.rs", include_str!("../../runtime/items.rs")),
     ("mock.rs", include_str!("../../runtime/mock.rs")),
     ("locate.rs", include_str!("../../runtime/locate.rs")),
     ("links.rs", include_str!("../../runtime/links.rs")),
@@ -253,6 +254,8 @@ struct TemplateContext<'a> {
     bearer: bool,
     rate_limits: bool,
     paginated: bool,
+    /// Whether an operation answers a stream of items (3.2's `itemSchema`).
+    item_streams: bool,
     example: Option<String>,
     /// A paginated operation's call, for the guide's pages example.
     list_example: Option<String>,
@@ -342,6 +345,11 @@ fn template(name: &str, source: &str, api: &Api, config: &Config) -> Result<Stri
         bearer: api.auth.iter().any(|a| matches!(a.kind, AuthKind::Bearer)),
         rate_limits: !api.rate_limits.is_empty(),
         paginated: api.groups.iter().flat_map(|g| &g.operations).any(|o| o.pagination.is_some()),
+        item_streams: api
+            .groups
+            .iter()
+            .flat_map(|g| &g.operations)
+            .any(|o| matches!(o.output, crate::ir::Output::Single { body: crate::ir::Body::Items { .. } })),
         example: example_call(api),
         list_example: example_where(api, |op| op.pagination.is_some()).map(|(call, _, _)| call),
         error_example: example_where(api, |op| op.errors.is_some()).and_then(|(call, group, op)| {

@@ -5,8 +5,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Body, BodyEncoding, Group, Operation, Output, PaginationStyle, Param, ParamLocation, PathPart, Prim, QueryStyle,
-    StatusMatch, TypeRef,
+    Body, BodyEncoding, Framing, Group, Operation, Output, PaginationStyle, Param, ParamLocation, PathPart, Prim,
+    QueryStyle, StatusMatch, TypeRef,
 };
 use crate::rust::{body_ty, request_body_ty, send_ty, ty, Scope};
 
@@ -24,6 +24,9 @@ fn decode_path(body: &Body) -> TokenStream {
         Body::Text => quote!(text),
         Body::Bytes => quote!(bytes),
         Body::Undocumented => quote!(untyped),
+        // Never decoded from a body read whole: lowering keeps streams out of status enums, and
+        // `send_with_response` reads them as they arrive.
+        Body::Items { .. } => quote!(untyped),
     }
 }
 
@@ -570,6 +573,22 @@ fn send_streamed(op: &Operation) -> Option<TokenStream> {
 
 fn send_with_response(op: &Operation) -> TokenStream {
     let out = output_ty(op);
+    if let Output::Single { body: Body::Items { framing, .. } } = &op.output {
+        let framing = match framing {
+            Framing::Lines => quote!(crate::runtime::Framing::Lines),
+            Framing::JsonSeq => quote!(crate::runtime::Framing::JsonSeq),
+            Framing::EventStream => quote!(crate::runtime::Framing::EventStream),
+        };
+        // A stream of items is read as it arrives, never buffered.
+        return quote! {
+            /// Sends the request and returns the items as a stream, each decoded as it arrives,
+            /// with the status, headers and rate-limit figures.
+            pub fn send_with_response(self) -> crate::runtime::ResponseFuture<#out> {
+                let request = self.request();
+                crate::runtime::ResponseFuture::items(self.client.transport(), request, self.options, #framing)
+            }
+        };
+    }
     if let Output::Single { body: Body::Bytes } = &op.output {
         // A binary body is streamed, never buffered by default.
         return quote! {

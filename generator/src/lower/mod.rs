@@ -171,7 +171,7 @@ fn mark_inputs(defs: &mut BTreeMap<String, crate::ir::TypeDef>, groups: &[Group]
             crate::ir::Output::ByStatus { variants, .. } => variants.iter().map(|v| &v.body).collect(),
         };
         for body in bodies {
-            if let crate::ir::Body::Json(ty) = body {
+            if let crate::ir::Body::Json(ty) | crate::ir::Body::Items { item: ty, .. } = body {
                 named_in(ty, &mut output_roots);
             }
         }

@@ -7,9 +7,9 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use crate::error::{Error, Pointer};
 use crate::ident::{item_type_name, snake_name, type_name, Namespace, HANDLE_METHODS};
 use crate::ir::{
-    AuthScheme, Body, BodyEncoding, ErrorOutput, Fate, FormEncoding, FormPart, Group, Operation, Output, Pagination,
-    PaginationStyle, Param, ParamLocation, PathPart, Prim, QueryStyle, RequestBody, StatusMatch, StatusVariant,
-    TypeKind, TypeRef,
+    AuthScheme, Body, BodyEncoding, ErrorOutput, Fate, FormEncoding, FormPart, Framing, Group, Operation, Output,
+    Pagination, PaginationStyle, Param, ParamLocation, PathPart, Prim, QueryStyle, RequestBody, StatusMatch,
+    StatusVariant, TypeKind, TypeRef,
 };
 
 use super::schema::{append_note, docs, Types};
@@ -391,6 +391,7 @@ fn accept_for(output: &Output, success: &[String], errors: &[String]) -> Option<
             Body::Json(_) => is_json(&lower),
             Body::Text => lower.starts_with("text/"),
             Body::Bytes => true,
+            Body::Items { framing, .. } => media_framing(&lower) == Some(*framing),
             Body::Empty | Body::Undocumented => false,
         })
     };
@@ -597,6 +598,23 @@ fn parse_path(path: &str, params: &[Param], at: &Pointer) -> Result<Vec<PathPart
         parts.push(PathPart::Literal(format!("{rest}{query}")));
     }
     Ok(parts)
+}
+
+/// The framing of a sequential media type, by its name.
+fn media_framing(media: &str) -> Option<Framing> {
+    match crate::upgrade::item_framing(media)? {
+        "json-seq" => Some(Framing::JsonSeq),
+        "sse" => Some(Framing::EventStream),
+        _ => Some(Framing::Lines),
+    }
+}
+
+/// The framing of a response's media type whose `schema` is that of each item of a stream
+/// (upgrade marks 3.2's `itemSchema` so).
+fn item_stream(media: &str, content: &openapiv3::MediaType) -> Option<Framing> {
+    let marked = content.extensions.get(crate::upgrade::ITEM_STREAM)?.as_str()?;
+    let framing = media_framing(media)?;
+    (crate::upgrade::item_framing(media) == Some(marked)).then_some(framing)
 }
 
 fn is_json(media: &str) -> bool {
@@ -927,7 +945,19 @@ fn lower_responses(
         };
         let json = response.content.iter().find(|(m, _)| is_json(m));
         let text = response.content.iter().find(|(m, _)| m.starts_with("text/plain"));
-        let body = if let Some((media, content)) = json {
+        let items = response.content.iter().find_map(|(m, c)| Some((m, c, item_stream(m, c)?)));
+        let body = if let (None, Some((media, content, framing))) = (json, items) {
+            let item = match &content.schema {
+                Some(schema) => types.lower(
+                    schema,
+                    &format!("{suggestion}Item"),
+                    &response_at.push("content").push(media).push("itemSchema"),
+                    0,
+                )?,
+                None => TypeRef::Json,
+            };
+            Body::Items { framing, item }
+        } else if let Some((media, content)) = json {
             if let Some((text_media, _)) = text {
                 alternates.push(("text", text_media.clone(), Body::Text));
             }
@@ -972,6 +1002,12 @@ fn lower_responses(
     } else if variants.iter().all(|v| v.body == variants[0].body) {
         Output::Single { body: variants[0].body.clone() }
     } else {
+        // A stream is the operation's one result or none: among several, it is read whole.
+        for v in &mut variants {
+            if let Body::Items { framing, .. } = v.body {
+                v.body = if framing == Framing::EventStream { Body::Text } else { Body::Bytes };
+            }
+        }
         let type_name = type_names.claim(&format!("{builder_name}Response"));
         Output::ByStatus { type_name, variants }
     };
