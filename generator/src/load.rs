@@ -1,6 +1,6 @@
 //! Load: read YAML or JSON (JSON as JSON) into a `serde_json::Value`, refuse versions other than
 //! OpenAPI 3.0, 3.1 and 3.2, bundle the files it refers to, apply overlays, bring a 3.1 or 3.2
-//! document to the 3.0 shape ([`crate::upgrade`]), then deserialize into `openapiv3::OpenAPI`.
+//! document to the 3.0 shape (the private module `upgrade`), then deserialize into `openapiv3::OpenAPI`.
 
 use std::path::PathBuf;
 
@@ -602,7 +602,7 @@ pub fn load(spec: &Source, overlays: &[Source]) -> Result<openapiv3::OpenAPI, Er
 }
 
 /// [`load`], with the policy for a document wrong in places. A 3.1 or 3.2 document is first
-/// brought to the 3.0 shape ([`crate::upgrade`]). Then, with `strict`, the first malformed
+/// brought to the 3.0 shape (the private module `upgrade`). Then, with `strict`, the first malformed
 /// place refuses it; otherwise each malformed schema is read as a free-form value and each
 /// malformed operation or component is left out, with the warnings returned beside the document.
 pub fn load_with(spec: &Source, overlays: &[Source], strict: bool) -> Result<Loaded, Error> {
