@@ -118,6 +118,14 @@ pub const KNOWN_FAILING: &[Known] = &[
                first shape, and the others' properties are lost",
     },
     Known {
+        spec: "fixture-implicit-tags",
+        ty: "Event",
+        kind: "lost-property",
+        when: "unknown-enum",
+        note: "issue 22, open: the same missing Unknown alternative: a value whose tag the spec does not list \
+               is read by another alternative, which drops the properties it lacks",
+    },
+    Known {
         spec: "corpus-shipengine",
         ty: "UpdateCarrierSettingsRequestBody",
         kind: "branch-confusion",
