@@ -189,8 +189,79 @@ pub fn skip_read_only<T>(value: &Option<T>) -> bool {
     value.is_none() || SENDING.with(|s| s.get())
 }
 
-/// Whether a JSON object has each of these properties with the given string value: an untagged
-/// union's alternative that requires constants is tried only on a value that has them.
-pub fn has_constants(value: &serde_json::Value, constants: &[(&str, &str)]) -> bool {
-    constants.iter().all(|(key, expected)| value.get(key).and_then(serde_json::Value::as_str) == Some(expected))
+/// An alternative of an untagged union, as its written-out `Deserialize` tries it.
+pub struct Alternative<T> {
+    /// The properties it requires with one constant string value each: it is tried only on a
+    /// value that has them all.
+    pub constants: &'static [(&'static str, &'static str)],
+    /// The properties it declares, when it is an object without a map for other keys: a key
+    /// beyond them is one it would drop.
+    pub keys: Option<&'static [&'static str]>,
+    /// Its properties whose values are enums, with the values the spec lists: a value beyond
+    /// them is one it would keep only as `Unknown`.
+    pub enums: &'static [(&'static str, &'static [&'static str])],
+    /// Reads the value as this alternative.
+    pub read: fn(&serde_json::Value) -> Result<T, serde_json::Error>,
+}
+
+impl<T> Alternative<T> {
+    /// Whether `value` has each of this alternative's constants.
+    fn has_constants(&self, value: &serde_json::Value) -> bool {
+        self.constants.iter().all(|(key, expected)| value.get(key).and_then(serde_json::Value::as_str) == Some(expected))
+    }
+
+    /// How much of `value` this alternative would not understand: keys it does not declare and
+    /// enum values it does not list.
+    fn misfit(&self, value: &serde_json::Value) -> usize {
+        let Some(object) = value.as_object() else { return 0 };
+        let unclaimed = match self.keys {
+            Some(keys) => object.keys().filter(|k| !keys.contains(&k.as_str())).count(),
+            None => 0,
+        };
+        let unlisted = self
+            .enums
+            .iter()
+            .filter(|(key, listed)| object.get(*key).and_then(serde_json::Value::as_str).is_some_and(|v| !listed.contains(&v)))
+            .count();
+        unclaimed + unlisted
+    }
+}
+
+/// Reads an untagged union. The alternatives whose constants the value has are tried first
+/// (those without constants after them), and within each kind the one that fits the value best
+/// (fewest keys it would drop, fewest enum values it does not list), then the spec's order: so
+/// that an alternative whose properties are all optional does not take a value meant for a
+/// fuller one. With `unknown`, a value that has no alternative's constants (a tag this client
+/// does not know) and that no alternative without constants reads is kept as it is.
+pub fn deserialize_untagged<'de, D: serde::Deserializer<'de>, T>(
+    deserializer: D,
+    alternatives: &[Alternative<T>],
+    unknown: Option<fn(serde_json::Value) -> T>,
+    name: &str,
+) -> Result<T, D::Error> {
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    let mut order: Vec<(bool, usize, usize)> = alternatives
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.has_constants(&value))
+        .map(|(i, a)| (a.constants.is_empty(), a.misfit(&value), i))
+        .collect();
+    order.sort_unstable();
+    let tagged = order.iter().any(|(unconstrained, _, _)| !unconstrained);
+    let mut first_error = None;
+    for (_, _, i) in order {
+        match (alternatives[i].read)(&value) {
+            Ok(read) => return Ok(read),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match (unknown, tagged) {
+        (Some(unknown), false) => Ok(unknown(value)),
+        _ => Err(serde::de::Error::custom(match first_error {
+            Some(e) => format!("data did not match any variant of untagged enum {name}: {e}"),
+            None => format!("data did not match any variant of untagged enum {name}"),
+        })),
+    }
 }

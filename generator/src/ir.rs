@@ -704,6 +704,10 @@ pub struct EnumVariant {
     pub name: String,
     /// The value on the wire.
     pub wire: String,
+    /// What the value means, where the spec says (an alternative of a `oneOf` of one-value
+    /// enums, each with its description).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<Docs>,
 }
 
 /// An integer enum value.

@@ -737,6 +737,49 @@ fn a_tag_shared_through_all_of_decides_the_alternative() {
     let event: Event = serde_json::from_value(json!({"channel": "pager", "level": "info", "text": "t"})).unwrap();
     assert!(matches!(&event, Event::Note(n) if n.text.as_deref() == Some("t")), "{event:?}");
     assert!(serde_json::from_value::<Event>(json!(5)).is_err());
+    // Values no constants claim: the alternative without constants reads them before
+    // `Unknown` does, as the spec allows.
+    let event: Event = serde_json::from_value(json!({"channel": "git", "level": "warning"})).unwrap();
+    assert!(matches!(&event, Event::Note(n) if n.level.as_deref() == Some("warning")), "{event:?}");
+}
+
+#[test]
+fn alternatives_sharing_a_tag_or_none_decode_into_the_one_that_fits_best() {
+    use fixture_implicit_tags::types::{Machine, MachineState, MediaAction, Settings};
+    // One enum from a `oneOf` of one-value enums: every listed value is its own variant, an
+    // unlisted one `Unknown` (the union's first alternative used to take them all).
+    let machine: Machine = serde_json::from_value(json!({"state": "running"})).unwrap();
+    assert_eq!(machine.state, MachineState::Running);
+    let machine: Machine = serde_json::from_value(json!({"state": "failed"})).unwrap();
+    assert_eq!(machine.state, MachineState::Failed);
+    let machine: Machine = serde_json::from_value(json!({"state": "hibernating"})).unwrap();
+    assert_eq!(machine.state.as_str(), "hibernating");
+    assert!(matches!(machine.state, MachineState::Unknown(_)));
+    // `PlayMedia` and `SkipMedia` share their one constant; `PlayMedia`, first, reads any
+    // action as its open enum's `Unknown` and would drop `seconds`.
+    let action: MediaAction =
+        serde_json::from_value(json!({"kind": "media", "target": null, "action": "skip_back", "seconds": 5}))
+            .unwrap();
+    assert!(matches!(&action, MediaAction::SkipMedia(s) if s.seconds == 5.0), "{action:?}");
+    let action: MediaAction =
+        serde_json::from_value(json!({"kind": "media", "target": "v1", "action": "pause"})).unwrap();
+    assert!(matches!(&action, MediaAction::PlayMedia(p) if p.target.as_deref() == Some("v1")), "{action:?}");
+    let action: MediaAction =
+        serde_json::from_value(json!({"kind": "media", "action": "seek", "position": 1.5})).unwrap();
+    assert!(matches!(&action, MediaAction::SeekMedia(s) if s.position == 1.5), "{action:?}");
+    // A kind no alternative lists: kept whole, not an error that fails the page it is in.
+    let action: MediaAction = serde_json::from_value(json!({"kind": "slides", "page": 3})).unwrap();
+    assert!(matches!(&action, MediaAction::Unknown(v) if v["page"] == 3), "{action:?}");
+    // A shared tag whose alternative fails to read is an error, not `Unknown`: the value is
+    // one this client knows and cannot read, and the message says why.
+    let error = serde_json::from_value::<MediaAction>(json!({"kind": "media", "action": "seek"})).unwrap_err();
+    assert!(error.to_string().contains("MediaAction"), "{error}");
+    // No constants, every property optional: the alternative declaring the value's keys wins,
+    // whatever the order.
+    let settings: Settings = serde_json::from_value(json!({"vlan": 7, "mtu": 9000})).unwrap();
+    assert!(matches!(&settings, Settings::NetworkSettings(n) if n.vlan == Some(7) && n.mtu == Some(9000)));
+    let settings: Settings = serde_json::from_value(json!({"size": 10})).unwrap();
+    assert!(matches!(&settings, Settings::DiskSettings(d) if d.size == Some(10)));
 }
 
 #[tokio::test]

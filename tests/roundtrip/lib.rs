@@ -49,8 +49,9 @@ pub const LOSSY: &[Lossy] = &[
     },
     Lossy {
         kind: "undeclared-extra-dropped",
-        note: "a property the schema does not declare, where it says nothing about additionalProperties, is \
-               ignored: only an explicit additionalProperties gives a struct a map to keep it in",
+        note: "a property the schema (for a union, the alternative the value decodes into) does not declare, \
+               where it says nothing about additionalProperties, is ignored: only an explicit \
+               additionalProperties gives a struct a map to keep it in",
     },
 ];
 
@@ -70,75 +71,8 @@ pub struct Known {
     pub note: &'static str,
 }
 
-/// Known failures.
-/// Why figma's unions whose alternatives share one tag value fail (three types, one cause).
-const FIGMA_SHARED_TAG: &str = "issue 22, open: alternatives that share one tag value (UpdateMediaRuntimeAction \
-                                is a oneOf of three shapes, each with type UPDATE_MEDIA_RUNTIME, inside the \
-                                Action union): the tag picks the first shape, and the others' properties are lost";
-
-pub const KNOWN_FAILING: &[Known] = &[
-    Known {
-        spec: "corpus-oxide-nexus",
-        ty: "*",
-        kind: "branch-confusion",
-        when: "*",
-        note: "issue 22, open: in untagged unions of one-value string enums (InstanceState, NameOrIdSortMode) \
-               the first alternative, an open enum, takes every string as its Unknown; the union fix by tag \
-               constants does not reach unions of bare enums",
-    },
-    Known {
-        spec: "*",
-        ty: "*",
-        kind: "decode",
-        when: "unknown-enum",
-        note: "issue 22, open: a union whose alternatives carry tag constants but no discriminator has no \
-               Unknown alternative, so a tag value the spec does not list fails to decode (figma Paint, \
-               epilot IntegrationAuthCredentials, oxide-nexus Digest and ExternalIpCreate)",
-    },
-    Known {
-        spec: "corpus-figma",
-        ty: "Action",
-        kind: "*",
-        when: "*",
-        note: FIGMA_SHARED_TAG,
-    },
-    Known {
-        spec: "corpus-figma",
-        ty: "ConditionalBlock",
-        kind: "*",
-        when: "*",
-        note: FIGMA_SHARED_TAG,
-    },
-    Known {
-        spec: "corpus-figma",
-        ty: "UpdateMediaRuntimeAction",
-        kind: "*",
-        when: "*",
-        note: FIGMA_SHARED_TAG,
-    },
-    Known {
-        spec: "fixture-implicit-tags",
-        ty: "Event",
-        kind: "lost-property",
-        when: "unknown-enum",
-        note: "issue 22, open: the same missing Unknown alternative: a value whose tag the spec does not list \
-               is read by another alternative, which drops the properties it lacks",
-    },
-    Known {
-        spec: "corpus-shipengine",
-        ty: "UpdateCarrierSettingsRequestBody",
-        kind: "branch-confusion",
-        when: "*",
-        note: "issue 22, open: an untagged union whose first alternative accepts every object",
-    },
-    Known {
-        spec: "corpus-shipengine",
-        ty: "UpdateCarrierSettingsRequestBody",
-        kind: "lost-property",
-        when: "*",
-        note: "issue 22, open: the same union: the wrong alternative drops the properties it does not have",
-    },
-];
+/// Known failures: none since issue 22's union fixes (the table stays for the next one).
+pub const KNOWN_FAILING: &[Known] = &[];
 
 /// Instances per spec when `ROUNDTRIP_INSTANCES` does not say.
 const DEFAULT_INSTANCES: usize = 300;
@@ -261,6 +195,13 @@ impl Spec {
                 Err(_) if instance.is_null() => *self.stats.lossy.entry("nullable-component-null").or_default() += 1,
                 Err(e) => found.push(("decode", e.to_string())),
                 Ok(decoded) => {
+                    // The properties the alternative it decoded into declares: a value valid by
+                    // the union may carry keys that one alternative does not declare (another
+                    // does), which that alternative ignores, as any struct does.
+                    let alternative = which.and_then(|which| which(&decoded));
+                    let declared = alternative
+                        .and_then(|n| entry.variants.as_ref()?.get(n))
+                        .map(|schema| declared_properties(&self.root, schema, 0));
                     if let (true, Some(which)) = (valid, which) {
                         if let Some(n) = which(&decoded) {
                             self.stats.branches.entry(ty.to_string()).or_default().insert(n);
@@ -282,7 +223,13 @@ impl Spec {
                             if diffs.is_empty() && found.is_empty() {
                                 self.stats.exact += 1;
                             }
-                            for (kind, detail) in diffs {
+                            for (mut kind, detail) in diffs {
+                                let top_level = detail.strip_prefix("lost property /").filter(|k| !k.contains('/'));
+                                if let (Some(key), Some(declared)) = (top_level, &declared) {
+                                    if !declared.contains(&key.replace("~1", "/").replace("~0", "~")) {
+                                        kind = "undeclared-extra-dropped";
+                                    }
+                                }
                                 if LOSSY.iter().any(|l| l.kind == kind) {
                                     *self.stats.lossy.entry(kind).or_default() += 1;
                                 } else {
@@ -805,6 +752,24 @@ fn merge(parts: Vec<Value>) -> Value {
         }
     }
     Value::Object(out)
+}
+
+/// The property names a schema declares, its references and `allOf` parts followed.
+fn declared_properties(root: &Value, schema: &Value, depth: usize) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if depth > 16 {
+        return out;
+    }
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(|r| resolve(root, r)) {
+        out.extend(declared_properties(root, target, depth + 1));
+    }
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        out.extend(properties.keys().cloned());
+    }
+    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        out.extend(declared_properties(root, part, depth + 1));
+    }
+    out
 }
 
 /// The schema a `$ref` in the document names (a URI fragment of a JSON pointer).

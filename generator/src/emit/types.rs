@@ -163,7 +163,17 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
         TypeKind::StringEnum { variants } => {
             let idents: Vec<Ident> = variants.iter().map(|v| type_ident(&v.name)).collect();
             let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-            let variant_docs = wires.iter().map(|w| format!(" {}", docs::code(w)));
+            let variant_docs = variants.iter().map(|v| {
+                let code = docs::code(&v.wire);
+                match &v.docs {
+                    Some(d) => {
+                        let mut lines = vec![code, String::new()];
+                        lines.extend(docs::lines(d, ""));
+                        docs::text_attrs(&lines)
+                    }
+                    None => docs::text_attrs(&[code]),
+                }
+            });
             quote! {
                 #doc
                 #deprecated
@@ -173,7 +183,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                 #[non_exhaustive]
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
-                    #( #[doc = #variant_docs] #idents, )*
+                    #( #variant_docs #idents, )*
                     /// A value this version of the client does not know, as sent.
                     Unknown(crate::runtime::UnknownValue),
                 }
@@ -277,47 +287,81 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union { variants, tag: None, shared } if variants.iter().any(|v| !v.constants.is_empty()) => {
-            let eq = variants.iter().all(|v| is_eq(&v.ty, api, 0)).then(|| quote!(Eq,));
+        TypeKind::Union { variants, tag: None, shared }
+            if variants.iter().any(|v| !v.constants.is_empty())
+                || variants.iter().filter(|v| object_keys(&v.ty, api).is_some()).count() > 1 =>
+        {
+            // Open when its alternatives are told apart by constants (a tag in all but name): a
+            // value with none of them has a tag this client does not know.
+            let open = variants.iter().any(|v| !v.constants.is_empty());
+            let eq = (!open && variants.iter().all(|v| is_eq(&v.ty, api, 0))).then(|| quote!(Eq,));
             let items = variants.iter().map(union_variant);
-            let accessors = shared_accessors(&name, variants, shared, false);
-            let tries = variants.iter().map(|v| {
+            let accessors = shared_accessors(&name, variants, shared, open);
+            let alternatives = variants.iter().map(|v| {
                 let ident = type_ident(&v.name);
-                let attempt = quote! {
-                    if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                        return Ok(Self::#ident(v));
-                    }
-                };
-                if v.constants.is_empty() {
-                    return attempt;
-                }
                 let (keys, values): (Vec<&String>, Vec<&String>) = v.constants.iter().unzip();
+                let (declared, enums) = match object_keys(&v.ty, api) {
+                    Some((declared, enums)) => (quote!(Some(&[#(#declared),*])), enums),
+                    None => (quote!(None), Vec::new()),
+                };
+                let enums = enums.iter().map(|(key, listed)| quote!((#key, &[#(#listed),*])));
                 quote! {
-                    if crate::runtime::has_constants(&value, &[#((#keys, #values)),*]) {
-                        #attempt
-                    }
+                    crate::runtime::Alternative {
+                        constants: &[#((#keys, #values)),*],
+                        keys: #declared,
+                        enums: &[#(#enums),*],
+                        read: |v| serde::Deserialize::deserialize(v).map(Self::#ident),
+                    },
                 }
             });
-            let failed = format!("data did not match any variant of untagged enum {name}");
+            let type_name = name.to_string();
+            let (unknown_item, unknown, non_exhaustive, doc_open) = if open {
+                (
+                    quote! {
+                        /// A value with none of the alternatives' constants (a tag this version of the
+                        /// client does not know), as sent.
+                        Unknown(serde_json::Value),
+                    },
+                    quote!(Some(Self::Unknown)),
+                    quote!(#[non_exhaustive]),
+                    quote! {
+                        ///
+                        /// Untagged: an alternative that requires constant properties is tried only on a
+                        /// value that has them, so that none takes a value meant for another; a value with
+                        /// none of them decodes into `Unknown`.
+                    },
+                )
+            } else {
+                (
+                    TokenStream::new(),
+                    quote!(None),
+                    TokenStream::new(),
+                    quote! {
+                        ///
+                        /// Untagged: the alternative that declares the most of a value's properties is
+                        /// tried first, so that one whose properties are all optional does not take a value
+                        /// meant for another.
+                    },
+                )
+            };
             // Its only `serde` attribute serves `Serialize` (`Deserialize` is written out below).
             let untagged_serde = for_serialize(quote!(serde(untagged)));
             quote! {
                 #doc
                 #deprecated
-                ///
-                /// Untagged: an alternative that requires constant properties is tried only on a value
-                /// that has them, so that none takes a value meant for another.
+                #doc_open
+                #non_exhaustive
                 #[derive(Debug, Clone, PartialEq, #eq #serialize)]
                 #serialize_mock
                 #untagged_serde
                 pub enum #name {
                     #(#items)*
+                    #unknown_item
                 }
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        #(#tries)*
-                        Err(serde::de::Error::custom(#failed))
+                        const ALTERNATIVES: &[crate::runtime::Alternative<#name>] = &[#(#alternatives)*];
+                        crate::runtime::deserialize_untagged(deserializer, ALTERNATIVES, #unknown, #type_name)
                     }
                 }
                 #accessors
@@ -413,6 +457,46 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
         }
     };
     body
+}
+
+/// A property whose value is a string enum, and the values the spec lists.
+type EnumProperty<'a> = (&'a str, Vec<&'a str>);
+
+/// The properties an alternative of an untagged union declares, when it is an object without a
+/// map for other keys, and those of its properties that are string enums with their values: what
+/// its `Deserialize` ranks the alternatives by.
+fn object_keys<'a>(ty: &TypeRef, api: &'a Api) -> Option<(Vec<&'a str>, Vec<EnumProperty<'a>>)> {
+    let name = match ty {
+        TypeRef::Named(n) => n,
+        TypeRef::Boxed(inner) => match &**inner {
+            TypeRef::Named(n) => n,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let TypeKind::Struct { fields, additional: None } = &api.types.get(name)?.kind else {
+        return None;
+    };
+    let keys = fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let enums = fields
+        .iter()
+        .filter_map(|f| {
+            let mut t = &f.ty;
+            while let TypeRef::Option(inner) | TypeRef::Boxed(inner) = t {
+                t = inner;
+            }
+            match t {
+                TypeRef::Named(n) => match &api.types.get(n)?.kind {
+                    TypeKind::StringEnum { variants } => {
+                        Some((f.wire_name.as_str(), variants.iter().map(|v| v.wire.as_str()).collect()))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        })
+        .collect();
+    Some((keys, enums))
 }
 
 /// Accessors for the fields every alternative of a union has; `open` unions also hold values of

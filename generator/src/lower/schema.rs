@@ -663,14 +663,7 @@ impl<'a> Types<'a> {
     }
 
     fn string_enum(&mut self, values: &[String]) -> TypeKind {
-        let mut ns = Namespace::with_reserved(["Unknown"]);
-        let mut seen = BTreeSet::new();
-        let variants = values
-            .iter()
-            .filter(|v| seen.insert(v.as_str()))
-            .map(|v| EnumVariant { name: ns.claim(&type_name(v)), wire: v.clone() })
-            .collect();
-        TypeKind::StringEnum { variants }
+        documented_enum(values.iter().map(|v| (v.clone(), None)))
     }
 
     fn object(
@@ -971,6 +964,22 @@ impl<'a> Types<'a> {
             let alt_at = at.push(key).push(i.to_string());
             resolved.push((alt, self.resolve(alt, &alt_at)?.clone(), alt_at));
         }
+        // Alternatives that are all string enums (a `oneOf` of one-value enums, each with its
+        // description, is how some specs document an enum's values) are one enum: as a union,
+        // the first alternative, open, would take every string.
+        if schema.schema_data.discriminator.is_none() {
+            let values: Option<Vec<Vec<String>>> = resolved.iter().map(|(_, s, _)| string_values(s)).collect();
+            if let Some(values) = values {
+                let documented = resolved.iter().zip(values).flat_map(|((_, s, _), values)| {
+                    let one = values.len() == 1;
+                    let docs = one
+                        .then(|| docs(s.schema_data.title.as_deref(), s.schema_data.description.as_deref()))
+                        .filter(|d| d.summary.is_some() || d.description.is_some());
+                    values.into_iter().map(move |v| (v, docs.clone()))
+                });
+                return Ok(documented_enum(documented));
+            }
+        }
         // The properties each alternative requires with one constant value, found directly or
         // through `allOf` parts and references.
         let constants: Vec<BTreeMap<String, String>> =
@@ -1205,6 +1214,11 @@ fn annotation_only(schema: &Schema) -> bool {
 
 /// An untyped schema with no keyword that shapes a value (`type` and `required` aside).
 fn shapeless(a: &openapiv3::AnySchema) -> bool {
+    a.enumeration.is_empty() && shapeless_but_values(a)
+}
+
+/// An untyped schema with no keyword that shapes a value but perhaps `enum`.
+fn shapeless_but_values(a: &openapiv3::AnySchema) -> bool {
     a.properties.is_empty()
         && a.one_of.is_empty()
         && a.all_of.is_empty()
@@ -1212,7 +1226,6 @@ fn shapeless(a: &openapiv3::AnySchema) -> bool {
         && a.not.is_none()
         && a.items.is_none()
         && a.additional_properties.is_none()
-        && a.enumeration.is_empty()
         && a.format.is_none()
 }
 
@@ -1249,6 +1262,33 @@ fn object_shape(schema: &Schema) -> Option<(&Properties, &Vec<String>)> {
         SchemaKind::Any(a) if !a.properties.is_empty() => Some((&a.properties, &a.required)),
         _ => None,
     }
+}
+
+/// A string enum of these values (the first of a repeated value counts), each with its docs.
+fn documented_enum(values: impl IntoIterator<Item = (String, Option<Docs>)>) -> TypeKind {
+    let mut ns = Namespace::with_reserved(["Unknown"]);
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .into_iter()
+        .filter(|(v, _)| seen.insert(v.clone()))
+        .map(|(wire, docs)| EnumVariant { name: ns.claim(&type_name(&wire)), wire, docs })
+        .collect();
+    TypeKind::StringEnum { variants }
+}
+
+/// The values of a string enum (`null` left out: it is the nullability, not a value); `None`
+/// for any other schema.
+fn string_values(schema: &Schema) -> Option<Vec<String>> {
+    let values: Vec<String> = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
+        SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "string") && shapeless_but_values(a) => {
+            let strings: Option<Vec<String>> =
+                a.enumeration.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(String::from)).collect();
+            strings?
+        }
+        _ => return None,
+    };
+    (!values.is_empty()).then_some(values)
 }
 
 /// The one value of a single-value string enum.
