@@ -32,7 +32,7 @@ pub use pagination::PageStyle;
 pub use request::{FilePart, RawBody};
 pub use response::{RateLimit, Response, UntypedBody};
 pub use send::{ResponseFuture, SendFuture};
-pub use values::{IntegerArg, TextArg, TimeArg, Timestamp, UnknownInteger, UnknownValue, UuidArg};
+pub use values::{Date, IntegerArg, TextArg, TimeArg, Timestamp, UnknownInteger, UnknownValue, UuidArg};
 
 #[doc(hidden)]
 pub use client::{ApiSpec, AuthKindSpec, AuthSpec, RateLimitSpec, Transport};

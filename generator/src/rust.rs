@@ -64,7 +64,7 @@ fn prim(p: Prim) -> TokenStream {
         Prim::F32 => quote!(f32),
         Prim::F64 => quote!(f64),
         Prim::DateTime => quote!(crate::runtime::Timestamp),
-        Prim::Date => quote!(chrono::NaiveDate),
+        Prim::Date => quote!(crate::runtime::Date),
         Prim::Uuid => quote!(uuid::Uuid),
         Prim::Bytes => quote!(bytes::Bytes),
         Prim::File => quote!(crate::runtime::FilePart),

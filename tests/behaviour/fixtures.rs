@@ -64,10 +64,17 @@ fn nullable_and_absent_are_both_none_and_required_nullables_serialize_null() {
     assert_eq!(thing.deleted_at, None);
     assert_eq!(thing.nickname, None);
     assert_eq!(thing.tags, Some(vec![Some("a".to_string()), None]));
-    assert_eq!(thing.born_on.map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
+    assert_eq!(thing.born_on.as_ref().map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
     let out = serde_json::to_value(&thing).unwrap();
     assert_eq!(out["deleted_at"], serde_json::Value::Null);
     assert!(out.get("nickname").is_none(), "absent optional fields are not sent");
+    // A malformed date does not fail the value: it is kept as sent, and says it did not parse.
+    let odd: Thing = serde_json::from_value(json!({"id": "5f0c7c1e-7d5c-4f67-9d3e-1c2b3a4d5e6f", "name": "x",
+        "deleted_at": null, "born_on": "29/02/2024"}))
+    .unwrap();
+    let born_on = odd.born_on.as_ref().unwrap();
+    assert!(!born_on.is_valid() && born_on.date().is_none());
+    assert_eq!(serde_json::to_value(&odd).unwrap()["born_on"], "29/02/2024");
     // A required field missing is an error, not a silent default.
     assert!(serde_json::from_value::<Thing>(json!({"name": "x", "deleted_at": null})).is_err());
 }

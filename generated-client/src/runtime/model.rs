@@ -233,8 +233,9 @@ impl<T> Alternative<T> {
 /// (those without constants after them), and within each kind the one that fits the value best
 /// (fewest keys it would drop, fewest enum values it does not list), then the spec's order: so
 /// that an alternative whose properties are all optional does not take a value meant for a
-/// fuller one. With `unknown`, a value that has no alternative's constants (a tag this client
-/// does not know) and that no alternative without constants reads is kept as it is.
+/// fuller one; an alternative is not tried on an enum value that only another lists. With
+/// `unknown`, an object whose tag property has a value no alternative lists (a tag this client
+/// does not know), and that no alternative without constants reads, is kept as it is.
 pub fn deserialize_untagged<'de, D: serde::Deserializer<'de>, T>(
     deserializer: D,
     alternatives: &[Alternative<T>],
@@ -242,14 +243,28 @@ pub fn deserialize_untagged<'de, D: serde::Deserializer<'de>, T>(
     name: &str,
 ) -> Result<T, D::Error> {
     let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    // An enum value that one alternative lists is that alternative's: another, whose open enum
+    // would read it as `Unknown`, is not tried.
+    let listed_elsewhere = |i: usize, a: &Alternative<T>| {
+        a.enums.iter().any(|(key, listed)| match value.get(key).and_then(serde_json::Value::as_str) {
+            Some(v) if !listed.contains(&v) => alternatives
+                .iter()
+                .enumerate()
+                .any(|(j, b)| j != i && b.enums.iter().any(|(k, l)| k == key && l.contains(&v))),
+            _ => false,
+        })
+    };
     let mut order: Vec<(bool, usize, usize)> = alternatives
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.has_constants(&value))
+        .filter(|(i, a)| a.has_constants(&value) && !listed_elsewhere(*i, a))
         .map(|(i, a)| (a.constants.is_empty(), a.misfit(&value), i))
         .collect();
     order.sort_unstable();
     let tagged = order.iter().any(|(unconstrained, _, _)| !unconstrained);
+    // `Unknown` is for a tag this client does not know: an object that has a tag property (one
+    // an alternative holds constant) with a value no alternative lists.
+    let has_tag = alternatives.iter().flat_map(|a| a.constants).any(|(key, _)| value.get(key).is_some());
     let mut first_error = None;
     for (_, _, i) in order {
         match (alternatives[i].read)(&value) {
@@ -260,7 +275,7 @@ pub fn deserialize_untagged<'de, D: serde::Deserializer<'de>, T>(
         }
     }
     match (unknown, tagged) {
-        (Some(unknown), false) => Ok(unknown(value)),
+        (Some(unknown), false) if has_tag => Ok(unknown(value)),
         _ => Err(serde::de::Error::custom(match first_error {
             Some(e) => format!("data did not match any variant of untagged enum {name}: {e}"),
             None => format!("data did not match any variant of untagged enum {name}"),

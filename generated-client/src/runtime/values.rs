@@ -8,6 +8,67 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+/// Equality, order, hashing, `Serialize` and `Deserialize` of a scalar decoded leniently
+/// (`Timestamp`, `Date`): two values are equal when they parsed to the same value, whatever
+/// text each was sent as, and text that did not parse equals the same text only and orders
+/// after every parsed value; a value is written back as the text received, and any text
+/// decodes. The type has `key()`, `text()` and `lenient(&str)`.
+macro_rules! lenient_scalar {
+    ($t:ident, $expecting:literal) => {
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.key() == other.key()
+            }
+        }
+
+        impl Eq for $t {}
+
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $t {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                // `None` sorts first in an `Option`: text that did not parse goes last instead.
+                let (a, b) = (self.key(), other.key());
+                (a.0.is_none(), a).cmp(&(b.0.is_none(), b))
+            }
+        }
+
+        impl std::hash::Hash for $t {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.key().hash(state);
+            }
+        }
+
+        /// As received (a model sent back says what the server said), or the standard form of
+        /// a value made here.
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.text())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$t, E> {
+                        Ok($t::lenient(v))
+                    }
+                }
+                deserializer.deserialize_str(V)
+            }
+        }
+    };
+}
+
 /// A point in time, in UTC, as a server sent it.
 ///
 /// Decodes RFC 3339 (`2024-05-01T10:20:30.123Z`, any offset), the `2024-05-01 10:20:30 UTC`
@@ -75,33 +136,7 @@ impl Timestamp {
     }
 }
 
-impl PartialEq for Timestamp {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl Eq for Timestamp {}
-
-impl PartialOrd for Timestamp {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Timestamp {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        // `None` sorts first in an `Option`: text that was no time goes last instead.
-        let (a, b) = (self.key(), other.key());
-        (a.0.is_none(), a).cmp(&(b.0.is_none(), b))
-    }
-}
-
-impl std::hash::Hash for Timestamp {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.key().hash(state);
-    }
-}
+lenient_scalar!(Timestamp, "a timestamp");
 
 /// The time, and whether the text was RFC 3339 (written back as it is decoded).
 fn parse_time(text: &str) -> Option<(chrono::DateTime<chrono::Utc>, bool)> {
@@ -147,26 +182,98 @@ impl std::str::FromStr for Timestamp {
     }
 }
 
-/// As received (a model sent back says what the server said), or RFC 3339.
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text())
+/// A calendar date, as a server sent it.
+///
+/// Decodes `YYYY-MM-DD`, and a date-time (`2024-05-01T10:20:30Z`, which some servers send where
+/// their spec says `format: date`) as the date it names. Text that is neither still decodes,
+/// so that one malformed value never fails a whole response: [`date`](Self::date) is then
+/// `None` and [`text`](Self::text) keeps what was sent. `Display` writes `YYYY-MM-DD`;
+/// `Serialize` writes the text as it was received.
+#[derive(Debug, Clone)]
+pub struct Date {
+    date: Option<chrono::NaiveDate>,
+    /// The text received, when it was not `YYYY-MM-DD`.
+    text: Option<Box<str>>,
+}
+
+impl Date {
+    /// Parses either accepted form; `None` for text that is neither.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (date, exact) = parse_date(text)?;
+        Some(Date { date: Some(date), text: (!exact).then(|| text.into()) })
+    }
+
+    /// Keeps any text: parsed when it is one of the accepted forms, kept as text otherwise.
+    pub fn lenient(text: &str) -> Self {
+        Date::parse(text).unwrap_or_else(|| Date { date: None, text: Some(text.into()) })
+    }
+
+    /// The date; `None` when the server sent text that is not a date.
+    pub fn date(&self) -> Option<chrono::NaiveDate> {
+        self.date
+    }
+
+    /// Whether the text received was a date (see [`date`](Self::date)).
+    pub fn is_valid(&self) -> bool {
+        self.date.is_some()
+    }
+
+    /// The text as received, or the `YYYY-MM-DD` form of a date made here.
+    pub fn text(&self) -> String {
+        match &self.text {
+            Some(text) => text.to_string(),
+            None => self.to_string(),
+        }
+    }
+
+    /// The date as a `chrono` value; `None` when the server sent text that is not a date.
+    pub fn into_inner(self) -> Option<chrono::NaiveDate> {
+        self.date
+    }
+
+    /// What equality, order and hashing compare: the date, or else the text.
+    fn key(&self) -> (Option<chrono::NaiveDate>, Option<&str>) {
+        match self.date {
+            Some(date) => (Some(date), None),
+            None => (None, self.text.as_deref()),
+        }
     }
 }
 
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Timestamp;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a timestamp")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Timestamp, E> {
-                Ok(Timestamp::lenient(v))
-            }
+lenient_scalar!(Date, "a date");
+
+/// The date, and whether the text was exactly `YYYY-MM-DD` (written back as it is decoded).
+fn parse_date(text: &str) -> Option<(chrono::NaiveDate, bool)> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some((date, text.len() == 10));
+    }
+    // A date-time: the date it is written with, whatever its offset.
+    parse_time(text)?;
+    let date = chrono::NaiveDate::parse_from_str(text.trim().get(..10)?, "%Y-%m-%d").ok()?;
+    Some((date, false))
+}
+
+impl From<chrono::NaiveDate> for Date {
+    fn from(date: chrono::NaiveDate) -> Self {
+        Date { date: Some(date), text: None }
+    }
+}
+
+/// `YYYY-MM-DD`; text that was no date, as it was received.
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.date, &self.text) {
+            (Some(date), _) => write!(f, "{}", date.format("%Y-%m-%d")),
+            (None, Some(text)) => f.write_str(text),
+            (None, None) => Ok(()),
         }
-        deserializer.deserialize_str(V)
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Date::parse(s).ok_or_else(|| format!("`{s}` is not a `YYYY-MM-DD` date"))
     }
 }
 
@@ -523,6 +630,27 @@ mod argument_tests {
         assert_eq!((bad.text(), serde_json::to_string(&bad).unwrap()), ("yesterday".to_string(), "\"yesterday\"".to_string()));
         assert!(bad.into_time().get("since").unwrap_err().to_string().contains("`yesterday` is not a date-time"));
         assert_eq!(naive.into_time().get("t").unwrap().text(), "2018-01-01T00:01:01Z");
+    }
+
+    #[test]
+    fn dates_accept_a_date_time_and_keep_malformed_text() {
+        let exact: Date = serde_json::from_str("\"2024-02-29\"").unwrap();
+        assert_eq!(exact.date(), chrono::NaiveDate::from_ymd_opt(2024, 2, 29));
+        assert_eq!(serde_json::to_string(&exact).unwrap(), "\"2024-02-29\"");
+        // A date-time where a date was promised: the date it is written with, the text kept.
+        let timed: Date = serde_json::from_str("\"2024-05-01T23:30:00-05:00\"").unwrap();
+        assert_eq!(timed.to_string(), "2024-05-01");
+        assert_eq!(timed.text(), "2024-05-01T23:30:00-05:00");
+        assert_eq!(timed, Date::from(chrono::NaiveDate::from_ymd_opt(2024, 5, 1).unwrap()));
+        for text in ["2023-02-29", "01/05/2024", ""] {
+            let bad: Date = serde_json::from_value(serde_json::json!(text)).unwrap();
+            assert!(!bad.is_valid() && bad.date().is_none(), "{text}");
+            assert_eq!(serde_json::to_value(&bad).unwrap(), serde_json::json!(text));
+            assert!(text.parse::<Date>().is_err());
+        }
+        // Text that did not parse sorts after every date.
+        let bad = Date::lenient("soon");
+        assert!(bad > exact && bad != Date::lenient("later") && bad == Date::lenient("soon"));
     }
 
     #[test]

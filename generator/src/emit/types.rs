@@ -310,7 +310,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                         constants: &[#((#keys, #values)),*],
                         keys: #declared,
                         enums: &[#(#enums),*],
-                        read: |v| serde::Deserialize::deserialize(v).map(Self::#ident),
+                        read: |v| serde::Deserialize::deserialize(v).map(#name::#ident),
                     },
                 }
             });
@@ -322,7 +322,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                         /// client does not know), as sent.
                         Unknown(serde_json::Value),
                     },
-                    quote!(Some(Self::Unknown)),
+                    quote!(Some(#name::Unknown)),
                     quote!(#[non_exhaustive]),
                     quote! {
                         ///
