@@ -843,3 +843,27 @@ fn required_properties_the_schema_does_not_describe_survive_a_round_trip() {
     let tariff: Tariff = serde_json::from_value(sent.clone()).unwrap();
     assert_eq!(serde_json::to_value(&tariff).unwrap(), sent);
 }
+
+#[test]
+fn webhooks_with_only_a_token_check_the_token_and_name_no_signature_header() {
+    use fixture_webhooks_token_only::webhooks::{self, Event, Verified, WebhookError};
+    use fixture_webhooks_token_only::HeaderMap;
+    let body = br#"{"id": "t1"}"#;
+    let now = std::time::SystemTime::now();
+    let mut headers = HeaderMap::new();
+    headers.insert(webhooks::EVENT_HEADER, "thing.created".parse().unwrap());
+    assert_eq!(
+        webhooks::verify(&headers, body, b"secret", now),
+        Err(WebhookError::MissingCredential { token_header: Some("X-Thing-Token"), signature_header: None })
+    );
+    headers.insert(webhooks::TOKEN_HEADER, "guess".parse().unwrap());
+    assert_eq!(webhooks::verify(&headers, body, b"secret", now), Err(WebhookError::WrongToken));
+    headers.insert(webhooks::TOKEN_HEADER, "secret".parse().unwrap());
+    assert_eq!(webhooks::verify(&headers, body, b"secret", now), Ok(Verified::Token));
+    match Event::verify_and_parse(&headers, body, b"secret", now).unwrap() {
+        Event::ThingCreated(thing) => assert_eq!(thing.id, "t1"),
+        other => panic!("not a thing.created event: {other:?}"),
+    }
+    headers.append(webhooks::TOKEN_HEADER, "secret".parse().unwrap());
+    assert_eq!(webhooks::verify(&headers, body, b"secret", now), Err(WebhookError::DuplicateHeader("X-Thing-Token")));
+}
