@@ -153,6 +153,10 @@ pub struct Group {
     pub wire_tag: String,
     /// The tag's description.
     pub docs: Docs,
+    /// The tag's parent tag (OpenAPI 3.2's `parent`, `x-parent` after the upgrade), when it has
+    /// one: the group follows its parent's in the order of groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
     /// Operations, sorted by method name.
     pub operations: Vec<Operation>,
 }

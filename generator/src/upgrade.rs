@@ -1,7 +1,7 @@
 //! Upgrade: an OpenAPI 3.1 or 3.2 document brought to the 3.0 shape that validation, the typed
 //! parse and lowering read. What 3.0 can say is said its way (`type: [string, "null"]` becomes
 //! `nullable: true`, `const` a one-value `enum`); what it cannot is carried in `x-` extensions
-//! that lowering reads (`x-webhooks`, `x-additional-operations`), or dropped with a warning that
+//! that lowering reads (`x-webhooks`, `x-additional-operations`, `x-parent` and `x-kind` on tags), or dropped with a warning that
 //! names the place and what the client does instead. Nothing here refuses a document.
 
 use serde_json::{json, Map, Value};
@@ -12,6 +12,11 @@ use crate::lower::Warning;
 /// The path-item extension that carries operations on methods 3.0 has no field for (`QUERY`, and
 /// 3.2's `additionalOperations`): method as sent to operation.
 pub(crate) const ADDITIONAL_OPERATIONS: &str = "x-additional-operations";
+
+/// The tag extensions that carry 3.2's hierarchical tags (`parent`, `kind`), which lowering
+/// reads to order and choose the groups of operations.
+pub(crate) const TAG_PARENT: &str = "x-parent";
+pub(crate) const TAG_KIND: &str = "x-kind";
 
 /// The methods a 3.0 path item has a field for.
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -504,6 +509,20 @@ fn document(doc: &mut Value, cx: &mut Cx) {
         components_section(components, &at.push("components"), cx);
     }
     webhooks(root, cx);
+    tags(root);
+}
+
+/// 3.2's `parent` and `kind` of a tag become [`TAG_PARENT`] and [`TAG_KIND`] (the typed parse
+/// keeps only `x-` keys); an extension already there wins. Lowering checks the parents.
+fn tags(root: &mut Map<String, Value>) {
+    let Some(Value::Array(tags)) = root.get_mut("tags") else { return };
+    for tag in tags.iter_mut().filter_map(Value::as_object_mut) {
+        for (key, extension) in [("parent", TAG_PARENT), ("kind", TAG_KIND)] {
+            if let Some(value) = tag.shift_remove(key) {
+                tag.entry(extension).or_insert(value);
+            }
+        }
+    }
 }
 
 fn components_section(components: &mut Map<String, Value>, at: &Pointer, cx: &mut Cx) {

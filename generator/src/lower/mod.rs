@@ -4,6 +4,7 @@
 mod operation;
 mod refs;
 mod schema;
+mod tags;
 mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};

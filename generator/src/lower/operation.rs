@@ -144,10 +144,12 @@ pub fn lower_operations(
         }
     }
 
-    // Group by first tag, in sorted order of tags; operations by id within a group.
+    // Group by first navigation tag (see `tags`), in sorted order of tags; operations by id
+    // within a group.
+    let tree = super::tags::Tags::new(&spec.tags, &mut |at, message| types.warn(at, message));
     let mut by_tag: BTreeMap<String, Vec<RawOp<'_>>> = BTreeMap::new();
     for op in raw {
-        let tag = op.op.tags.first().cloned().unwrap_or_else(|| UNTAGGED.to_string());
+        let tag = tree.group_tag(&op.op.tags).cloned().unwrap_or_else(|| UNTAGGED.to_string());
         by_tag.entry(tag).or_default().push(op);
     }
     // A group's module name is also its cargo feature's: never one the crate's manifest uses.
@@ -169,9 +171,16 @@ pub fn lower_operations(
             operations.extend(types.recover(lowered, &op.at, Fate::OperationLeftOut, Vec::new)?);
         }
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
-        groups.push(Group { name: module, type_name: group_type, wire_tag: tag, docs: tag_docs, operations });
+        let parent = tree.parent(&tag).cloned();
+        groups.push(Group { name: module, type_name: group_type, wire_tag: tag, docs: tag_docs, parent, operations });
     }
-    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    // Module names are claimed in the order of tags above whatever the order of groups, so that
+    // a parent added to a tag moves its group without renaming any.
+    if tree.is_tree() {
+        groups.sort_by(|a, b| (tree.rank(&a.wire_tag), &a.name).cmp(&(tree.rank(&b.wire_tag), &b.name)));
+    } else {
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+    }
     Ok(groups)
 }
 
