@@ -279,6 +279,11 @@ pub struct Param {
     pub docs: Docs,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// The whole query string (OpenAPI 3.2's `in: querystring`, form-encoded): a query
+    /// parameter whose type is an object of scalars, each property a key of the query. Its
+    /// model gets a constructor and setters, as a request body's does.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole_query: bool,
 }
 
 /// How a request body is encoded.
