@@ -1710,6 +1710,44 @@ mod tests {
     }
 
     #[test]
+    fn form_encoded_query_strings_become_exploded_form_parameters() {
+        let form = |schema: Value| json!({"application/x-www-form-urlencoded; charset=utf-8": {"schema": schema}});
+        let (doc, warnings) = run(json!({
+            "openapi": "3.2.0",
+            "paths": {"/s": {"get": {"parameters": [
+                {"name": "q", "in": "querystring", "required": true, "content": form(json!({"$ref": "#/components/schemas/F"}))},
+                {"name": "j", "in": "querystring", "content": {"application/json": {"schema": {"type": "object"}}}}
+            ]}}},
+            "components": {"parameters": {
+                "P": {"name": "p", "in": "querystring", "content": form(json!({"type": ["object", "null"]}))},
+                "Two": {"name": "t", "in": "querystring", "content": {
+                    "application/x-www-form-urlencoded": {"schema": {}}, "application/json": {"schema": {}}
+                }}
+            }}
+        }));
+        assert_eq!(
+            doc["paths"]["/s"]["get"]["parameters"],
+            json!([{"name": "q", "in": "query", "required": true, "style": "form", "explode": true,
+                    "schema": {"$ref": "#/components/schemas/F"}, "x-querystring": true}])
+        );
+        // Upgraded like any other schema.
+        assert_eq!(doc["components"]["parameters"]["P"]["schema"], json!({"type": "object", "nullable": true}));
+        assert!(doc["components"]["parameters"].get("Two").is_none());
+        assert_eq!(warnings.len(), 2, "{:?}", messages(&warnings));
+        assert_eq!(warnings[0].pointer, "#/paths/~1s/get/parameters/1");
+        assert_eq!(warnings[1].pointer, "#/components/parameters/Two");
+    }
+
+    #[test]
+    fn tag_parent_and_kind_are_carried_in_extensions() {
+        let (doc, _) = run(json!({
+            "openapi": "3.2.0",
+            "tags": [{"name": "a", "kind": "nav"}, {"name": "b", "parent": "a", "x-parent": "kept"}]
+        }));
+        assert_eq!(doc["tags"], json!([{"name": "a", "x-kind": "nav"}, {"name": "b", "x-parent": "kept"}]));
+    }
+
+    #[test]
     fn query_and_additional_operations_are_carried_in_an_extension() {
         let (doc, warnings) = run(json!({
             "openapi": "3.2.0",
@@ -1733,8 +1771,8 @@ mod tests {
         assert_eq!(
             messages(&warnings),
             [
-                "#/paths/~1s/query/parameters/0: an `in: querystring` parameter (the whole query string as one value) \
-                 is not supported; left out",
+                "#/paths/~1s/query/parameters/0: an `in: querystring` parameter is only sent when its `content` is \
+                 one `application/x-www-form-urlencoded` media type with a schema; left out",
                 "#/paths/~1s/additionalOperations/get: `get` has a field of its own on the path item; left out here",
                 "#/paths/~1s/additionalOperations/BAD METHOD: `BAD METHOD` is not an HTTP method name; the operation \
                  is left out",

@@ -41,7 +41,7 @@ impl Tags {
                 out.kinds.insert(tag.name.clone(), kind.clone());
             }
             let Some(parent) = tag.extensions.get(TAG_PARENT) else { continue };
-            let at = Pointer::root().push("tags").push(&i.to_string()).push("parent");
+            let at = Pointer::root().push("tags").push(i.to_string()).push("parent");
             let Value::String(parent) = parent else {
                 warn(&at, "a parent is a tag's name, a string; the tag stands at the top".into());
                 continue;
