@@ -3,7 +3,12 @@
 //! verbatim by the generator into crates whose spec describes webhooks; the event enum beside
 //! it says which headers and which scheme the API uses.
 
+// @signed {
 use std::time::{SystemTime, UNIX_EPOCH};
+// @signed }
+// @unsigned {
+use std::time::SystemTime;
+// @unsigned }
 
 use hmac::{Hmac, Mac};
 use reqwest::header::HeaderMap;
@@ -113,9 +118,12 @@ pub enum Verified {
 pub struct Scheme {
     pub event_header: &'static str,
     pub token_header: Option<&'static str>,
+    // @signed {
     pub signature: Option<SignatureScheme>,
+    // @signed }
 }
 
+// @signed {
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct SignatureScheme {
@@ -133,6 +141,7 @@ pub enum SignedPart {
     Body,
     Literal(&'static str),
 }
+// @signed }
 
 /// The one value of `name`: absent, repeated or non-text values are errors.
 fn single<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<Option<&'h str>, WebhookError> {
@@ -149,6 +158,7 @@ pub fn event_name<'h>(headers: &'h HeaderMap, scheme: &Scheme) -> Result<&'h str
     single(headers, scheme.event_header)?.ok_or(WebhookError::MissingHeader(scheme.event_header))
 }
 
+// @signed {
 /// Unix seconds, negative before 1970; never panics.
 fn unix_seconds(time: SystemTime) -> i64 {
     match time.duration_since(UNIX_EPOCH) {
@@ -156,6 +166,7 @@ fn unix_seconds(time: SystemTime) -> i64 {
         Err(e) => i64::try_from(e.duration().as_secs()).map(|s| -s).unwrap_or(i64::MIN),
     }
 }
+// @signed }
 
 fn mac(secret: &[u8]) -> Hmac<Sha256> {
     // HMAC takes a key of any length: longer keys are hashed, shorter ones padded.
@@ -180,11 +191,18 @@ pub fn verify(
     now: SystemTime,
     scheme: &Scheme,
 ) -> Result<Verified, WebhookError> {
+    // @signed {
     if let Some(signature) = &scheme.signature {
         if let Some(value) = single(headers, signature.header)? {
             return verify_signature(value, body, secret, now, signature);
         }
     }
+    // @signed }
+    // @unsigned {
+    // A token says nothing of the body or the time; the parameters stay for the day the API
+    // signs its requests too.
+    let _ = (body, now);
+    // @unsigned }
     if let Some(token_header) = scheme.token_header {
         if let Some(value) = single(headers, token_header)? {
             return verify_token(value, secret);
@@ -192,7 +210,12 @@ pub fn verify(
     }
     Err(WebhookError::MissingCredential {
         token_header: scheme.token_header,
+        // @signed {
         signature_header: scheme.signature.as_ref().map(|s| s.header),
+        // @signed }
+        // @unsigned {
+        signature_header: None,
+        // @unsigned }
     })
 }
 
@@ -210,6 +233,7 @@ pub fn verify_token(token: &str, secret: &[u8]) -> Result<Verified, WebhookError
     m.verify_slice(&expected).map(|()| Verified::Token).map_err(|_| WebhookError::WrongToken)
 }
 
+// @signed {
 #[doc(hidden)]
 pub fn verify_signature(
     value: &str,
@@ -295,6 +319,7 @@ fn decode_hex(text: &str) -> Result<Vec<u8>, WebhookError> {
 fn excerpt(text: &str) -> String {
     text.chars().take(40).collect()
 }
+// @signed }
 
 #[doc(hidden)]
 pub fn decode<T: serde::de::DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, WebhookError> {
@@ -308,6 +333,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(event: &str, body: &[u8]) -> Resul
     Ok(value)
 }
 
+// @signed {
 /// The signature header value the API would send for `body` at `timestamp` (Unix seconds):
 /// for tests of a receiver, and for replaying a captured request against one.
 #[doc(hidden)]
@@ -324,3 +350,4 @@ pub fn sign(body: &[u8], secret: &[u8], timestamp: i64, scheme: &SignatureScheme
     let hex: String = m.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
     format!("{}={timestamp_text},{}={hex}", scheme.timestamp_key, scheme.signature_key)
 }
+// @signed }

@@ -153,6 +153,10 @@ pub struct Group {
     pub wire_tag: String,
     /// The tag's description.
     pub docs: Docs,
+    /// The tag's parent tag (OpenAPI 3.2's `parent`, `x-parent` after the upgrade), when it has
+    /// one: the group follows its parent's in the order of groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
     /// Operations, sorted by method name.
     pub operations: Vec<Operation>,
 }
@@ -275,6 +279,11 @@ pub struct Param {
     pub docs: Docs,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// The whole query string (OpenAPI 3.2's `in: querystring`, form-encoded): a query
+    /// parameter whose type is an object of scalars, each property a key of the query. Its
+    /// model gets a constructor and setters, as a request body's does.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole_query: bool,
 }
 
 /// How a request body is encoded.

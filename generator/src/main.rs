@@ -28,9 +28,11 @@ A 3.1 or 3.2 document is brought to the 3.0 shape first: type lists with \"null\
 branches of oneOf/anyOf are nullable, const is a one-value enum, $defs and $id/$anchor targets
 become component schemas, contentEncoding base64 is format byte, webhooks become x-webhooks
 (parsed with x-webhook-signature), 3.2's query and additionalOperations are operations with
-that method. What has no Rust form (if/then/else, not, dependentSchemas, tuples of mixed items,
-disagreeing patternProperties, itemSchema outside a response of JSON Lines, JSON text sequences or
-server-sent events, in: querystring parameters) is dropped or
+that method, a form-encoded in: querystring parameter is a typed object whose properties are
+the query's keys, and tags with a parent order the groups as a tree. What has no Rust form
+(if/then/else, not, dependentSchemas, tuples of mixed items, disagreeing patternProperties,
+itemSchema outside a response of JSON Lines, JSON text sequences or server-sent events, an
+in: querystring parameter of another media type or with lists or objects inside) is dropped or
 typed as free-form JSON, each with a warning naming its place.";
 
 fn run() -> Result<bool, String> {

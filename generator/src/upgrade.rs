@@ -1,7 +1,8 @@
 //! Upgrade: an OpenAPI 3.1 or 3.2 document brought to the 3.0 shape that validation, the typed
 //! parse and lowering read. What 3.0 can say is said its way (`type: [string, "null"]` becomes
 //! `nullable: true`, `const` a one-value `enum`); what it cannot is carried in `x-` extensions
-//! that lowering reads (`x-webhooks`, `x-additional-operations`), or dropped with a warning that
+//! that lowering reads (`x-webhooks`, `x-additional-operations`, `x-parent` and `x-kind` on tags,
+//! `x-querystring` on the query parameter an `in: querystring` one becomes), or dropped with a warning that
 //! names the place and what the client does instead. Nothing here refuses a document.
 
 use serde_json::{json, Map, Value};
@@ -12,6 +13,16 @@ use crate::lower::Warning;
 /// The path-item extension that carries operations on methods 3.0 has no field for (`QUERY`, and
 /// 3.2's `additionalOperations`): method as sent to operation.
 pub(crate) const ADDITIONAL_OPERATIONS: &str = "x-additional-operations";
+
+/// The tag extensions that carry 3.2's hierarchical tags (`parent`, `kind`), which lowering
+/// reads to order and choose the groups of operations.
+pub(crate) const TAG_PARENT: &str = "x-parent";
+pub(crate) const TAG_KIND: &str = "x-kind";
+
+/// The query-parameter extension that marks 3.2's `in: querystring` parameter (the whole query
+/// string, one form-encoded object), once the upgrade has made it an exploded `form` query
+/// parameter of the same schema.
+pub(crate) const QUERY_STRING_EXT: &str = "x-querystring";
 
 /// The methods a 3.0 path item has a field for.
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -504,6 +515,20 @@ fn document(doc: &mut Value, cx: &mut Cx) {
         components_section(components, &at.push("components"), cx);
     }
     webhooks(root, cx);
+    tags(root);
+}
+
+/// 3.2's `parent` and `kind` of a tag become [`TAG_PARENT`] and [`TAG_KIND`] (the typed parse
+/// keeps only `x-` keys); an extension already there wins. Lowering checks the parents.
+fn tags(root: &mut Map<String, Value>) {
+    let Some(Value::Array(tags)) = root.get_mut("tags") else { return };
+    for tag in tags.iter_mut().filter_map(Value::as_object_mut) {
+        for (key, extension) in [("parent", TAG_PARENT), ("kind", TAG_KIND)] {
+            if let Some(value) = tag.shift_remove(key) {
+                tag.entry(extension).or_insert(value);
+            }
+        }
+    }
 }
 
 fn components_section(components: &mut Map<String, Value>, at: &Pointer, cx: &mut Cx) {
@@ -534,19 +559,20 @@ fn components_section(components: &mut Map<String, Value>, at: &Pointer, cx: &mu
             callback(value, &at.push("callbacks").push(name), cx);
         }
     }
-    // `in: querystring` (3.2) parameters have no 3.0 form: references to them are dropped too.
+    // `in: querystring` (3.2) parameters that cannot be sent are dropped, and references to
+    // them with them.
     let mut query_strings = Vec::new();
     if let Some(Value::Object(map)) = components.get_mut("parameters") {
-        map.retain(|name, value| {
-            let keep = value.get("in").and_then(Value::as_str) != Some("querystring");
-            if !keep {
-                query_strings.push(name.clone());
+        map.retain(|name, value| match query_string(value) {
+            Ok(()) => true,
+            Err(why) => {
+                query_strings.push((name.clone(), why));
+                false
             }
-            keep
         });
     }
-    for name in query_strings {
-        cx.warn(&at.push("parameters").push(&name), QUERY_STRING);
+    for (name, why) in query_strings {
+        cx.warn(&at.push("parameters").push(&name), why);
     }
     if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
         for scheme in schemes.values_mut() {
@@ -612,8 +638,8 @@ fn parameters(holder: &mut Map<String, Value>, at: &Pointer, cx: &mut Cx) {
     list.retain_mut(|parameter| {
         let here = at.push(index.to_string());
         index += 1;
-        if parameter.get("in").and_then(Value::as_str) == Some("querystring") {
-            cx.warn(&here, QUERY_STRING);
+        if let Err(why) = query_string(parameter) {
+            cx.warn(&here, why);
             return false;
         }
         self::parameter(parameter, &here, cx);
@@ -621,8 +647,36 @@ fn parameters(holder: &mut Map<String, Value>, at: &Pointer, cx: &mut Cx) {
     });
 }
 
-const QUERY_STRING: &str =
-    "an `in: querystring` parameter (the whole query string as one value) is not supported; left out";
+/// 3.2's `in: querystring` parameter (the whole query string, described by one schema under
+/// `content`) as 3.0 says the same thing for a form-encoded object: an exploded `form` query
+/// parameter of that schema (its properties become the query's keys), marked with
+/// [`QUERY_STRING_EXT`] for lowering, which checks that the schema is such an object. Any other
+/// parameter is left as it is. A query string of another media type (JSON text, say) has no
+/// such form: the parameter is left out, with the reason.
+fn query_string(parameter: &mut Value) -> Result<(), &'static str> {
+    let Some(map) = parameter.as_object_mut() else { return Ok(()) };
+    if map.get("in").and_then(Value::as_str) != Some("querystring") {
+        return Ok(());
+    }
+    let form = match map.get("content") {
+        Some(Value::Object(content)) if content.len() == 1 => content.iter().next().and_then(|(media, entry)| {
+            let base = media.split(';').next().unwrap_or(media).trim();
+            base.eq_ignore_ascii_case("application/x-www-form-urlencoded").then(|| entry.get("schema").cloned())?
+        }),
+        _ => None,
+    };
+    let Some(schema) = form else {
+        return Err("an `in: querystring` parameter is only sent when its `content` is one \
+                    `application/x-www-form-urlencoded` media type with a schema; left out");
+    };
+    map.shift_remove("content");
+    map.insert("in".into(), json!("query"));
+    map.insert("style".into(), json!("form"));
+    map.insert("explode".into(), json!(true));
+    map.insert("schema".into(), schema);
+    map.insert(QUERY_STRING_EXT.into(), json!(true));
+    Ok(())
+}
 
 fn operation(value: &mut Value, at: &Pointer, cx: &mut Cx) {
     let Some(op) = value.as_object_mut() else { return };
@@ -1656,6 +1710,44 @@ mod tests {
     }
 
     #[test]
+    fn form_encoded_query_strings_become_exploded_form_parameters() {
+        let form = |schema: Value| json!({"application/x-www-form-urlencoded; charset=utf-8": {"schema": schema}});
+        let (doc, warnings) = run(json!({
+            "openapi": "3.2.0",
+            "paths": {"/s": {"get": {"parameters": [
+                {"name": "q", "in": "querystring", "required": true, "content": form(json!({"$ref": "#/components/schemas/F"}))},
+                {"name": "j", "in": "querystring", "content": {"application/json": {"schema": {"type": "object"}}}}
+            ]}}},
+            "components": {"parameters": {
+                "P": {"name": "p", "in": "querystring", "content": form(json!({"type": ["object", "null"]}))},
+                "Two": {"name": "t", "in": "querystring", "content": {
+                    "application/x-www-form-urlencoded": {"schema": {}}, "application/json": {"schema": {}}
+                }}
+            }}
+        }));
+        assert_eq!(
+            doc["paths"]["/s"]["get"]["parameters"],
+            json!([{"name": "q", "in": "query", "required": true, "style": "form", "explode": true,
+                    "schema": {"$ref": "#/components/schemas/F"}, "x-querystring": true}])
+        );
+        // Upgraded like any other schema.
+        assert_eq!(doc["components"]["parameters"]["P"]["schema"], json!({"type": "object", "nullable": true}));
+        assert!(doc["components"]["parameters"].get("Two").is_none());
+        assert_eq!(warnings.len(), 2, "{:?}", messages(&warnings));
+        assert_eq!(warnings[0].pointer, "#/paths/~1s/get/parameters/1");
+        assert_eq!(warnings[1].pointer, "#/components/parameters/Two");
+    }
+
+    #[test]
+    fn tag_parent_and_kind_are_carried_in_extensions() {
+        let (doc, _) = run(json!({
+            "openapi": "3.2.0",
+            "tags": [{"name": "a", "kind": "nav"}, {"name": "b", "parent": "a", "x-parent": "kept"}]
+        }));
+        assert_eq!(doc["tags"], json!([{"name": "a", "x-kind": "nav"}, {"name": "b", "x-parent": "kept"}]));
+    }
+
+    #[test]
     fn query_and_additional_operations_are_carried_in_an_extension() {
         let (doc, warnings) = run(json!({
             "openapi": "3.2.0",
@@ -1679,8 +1771,8 @@ mod tests {
         assert_eq!(
             messages(&warnings),
             [
-                "#/paths/~1s/query/parameters/0: an `in: querystring` parameter (the whole query string as one value) \
-                 is not supported; left out",
+                "#/paths/~1s/query/parameters/0: an `in: querystring` parameter is only sent when its `content` is \
+                 one `application/x-www-form-urlencoded` media type with a schema; left out",
                 "#/paths/~1s/additionalOperations/get: `get` has a field of its own on the path item; left out here",
                 "#/paths/~1s/additionalOperations/BAD METHOD: `BAD METHOD` is not an HTTP method name; the operation \
                  is left out",

@@ -94,6 +94,9 @@ fixture!(multi_file);
 fixture!(refs_anywhere);
 fixture!(implicit_tags);
 fixture!(wire_formats);
+fixture!(webhooks);
+fixture!(webhooks_token_only);
+fixture!(querystring);
 
 #[test]
 fn output_is_deterministic() {

@@ -893,3 +893,77 @@ fn required_properties_the_schema_does_not_describe_survive_a_round_trip() {
     let tariff: Tariff = serde_json::from_value(sent.clone()).unwrap();
     assert_eq!(serde_json::to_value(&tariff).unwrap(), sent);
 }
+
+#[test]
+fn webhooks_with_only_a_token_check_the_token_and_name_no_signature_header() {
+    use fixture_webhooks_token_only::webhooks::{self, Event, Verified, WebhookError};
+    use fixture_webhooks_token_only::HeaderMap;
+    let body = br#"{"id": "t1"}"#;
+    let now = std::time::SystemTime::now();
+    let mut headers = HeaderMap::new();
+    headers.insert(webhooks::EVENT_HEADER, "thing.created".parse().unwrap());
+    assert_eq!(
+        webhooks::verify(&headers, body, b"secret", now),
+        Err(WebhookError::MissingCredential { token_header: Some("X-Thing-Token"), signature_header: None })
+    );
+    headers.insert(webhooks::TOKEN_HEADER, "guess".parse().unwrap());
+    assert_eq!(webhooks::verify(&headers, body, b"secret", now), Err(WebhookError::WrongToken));
+    headers.insert(webhooks::TOKEN_HEADER, "secret".parse().unwrap());
+    assert_eq!(webhooks::verify(&headers, body, b"secret", now), Ok(Verified::Token));
+    match Event::verify_and_parse(&headers, body, b"secret", now).unwrap() {
+        Event::ThingCreated(thing) => assert_eq!(thing.id, "t1"),
+        other => panic!("not a thing.created event: {other:?}"),
+    }
+    headers.append(webhooks::TOKEN_HEADER, "secret".parse().unwrap());
+    assert_eq!(webhooks::verify(&headers, body, b"secret", now), Err(WebhookError::DuplicateHeader("X-Thing-Token")));
+}
+
+/// The query of a raw request's first line, its pairs sorted.
+fn sorted_query(raw: &[u8]) -> (String, Vec<String>) {
+    let raw = String::from_utf8(raw.to_vec()).unwrap();
+    let target = raw.lines().next().unwrap().split(' ').nth(1).unwrap().to_string();
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let mut pairs: Vec<String> = query.split('&').filter(|p| !p.is_empty()).map(String::from).collect();
+    pairs.sort();
+    (path.to_string(), pairs)
+}
+
+#[tokio::test]
+async fn a_whole_query_string_is_sent_as_the_objects_form_encoded_keys() {
+    use fixture_querystring::types::{ItemFilter, ItemFilterState};
+    let (url, rx) = serve_in_turn(vec![
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 5\r\nconnection: close\r\n\r\n[\"a\"]"
+            .to_string(),
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 3\r\nconnection: close\r\n\r\n\"x\""
+            .to_string(),
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 3\r\nconnection: close\r\n\r\n\"y\""
+            .to_string(),
+    ]);
+    let client = fixture_querystring::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    // The parameter's name (`filter`) is not on the wire: the object's properties are the keys;
+    // absent optional properties send nothing.
+    let filter = ItemFilter::new("red & blue").state(ItemFilterState::Closed).include_deleted(true);
+    assert_eq!(client.items().list(filter).await.unwrap(), ["a"]);
+    let (path, pairs) = sorted_query(&rx.recv().unwrap());
+    assert_eq!(path, "/items");
+    assert_eq!(pairs, ["include%20deleted=true", "q=red%20%26%20blue", "state=closed"]);
+    // A map schema: each entry a key; an optional query string left unset sends no query.
+    let fields: std::collections::BTreeMap<String, String> =
+        [("a".to_string(), "1".to_string()), ("b c".to_string(), "2=3".to_string())].into_iter().collect();
+    assert_eq!(client.items().get("i").fields(fields).await.unwrap(), "x");
+    let (path, pairs) = sorted_query(&rx.recv().unwrap());
+    assert_eq!(path, "/items/i");
+    assert_eq!(pairs, ["a=1", "b%20c=2%3D3"]);
+    assert_eq!(client.items().get("i").await.unwrap(), "y");
+    assert_eq!(sorted_query(&rx.recv().unwrap()), ("/items/i".to_string(), Vec::new()));
+}
+
+#[tokio::test]
+async fn the_mock_server_matches_a_whole_query_string_by_its_keys() {
+    use fixture_querystring::types::ItemFilter;
+    let mock = fixture_querystring::mock::MockServer::start().await;
+    mock.items().list().filter(ItemFilter::new("x").limit(2)).respond_with(vec!["hit".to_string()]).expect(1).await;
+    let client = mock.client();
+    assert_eq!(client.items().list(ItemFilter::new("x").limit(2)).await.unwrap(), ["hit"]);
+    mock.verify().await;
+}

@@ -49,7 +49,7 @@ pub fn lib_rs() -> TokenStream {
 pub fn operations_mod(api: &Api) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = snake_ident(&g.name);
-        let doc = format!(" Operations tagged {}.", docs::code(&g.wire_tag));
+        let doc = format!(" {}.", docs::group_title(g));
         let handle = type_ident(&g.type_name);
         let cfg = Features::group_cfg(&g.name);
         quote! {
@@ -144,7 +144,7 @@ pub fn client_rs(api: &Api, config: &Config, features: &Features) -> TokenStream
         let name = snake_ident(&g.name);
         let module = snake_ident(&g.name);
         let handle = type_ident(&g.type_name);
-        let doc = format!(" Operations tagged {}.", docs::code(&g.wire_tag));
+        let doc = format!(" {}.", docs::group_title(g));
         let cfg = Features::group_cfg(&g.name);
         quote! {
             #[doc = #doc]

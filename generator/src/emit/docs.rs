@@ -50,6 +50,15 @@ pub fn code(value: &str) -> String {
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
+/// "Operations tagged `x`" for a group, with its parent tag when it has one (3.2's hierarchical
+/// tags): both names as code spans.
+pub fn group_title(group: &crate::ir::Group) -> String {
+    match &group.parent {
+        Some(parent) => format!("Operations tagged {}, a part of {}", code(&group.wire_tag), code(parent)),
+        None => format!("Operations tagged {}", code(&group.wire_tag)),
+    }
+}
+
 /// A URL from the spec as a link: an autolink when it is a plain `http(s)` URL, otherwise a
 /// code span (never Markdown or HTML of the spec's making).
 pub fn link(url: &str) -> String {

@@ -223,7 +223,11 @@ fn typed(group: &Group, op: &Operation) -> TokenStream {
             let ident = snake_ident(&p.rust_name);
             let wire = &p.wire_name;
             let style = super::operations::query_style(p.style);
-            let doc = format!(" Matches requests whose {} query parameter is this value.", docs::code(wire));
+            let doc = if p.whole_query {
+                format!(" Matches requests whose query string holds this value's keys ({}).", docs::code(wire))
+            } else {
+                format!(" Matches requests whose {} query parameter is this value.", docs::code(wire))
+            };
             let (arg, value) = match &p.ty {
                 TypeRef::Vec(item) => {
                     let item = ty(item, Scope::Crate);

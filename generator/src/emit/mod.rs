@@ -209,7 +209,10 @@ fn other_files(
             pub mod webhooks;
         });
         files.insert("src/webhooks/mod.rs".to_string(), rust_file("src/webhooks/mod.rs", webhooks::file(hooks))?);
-        files.insert("src/webhooks/verify.rs".to_string(), format!("{header}\n{}", webhooks::VERIFY));
+        files.insert(
+            "src/webhooks/verify.rs".to_string(),
+            format!("{header}\n{}", webhooks::verify_source(hooks.scheme.signature.is_some())),
+        );
     }
     // The typed mock server, behind the `mock` feature (its dependency is optional).
     lib.extend(quote::quote! {

@@ -58,12 +58,9 @@ pub(super) fn query_style(style: QueryStyle) -> TokenStream {
 
 /// One group's file.
 pub fn file(group: &Group) -> TokenStream {
-    let module_doc = format!(" Operations tagged {}.", docs::code(&group.wire_tag));
+    let module_doc = format!(" {}.", docs::group_title(group));
     let handle = type_ident(&group.type_name);
-    let handle_doc = docs::attrs(
-        &group.docs,
-        &format!("Operations tagged {}: `client.{}()`.", docs::code(&group.wire_tag), group.name),
-    );
+    let handle_doc = docs::attrs(&group.docs, &format!("{}: `client.{}()`.", docs::group_title(group), group.name));
     let methods = group.operations.iter().map(method);
     let builders = group.operations.iter().map(builder);
     quote! {

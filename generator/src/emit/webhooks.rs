@@ -11,8 +11,39 @@ use crate::rust::{ty, Scope};
 use super::docs;
 use super::types::type_ident;
 
-/// The verbatim part: verification, decoding and errors.
-pub const VERIFY: &str = include_str!("../../runtime/webhooks.rs");
+/// The verbatim part: verification, decoding and errors. Lines between `// @signed {` and
+/// `// @signed }` serve a signature scheme, those between `// @unsigned {` and `// @unsigned }`
+/// stand in for them when there is none: see [`verify_source`].
+const VERIFY: &str = include_str!("../../runtime/webhooks.rs");
+
+/// `src/webhooks/verify.rs` for a scheme with or without a signature: the regions of the other
+/// case left out and the marker lines dropped, so that a crate whose API only sends a token
+/// holds no signature code, which would be dead (and `-D warnings` refuses dead code).
+pub fn verify_source(signed: bool) -> String {
+    let (keep, drop) = if signed { ("signed", "unsigned") } else { ("unsigned", "signed") };
+    let mut out = String::with_capacity(VERIFY.len());
+    let mut dropping = false;
+    let mut blank_before = false;
+    for line in VERIFY.lines() {
+        let marker = line.trim();
+        if marker == format!("// @{keep} {{") || marker == format!("// @{keep} }}") {
+            continue;
+        }
+        if marker == format!("// @{drop} {{") || marker == format!("// @{drop} }}") {
+            dropping = marker.ends_with('{');
+            continue;
+        }
+        // A dropped item leaves the blank lines on both sides of it: one is enough.
+        let blank = line.is_empty();
+        if dropping || (blank && blank_before) {
+            continue;
+        }
+        blank_before = blank;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
 
 /// `src/webhooks/mod.rs`.
 pub fn file(webhooks: &Webhooks) -> TokenStream {
@@ -22,6 +53,7 @@ pub fn file(webhooks: &Webhooks) -> TokenStream {
         Some(name) => quote!(Some(#name)),
         None => quote!(None),
     };
+    let signed = scheme.signature.is_some();
     let signature = match &scheme.signature {
         Some(s) => {
             let header = &s.header;
@@ -34,16 +66,17 @@ pub fn file(webhooks: &Webhooks) -> TokenStream {
                 SignedPart::Literal(text) => quote!(verify::SignedPart::Literal(#text)),
             });
             quote! {
-                Some(verify::SignatureScheme {
+                signature: Some(verify::SignatureScheme {
                     header: #header,
                     timestamp_key: #timestamp_key,
                     signature_key: #signature_key,
                     signed: &[#(#parts),*],
                     tolerance_secs: #tolerance,
-                })
+                }),
             }
         }
-        None => quote!(None),
+        // The runtime's `Scheme` has no signature field then (see `verify_source`).
+        None => quote!(),
     };
 
     let mut constants = vec![{
@@ -102,14 +135,44 @@ pub fn file(webhooks: &Webhooks) -> TokenStream {
     });
     let wires = webhooks.events.iter().map(|e| &e.wire_name);
 
+    let head = if signed {
+        quote! {
+            //! Webhooks: the events the API sends to a receiver, each decoded into its payload type,
+            //! and the checks that tell a genuine request from a forged or replayed one.
+            //!
+            //! A receiver passes the request's headers, its body (the exact bytes received), the
+            //! shared secret and the current time to [`Event::verify_and_parse`]. The signature is
+            //! an HMAC-SHA256 compared in constant time, and its timestamp must lie within
+            //! [`TOLERANCE_SECS`] of the clock, either way; a token is compared in constant time too.
+        }
+    } else {
+        quote! {
+            //! Webhooks: the events the API sends to a receiver, each decoded into its payload type,
+            //! and the check that tells a genuine request from a forged one.
+            //!
+            //! A receiver passes the request's headers, its body (the exact bytes received), the
+            //! shared secret and the current time to [`Event::verify_and_parse`]. The API signs
+            //! nothing: the token header must hold the secret, compared in constant time. A token
+            //! does not date the request, so a captured request can be replayed.
+        }
+    };
+    let verify_doc = if signed {
+        quote! {
+            /// Checks that the request comes from the API: its signature, when it carries one (the
+            /// HMAC of the signed message under `secret`, with a timestamp within the replay window
+            /// of `now`), or else its token (equal to `secret`). Headers that must appear once and
+            /// appear twice are refused.
+        }
+    } else {
+        quote! {
+            /// Checks that the request comes from the API: its token header holds `secret`. The
+            /// body and `now` are not read, as the API signs nothing; they are taken so that a
+            /// receiver's code stays the same if it starts to. A repeated token header is refused.
+        }
+    };
+
     quote! {
-        //! Webhooks: the events the API sends to a receiver, each decoded into its payload type,
-        //! and the checks that tell a genuine request from a forged or replayed one.
-        //!
-        //! A receiver passes the request's headers, its body (the exact bytes received), the
-        //! shared secret and the current time to [`Event::verify_and_parse`]. The signature is
-        //! an HMAC-SHA256 compared in constant time, and its timestamp must lie within
-        //! [`TOLERANCE_SECS`] of the clock, either way; a token is compared in constant time too.
+        #head
 
         mod verify;
 
@@ -120,7 +183,7 @@ pub fn file(webhooks: &Webhooks) -> TokenStream {
         const SCHEME: verify::Scheme = verify::Scheme {
             event_header: #event_header,
             token_header: #token_header,
-            signature: #signature,
+            #signature
         };
 
         /// A webhook event, chosen by the event header and decoded from the body.
@@ -177,10 +240,7 @@ pub fn file(webhooks: &Webhooks) -> TokenStream {
             }
         }
 
-        /// Checks that the request comes from the API: its signature, when it carries one (the
-        /// HMAC of the signed message under `secret`, with a timestamp within the replay window
-        /// of `now`), or else its token (equal to `secret`). Headers that must appear once and
-        /// appear twice are refused.
+        #verify_doc
         pub fn verify(
             headers: &reqwest::header::HeaderMap,
             body: &[u8],
@@ -191,5 +251,41 @@ pub fn file(webhooks: &Webhooks) -> TokenStream {
         }
 
         #sign
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{verify_source, VERIFY};
+
+    #[test]
+    fn the_markers_pair_up() {
+        let mut open: Option<&str> = None;
+        for line in VERIFY.lines().map(str::trim).filter(|l| l.starts_with("// @")) {
+            match (open, line) {
+                (None, "// @signed {") => open = Some("signed"),
+                (None, "// @unsigned {") => open = Some("unsigned"),
+                (Some("signed"), "// @signed }") | (Some("unsigned"), "// @unsigned }") => open = None,
+                _ => panic!("unpaired marker `{line}` (open: {open:?})"),
+            }
+        }
+        assert_eq!(open, None);
+    }
+
+    #[test]
+    fn a_signed_scheme_keeps_the_signature_code_and_an_unsigned_one_drops_it() {
+        let signed = verify_source(true);
+        let unsigned = verify_source(false);
+        for source in [&signed, &unsigned] {
+            assert!(!source.contains("// @"), "a marker is left");
+            assert!(!source.contains("\n\n\n"), "two blank lines in a row");
+            assert!(source.contains("pub fn verify_token("));
+        }
+        for item in ["pub struct SignatureScheme", "pub fn verify_signature(", "pub fn sign(", "UNIX_EPOCH"] {
+            assert!(signed.contains(item), "{item}");
+            assert!(!unsigned.contains(item), "{item}");
+        }
+        assert!(unsigned.contains("signature_header: None,"));
+        assert!(!signed.contains("signature_header: None,"));
     }
 }

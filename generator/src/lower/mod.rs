@@ -4,6 +4,7 @@
 mod operation;
 mod refs;
 mod schema;
+mod tags;
 mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -154,7 +155,7 @@ fn reachable(defs: &BTreeMap<String, crate::ir::TypeDef>, roots: Vec<String>) ->
     seen
 }
 
-/// Marks every type reachable from a request body as an input, so it gets a constructor and
+/// Marks every type reachable from a request body (or a whole query string) as an input, so it gets a constructor and
 /// setters. In input types that never appear in a response, an optional nullable field becomes
 /// `Option<Option<T>>`, so that a request can say "leave it" (absent) and "clear it" (`null`)
 /// apart; types read from responses keep `Option<T>`, where the two mean the same to a reader.
@@ -165,6 +166,10 @@ fn mark_inputs(defs: &mut BTreeMap<String, crate::ir::TypeDef>, groups: &[Group]
     for op in &operations {
         if let Some(body) = &op.body {
             named_in(&body.ty, &mut input_roots);
+        }
+        // A whole query string is built by the caller like a body.
+        for param in op.params.iter().filter(|p| p.whole_query) {
+            named_in(&param.ty, &mut input_roots);
         }
         let bodies: Vec<&crate::ir::Body> = match &op.output {
             crate::ir::Output::Single { body } => vec![body],

@@ -144,10 +144,12 @@ pub fn lower_operations(
         }
     }
 
-    // Group by first tag, in sorted order of tags; operations by id within a group.
+    // Group by first navigation tag (see `tags`), in sorted order of tags; operations by id
+    // within a group.
+    let tree = super::tags::Tags::new(&spec.tags, &mut |at, message| types.warn(at, message));
     let mut by_tag: BTreeMap<String, Vec<RawOp<'_>>> = BTreeMap::new();
     for op in raw {
-        let tag = op.op.tags.first().cloned().unwrap_or_else(|| UNTAGGED.to_string());
+        let tag = tree.group_tag(&op.op.tags).cloned().unwrap_or_else(|| UNTAGGED.to_string());
         by_tag.entry(tag).or_default().push(op);
     }
     // A group's module name is also its cargo feature's: never one the crate's manifest uses.
@@ -169,9 +171,16 @@ pub fn lower_operations(
             operations.extend(types.recover(lowered, &op.at, Fate::OperationLeftOut, Vec::new)?);
         }
         operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
-        groups.push(Group { name: module, type_name: group_type, wire_tag: tag, docs: tag_docs, operations });
+        let parent = tree.parent(&tag).cloned();
+        groups.push(Group { name: module, type_name: group_type, wire_tag: tag, docs: tag_docs, parent, operations });
     }
-    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    // Module names are claimed in the order of tags above whatever the order of groups, so that
+    // a parent added to a tag moves its group without renaming any.
+    if tree.is_tree() {
+        groups.sort_by(|a, b| (tree.rank(&a.wire_tag), &a.name).cmp(&(tree.rank(&b.wire_tag), &b.name)));
+    } else {
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+    }
     Ok(groups)
 }
 
@@ -520,6 +529,15 @@ fn lower_params(
             },
         };
         let ty = types.lower(schema, &format!("{type_base}{}", type_name(&data.name)), &at.push("schema"), 0)?;
+        let whole_query = location == ParamLocation::Query
+            && data.extensions.get(crate::upgrade::QUERY_STRING_EXT) == Some(&serde_json::Value::Bool(true));
+        if whole_query {
+            // A query string the runtime could not write is left out here, not refused at send.
+            let flat = flat_object(&types.defs, &ty, &at);
+            if !types.recover(flat.map(|()| true), &at, Fate::Ignored, || false)? {
+                continue;
+            }
+        }
         let style = match param {
             Parameter::Query { style, .. } => match (style, data.explode.unwrap_or(true)) {
                 (openapiv3::QueryStyle::Form, true) => QueryStyle::FormExploded,
@@ -543,11 +561,57 @@ fn lower_params(
             required: data.required || location == ParamLocation::Path,
             ty,
             style,
-            docs: docs(None, data.description.as_deref()),
+            docs: {
+                let mut d = docs(None, data.description.as_deref());
+                if whole_query {
+                    append_note(&mut d, "The whole query string: each property is a key of the query, form-encoded.");
+                }
+                d
+            },
             deprecated: data.deprecated.unwrap_or(false),
+            whole_query,
         });
     }
     Ok(out)
+}
+
+/// Checks that a whole query string's type is an object whose values are scalars (optional ones
+/// too: `None` writes nothing), which an exploded `form` query parameter writes as `key=value`
+/// pairs. A list or object inside it has no form-encoding the runtime writes; free-form JSON
+/// values are let through and checked when sent.
+fn flat_object(defs: &BTreeMap<String, crate::ir::TypeDef>, ty: &TypeRef, at: &Pointer) -> Result<(), Error> {
+    fn scalar(defs: &BTreeMap<String, crate::ir::TypeDef>, ty: &TypeRef, depth: usize) -> bool {
+        match ty {
+            TypeRef::Prim(_) | TypeRef::Json => true,
+            TypeRef::Option(t) => scalar(defs, t, depth),
+            TypeRef::Named(name) if depth < 16 => match defs.get(name).map(|d| &d.kind) {
+                Some(TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }) => true,
+                Some(TypeKind::Alias { target, .. }) => scalar(defs, target, depth + 1),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    let flat = match ty {
+        TypeRef::Json => true,
+        TypeRef::Map(value) => scalar(defs, value, 0),
+        TypeRef::Named(name) => match defs.get(name).map(|d| &d.kind) {
+            Some(TypeKind::Struct { fields, additional }) => {
+                fields.iter().all(|f| scalar(defs, &f.ty, 0)) && additional.iter().all(|e| scalar(defs, &e.ty, 0))
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    if flat {
+        Ok(())
+    } else {
+        Err(Error::unsupported(
+            at,
+            "an `in: querystring` parameter whose schema is not an object of scalar properties; \
+             only such an object has a form-encoding",
+        ))
+    }
 }
 
 fn location(param: &Parameter) -> ParamLocation {

@@ -439,7 +439,7 @@ impl<'a> Types<'a> {
         })
     }
 
-    fn warn(&mut self, at: &Pointer, message: String) {
+    pub(super) fn warn(&mut self, at: &Pointer, message: String) {
         self.warnings.insert(Warning { pointer: at.to_string(), message });
     }
 
