@@ -837,9 +837,7 @@ fn lower_pagination(
         }
         // `true`, or `{kind: link-header}`.
         Some(serde_json::Value::Bool(true)) => return link_header(array_item(), &at),
-        Some(serde_json::Value::Object(convention))
-            if convention.get("kind").is_some_and(|k| k == "link-header") =>
-        {
+        Some(serde_json::Value::Object(convention)) if convention.get("kind").is_some_and(|k| k == "link-header") => {
             return link_header(array_item(), &at)
         }
         // `"false"`, `0`, `null`, `{}`...: read as "paginate" they would page what the author may
