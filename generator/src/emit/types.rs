@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::features::Features;
 use crate::ident::needs_raw;
 use crate::ir::{derives_default, Api, Field, FieldAccess, Prim, SharedField, TypeDef, TypeKind, TypeRef};
-use crate::rust::{ty, Scope};
+use crate::rust::{into_arg, ty, Scope};
 
 use super::docs;
 
@@ -711,15 +711,16 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
     let required: Vec<&Field> = fields.iter().filter(|f| f.in_constructor()).collect();
     let params = required.iter().map(|f| {
         let ident = snake_ident(&f.name);
-        let t = ty(&f.ty, Scope::Types);
-        quote!(#ident: impl Into<#t>)
+        let (param, _) = into_arg(&f.ty, Scope::Types, &ident);
+        quote!(#ident: #param)
     });
     let inits = fields.iter().map(|f| {
         let ident = snake_ident(&f.name);
         if matches!(f.ty, TypeRef::Option(_)) {
             quote!(#ident: None)
         } else {
-            quote!(#ident: #ident.into())
+            let (_, convert) = into_arg(&f.ty, Scope::Types, &ident);
+            quote!(#ident: #convert)
         }
     });
     let extra_init = extra.map(|e| {
@@ -737,14 +738,14 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
         Some(match (&**inner, &f.clear_setter) {
             // `Option<Option<T>>`: a value, or `null` through the clear setter.
             (TypeRef::Option(value), Some(clear)) => {
-                let t = ty(value, Scope::Types);
+                let (param, convert) = into_arg(value, Scope::Types, &snake_ident("value"));
                 let clear = snake_ident(clear);
                 let clear_doc = format!(" Sends {} as `null`, clearing it.", docs::code(&f.wire_name));
                 quote! {
                     #[doc = #doc]
                     #deprecated
-                    pub fn #ident(mut self, value: impl Into<#t>) -> Self {
-                        self.#ident = Some(Some(value.into()));
+                    pub fn #ident(mut self, value: #param) -> Self {
+                        self.#ident = Some(Some(#convert));
                         self
                     }
                     #[doc = #clear_doc]
@@ -756,12 +757,12 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
                 }
             }
             _ => {
-                let t = ty(inner, Scope::Types);
+                let (param, convert) = into_arg(inner, Scope::Types, &snake_ident("value"));
                 quote! {
                     #[doc = #doc]
                     #deprecated
-                    pub fn #ident(mut self, value: impl Into<#t>) -> Self {
-                        self.#ident = Some(value.into());
+                    pub fn #ident(mut self, value: #param) -> Self {
+                        self.#ident = Some(#convert);
                         self
                     }
                 }
