@@ -8717,14 +8717,11 @@ impl ExecutionTagsUpdate {
     /// A value with the required properties set and the others empty.
     pub fn new(
         id: impl Into<String>,
-        tags: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        tags: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         Self {
             id: id.into(),
-            tags: tags
-                .into_iter()
-                .map(|(key, value)| (key.into(), value.into()))
-                .collect(),
+            tags: tags.into(),
         }
     }
 }
@@ -10193,12 +10190,8 @@ impl<'de> serde::Deserialize<'de> for JobEnv {
 #[cfg(feature = "jobs")]
 impl JobEnv {
     /// A value with the required properties set and the others empty.
-    pub fn new(
-        env: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
-    ) -> Self {
-        Self {
-            env: env.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
-        }
+    pub fn new(env: impl Into<std::collections::BTreeMap<String, String>>) -> Self {
+        Self { env: env.into() }
     }
 }
 #[cfg(feature = "jobs")]

@@ -704,23 +704,23 @@ fn setter_doc(f: &Field) -> String {
 
 /// `new(required...)` and a setter per optional field, for every struct: request bodies are
 /// built with them, and so are response values in users' tests (the structs are
-/// `#[non_exhaustive]`). A field whose setter would shadow a method every model has (`new`,
+/// `#[non_exhaustive]`). A map setter takes any iterable of pairs; the constructor takes its
+/// maps as `impl Into<BTreeMap<..>>`, so that an empty `BTreeMap::new()` needs no annotation. A field whose setter would shadow a method every model has (`new`,
 /// `clone`, `default`, ...) has none: it is public, set it directly.
 fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStream {
     let name = type_ident(&def.name);
     let required: Vec<&Field> = fields.iter().filter(|f| f.in_constructor()).collect();
     let params = required.iter().map(|f| {
         let ident = snake_ident(&f.name);
-        let (param, _) = into_arg(&f.ty, Scope::Types, &ident);
-        quote!(#ident: #param)
+        let t = ty(&f.ty, Scope::Types);
+        quote!(#ident: impl Into<#t>)
     });
     let inits = fields.iter().map(|f| {
         let ident = snake_ident(&f.name);
         if matches!(f.ty, TypeRef::Option(_)) {
             quote!(#ident: None)
         } else {
-            let (_, convert) = into_arg(&f.ty, Scope::Types, &ident);
-            quote!(#ident: #convert)
+            quote!(#ident: #ident.into())
         }
     });
     let extra_init = extra.map(|e| {
