@@ -338,9 +338,14 @@ fn replace_all(mut out: Vec<u8>, secrets: &[String]) -> Vec<u8> {
 /// Whether a header's value is a credential, by its name: the usual ones, and those the spec's
 /// API key schemes declare.
 pub(crate) fn sensitive_header(name: &str) -> bool {
+    sensitive_under(name, crate::client::API.auth)
+}
+
+/// Whether a header's value is a credential under these security schemes.
+fn sensitive_under(name: &str, auth: &[super::client::AuthSpec]) -> bool {
     const ALWAYS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"];
     ALWAYS.iter().any(|n| n.eq_ignore_ascii_case(name))
-        || crate::client::API.auth.iter().any(|scheme| match scheme.kind {
+        || auth.iter().any(|scheme| match scheme.kind {
             super::client::AuthKindSpec::ApiKeyHeader(header) => header.eq_ignore_ascii_case(name),
             _ => false,
         })
@@ -671,6 +676,18 @@ mod tests {
         assert!(text.contains("\"x-request-id\": \"req-42\"") && text.contains("\"set-cookie\": <redacted>"), "{text}");
         assert!(sensitive_header("Proxy-Authorization") && sensitive_header("AUTHORIZATION"));
         assert!(!sensitive_header("x-request-id"));
+    }
+
+    #[test]
+    fn the_header_an_api_key_scheme_declares_is_a_credential() {
+        use super::super::client::{AuthKindSpec, AuthSpec};
+        let auth = [
+            AuthSpec { name: "key", kind: AuthKindSpec::ApiKeyHeader("X-Service-Key") },
+            AuthSpec { name: "query", kind: AuthKindSpec::ApiKeyQuery("x-query-key") },
+        ];
+        assert!(sensitive_under("x-service-key", &auth) && sensitive_under("X-SERVICE-KEY", &auth));
+        // A query parameter's name is no header's.
+        assert!(!sensitive_under("x-query-key", &auth) && !sensitive_under("x-service-key", &[]));
     }
 
     #[test]
