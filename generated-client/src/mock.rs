@@ -3379,9 +3379,12 @@ impl Mock<crate::operations::builds::ListBuilds> {
     /// Matches requests whose `meta_data` query parameter is this value.
     pub fn meta_data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        let value: std::collections::BTreeMap<String, String> = value.into();
+        let value: std::collections::BTreeMap<String, String> = value
+            .into_iter()
+            .map(|(key, value)| (key.into(), value.into()))
+            .collect();
         self.inner.query("meta_data", crate::runtime::QueryStyle::DeepObject, &value);
         self
     }
@@ -3530,9 +3533,12 @@ impl Mock<crate::operations::builds::ListAllBuilds> {
     /// Matches requests whose `meta_data` query parameter is this value.
     pub fn meta_data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        let value: std::collections::BTreeMap<String, String> = value.into();
+        let value: std::collections::BTreeMap<String, String> = value
+            .into_iter()
+            .map(|(key, value)| (key.into(), value.into()))
+            .collect();
         self.inner.query("meta_data", crate::runtime::QueryStyle::DeepObject, &value);
         self
     }
@@ -3681,9 +3687,12 @@ impl Mock<crate::operations::builds::ListBuildsForOrganization> {
     /// Matches requests whose `meta_data` query parameter is this value.
     pub fn meta_data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        let value: std::collections::BTreeMap<String, String> = value.into();
+        let value: std::collections::BTreeMap<String, String> = value
+            .into_iter()
+            .map(|(key, value)| (key.into(), value.into()))
+            .collect();
         self.inner.query("meta_data", crate::runtime::QueryStyle::DeepObject, &value);
         self
     }

@@ -2389,9 +2389,13 @@ impl AuditEvent {
     /// Sets `data`: Details specific to the event type; often empty.
     pub fn data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.data = Some(value.into());
+        self.data = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `url`: The event's address in the REST API.
@@ -3056,9 +3060,13 @@ impl Build {
     /// Sets `env`: Environment variables passed to the build (usually string values).
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `source`: What started the build (a webhook, the API, the web UI, a trigger step or a schedule).
@@ -3109,9 +3117,13 @@ impl Build {
     /// Sets `meta_data`: Build meta-data (string values), `{}` when empty.
     pub fn meta_data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.meta_data = Some(value.into());
+        self.meta_data = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `pull_request`: Pull request the build is for; often `{}` for other builds.
@@ -3343,9 +3355,11 @@ impl BuildJobStateCounts {
     /// Sets `states`: Count of jobs per job state (keys are job states).
     pub fn states(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, i64>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<i64>)>,
     ) -> Self {
-        self.states = Some(value.into());
+        self.states = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }
@@ -6072,17 +6086,21 @@ impl CreateBuildRequest {
     /// Sets `env`: Environment variables for the build.
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `meta_data`: Build meta-data.
     pub fn meta_data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.meta_data = Some(value.into());
+        self.meta_data = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `ignore_pipeline_branch_filters`: Ignore the pipeline's branch filters (step filters still apply).
@@ -6439,17 +6457,23 @@ impl CreateNotificationServiceRequest {
     /// Sets `build_states`: Which build and job states send a notification, such as `build_failed` set to true.
     pub fn build_states(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, bool>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<bool>)>,
     ) -> Self {
-        self.build_states = Some(value.into());
+        self.build_states = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `settings`: Provider-specific configuration, e.g. for `webhook` `url` (required), `token`, `token_mode`, `version`, `events`, `tls_verify`. Map values must be strings for OpenTelemetry.
     pub fn settings(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.settings = Some(value.into());
+        self.settings = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }
@@ -6890,9 +6914,11 @@ impl CreatePipelineRequest {
     /// Sets `env`: Environment variables for every build (visual-steps pipelines; YAML pipelines set `env` in `configuration`).
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `maximum_command_step_timeout`: The most minutes any command step may run.
@@ -6948,9 +6974,13 @@ impl CreatePipelineRequest {
     /// Sets `teams`: Teams to add the pipeline to, as a map from team UUID to access level. Once an organization uses teams, non-administrators must give at least one.
     pub fn teams(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<PipelineTeamAccessLevel>),
+        >,
     ) -> Self {
-        self.teams = Some(value.into());
+        self.teams = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `team_uuids`: Deprecated list of team UUIDs to add the pipeline to; use `teams`.
@@ -7084,9 +7114,11 @@ impl CreatePipelineScheduleRequest {
     /// Sets `env`: Environment variables for the scheduled builds.
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `enabled`: Whether the schedule starts out enabled (default true).
@@ -8926,9 +8958,11 @@ impl FailedExecution {
     /// Sets `tags`: User-defined tags of the execution, keyed by dotted name (such as `language.version`); tags that repeat other fields (result, branch, commit) are left out.
     pub fn tags(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.tags = Some(value.into());
+        self.tags = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }
@@ -11918,17 +11952,23 @@ impl NotificationService {
     /// Sets `build_states`: For each build or job state (`build_passed`, `build_fixed`, `build_failed`, `build_blocked`, `build_canceled`, `build_failing`, `job_activated`), whether reaching it sends a notification.
     pub fn build_states(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, bool>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<bool>)>,
     ) -> Self {
-        self.build_states = Some(value.into());
+        self.build_states = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `settings`: Provider-specific configuration. Webhook tokens come back whole, keys such as Datadog's are masked to their last characters, and OAuth credentials, Slack webhook URLs and encrypted OpenTelemetry headers are left out.
     pub fn settings(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.settings = Some(value.into());
+        self.settings = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `created_at`: When the service was created.
@@ -13359,17 +13399,23 @@ impl Package {
     /// Sets `digests`: Checksums of the package file, keyed by algorithm (`sha256`, `sha512`), each a hex string.
     pub fn digests(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.digests = Some(value.into());
+        self.digests = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `metadata`: Ecosystem-specific facts about the package, as go-buildkite reads them; free-form.
     pub fn metadata(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.metadata = Some(value.into());
+        self.metadata = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `organization`: The organization that owns the registry (a reduced organization).
@@ -13543,9 +13589,11 @@ impl PackagePresignedUploadForm {
     /// Sets `data`: Form fields to send as they are, before the file. The `key` field names the stored object; a `${filename}` in it stands for the file's name.
     pub fn data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.data = Some(value.into());
+        self.data = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }
@@ -14302,9 +14350,13 @@ impl Pipeline {
     /// Sets `env`: Environment variables set on every build of a visual-steps pipeline, often empty.
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `scheduled_builds_count`: How many builds are scheduled right now.
@@ -14568,9 +14620,11 @@ impl PipelineSchedule {
     /// Sets `env`: Environment variables set on the scheduled builds.
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `enabled`: Whether the schedule currently creates builds.
@@ -19794,9 +19848,13 @@ impl Step {
     /// Sets `env`: Command steps - environment variables for the step.
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `timeout_in_minutes`: Command steps - minutes after which the job is stopped.
@@ -19974,9 +20032,13 @@ impl StepBuild {
     /// Sets `env`: Environment variables for the triggered build.
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }
@@ -22624,9 +22686,11 @@ impl UnblockJobRequest {
     /// Sets `fields`: Values for the block step's input fields, by field key.
     pub fn fields(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.fields = Some(value.into());
+        self.fields = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }
@@ -23232,17 +23296,23 @@ impl UpdateNotificationServiceRequest {
     /// Sets `build_states`: Which build and job states send a notification.
     pub fn build_states(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, bool>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<bool>)>,
     ) -> Self {
-        self.build_states = Some(value.into());
+        self.build_states = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `settings`: Settings to change. EventBridge region and account are fixed at creation, a webhook's payload version can only go up, and OAuth and UI-connected Slack values cannot change.
     pub fn settings(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.settings = Some(value.into());
+        self.settings = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }
@@ -23661,9 +23731,11 @@ impl UpdatePipelineRequest {
     /// Sets `env`: Environment variables of a visual-steps pipeline; ignored for YAML pipelines.
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `maximum_command_step_timeout`: The most minutes any command step may run.
@@ -23719,9 +23791,13 @@ impl UpdatePipelineRequest {
     /// Sets `teams`: Team access as a map from team UUID to access level. The docs also say team changes must go through the GraphQL API, so this may have no effect.
     pub fn teams(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<PipelineTeamAccessLevel>),
+        >,
     ) -> Self {
-        self.teams = Some(value.into());
+        self.teams = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `visibility`: Make the pipeline private or visible to everyone.
@@ -23852,9 +23928,11 @@ impl UpdatePipelineScheduleRequest {
     /// Sets `env`: New environment variables for the scheduled builds.
     pub fn env(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.env = Some(value.into());
+        self.env = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets `enabled`: Turn the schedule on or off; turning a failed schedule back on clears its failure.
@@ -25442,9 +25520,13 @@ impl WebhookService {
     /// Sets `settings`: The service's settings, such as the URL it delivers to.
     pub fn settings(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
     ) -> Self {
-        self.settings = Some(value.into());
+        self.settings = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
 }

@@ -315,7 +315,13 @@ mod tests {
     }
 
     fn call() -> Arc<Call> {
-        Arc::new(Call { operation: "op", method: reqwest::Method::GET, path: "/p".into(), path_template: "/p" })
+        Arc::new(Call {
+            operation: "op",
+            method: reqwest::Method::GET,
+            path: "/p".into(),
+            path_template: "/p",
+            secrets: Default::default(),
+        })
     }
 
     fn items<T: DeserializeOwned>(chunks: &[&'static [u8]], framing: Framing, limit: u64) -> Vec<Result<T, Error>> {

@@ -208,6 +208,9 @@ struct Cursor {
     visited: Option<Arc<Visited>>,
     /// The pages fetched before this one.
     fetched: u64,
+    /// Whether the page whose link this is came over HTTPS: a link from there to plain HTTP is
+    /// not followed, as a redirect from HTTPS to HTTP is not.
+    from_https: bool,
 }
 
 /// Where the page after this one is: at a URL, or at this request with a cursor parameter.
@@ -250,7 +253,7 @@ fn header_links(headers: &HeaderMap, here: &Url) -> Links {
 
 impl Cursor {
     fn first(transport: Transport, request: Request, options: RequestOptions, style: PageStyle) -> Self {
-        Cursor { transport, options, style, request, visited: None, fetched: 0 }
+        Cursor { transport, options, style, request, visited: None, fetched: 0, from_https: false }
     }
 
     fn fetch<T: DeserializeOwned + Send + 'static>(self) -> BoxFuture<Result<Page<T>, Error>> {
@@ -258,11 +261,19 @@ impl Cursor {
     }
 
     async fn fetch_inner<T: DeserializeOwned + Send + 'static>(self) -> Result<Page<T>, Error> {
-        let Cursor { transport, options, style, request, visited, fetched } = self;
+        let Cursor { transport, options, style, request, visited, fetched, from_https } = self;
         let limit = options.max_pages.unwrap_or(transport.inner.max_pages);
         if fetched >= limit {
             return Err(Error::InvalidRequest(format!(
                 "pagination of {} {} stopped after {limit} pages, the limit; raise it with `max_pages` on the client builder or the request options",
+                request.method, request.path_template
+            )));
+        }
+        if let Some(url) = request.url.as_deref().filter(|url| from_https && url.scheme() != "https") {
+            // Without its query, which may hold a signature.
+            let shown = format!("{}://{}{}", url.scheme(), url.host_str().unwrap_or(""), url.path());
+            return Err(Error::InvalidRequest(format!(
+                "pagination of {} {} refuses a next-page link from HTTPS to `{shown}`",
                 request.method, request.path_template
             )));
         }
@@ -325,6 +336,7 @@ impl Cursor {
                 request,
                 visited: Some(Arc::new(Visited { key, before: visited })),
                 fetched: fetched.saturating_add(1),
+                from_https: from_https || here.scheme() == "https",
             }
         });
         let response = raw.into_response(items);
@@ -444,3 +456,46 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Paginated<T> {
 }
 
 impl<T> Unpin for Paginated<T> {}
+
+#[cfg(test)]
+mod tests {
+    //! A next-page link that would leave HTTPS, refused before anything is sent.
+
+    use super::super::client::{ApiSpec, ClientBuilder, RequestOptions};
+    use super::*;
+
+    static SPEC: ApiSpec = ApiSpec { auth: &[], rate_limits: &[], user_agent: "runtime-tests" };
+
+    fn cursor(link: &str, from_https: bool) -> Cursor {
+        let client = ClientBuilder::new("https://api.example.com/v1", &SPEC).build().unwrap();
+        let mut request = Request::new("listThings", reqwest::Method::GET, "/things", &[]);
+        request.url = Some(Box::new(Url::parse(link).unwrap()));
+        Cursor {
+            transport: client.transport().clone(),
+            options: RequestOptions::default(),
+            style: PageStyle::Link,
+            request,
+            visited: None,
+            fetched: 1,
+            from_https,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_next_link_from_https_to_http_is_refused() {
+        // Port 9 (discard) on a reserved domain: were the link followed, the error would be a
+        // transport error, not this one.
+        let error = cursor("http://api.example.com:9/v1/things?page=2&sig=abc", true).fetch::<u32>().await.unwrap_err();
+        let text = error.to_string();
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+        assert!(text.contains("from HTTPS to `http://api.example.com/v1/things`"), "{text}");
+        assert!(!text.contains("sig=abc"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_page_link_over_plain_http_is_followed_when_the_page_was_plain_http_too() {
+        // Not refused for its scheme: it is sent (and fails to connect, port 9 of a reserved name).
+        let error = cursor("http://127.0.0.1:9/v1/things?page=2", false).fetch::<u32>().await.unwrap_err();
+        assert!(!error.to_string().contains("from HTTPS"), "{error}");
+    }
+}

@@ -8,8 +8,9 @@ use serde_json::value::RawValue;
 use super::client::RateLimitSpec;
 use super::error::{Call, DecodeError, Error};
 
-/// A decoded response with its status, headers and rate-limit figures.
-#[derive(Debug, Clone)]
+/// A decoded response with its status, headers and rate-limit figures. Its `Debug` shows the
+/// values of credential headers (`Set-Cookie`, the spec's API key headers...) as `<redacted>`.
+#[derive(Clone)]
 pub struct Response<T> {
     /// The status.
     pub status: StatusCode,
@@ -19,6 +20,17 @@ pub struct Response<T> {
     pub rate_limits: Vec<RateLimit>,
     /// The decoded body.
     pub value: T,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &super::error::RedactedHeaders(&self.headers))
+            .field("rate_limits", &self.rate_limits)
+            .field("value", &self.value)
+            .finish()
+    }
 }
 
 impl<T> Response<T> {
@@ -146,7 +158,6 @@ pub enum UntypedBody {
 }
 
 /// A success response before decoding.
-#[derive(Debug)]
 pub struct RawResponse {
     /// The operation, method and path called, for errors.
     pub(crate) call: Call,
@@ -164,6 +175,17 @@ pub struct RawResponse {
 /// How an operation turns its success response into its value: the body is taken from the
 /// response, whose status and headers stay for [`RawResponse::into_response`] or an error.
 pub type Decode<T> = fn(&mut RawResponse) -> Result<T, Error>;
+
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("operation", &self.call.operation)
+            .field("status", &self.status)
+            .field("headers", &super::error::RedactedHeaders(&self.headers))
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
 
 impl RawResponse {
     /// The status.

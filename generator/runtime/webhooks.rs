@@ -55,6 +55,10 @@ pub enum WebhookError {
     },
     /// The token header does not hold the secret.
     WrongToken,
+    /// The secret given to verify with is empty (an unset environment variable read as empty,
+    /// say): an empty token and a signature made with the empty key are what anyone can send,
+    /// so nothing is verified against it.
+    EmptySecret,
     /// The body is not the JSON the event's payload type describes.
     Body {
         /// The event named by the event header.
@@ -90,6 +94,9 @@ impl std::fmt::Display for WebhookError {
                 i128::from(*timestamp) - i128::from(*now)
             ),
             WebhookError::WrongToken => f.write_str("webhook token does not match the secret"),
+            WebhookError::EmptySecret => f.write_str(
+                "the webhook secret is empty, and anyone can sign with an empty key; give the secret the webhook was created with (is its environment variable set?)",
+            ),
             WebhookError::Body { event, path, message } => {
                 write!(f, "webhook body is not a `{event}` payload at {path}: {message}")
             }
@@ -191,6 +198,9 @@ pub fn verify(
     now: SystemTime,
     scheme: &Scheme,
 ) -> Result<Verified, WebhookError> {
+    // Before any header is read: a receiver configured with no secret fails on every request,
+    // forged or not, rather than accepting what anyone can sign.
+    non_empty(secret)?;
     // @signed {
     if let Some(signature) = &scheme.signature {
         if let Some(value) = single(headers, signature.header)? {
@@ -219,8 +229,17 @@ pub fn verify(
     })
 }
 
+/// The secret, refused when empty: the empty key is everyone's.
+fn non_empty(secret: &[u8]) -> Result<&[u8], WebhookError> {
+    if secret.is_empty() {
+        return Err(WebhookError::EmptySecret);
+    }
+    Ok(secret)
+}
+
 #[doc(hidden)]
 pub fn verify_token(token: &str, secret: &[u8]) -> Result<Verified, WebhookError> {
+    non_empty(secret)?;
     // Both sides through the same MAC: equal-length tags compared in constant time, so neither
     // the token's bytes nor its length leak through timing.
     let expected = {
@@ -242,6 +261,7 @@ pub fn verify_signature(
     now: SystemTime,
     scheme: &SignatureScheme,
 ) -> Result<Verified, WebhookError> {
+    non_empty(secret)?;
     let (timestamp_text, signature_hex) = parse_signature(value, scheme)?;
     let timestamp = parse_timestamp(timestamp_text)?;
     let tag = decode_hex(signature_hex)?;

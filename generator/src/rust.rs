@@ -161,3 +161,22 @@ pub(crate) fn constructor(name: &str, fields: &[Field]) -> String {
         fields.iter().filter(|f| f.in_constructor()).map(|f| format!("{}: {}", f.name, type_text(&f.ty))).collect();
     format!("{name}::new({})", args.join(", "))
 }
+
+/// What an argument or setter of type `t` takes, and how its value `v` becomes a `t`: a map takes
+/// any iterable of pairs that convert (`[("K", "V")]`, a `HashMap`, a `BTreeMap`), as lists of
+/// a query parameter take any iterable of items; anything else takes `impl Into<t>`.
+pub(crate) fn into_arg(t: &TypeRef, scope: Scope, v: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    match t {
+        TypeRef::Map(value) => {
+            let value = ty(value, scope);
+            (
+                quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#value>)>),
+                quote!(#v.into_iter().map(|(key, value)| (key.into(), value.into())).collect()),
+            )
+        }
+        _ => {
+            let t = ty(t, scope);
+            (quote!(impl Into<#t>), quote!(#v.into()))
+        }
+    }
+}

@@ -116,3 +116,39 @@ fn data_is_never_read_as_schema() {
         }
     }
 }
+
+/// `x-pagination` takes `true`, `false` or a convention object; any other value (what a YAML
+/// author may mean as false) leaves the operation unpaginated with a warning naming the place,
+/// and strict generation refuses it.
+#[test]
+fn an_undocumented_x_pagination_value_is_warned_about_not_read_as_paginate() {
+    let spec = |value: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: Pages, version: '1'}}\npaths:\n  /builds:\n    get:\n      \
+             operationId: listBuilds\n      x-pagination: {value}\n      responses:\n        '200':\n          \
+             description: ok\n          content:\n            application/json:\n              \
+             schema: {{type: array, items: {{type: string}}}}\n"
+        )
+    };
+    let pointer = "#/paths/~1builds/get/x-pagination";
+    for value in ["\"false\"", "0", "null", "{}", "[]"] {
+        let source = Source::new("pages.yaml", spec(value));
+        let generated = generate(&source, &[], &Config::new("pages")).unwrap_or_else(|e| panic!("{value}: {e}"));
+        let op = &generated.api.groups[0].operations[0];
+        assert!(op.pagination.is_none(), "{value}: read as paginated");
+        assert!(
+            generated.warnings.iter().any(|w| w.pointer == pointer && w.message.contains("x-pagination is")),
+            "{value}: no warning at {pointer}: {:?}",
+            generated.warnings
+        );
+        let strict = Config { strict: true, ..Config::new("pages") };
+        let error = generate(&Source::new("pages.yaml", spec(value)), &[], &strict).err().map(|e| e.to_string());
+        assert!(error.as_deref().is_some_and(|e| e.contains(pointer)), "{value}: strictly {error:?}");
+    }
+    // The documented forms still page, or do not, without a word.
+    for (value, paged) in [("true", true), ("false", false), ("{kind: link-header, per-page-param: per_page}", true)] {
+        let generated = generate(&Source::new("pages.yaml", spec(value)), &[], &Config::new("pages")).unwrap();
+        assert_eq!(generated.api.groups[0].operations[0].pagination.is_some(), paged, "{value}");
+        assert!(generated.warnings.is_empty(), "{value}: {:?}", generated.warnings);
+    }
+}

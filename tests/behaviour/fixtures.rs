@@ -298,7 +298,7 @@ async fn query_styles_headers_cookies_and_path_level_parameters() {
         .ids([1, 2, 3])
         .words(["hello", "world"])
         .alts(["p", "q"])
-        .filter([("color".to_string(), "red".to_string())].into_iter().collect::<std::collections::BTreeMap<_, _>>())
+        .filter([("color", "red")])
         .x_trace("t-1")
         .session("s")
         .await;

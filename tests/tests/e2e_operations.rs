@@ -596,7 +596,8 @@ async fn list_builds_encodes_rails_arrays_deep_object_and_dates() {
         .list("acme", "app")
         .state(vec![types::BuildStateFilter::Scheduled, types::BuildStateFilter::Running])
         .branch(vec!["main".to_string(), "dev".to_string()])
-        .meta_data(BTreeMap::from([("release".to_string(), "1.2".to_string())]))
+        // A map argument takes pairs of anything that converts, as a list argument takes items.
+        .meta_data([("release", "1.2")])
         .created_from(Timestamp::parse("2024-05-01T00:00:00Z").expect("valid timestamp"))
         .per_page(50)
         .page(3)
@@ -735,7 +736,8 @@ async fn create_build_sends_body_and_decodes_201() {
         .author(types::CreateBuildRequestAuthor::Author(
             types::Author::new().name("Jane Doe").email("jane@example.com"),
         ))
-        .env(BTreeMap::from([("DEPLOY_ENV".to_string(), "staging".to_string())]))
+        .env([("DEPLOY_ENV", "staging")])
+        // A map as before still fits.
         .meta_data(BTreeMap::from([("release".to_string(), "1.2".to_string())]))
         .ignore_pipeline_branch_filters(true);
     // Both required fields are strings: set them by name, whatever the constructor's order.

@@ -58,6 +58,7 @@ async fn query_matchers_require_their_values_and_allow_others() {
         .list("acme", "app")
         .branch(["main"])
         .state([BuildStateFilter::Failed])
+        .meta_data([("release", "1.2")])
         .respond_with(vec![build(7)])
         .expect(1)
         .await;
@@ -71,6 +72,7 @@ async fn query_matchers_require_their_values_and_allow_others() {
         .list("acme", "app")
         .branch(["main"])
         .state([BuildStateFilter::Failed])
+        .meta_data(std::collections::HashMap::from([("release", "1.2")]))
         .per_page(100)
         .await
         .unwrap();

@@ -426,3 +426,39 @@ async fn a_token_echoed_into_an_error_body_is_redacted() {
     }
     assert!(api.message.as_deref().is_some_and(|m| m.ends_with("Bearer [redacted]")), "{:?}", api.message);
 }
+
+#[tokio::test]
+async fn errors_debug_in_one_short_line_without_credentials_or_headers() {
+    // A success body that echoes the token where a number belongs, and a failure with a
+    // session cookie and a large header, as a hostile or echoing server may send.
+    let server = RawServer::start(|i, request| {
+        let auth = request.header("Authorization").unwrap_or_default().to_string();
+        let cookie = ("Set-Cookie", "session=s3ss10n-c00k1e; HttpOnly");
+        let policy = "default-src 'none'; ".repeat(30);
+        if i == 0 {
+            let body = serde_json::json!({"number": auth}).to_string();
+            Reply::Send(response(200, &[("Content-Type", "application/json"), cookie], &body))
+        } else {
+            let body = serde_json::json!({"message": "No build found"}).to_string();
+            let headers = [("Content-Type", "application/json"), cookie, ("Content-Security-Policy", policy.as_str())];
+            Reply::Send(response(404, &headers, &body))
+        }
+    })
+    .await;
+    let client = client(&server.url());
+    let decode = client.builds().get("acme", "app", 42).await.unwrap_err();
+    assert!(matches!(decode, Error::Decode(_)), "{decode:?}");
+    let missing = client.builds().get("acme", "app", 43).await.unwrap_err();
+    assert!(matches!(missing, Error::Api(_)), "{missing:?}");
+    for error in [&decode, &missing] {
+        let (display, debug) = (error.to_string(), format!("{error:?}"));
+        for text in [&display, &debug] {
+            assert!(!text.contains(TOKEN) && !text.contains("s3ss10n"), "a credential leaked: {text}");
+        }
+        assert!(debug.len() < 300 && !debug.contains('\n'), "{} characters: {debug}", debug.len());
+        assert!(!debug.contains("default-src"), "headers in Debug: {debug}");
+        assert!(debug.contains("/organizations/acme/pipelines/app/builds/4") && debug.contains("getBuild"), "{debug}");
+    }
+    assert!(decode.to_string().contains("Bearer [redacted]"), "{decode}");
+    assert!(format!("{missing:?}").contains("status: 404") && format!("{missing:?}").contains("No build found"));
+}

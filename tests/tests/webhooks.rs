@@ -273,7 +273,7 @@ fn a_token_request_is_verified_in_constant_time_and_a_wrong_one_refused() {
     headers.insert(webhooks::TOKEN_HEADER, HeaderValue::from_bytes(SECRET).unwrap());
     assert_eq!(webhooks::verify(&headers, &body, SECRET, now()), Ok(Verified::Token));
     assert!(matches!(Event::verify_and_parse(&headers, &body, SECRET, now()), Ok(Event::BuildFinished(_))));
-    for wrong in [&b"309c9c842g8565adecpd7469x600598"[..], b"309c9c842g8565adecpd7469x60059890", b"", b"x"] {
+    for wrong in [&b"309c9c842g8565adecpd7469x600598"[..], b"309c9c842g8565adecpd7469x60059890", b"x"] {
         assert_eq!(webhooks::verify(&headers, &body, wrong, now()), Err(WebhookError::WrongToken), "{wrong:?}");
     }
     // A signature, when present, is what is checked: a correct token does not rescue a bad one.
@@ -324,9 +324,31 @@ fn no_input_panics() {
         }
         let when = UNIX_EPOCH + Duration::from_secs(next() % (u64::MAX >> 30));
         let result = Event::verify_and_parse(&headers, &body, &value, when);
-        assert!(result.is_err() || value.is_empty());
+        assert!(result.is_err(), "{value:?}");
         let _ = Event::from_json(std::str::from_utf8(&value).unwrap_or(""), &body);
     }
+}
+
+/// An empty secret (an unset environment variable read as empty) is refused before anything is
+/// compared: otherwise an empty token, or a signature anyone makes with the empty key, passes.
+#[test]
+fn an_empty_secret_is_refused_whatever_the_request_carries() {
+    let body = body("build.finished", build_payload());
+    let mut empty_token = HeaderMap::new();
+    empty_token.insert(webhooks::EVENT_HEADER, HeaderValue::from_static("build.finished"));
+    empty_token.insert(webhooks::TOKEN_HEADER, HeaderValue::from_static(""));
+    let forged = signed("build.finished", &body, b"", NOW);
+    let genuine = signed("build.finished", &body, SECRET, NOW);
+    for headers in [&empty_token, &forged, &genuine, &HeaderMap::new()] {
+        assert_eq!(webhooks::verify(headers, &body, b"", now()), Err(WebhookError::EmptySecret), "{headers:?}");
+        assert!(matches!(Event::verify_and_parse(headers, &body, b"", now()), Err(WebhookError::EmptySecret)));
+    }
+    let message = WebhookError::EmptySecret.to_string();
+    assert!(message.contains("secret is empty") && !message.contains('\n'), "{message}");
+    // A real secret still verifies the genuine request and refuses the forged ones.
+    assert!(webhooks::verify(&genuine, &body, SECRET, now()).is_ok());
+    assert_eq!(webhooks::verify(&forged, &body, SECRET, now()), Err(WebhookError::BadSignature));
+    assert_eq!(webhooks::verify(&empty_token, &body, SECRET, now()), Err(WebhookError::WrongToken));
 }
 
 #[test]
@@ -336,14 +358,15 @@ fn every_error_reads_as_one_line_without_the_secret() {
         WebhookError::DuplicateHeader(webhooks::SIGNATURE_HEADER),
         WebhookError::BadSignature,
         WebhookError::WrongToken,
+        WebhookError::EmptySecret,
         WebhookError::MalformedSignature("no `timestamp`".into()),
         WebhookError::StaleTimestamp { timestamp: 1, now: 400, tolerance_secs: 300 },
         WebhookError::FutureTimestamp { timestamp: 800, now: 400, tolerance_secs: 300 },
     ];
     let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
     assert_eq!(text[0], "webhook request has no `X-Buildkite-Event` header");
-    assert_eq!(text[5], "webhook timestamp 1 is 399s old, more than the 300s window allows");
-    assert_eq!(text[6], "webhook timestamp 800 is 400s in the future, more than the 300s window allows");
+    assert_eq!(text[6], "webhook timestamp 1 is 399s old, more than the 300s window allows");
+    assert_eq!(text[7], "webhook timestamp 800 is 400s in the future, more than the 300s window allows");
     for line in text {
         assert!(!line.contains('\n') && !line.contains(std::str::from_utf8(SECRET).unwrap()), "{line}");
     }

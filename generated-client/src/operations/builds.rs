@@ -685,9 +685,11 @@ impl ListBuilds {
     /// Only builds with these exact meta-data values, sent as `meta_data\[key\]=value`.
     pub fn meta_data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.meta_data = Some(value.into());
+        self.meta_data = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Page number, starting at 1.
@@ -978,9 +980,11 @@ impl ListAllBuilds {
     /// Only builds with these exact meta-data values, sent as `meta_data\[key\]=value`.
     pub fn meta_data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.meta_data = Some(value.into());
+        self.meta_data = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Page number, starting at 1.
@@ -1269,9 +1273,11 @@ impl ListBuildsForOrganization {
     /// Only builds with these exact meta-data values, sent as `meta_data\[key\]=value`.
     pub fn meta_data(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.meta_data = Some(value.into());
+        self.meta_data = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Page number, starting at 1.

@@ -299,6 +299,9 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: reqwest::Url,
     pub(crate) credentials: Vec<(&'static str, Secret)>,
+    /// The texts of `credentials` as requests carry them, written over in errors' quotes of a
+    /// response.
+    pub(crate) secrets: super::error::Secrets,
     /// For each of `credentials` sent as a header, that header, made once.
     pub(crate) credential_headers: Vec<Option<(HeaderName, HeaderValue)>>,
     pub(crate) spec: &'static ApiSpec,
@@ -699,9 +702,16 @@ impl ClientBuilder {
             .iter()
             .map(|(scheme, secret)| super::execute::credential_header(self.spec, scheme, secret))
             .collect();
+        let secrets = super::error::Secrets::new(self.credentials.iter().flat_map(|(_, secret)| match secret {
+            Secret::Token(token) => vec![token.clone()],
+            Secret::Basic(user, password) => {
+                vec![password.clone(), super::execute::base64(format!("{user}:{password}").as_bytes())]
+            }
+        }));
         let inner = Inner {
             http,
             base_url,
+            secrets,
             credentials: self.credentials,
             credential_headers,
             spec: self.spec,

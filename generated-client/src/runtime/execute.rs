@@ -345,7 +345,8 @@ impl Transport {
     ) -> Result<Answer, Error> {
         Request::check_headers(&options.headers)?;
         let inner = &self.inner;
-        let call = request.call(&inner.base_url);
+        let mut call = request.call(&inner.base_url);
+        call.secrets = inner.secrets.clone();
         let limit = options.max_body_size.unwrap_or(inner.max_body_size);
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         // Only the request's own options may opt a POST or PATCH in.
@@ -466,7 +467,7 @@ impl Transport {
         let wait = Wait::Deadline(reply.deadline);
         let (body, truncated) =
             read_limited(&mut reply.response, error_limit, length, wait, call).await.unwrap_or_default();
-        let body = redact(&inner.credentials, body, truncated);
+        let body = inner.secrets.redact(body, truncated);
         let error =
             Error::Api(Box::new(ApiError::new(call, reply.status, reply.headers, (body, truncated), rate_limits)));
         (requested, error)
@@ -742,57 +743,8 @@ fn request_span(request: &Request, base: &Url) -> tracing::Span {
     )
 }
 
-/// An error body with every credential the client holds written over: a server that echoes the
-/// request (its `Authorization` header, say) would otherwise put the token in an error that
-/// users log. Values shorter than 8 bytes are no real credential and are left alone, so that
-/// they cannot mangle a body. A `truncated` body also loses an end that starts a credential
-/// (the truncation may have cut one).
-fn redact(credentials: &[(&'static str, Secret)], body: bytes::Bytes, truncated: bool) -> bytes::Bytes {
-    let mut secrets: Vec<String> = Vec::new();
-    for (_, secret) in credentials {
-        match secret {
-            Secret::Token(token) => secrets.push(token.clone()),
-            Secret::Basic(user, password) => {
-                secrets.push(password.clone());
-                secrets.push(base64(format!("{user}:{password}").as_bytes()));
-            }
-        }
-    }
-    secrets.retain(|s| s.len() >= 8);
-    let body = if truncated {
-        let cut = secrets
-            .iter()
-            .flat_map(|s| (4..s.len()).filter(|n| body.ends_with(&s.as_bytes()[..*n])).max())
-            .max()
-            .unwrap_or(0);
-        body.slice(..body.len() - cut)
-    } else {
-        body
-    };
-    let found = |body: &[u8]| secrets.iter().any(|s| body.windows(s.len()).any(|w| w == s.as_bytes()));
-    if !found(&body) {
-        return body;
-    }
-    let mut out = body.to_vec();
-    for secret in &secrets {
-        let mut i = 0;
-        let mut next = Vec::with_capacity(out.len());
-        while i < out.len() {
-            if out[i..].starts_with(secret.as_bytes()) {
-                next.extend_from_slice(b"[redacted]");
-                i += secret.len();
-            } else {
-                next.push(out[i]);
-                i += 1;
-            }
-        }
-        out = next;
-    }
-    bytes::Bytes::from(out)
-}
-
 /// Standard base64 with padding, for basic auth.
-fn base64(input: &[u8]) -> String {
+pub(crate) fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {

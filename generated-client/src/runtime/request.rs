@@ -373,6 +373,7 @@ impl Request {
             method: self.method.clone(),
             path,
             path_template: self.path_template,
+            secrets: Default::default(),
         }
     }
 

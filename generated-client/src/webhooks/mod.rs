@@ -217,7 +217,8 @@ impl Event {
 /// Checks that the request comes from the API: its signature, when it carries one (the
 /// HMAC of the signed message under `secret`, with a timestamp within the replay window
 /// of `now`), or else its token (equal to `secret`). Headers that must appear once and
-/// appear twice are refused.
+/// appear twice are refused. An empty `secret` is refused before the request is read
+/// ([`WebhookError::EmptySecret`]): the empty key is one anyone can sign with.
 pub fn verify(
     headers: &reqwest::header::HeaderMap,
     body: &[u8],

@@ -237,8 +237,9 @@ fn typed(group: &Group, op: &Operation) -> TokenStream {
                     )
                 }
                 t => {
+                    let (param, convert) = crate::rust::into_arg(t, Scope::Crate, &snake_ident("value"));
                     let t = ty(t, Scope::Crate);
-                    (quote!(value: impl Into<#t>), quote!(let value: #t = value.into();))
+                    (quote!(value: #param), quote!(let value: #t = #convert;))
                 }
             };
             quote! {

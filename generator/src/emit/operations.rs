@@ -118,6 +118,15 @@ struct Arg {
 fn param_arg(p: &Param) -> Arg {
     let ident = snake_ident(&p.rust_name);
     let t = ty(&p.ty, Scope::Crate);
+    if let TypeRef::Map(_) = &p.ty {
+        let (param, _) = crate::rust::into_arg(&p.ty, Scope::Crate, &ident);
+        return Arg {
+            ident,
+            field: t,
+            param,
+            convert: |v| quote!(#v.into_iter().map(|(key, value)| (key.into(), value.into())).collect()),
+        };
+    }
     match arg_kind(p) {
         ArgKind::Integer(_) => Arg {
             ident,

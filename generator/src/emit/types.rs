@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::features::Features;
 use crate::ident::needs_raw;
 use crate::ir::{derives_default, Api, Field, FieldAccess, Prim, SharedField, TypeDef, TypeKind, TypeRef};
-use crate::rust::{ty, Scope};
+use crate::rust::{into_arg, ty, Scope};
 
 use super::docs;
 
@@ -704,7 +704,8 @@ fn setter_doc(f: &Field) -> String {
 
 /// `new(required...)` and a setter per optional field, for every struct: request bodies are
 /// built with them, and so are response values in users' tests (the structs are
-/// `#[non_exhaustive]`). A field whose setter would shadow a method every model has (`new`,
+/// `#[non_exhaustive]`). A map setter takes any iterable of pairs; the constructor takes its
+/// maps as `impl Into<BTreeMap<..>>`, so that an empty `BTreeMap::new()` needs no annotation. A field whose setter would shadow a method every model has (`new`,
 /// `clone`, `default`, ...) has none: it is public, set it directly.
 fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStream {
     let name = type_ident(&def.name);
@@ -737,14 +738,14 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
         Some(match (&**inner, &f.clear_setter) {
             // `Option<Option<T>>`: a value, or `null` through the clear setter.
             (TypeRef::Option(value), Some(clear)) => {
-                let t = ty(value, Scope::Types);
+                let (param, convert) = into_arg(value, Scope::Types, &snake_ident("value"));
                 let clear = snake_ident(clear);
                 let clear_doc = format!(" Sends {} as `null`, clearing it.", docs::code(&f.wire_name));
                 quote! {
                     #[doc = #doc]
                     #deprecated
-                    pub fn #ident(mut self, value: impl Into<#t>) -> Self {
-                        self.#ident = Some(Some(value.into()));
+                    pub fn #ident(mut self, value: #param) -> Self {
+                        self.#ident = Some(Some(#convert));
                         self
                     }
                     #[doc = #clear_doc]
@@ -756,12 +757,12 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
                 }
             }
             _ => {
-                let t = ty(inner, Scope::Types);
+                let (param, convert) = into_arg(inner, Scope::Types, &snake_ident("value"));
                 quote! {
                     #[doc = #doc]
                     #deprecated
-                    pub fn #ident(mut self, value: impl Into<#t>) -> Self {
-                        self.#ident = Some(value.into());
+                    pub fn #ident(mut self, value: #param) -> Self {
+                        self.#ident = Some(#convert);
                         self
                     }
                 }

@@ -161,13 +161,16 @@ pub fn file(webhooks: &Webhooks) -> TokenStream {
             /// Checks that the request comes from the API: its signature, when it carries one (the
             /// HMAC of the signed message under `secret`, with a timestamp within the replay window
             /// of `now`), or else its token (equal to `secret`). Headers that must appear once and
-            /// appear twice are refused.
+            /// appear twice are refused. An empty `secret` is refused before the request is read
+            /// ([`WebhookError::EmptySecret`]): the empty key is one anyone can sign with.
         }
     } else {
         quote! {
             /// Checks that the request comes from the API: its token header holds `secret`. The
             /// body and `now` are not read, as the API signs nothing; they are taken so that a
             /// receiver's code stays the same if it starts to. A repeated token header is refused.
+            /// An empty `secret` is refused before the request is read
+            /// ([`WebhookError::EmptySecret`]).
         }
     };
 

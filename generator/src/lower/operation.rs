@@ -866,10 +866,11 @@ type Alternate = (&'static str, String, Body);
 /// `x-pagination: {kind: next-url, items: a.b, next: links.next}`: the body is an object with the
 /// items at `items` and the next page's URL at `next`; `{kind: cursor, items: data, cursor:
 /// meta.next, param: after}`: a cursor at `cursor`, sent back as the query parameter `param`.
-/// Positions are dot-separated names; `kind` may be left out.
+/// Positions are dot-separated names; `kind` may be left out. Any other value (`"false"`, `0`,
+/// `null`, `{}`) leaves the operation unpaginated with a warning; strictly, it is refused.
 fn lower_pagination(
     spec: &openapiv3::OpenAPI,
-    types: &Types<'_>,
+    types: &mut Types<'_>,
     op: &openapiv3::Operation,
     output: &Output,
     at: &Pointer,
@@ -899,13 +900,22 @@ fn lower_pagination(
             convention
         }
         // `true`, or `{kind: link-header}`.
-        Some(_) => {
-            return match array_item() {
-                Some(item) => Ok(Some(Pagination { item, style: Default::default() })),
-                None => {
-                    Err(Error::invalid(&at, "x-pagination marks an operation whose success body is not a JSON array"))
-                }
-            }
+        Some(serde_json::Value::Bool(true)) => return link_header(array_item(), &at),
+        Some(serde_json::Value::Object(convention)) if convention.get("kind").is_some_and(|k| k == "link-header") => {
+            return link_header(array_item(), &at)
+        }
+        // `"false"`, `0`, `null`, `{}`...: read as "paginate" they would page what the author may
+        // have meant not to; read as "do not" they would silently drop paging. Neither guess is
+        // safe to make without a word.
+        Some(other) => {
+            let shown: String = other.to_string().chars().take(40).collect();
+            let refused = Err(Error::invalid(
+                &at,
+                format!(
+                    "x-pagination is `{shown}`; write true, false, {{kind: link-header}}, {{kind: next-url, items, next}} or {{kind: cursor, items, cursor, param}}"
+                ),
+            ));
+            return types.recover(refused, &at, Fate::Ignored, || None);
         }
     };
     let text = |key: &str| -> Result<Option<&str>, Error> {
@@ -959,6 +969,15 @@ fn lower_pagination(
     match strip_option(ty) {
         TypeRef::Vec(item) => Ok(Some(Pagination { item: (**item).clone(), style })),
         _ => Err(Error::invalid(&at.push("items"), format!("`{items}` is not an array in the page"))),
+    }
+}
+
+/// The pagination of `x-pagination: true` or `{kind: link-header}`: by the `Link` header, over
+/// a body that is the array of items.
+fn link_header(item: Option<TypeRef>, at: &Pointer) -> Result<Option<Pagination>, Error> {
+    match item {
+        Some(item) => Ok(Some(Pagination { item, style: Default::default() })),
+        None => Err(Error::invalid(at, "x-pagination marks an operation whose success body is not a JSON array")),
     }
 }
 
