@@ -462,3 +462,74 @@ async fn errors_debug_in_one_short_line_without_credentials_or_headers() {
     assert!(decode.to_string().contains("Bearer [redacted]"), "{decode}");
     assert!(format!("{missing:?}").contains("status: 404") && format!("{missing:?}").contains("No build found"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The HTTP client the builder makes: user agent, proxies, compression
+
+#[tokio::test]
+async fn the_user_agent_names_the_program_when_asked() {
+    let server = RawServer::start(|_, _| ok_build()).await;
+    client(&server.url()).builds().get("acme", "app", 42).await.unwrap();
+    builder(&server.url())
+        .user_agent("release-bot/2.1")
+        .build()
+        .unwrap()
+        .builds()
+        .get("acme", "app", 42)
+        .await
+        .unwrap();
+
+    let requests = server.requests();
+    let default = requests[0].header("User-Agent").unwrap_or_default();
+    assert!(default.starts_with("buildkite-api/"), "{default}");
+    assert_eq!(requests[1].header("User-Agent"), Some("release-bot/2.1"));
+}
+
+#[tokio::test]
+async fn a_proxy_given_to_the_builder_carries_the_requests() {
+    // The loopback server plays the proxy: a request for another host reaches it in absolute
+    // form, which is what a plain-HTTP proxy is sent.
+    let proxy = RawServer::start(|_, _| ok_build()).await;
+    let client = Client::builder()
+        .base_url("http://buildkite.example.invalid/v2")
+        .danger_allow_http_to_any_host(true)
+        .bearer_token(TOKEN)
+        .proxy(reqwest::Proxy::http(proxy.url()).unwrap())
+        .build()
+        .unwrap();
+
+    client.builds().get("acme", "app", 42).await.unwrap();
+
+    let request = &proxy.requests()[0];
+    assert_eq!(request.target, "http://buildkite.example.invalid/v2/organizations/acme/pipelines/app/builds/42");
+    assert!(format!("{:?}", Client::builder().proxy(reqwest::Proxy::http(proxy.url()).unwrap())).contains("proxies: 1"));
+}
+
+#[test]
+fn settings_for_a_client_the_builder_does_not_make_are_refused() {
+    let given = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let error = Client::builder().http_client(given.clone()).user_agent("x/1").build().unwrap_err().to_string();
+    assert!(error.contains("set them on that client"), "{error}");
+    assert!(Client::builder().http_client(given.clone()).no_proxy().build().is_err());
+    assert!(Client::builder().http_client(given).build().is_ok());
+    assert!(Client::builder().no_proxy().build().is_ok());
+}
+
+#[tokio::test]
+async fn a_gzip_body_is_decompressed_with_the_gzip_feature() {
+    const GZIPPED: &[u8] = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\x5d\xcc\x4d\x6e\xc3\x20\x10\x05\xe0\xbb\xb0\x0e\xe6\xc7\x8e\xda\x70\x8e\xac\xb2\x89\x06\x98\x36\xa3\x1a\x8c\x00\x27\x52\xaa\xde\x3d\x13\x2f\x22\xa5\xec\x78\xf3\xbe\xf7\x2b\x28\x0a\x27\xb4\x39\x68\x30\xde\xca\x30\xc6\x49\x7e\xe0\xfe\x4b\x7e\xc2\xc1\x4b\xfd\x7a\x93\x15\x3b\xb1\xd6\x99\xcb\x97\xde\x4b\x73\x4a\x41\xa1\xc1\xaf\x34\xc7\x1f\xea\x38\x84\x25\xa9\xab\x55\x4b\xfd\x86\x4c\x77\xe8\xb4\xe4\xa6\x20\x24\x54\x85\x0a\xce\x94\x91\xbf\xa5\xa8\x4d\x34\xb5\xed\xdd\xd0\x9f\xdf\x37\xdf\xf7\x36\xfe\x1f\xe5\x35\x79\xac\xc2\x4d\x76\x27\x5a\x87\x8e\xcc\x0b\xb4\x86\x91\x8f\xac\x12\x75\x4e\xc0\x07\x63\x47\x4e\x7c\x85\x1c\x2e\x9c\x24\xa0\xfc\x6c\x54\x64\x13\xcf\xf0\x6c\x59\x6d\x27\xa9\xf7\x52\x9b\xa3\xd1\xce\x6a\x37\xea\x81\xd9\x49\xfc\x3d\x00\x34\xfa\xcc\x2a\x19\x01\x00\x00";
+    let server = RawServer::start(|_, _| {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            GZIPPED.len()
+        );
+        Reply::Send([head.as_bytes(), GZIPPED].concat())
+    })
+    .await;
+
+    let build = client(&server.url()).builds().get("acme", "app", 42).await.unwrap();
+
+    assert_eq!(build.number, 42);
+    let accepted = server.requests()[0].header("Accept-Encoding").unwrap_or_default().to_string();
+    assert!(accepted.contains("gzip"), "{accepted}");
+}

@@ -347,11 +347,29 @@ impl Inner {
     }
 }
 
-/// The TLS settings an HTTP client is built with: extra root certificates.
+/// What an HTTP client the runtime makes is built with, beside the connect timeout: extra root
+/// certificates, the `User-Agent`, proxies.
 #[derive(Clone, Default)]
 struct Tls {
     #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"))]
     roots: Vec<reqwest::Certificate>,
+    /// Instead of the crate's name and version.
+    user_agent: Option<String>,
+    /// Proxies given with [`ClientBuilder::proxy`], in order.
+    proxies: Vec<reqwest::Proxy>,
+    /// [`ClientBuilder::no_proxy`]: no proxy at all, whatever the environment says.
+    no_proxy: bool,
+}
+
+impl Tls {
+    /// Whether anything here differs from a client made with no settings.
+    fn is_set(&self) -> bool {
+        #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"))]
+        if !self.roots.is_empty() {
+            return true;
+        }
+        self.user_agent.is_some() || !self.proxies.is_empty() || self.no_proxy
+    }
 }
 
 /// The longest duration handed to reqwest and tokio: a year, so that no deadline overflows the
@@ -360,8 +378,9 @@ pub(crate) const LONGEST: Duration = Duration::from_secs(365 * 24 * 3600);
 
 fn http_client(spec: &ApiSpec, connect_timeout: Duration, tls: Option<&Tls>) -> Result<reqwest::Client, Error> {
     #[allow(unused_mut)]
+    let user_agent = tls.and_then(|t| t.user_agent.as_deref()).unwrap_or(spec.user_agent);
     let mut builder = reqwest::Client::builder()
-        .user_agent(spec.user_agent)
+        .user_agent(user_agent)
         .connect_timeout(connect_timeout.min(LONGEST))
         // Redirects are followed by the client itself, so that credentials never follow one
         // to another origin.
@@ -370,8 +389,15 @@ fn http_client(spec: &ApiSpec, connect_timeout: Duration, tls: Option<&Tls>) -> 
     for root in tls.map(|t| t.roots.as_slice()).unwrap_or_default() {
         builder = builder.add_root_certificate(root.clone());
     }
-    #[cfg(not(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls")))]
-    let _ = tls;
+    if let Some(tls) = tls {
+        if tls.no_proxy {
+            builder = builder.no_proxy();
+        } else {
+            for proxy in &tls.proxies {
+                builder = builder.proxy(proxy.clone());
+            }
+        }
+    }
     builder.build().map_err(|e| {
         let mut message = format!("cannot build the HTTP client: {e}");
         let mut source = std::error::Error::source(&e);
@@ -444,6 +470,9 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_http", &self.allow_http)
             .field("danger_allow_http_to_any_host", &self.allow_http_any_host)
             .field("http_client", &self.http.is_some())
+            .field("user_agent", &self.tls.user_agent)
+            .field("proxies", &self.tls.proxies.len())
+            .field("no_proxy", &self.tls.no_proxy)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -511,10 +540,12 @@ impl ClientBuilder {
     /// so; reqwest itself drops `Authorization` and `Cookie` on that redirect to another host,
     /// but not an API key sent in another header or in the query.
     ///
-    /// What the runtime cannot set on a client it did not build: the `User-Agent` (set yours on
-    /// it), [`connect_timeout`](Self::connect_timeout) and
-    /// [`RequestOptions::connect_timeout`] (the client's own apply), and
-    /// [`add_root_certificate`](Self::add_root_certificate) (add them to it). The whole-request
+    /// What the runtime cannot set on a client it did not build: the `User-Agent`, proxies and
+    /// root certificates (set them on it: [`user_agent`](Self::user_agent),
+    /// [`proxy`](Self::proxy), [`no_proxy`](Self::no_proxy) and
+    /// [`add_root_certificate`](Self::add_root_certificate) given beside it make
+    /// [`build`](Self::build) fail), and [`connect_timeout`](Self::connect_timeout) and
+    /// [`RequestOptions::connect_timeout`] (the client's own apply). The whole-request
     /// [`timeout`](Self::timeout) still applies.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -544,6 +575,31 @@ impl ClientBuilder {
             Ok(certs) => self.tls.roots.extend(certs),
             Err(e) => self.error = Some(format!("root certificate {}: {e}", self.tls.roots.len() + 1)),
         }
+        self
+    }
+
+    /// The `User-Agent` header of every request, instead of this crate's name and version: name
+    /// your program (`release-bot/2.1`), as API providers ask of automated callers.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.tls.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends requests through this proxy (`reqwest::Proxy::https("http://proxy:3128")`,
+    /// `reqwest::Proxy::all(..)`, with its own `basic_auth` and `no_proxy` exclusions if
+    /// needed); given more than once, the first that matches a URL is used. Without one, the
+    /// proxies of the `HTTPS_PROXY`, `HTTP_PROXY` and `ALL_PROXY` environment variables apply,
+    /// except to hosts `NO_PROXY` lists (reqwest's reading of them); with one, those variables
+    /// are ignored.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.tls.proxies.push(proxy);
+        self
+    }
+
+    /// Connects directly, with no proxy: neither those given with [`proxy`](Self::proxy) nor
+    /// those of the environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.tls.no_proxy = true;
         self
     }
 
@@ -694,6 +750,11 @@ impl ClientBuilder {
             )));
         }
         let (http, tls) = match self.http {
+            Some(_) if self.tls.is_set() => {
+                return Err(Error::InvalidRequest(
+                    "`user_agent`, `proxy`, `no_proxy` or `add_root_certificate` was given with `http_client`, whose own settings are used as they are: set them on that client instead".into(),
+                ))
+            }
             Some(http) => (http, None),
             None => (http_client(self.spec, self.connect_timeout, Some(&self.tls))?, Some(self.tls)),
         };
