@@ -33,3 +33,16 @@ fn upstream_spec_is_untouched() {
 }
 
 const UPSTREAM_SUM: u64 = 10446191147051064777;
+
+#[test]
+fn the_readme_counts_the_operations_the_client_has() {
+    // The project README states the client's size; the generated README computes it.
+    let api: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("generated-client/api.json")).expect("api.json"))
+            .expect("api.json parses");
+    let groups = api["api"]["groups"].as_array().expect("groups");
+    let operations: usize = groups.iter().map(|g| g["operations"].as_array().map_or(0, Vec::len)).sum();
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let stated = format!("({operations} operations in {} groups", groups.len());
+    assert!(readme.contains(&stated), "README.md should say `{stated}`: the client has that many");
+}
