@@ -13,7 +13,9 @@ pub mod operations;
 pub mod runtime;
 pub mod types;
 pub use client::Client;
-pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+pub use runtime::{
+    ClientBuilder, Date, Error, RequestOptions, Response, RetryPolicy, Timestamp,
+};
 pub use runtime::Page;
 pub use bytes;
 pub use chrono;

@@ -185,7 +185,13 @@ async fn next_url_pages_in_the_body_are_followed_by_stream() {
 async fn a_delay_longer_than_the_client_timeout_times_out() {
     let mock = MockServer::start().await;
     mock.builds().get("acme", "app", 5).respond_with(build(5)).with_delay(Duration::from_millis(400)).expect(2).await;
-    let client = mock.client_builder().timeout(Duration::from_millis(100)).build().unwrap();
+    // Sent once: a timed-out GET is retried otherwise, as a real client would.
+    let client = mock
+        .client_builder()
+        .timeout(Duration::from_millis(100))
+        .retry(buildkite_api::RetryPolicy::none())
+        .build()
+        .unwrap();
     let error = client.builds().get("acme", "app", 5).await.unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     let patient = mock.client_builder().timeout(Duration::from_secs(5)).build().unwrap();
@@ -261,6 +267,24 @@ async fn up_to_n_times_then_the_next_expectation_answers() {
     let client = mock.client();
     assert!(client.builds().get("acme", "app", 4).await.is_err());
     assert_eq!(client.builds().get("acme", "app", 4).await.unwrap().number, 4);
+    mock.verify().await;
+}
+
+#[tokio::test]
+async fn the_mock_client_retries_like_a_real_one_unless_told_not_to() {
+    use buildkite_api::RetryPolicy;
+    let mock = MockServer::start().await;
+    mock.builds().get("acme", "app", 5).respond_status(503).up_to_n_times(1).await;
+    mock.builds().get("acme", "app", 5).respond_with(build(5)).await;
+    // A 503 on a GET is retried, after a wait of milliseconds.
+    assert_eq!(mock.client().builds().get("acme", "app", 5).await.unwrap().number, 5);
+    mock.verify().await;
+
+    let mock = MockServer::start().await;
+    mock.builds().get("acme", "app", 6).respond_status(503).expect(1).await;
+    let once = mock.client_builder().retry(RetryPolicy::none()).build().unwrap();
+    let error = once.builds().get("acme", "app", 6).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error}");
     mock.verify().await;
 }
 

@@ -168,8 +168,10 @@ impl MockServer {
     }
 
     /// A builder for a client of this server: its base URL, plain HTTP allowed, a placeholder
-    /// bearer token, and no retries (so that an error response reaches the code under test at
-    /// once, and every request counts once). Set timeouts or a retry policy on it.
+    /// bearer token, and the retries of a real client (the same attempts and rules, so that code
+    /// under test meets a 503 or a 429 as it would in production) with backoff waits of a few
+    /// milliseconds; a `Retry-After` the mock answers is waited as sent. Set timeouts or another
+    /// retry policy on it: `.retry(RetryPolicy::none())` sends every request once.
     pub fn client_builder(&self) -> crate::ClientBuilder {
         client_builder(&self.uri())
     }
@@ -257,7 +259,9 @@ impl MockServer {
 
 /// A client builder for the mock server at `uri`.
 fn client_builder(uri: &str) -> crate::ClientBuilder {
-    crate::Client::builder().base_url(uri).allow_http(true).bearer_token("mock-token").retry(super::RetryPolicy::none())
+    let retry = super::RetryPolicy::default()
+        .with_backoff(std::time::Duration::from_millis(1), std::time::Duration::from_millis(20));
+    crate::Client::builder().base_url(uri).allow_http(true).bearer_token("mock-token").retry(retry)
 }
 
 impl Drop for MockServer {

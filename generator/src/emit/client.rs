@@ -28,7 +28,7 @@ pub fn lib_rs() -> TokenStream {
         pub mod types;
 
         pub use client::Client;
-        pub use runtime::{ClientBuilder, Error, RequestOptions, Response, RetryPolicy};
+        pub use runtime::{ClientBuilder, Date, Error, RequestOptions, Response, RetryPolicy, Timestamp};
         pub use runtime::Page;
         // The crates whose types appear in the client's public signatures, at the versions it
         // was built with: `buildkite_api::uuid::Uuid` needs no dependency of its own.
