@@ -189,3 +189,8 @@ fn generate_here(spec: &Source, overlays: &[Source], config: &Config) -> Result<
     let files = emit::emit(&api, config)?;
     Ok(Generated { api, files, warnings })
 }
+
+/// The README's library example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -15,6 +15,8 @@ use super::types::{snake_ident, type_ident};
 pub fn lib_rs() -> TokenStream {
     quote! {
         #![doc = include_str!("../README.md")]
+        // On docs.rs, each item shows the cargo feature it needs.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #![warn(missing_docs)]
         // Generated signatures follow the spec: many required parameters, large variants, and
         // method names such as `default` are the spec's to choose.

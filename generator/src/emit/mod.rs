@@ -229,6 +229,9 @@ fn other_files(
         "Cargo.toml".to_string(),
         template("Cargo.toml", include_str!("../../templates/Cargo.toml.j2"), api, config)?,
     );
+    // The licence its Cargo.toml declares, so that the crate can be packaged and published.
+    files.insert("LICENSE-MIT".to_string(), include_str!("../../LICENSE-MIT").to_string());
+    files.insert("LICENSE-APACHE".to_string(), include_str!("../../LICENSE-APACHE").to_string());
     // The crate is formatted by prettyplease; rustfmt must leave it as generated.
     files.insert("rustfmt.toml".to_string(), format!("# {marker}\ndisable_all_formatting = true\n"));
     files.insert(
