@@ -466,6 +466,15 @@ type EnumProperty<'a> = (&'a str, Vec<&'a str>);
 /// map for other keys, and those of its properties that are string enums with their values: what
 /// its `Deserialize` ranks the alternatives by.
 fn object_keys<'a>(ty: &TypeRef, api: &'a Api) -> Option<(Vec<&'a str>, Vec<EnumProperty<'a>>)> {
+    object_keys_at(ty, api, 0)
+}
+
+/// [`object_keys`], `depth` unions deep. A union of objects (a `oneOf` inside a `oneOf`)
+/// declares what any of its alternatives declares, and lists, for a property every alternative
+/// holds as an enum (or its tag), the values any of them lists: so that, as an alternative of
+/// another union, it is not tried first on a value meant for a sibling and read as its own
+/// `Unknown`.
+fn object_keys_at<'a>(ty: &TypeRef, api: &'a Api, depth: usize) -> Option<(Vec<&'a str>, Vec<EnumProperty<'a>>)> {
     let name = match ty {
         TypeRef::Named(n) => n,
         TypeRef::Boxed(inner) => match &**inner {
@@ -474,8 +483,43 @@ fn object_keys<'a>(ty: &TypeRef, api: &'a Api) -> Option<(Vec<&'a str>, Vec<Enum
         },
         _ => return None,
     };
-    let TypeKind::Struct { fields, additional: None } = &api.types.get(name)?.kind else {
-        return None;
+    let fields = match &api.types.get(name)?.kind {
+        TypeKind::Struct { fields, additional: None } => fields,
+        TypeKind::Union { variants, tag, .. } if depth < 4 && !variants.is_empty() => {
+            let parts: Vec<_> =
+                variants.iter().map(|v| object_keys_at(&v.ty, api, depth + 1)).collect::<Option<_>>()?;
+            let mut keys: Vec<&str> = Vec::new();
+            for (part_keys, _) in &parts {
+                for key in part_keys {
+                    if !keys.contains(key) {
+                        keys.push(key);
+                    }
+                }
+            }
+            let mut enums: Vec<EnumProperty<'a>> = Vec::new();
+            if let Some(tag) = tag {
+                enums.push((tag.as_str(), variants.iter().flat_map(|v| v.tags.iter().map(String::as_str)).collect()));
+            }
+            for (key, _) in &parts[0].1 {
+                if enums.iter().any(|(k, _)| k == key) {
+                    continue;
+                }
+                let per_part: Option<Vec<&Vec<&str>>> = parts
+                    .iter()
+                    .map(|(_, part_enums)| part_enums.iter().find(|(k, _)| k == key).map(|(_, values)| values))
+                    .collect();
+                let Some(per_part) = per_part else { continue };
+                let mut listed: Vec<&str> = Vec::new();
+                for value in per_part.into_iter().flatten() {
+                    if !listed.contains(value) {
+                        listed.push(value);
+                    }
+                }
+                enums.push((key, listed));
+            }
+            return Some((keys, enums));
+        }
+        _ => return None,
     };
     let keys = fields.iter().map(|f| f.wire_name.as_str()).collect();
     let enums = fields
