@@ -314,7 +314,7 @@ pub(crate) struct Inner {
     pub(crate) max_pages: u64,
     /// How HTTP clients are made for another connect timeout; `None` for a client given with
     /// [`ClientBuilder::http_client`], which is used as it is.
-    tls: Option<Tls>,
+    http_settings: Option<HttpSettings>,
     pub(crate) max_body_size: u64,
     pub(crate) read_timeout: Duration,
     /// HTTP clients for per-request connect timeouts: reqwest sets that timeout per client.
@@ -324,12 +324,12 @@ pub(crate) struct Inner {
 impl Inner {
     /// Whether requests go through a client given with [`ClientBuilder::http_client`].
     pub(crate) fn given_http_client(&self) -> bool {
-        self.tls.is_none()
+        self.http_settings.is_none()
     }
 
     /// The HTTP client to send with, for a request's connect timeout.
     pub(crate) fn http(&self, connect_timeout: Option<Duration>) -> Result<reqwest::Client, Error> {
-        let wanted = match (connect_timeout, &self.tls) {
+        let wanted = match (connect_timeout, &self.http_settings) {
             (Some(t), Some(_)) if t != self.connect_timeout => t,
             _ => return Ok(self.http.clone()),
         };
@@ -337,7 +337,7 @@ impl Inner {
         if let Some((_, http)) = others.iter().find(|(t, _)| *t == wanted) {
             return Ok(http.clone());
         }
-        let http = http_client(self.spec, wanted, self.tls.as_ref())?;
+        let http = http_client(self.spec, wanted, self.http_settings.as_ref())?;
         // A handful of distinct timeouts is the norm; forget the oldest past that.
         if others.len() >= 8 {
             others.remove(0);
@@ -350,7 +350,7 @@ impl Inner {
 /// What an HTTP client the runtime makes is built with, beside the connect timeout: extra root
 /// certificates, the `User-Agent`, proxies.
 #[derive(Clone, Default)]
-struct Tls {
+struct HttpSettings {
     #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"))]
     roots: Vec<reqwest::Certificate>,
     /// Instead of the crate's name and version.
@@ -361,7 +361,7 @@ struct Tls {
     no_proxy: bool,
 }
 
-impl Tls {
+impl HttpSettings {
     /// Whether anything here differs from a client made with no settings.
     fn is_set(&self) -> bool {
         #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"))]
@@ -376,9 +376,9 @@ impl Tls {
 /// clock, whatever `Duration` the caller gave.
 pub(crate) const LONGEST: Duration = Duration::from_secs(365 * 24 * 3600);
 
-fn http_client(spec: &ApiSpec, connect_timeout: Duration, tls: Option<&Tls>) -> Result<reqwest::Client, Error> {
+fn http_client(spec: &ApiSpec, connect_timeout: Duration, settings: Option<&HttpSettings>) -> Result<reqwest::Client, Error> {
     #[allow(unused_mut)]
-    let user_agent = tls.and_then(|t| t.user_agent.as_deref()).unwrap_or(spec.user_agent);
+    let user_agent = settings.and_then(|t| t.user_agent.as_deref()).unwrap_or(spec.user_agent);
     let mut builder = reqwest::Client::builder()
         .user_agent(user_agent)
         .connect_timeout(connect_timeout.min(LONGEST))
@@ -386,14 +386,14 @@ fn http_client(spec: &ApiSpec, connect_timeout: Duration, tls: Option<&Tls>) -> 
         // to another origin.
         .redirect(reqwest::redirect::Policy::none());
     #[cfg(any(feature = "rustls-tls", feature = "rustls-tls-native-roots", feature = "native-tls"))]
-    for root in tls.map(|t| t.roots.as_slice()).unwrap_or_default() {
+    for root in settings.map(|t| t.roots.as_slice()).unwrap_or_default() {
         builder = builder.add_root_certificate(root.clone());
     }
-    if let Some(tls) = tls {
-        if tls.no_proxy {
+    if let Some(settings) = settings {
+        if settings.no_proxy {
             builder = builder.no_proxy();
         } else {
-            for proxy in &tls.proxies {
+            for proxy in &settings.proxies {
                 builder = builder.proxy(proxy.clone());
             }
         }
@@ -451,7 +451,7 @@ pub struct ClientBuilder {
     allow_http: bool,
     allow_http_any_host: bool,
     http: Option<reqwest::Client>,
-    tls: Tls,
+    http_settings: HttpSettings,
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
@@ -470,9 +470,9 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_http", &self.allow_http)
             .field("danger_allow_http_to_any_host", &self.allow_http_any_host)
             .field("http_client", &self.http.is_some())
-            .field("user_agent", &self.tls.user_agent)
-            .field("proxies", &self.tls.proxies.len())
-            .field("no_proxy", &self.tls.no_proxy)
+            .field("user_agent", &self.http_settings.user_agent)
+            .field("proxies", &self.http_settings.proxies.len())
+            .field("no_proxy", &self.http_settings.no_proxy)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -495,7 +495,7 @@ impl ClientBuilder {
             allow_http: false,
             allow_http_any_host: false,
             http: None,
-            tls: Tls::default(),
+            http_settings: HttpSettings::default(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
@@ -572,8 +572,8 @@ impl ClientBuilder {
             Err("neither PEM nor DER".to_string())
         };
         match parsed {
-            Ok(certs) => self.tls.roots.extend(certs),
-            Err(e) => self.error = Some(format!("root certificate {}: {e}", self.tls.roots.len() + 1)),
+            Ok(certs) => self.http_settings.roots.extend(certs),
+            Err(e) => self.error = Some(format!("root certificate {}: {e}", self.http_settings.roots.len() + 1)),
         }
         self
     }
@@ -581,7 +581,7 @@ impl ClientBuilder {
     /// The `User-Agent` header of every request, instead of this crate's name and version: name
     /// your program (`release-bot/2.1`), as API providers ask of automated callers.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.tls.user_agent = Some(user_agent.into());
+        self.http_settings.user_agent = Some(user_agent.into());
         self
     }
 
@@ -592,14 +592,14 @@ impl ClientBuilder {
     /// except to hosts `NO_PROXY` lists (reqwest's reading of them); with one, those variables
     /// are ignored.
     pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
-        self.tls.proxies.push(proxy);
+        self.http_settings.proxies.push(proxy);
         self
     }
 
     /// Connects directly, with no proxy: neither those given with [`proxy`](Self::proxy) nor
     /// those of the environment variables.
     pub fn no_proxy(mut self) -> Self {
-        self.tls.no_proxy = true;
+        self.http_settings.no_proxy = true;
         self
     }
 
@@ -749,14 +749,14 @@ impl ClientBuilder {
                 "base URL `{text}` is HTTPS, but this crate was built without a TLS feature (`rustls-tls`, `rustls-tls-native-roots` or `native-tls`)"
             )));
         }
-        let (http, tls) = match self.http {
-            Some(_) if self.tls.is_set() => {
+        let (http, http_settings) = match self.http {
+            Some(_) if self.http_settings.is_set() => {
                 return Err(Error::InvalidRequest(
                     "`user_agent`, `proxy`, `no_proxy` or `add_root_certificate` was given with `http_client`, whose own settings are used as they are: set them on that client instead".into(),
                 ))
             }
             Some(http) => (http, None),
-            None => (http_client(self.spec, self.connect_timeout, Some(&self.tls))?, Some(self.tls)),
+            None => (http_client(self.spec, self.connect_timeout, Some(&self.http_settings))?, Some(self.http_settings)),
         };
         let credential_headers = self
             .credentials
@@ -782,7 +782,7 @@ impl ClientBuilder {
             retry: self.retry,
             on_retry: self.on_retry,
             max_pages: self.max_pages,
-            tls,
+            http_settings,
             max_body_size: self.max_body_size,
             read_timeout: self.read_timeout,
             other_http: Mutex::new(Vec::new()),
