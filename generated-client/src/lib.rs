@@ -17,7 +17,7 @@ pub use client::Client;
 pub use runtime::{
     ClientBuilder, Date, Error, RequestOptions, Response, RetryPolicy, Timestamp,
 };
-pub use runtime::Page;
+pub use runtime::{Page, WaitError, Waited, Waiter};
 pub use bytes;
 pub use chrono;
 pub use reqwest;

@@ -29,10 +29,10 @@ fn idempotent(method: &Method) -> bool {
 }
 
 /// A random number without a dependency: std's hasher keys are random per process and per call.
-fn random_u64() -> u64 {
+pub(crate) fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(Instant::now().elapsed().as_nanos());
+    hasher.write_u128(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default().as_nanos());
     hasher.finish()
 }
 

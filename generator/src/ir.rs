@@ -198,6 +198,9 @@ pub struct Operation {
     /// Link-header pagination, when the spec marks the operation as paginated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+    /// Polls until a field of the response says done (`x-waiters`), one method each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiters: Vec<Waiter>,
     /// The documented JSON error bodies, as an enum keyed by status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<ErrorOutput>,
@@ -453,6 +456,35 @@ pub struct Pagination {
     /// Where the next page is: the `Link` header (the default), or a URL or cursor in the body.
     #[serde(default, skip_serializing_if = "PaginationStyle::is_link")]
     pub style: PaginationStyle,
+}
+
+/// A waiter (`x-waiters`): the operation sent again and again until one field of its response
+/// holds a value that means done (or failed), with a growing, jittered delay and a time budget.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Waiter {
+    /// Its key in `x-waiters` (`finished`).
+    pub name: String,
+    /// The builder's method (`wait_until_finished`).
+    pub method_name: String,
+    /// The watched field, a JSON pointer into the response body (`/state`).
+    pub field: String,
+    /// The values that end the wait with the response.
+    pub success: Vec<String>,
+    /// The values that end the wait with an error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failure: Vec<String>,
+    /// The values that mean "keep waiting"; when listed, any value in none of the lists is an
+    /// error. Empty: every other value (and an absent field) keeps waiting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<String>,
+    /// The first wait between two polls, in milliseconds; each next one doubles.
+    pub delay_ms: u64,
+    /// The longest wait between two polls, in milliseconds.
+    pub max_delay_ms: u64,
+    /// How long the wait may last in all, in milliseconds.
+    pub budget_ms: u64,
+    /// What it waits for, in the spec's words.
+    pub docs: Docs,
 }
 
 /// Where the next page is. Positions in the body are JSON pointers (`/links/next`).

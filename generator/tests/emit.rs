@@ -96,6 +96,7 @@ fixture!(implicit_tags);
 fixture!(wire_formats);
 fixture!(webhooks);
 fixture!(webhooks_token_only);
+fixture!(waiters);
 fixture!(querystring);
 
 #[test]

@@ -381,3 +381,26 @@ fn union_accessors_added_are_minor_and_removed_are_major() {
     assert_eq!(removed.bump(), Bump::Major, "{}", removed.to_text());
     assert!(removed.to_text().contains("accessor `Shape.id()` removed"), "{}", removed.to_text());
 }
+
+/// The base spec with a waiter on `getPet`, its success values `success`.
+fn with_waiter(success: &str) -> String {
+    edited(
+        "      operationId: getPet\n",
+        &format!("      operationId: getPet\n      x-waiters:\n        named: {{field: name, success: [{success}]}}\n"),
+    )
+}
+
+#[test]
+fn waiter_added_is_minor_changed_patch_removed_major() {
+    check("waiter_added", &with_waiter("rex"), Bump::Minor);
+    let changed = compare(&api("old.yaml", &with_waiter("rex")), &api("new.yaml", &with_waiter("rex, fido")));
+    assert_eq!(changed.bump(), Bump::Patch, "{}", changed.to_text());
+    assert!(
+        changed.to_text().contains("the waiter `.wait_until_named()` watches other values"),
+        "{}",
+        changed.to_text()
+    );
+    let removed = compare(&api("old.yaml", &with_waiter("rex")), &api("new.yaml", BASE));
+    assert_eq!(removed.bump(), Bump::Major, "{}", removed.to_text());
+    assert!(removed.to_text().contains("loses the waiter `.wait_until_named()`"), "{}", removed.to_text());
+}

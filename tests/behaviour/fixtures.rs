@@ -967,3 +967,28 @@ async fn the_mock_server_matches_a_whole_query_string_by_its_keys() {
     assert_eq!(client.items().list(ItemFilter::new("x").limit(2)).await.unwrap(), ["hit"]);
     mock.verify().await;
 }
+
+#[tokio::test]
+async fn waiters_read_booleans_and_refuse_values_they_do_not_list() {
+    use fixture_waiters::WaitError;
+    use std::time::Duration;
+    let client = |url: &str| fixture_waiters::Client::builder().base_url(url).allow_http(true).build().unwrap();
+    let deployment = |state: &str, ok: &str| json_answer(&format!(r#"{{"id":"d1","state":"{state}","health":{{"ok":{ok}}}}}"#), "");
+
+    // A boolean field, compared as it is written: `false` is the failure value.
+    let (url, rx) = serve_in_turn(vec![deployment("running", "true"), deployment("running", "false")]);
+    let health = client(&url).api().get_deployment("d1").wait_until_healthy();
+    assert_eq!(health.await.map(|d| d.id).unwrap(), "d1", "`true` is the success value");
+    assert_eq!(request_lines(&rx).len(), 1);
+    let (url, _rx) = serve_in_turn(vec![deployment("running", "false")]);
+    let error = client(&url).api().get_deployment("d1").wait_until_healthy().await.unwrap_err();
+    assert!(matches!(&error, WaitError::Failed(w) if w.value.as_deref() == Some("false")), "{error:?}");
+
+    // `started` lists the one value that keeps it waiting: any other it does not list ends it.
+    let (url, rx) = serve_in_turn(vec![deployment("queued", "true"), deployment("paused", "true")]);
+    let waiter = client(&url).api().get_deployment("d1").verbose(true).wait_until_started().delay(Duration::from_millis(1));
+    let error = waiter.await.unwrap_err();
+    let WaitError::Unexpected(waited) = &error else { panic!("not Unexpected: {error:?}") };
+    assert_eq!((waited.value.as_deref(), waited.polls, waited.last.state.as_str()), (Some("paused"), 2, "paused"));
+    assert_eq!(request_lines(&rx), ["GET /deployments/d1?verbose=true HTTP/1.1", "GET /deployments/d1?verbose=true HTTP/1.1"]);
+}

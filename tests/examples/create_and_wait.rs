@@ -1,18 +1,12 @@
-//! A build created, then awaited until it finishes, polling with a growing interval.
+//! A build created, then awaited until it finishes with the generated waiter (a growing,
+//! jittered delay and a time budget), and its result reported.
 //!
 //! `BUILDKITE_API_TOKEN=... cargo run -p tests --example create_and_wait -- ORG PIPELINE [BRANCH]`
 
 use std::time::Duration;
 
 use buildkite_api::types::{BuildState, CreateBuildRequest};
-
-/// The states a build does not leave.
-fn finished(state: &BuildState) -> bool {
-    matches!(
-        state,
-        BuildState::Passed | BuildState::Failed | BuildState::Canceled | BuildState::Skipped | BuildState::NotRun
-    )
-}
+use buildkite_api::WaitError;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,17 +19,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let build = client.builds().create(&org, &pipeline, request).await?;
     println!("created #{} ({})", build.number, build.web_url);
 
-    let mut wait = Duration::from_secs(2);
-    let build = loop {
-        // `exclude_jobs` keeps each poll small.
-        let build = client.builds().get(&org, &pipeline, build.number).exclude_jobs(true).await?;
-        if finished(&build.state) {
-            break build;
+    // `exclude_jobs` keeps each poll small. The waiter polls at 2 s, then 4, 8... up to 30 s,
+    // for at most half an hour.
+    let waited = client
+        .builds()
+        .get(&org, &pipeline, build.number)
+        .exclude_jobs(true)
+        .wait_until_finished()
+        .delay(Duration::from_secs(2))
+        .max_delay(Duration::from_secs(30))
+        .budget(Duration::from_secs(30 * 60))
+        .await;
+    match waited {
+        Ok(build) if build.state == BuildState::Passed => println!("#{} passed", build.number),
+        Ok(build) => {
+            println!("#{} finished: {}", build.number, build.state);
+            std::process::exit(1);
         }
-        println!("#{} is {}; next look in {wait:?}", build.number, build.state);
-        tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(Duration::from_secs(30));
-    };
-    println!("#{} finished: {}", build.number, build.state);
+        Err(WaitError::TimedOut(waited)) => {
+            println!("#{} still {:?} after {:?}", waited.last.number, waited.value, waited.elapsed);
+            std::process::exit(2);
+        }
+        Err(error) => return Err(error.into()),
+    }
     Ok(())
 }

@@ -454,3 +454,121 @@ async fn a_failure_keeps_its_rate_limit_figures() {
     assert_eq!(api.rate_limit("organization").unwrap().remaining, Some(187));
     assert_eq!(api.message.as_deref(), Some("Too many"));
 }
+
+// Waiters (`x-waiters`): an operation sent again until a field of its response says done.
+
+/// A server that answers getBuild with a build in each of `states` in turn, the last one for
+/// every request after.
+async fn build_states(states: &'static [&'static str]) -> RawServer {
+    RawServer::start(move |i, _| {
+        let mut build = build_json(42);
+        build["state"] = states[i.min(states.len() - 1)].into();
+        Reply::Send(response(200, &[("Content-Type", "application/json")], &build.to_string()))
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_waiter_polls_until_the_field_says_done_and_returns_that_response() {
+    let server = build_states(&["scheduled", "running", "running", "passed"]).await;
+    let started = Instant::now();
+    let build = client(&server.url())
+        .builds()
+        .get("acme", "app", 42)
+        .exclude_jobs(true)
+        .wait_until_finished()
+        .delay(Duration::from_millis(5))
+        .await
+        .expect("the build finishes");
+    assert_eq!(build.state.as_str(), "passed");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4, "one request per state until a finished one");
+    for request in &requests {
+        // The same request each time, credentials and options included.
+        assert_eq!(request.target, "/organizations/acme/pipelines/app/builds/42?exclude_jobs=true");
+        assert_eq!(request.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    }
+    // Waits of 5, 10 and 20 ms at most (each at least half that): doubling, with jitter.
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(17), "{took:?}");
+    // A finished build that failed is still finished: `finished` lists every end state.
+    let server = build_states(&["running", "failed"]).await;
+    let build =
+        client(&server.url()).builds().get("acme", "app", 42).wait_until_finished().delay(Duration::from_millis(1));
+    assert_eq!(build.await.expect("finished").state.as_str(), "failed");
+}
+
+#[tokio::test]
+async fn a_waiter_fails_at_a_failure_value_with_the_last_response() {
+    let server = build_states(&["scheduled", "skipped"]).await;
+    let waiter =
+        client(&server.url()).builds().get("acme", "app", 42).wait_until_started().delay(Duration::from_millis(1));
+    let error = waiter.await.expect_err("a skipped build never starts");
+    let buildkite_api::WaitError::Failed(waited) = &error else { panic!("not Failed: {error:?}") };
+    assert_eq!((waited.waiter, waited.field, waited.value.as_deref()), ("started", "/state", Some("skipped")));
+    assert_eq!(waited.polls, 2);
+    assert_eq!(waited.last.number, 42);
+    assert_eq!(
+        error.to_string(),
+        format!("waiting until started failed: /state is `skipped` after 2 polls in {:.1?}", waited.elapsed)
+    );
+    // Debug is one short line, without the (large) last response.
+    let debug = format!("{error:?}");
+    assert!(
+        debug.starts_with("Failed { waiter: \"started\", field: \"/state\", value: Some(\"skipped\"), polls: 2"),
+        "{debug}"
+    );
+    assert!(!debug.contains("abc123"), "{debug}");
+    assert_eq!(error.into_last().map(|b| b.number), Some(42));
+}
+
+#[tokio::test]
+async fn a_waiter_stops_at_its_budget_after_a_last_poll() {
+    let server = build_states(&["running"]).await;
+    let started = Instant::now();
+    let error = client(&server.url())
+        .builds()
+        .get("acme", "app", 42)
+        .wait_until_finished()
+        .delay(Duration::from_millis(10))
+        .budget(Duration::from_millis(60))
+        .await
+        .expect_err("a build that never finishes");
+    let took = started.elapsed();
+    let buildkite_api::WaitError::TimedOut(waited) = &error else { panic!("not TimedOut: {error:?}") };
+    assert_eq!(waited.value.as_deref(), Some("running"));
+    assert!(waited.elapsed >= Duration::from_millis(60), "the last poll is made when the budget runs out");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert_eq!(server.requests().len() as u32, waited.polls);
+    assert!(waited.polls >= 3, "{}", waited.polls);
+}
+
+#[tokio::test]
+async fn a_waiter_ends_at_a_failed_request_and_reads_fields_through_unions() {
+    // A request that fails (after the client's own retries) ends the wait with its error.
+    let server = RawServer::start(|_, _| {
+        Reply::Send(response(404, &[("Content-Type", "application/json")], r#"{"message": "Not Found"}"#))
+    })
+    .await;
+    let error = client(&server.url()).builds().get("acme", "app", 42).wait_until_finished().await.expect_err("404");
+    let buildkite_api::WaitError::Request(Error::Api(api)) = &error else { panic!("not an API error: {error:?}") };
+    assert_eq!(api.status.as_u16(), 404);
+    assert!(std::error::Error::source(&error).is_some());
+
+    // A job is a union of four kinds; the waiter reads `state` whatever the kind.
+    let server = RawServer::start(|i, _| {
+        let state = if i == 0 { "running" } else { "timed_out" };
+        let job = serde_json::json!({"id": "0190a1b2-c3d4-7e5f-8a9b-000000000001", "type": "script", "state": state});
+        Reply::Send(response(200, &[("Content-Type", "application/json")], &job.to_string()))
+    })
+    .await;
+    let job = client(&server.url())
+        .jobs()
+        .get("acme", "app", 42, "0190a1b2-c3d4-7e5f-8a9b-000000000001")
+        .wait_until_finished()
+        .delay(Duration::from_millis(1))
+        .await
+        .expect("a timed-out job is finished");
+    assert!(matches!(job, buildkite_api::types::Job::Script(_)));
+    assert_eq!(server.requests().len(), 2);
+}

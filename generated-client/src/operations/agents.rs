@@ -392,6 +392,33 @@ impl GetAgent {
             crate::runtime::RawResponse::json::<crate::types::Agent>,
         )
     }
+    /// Sends this request until `connection_state` is `stopped`, `disconnected`, `lost` or `never_connected`.
+    ///
+    /// Until the agent no longer runs (after a stop request, say).
+    ///
+    /// Any other value (or none) keeps it waiting.
+    /// It waits 2 s between the first polls, doubling up to 30 s, for at most 30 min in all:
+    /// the returned [`Waiter`](crate::runtime::Waiter) sets each. `.await` it for the response
+    /// that ended the wait, or a [`WaitError`](crate::runtime::WaitError) with the last one.
+    pub fn wait_until_stopped(self) -> crate::runtime::Waiter<crate::types::Agent> {
+        static RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+            operation: "getAgent",
+            name: "stopped",
+            field: "/connection_state",
+            success: &["stopped", "disconnected", "lost", "never_connected"],
+            failure: &[],
+            pending: &[],
+            delay: std::time::Duration::from_millis(2000u64),
+            max_delay: std::time::Duration::from_millis(30000u64),
+            budget: std::time::Duration::from_millis(1800000u64),
+        };
+        crate::runtime::Waiter::new(
+            self.client.transport(),
+            self.request(),
+            self.options,
+            &RULE,
+        )
+    }
 }
 impl std::future::IntoFuture for GetAgent {
     type Output = Result<crate::types::Agent, crate::Error>;

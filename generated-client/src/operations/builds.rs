@@ -547,6 +547,68 @@ impl GetBuild {
             crate::runtime::RawResponse::json::<crate::types::Build>,
         )
     }
+    /// Sends this request until `state` is `passed`, `failed`, `blocked`, `canceled`, `skipped` or `not_run`.
+    ///
+    /// Until the build is finished, whatever its result: `passed`, `failed`, `blocked` and `canceled` (what the `finished` list filter stands for), or `skipped` and `not_run`. Check the state of the build it returns.
+    ///
+    /// Any other value (or none) keeps it waiting.
+    /// It waits 5 s between the first polls, doubling up to 1 min, for at most 1 h in all:
+    /// the returned [`Waiter`](crate::runtime::Waiter) sets each. `.await` it for the response
+    /// that ended the wait, or a [`WaitError`](crate::runtime::WaitError) with the last one.
+    pub fn wait_until_finished(self) -> crate::runtime::Waiter<crate::types::Build> {
+        static RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+            operation: "getBuild",
+            name: "finished",
+            field: "/state",
+            success: &["passed", "failed", "blocked", "canceled", "skipped", "not_run"],
+            failure: &[],
+            pending: &[],
+            delay: std::time::Duration::from_millis(5000u64),
+            max_delay: std::time::Duration::from_millis(60000u64),
+            budget: std::time::Duration::from_millis(3600000u64),
+        };
+        crate::runtime::Waiter::new(
+            self.client.transport(),
+            self.request(),
+            self.options,
+            &RULE,
+        )
+    }
+    /// Sends this request until `state` is `running`, `failing`, `passed`, `failed`, `blocked`, `canceling` or `canceled`, failing at `skipped` or `not_run`.
+    ///
+    /// Until the build has started running jobs.
+    ///
+    /// Any other value (or none) keeps it waiting.
+    /// It waits 2 s between the first polls, doubling up to 30 s, for at most 30 min in all:
+    /// the returned [`Waiter`](crate::runtime::Waiter) sets each. `.await` it for the response
+    /// that ended the wait, or a [`WaitError`](crate::runtime::WaitError) with the last one.
+    pub fn wait_until_started(self) -> crate::runtime::Waiter<crate::types::Build> {
+        static RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+            operation: "getBuild",
+            name: "started",
+            field: "/state",
+            success: &[
+                "running",
+                "failing",
+                "passed",
+                "failed",
+                "blocked",
+                "canceling",
+                "canceled",
+            ],
+            failure: &["skipped", "not_run"],
+            pending: &[],
+            delay: std::time::Duration::from_millis(2000u64),
+            max_delay: std::time::Duration::from_millis(30000u64),
+            budget: std::time::Duration::from_millis(1800000u64),
+        };
+        crate::runtime::Waiter::new(
+            self.client.transport(),
+            self.request(),
+            self.options,
+            &RULE,
+        )
+    }
 }
 impl std::future::IntoFuture for GetBuild {
     type Output = Result<crate::types::Build, crate::Error>;

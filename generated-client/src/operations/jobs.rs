@@ -1208,6 +1208,88 @@ impl GetJob {
             crate::runtime::RawResponse::json::<crate::types::Job>,
         )
     }
+    /// Sends this request until `state` is `passed`, `failed`, `finished`, `canceled`, `timed_out`, `skipped`, `broken`, `expired`, `unblocked`, `waiting_failed`, `blocked_failed` or `unblocked_failed`.
+    ///
+    /// Until the job is finished, whatever its result. Check the state of the job it returns.
+    ///
+    /// Any other value (or none) keeps it waiting.
+    /// It waits 5 s between the first polls, doubling up to 1 min, for at most 1 h in all:
+    /// the returned [`Waiter`](crate::runtime::Waiter) sets each. `.await` it for the response
+    /// that ended the wait, or a [`WaitError`](crate::runtime::WaitError) with the last one.
+    pub fn wait_until_finished(self) -> crate::runtime::Waiter<crate::types::Job> {
+        static RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+            operation: "getJob",
+            name: "finished",
+            field: "/state",
+            success: &[
+                "passed",
+                "failed",
+                "finished",
+                "canceled",
+                "timed_out",
+                "skipped",
+                "broken",
+                "expired",
+                "unblocked",
+                "waiting_failed",
+                "blocked_failed",
+                "unblocked_failed",
+            ],
+            failure: &[],
+            pending: &[],
+            delay: std::time::Duration::from_millis(5000u64),
+            max_delay: std::time::Duration::from_millis(60000u64),
+            budget: std::time::Duration::from_millis(3600000u64),
+        };
+        crate::runtime::Waiter::new(
+            self.client.transport(),
+            self.request(),
+            self.options,
+            &RULE,
+        )
+    }
+    /// Sends this request until `state` is `running`, `canceling`, `timing_out`, `passed`, `failed`, `finished` or `timed_out`, failing at `skipped`, `broken`, `expired`, `waiting_failed`, `blocked_failed` or `unblocked_failed`.
+    ///
+    /// Until the job has started running on an agent.
+    ///
+    /// Any other value (or none) keeps it waiting.
+    /// It waits 2 s between the first polls, doubling up to 30 s, for at most 30 min in all:
+    /// the returned [`Waiter`](crate::runtime::Waiter) sets each. `.await` it for the response
+    /// that ended the wait, or a [`WaitError`](crate::runtime::WaitError) with the last one.
+    pub fn wait_until_started(self) -> crate::runtime::Waiter<crate::types::Job> {
+        static RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+            operation: "getJob",
+            name: "started",
+            field: "/state",
+            success: &[
+                "running",
+                "canceling",
+                "timing_out",
+                "passed",
+                "failed",
+                "finished",
+                "timed_out",
+            ],
+            failure: &[
+                "skipped",
+                "broken",
+                "expired",
+                "waiting_failed",
+                "blocked_failed",
+                "unblocked_failed",
+            ],
+            pending: &[],
+            delay: std::time::Duration::from_millis(2000u64),
+            max_delay: std::time::Duration::from_millis(30000u64),
+            budget: std::time::Duration::from_millis(1800000u64),
+        };
+        crate::runtime::Waiter::new(
+            self.client.transport(),
+            self.request(),
+            self.options,
+            &RULE,
+        )
+    }
 }
 impl std::future::IntoFuture for GetJob {
     type Output = Result<crate::types::Job, crate::Error>;
@@ -1652,6 +1734,88 @@ impl GetJobInOrganization {
             request,
             self.options,
             crate::runtime::RawResponse::json::<crate::types::Job>,
+        )
+    }
+    /// Sends this request until `state` is `passed`, `failed`, `finished`, `canceled`, `timed_out`, `skipped`, `broken`, `expired`, `unblocked`, `waiting_failed`, `blocked_failed` or `unblocked_failed`.
+    ///
+    /// Until the job is finished, whatever its result. Check the state of the job it returns.
+    ///
+    /// Any other value (or none) keeps it waiting.
+    /// It waits 5 s between the first polls, doubling up to 1 min, for at most 1 h in all:
+    /// the returned [`Waiter`](crate::runtime::Waiter) sets each. `.await` it for the response
+    /// that ended the wait, or a [`WaitError`](crate::runtime::WaitError) with the last one.
+    pub fn wait_until_finished(self) -> crate::runtime::Waiter<crate::types::Job> {
+        static RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+            operation: "getJobInOrganization",
+            name: "finished",
+            field: "/state",
+            success: &[
+                "passed",
+                "failed",
+                "finished",
+                "canceled",
+                "timed_out",
+                "skipped",
+                "broken",
+                "expired",
+                "unblocked",
+                "waiting_failed",
+                "blocked_failed",
+                "unblocked_failed",
+            ],
+            failure: &[],
+            pending: &[],
+            delay: std::time::Duration::from_millis(5000u64),
+            max_delay: std::time::Duration::from_millis(60000u64),
+            budget: std::time::Duration::from_millis(3600000u64),
+        };
+        crate::runtime::Waiter::new(
+            self.client.transport(),
+            self.request(),
+            self.options,
+            &RULE,
+        )
+    }
+    /// Sends this request until `state` is `running`, `canceling`, `timing_out`, `passed`, `failed`, `finished` or `timed_out`, failing at `skipped`, `broken`, `expired`, `waiting_failed`, `blocked_failed` or `unblocked_failed`.
+    ///
+    /// Until the job has started running on an agent.
+    ///
+    /// Any other value (or none) keeps it waiting.
+    /// It waits 2 s between the first polls, doubling up to 30 s, for at most 30 min in all:
+    /// the returned [`Waiter`](crate::runtime::Waiter) sets each. `.await` it for the response
+    /// that ended the wait, or a [`WaitError`](crate::runtime::WaitError) with the last one.
+    pub fn wait_until_started(self) -> crate::runtime::Waiter<crate::types::Job> {
+        static RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+            operation: "getJobInOrganization",
+            name: "started",
+            field: "/state",
+            success: &[
+                "running",
+                "canceling",
+                "timing_out",
+                "passed",
+                "failed",
+                "finished",
+                "timed_out",
+            ],
+            failure: &[
+                "skipped",
+                "broken",
+                "expired",
+                "waiting_failed",
+                "blocked_failed",
+                "unblocked_failed",
+            ],
+            pending: &[],
+            delay: std::time::Duration::from_millis(2000u64),
+            max_delay: std::time::Duration::from_millis(30000u64),
+            budget: std::time::Duration::from_millis(1800000u64),
+        };
+        crate::runtime::Waiter::new(
+            self.client.transport(),
+            self.request(),
+            self.options,
+            &RULE,
         )
     }
 }

@@ -276,7 +276,7 @@ impl ByteStream {
         let Some(name) = path.file_name() else {
             return Err(Error::InvalidRequest(format!("cannot save a body to `{}`: it names no file", path.display())));
         };
-        let temporary = path.with_file_name(format!(".{}.{:016x}.part", name.to_string_lossy(), random_u64()));
+        let temporary = path.with_file_name(format!(".{}.{:016x}.part", name.to_string_lossy(), super::execute::random_u64()));
         let call = self.call.clone();
         let io = |what: &str, file: &Path, e: std::io::Error| {
             call.io(std::io::Error::new(e.kind(), format!("{what} `{}`: {e}", file.display())))
@@ -309,15 +309,6 @@ impl ByteStream {
     fn too_large(&self, limit: u64) -> Error {
         self.call.too_large(self.status, &self.headers, limit, self.content_length)
     }
-}
-
-/// A random number without a dependency: std's hasher keys are random per process and per call.
-fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher
-        .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
-    hasher.finish()
 }
 
 impl Stream for ByteStream {

@@ -19,6 +19,7 @@ mod request;
 mod response;
 mod send;
 mod values;
+mod waiter;
 
 pub use client::{ClientBuilder, RequestOptions, RetryEvent, RetryPolicy};
 pub use body::ByteStream;
@@ -34,6 +35,9 @@ pub use pagination::PageStyle;
 pub use request::{FilePart, RawBody};
 pub use response::{RateLimit, Response, UntypedBody};
 pub use send::{ResponseFuture, SendFuture};
+pub use waiter::{WaitError, Waited, Waiter};
+#[doc(hidden)]
+pub use waiter::WaitRule;
 pub use values::{Date, IntegerArg, TextArg, TimeArg, Timestamp, UnknownInteger, UnknownValue, UuidArg};
 
 #[doc(hidden)]

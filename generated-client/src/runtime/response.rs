@@ -293,6 +293,18 @@ impl RawResponse {
         }
     }
 
+    /// The value at the JSON pointer `at` of a JSON body, as text: a string as it is, a number
+    /// or a boolean as written; `None` when it is absent or `null` (or the body is not JSON).
+    pub(crate) fn text_at(&self, at: &str) -> Option<String> {
+        let root: &RawValue = serde_json::from_str(std::str::from_utf8(&self.body).ok()?).ok()?;
+        let raw = pointer(root, at)?.get().trim();
+        match raw.as_bytes().first() {
+            Some(b'"') => serde_json::from_str(raw).ok(),
+            Some(b'n') | None => None,
+            Some(_) => Some(raw.to_string()),
+        }
+    }
+
     /// Decodes a text body; it must be UTF-8. The bytes become the string without a copy.
     pub fn text(&mut self) -> Result<String, Error> {
         self.text_body()?;

@@ -31,7 +31,7 @@ pub fn lib_rs() -> TokenStream {
 
         pub use client::Client;
         pub use runtime::{ClientBuilder, Date, Error, RequestOptions, Response, RetryPolicy, Timestamp};
-        pub use runtime::Page;
+        pub use runtime::{Page, WaitError, Waited, Waiter};
         // The crates whose types appear in the client's public signatures, at the versions it
         // was built with: `buildkite_api::uuid::Uuid` needs no dependency of its own.
         pub use bytes;

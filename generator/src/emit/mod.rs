@@ -42,6 +42,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("send.rs", include_str!("../../runtime/send.rs")),
     ("values.rs", include_str!("../../runtime/values.rs")),
+    ("waiter.rs", include_str!("../../runtime/waiter.rs")),
 ];
 
 /// The generated marker of `config`, refused when it could end the comment it stands in (a line
@@ -267,6 +268,8 @@ struct TemplateContext<'a> {
     list_example: Option<String>,
     /// An operation's call and its error enum's path, for the guide's errors example.
     error_example: Option<(String, String)>,
+    /// An operation's call and its first waiter's method, for the guide's waiting example.
+    wait_example: Option<(String, String)>,
     /// The environment variable `Client::from_env` reads.
     token_env: Option<&'a str>,
     webhooks: bool,
@@ -362,6 +365,8 @@ fn template(name: &str, source: &str, api: &Api, config: &Config) -> Result<Stri
             let errors = op.errors.as_ref()?;
             Some((call, format!("operations::{}::{}", snake_source(&group.name), errors.type_name)))
         }),
+        wait_example: example_where(api, |op| !op.waiters.is_empty())
+            .and_then(|(call, _, op)| Some((call, snake_source(&op.waiters.first()?.method_name)))),
         token_env: config.token_env.as_deref(),
         webhooks: api.webhooks.is_some(),
         left_out: api.left_out.iter().map(|l| (l.pointer.as_str(), l.fate.describe())).collect(),

@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::ir::{
     Body, BodyEncoding, Framing, Group, Operation, Output, PaginationStyle, Param, ParamLocation, PathPart, Prim,
-    QueryStyle, StatusMatch, TypeRef,
+    QueryStyle, StatusMatch, TypeRef, Waiter,
 };
 use crate::rust::{body_ty, request_body_ty, send_ty, ty, Scope};
 
@@ -359,6 +359,7 @@ fn builder(op: &Operation) -> TokenStream {
             }
         }
     });
+    let waiters = op.waiters.iter().map(|w| waiter(op, w));
     // `send` returns a future of the runtime's (not an `async fn`): an operation compiles no
     // state machine of its own.
     let (send_out, send_future, send_body) = match op.pagination.as_ref().zip(page_style.as_ref()) {
@@ -429,6 +430,8 @@ fn builder(op: &Operation) -> TokenStream {
             #send_streamed
 
             #pagination
+
+            #(#waiters)*
         }
 
         impl std::future::IntoFuture for #name {
@@ -575,6 +578,84 @@ fn send_streamed(op: &Operation) -> Option<TokenStream> {
             crate::runtime::SendFuture::new(crate::runtime::ResponseFuture::streamed(self.client.transport(), request, self.options))
         }
     })
+}
+
+/// `.wait_until_<name>()`: the request and the waiter's rule, handed to the runtime's loop.
+fn waiter(op: &Operation, waiter: &Waiter) -> TokenStream {
+    let ident = snake_ident(&waiter.method_name);
+    let out = output_ty(op);
+    let list = |values: &[String]| {
+        let mut words: Vec<String> = values.iter().map(|v| docs::code(v)).collect();
+        let last = words.pop().unwrap_or_default();
+        if words.is_empty() {
+            last
+        } else {
+            format!("{} or {last}", words.join(", "))
+        }
+    };
+    let field = docs::code(&waiter.field.trim_start_matches('/').replace('/', "."));
+    let mut summary = format!("Sends this request until {field} is {}", list(&waiter.success));
+    if !waiter.failure.is_empty() {
+        summary.push_str(&format!(", failing at {}", list(&waiter.failure)));
+    }
+    summary.push('.');
+    let others = if waiter.pending.is_empty() {
+        "Any other value (or none) keeps it waiting.".to_string()
+    } else {
+        format!(
+            "It keeps waiting at {} only: any other value ends it with [`WaitError::Unexpected`](crate::runtime::WaitError::Unexpected).",
+            list(&waiter.pending)
+        )
+    };
+    let mut lines = vec![summary];
+    let described = docs::lines(&waiter.docs, "");
+    if described.iter().any(|l| !l.is_empty()) {
+        lines.push(String::new());
+        lines.extend(described);
+    }
+    lines.extend([
+        String::new(),
+        others,
+        format!(
+            "It waits {} between the first polls, doubling up to {}, for at most {} in all:",
+            duration(waiter.delay_ms),
+            duration(waiter.max_delay_ms),
+            duration(waiter.budget_ms)
+        ),
+        "the returned [`Waiter`](crate::runtime::Waiter) sets each. `.await` it for the response".to_string(),
+        "that ended the wait, or a [`WaitError`](crate::runtime::WaitError) with the last one.".to_string(),
+    ]);
+    let doc = docs::text_attrs(&lines);
+    let (operation, name, field) = (&op.wire_id, &waiter.name, &waiter.field);
+    let (success, failure, pending) = (&waiter.success, &waiter.failure, &waiter.pending);
+    let (delay, max_delay, budget) = (waiter.delay_ms, waiter.max_delay_ms, waiter.budget_ms);
+    quote! {
+        #doc
+        pub fn #ident(self) -> crate::runtime::Waiter<#out> {
+            static RULE: crate::runtime::WaitRule = crate::runtime::WaitRule {
+                operation: #operation,
+                name: #name,
+                field: #field,
+                success: &[#(#success),*],
+                failure: &[#(#failure),*],
+                pending: &[#(#pending),*],
+                delay: std::time::Duration::from_millis(#delay),
+                max_delay: std::time::Duration::from_millis(#max_delay),
+                budget: std::time::Duration::from_millis(#budget),
+            };
+            crate::runtime::Waiter::new(self.client.transport(), self.request(), self.options, &RULE)
+        }
+    }
+}
+
+/// Milliseconds in the largest unit that says them exactly: `10 min`, `2.5 s`.
+fn duration(ms: u64) -> String {
+    match ms {
+        ms if ms % 3_600_000 == 0 => format!("{} h", ms / 3_600_000),
+        ms if ms % 60_000 == 0 => format!("{} min", ms / 60_000),
+        ms if ms % 1000 == 0 => format!("{} s", ms / 1000),
+        ms => format!("{} s", ms as f64 / 1000.0),
+    }
 }
 
 fn send_with_response(op: &Operation) -> TokenStream {

@@ -9,7 +9,7 @@ use crate::ident::{item_type_name, snake_name, type_name, Namespace, HANDLE_METH
 use crate::ir::{
     AuthScheme, Body, BodyEncoding, ErrorOutput, Fate, FormEncoding, FormPart, Framing, Group, Operation, Output,
     Pagination, PaginationStyle, Param, ParamLocation, PathPart, Prim, QueryStyle, RequestBody, StatusMatch,
-    StatusVariant, TypeKind, TypeRef,
+    StatusVariant, TypeKind, TypeRef, Waiter,
 };
 
 use super::schema::{append_note, docs, Types};
@@ -293,6 +293,7 @@ fn lower_operation(
     let (success_media, error_media) = response_media(spec, op, at)?;
     let accept = accept_for(&output, &success_media, &error_media);
     let pagination = lower_pagination(spec, types, op, &output, at)?;
+    let waiters = lower_waiters(types, op, &output, at, &mut names)?;
     let security = match &op.security {
         Some(own) => lower_security(spec, types, own, auth, &at.push("security"))?,
         None => lower_security(
@@ -317,6 +318,7 @@ fn lower_operation(
         output,
         success_status,
         pagination,
+        waiters,
         errors,
         security,
         docs: with_error_docs(docs(op.summary.as_deref(), op.description.as_deref()), error_docs),
@@ -331,6 +333,7 @@ fn lower_operation(
             accept: accept_for(&Output::Single { body: body.clone() }, &[media], &error_media),
             output: Output::Single { body },
             pagination: None,
+            waiters: Vec::new(),
             errors: base.errors.clone().map(|e| ErrorOutput { defined_here: false, ..e }),
             ..base.clone()
         });
@@ -969,6 +972,172 @@ fn lower_pagination(
     match strip_option(ty) {
         TypeRef::Vec(item) => Ok(Some(Pagination { item: (**item).clone(), style })),
         _ => Err(Error::invalid(&at.push("items"), format!("`{items}` is not an array in the page"))),
+    }
+}
+
+/// The defaults of a waiter that does not set its own: a first wait of 5 s, doubling to at most
+/// a minute, for at most an hour.
+const WAIT_DELAY_S: f64 = 5.0;
+const WAIT_MAX_DELAY_S: f64 = 60.0;
+const WAIT_BUDGET_S: f64 = 3600.0;
+
+/// The operation's waiters: `x-waiters: {finished: {field: state, success: [passed], failure:
+/// [failed], pending: [running], delay: 5, max_delay: 60, budget: 3600, description: ...}}`,
+/// each a `.wait_until_<name>()` that sends the request until the field (a dot-separated
+/// position in the success body) holds a `success` or `failure` value. Times are in seconds.
+/// A waiter that cannot be generated is left out with a warning (strictly, refused).
+fn lower_waiters(
+    types: &mut Types<'_>,
+    op: &openapiv3::Operation,
+    output: &Output,
+    at: &Pointer,
+    names: &mut Namespace,
+) -> Result<Vec<Waiter>, Error> {
+    let Some(declared) = op.extensions.get("x-waiters") else { return Ok(Vec::new()) };
+    let at = at.push("x-waiters");
+    let serde_json::Value::Object(declared) = declared else {
+        let refused = Err(Error::invalid(&at, "x-waiters must be a map from a waiter's name to what it watches"));
+        return types.recover(refused, &at, Fate::Ignored, Vec::new);
+    };
+    let mut waiters = Vec::new();
+    for (name, waiter) in declared {
+        let here = at.push(name);
+        let lowered = lower_waiter(types, name, waiter, output, &here).map(|mut waiter| {
+            waiter.method_name = names.claim(&format!("wait_until_{}", snake_name(name)));
+            waiter
+        });
+        if let Some(waiter) = types.recover(lowered.map(Some), &here, Fate::Ignored, || None)? {
+            waiters.push(waiter);
+        }
+    }
+    Ok(waiters)
+}
+
+fn lower_waiter(
+    types: &Types<'_>,
+    name: &str,
+    waiter: &serde_json::Value,
+    output: &Output,
+    at: &Pointer,
+) -> Result<Waiter, Error> {
+    let serde_json::Value::Object(waiter) = waiter else {
+        return Err(Error::invalid(at, "a waiter is a map with `field` and `success`"));
+    };
+    if snake_name(name).is_empty() {
+        return Err(Error::invalid(at, "a waiter's name must have a letter or digit"));
+    }
+    const KEYS: &[&str] = &["field", "success", "failure", "pending", "delay", "max_delay", "budget", "description"];
+    if let Some(key) = waiter.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(Error::invalid(
+            &at.push(key),
+            format!("a waiter has no `{key}`; it has field, success, failure, pending, delay, max_delay, budget and description"),
+        ));
+    }
+    let Output::Single { body: Body::Json(body) } = output else {
+        return Err(Error::invalid(
+            at,
+            "a waiter watches a field of a JSON success body, which this operation does not have",
+        ));
+    };
+    let field = match waiter.get("field") {
+        Some(serde_json::Value::String(f)) if !f.trim().is_empty() => f.trim(),
+        _ => {
+            return Err(Error::invalid(
+                &at.push("field"),
+                "`field` must be the watched field's position (`state`, `build.state`)",
+            ))
+        }
+    };
+    if !reaches(types, body, &field.split('.').collect::<Vec<_>>(), 0) {
+        return Err(Error::invalid(&at.push("field"), format!("the success body has no field `{field}`")));
+    }
+    let values = |key: &str| -> Result<Vec<String>, Error> {
+        let list = match waiter.get(key) {
+            None => return Ok(Vec::new()),
+            Some(serde_json::Value::Array(list)) => list,
+            Some(_) => return Err(Error::invalid(&at.push(key), format!("`{key}` must be a list of values"))),
+        };
+        list.iter()
+            .enumerate()
+            .map(|(i, value)| match value {
+                serde_json::Value::String(s) => Ok(s.clone()),
+                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => Ok(value.to_string()),
+                _ => Err(Error::invalid(
+                    &at.push(key).push(i.to_string()),
+                    "a value must be a string, a number or a boolean",
+                )),
+            })
+            .collect()
+    };
+    let (success, failure, pending) = (values("success")?, values("failure")?, values("pending")?);
+    if success.is_empty() {
+        return Err(Error::invalid(&at.push("success"), "a waiter needs `success`: the values that mean done"));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(twice) = success.iter().chain(&failure).chain(&pending).find(|v| !seen.insert(v.as_str())) {
+        return Err(Error::invalid(at, format!("`{twice}` is listed twice among success, failure and pending")));
+    }
+    let seconds = |key: &str, default: f64| -> Result<u64, Error> {
+        let value = match waiter.get(key) {
+            None => default,
+            Some(serde_json::Value::Number(n)) => n.as_f64().unwrap_or(-1.0),
+            Some(_) => -1.0,
+        };
+        // At most a year: a longer figure is a mistake, not a wait.
+        if !(value > 0.0 && value <= 366.0 * 86400.0) {
+            return Err(Error::invalid(&at.push(key), format!("`{key}` must be a number of seconds above 0")));
+        }
+        Ok((value * 1000.0).round().max(1.0) as u64)
+    };
+    let (delay_ms, max_delay_ms, budget_ms) = (
+        seconds("delay", WAIT_DELAY_S)?,
+        seconds("max_delay", WAIT_MAX_DELAY_S.max(WAIT_DELAY_S))?,
+        seconds("budget", WAIT_BUDGET_S)?,
+    );
+    if delay_ms > max_delay_ms {
+        return Err(Error::invalid(&at.push("delay"), "`delay` must not be longer than `max_delay`"));
+    }
+    let description = match waiter.get("description") {
+        None => None,
+        Some(serde_json::Value::String(d)) => Some(d.as_str()),
+        Some(_) => return Err(Error::invalid(&at.push("description"), "`description` must be text")),
+    };
+    Ok(Waiter {
+        name: name.to_string(),
+        method_name: String::new(),
+        field: pointer(field),
+        success,
+        failure,
+        pending,
+        delay_ms,
+        max_delay_ms,
+        budget_ms,
+        docs: docs(None, description),
+    })
+}
+
+/// Whether the position `path` may be in a value of `ty`: through struct fields (or a struct's
+/// extra map) and any alternative of a union; a free-form value may hold anything.
+/// `depth` bounds unions and aliases that lead back to themselves.
+fn reaches(types: &Types<'_>, ty: &TypeRef, path: &[&str], depth: usize) -> bool {
+    let Some((first, rest)) = path.split_first() else { return true };
+    if depth > 32 {
+        return false;
+    }
+    let depth = depth + 1;
+    match strip_option(ty) {
+        TypeRef::Json => true,
+        TypeRef::Named(n) => match types.defs.get(n).map(|d| &d.kind) {
+            Some(TypeKind::Struct { fields, additional, .. }) => match fields.iter().find(|f| f.wire_name == *first) {
+                Some(field) => reaches(types, &field.ty, rest, depth),
+                None => additional.is_some(),
+            },
+            Some(TypeKind::Union { variants, .. }) => variants.iter().any(|v| reaches(types, &v.ty, path, depth)),
+            Some(TypeKind::Alias { target, .. }) => reaches(types, target, path, depth),
+            _ => false,
+        },
+        TypeRef::Map(_) => true,
+        _ => false,
     }
 }
 

@@ -423,4 +423,39 @@ fn response(o: &Operation, n: &Operation, out: &mut Changes) {
         ),
         _ => {}
     }
+    waiters(o, n, &what, out);
+}
+
+/// Waiters: a method gained is compatible, one lost breaking; new values or timing change what
+/// a program waits for, not whether it compiles.
+fn waiters(o: &Operation, n: &Operation, what: &str, out: &mut Changes) {
+    let id = n.wire_id.as_str();
+    for w in &n.waiters {
+        match o.waiters.iter().find(|x| x.method_name == w.method_name) {
+            None => out.push(
+                Level::Compatible,
+                Subject::Response,
+                Kind::Added,
+                id,
+                format!("{what} gains the waiter `.{}()`", w.method_name),
+            ),
+            Some(x) if serde_json::to_value(x).ok() != serde_json::to_value(w).ok() => out.push(
+                Level::Patch,
+                Subject::Response,
+                Kind::Changed,
+                id,
+                format!("{what}: the waiter `.{}()` watches other values or waits otherwise", w.method_name),
+            ),
+            Some(_) => {}
+        }
+    }
+    for x in o.waiters.iter().filter(|x| !n.waiters.iter().any(|w| w.method_name == x.method_name)) {
+        out.push(
+            Level::Breaking,
+            Subject::Response,
+            Kind::Removed,
+            id,
+            format!("{what} loses the waiter `.{}()`", x.method_name),
+        );
+    }
 }
