@@ -115,6 +115,28 @@ impl AccessToken {
     }
 }
 #[cfg(feature = "access_token")]
+#[cfg(feature = "mock")]
+impl AccessToken {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"uuid\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"scopes\":[]}",
+        )
+    }
+    /// Sets `uuid`: The token's UUID (it also serves as the `iss` claim when the token signs requests with a registered public key).
+    pub fn with_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.uuid = value.into();
+        self
+    }
+    /// Sets `scopes`: The REST scopes granted to the token, such as `read_builds` or `write_pipelines`.
+    pub fn with_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = value.into();
+        self
+    }
+}
+#[cfg(feature = "access_token")]
 /// The user who owns an access token, reduced to a name and an email address.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -182,6 +204,16 @@ impl AccessTokenOwner {
         self
     }
 }
+#[cfg(feature = "access_token")]
+#[cfg(feature = "mock")]
+impl AccessTokenOwner {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "team_members")]
 /// The user to add to a team, and the role they get.
 ///
@@ -244,6 +276,26 @@ impl AddTeamMemberRequest {
             user_id: user_id.into(),
             role: role.into(),
         }
+    }
+}
+#[cfg(feature = "team_members")]
+#[cfg(feature = "mock")]
+impl AddTeamMemberRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"user_id\":\"user-id\",\"role\":\"member\"}")
+    }
+    /// Sets `user_id`: The UUID of an existing member of the organization.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets `role`: The role the user gets in the team.
+    pub fn with_role(mut self, value: impl Into<TeamMemberRole>) -> Self {
+        self.role = value.into();
+        self
     }
 }
 #[cfg(feature = "team_pipelines")]
@@ -317,6 +369,31 @@ impl AddTeamPipelineRequest {
         }
     }
 }
+#[cfg(feature = "team_pipelines")]
+#[cfg(feature = "mock")]
+impl AddTeamPipelineRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"pipeline_id\":\"pipeline-id\",\"access_level\":\"read_only\"}",
+        )
+    }
+    /// Sets `pipeline_id`: The pipeline's UUID (its `id`, not its slug).
+    pub fn with_pipeline_id(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_id = value.into();
+        self
+    }
+    /// Sets `access_level`: What the team's members may do with the pipeline.
+    pub fn with_access_level(
+        mut self,
+        value: impl Into<PipelineTeamAccessLevel>,
+    ) -> Self {
+        self.access_level = value.into();
+        self
+    }
+}
 #[cfg(feature = "team_suites")]
 /// The suite to give a team access to, and the permissions granted.
 ///
@@ -384,6 +461,29 @@ impl AddTeamSuiteRequest {
             suite_id: suite_id.into(),
             access_level: access_level.into(),
         }
+    }
+}
+#[cfg(feature = "team_suites")]
+#[cfg(feature = "mock")]
+impl AddTeamSuiteRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"suite_id\":\"suite-id\",\"access_level\":[]}")
+    }
+    /// Sets `suite_id`: The suite's UUID.
+    pub fn with_suite_id(mut self, value: impl Into<String>) -> Self {
+        self.suite_id = value.into();
+        self
+    }
+    /// Sets `access_level`: The permissions the team's members get on the suite (`read`, `edit`).
+    pub fn with_access_level(
+        mut self,
+        value: impl Into<Vec<TeamSuiteAccessLevel>>,
+    ) -> Self {
+        self.access_level = value.into();
+        self
     }
 }
 #[cfg(
@@ -826,6 +926,25 @@ impl Agent {
         self
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+#[cfg(feature = "mock")]
+impl Agent {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `id`: The agent's UUID, used in the agent URLs.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+}
 #[cfg(feature = "webhooks")]
 /// Sent when an agent is blocked because its address is no longer among its token's allowed addresses.
 ///
@@ -924,6 +1043,28 @@ impl AgentBlockedWebhookPayload {
     /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "mock")]
+impl AgentBlockedWebhookPayload {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"event\":\"event\",\"agent\":{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}}",
+        )
+    }
+    /// Sets `event`: The event's name, `agent.blocked`.
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = value.into();
+        self
+    }
+    /// Sets `agent`: The agent the event is about.
+    pub fn with_agent(mut self, value: impl Into<Agent>) -> Self {
+        self.agent = value.into();
         self
     }
 }
@@ -1207,6 +1348,26 @@ impl AgentImage {
     }
 }
 #[cfg(feature = "hosted_agents")]
+#[cfg(feature = "mock")]
+impl AgentImage {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"id\":\"id\",\"name\":\"name\"}")
+    }
+    /// Sets `id`: The image's ID, used in the image URLs.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `name`: The image's name, unique within the cluster.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
+#[cfg(feature = "hosted_agents")]
 /// Where the build of an agent image stands.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -1436,6 +1597,41 @@ impl AgentToken {
         self
     }
 }
+#[cfg(any(feature = "agent_tokens", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl AgentToken {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"description\":\"description\",\"url\":\"https://example.com/url\",\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `id`: The token's UUID, used in the token URLs.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `description`: Free text saying what the token is for.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets `url`: The token's address in the REST API.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `created_at`: When the token was created.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+}
 #[cfg(feature = "webhooks")]
 /// Sent when an agent connects, stops, disconnects or is lost.
 ///
@@ -1510,6 +1706,28 @@ impl AgentWebhookPayload {
     /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "mock")]
+impl AgentWebhookPayload {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"event\":\"event\",\"agent\":{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}}",
+        )
+    }
+    /// Sets `event`: The event's name, such as `agent.connected`.
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = value.into();
+        self
+    }
+    /// Sets `agent`: The agent the event is about.
+    pub fn with_agent(mut self, value: impl Into<Agent>) -> Self {
+        self.agent = value.into();
         self
     }
 }
@@ -1656,6 +1874,49 @@ impl Annotation {
     /// Sets `body_html`: Rendered HTML of the body; absent when listed with `omit_body=true`.
     pub fn body_html(mut self, value: impl Into<String>) -> Self {
         self.body_html = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "annotations")]
+#[cfg(feature = "mock")]
+impl Annotation {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"context\":\"context\",\"style\":\"success\",\"created_at\":\"2024-01-02T03:04:05Z\",\"updated_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `id`: UUID of the annotation; the `{annotation}` of delete paths.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `context`: Name that identifies the annotation within its build (or job); at most one annotation per context.
+    pub fn with_context(mut self, value: impl Into<String>) -> Self {
+        self.context = value.into();
+        self
+    }
+    /// Sets `style`: Visual style of the annotation.
+    pub fn with_style(mut self, value: impl Into<AnnotationStyle>) -> Self {
+        self.style = value.into();
+        self
+    }
+    /// Sets `created_at`: When the annotation was created.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `updated_at`: When the annotation was last appended to or replaced.
+    pub fn with_updated_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.updated_at = value.into();
         self
     }
 }
@@ -1902,6 +2163,16 @@ impl ApiSettings {
     }
 }
 #[cfg(feature = "api_settings")]
+#[cfg(feature = "mock")]
+impl ApiSettings {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "api_settings")]
 /// The plan-gated API security features and whether the plan includes each, to tell "switched off" from "not available".
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -1970,6 +2241,16 @@ impl ApiSettingsFeatures {
     pub fn inactive_api_token_revocation(mut self, value: impl Into<bool>) -> Self {
         self.inactive_api_token_revocation = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "api_settings")]
+#[cfg(feature = "mock")]
+impl ApiSettingsFeatures {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "artifacts")]
@@ -2165,6 +2446,53 @@ impl Artifact {
     #[deprecated]
     pub fn original_path(mut self, value: impl Into<String>) -> Self {
         self.original_path = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "artifacts")]
+#[cfg(feature = "mock")]
+impl Artifact {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"job_id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"url\":\"https://example.com/url\",\"download_url\":\"https://example.com/download-url\",\"state\":\"new\",\"path\":\"path\",\"filename\":\"filename\"}",
+        )
+    }
+    /// Sets `id`: UUID of the artifact; the `{artifact}` of artifact paths.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `job_id`: UUID of the job that uploaded it.
+    pub fn with_job_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.job_id = value.into();
+        self
+    }
+    /// Sets `url`: API URL of the artifact.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `download_url`: API URL that redirects (302) to a short-lived address of the file; see the download operations.
+    pub fn with_download_url(mut self, value: impl Into<String>) -> Self {
+        self.download_url = value.into();
+        self
+    }
+    /// Sets `state`: Upload state of the artifact.
+    pub fn with_state(mut self, value: impl Into<ArtifactState>) -> Self {
+        self.state = value.into();
+        self
+    }
+    /// Sets `path`: Path of the file as uploaded, directories included.
+    pub fn with_path(mut self, value: impl Into<String>) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `filename`: The file name part of `path`.
+    pub fn with_filename(mut self, value: impl Into<String>) -> Self {
+        self.filename = value.into();
         self
     }
 }
@@ -2405,6 +2733,36 @@ impl AuditEvent {
     }
 }
 #[cfg(feature = "audit_events")]
+#[cfg(feature = "mock")]
+impl AuditEvent {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"uuid\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"type\":\"type\",\"occurred_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `uuid`: The event's UUID; the `{event}` path segment.
+    pub fn with_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.uuid = value.into();
+        self
+    }
+    /// Sets `type`: What happened, as a class-style name such as `OrganizationUpdatedEvent` (the audit log's search names are the same words in upper snake case without `Event`).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets `occurred_at`: When it happened.
+    pub fn with_occurred_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.occurred_at = value.into();
+        self
+    }
+}
+#[cfg(feature = "audit_events")]
 /// The circumstances of an audit event. Which fields are present depends on `type` (a web request, an API call, an agent connection, ...).
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -2494,6 +2852,16 @@ impl AuditEventContext {
     }
 }
 #[cfg(feature = "audit_events")]
+#[cfg(feature = "mock")]
+impl AuditEventContext {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "audit_events")]
 /// The actor or subject of an audit event.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -2577,6 +2945,16 @@ impl AuditEventEntity {
     }
 }
 #[cfg(feature = "audit_events")]
+#[cfg(feature = "mock")]
+impl AuditEventEntity {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "audit_events")]
 /// One page of audit events, newest first (cursor pagination).
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -2641,6 +3019,21 @@ impl AuditEventsPage {
     /// Sets `links`: Links to this and the neighbouring pages; follow them as given.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "audit_events")]
+#[cfg(feature = "mock")]
+impl AuditEventsPage {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"items\":[]}")
+    }
+    /// Sets `items`: The events of this page.
+    pub fn with_items(mut self, value: impl Into<Vec<AuditEvent>>) -> Self {
+        self.items = value.into();
         self
     }
 }
@@ -2724,6 +3117,16 @@ impl Author {
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl Author {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3173,6 +3576,61 @@ impl Build {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl Build {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"url\":\"https://example.com/url\",\"web_url\":\"https://example.com/web-url\",\"number\":1,\"state\":\"creating\",\"commit\":\"commit\",\"branch\":\"branch\",\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `id`: UUID of the build, unique across Buildkite.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `url`: API URL of the build.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `web_url`: Address of the build's page on buildkite.com.
+    pub fn with_web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = value.into();
+        self
+    }
+    /// Sets `number`: Build number, unique within the pipeline (numbers may skip); the `{number}` of build-scoped paths.
+    pub fn with_number(mut self, value: impl Into<i64>) -> Self {
+        self.number = value.into();
+        self
+    }
+    /// Sets `state`: Current state of the build.
+    pub fn with_state(mut self, value: impl Into<BuildState>) -> Self {
+        self.state = value.into();
+        self
+    }
+    /// Sets `commit`: Commit SHA (or the ref the build was created with, e.g. `HEAD`).
+    pub fn with_commit(mut self, value: impl Into<String>) -> Self {
+        self.commit = value.into();
+        self
+    }
+    /// Sets `branch`: Branch the build runs on.
+    pub fn with_branch(mut self, value: impl Into<String>) -> Self {
+        self.branch = value.into();
+        self
+    }
+    /// Sets `created_at`: When the build was created.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Commit author, either a bare email string or an object.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
@@ -3182,6 +3640,16 @@ pub enum BuildAuthor {
     Author(Author),
     /// The `String` alternative.
     String(String),
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl BuildAuthor {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
 }
 #[cfg(feature = "pipeline_settings")]
 /// Where and how build data is exported.
@@ -3290,6 +3758,16 @@ impl BuildExportSettings {
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
+#[cfg(feature = "mock")]
+impl BuildExportSettings {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(any(feature = "builds", feature = "webhooks"))]
 /// How many jobs of the build are in each state, whatever job filter the request used; only returned by getBuild.
 ///
@@ -3364,6 +3842,16 @@ impl BuildJobStateCounts {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl BuildJobStateCounts {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// Null unless the build is in a GitHub merge queue.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -3416,6 +3904,16 @@ impl BuildMergeQueue {
     pub fn base_branch(mut self, value: impl Into<String>) -> Self {
         self.base_branch = Some(value.into());
         self
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl BuildMergeQueue {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3502,6 +4000,16 @@ impl BuildPullRequest {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl BuildPullRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// The build this one was rebuilt from, if any.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -3582,6 +4090,16 @@ impl BuildRebuiltFrom {
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl BuildRebuiltFrom {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -3927,6 +4445,16 @@ impl BuildTestEngine {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl BuildTestEngine {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// One Test Engine run of the build.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -3995,6 +4523,16 @@ impl BuildTestEngineRunsItem {
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl BuildTestEngineRunsItem {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
 /// The suite the run belongs to.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -4060,6 +4598,16 @@ impl BuildTestEngineRunsItemSuite {
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl BuildTestEngineRunsItemSuite {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(any(feature = "builds", feature = "webhooks"))]
@@ -4143,6 +4691,16 @@ impl BuildTriggeredFrom {
     pub fn build_pipeline_slug(mut self, value: impl Into<String>) -> Self {
         self.build_pipeline_slug = Some(value.into());
         self
+    }
+}
+#[cfg(any(feature = "builds", feature = "webhooks"))]
+#[cfg(feature = "mock")]
+impl BuildTriggeredFrom {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "webhooks")]
@@ -4231,6 +4789,28 @@ impl BuildWebhookPayload {
     /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "mock")]
+impl BuildWebhookPayload {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"event\":\"event\",\"build\":{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"url\":\"https://example.com/url\",\"web_url\":\"https://example.com/web-url\",\"number\":1,\"state\":\"creating\",\"commit\":\"commit\",\"branch\":\"branch\",\"created_at\":\"2024-01-02T03:04:05Z\"}}",
+        )
+    }
+    /// Sets `event`: The event's name, such as `build.finished`.
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = value.into();
+        self
+    }
+    /// Sets `build`: The build the event is about, without its jobs.
+    pub fn with_build(mut self, value: impl Into<Build>) -> Self {
+        self.build = value.into();
         self
     }
 }
@@ -4363,6 +4943,16 @@ impl CacheVolume {
     pub fn detached_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.detached_at = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "hosted_agents")]
+#[cfg(feature = "mock")]
+impl CacheVolume {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "clusters")]
@@ -4597,6 +5187,41 @@ impl Cluster {
         self
     }
 }
+#[cfg(feature = "clusters")]
+#[cfg(feature = "mock")]
+impl Cluster {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"name\",\"url\":\"https://example.com/url\",\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `id`: The cluster's UUID, used in the cluster URLs.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `name`: The cluster's name.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `url`: The cluster's address in the REST API.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `created_at`: When the cluster was created.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+}
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
 /// One maintainer assignment of a cluster: a user or team allowed to manage it.
 ///
@@ -4663,6 +5288,28 @@ impl ClusterMaintainer {
             id: id.into(),
             actor: actor.into(),
         }
+    }
+}
+#[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+#[cfg(feature = "mock")]
+impl ClusterMaintainer {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"actor\":{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}}",
+        )
+    }
+    /// Sets `id`: UUID of the assignment itself, used to get or remove it (not the user's or team's UUID).
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `actor`: The user or team the assignment names.
+    pub fn with_actor(mut self, value: impl Into<ClusterMaintainerActor>) -> Self {
+        self.actor = value.into();
+        self
     }
 }
 #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
@@ -4778,6 +5425,23 @@ impl ClusterMaintainerActor {
     /// Sets `type`: Whether the actor is a user or a team; may be absent on teams.
     pub fn r#type(mut self, value: impl Into<ClusterMaintainerActorType>) -> Self {
         self.r#type = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+#[cfg(feature = "mock")]
+impl ClusterMaintainerActor {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `id`: UUID of the user or team.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
         self
     }
 }
@@ -4912,6 +5576,16 @@ impl ClusterMaintainerTarget {
         self
     }
 }
+#[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+#[cfg(feature = "mock")]
+impl ClusterMaintainerTarget {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "clusters")]
 /// The users and teams allowed to manage a cluster, in two lists.
 ///
@@ -4978,6 +5652,16 @@ impl ClusterMaintainers {
     pub fn teams(mut self, value: impl Into<Vec<ClusterMaintainer>>) -> Self {
         self.teams = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "clusters")]
+#[cfg(feature = "mock")]
+impl ClusterMaintainers {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "cluster_secrets")]
@@ -5178,6 +5862,28 @@ impl ClusterSecret {
     }
 }
 #[cfg(feature = "cluster_secrets")]
+#[cfg(feature = "mock")]
+impl ClusterSecret {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"key\":\"key\"}",
+        )
+    }
+    /// Sets `id`: The secret's UUID, used in the secret URLs.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `key`: The name jobs read the secret by, unique within the cluster (for example `MY_SECRET`).
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = value.into();
+        self
+    }
+}
+#[cfg(feature = "cluster_secrets")]
 /// The organization a secret belongs to, in short form.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -5272,6 +5978,16 @@ impl ClusterSecretOrganization {
         self
     }
 }
+#[cfg(feature = "cluster_secrets")]
+#[cfg(feature = "mock")]
+impl ClusterSecretOrganization {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "webhooks")]
 /// Sent when an agent's registration is refused because it came from an address its token does not allow.
 ///
@@ -5361,6 +6077,21 @@ impl ClusterTokenRegistrationBlockedWebhookPayload {
     /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "mock")]
+impl ClusterTokenRegistrationBlockedWebhookPayload {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"event\":\"event\"}")
+    }
+    /// Sets `event`: The event's name, `cluster_token.registration_blocked`.
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = value.into();
         self
     }
 }
@@ -5542,6 +6273,28 @@ impl ConfigureBuildExportRequest {
         }
     }
 }
+#[cfg(feature = "pipeline_settings")]
+#[cfg(feature = "mock")]
+impl ConfigureBuildExportRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"location\":\"location\",\"strategy_id\":\"strategy-id\"}",
+        )
+    }
+    /// Sets `location`: The destination bucket, by name or as a full URI such as `s3://bucket` (the scheme is stripped).
+    pub fn with_location(mut self, value: impl Into<String>) -> Self {
+        self.location = value.into();
+        self
+    }
+    /// Sets `strategy_id`: The export strategy, one of `build_exports.supported_strategies` (such as `s3` or `gcs`).
+    pub fn with_strategy_id(mut self, value: impl Into<String>) -> Self {
+        self.strategy_id = value.into();
+        self
+    }
+}
 #[cfg(feature = "repository_connections")]
 /// A repository reachable through a repository connection.
 ///
@@ -5634,6 +6387,21 @@ impl ConnectedRepository {
         self
     }
 }
+#[cfg(feature = "repository_connections")]
+#[cfg(feature = "mock")]
+impl ConnectedRepository {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"full_name\":\"full-name\"}")
+    }
+    /// Sets `full_name`: The repository as `owner/repo`.
+    pub fn with_full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = value.into();
+        self
+    }
+}
 #[cfg(feature = "hosted_agents")]
 /// Body of a create-agent-image request.
 ///
@@ -5698,6 +6466,28 @@ impl CreateAgentImageRequest {
         }
     }
 }
+#[cfg(feature = "hosted_agents")]
+#[cfg(feature = "mock")]
+impl CreateAgentImageRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"name\":\"name\",\"dockerfile\":\"dockerfile\"}",
+        )
+    }
+    /// Sets `name`: Name for the image, unique within the cluster.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `dockerfile`: Dockerfile instructions to add on top of the base image, without any `FROM` line; an empty string builds the base image as it is.
+    pub fn with_dockerfile(mut self, value: impl Into<String>) -> Self {
+        self.dockerfile = value.into();
+        self
+    }
+}
 #[cfg(feature = "agents")]
 /// Body of the legacy create-agent request.
 ///
@@ -5749,6 +6539,21 @@ impl CreateAgentRequest {
     /// A value with the required properties set and the others empty.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
+    }
+}
+#[cfg(feature = "agents")]
+#[cfg(feature = "mock")]
+impl CreateAgentRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"name\":\"name\"}")
+    }
+    /// Sets `name`: Name for the new agent.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
     }
 }
 #[cfg(feature = "agent_tokens")]
@@ -5829,6 +6634,21 @@ impl CreateAgentTokenRequest {
     /// Sets `allowed_ip_addresses`: CIDR ranges agents may use the token from, as one space-separated string (for example `202.144.0.0/24 198.51.100.12/32`).
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "agent_tokens")]
+#[cfg(feature = "mock")]
+impl CreateAgentTokenRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"description\":\"description\"}")
+    }
+    /// Sets `description`: Free text saying what the token is for.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
         self
     }
 }
@@ -5932,6 +6752,21 @@ impl CreateAnnotationRequest {
     /// Sets `append`: Add `body` to the end of the existing annotation with the same context.
     pub fn append(mut self, value: impl Into<bool>) -> Self {
         self.append = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "annotations")]
+#[cfg(feature = "mock")]
+impl CreateAnnotationRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"body\":\"body\"}")
+    }
+    /// Sets `body`: Content of the annotation, in Markdown or HTML.
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = value.into();
         self
     }
 }
@@ -6130,6 +6965,26 @@ impl CreateBuildRequest {
     }
 }
 #[cfg(feature = "builds")]
+#[cfg(feature = "mock")]
+impl CreateBuildRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"commit\":\"commit\",\"branch\":\"branch\"}")
+    }
+    /// Sets `commit`: Ref, SHA or tag to build, e.g. `HEAD`.
+    pub fn with_commit(mut self, value: impl Into<String>) -> Self {
+        self.commit = value.into();
+        self
+    }
+    /// Sets `branch`: Branch the build is for; used for branch filtering.
+    pub fn with_branch(mut self, value: impl Into<String>) -> Self {
+        self.branch = value.into();
+        self
+    }
+}
+#[cfg(feature = "builds")]
 /// Commit author, as an object or a bare email string. Defaults to the API user.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -6138,6 +6993,16 @@ pub enum CreateBuildRequestAuthor {
     Author(Author),
     /// The `String` alternative.
     String(String),
+}
+#[cfg(feature = "builds")]
+#[cfg(feature = "mock")]
+impl CreateBuildRequestAuthor {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
 }
 #[cfg(feature = "clusters")]
 /// Body of a create-cluster request.
@@ -6245,6 +7110,21 @@ impl CreateClusterRequest {
         self
     }
 }
+#[cfg(feature = "clusters")]
+#[cfg(feature = "mock")]
+impl CreateClusterRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"name\":\"name\"}")
+    }
+    /// Sets `name`: Name for the new cluster.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
 #[cfg(feature = "cluster_secrets")]
 /// Body of a create-secret request.
 ///
@@ -6333,6 +7213,21 @@ impl CreateClusterSecretRequest {
     /// Sets `policy`: The access policy, as YAML text.
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "cluster_secrets")]
+#[cfg(feature = "mock")]
+impl CreateClusterSecretRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"key\":\"key\"}")
+    }
+    /// Sets `key`: Name for the secret: starts with a letter, holds only letters, digits and underscores, does not start with `buildkite` or `bk` in any case, at most 255 characters, unique in the cluster.
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = value.into();
         self
     }
 }
@@ -6477,6 +7372,21 @@ impl CreateNotificationServiceRequest {
         self
     }
 }
+#[cfg(feature = "notification_services")]
+#[cfg(feature = "mock")]
+impl CreateNotificationServiceRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"provider\":\"provider\"}")
+    }
+    /// Sets `provider`: The kind of service: `webhook`, `slack`, `aws_event_bridge`, `datadog_pipeline_visibility`, `open_telemetry_tracing`, or `event_log_api` where enabled.
+    pub fn with_provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = value.into();
+        self
+    }
+}
 #[cfg(feature = "organization_invitations")]
 /// Body of a create-invitations request: one invitation per address, all with the same role, SSO requirement and teams.
 ///
@@ -6568,6 +7478,21 @@ impl CreateOrganizationInvitationsRequest {
         value: impl Into<Vec<OrganizationInvitationTeamAssignment>>,
     ) -> Self {
         self.teams = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[cfg(feature = "mock")]
+impl CreateOrganizationInvitationsRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"emails\":[]}")
+    }
+    /// Sets `emails`: The addresses to invite; duplicates (ignoring case) count once. If any address is invalid, none is invited.
+    pub fn with_emails(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.emails = value.into();
         self
     }
 }
@@ -6995,6 +7920,33 @@ impl CreatePipelineRequest {
         self
     }
 }
+#[cfg(feature = "pipelines")]
+#[cfg(feature = "mock")]
+impl CreatePipelineRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"name\":\"name\",\"repository\":\"repository\",\"cluster_id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `name`: The new pipeline's name; the slug is made from it unless `slug` is given.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `repository`: The URL of the repository to build.
+    pub fn with_repository(mut self, value: impl Into<String>) -> Self {
+        self.repository = value.into();
+        self
+    }
+    /// Sets `cluster_id`: The UUID of the cluster the pipeline's jobs will run in.
+    pub fn with_cluster_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.cluster_id = value.into();
+        self
+    }
+}
 #[cfg(feature = "pipeline_schedules")]
 /// Body of a create-schedule request.
 ///
@@ -7127,6 +8079,21 @@ impl CreatePipelineScheduleRequest {
         self
     }
 }
+#[cfg(feature = "pipeline_schedules")]
+#[cfg(feature = "mock")]
+impl CreatePipelineScheduleRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"cronline\":\"cronline\"}")
+    }
+    /// Sets `cronline`: When builds are created, as a predefined interval (`@daily`) or a crontab expression.
+    pub fn with_cronline(mut self, value: impl Into<String>) -> Self {
+        self.cronline = value.into();
+        self
+    }
+}
 #[cfg(feature = "pipeline_templates")]
 /// Body of a create-template request.
 ///
@@ -7214,6 +8181,28 @@ impl CreatePipelineTemplateRequest {
     /// Sets `available`: Whether users who are not administrators may assign the template.
     pub fn available(mut self, value: impl Into<bool>) -> Self {
         self.available = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "pipeline_templates")]
+#[cfg(feature = "mock")]
+impl CreatePipelineTemplateRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"name\":\"name\",\"configuration\":\"configuration\"}",
+        )
+    }
+    /// Sets `name`: The template's name.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `configuration`: The YAML steps of the template.
+    pub fn with_configuration(mut self, value: impl Into<String>) -> Self {
+        self.configuration = value.into();
         self
     }
 }
@@ -7329,6 +8318,26 @@ impl CreatePortalRequest {
         self
     }
 }
+#[cfg(feature = "portals")]
+#[cfg(feature = "mock")]
+impl CreatePortalRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"name\":\"name\",\"query\":\"query\"}")
+    }
+    /// Sets `name`: The portal's name.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `query`: The GraphQL operation the portal runs.
+    pub fn with_query(mut self, value: impl Into<String>) -> Self {
+        self.query = value.into();
+        self
+    }
+}
 #[cfg(feature = "queues")]
 /// Body of a create-queue request. Sending `hostedAgents` makes a queue of Buildkite hosted agents; without it the queue is self-hosted.
 ///
@@ -7421,6 +8430,21 @@ impl CreateQueueRequest {
     /// Sets `hostedAgents`: Hosted-agent settings (camelCase keys); sending it makes or keeps the queue a hosted one.
     pub fn hosted_agents(mut self, value: impl Into<HostedAgentsRequest>) -> Self {
         self.hosted_agents = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "queues")]
+#[cfg(feature = "mock")]
+impl CreateQueueRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"key\":\"key\"}")
+    }
+    /// Sets `key`: Key for the new queue, which agents register with and steps target.
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = value.into();
         self
     }
 }
@@ -7548,6 +8572,26 @@ impl CreateRegistryRequest {
         self
     }
 }
+#[cfg(feature = "registries")]
+#[cfg(feature = "mock")]
+impl CreateRegistryRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"name\":\"name\",\"ecosystem\":\"ecosystem\"}")
+    }
+    /// Sets `name`: The registry's display name.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `ecosystem`: The package ecosystem the registry will serve, such as `ruby`; it cannot be changed later.
+    pub fn with_ecosystem(mut self, value: impl Into<String>) -> Self {
+        self.ecosystem = value.into();
+        self
+    }
+}
 #[cfg(feature = "registry_tokens")]
 /// The description of a new registry token.
 ///
@@ -7603,6 +8647,21 @@ impl CreateRegistryTokenRequest {
         Self {
             description: description.into(),
         }
+    }
+}
+#[cfg(feature = "registry_tokens")]
+#[cfg(feature = "mock")]
+impl CreateRegistryTokenRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"description\":\"description\"}")
+    }
+    /// Sets `description`: Free text that says what the token is for.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
     }
 }
 #[cfg(feature = "rules")]
@@ -7667,6 +8726,28 @@ impl CreateRuleRequest {
             r#type: r#type.into(),
             value: value.into(),
         }
+    }
+}
+#[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
+impl CreateRuleRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"type\":\"pipeline.trigger_build.pipeline\",\"value\":{\"source_pipeline\":\"source-pipeline\",\"target_pipeline\":\"target-pipeline\"}}",
+        )
+    }
+    /// Sets `type`: What the new rule allows.
+    pub fn with_type(mut self, value: impl Into<RuleType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets `value`: The two pipelines the rule links, and its optional conditions.
+    pub fn with_value(mut self, value: impl Into<RuleValue>) -> Self {
+        self.value = value.into();
+        self
     }
 }
 #[cfg(feature = "teams")]
@@ -7854,6 +8935,71 @@ impl CreateTeamRequest {
         }
     }
 }
+#[cfg(feature = "teams")]
+#[cfg(feature = "mock")]
+impl CreateTeamRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"name\":\"name\",\"description\":\"description\",\"privacy\":\"visible\",\"is_default_team\":false,\"default_member_role\":\"member\",\"members_can_create_pipelines\":false,\"members_can_create_suites\":false,\"members_can_create_registries\":false,\"members_can_destroy_registries\":false,\"members_can_destroy_packages\":false}",
+        )
+    }
+    /// Sets `name`: The team's display name.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `description`: Free text about the team (may be empty).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets `privacy`: Who can see the team (`visible` to every member of the organization, or `secret`).
+    pub fn with_privacy(mut self, value: impl Into<TeamPrivacy>) -> Self {
+        self.privacy = value.into();
+        self
+    }
+    /// Sets `is_default_team`: Whether users who join the organization are put in this team automatically.
+    pub fn with_is_default_team(mut self, value: impl Into<bool>) -> Self {
+        self.is_default_team = value.into();
+        self
+    }
+    /// Sets `default_member_role`: The role given to users when they are added to the team.
+    pub fn with_default_member_role(mut self, value: impl Into<TeamMemberRole>) -> Self {
+        self.default_member_role = value.into();
+        self
+    }
+    /// Sets `members_can_create_pipelines`: Whether the team's members may create pipelines.
+    pub fn with_members_can_create_pipelines(mut self, value: impl Into<bool>) -> Self {
+        self.members_can_create_pipelines = value.into();
+        self
+    }
+    /// Sets `members_can_create_suites`: Whether the team's members may create test suites.
+    pub fn with_members_can_create_suites(mut self, value: impl Into<bool>) -> Self {
+        self.members_can_create_suites = value.into();
+        self
+    }
+    /// Sets `members_can_create_registries`: Whether the team's members may create package registries.
+    pub fn with_members_can_create_registries(mut self, value: impl Into<bool>) -> Self {
+        self.members_can_create_registries = value.into();
+        self
+    }
+    /// Sets `members_can_destroy_registries`: Whether the team's members may delete package registries.
+    pub fn with_members_can_destroy_registries(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.members_can_destroy_registries = value.into();
+        self
+    }
+    /// Sets `members_can_destroy_packages`: Whether the team's members may delete packages.
+    pub fn with_members_can_destroy_packages(mut self, value: impl Into<bool>) -> Self {
+        self.members_can_destroy_packages = value.into();
+        self
+    }
+}
 #[cfg(feature = "test_suites")]
 /// Fields of a new Test Engine suite.
 ///
@@ -8002,6 +9148,28 @@ impl CreateTestSuiteRequest {
         self
     }
 }
+#[cfg(feature = "test_suites")]
+#[cfg(feature = "mock")]
+impl CreateTestSuiteRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"name\":\"name\",\"default_branch\":\"default-branch\"}",
+        )
+    }
+    /// Sets `name`: Name of the new suite.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `default_branch`: Branch the suite's trends show by default; results from every branch are still collected.
+    pub fn with_default_branch(mut self, value: impl Into<String>) -> Self {
+        self.default_branch = value.into();
+        self
+    }
+}
 #[cfg(
     any(
         feature = "audit_events",
@@ -8125,6 +9293,25 @@ impl CursorPageLinks {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "audit_events",
+        feature = "jobs",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "packages",
+        feature = "step_uploads"
+    )
+)]
+#[cfg(feature = "mock")]
+impl CursorPageLinks {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "hosted_agents")]
 /// Body of a delete-cache-volume request, naming the volume by its tag.
 ///
@@ -8176,6 +9363,21 @@ impl DeleteCacheVolumeRequest {
     /// A value with the required properties set and the others empty.
     pub fn new(tag: impl Into<String>) -> Self {
         Self { tag: tag.into() }
+    }
+}
+#[cfg(feature = "hosted_agents")]
+#[cfg(feature = "mock")]
+impl DeleteCacheVolumeRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"tag\":\"tag\"}")
+    }
+    /// Sets `tag`: The cache tag to delete, as a list response gives it (it may contain `/` and `;`, which is why it travels in the body).
+    pub fn with_tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = value.into();
+        self
     }
 }
 #[cfg(feature = "emojis")]
@@ -8252,6 +9454,28 @@ impl Emoji {
     /// Sets `aliases`: Other shortcodes that show the same image; missing when there are none.
     pub fn aliases(mut self, value: impl Into<Vec<String>>) -> Self {
         self.aliases = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "emojis")]
+#[cfg(feature = "mock")]
+impl Emoji {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"name\":\"name\",\"url\":\"https://example.com/url\"}",
+        )
+    }
+    /// Sets `name`: The shortcode, without the surrounding colons.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `url`: Address of the emoji's image (it may carry a version query such as `?v1`).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
         self
     }
 }
@@ -8498,6 +9722,63 @@ impl ErrorType {
         feature = "user"
     )
 )]
+#[cfg(feature = "mock")]
+impl ErrorType {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"message\":\"message\"}")
+    }
+    /// Sets `message`: What went wrong, in the server's words (`Validation Failed`, `No job found`, `Forbidden`, ...).
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
+    }
+}
+#[cfg(
+    any(
+        feature = "access_token",
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "annotations",
+        feature = "api_settings",
+        feature = "artifacts",
+        feature = "audit_events",
+        feature = "builds",
+        feature = "cluster_maintainers",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "emojis",
+        feature = "hosted_agents",
+        feature = "jobs",
+        feature = "meta",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "organization_members",
+        feature = "organizations",
+        feature = "packages",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registries",
+        feature = "registry_tokens",
+        feature = "repository_connections",
+        feature = "rules",
+        feature = "step_uploads",
+        feature = "team_members",
+        feature = "team_pipelines",
+        feature = "team_suites",
+        feature = "teams",
+        feature = "test_runs",
+        feature = "test_suites",
+        feature = "tests",
+        feature = "user"
+    )
+)]
 /// One field that failed validation and why.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -8658,6 +9939,58 @@ impl ErrorTypeErrorsItem {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "access_token",
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "annotations",
+        feature = "api_settings",
+        feature = "artifacts",
+        feature = "audit_events",
+        feature = "builds",
+        feature = "cluster_maintainers",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "emojis",
+        feature = "hosted_agents",
+        feature = "jobs",
+        feature = "meta",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "organization_members",
+        feature = "organizations",
+        feature = "packages",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registries",
+        feature = "registry_tokens",
+        feature = "repository_connections",
+        feature = "rules",
+        feature = "step_uploads",
+        feature = "team_members",
+        feature = "team_pipelines",
+        feature = "team_suites",
+        feature = "teams",
+        feature = "test_runs",
+        feature = "test_suites",
+        feature = "tests",
+        feature = "user"
+    )
+)]
+#[cfg(feature = "mock")]
+impl ErrorTypeErrorsItem {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "test_runs")]
 /// The mutable tags one execution should have from now on.
 ///
@@ -8723,6 +10056,29 @@ impl ExecutionTagsUpdate {
             id: id.into(),
             tags: tags.into(),
         }
+    }
+}
+#[cfg(feature = "test_runs")]
+#[cfg(feature = "mock")]
+impl ExecutionTagsUpdate {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"id\":\"id\",\"tags\":{}}")
+    }
+    /// Sets `id`: UUID of the execution.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `tags`: The execution's new mutable tags; every key starts with `mut.` (at most 10 by default). They replace all its current mutable tags; `{}` removes them all.
+    pub fn with_tags(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.tags = value.into();
+        self
     }
 }
 #[cfg(feature = "test_runs")]
@@ -8967,6 +10323,33 @@ impl FailedExecution {
     }
 }
 #[cfg(feature = "test_runs")]
+#[cfg(feature = "mock")]
+impl FailedExecution {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"execution_id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"run_id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"test_id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `execution_id`: UUID of the execution.
+    pub fn with_execution_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.execution_id = value.into();
+        self
+    }
+    /// Sets `run_id`: UUID of the run the execution belongs to.
+    pub fn with_run_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.run_id = value.into();
+        self
+    }
+    /// Sets `test_id`: UUID of the test that was executed.
+    pub fn with_test_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.test_id = value.into();
+        self
+    }
+}
+#[cfg(feature = "test_runs")]
 /// One block of detailed failure output of an execution.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -9037,6 +10420,16 @@ impl FailureExpanded {
         self
     }
 }
+#[cfg(feature = "test_runs")]
+#[cfg(feature = "mock")]
+impl FailureExpanded {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "tests")]
 /// The scope and name that identify a test in a suite.
 ///
@@ -9099,6 +10492,26 @@ impl FindTestRequest {
             scope: scope.into(),
             name: name.into(),
         }
+    }
+}
+#[cfg(feature = "tests")]
+#[cfg(feature = "mock")]
+impl FindTestRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"scope\":\"scope\",\"name\":\"name\"}")
+    }
+    /// Sets `scope`: Scope of the test, such as `User#email`.
+    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = value.into();
+        self
+    }
+    /// Sets `name`: Name of the test within its scope.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
     }
 }
 #[cfg(feature = "tests")]
@@ -9284,6 +10697,28 @@ impl FlakyTest {
     }
 }
 #[cfg(feature = "tests")]
+#[cfg(feature = "mock")]
+impl FlakyTest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"name\"}",
+        )
+    }
+    /// Sets `id`: UUID of the test.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `name`: Name of the test within its scope.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
+#[cfg(feature = "tests")]
 /// Recent time period the legacy flaky-tests list looks at.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -9454,6 +10889,21 @@ impl GithubWebhookProcessing {
         self
     }
 }
+#[cfg(feature = "pipelines")]
+#[cfg(feature = "mock")]
+impl GithubWebhookProcessing {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"enabled\":false}")
+    }
+    /// Sets `enabled`: Whether incoming GitHub webhooks are processed for the pipeline.
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = value.into();
+        self
+    }
+}
 #[cfg(feature = "queues")]
 /// The machine that each hosted agent of a queue runs on.
 ///
@@ -9559,6 +11009,16 @@ impl HostedAgentInstanceShape {
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "queues")]
+#[cfg(feature = "mock")]
+impl HostedAgentInstanceShape {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "queues")]
@@ -9740,6 +11200,24 @@ impl HostedAgentsRequest {
     /// Sets `agentImageRef`: Custom agent image for the queue's Linux agents (an image URL, or the `image_ref` of an agent image). Ignored when creating a queue; set it with an update.
     pub fn agent_image_ref(mut self, value: impl Into<String>) -> Self {
         self.agent_image_ref = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "queues")]
+#[cfg(feature = "mock")]
+impl HostedAgentsRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"instanceShape\":\"LINUX_AMD64_2X4\"}")
+    }
+    /// Sets `instanceShape`: The instance shape for the queue's hosted agents, such as `LINUX_AMD64_2X4`.
+    pub fn with_instance_shape(
+        mut self,
+        value: impl Into<HostedAgentInstanceShapeName>,
+    ) -> Self {
+        self.instance_shape = value.into();
         self
     }
 }
@@ -9947,6 +11425,20 @@ impl Job {
         }
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+#[cfg(feature = "mock")]
+impl Job {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"type\":\"script\"}",
+        )
+    }
+}
 /// The fields every kind of job carries (all but `id` and `type` may be absent).
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -10140,6 +11632,27 @@ impl JobCommon {
         self
     }
 }
+#[cfg(feature = "mock")]
+impl JobCommon {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"type\":\"script\"}",
+        )
+    }
+    /// Sets `id`: UUID of the job; the `{job}` of job paths.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `type`: Kind of job; selects the job shape.
+    pub fn with_type(mut self, value: impl Into<JobType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+}
 #[cfg(feature = "jobs")]
 /// The environment variables a job ran with.
 ///
@@ -10192,6 +11705,24 @@ impl JobEnv {
     /// A value with the required properties set and the others empty.
     pub fn new(env: impl Into<std::collections::BTreeMap<String, String>>) -> Self {
         Self { env: env.into() }
+    }
+}
+#[cfg(feature = "jobs")]
+#[cfg(feature = "mock")]
+impl JobEnv {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"env\":{}}")
+    }
+    /// Sets `env`: Variable names and their values.
+    pub fn with_env(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.env = value.into();
+        self
     }
 }
 #[cfg(feature = "jobs")]
@@ -10281,6 +11812,33 @@ impl JobLog {
     /// Sets `header_times`: Unix times in nanoseconds, one per log section header; absent in older logs.
     pub fn header_times(mut self, value: impl Into<Vec<i64>>) -> Self {
         self.header_times = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "jobs")]
+#[cfg(feature = "mock")]
+impl JobLog {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"url\":\"https://example.com/url\",\"content\":\"content\",\"size\":1}",
+        )
+    }
+    /// Sets `url`: API URL of the log.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `content`: Full log text, ANSI escapes included.
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+    /// Sets `size`: Size of the log in bytes.
+    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
+        self.size = value.into();
         self
     }
 }
@@ -10568,6 +12126,16 @@ impl JobSshSession {
     }
 }
 #[cfg(feature = "jobs")]
+#[cfg(feature = "mock")]
+impl JobSshSession {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "jobs")]
 /// SSH login.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -10636,6 +12204,16 @@ impl JobSshSessionSsh {
     pub fn private_key(mut self, value: impl Into<String>) -> Self {
         self.private_key = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "jobs")]
+#[cfg(feature = "mock")]
+impl JobSshSessionSsh {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 /// State of a job. `passed` and `failed` are the API's names for a finished job, split by exit status; a finished wait job is `passed`.
@@ -10831,6 +12409,15 @@ impl JobStep {
         self
     }
 }
+#[cfg(feature = "mock")]
+impl JobStep {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 /// The step's signature; null when the step is unsigned.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -10908,6 +12495,15 @@ impl JobStepSignature {
     pub fn signed_fields(mut self, value: impl Into<Vec<String>>) -> Self {
         self.signed_fields = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "mock")]
+impl JobStepSignature {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 /// Kind of step the job runs: `script` (command), `waiter` (wait), `manual` (block/input) or `trigger`.
@@ -11070,6 +12666,16 @@ impl JobVncSession {
     }
 }
 #[cfg(feature = "jobs")]
+#[cfg(feature = "mock")]
+impl JobVncSession {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "jobs")]
 /// VNC login.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -11138,6 +12744,16 @@ impl JobVncSessionVnc {
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "jobs")]
+#[cfg(feature = "mock")]
+impl JobVncSessionVnc {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "webhooks")]
@@ -11241,6 +12857,28 @@ impl JobWebhookPayload {
         self
     }
 }
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "mock")]
+impl JobWebhookPayload {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"event\":\"event\",\"job\":{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"type\":\"script\"}}",
+        )
+    }
+    /// Sets `event`: The event's name, such as `job.finished`.
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = value.into();
+        self
+    }
+    /// Sets `job`: The job the event is about.
+    pub fn with_job(mut self, value: impl Into<Job>) -> Self {
+        self.job = value.into();
+        self
+    }
+}
 #[cfg(feature = "jobs")]
 /// One page of a build's jobs (cursor pagination).
 ///
@@ -11306,6 +12944,21 @@ impl JobsPage {
     /// Sets `links`: Links to this page and its neighbours.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "jobs")]
+#[cfg(feature = "mock")]
+impl JobsPage {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"items\":[]}")
+    }
+    /// Sets `items`: The jobs of this page.
+    pub fn with_items(mut self, value: impl Into<Vec<Job>>) -> Self {
+        self.items = value.into();
         self
     }
 }
@@ -11639,6 +13292,30 @@ impl ManualJob {
         self
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+#[cfg(feature = "mock")]
+impl ManualJob {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"type\":\"script\"}",
+        )
+    }
+    /// Sets `id`: UUID of the job; the `{job}` of job paths.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `type`: Kind of job; selects the job shape.
+    pub fn with_type(mut self, value: impl Into<JobType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+}
 #[cfg(feature = "meta")]
 /// Public facts about the Buildkite service.
 ///
@@ -11695,6 +13372,21 @@ impl Meta {
         Self {
             webhook_ips: webhook_ips.into(),
         }
+    }
+}
+#[cfg(feature = "meta")]
+#[cfg(feature = "mock")]
+impl Meta {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"webhook_ips\":[]}")
+    }
+    /// Sets `webhook_ips`: The addresses Buildkite sends webhooks and commit statuses from, each a CIDR range or a single IP address. The list changes from time to time, so re-read it rather than hard-coding it.
+    pub fn with_webhook_ips(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.webhook_ips = value.into();
+        self
     }
 }
 #[cfg(feature = "hosted_agents")]
@@ -11766,6 +13458,16 @@ impl NetworkRange {
     pub fn kind(mut self, value: impl Into<String>) -> Self {
         self.kind = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "hosted_agents")]
+#[cfg(feature = "mock")]
+impl NetworkRange {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "notification_services")]
@@ -11983,6 +13685,23 @@ impl NotificationService {
     }
 }
 #[cfg(feature = "notification_services")]
+#[cfg(feature = "mock")]
+impl NotificationService {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `id`: The service's UUID; the `{service}` path segment.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+}
+#[cfg(feature = "notification_services")]
 /// The kind of a notification service.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -12048,6 +13767,16 @@ impl NotificationServiceProvider {
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "notification_services")]
+#[cfg(feature = "mock")]
+impl NotificationServiceProvider {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "notification_services")]
@@ -12186,6 +13915,21 @@ impl NotificationServicesPage {
     /// Sets `links`: Links to this and the neighbouring pages; follow them as given.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "notification_services")]
+#[cfg(feature = "mock")]
+impl NotificationServicesPage {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"items\":[]}")
+    }
+    /// Sets `items`: The services of this page.
+    pub fn with_items(mut self, value: impl Into<Vec<NotificationService>>) -> Self {
+        self.items = value.into();
         self
     }
 }
@@ -12379,6 +14123,45 @@ impl Organization {
     /// Sets `repository`: A repository URL that go-buildkite reads; not in the REST docs, usually missing.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
+        self
+    }
+}
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "packages",
+        feature = "registry_tokens",
+        feature = "webhooks"
+    )
+)]
+#[cfg(feature = "mock")]
+impl Organization {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"url\":\"https://example.com/url\",\"web_url\":\"https://example.com/web-url\",\"slug\":\"slug\"}",
+        )
+    }
+    /// Sets `id`: The organization's UUID.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `url`: The organization's address in the REST API.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `web_url`: The organization's page in the Buildkite web interface.
+    pub fn with_web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = value.into();
+        self
+    }
+    /// Sets `slug`: The URL-safe name used as the `{org}` path segment of every organization-scoped call.
+    pub fn with_slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = value.into();
         self
     }
 }
@@ -12604,6 +14387,28 @@ impl OrganizationInvitation {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg(feature = "mock")]
+impl OrganizationInvitation {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"email\":\"someone@example.com\"}",
+        )
+    }
+    /// Sets `id`: The invitation's UUID; the `{invitation}` path segment.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `email`: The address the invitation went to.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = value.into();
+        self
+    }
+}
+#[cfg(feature = "organization_invitations")]
 /// Where an invitation stands.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -12759,6 +14564,16 @@ impl OrganizationInvitationTeam {
     }
 }
 #[cfg(feature = "organization_invitations")]
+#[cfg(feature = "mock")]
+impl OrganizationInvitationTeam {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "organization_invitations")]
 /// A team to add invitees to, and their role in it.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -12820,6 +14635,28 @@ impl OrganizationInvitationTeamAssignment {
             id: id.into(),
             role: role.into(),
         }
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[cfg(feature = "mock")]
+impl OrganizationInvitationTeamAssignment {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"role\":\"member\"}",
+        )
+    }
+    /// Sets `id`: The team's UUID.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `role`: The invitees' role in the team.
+    pub fn with_role(mut self, value: impl Into<TeamMemberRole>) -> Self {
+        self.role = value.into();
+        self
     }
 }
 #[cfg(feature = "organization_invitations")]
@@ -12887,6 +14724,21 @@ impl OrganizationInvitationsPage {
     /// Sets `links`: Links to this and the next page; follow them as given.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "organization_invitations")]
+#[cfg(feature = "mock")]
+impl OrganizationInvitationsPage {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"items\":[]}")
+    }
+    /// Sets `items`: The invitations of this page.
+    pub fn with_items(mut self, value: impl Into<Vec<OrganizationInvitation>>) -> Self {
+        self.items = value.into();
         self
     }
 }
@@ -12991,6 +14843,23 @@ impl OrganizationMember {
     /// Sets `sso_mode`: Whether the member must sign in with SSO; only shown to administrators and to the member.
     pub fn sso_mode(mut self, value: impl Into<OrganizationMemberSsoMode>) -> Self {
         self.sso_mode = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "organization_members")]
+#[cfg(feature = "mock")]
+impl OrganizationMember {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `id`: The member's user UUID; the `{user}` path segment of the member endpoints.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
         self
     }
 }
@@ -13189,6 +15058,16 @@ impl OrganizationRateLimitScopes {
     }
 }
 #[cfg(feature = "organizations")]
+#[cfg(feature = "mock")]
+impl OrganizationRateLimitScopes {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "organizations")]
 /// An organization's current standing against its REST and GraphQL rate limits. Per-user limits are not here; they travel in the `RateLimit-User-*` headers of every response.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -13240,6 +15119,21 @@ impl OrganizationRateLimits {
     /// A value with the required properties set and the others empty.
     pub fn new(scopes: impl Into<OrganizationRateLimitScopes>) -> Self {
         Self { scopes: scopes.into() }
+    }
+}
+#[cfg(feature = "organizations")]
+#[cfg(feature = "mock")]
+impl OrganizationRateLimits {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"scopes\":{}}")
+    }
+    /// Sets `scopes`: The windows, one per API.
+    pub fn with_scopes(mut self, value: impl Into<OrganizationRateLimitScopes>) -> Self {
+        self.scopes = value.into();
+        self
     }
 }
 #[cfg(feature = "packages")]
@@ -13430,6 +15324,28 @@ impl Package {
     }
 }
 #[cfg(feature = "packages")]
+#[cfg(feature = "mock")]
+impl Package {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"name\"}",
+        )
+    }
+    /// Sets `id`: The package's UUID, used as the `{package}` path segment.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `name`: The package's name, as its ecosystem names it.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
+#[cfg(feature = "packages")]
 /// Instructions for uploading a package file straight to Buildkite's storage: a form to send, and where to send it.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -13495,6 +15411,16 @@ impl PackagePresignedUpload {
     pub fn form(mut self, value: impl Into<PackagePresignedUploadForm>) -> Self {
         self.form = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "packages")]
+#[cfg(feature = "mock")]
+impl PackagePresignedUpload {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "packages")]
@@ -13598,6 +15524,16 @@ impl PackagePresignedUploadForm {
     }
 }
 #[cfg(feature = "packages")]
+#[cfg(feature = "mock")]
+impl PackagePresignedUploadForm {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "packages")]
 /// One page of a registry's packages, newest first, with the links to the other pages.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -13662,6 +15598,21 @@ impl PackagesPage {
     /// Sets `links`: Links to this page and its neighbours; follow `next` as given to read on.
     pub fn links(mut self, value: impl Into<CursorPageLinks>) -> Self {
         self.links = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "packages")]
+#[cfg(feature = "mock")]
+impl PackagesPage {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"items\":[]}")
+    }
+    /// Sets `items`: The packages on this page, newest first.
+    pub fn with_items(mut self, value: impl Into<Vec<Package>>) -> Self {
+        self.items = value.into();
         self
     }
 }
@@ -13735,6 +15686,16 @@ impl PauseAgentRequest {
         self
     }
 }
+#[cfg(feature = "agents")]
+#[cfg(feature = "mock")]
+impl PauseAgentRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "queues")]
 /// Body of a pause-dispatch request.
 ///
@@ -13789,6 +15750,16 @@ impl PauseQueueDispatchRequest {
     pub fn dispatch_paused_note(mut self, value: impl Into<String>) -> Self {
         self.dispatch_paused_note = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "queues")]
+#[cfg(feature = "mock")]
+impl PauseQueueDispatchRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "webhooks")]
@@ -13880,6 +15851,21 @@ impl PingWebhookPayload {
     /// Sets `sender`: The user who set the webhook up.
     pub fn sender(mut self, value: impl Into<User>) -> Self {
         self.sender = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "mock")]
+impl PingWebhookPayload {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"event\":\"event\"}")
+    }
+    /// Sets `event`: The event's name, `ping`.
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = value.into();
         self
     }
 }
@@ -14425,6 +16411,35 @@ impl Pipeline {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
+#[cfg(feature = "mock")]
+impl Pipeline {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"slug\":\"slug\"}",
+        )
+    }
+    /// Sets `id`: The pipeline's UUID.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `slug`: The URL-safe name used as the `{pipeline}` path segment; it changes when the pipeline is renamed without an explicit slug.
+    pub fn with_slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = value.into();
+        self
+    }
+}
 #[cfg(feature = "pipeline_schedules")]
 /// A schedule that creates builds of a pipeline at a fixed interval.
 ///
@@ -14663,6 +16678,28 @@ impl PipelineSchedule {
         self
     }
 }
+#[cfg(feature = "pipeline_schedules")]
+#[cfg(feature = "mock")]
+impl PipelineSchedule {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"cronline\":\"cronline\"}",
+        )
+    }
+    /// Sets `id`: The schedule's UUID; the `{schedule}` path segment.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `cronline`: When builds are created: a predefined interval such as `@hourly` or `@daily`, or a crontab expression.
+    pub fn with_cronline(mut self, value: impl Into<String>) -> Self {
+        self.cronline = value.into();
+        self
+    }
+}
 #[cfg(feature = "pipeline_settings")]
 /// An organization's pipeline-wide defaults and switches.
 ///
@@ -14840,6 +16877,16 @@ impl PipelineSettings {
     }
 }
 #[cfg(feature = "pipeline_settings")]
+#[cfg(feature = "mock")]
+impl PipelineSettings {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "pipeline_settings")]
 /// An organization-wide switch and who turned it on.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -14932,6 +16979,16 @@ impl PipelineSettingsToggle {
     pub fn disable_supported(mut self, value: impl Into<bool>) -> Self {
         self.disable_supported = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "pipeline_settings")]
+#[cfg(feature = "mock")]
+impl PipelineSettingsToggle {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(any(feature = "pipelines", feature = "team_pipelines"))]
@@ -15182,6 +17239,46 @@ impl PipelineTemplate {
     /// Sets `updated_by`: The user who last changed the template.
     pub fn updated_by(mut self, value: impl Into<User>) -> Self {
         self.updated_by = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "pipeline_templates")]
+#[cfg(feature = "mock")]
+impl PipelineTemplate {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"uuid\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"name\":\"name\",\"configuration\":\"configuration\",\"url\":\"https://example.com/url\",\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `uuid`: The template's UUID; the `{template}` path segment.
+    pub fn with_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.uuid = value.into();
+        self
+    }
+    /// Sets `name`: The template's name.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `configuration`: The YAML steps pipelines using the template run.
+    pub fn with_configuration(mut self, value: impl Into<String>) -> Self {
+        self.configuration = value.into();
+        self
+    }
+    /// Sets `url`: The template's address in the REST API.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `created_at`: When the template was created.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
         self
     }
 }
@@ -15470,6 +17567,28 @@ impl Portal {
         self
     }
 }
+#[cfg(feature = "portals")]
+#[cfg(feature = "mock")]
+impl Portal {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"uuid\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"slug\":\"slug\"}",
+        )
+    }
+    /// Sets `uuid`: The portal's UUID.
+    pub fn with_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.uuid = value.into();
+        self
+    }
+    /// Sets `slug`: The portal's slug; the `{portal}` path segment.
+    pub fn with_slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = value.into();
+        self
+    }
+}
 #[cfg(
     any(
         feature = "builds",
@@ -15572,6 +17691,23 @@ impl Provider {
     pub fn settings(mut self, value: impl Into<Box<ProviderSettings>>) -> Self {
         self.settings = Some(value.into());
         self
+    }
+}
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
+#[cfg(feature = "mock")]
+impl Provider {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(
@@ -16330,6 +18466,23 @@ impl ProviderSettings {
         feature = "webhooks"
     )
 )]
+#[cfg(feature = "mock")]
+impl ProviderSettings {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// Which kind of GitHub activity creates builds.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -16493,6 +18646,21 @@ impl PublishPackageRequest {
     /// A value with the required properties set and the others empty.
     pub fn new(file: impl Into<crate::runtime::FilePart>) -> Self {
         Self { file: file.into() }
+    }
+}
+#[cfg(feature = "packages")]
+#[cfg(feature = "mock")]
+impl PublishPackageRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"file\":\"\"}")
+    }
+    /// Sets `file`: The package file's bytes (a .deb, .rpm or .apk file, a Python wheel, a chart archive, ...).
+    pub fn with_file(mut self, value: impl Into<crate::runtime::FilePart>) -> Self {
+        self.file = value.into();
+        self
     }
 }
 #[cfg(feature = "queues")]
@@ -16734,6 +18902,41 @@ impl Queue {
     }
 }
 #[cfg(feature = "queues")]
+#[cfg(feature = "mock")]
+impl Queue {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"key\":\"key\",\"url\":\"https://example.com/url\",\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `id`: The queue's UUID, used in the queue URLs.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `key`: The queue's key, which agents register with and steps target.
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = value.into();
+        self
+    }
+    /// Sets `url`: The queue's address in the REST API.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `created_at`: When the queue was created.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+}
+#[cfg(feature = "queues")]
 /// The Buildkite hosted agent settings of a hosted queue (absent on self-hosted queues).
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -16808,6 +19011,16 @@ impl QueueHostedAgents {
     }
 }
 #[cfg(feature = "queues")]
+#[cfg(feature = "mock")]
+impl QueueHostedAgents {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "queues")]
 /// Settings that apply to one platform of hosted agents.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -16868,6 +19081,16 @@ impl QueueHostedAgentsPlatformSettings {
     }
 }
 #[cfg(feature = "queues")]
+#[cfg(feature = "mock")]
+impl QueueHostedAgentsPlatformSettings {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "queues")]
 /// Settings of Linux hosted agents.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -16922,6 +19145,16 @@ impl QueueHostedAgentsPlatformSettingsLinux {
     pub fn agent_image_ref(mut self, value: impl Into<String>) -> Self {
         self.agent_image_ref = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "queues")]
+#[cfg(feature = "mock")]
+impl QueueHostedAgentsPlatformSettingsLinux {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "queues")]
@@ -17223,6 +19456,63 @@ impl RateLimitExceeded {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "access_token",
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "annotations",
+        feature = "api_settings",
+        feature = "artifacts",
+        feature = "audit_events",
+        feature = "builds",
+        feature = "cluster_maintainers",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "emojis",
+        feature = "hosted_agents",
+        feature = "jobs",
+        feature = "meta",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "organization_members",
+        feature = "organizations",
+        feature = "packages",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registries",
+        feature = "registry_tokens",
+        feature = "repository_connections",
+        feature = "rules",
+        feature = "step_uploads",
+        feature = "team_members",
+        feature = "team_pipelines",
+        feature = "team_suites",
+        feature = "teams",
+        feature = "test_runs",
+        feature = "test_suites",
+        feature = "tests",
+        feature = "user"
+    )
+)]
+#[cfg(feature = "mock")]
+impl RateLimitExceeded {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"message\":\"message\"}")
+    }
+    /// Sets `message`: What the server said about the refused request.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = value.into();
+        self
+    }
+}
 #[cfg(feature = "organizations")]
 /// One rate-limit window: for REST it counts requests over 60 seconds, for GraphQL complexity points over 300 seconds.
 ///
@@ -17319,6 +19609,43 @@ impl RateLimitWindow {
             reset_at: reset_at.into(),
             enforced: enforced.into(),
         }
+    }
+}
+#[cfg(feature = "organizations")]
+#[cfg(feature = "mock")]
+impl RateLimitWindow {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"limit\":1,\"current\":1,\"reset\":1,\"reset_at\":\"2024-01-02T03:04:05Z\",\"enforced\":false}",
+        )
+    }
+    /// Sets `limit`: The most the organization may spend in one window (requests, or complexity points for GraphQL).
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = value.into();
+        self
+    }
+    /// Sets `current`: How much the organization has spent so far in the current window.
+    pub fn with_current(mut self, value: impl Into<i64>) -> Self {
+        self.current = value.into();
+        self
+    }
+    /// Sets `reset`: Seconds left until the window starts again from zero (a delay, not a clock time).
+    pub fn with_reset(mut self, value: impl Into<i64>) -> Self {
+        self.reset = value.into();
+        self
+    }
+    /// Sets `reset_at`: The moment the current window starts again from zero.
+    pub fn with_reset_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
+        self.reset_at = value.into();
+        self
+    }
+    /// Sets `enforced`: Whether Buildkite currently rejects requests beyond the limit for this organization.
+    pub fn with_enforced(mut self, value: impl Into<bool>) -> Self {
+        self.enforced = value.into();
+        self
     }
 }
 #[cfg(any(feature = "packages", feature = "registries", feature = "registry_tokens"))]
@@ -17518,6 +19845,28 @@ impl Registry {
         self
     }
 }
+#[cfg(any(feature = "packages", feature = "registries", feature = "registry_tokens"))]
+#[cfg(feature = "mock")]
+impl Registry {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"slug\":\"slug\"}",
+        )
+    }
+    /// Sets `id`: The registry's UUID.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `slug`: The URL-safe name used as the `{registry}` path segment.
+    pub fn with_slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = value.into();
+        self
+    }
+}
 #[cfg(feature = "registry_tokens")]
 /// A credential for installing and using the packages of one registry.
 ///
@@ -17670,6 +20019,23 @@ impl RegistryToken {
         self
     }
 }
+#[cfg(feature = "registry_tokens")]
+#[cfg(feature = "mock")]
+impl RegistryToken {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `id`: The token's UUID, used as the `{token}` path segment.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+}
 #[cfg(feature = "repository_connections")]
 /// A source-control integration connected to an organization. Never carries secrets.
 ///
@@ -17805,6 +20171,23 @@ impl RepositoryConnection {
     }
 }
 #[cfg(feature = "repository_connections")]
+#[cfg(feature = "mock")]
+impl RepositoryConnection {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `id`: The connection's UUID; the `{connection}` path segment.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+}
+#[cfg(feature = "repository_connections")]
 /// The source-control host of a connection; which extra fields appear depends on the provider.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -17927,6 +20310,16 @@ impl RepositoryConnectionHost {
     }
 }
 #[cfg(feature = "repository_connections")]
+#[cfg(feature = "mock")]
+impl RepositoryConnectionHost {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "repository_connections")]
 /// The provider's rate-limit figures as Buildkite last saw them.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -18022,6 +20415,16 @@ impl RepositoryConnectionRateLimit {
     }
 }
 #[cfg(feature = "repository_connections")]
+#[cfg(feature = "mock")]
+impl RepositoryConnectionRateLimit {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "repository_connections")]
 /// The account a repository connection acts as.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -18076,6 +20479,16 @@ impl RepositoryConnectionServiceAccount {
     pub fn login(mut self, value: impl Into<String>) -> Self {
         self.login = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "repository_connections")]
+#[cfg(feature = "mock")]
+impl RepositoryConnectionServiceAccount {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "repository_connections")]
@@ -18219,6 +20632,21 @@ impl ReprioritizeJobRequest {
         Self { priority: priority.into() }
     }
 }
+#[cfg(feature = "jobs")]
+#[cfg(feature = "mock")]
+impl ReprioritizeJobRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"priority\":1}")
+    }
+    /// Sets `priority`: New priority of the job; higher values are picked up first.
+    pub fn with_priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = value.into();
+        self
+    }
+}
 #[cfg(feature = "builds")]
 /// Body of a retry-failed-jobs request.
 ///
@@ -18273,6 +20701,16 @@ impl RetryFailedJobsRequest {
     pub fn states(mut self, value: impl Into<String>) -> Self {
         self.states = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "builds")]
+#[cfg(feature = "mock")]
+impl RetryFailedJobsRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "rules")]
@@ -18468,6 +20906,41 @@ impl Rule {
     /// Sets `created_by`: The user who created the rule.
     pub fn created_by(mut self, value: impl Into<User>) -> Self {
         self.created_by = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
+impl Rule {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"uuid\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"url\":\"https://example.com/url\",\"type\":\"pipeline.trigger_build.pipeline\",\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `uuid`: The rule's UUID; the `{rule}` path segment.
+    pub fn with_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.uuid = value.into();
+        self
+    }
+    /// Sets `url`: The rule's address in the REST API.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `type`: What the rule allows.
+    pub fn with_type(mut self, value: impl Into<RuleType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets `created_at`: When the rule was created.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
         self
     }
 }
@@ -18862,6 +21335,28 @@ impl RuleValue {
     /// Sets `conditions`: Conditional expressions that must all hold for the rule to apply, such as `source.build.branch == 'main'`; without any, the rule always applies.
     pub fn conditions(mut self, value: impl Into<Vec<String>>) -> Self {
         self.conditions = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "rules")]
+#[cfg(feature = "mock")]
+impl RuleValue {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"source_pipeline\":\"source-pipeline\",\"target_pipeline\":\"target-pipeline\"}",
+        )
+    }
+    /// Sets `source_pipeline`: UUID or slug of the pipeline that is allowed to act.
+    pub fn with_source_pipeline(mut self, value: impl Into<String>) -> Self {
+        self.source_pipeline = value.into();
+        self
+    }
+    /// Sets `target_pipeline`: UUID or slug of the pipeline that may be acted on.
+    pub fn with_target_pipeline(mut self, value: impl Into<String>) -> Self {
+        self.target_pipeline = value.into();
         self
     }
 }
@@ -19482,6 +21977,30 @@ impl ScriptJob {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
+#[cfg(feature = "mock")]
+impl ScriptJob {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"type\":\"script\"}",
+        )
+    }
+    /// Sets `id`: UUID of the job; the `{job}` of job paths.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `type`: Kind of job; selects the job shape.
+    pub fn with_type(mut self, value: impl Into<JobType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// Priority of the job; higher numbers are picked up first.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -19538,6 +22057,18 @@ impl ScriptJobPriority {
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.number = Some(value.into());
         self
+    }
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+#[cfg(feature = "mock")]
+impl ScriptJobPriority {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(
@@ -19615,6 +22146,18 @@ impl ScriptJobRetrySource {
     pub fn retry_type(mut self, value: impl Into<JobRetryType>) -> Self {
         self.retry_type = Some(value.into());
         self
+    }
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+#[cfg(feature = "mock")]
+impl ScriptJobRetrySource {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(
@@ -19926,6 +22469,28 @@ impl Step {
         feature = "webhooks"
     )
 )]
+#[cfg(feature = "mock")]
+impl Step {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"type\":\"script\"}")
+    }
+    /// Sets `type`: The kind of step.
+    pub fn with_type(mut self, value: impl Into<JobType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+}
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
 /// Trigger steps (responses) - the attributes given to the triggered build.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -20040,6 +22605,23 @@ impl StepBuild {
             value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
         );
         self
+    }
+}
+#[cfg(
+    any(
+        feature = "builds",
+        feature = "pipeline_schedules",
+        feature = "pipelines",
+        feature = "webhooks"
+    )
+)]
+#[cfg(feature = "mock")]
+impl StepBuild {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "step_uploads")]
@@ -20267,6 +22849,23 @@ impl StepUpload {
     }
 }
 #[cfg(feature = "step_uploads")]
+#[cfg(feature = "mock")]
+impl StepUpload {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"uuid\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `uuid`: UUID of the step upload.
+    pub fn with_uuid(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.uuid = value.into();
+        self
+    }
+}
+#[cfg(feature = "step_uploads")]
 /// Processing state of a step upload.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
@@ -20410,6 +23009,21 @@ impl StepUploadsPage {
         self
     }
 }
+#[cfg(feature = "step_uploads")]
+#[cfg(feature = "mock")]
+impl StepUploadsPage {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"items\":[]}")
+    }
+    /// Sets `items`: The step uploads of this page, newest first, without definitions.
+    pub fn with_items(mut self, value: impl Into<Vec<StepUpload>>) -> Self {
+        self.items = value.into();
+        self
+    }
+}
 #[cfg(feature = "agents")]
 /// Body of a stop-agent request.
 ///
@@ -20464,6 +23078,16 @@ impl StopAgentRequest {
     pub fn force(mut self, value: impl Into<bool>) -> Self {
         self.force = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "agents")]
+#[cfg(feature = "mock")]
+impl StopAgentRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "teams")]
@@ -20697,6 +23321,21 @@ impl Team {
         self
     }
 }
+#[cfg(feature = "teams")]
+#[cfg(feature = "mock")]
+impl Team {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"name\":\"name\"}")
+    }
+    /// Sets `name`: The team's display name.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
 #[cfg(feature = "team_members")]
 /// A user's membership of a team.
 ///
@@ -20783,6 +23422,41 @@ impl TeamMember {
             role: role.into(),
             created_at: created_at.into(),
         }
+    }
+}
+#[cfg(feature = "team_members")]
+#[cfg(feature = "mock")]
+impl TeamMember {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"user_id\":\"user-id\",\"user_name\":\"user-name\",\"role\":\"member\",\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `user_id`: The member's user UUID, used as the `{user_id}` path segment.
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = value.into();
+        self
+    }
+    /// Sets `user_name`: The member's display name.
+    pub fn with_user_name(mut self, value: impl Into<String>) -> Self {
+        self.user_name = value.into();
+        self
+    }
+    /// Sets `role`: The member's role in the team.
+    pub fn with_role(mut self, value: impl Into<TeamMemberRole>) -> Self {
+        self.role = value.into();
+        self
+    }
+    /// Sets `created_at`: When the user was added to the team.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
     }
 }
 #[cfg(
@@ -20984,6 +23658,44 @@ impl TeamPipeline {
         }
     }
 }
+#[cfg(feature = "team_pipelines")]
+#[cfg(feature = "mock")]
+impl TeamPipeline {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"pipeline_id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"access_level\":\"read_only\",\"pipeline_url\":\"https://example.com/pipeline-url\",\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `pipeline_id`: The pipeline's UUID, used as the `{pipeline_id}` path segment.
+    pub fn with_pipeline_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.pipeline_id = value.into();
+        self
+    }
+    /// Sets `access_level`: What the team's members may do with the pipeline.
+    pub fn with_access_level(
+        mut self,
+        value: impl Into<PipelineTeamAccessLevel>,
+    ) -> Self {
+        self.access_level = value.into();
+        self
+    }
+    /// Sets `pipeline_url`: The pipeline's address in the REST API.
+    pub fn with_pipeline_url(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_url = value.into();
+        self
+    }
+    /// Sets `created_at`: When the team was given access to the pipeline.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+}
 #[cfg(feature = "teams")]
 /// Who can see a team.
 ///
@@ -21135,6 +23847,44 @@ impl TeamSuite {
             access_level: access_level.into(),
             created_at: created_at.into(),
         }
+    }
+}
+#[cfg(feature = "team_suites")]
+#[cfg(feature = "mock")]
+impl TeamSuite {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"suite_id\":\"suite-id\",\"suite_url\":\"https://example.com/suite-url\",\"access_level\":[],\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `suite_id`: The suite's UUID, used as the `{suite_id}` path segment.
+    pub fn with_suite_id(mut self, value: impl Into<String>) -> Self {
+        self.suite_id = value.into();
+        self
+    }
+    /// Sets `suite_url`: The suite's address in the REST API (under `/analytics`).
+    pub fn with_suite_url(mut self, value: impl Into<String>) -> Self {
+        self.suite_url = value.into();
+        self
+    }
+    /// Sets `access_level`: The permissions the team's members hold on the suite (`read`, `edit`).
+    pub fn with_access_level(
+        mut self,
+        value: impl Into<Vec<TeamSuiteAccessLevel>>,
+    ) -> Self {
+        self.access_level = value.into();
+        self
+    }
+    /// Sets `created_at`: When the team was given access to the suite.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
     }
 }
 #[cfg(feature = "team_suites")]
@@ -21424,6 +24174,38 @@ impl Test {
     }
 }
 #[cfg(feature = "tests")]
+#[cfg(feature = "mock")]
+impl Test {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"url\":\"https://example.com/url\",\"web_url\":\"https://example.com/web-url\",\"name\":\"name\"}",
+        )
+    }
+    /// Sets `id`: UUID of the test.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `url`: API URL of the test.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `web_url`: Address of the test in the Buildkite web interface.
+    pub fn with_web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = value.into();
+        self
+    }
+    /// Sets `name`: Name of the test within its scope.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
+#[cfg(feature = "tests")]
 /// A test's executions in the window, counted by result. `passed` and `failed` are always given; the other counts only when not zero.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -21521,6 +24303,26 @@ impl TestExecutionCounts {
     /// Sets `unknown`: Executions whose result was not reported.
     pub fn unknown(mut self, value: impl Into<i64>) -> Self {
         self.unknown = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "tests")]
+#[cfg(feature = "mock")]
+impl TestExecutionCounts {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"passed\":1,\"failed\":1}")
+    }
+    /// Sets `passed`: Executions that passed.
+    pub fn with_passed(mut self, value: impl Into<i64>) -> Self {
+        self.passed = value.into();
+        self
+    }
+    /// Sets `failed`: Executions that failed.
+    pub fn with_failed(mut self, value: impl Into<i64>) -> Self {
+        self.failed = value.into();
         self
     }
 }
@@ -21728,6 +24530,51 @@ impl TestRun {
     /// Sets `build_id`: UUID of the Buildkite Pipelines build that produced the run, when there is one.
     pub fn build_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
         self.build_id = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "test_runs")]
+#[cfg(feature = "mock")]
+impl TestRun {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"url\":\"https://example.com/url\",\"web_url\":\"https://example.com/web-url\",\"state\":\"running\",\"result\":\"pending\",\"created_at\":\"2024-01-02T03:04:05Z\"}",
+        )
+    }
+    /// Sets `id`: UUID of the run.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `url`: API URL of the run.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `web_url`: Address of the run in the Buildkite web interface.
+    pub fn with_web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = value.into();
+        self
+    }
+    /// Sets `state`: Where the run is in its life, from receiving results to finished.
+    pub fn with_state(mut self, value: impl Into<TestRunState>) -> Self {
+        self.state = value.into();
+        self
+    }
+    /// Sets `result`: The run's outcome, from the results of its executions.
+    pub fn with_result(mut self, value: impl Into<TestRunResult>) -> Self {
+        self.result = value.into();
+        self
+    }
+    /// Sets `created_at`: When the run was created.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<crate::runtime::Timestamp>,
+    ) -> Self {
+        self.created_at = value.into();
         self
     }
 }
@@ -22267,6 +25114,43 @@ impl TestSuite {
     }
 }
 #[cfg(feature = "test_suites")]
+#[cfg(feature = "mock")]
+impl TestSuite {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"slug\":\"slug\",\"name\":\"name\",\"url\":\"https://example.com/url\",\"web_url\":\"https://example.com/web-url\"}",
+        )
+    }
+    /// Sets `id`: UUID of the suite.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `slug`: URL slug of the suite, used as `{suite}` in the suite's API paths.
+    pub fn with_slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = value.into();
+        self
+    }
+    /// Sets `name`: Display name of the suite.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `url`: API URL of the suite.
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `web_url`: Address of the suite in the Buildkite web interface.
+    pub fn with_web_url(mut self, value: impl Into<String>) -> Self {
+        self.web_url = value.into();
+        self
+    }
+}
+#[cfg(feature = "test_suites")]
 /// OIDC policy of a suite, sent either as YAML text or as a JSON array of policy statements.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -22275,6 +25159,16 @@ pub enum TestSuiteOidcPolicy {
     List(Vec<std::collections::BTreeMap<String, serde_json::Value>>),
     /// The `String` alternative.
     String(String),
+}
+#[cfg(feature = "test_suites")]
+#[cfg(feature = "mock")]
+impl TestSuiteOidcPolicy {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("[]")
+    }
 }
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
@@ -22521,6 +25415,30 @@ impl TriggerJob {
 #[cfg(
     any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
 )]
+#[cfg(feature = "mock")]
+impl TriggerJob {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"type\":\"script\"}",
+        )
+    }
+    /// Sets `id`: UUID of the job; the `{job}` of job paths.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `type`: Kind of job; selects the job shape.
+    pub fn with_type(mut self, value: impl Into<JobType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+}
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
 /// The build the step started; null until it exists.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -22619,6 +25537,18 @@ impl TriggerJobTriggeredBuild {
         self
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+#[cfg(feature = "mock")]
+impl TriggerJobTriggeredBuild {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "jobs")]
 /// Body of an unblock-job request.
 ///
@@ -22694,6 +25624,16 @@ impl UnblockJobRequest {
         self
     }
 }
+#[cfg(feature = "jobs")]
+#[cfg(feature = "mock")]
+impl UnblockJobRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "agent_tokens")]
 /// Body of an update-agent-token request; only the fields sent are changed.
 ///
@@ -22762,6 +25702,16 @@ impl UpdateAgentTokenRequest {
     pub fn allowed_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.allowed_ip_addresses = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "agent_tokens")]
+#[cfg(feature = "mock")]
+impl UpdateAgentTokenRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "api_settings")]
@@ -22862,6 +25812,16 @@ impl UpdateApiSettingsRequest {
     pub fn restrict_user_api_token_creation(mut self, value: impl Into<bool>) -> Self {
         self.restrict_user_api_token_creation = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "api_settings")]
+#[cfg(feature = "mock")]
+impl UpdateApiSettingsRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "clusters")]
@@ -22994,6 +25954,16 @@ impl UpdateClusterRequest {
         self
     }
 }
+#[cfg(feature = "clusters")]
+#[cfg(feature = "mock")]
+impl UpdateClusterRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "cluster_secrets")]
 /// Body of a request that changes a secret's description or access policy; only the fields sent are changed.
 ///
@@ -23065,6 +26035,16 @@ impl UpdateClusterSecretRequest {
     }
 }
 #[cfg(feature = "cluster_secrets")]
+#[cfg(feature = "mock")]
+impl UpdateClusterSecretRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
+#[cfg(feature = "cluster_secrets")]
 /// Body of a request that replaces a secret's value.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
@@ -23115,6 +26095,21 @@ impl UpdateClusterSecretValueRequest {
     /// A value with the required properties set and the others empty.
     pub fn new(value: impl Into<String>) -> Self {
         Self { value: value.into() }
+    }
+}
+#[cfg(feature = "cluster_secrets")]
+#[cfg(feature = "mock")]
+impl UpdateClusterSecretValueRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"value\":\"value\"}")
+    }
+    /// Sets `value`: The new secret value to encrypt and store; not blank, under 8 KB.
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = value.into();
+        self
     }
 }
 #[cfg(feature = "test_runs")]
@@ -23170,6 +26165,24 @@ impl UpdateExecutionTagsRequest {
         Self {
             executions: executions.into(),
         }
+    }
+}
+#[cfg(feature = "test_runs")]
+#[cfg(feature = "mock")]
+impl UpdateExecutionTagsRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"executions\":[]}")
+    }
+    /// Sets `executions`: The executions to change (up to 100,000 per request by default).
+    pub fn with_executions(
+        mut self,
+        value: impl Into<Vec<ExecutionTagsUpdate>>,
+    ) -> Self {
+        self.executions = value.into();
+        self
     }
 }
 #[cfg(feature = "notification_services")]
@@ -23316,6 +26329,16 @@ impl UpdateNotificationServiceRequest {
         self
     }
 }
+#[cfg(feature = "notification_services")]
+#[cfg(feature = "mock")]
+impl UpdateNotificationServiceRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "organization_members")]
 /// Body of an update-member request: the new role, the new SSO requirement, or both. At least one must be given.
 ///
@@ -23381,6 +26404,16 @@ impl UpdateOrganizationMemberRequest {
     pub fn sso_mode(mut self, value: impl Into<OrganizationMemberSsoMode>) -> Self {
         self.sso_mode = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "organization_members")]
+#[cfg(feature = "mock")]
+impl UpdateOrganizationMemberRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "pipelines")]
@@ -23806,6 +26839,16 @@ impl UpdatePipelineRequest {
         self
     }
 }
+#[cfg(feature = "pipelines")]
+#[cfg(feature = "mock")]
+impl UpdatePipelineRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "pipeline_schedules")]
 /// Body of an update-schedule request; only the fields sent are changed.
 ///
@@ -23941,6 +26984,16 @@ impl UpdatePipelineScheduleRequest {
         self
     }
 }
+#[cfg(feature = "pipeline_schedules")]
+#[cfg(feature = "mock")]
+impl UpdatePipelineScheduleRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "pipeline_settings")]
 /// Body of an update-pipeline-settings request; only the fields sent are changed.
 ///
@@ -24055,6 +27108,16 @@ impl UpdatePipelineSettingsRequest {
         self
     }
 }
+#[cfg(feature = "pipeline_settings")]
+#[cfg(feature = "mock")]
+impl UpdatePipelineSettingsRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "pipeline_templates")]
 /// Body of an update-template request; only the fields sent are changed.
 ///
@@ -24147,6 +27210,16 @@ impl UpdatePipelineTemplateRequest {
     pub fn available(mut self, value: impl Into<bool>) -> Self {
         self.available = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "pipeline_templates")]
+#[cfg(feature = "mock")]
+impl UpdatePipelineTemplateRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "portals")]
@@ -24267,6 +27340,16 @@ impl UpdatePortalRequest {
         self
     }
 }
+#[cfg(feature = "portals")]
+#[cfg(feature = "mock")]
+impl UpdatePortalRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "queues")]
 /// Body of an update-queue request; only the fields sent are changed.
 ///
@@ -24351,6 +27434,16 @@ impl UpdateQueueRequest {
     pub fn hosted_agents(mut self, value: impl Into<HostedAgentsRequest>) -> Self {
         self.hosted_agents = Some(value.into());
         self
+    }
+}
+#[cfg(feature = "queues")]
+#[cfg(feature = "mock")]
+impl UpdateQueueRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(feature = "registries")]
@@ -24459,6 +27552,16 @@ impl UpdateRegistryRequest {
         self
     }
 }
+#[cfg(feature = "registries")]
+#[cfg(feature = "mock")]
+impl UpdateRegistryRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "registry_tokens")]
 /// A registry token's new description.
 ///
@@ -24516,6 +27619,21 @@ impl UpdateRegistryTokenRequest {
         }
     }
 }
+#[cfg(feature = "registry_tokens")]
+#[cfg(feature = "mock")]
+impl UpdateRegistryTokenRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"description\":\"description\"}")
+    }
+    /// Sets `description`: The token's new description.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+}
 #[cfg(feature = "team_members")]
 /// A member's new role in a team.
 ///
@@ -24567,6 +27685,21 @@ impl UpdateTeamMemberRequest {
     /// A value with the required properties set and the others empty.
     pub fn new(role: impl Into<TeamMemberRole>) -> Self {
         Self { role: role.into() }
+    }
+}
+#[cfg(feature = "team_members")]
+#[cfg(feature = "mock")]
+impl UpdateTeamMemberRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"role\":\"member\"}")
+    }
+    /// Sets `role`: The member's new role.
+    pub fn with_role(mut self, value: impl Into<TeamMemberRole>) -> Self {
+        self.role = value.into();
+        self
     }
 }
 #[cfg(feature = "team_pipelines")]
@@ -24624,6 +27757,24 @@ impl UpdateTeamPipelineRequest {
         Self {
             access_level: access_level.into(),
         }
+    }
+}
+#[cfg(feature = "team_pipelines")]
+#[cfg(feature = "mock")]
+impl UpdateTeamPipelineRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"access_level\":\"read_only\"}")
+    }
+    /// Sets `access_level`: What the team's members may now do with the pipeline.
+    pub fn with_access_level(
+        mut self,
+        value: impl Into<PipelineTeamAccessLevel>,
+    ) -> Self {
+        self.access_level = value.into();
+        self
     }
 }
 #[cfg(feature = "teams")]
@@ -24792,6 +27943,16 @@ impl UpdateTeamRequest {
         self
     }
 }
+#[cfg(feature = "teams")]
+#[cfg(feature = "mock")]
+impl UpdateTeamRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
+    }
+}
 #[cfg(feature = "team_suites")]
 /// A team's new permissions on a suite.
 ///
@@ -24847,6 +28008,24 @@ impl UpdateTeamSuiteRequest {
         Self {
             access_level: access_level.into(),
         }
+    }
+}
+#[cfg(feature = "team_suites")]
+#[cfg(feature = "mock")]
+impl UpdateTeamSuiteRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"access_level\":[]}")
+    }
+    /// Sets `access_level`: The permissions the team's members now hold on the suite; replaces the old list.
+    pub fn with_access_level(
+        mut self,
+        value: impl Into<Vec<TeamSuiteAccessLevel>>,
+    ) -> Self {
+        self.access_level = value.into();
+        self
     }
 }
 #[cfg(feature = "tests")]
@@ -24914,6 +28093,26 @@ impl UpdateTestLabelsRequest {
             operator: operator.into(),
             labels: labels.into(),
         }
+    }
+}
+#[cfg(feature = "tests")]
+#[cfg(feature = "mock")]
+impl UpdateTestLabelsRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"operator\":\"add\",\"labels\":[]}")
+    }
+    /// Sets `operator`: Whether the labels are added to the test or removed from it.
+    pub fn with_operator(mut self, value: impl Into<TestLabelsOperator>) -> Self {
+        self.operator = value.into();
+        self
+    }
+    /// Sets `labels`: The labels to add or remove, such as `flaky`.
+    pub fn with_labels(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.labels = value.into();
+        self
     }
 }
 #[cfg(feature = "test_suites")]
@@ -25054,6 +28253,16 @@ impl UpdateTestSuiteRequest {
     pub fn clear_oidc_policy(mut self) -> Self {
         self.oidc_policy = Some(None);
         self
+    }
+}
+#[cfg(feature = "test_suites")]
+#[cfg(feature = "mock")]
+impl UpdateTestSuiteRequest {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{}")
     }
 }
 #[cfg(
@@ -25235,6 +28444,45 @@ impl User {
     /// Sets `created_at`: When the user account was created.
     pub fn created_at(mut self, value: impl Into<crate::runtime::Timestamp>) -> Self {
         self.created_at = Some(value.into());
+        self
+    }
+}
+#[cfg(
+    any(
+        feature = "agent_tokens",
+        feature = "agents",
+        feature = "builds",
+        feature = "cluster_secrets",
+        feature = "clusters",
+        feature = "jobs",
+        feature = "notification_services",
+        feature = "organization_invitations",
+        feature = "pipeline_schedules",
+        feature = "pipeline_settings",
+        feature = "pipeline_templates",
+        feature = "pipelines",
+        feature = "portals",
+        feature = "queues",
+        feature = "registry_tokens",
+        feature = "rules",
+        feature = "teams",
+        feature = "user",
+        feature = "webhooks"
+    )
+)]
+#[cfg(feature = "mock")]
+impl User {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"}",
+        )
+    }
+    /// Sets `id`: The user's UUID.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
         self
     }
 }
@@ -25441,6 +28689,30 @@ impl WaiterJob {
         self
     }
 }
+#[cfg(
+    any(feature = "agents", feature = "builds", feature = "jobs", feature = "webhooks")
+)]
+#[cfg(feature = "mock")]
+impl WaiterJob {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example(
+            "{\"id\":\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\",\"type\":\"script\"}",
+        )
+    }
+    /// Sets `id`: UUID of the job; the `{job}` of job paths.
+    pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `type`: Kind of job; selects the job shape.
+    pub fn with_type(mut self, value: impl Into<JobType>) -> Self {
+        self.r#type = value.into();
+        self
+    }
+}
 #[cfg(feature = "webhooks")]
 /// The notification service a ping reports on.
 ///
@@ -25527,6 +28799,21 @@ impl WebhookService {
         self.settings = Some(
             value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
         );
+        self
+    }
+}
+#[cfg(feature = "webhooks")]
+#[cfg(feature = "mock")]
+impl WebhookService {
+    /// A value for tests (feature `mock`): the required properties set from the spec's
+    /// examples, or plausible values of their types; the optional ones empty. Change
+    /// what a test needs with the setters.
+    pub fn example() -> Self {
+        crate::runtime::mock::example("{\"id\":\"id\"}")
+    }
+    /// Sets `id`: The service's UUID.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = value.into();
         self
     }
 }

@@ -728,3 +728,15 @@ fn describe(request: &wiremock::Request) -> String {
     }
     out
 }
+
+/// A model's test value from the JSON the generator made for it. The generator makes only
+/// JSON its models read, and each crate's tests decode every example: a failure here is a
+/// generator bug, reported with the model's error.
+#[doc(hidden)]
+#[track_caller]
+pub fn example<T: serde::de::DeserializeOwned>(json: &'static str) -> T {
+    match serde_json::from_str(json) {
+        Ok(value) => value,
+        Err(e) => panic!("the generated example of `{}` does not decode ({e}): {json}", std::any::type_name::<T>()),
+    }
+}

@@ -686,6 +686,9 @@ pub struct Field {
     /// property survives a round trip. An `allOf` part that describes it replaces it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub undescribed: bool,
+    /// The property's `example` (or first `examples` entry), for the model's test value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
 }
 
 impl Field {

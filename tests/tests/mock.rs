@@ -295,3 +295,22 @@ async fn an_expectation_the_client_could_not_send_is_refused_when_mounted() {
     // An empty path parameter: the client refuses it too.
     mock.builds().get("acme", "", 1).respond_with(build(1)).await;
 }
+
+#[tokio::test]
+async fn every_model_has_a_test_value_that_setters_adjust() {
+    use buildkite_api::types::{Build, BuildState, Job};
+    let mock = buildkite_api::mock::MockServer::start().await;
+    let build = Build::example().with_number(7).with_state(BuildState::Failed).with_branch("main");
+    mock.builds().get("acme", "app", 7).respond_with(build.clone()).expect(1).await;
+    let got = mock.client().builds().get("acme", "app", 7).await.expect("the example is a valid build");
+    assert_eq!(got, build);
+    assert_eq!((got.number, got.state, got.message), (7, BuildState::Failed, None));
+    // Plausible values by type and name: a URL for `url`, the property's name for a string.
+    assert_eq!((got.url.as_str(), got.commit.as_str()), ("https://example.com/url", "commit"));
+    assert!(got.created_at.is_valid());
+    // A union's test value is its first alternative, with the tag that selects it.
+    let job = Job::example();
+    assert!(matches!(job, Job::Script(_)), "{job:?}");
+    assert_eq!(serde_json::to_value(&job).unwrap()["type"], "script");
+    mock.verify().await;
+}

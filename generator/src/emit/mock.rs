@@ -20,7 +20,7 @@ use crate::features::Features;
 
 /// The start of `src/mock.rs`: the module's docs, its example and the server's accessors. Each
 /// group's mocks ([`group`]) follow, formatted one at a time.
-pub fn head(api: &Api, crate_ident: &str) -> TokenStream {
+pub fn head(api: &Api, crate_ident: &str, features: &Features) -> TokenStream {
     let accessors = api.groups.iter().map(|g| {
         let method = snake_ident(&g.name);
         let handle = handle_ident(g);
@@ -35,6 +35,7 @@ pub fn head(api: &Api, crate_ident: &str) -> TokenStream {
         }
     });
     let example = example(api, crate_ident);
+    let examples_test = examples_test(api, features);
     let head = quote! {
         //! A typed mock of the API for your own tests (cargo feature `mock`): a loopback server
         //! that answers each operation with the models of [`crate::types`], and checks that the
@@ -61,11 +62,42 @@ pub fn head(api: &Api, crate_ident: &str) -> TokenStream {
 
         pub use crate::runtime::mock::{Mock, MockError, MockServer};
 
+        #examples_test
+
         impl MockServer {
             #(#accessors)*
         }
     };
     head
+}
+
+/// A test that every model's `example()` decodes (each under its model's features).
+fn examples_test(api: &Api, features: &Features) -> Option<TokenStream> {
+    let calls: Vec<TokenStream> = api
+        .types
+        .values()
+        .filter(|def| matches!(def.kind, crate::ir::TypeKind::Struct { .. } | crate::ir::TypeKind::Union { .. }))
+        .filter(|def| super::examples::model_example(api, &def.name).is_some())
+        .filter_map(|def| {
+            let method = snake_ident(&super::types::example_method(def)?);
+            let name = super::types::type_ident(&def.name);
+            let cfg = features.type_cfg(&def.name);
+            Some(quote! { #cfg let _ = crate::types::#name::#method(); })
+        })
+        .collect();
+    if calls.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        #[cfg(test)]
+        mod examples {
+            #[test]
+            #[allow(deprecated)]
+            fn every_model_example_decodes() {
+                #(#calls)*
+            }
+        }
+    })
 }
 
 /// A doctest with the first operation that takes only string and integer path parameters.

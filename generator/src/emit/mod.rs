@@ -5,6 +5,7 @@
 
 mod client;
 mod docs;
+mod examples;
 mod mock;
 
 pub(crate) use docs::{code, prose};
@@ -109,7 +110,7 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
             }
             Job::MockHead => {
                 let crate_ident = config.crate_name.replace('-', "_");
-                vec![(MOCK.to_string(), format_rust(&header, MOCK, mock::head(api, &crate_ident))?)]
+                vec![(MOCK.to_string(), format_rust(&header, MOCK, mock::head(api, &crate_ident, &features))?)]
             }
             Job::Mocks(group) => vec![(MOCK.to_string(), format_piece(MOCK, mock::group(group))?)],
             Job::Group(group) => {

@@ -456,7 +456,62 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
             }
         }
     };
-    body
+    let example = test_value(def, api);
+    quote!(#body #example)
+}
+
+/// The name of a model's test value: `example`, unless a property's setter has that name.
+pub(super) fn example_method(def: &TypeDef) -> Option<String> {
+    let taken = |name: &str| match &def.kind {
+        TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.name == name),
+        _ => false,
+    };
+    ["example", "example_value", "test_example"].into_iter().find(|n| !taken(n)).map(str::to_string)
+}
+
+/// Under `mock`: the model's `example()`, a value made from the spec's examples and its types
+/// (see [`super::examples`]), and for a struct a `with_<name>` setter per required property,
+/// so that a test writes `Build::example().with_state(..)`.
+fn test_value(def: &TypeDef, api: &Api) -> Option<TokenStream> {
+    if !matches!(def.kind, TypeKind::Struct { .. } | TypeKind::Union { .. }) {
+        return None;
+    }
+    let json = super::examples::model_example(api, &def.name)?.to_string();
+    let method = snake_ident(&example_method(def)?);
+    let name = type_ident(&def.name);
+    let setters = match &def.kind {
+        TypeKind::Struct { fields, .. } => fields
+            .iter()
+            .filter(|f| f.in_constructor())
+            .filter(|f| !fields.iter().any(|g| g.name == format!("with_{}", f.name)))
+            .map(|f| {
+                let ident = format_ident!("with_{}", f.name);
+                let field = snake_ident(&f.name);
+                let t = ty(&f.ty, Scope::Types);
+                let doc = setter_doc(f);
+                quote! {
+                    #[doc = #doc]
+                    pub fn #ident(mut self, value: impl Into<#t>) -> Self {
+                        self.#field = value.into();
+                        self
+                    }
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(quote! {
+        #[cfg(feature = "mock")]
+        impl #name {
+            /// A value for tests (feature `mock`): the required properties set from the spec's
+            /// examples, or plausible values of their types; the optional ones empty. Change
+            /// what a test needs with the setters.
+            pub fn #method() -> Self {
+                crate::runtime::mock::example(#json)
+            }
+            #(#setters)*
+        }
+    })
 }
 
 /// A property whose value is a string enum, and the values the spec lists.

@@ -681,7 +681,7 @@ impl<'a> Types<'a> {
             let prop_at = at.push("properties").push(wire);
             let lowered = self.lower_boxed(prop, &format!("{name}{}", type_name(wire)), &prop_at, depth + 1);
             let ty = self.recover(lowered, &prop_at, Fate::SchemaAsJson, || TypeRef::Json)?;
-            let (mut docs, deprecated, is_nullable, read_only, write_only, default) = match prop {
+            let (mut docs, deprecated, is_nullable, read_only, write_only, default, example) = match prop {
                 ReferenceOr::Item(s) => (
                     docs(s.schema_data.title.as_deref(), s.schema_data.description.as_deref()),
                     s.schema_data.deprecated,
@@ -689,10 +689,12 @@ impl<'a> Types<'a> {
                     s.schema_data.read_only,
                     s.schema_data.write_only,
                     s.schema_data.default.clone(),
+                    s.schema_data.example.clone(),
                 ),
                 ReferenceOr::Reference { .. } => {
                     // A reference that cannot be followed was warned about above (strictly, refused).
-                    (Docs::default(), false, self.is_nullable_boxed(prop, &prop_at).unwrap_or(true), false, false, None)
+                    let nullable = self.is_nullable_boxed(prop, &prop_at).unwrap_or(true);
+                    (Docs::default(), false, nullable, false, false, None, None)
                 }
             };
             // A read-only property is never sent and a write-only one never received, so
@@ -723,6 +725,7 @@ impl<'a> Types<'a> {
                 deprecated,
                 read_only,
                 undescribed: false,
+                example,
             });
         }
         // A property that `required` names but `properties` does not describe would otherwise be
@@ -745,6 +748,7 @@ impl<'a> Types<'a> {
                 deprecated: false,
                 read_only: false,
                 undescribed: true,
+                example: None,
             });
         }
         let additional = match additional {
