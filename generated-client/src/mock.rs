@@ -32,632 +32,634 @@
 //! # }
 //! ```
 pub use crate::runtime::mock::{Mock, MockError, MockServer};
+/// Builds every model's `example()`: panics, naming the model, at one that does not
+/// decode (a generator bug).
+#[doc(hidden)]
+#[allow(deprecated)]
+pub fn decode_every_example() {
+    #[cfg(feature = "access_token")]
+    let _ = crate::types::AccessToken::example();
+    #[cfg(feature = "access_token")]
+    let _ = crate::types::AccessTokenOwner::example();
+    #[cfg(feature = "team_members")]
+    let _ = crate::types::AddTeamMemberRequest::example();
+    #[cfg(feature = "team_pipelines")]
+    let _ = crate::types::AddTeamPipelineRequest::example();
+    #[cfg(feature = "team_suites")]
+    let _ = crate::types::AddTeamSuiteRequest::example();
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "builds",
+            feature = "jobs",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::Agent::example();
+    #[cfg(feature = "webhooks")]
+    let _ = crate::types::AgentBlockedWebhookPayload::example();
+    #[cfg(feature = "hosted_agents")]
+    let _ = crate::types::AgentImage::example();
+    #[cfg(any(feature = "agent_tokens", feature = "webhooks"))]
+    let _ = crate::types::AgentToken::example();
+    #[cfg(feature = "webhooks")]
+    let _ = crate::types::AgentWebhookPayload::example();
+    #[cfg(feature = "annotations")]
+    let _ = crate::types::Annotation::example();
+    #[cfg(feature = "api_settings")]
+    let _ = crate::types::ApiSettings::example();
+    #[cfg(feature = "api_settings")]
+    let _ = crate::types::ApiSettingsFeatures::example();
+    #[cfg(feature = "artifacts")]
+    let _ = crate::types::Artifact::example();
+    #[cfg(feature = "audit_events")]
+    let _ = crate::types::AuditEvent::example();
+    #[cfg(feature = "audit_events")]
+    let _ = crate::types::AuditEventContext::example();
+    #[cfg(feature = "audit_events")]
+    let _ = crate::types::AuditEventEntity::example();
+    #[cfg(feature = "audit_events")]
+    let _ = crate::types::AuditEventsPage::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::Author::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::Build::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::BuildAuthor::example();
+    #[cfg(feature = "pipeline_settings")]
+    let _ = crate::types::BuildExportSettings::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::BuildJobStateCounts::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::BuildMergeQueue::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::BuildPullRequest::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::BuildRebuiltFrom::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::BuildTestEngine::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::BuildTestEngineRunsItem::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::BuildTestEngineRunsItemSuite::example();
+    #[cfg(any(feature = "builds", feature = "webhooks"))]
+    let _ = crate::types::BuildTriggeredFrom::example();
+    #[cfg(feature = "webhooks")]
+    let _ = crate::types::BuildWebhookPayload::example();
+    #[cfg(feature = "hosted_agents")]
+    let _ = crate::types::CacheVolume::example();
+    #[cfg(feature = "clusters")]
+    let _ = crate::types::Cluster::example();
+    #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+    let _ = crate::types::ClusterMaintainer::example();
+    #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+    let _ = crate::types::ClusterMaintainerActor::example();
+    #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
+    let _ = crate::types::ClusterMaintainerTarget::example();
+    #[cfg(feature = "clusters")]
+    let _ = crate::types::ClusterMaintainers::example();
+    #[cfg(feature = "cluster_secrets")]
+    let _ = crate::types::ClusterSecret::example();
+    #[cfg(feature = "cluster_secrets")]
+    let _ = crate::types::ClusterSecretOrganization::example();
+    #[cfg(feature = "webhooks")]
+    let _ = crate::types::ClusterTokenRegistrationBlockedWebhookPayload::example();
+    #[cfg(feature = "pipeline_settings")]
+    let _ = crate::types::ConfigureBuildExportRequest::example();
+    #[cfg(feature = "repository_connections")]
+    let _ = crate::types::ConnectedRepository::example();
+    #[cfg(feature = "hosted_agents")]
+    let _ = crate::types::CreateAgentImageRequest::example();
+    #[cfg(feature = "agents")]
+    let _ = crate::types::CreateAgentRequest::example();
+    #[cfg(feature = "agent_tokens")]
+    let _ = crate::types::CreateAgentTokenRequest::example();
+    #[cfg(feature = "annotations")]
+    let _ = crate::types::CreateAnnotationRequest::example();
+    #[cfg(feature = "builds")]
+    let _ = crate::types::CreateBuildRequest::example();
+    #[cfg(feature = "builds")]
+    let _ = crate::types::CreateBuildRequestAuthor::example();
+    #[cfg(feature = "clusters")]
+    let _ = crate::types::CreateClusterRequest::example();
+    #[cfg(feature = "cluster_secrets")]
+    let _ = crate::types::CreateClusterSecretRequest::example();
+    #[cfg(feature = "notification_services")]
+    let _ = crate::types::CreateNotificationServiceRequest::example();
+    #[cfg(feature = "organization_invitations")]
+    let _ = crate::types::CreateOrganizationInvitationsRequest::example();
+    #[cfg(feature = "pipelines")]
+    let _ = crate::types::CreatePipelineRequest::example();
+    #[cfg(feature = "pipeline_schedules")]
+    let _ = crate::types::CreatePipelineScheduleRequest::example();
+    #[cfg(feature = "pipeline_templates")]
+    let _ = crate::types::CreatePipelineTemplateRequest::example();
+    #[cfg(feature = "portals")]
+    let _ = crate::types::CreatePortalRequest::example();
+    #[cfg(feature = "queues")]
+    let _ = crate::types::CreateQueueRequest::example();
+    #[cfg(feature = "registries")]
+    let _ = crate::types::CreateRegistryRequest::example();
+    #[cfg(feature = "registry_tokens")]
+    let _ = crate::types::CreateRegistryTokenRequest::example();
+    #[cfg(feature = "rules")]
+    let _ = crate::types::CreateRuleRequest::example();
+    #[cfg(feature = "teams")]
+    let _ = crate::types::CreateTeamRequest::example();
+    #[cfg(feature = "test_suites")]
+    let _ = crate::types::CreateTestSuiteRequest::example();
+    #[cfg(
+        any(
+            feature = "audit_events",
+            feature = "jobs",
+            feature = "notification_services",
+            feature = "organization_invitations",
+            feature = "packages",
+            feature = "step_uploads"
+        )
+    )]
+    let _ = crate::types::CursorPageLinks::example();
+    #[cfg(feature = "hosted_agents")]
+    let _ = crate::types::DeleteCacheVolumeRequest::example();
+    #[cfg(feature = "emojis")]
+    let _ = crate::types::Emoji::example();
+    #[cfg(
+        any(
+            feature = "access_token",
+            feature = "agent_tokens",
+            feature = "agents",
+            feature = "annotations",
+            feature = "api_settings",
+            feature = "artifacts",
+            feature = "audit_events",
+            feature = "builds",
+            feature = "cluster_maintainers",
+            feature = "cluster_secrets",
+            feature = "clusters",
+            feature = "emojis",
+            feature = "hosted_agents",
+            feature = "jobs",
+            feature = "meta",
+            feature = "notification_services",
+            feature = "organization_invitations",
+            feature = "organization_members",
+            feature = "organizations",
+            feature = "packages",
+            feature = "pipeline_schedules",
+            feature = "pipeline_settings",
+            feature = "pipeline_templates",
+            feature = "pipelines",
+            feature = "portals",
+            feature = "queues",
+            feature = "registries",
+            feature = "registry_tokens",
+            feature = "repository_connections",
+            feature = "rules",
+            feature = "step_uploads",
+            feature = "team_members",
+            feature = "team_pipelines",
+            feature = "team_suites",
+            feature = "teams",
+            feature = "test_runs",
+            feature = "test_suites",
+            feature = "tests",
+            feature = "user"
+        )
+    )]
+    let _ = crate::types::ErrorType::example();
+    #[cfg(
+        any(
+            feature = "access_token",
+            feature = "agent_tokens",
+            feature = "agents",
+            feature = "annotations",
+            feature = "api_settings",
+            feature = "artifacts",
+            feature = "audit_events",
+            feature = "builds",
+            feature = "cluster_maintainers",
+            feature = "cluster_secrets",
+            feature = "clusters",
+            feature = "emojis",
+            feature = "hosted_agents",
+            feature = "jobs",
+            feature = "meta",
+            feature = "notification_services",
+            feature = "organization_invitations",
+            feature = "organization_members",
+            feature = "organizations",
+            feature = "packages",
+            feature = "pipeline_schedules",
+            feature = "pipeline_settings",
+            feature = "pipeline_templates",
+            feature = "pipelines",
+            feature = "portals",
+            feature = "queues",
+            feature = "registries",
+            feature = "registry_tokens",
+            feature = "repository_connections",
+            feature = "rules",
+            feature = "step_uploads",
+            feature = "team_members",
+            feature = "team_pipelines",
+            feature = "team_suites",
+            feature = "teams",
+            feature = "test_runs",
+            feature = "test_suites",
+            feature = "tests",
+            feature = "user"
+        )
+    )]
+    let _ = crate::types::ErrorTypeErrorsItem::example();
+    #[cfg(feature = "test_runs")]
+    let _ = crate::types::ExecutionTagsUpdate::example();
+    #[cfg(feature = "test_runs")]
+    let _ = crate::types::FailedExecution::example();
+    #[cfg(feature = "test_runs")]
+    let _ = crate::types::FailureExpanded::example();
+    #[cfg(feature = "tests")]
+    let _ = crate::types::FindTestRequest::example();
+    #[cfg(feature = "tests")]
+    let _ = crate::types::FlakyTest::example();
+    #[cfg(feature = "pipelines")]
+    let _ = crate::types::GithubWebhookProcessing::example();
+    #[cfg(feature = "queues")]
+    let _ = crate::types::HostedAgentInstanceShape::example();
+    #[cfg(feature = "queues")]
+    let _ = crate::types::HostedAgentsRequest::example();
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "builds",
+            feature = "jobs",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::Job::example();
+    let _ = crate::types::JobCommon::example();
+    #[cfg(feature = "jobs")]
+    let _ = crate::types::JobEnv::example();
+    #[cfg(feature = "jobs")]
+    let _ = crate::types::JobLog::example();
+    #[cfg(feature = "jobs")]
+    let _ = crate::types::JobSshSession::example();
+    #[cfg(feature = "jobs")]
+    let _ = crate::types::JobSshSessionSsh::example();
+    let _ = crate::types::JobStep::example();
+    let _ = crate::types::JobStepSignature::example();
+    #[cfg(feature = "jobs")]
+    let _ = crate::types::JobVncSession::example();
+    #[cfg(feature = "jobs")]
+    let _ = crate::types::JobVncSessionVnc::example();
+    #[cfg(feature = "webhooks")]
+    let _ = crate::types::JobWebhookPayload::example();
+    #[cfg(feature = "jobs")]
+    let _ = crate::types::JobsPage::example();
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "builds",
+            feature = "jobs",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::ManualJob::example();
+    #[cfg(feature = "meta")]
+    let _ = crate::types::Meta::example();
+    #[cfg(feature = "hosted_agents")]
+    let _ = crate::types::NetworkRange::example();
+    #[cfg(feature = "notification_services")]
+    let _ = crate::types::NotificationService::example();
+    #[cfg(feature = "notification_services")]
+    let _ = crate::types::NotificationServiceProvider::example();
+    #[cfg(feature = "notification_services")]
+    let _ = crate::types::NotificationServicesPage::example();
+    #[cfg(
+        any(
+            feature = "organizations",
+            feature = "packages",
+            feature = "registry_tokens",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::Organization::example();
+    #[cfg(feature = "organization_invitations")]
+    let _ = crate::types::OrganizationInvitation::example();
+    #[cfg(feature = "organization_invitations")]
+    let _ = crate::types::OrganizationInvitationTeam::example();
+    #[cfg(feature = "organization_invitations")]
+    let _ = crate::types::OrganizationInvitationTeamAssignment::example();
+    #[cfg(feature = "organization_invitations")]
+    let _ = crate::types::OrganizationInvitationsPage::example();
+    #[cfg(feature = "organization_members")]
+    let _ = crate::types::OrganizationMember::example();
+    #[cfg(feature = "organizations")]
+    let _ = crate::types::OrganizationRateLimitScopes::example();
+    #[cfg(feature = "organizations")]
+    let _ = crate::types::OrganizationRateLimits::example();
+    #[cfg(feature = "packages")]
+    let _ = crate::types::Package::example();
+    #[cfg(feature = "packages")]
+    let _ = crate::types::PackagePresignedUpload::example();
+    #[cfg(feature = "packages")]
+    let _ = crate::types::PackagePresignedUploadForm::example();
+    #[cfg(feature = "packages")]
+    let _ = crate::types::PackagesPage::example();
+    #[cfg(feature = "agents")]
+    let _ = crate::types::PauseAgentRequest::example();
+    #[cfg(feature = "queues")]
+    let _ = crate::types::PauseQueueDispatchRequest::example();
+    #[cfg(feature = "webhooks")]
+    let _ = crate::types::PingWebhookPayload::example();
+    #[cfg(
+        any(
+            feature = "builds",
+            feature = "pipeline_schedules",
+            feature = "pipelines",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::Pipeline::example();
+    #[cfg(feature = "pipeline_schedules")]
+    let _ = crate::types::PipelineSchedule::example();
+    #[cfg(feature = "pipeline_settings")]
+    let _ = crate::types::PipelineSettings::example();
+    #[cfg(feature = "pipeline_settings")]
+    let _ = crate::types::PipelineSettingsToggle::example();
+    #[cfg(feature = "pipeline_templates")]
+    let _ = crate::types::PipelineTemplate::example();
+    #[cfg(feature = "portals")]
+    let _ = crate::types::Portal::example();
+    #[cfg(
+        any(
+            feature = "builds",
+            feature = "pipeline_schedules",
+            feature = "pipelines",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::Provider::example();
+    #[cfg(
+        any(
+            feature = "builds",
+            feature = "pipeline_schedules",
+            feature = "pipelines",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::ProviderSettings::example();
+    #[cfg(feature = "packages")]
+    let _ = crate::types::PublishPackageRequest::example();
+    #[cfg(feature = "queues")]
+    let _ = crate::types::Queue::example();
+    #[cfg(feature = "queues")]
+    let _ = crate::types::QueueHostedAgents::example();
+    #[cfg(feature = "queues")]
+    let _ = crate::types::QueueHostedAgentsPlatformSettings::example();
+    #[cfg(feature = "queues")]
+    let _ = crate::types::QueueHostedAgentsPlatformSettingsLinux::example();
+    #[cfg(
+        any(
+            feature = "access_token",
+            feature = "agent_tokens",
+            feature = "agents",
+            feature = "annotations",
+            feature = "api_settings",
+            feature = "artifacts",
+            feature = "audit_events",
+            feature = "builds",
+            feature = "cluster_maintainers",
+            feature = "cluster_secrets",
+            feature = "clusters",
+            feature = "emojis",
+            feature = "hosted_agents",
+            feature = "jobs",
+            feature = "meta",
+            feature = "notification_services",
+            feature = "organization_invitations",
+            feature = "organization_members",
+            feature = "organizations",
+            feature = "packages",
+            feature = "pipeline_schedules",
+            feature = "pipeline_settings",
+            feature = "pipeline_templates",
+            feature = "pipelines",
+            feature = "portals",
+            feature = "queues",
+            feature = "registries",
+            feature = "registry_tokens",
+            feature = "repository_connections",
+            feature = "rules",
+            feature = "step_uploads",
+            feature = "team_members",
+            feature = "team_pipelines",
+            feature = "team_suites",
+            feature = "teams",
+            feature = "test_runs",
+            feature = "test_suites",
+            feature = "tests",
+            feature = "user"
+        )
+    )]
+    let _ = crate::types::RateLimitExceeded::example();
+    #[cfg(feature = "organizations")]
+    let _ = crate::types::RateLimitWindow::example();
+    #[cfg(
+        any(feature = "packages", feature = "registries", feature = "registry_tokens")
+    )]
+    let _ = crate::types::Registry::example();
+    #[cfg(feature = "registry_tokens")]
+    let _ = crate::types::RegistryToken::example();
+    #[cfg(feature = "repository_connections")]
+    let _ = crate::types::RepositoryConnection::example();
+    #[cfg(feature = "repository_connections")]
+    let _ = crate::types::RepositoryConnectionHost::example();
+    #[cfg(feature = "repository_connections")]
+    let _ = crate::types::RepositoryConnectionRateLimit::example();
+    #[cfg(feature = "repository_connections")]
+    let _ = crate::types::RepositoryConnectionServiceAccount::example();
+    #[cfg(feature = "jobs")]
+    let _ = crate::types::ReprioritizeJobRequest::example();
+    #[cfg(feature = "builds")]
+    let _ = crate::types::RetryFailedJobsRequest::example();
+    #[cfg(feature = "rules")]
+    let _ = crate::types::Rule::example();
+    #[cfg(feature = "rules")]
+    let _ = crate::types::RuleValue::example();
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "builds",
+            feature = "jobs",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::ScriptJob::example();
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "builds",
+            feature = "jobs",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::ScriptJobPriority::example();
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "builds",
+            feature = "jobs",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::ScriptJobRetrySource::example();
+    #[cfg(
+        any(
+            feature = "builds",
+            feature = "pipeline_schedules",
+            feature = "pipelines",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::Step::example();
+    #[cfg(
+        any(
+            feature = "builds",
+            feature = "pipeline_schedules",
+            feature = "pipelines",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::StepBuild::example();
+    #[cfg(feature = "step_uploads")]
+    let _ = crate::types::StepUpload::example();
+    #[cfg(feature = "step_uploads")]
+    let _ = crate::types::StepUploadsPage::example();
+    #[cfg(feature = "agents")]
+    let _ = crate::types::StopAgentRequest::example();
+    #[cfg(feature = "teams")]
+    let _ = crate::types::Team::example();
+    #[cfg(feature = "team_members")]
+    let _ = crate::types::TeamMember::example();
+    #[cfg(feature = "team_pipelines")]
+    let _ = crate::types::TeamPipeline::example();
+    #[cfg(feature = "team_suites")]
+    let _ = crate::types::TeamSuite::example();
+    #[cfg(feature = "tests")]
+    let _ = crate::types::Test::example();
+    #[cfg(feature = "tests")]
+    let _ = crate::types::TestExecutionCounts::example();
+    #[cfg(feature = "test_runs")]
+    let _ = crate::types::TestRun::example();
+    #[cfg(feature = "test_suites")]
+    let _ = crate::types::TestSuite::example();
+    #[cfg(feature = "test_suites")]
+    let _ = crate::types::TestSuiteOidcPolicy::example();
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "builds",
+            feature = "jobs",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::TriggerJob::example();
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "builds",
+            feature = "jobs",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::TriggerJobTriggeredBuild::example();
+    #[cfg(feature = "jobs")]
+    let _ = crate::types::UnblockJobRequest::example();
+    #[cfg(feature = "agent_tokens")]
+    let _ = crate::types::UpdateAgentTokenRequest::example();
+    #[cfg(feature = "api_settings")]
+    let _ = crate::types::UpdateApiSettingsRequest::example();
+    #[cfg(feature = "clusters")]
+    let _ = crate::types::UpdateClusterRequest::example();
+    #[cfg(feature = "cluster_secrets")]
+    let _ = crate::types::UpdateClusterSecretRequest::example();
+    #[cfg(feature = "cluster_secrets")]
+    let _ = crate::types::UpdateClusterSecretValueRequest::example();
+    #[cfg(feature = "test_runs")]
+    let _ = crate::types::UpdateExecutionTagsRequest::example();
+    #[cfg(feature = "notification_services")]
+    let _ = crate::types::UpdateNotificationServiceRequest::example();
+    #[cfg(feature = "organization_members")]
+    let _ = crate::types::UpdateOrganizationMemberRequest::example();
+    #[cfg(feature = "pipelines")]
+    let _ = crate::types::UpdatePipelineRequest::example();
+    #[cfg(feature = "pipeline_schedules")]
+    let _ = crate::types::UpdatePipelineScheduleRequest::example();
+    #[cfg(feature = "pipeline_settings")]
+    let _ = crate::types::UpdatePipelineSettingsRequest::example();
+    #[cfg(feature = "pipeline_templates")]
+    let _ = crate::types::UpdatePipelineTemplateRequest::example();
+    #[cfg(feature = "portals")]
+    let _ = crate::types::UpdatePortalRequest::example();
+    #[cfg(feature = "queues")]
+    let _ = crate::types::UpdateQueueRequest::example();
+    #[cfg(feature = "registries")]
+    let _ = crate::types::UpdateRegistryRequest::example();
+    #[cfg(feature = "registry_tokens")]
+    let _ = crate::types::UpdateRegistryTokenRequest::example();
+    #[cfg(feature = "team_members")]
+    let _ = crate::types::UpdateTeamMemberRequest::example();
+    #[cfg(feature = "team_pipelines")]
+    let _ = crate::types::UpdateTeamPipelineRequest::example();
+    #[cfg(feature = "teams")]
+    let _ = crate::types::UpdateTeamRequest::example();
+    #[cfg(feature = "team_suites")]
+    let _ = crate::types::UpdateTeamSuiteRequest::example();
+    #[cfg(feature = "tests")]
+    let _ = crate::types::UpdateTestLabelsRequest::example();
+    #[cfg(feature = "test_suites")]
+    let _ = crate::types::UpdateTestSuiteRequest::example();
+    #[cfg(
+        any(
+            feature = "agent_tokens",
+            feature = "agents",
+            feature = "builds",
+            feature = "cluster_secrets",
+            feature = "clusters",
+            feature = "jobs",
+            feature = "notification_services",
+            feature = "organization_invitations",
+            feature = "pipeline_schedules",
+            feature = "pipeline_settings",
+            feature = "pipeline_templates",
+            feature = "pipelines",
+            feature = "portals",
+            feature = "queues",
+            feature = "registry_tokens",
+            feature = "rules",
+            feature = "teams",
+            feature = "user",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::User::example();
+    #[cfg(
+        any(
+            feature = "agents",
+            feature = "builds",
+            feature = "jobs",
+            feature = "webhooks"
+        )
+    )]
+    let _ = crate::types::WaiterJob::example();
+    #[cfg(feature = "webhooks")]
+    let _ = crate::types::WebhookService::example();
+}
 #[cfg(test)]
 mod examples {
     #[test]
-    #[allow(deprecated)]
     fn every_model_example_decodes() {
-        #[cfg(feature = "access_token")]
-        let _ = crate::types::AccessToken::example();
-        #[cfg(feature = "access_token")]
-        let _ = crate::types::AccessTokenOwner::example();
-        #[cfg(feature = "team_members")]
-        let _ = crate::types::AddTeamMemberRequest::example();
-        #[cfg(feature = "team_pipelines")]
-        let _ = crate::types::AddTeamPipelineRequest::example();
-        #[cfg(feature = "team_suites")]
-        let _ = crate::types::AddTeamSuiteRequest::example();
-        #[cfg(
-            any(
-                feature = "agents",
-                feature = "builds",
-                feature = "jobs",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::Agent::example();
-        #[cfg(feature = "webhooks")]
-        let _ = crate::types::AgentBlockedWebhookPayload::example();
-        #[cfg(feature = "hosted_agents")]
-        let _ = crate::types::AgentImage::example();
-        #[cfg(any(feature = "agent_tokens", feature = "webhooks"))]
-        let _ = crate::types::AgentToken::example();
-        #[cfg(feature = "webhooks")]
-        let _ = crate::types::AgentWebhookPayload::example();
-        #[cfg(feature = "annotations")]
-        let _ = crate::types::Annotation::example();
-        #[cfg(feature = "api_settings")]
-        let _ = crate::types::ApiSettings::example();
-        #[cfg(feature = "api_settings")]
-        let _ = crate::types::ApiSettingsFeatures::example();
-        #[cfg(feature = "artifacts")]
-        let _ = crate::types::Artifact::example();
-        #[cfg(feature = "audit_events")]
-        let _ = crate::types::AuditEvent::example();
-        #[cfg(feature = "audit_events")]
-        let _ = crate::types::AuditEventContext::example();
-        #[cfg(feature = "audit_events")]
-        let _ = crate::types::AuditEventEntity::example();
-        #[cfg(feature = "audit_events")]
-        let _ = crate::types::AuditEventsPage::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::Author::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::Build::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::BuildAuthor::example();
-        #[cfg(feature = "pipeline_settings")]
-        let _ = crate::types::BuildExportSettings::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::BuildJobStateCounts::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::BuildMergeQueue::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::BuildPullRequest::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::BuildRebuiltFrom::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::BuildTestEngine::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::BuildTestEngineRunsItem::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::BuildTestEngineRunsItemSuite::example();
-        #[cfg(any(feature = "builds", feature = "webhooks"))]
-        let _ = crate::types::BuildTriggeredFrom::example();
-        #[cfg(feature = "webhooks")]
-        let _ = crate::types::BuildWebhookPayload::example();
-        #[cfg(feature = "hosted_agents")]
-        let _ = crate::types::CacheVolume::example();
-        #[cfg(feature = "clusters")]
-        let _ = crate::types::Cluster::example();
-        #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
-        let _ = crate::types::ClusterMaintainer::example();
-        #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
-        let _ = crate::types::ClusterMaintainerActor::example();
-        #[cfg(any(feature = "cluster_maintainers", feature = "clusters"))]
-        let _ = crate::types::ClusterMaintainerTarget::example();
-        #[cfg(feature = "clusters")]
-        let _ = crate::types::ClusterMaintainers::example();
-        #[cfg(feature = "cluster_secrets")]
-        let _ = crate::types::ClusterSecret::example();
-        #[cfg(feature = "cluster_secrets")]
-        let _ = crate::types::ClusterSecretOrganization::example();
-        #[cfg(feature = "webhooks")]
-        let _ = crate::types::ClusterTokenRegistrationBlockedWebhookPayload::example();
-        #[cfg(feature = "pipeline_settings")]
-        let _ = crate::types::ConfigureBuildExportRequest::example();
-        #[cfg(feature = "repository_connections")]
-        let _ = crate::types::ConnectedRepository::example();
-        #[cfg(feature = "hosted_agents")]
-        let _ = crate::types::CreateAgentImageRequest::example();
-        #[cfg(feature = "agents")]
-        let _ = crate::types::CreateAgentRequest::example();
-        #[cfg(feature = "agent_tokens")]
-        let _ = crate::types::CreateAgentTokenRequest::example();
-        #[cfg(feature = "annotations")]
-        let _ = crate::types::CreateAnnotationRequest::example();
-        #[cfg(feature = "builds")]
-        let _ = crate::types::CreateBuildRequest::example();
-        #[cfg(feature = "builds")]
-        let _ = crate::types::CreateBuildRequestAuthor::example();
-        #[cfg(feature = "clusters")]
-        let _ = crate::types::CreateClusterRequest::example();
-        #[cfg(feature = "cluster_secrets")]
-        let _ = crate::types::CreateClusterSecretRequest::example();
-        #[cfg(feature = "notification_services")]
-        let _ = crate::types::CreateNotificationServiceRequest::example();
-        #[cfg(feature = "organization_invitations")]
-        let _ = crate::types::CreateOrganizationInvitationsRequest::example();
-        #[cfg(feature = "pipelines")]
-        let _ = crate::types::CreatePipelineRequest::example();
-        #[cfg(feature = "pipeline_schedules")]
-        let _ = crate::types::CreatePipelineScheduleRequest::example();
-        #[cfg(feature = "pipeline_templates")]
-        let _ = crate::types::CreatePipelineTemplateRequest::example();
-        #[cfg(feature = "portals")]
-        let _ = crate::types::CreatePortalRequest::example();
-        #[cfg(feature = "queues")]
-        let _ = crate::types::CreateQueueRequest::example();
-        #[cfg(feature = "registries")]
-        let _ = crate::types::CreateRegistryRequest::example();
-        #[cfg(feature = "registry_tokens")]
-        let _ = crate::types::CreateRegistryTokenRequest::example();
-        #[cfg(feature = "rules")]
-        let _ = crate::types::CreateRuleRequest::example();
-        #[cfg(feature = "teams")]
-        let _ = crate::types::CreateTeamRequest::example();
-        #[cfg(feature = "test_suites")]
-        let _ = crate::types::CreateTestSuiteRequest::example();
-        #[cfg(
-            any(
-                feature = "audit_events",
-                feature = "jobs",
-                feature = "notification_services",
-                feature = "organization_invitations",
-                feature = "packages",
-                feature = "step_uploads"
-            )
-        )]
-        let _ = crate::types::CursorPageLinks::example();
-        #[cfg(feature = "hosted_agents")]
-        let _ = crate::types::DeleteCacheVolumeRequest::example();
-        #[cfg(feature = "emojis")]
-        let _ = crate::types::Emoji::example();
-        #[cfg(
-            any(
-                feature = "access_token",
-                feature = "agent_tokens",
-                feature = "agents",
-                feature = "annotations",
-                feature = "api_settings",
-                feature = "artifacts",
-                feature = "audit_events",
-                feature = "builds",
-                feature = "cluster_maintainers",
-                feature = "cluster_secrets",
-                feature = "clusters",
-                feature = "emojis",
-                feature = "hosted_agents",
-                feature = "jobs",
-                feature = "meta",
-                feature = "notification_services",
-                feature = "organization_invitations",
-                feature = "organization_members",
-                feature = "organizations",
-                feature = "packages",
-                feature = "pipeline_schedules",
-                feature = "pipeline_settings",
-                feature = "pipeline_templates",
-                feature = "pipelines",
-                feature = "portals",
-                feature = "queues",
-                feature = "registries",
-                feature = "registry_tokens",
-                feature = "repository_connections",
-                feature = "rules",
-                feature = "step_uploads",
-                feature = "team_members",
-                feature = "team_pipelines",
-                feature = "team_suites",
-                feature = "teams",
-                feature = "test_runs",
-                feature = "test_suites",
-                feature = "tests",
-                feature = "user"
-            )
-        )]
-        let _ = crate::types::ErrorType::example();
-        #[cfg(
-            any(
-                feature = "access_token",
-                feature = "agent_tokens",
-                feature = "agents",
-                feature = "annotations",
-                feature = "api_settings",
-                feature = "artifacts",
-                feature = "audit_events",
-                feature = "builds",
-                feature = "cluster_maintainers",
-                feature = "cluster_secrets",
-                feature = "clusters",
-                feature = "emojis",
-                feature = "hosted_agents",
-                feature = "jobs",
-                feature = "meta",
-                feature = "notification_services",
-                feature = "organization_invitations",
-                feature = "organization_members",
-                feature = "organizations",
-                feature = "packages",
-                feature = "pipeline_schedules",
-                feature = "pipeline_settings",
-                feature = "pipeline_templates",
-                feature = "pipelines",
-                feature = "portals",
-                feature = "queues",
-                feature = "registries",
-                feature = "registry_tokens",
-                feature = "repository_connections",
-                feature = "rules",
-                feature = "step_uploads",
-                feature = "team_members",
-                feature = "team_pipelines",
-                feature = "team_suites",
-                feature = "teams",
-                feature = "test_runs",
-                feature = "test_suites",
-                feature = "tests",
-                feature = "user"
-            )
-        )]
-        let _ = crate::types::ErrorTypeErrorsItem::example();
-        #[cfg(feature = "test_runs")]
-        let _ = crate::types::ExecutionTagsUpdate::example();
-        #[cfg(feature = "test_runs")]
-        let _ = crate::types::FailedExecution::example();
-        #[cfg(feature = "test_runs")]
-        let _ = crate::types::FailureExpanded::example();
-        #[cfg(feature = "tests")]
-        let _ = crate::types::FindTestRequest::example();
-        #[cfg(feature = "tests")]
-        let _ = crate::types::FlakyTest::example();
-        #[cfg(feature = "pipelines")]
-        let _ = crate::types::GithubWebhookProcessing::example();
-        #[cfg(feature = "queues")]
-        let _ = crate::types::HostedAgentInstanceShape::example();
-        #[cfg(feature = "queues")]
-        let _ = crate::types::HostedAgentsRequest::example();
-        #[cfg(
-            any(
-                feature = "agents",
-                feature = "builds",
-                feature = "jobs",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::Job::example();
-        let _ = crate::types::JobCommon::example();
-        #[cfg(feature = "jobs")]
-        let _ = crate::types::JobEnv::example();
-        #[cfg(feature = "jobs")]
-        let _ = crate::types::JobLog::example();
-        #[cfg(feature = "jobs")]
-        let _ = crate::types::JobSshSession::example();
-        #[cfg(feature = "jobs")]
-        let _ = crate::types::JobSshSessionSsh::example();
-        let _ = crate::types::JobStep::example();
-        let _ = crate::types::JobStepSignature::example();
-        #[cfg(feature = "jobs")]
-        let _ = crate::types::JobVncSession::example();
-        #[cfg(feature = "jobs")]
-        let _ = crate::types::JobVncSessionVnc::example();
-        #[cfg(feature = "webhooks")]
-        let _ = crate::types::JobWebhookPayload::example();
-        #[cfg(feature = "jobs")]
-        let _ = crate::types::JobsPage::example();
-        #[cfg(
-            any(
-                feature = "agents",
-                feature = "builds",
-                feature = "jobs",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::ManualJob::example();
-        #[cfg(feature = "meta")]
-        let _ = crate::types::Meta::example();
-        #[cfg(feature = "hosted_agents")]
-        let _ = crate::types::NetworkRange::example();
-        #[cfg(feature = "notification_services")]
-        let _ = crate::types::NotificationService::example();
-        #[cfg(feature = "notification_services")]
-        let _ = crate::types::NotificationServiceProvider::example();
-        #[cfg(feature = "notification_services")]
-        let _ = crate::types::NotificationServicesPage::example();
-        #[cfg(
-            any(
-                feature = "organizations",
-                feature = "packages",
-                feature = "registry_tokens",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::Organization::example();
-        #[cfg(feature = "organization_invitations")]
-        let _ = crate::types::OrganizationInvitation::example();
-        #[cfg(feature = "organization_invitations")]
-        let _ = crate::types::OrganizationInvitationTeam::example();
-        #[cfg(feature = "organization_invitations")]
-        let _ = crate::types::OrganizationInvitationTeamAssignment::example();
-        #[cfg(feature = "organization_invitations")]
-        let _ = crate::types::OrganizationInvitationsPage::example();
-        #[cfg(feature = "organization_members")]
-        let _ = crate::types::OrganizationMember::example();
-        #[cfg(feature = "organizations")]
-        let _ = crate::types::OrganizationRateLimitScopes::example();
-        #[cfg(feature = "organizations")]
-        let _ = crate::types::OrganizationRateLimits::example();
-        #[cfg(feature = "packages")]
-        let _ = crate::types::Package::example();
-        #[cfg(feature = "packages")]
-        let _ = crate::types::PackagePresignedUpload::example();
-        #[cfg(feature = "packages")]
-        let _ = crate::types::PackagePresignedUploadForm::example();
-        #[cfg(feature = "packages")]
-        let _ = crate::types::PackagesPage::example();
-        #[cfg(feature = "agents")]
-        let _ = crate::types::PauseAgentRequest::example();
-        #[cfg(feature = "queues")]
-        let _ = crate::types::PauseQueueDispatchRequest::example();
-        #[cfg(feature = "webhooks")]
-        let _ = crate::types::PingWebhookPayload::example();
-        #[cfg(
-            any(
-                feature = "builds",
-                feature = "pipeline_schedules",
-                feature = "pipelines",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::Pipeline::example();
-        #[cfg(feature = "pipeline_schedules")]
-        let _ = crate::types::PipelineSchedule::example();
-        #[cfg(feature = "pipeline_settings")]
-        let _ = crate::types::PipelineSettings::example();
-        #[cfg(feature = "pipeline_settings")]
-        let _ = crate::types::PipelineSettingsToggle::example();
-        #[cfg(feature = "pipeline_templates")]
-        let _ = crate::types::PipelineTemplate::example();
-        #[cfg(feature = "portals")]
-        let _ = crate::types::Portal::example();
-        #[cfg(
-            any(
-                feature = "builds",
-                feature = "pipeline_schedules",
-                feature = "pipelines",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::Provider::example();
-        #[cfg(
-            any(
-                feature = "builds",
-                feature = "pipeline_schedules",
-                feature = "pipelines",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::ProviderSettings::example();
-        #[cfg(feature = "packages")]
-        let _ = crate::types::PublishPackageRequest::example();
-        #[cfg(feature = "queues")]
-        let _ = crate::types::Queue::example();
-        #[cfg(feature = "queues")]
-        let _ = crate::types::QueueHostedAgents::example();
-        #[cfg(feature = "queues")]
-        let _ = crate::types::QueueHostedAgentsPlatformSettings::example();
-        #[cfg(feature = "queues")]
-        let _ = crate::types::QueueHostedAgentsPlatformSettingsLinux::example();
-        #[cfg(
-            any(
-                feature = "access_token",
-                feature = "agent_tokens",
-                feature = "agents",
-                feature = "annotations",
-                feature = "api_settings",
-                feature = "artifacts",
-                feature = "audit_events",
-                feature = "builds",
-                feature = "cluster_maintainers",
-                feature = "cluster_secrets",
-                feature = "clusters",
-                feature = "emojis",
-                feature = "hosted_agents",
-                feature = "jobs",
-                feature = "meta",
-                feature = "notification_services",
-                feature = "organization_invitations",
-                feature = "organization_members",
-                feature = "organizations",
-                feature = "packages",
-                feature = "pipeline_schedules",
-                feature = "pipeline_settings",
-                feature = "pipeline_templates",
-                feature = "pipelines",
-                feature = "portals",
-                feature = "queues",
-                feature = "registries",
-                feature = "registry_tokens",
-                feature = "repository_connections",
-                feature = "rules",
-                feature = "step_uploads",
-                feature = "team_members",
-                feature = "team_pipelines",
-                feature = "team_suites",
-                feature = "teams",
-                feature = "test_runs",
-                feature = "test_suites",
-                feature = "tests",
-                feature = "user"
-            )
-        )]
-        let _ = crate::types::RateLimitExceeded::example();
-        #[cfg(feature = "organizations")]
-        let _ = crate::types::RateLimitWindow::example();
-        #[cfg(
-            any(
-                feature = "packages",
-                feature = "registries",
-                feature = "registry_tokens"
-            )
-        )]
-        let _ = crate::types::Registry::example();
-        #[cfg(feature = "registry_tokens")]
-        let _ = crate::types::RegistryToken::example();
-        #[cfg(feature = "repository_connections")]
-        let _ = crate::types::RepositoryConnection::example();
-        #[cfg(feature = "repository_connections")]
-        let _ = crate::types::RepositoryConnectionHost::example();
-        #[cfg(feature = "repository_connections")]
-        let _ = crate::types::RepositoryConnectionRateLimit::example();
-        #[cfg(feature = "repository_connections")]
-        let _ = crate::types::RepositoryConnectionServiceAccount::example();
-        #[cfg(feature = "jobs")]
-        let _ = crate::types::ReprioritizeJobRequest::example();
-        #[cfg(feature = "builds")]
-        let _ = crate::types::RetryFailedJobsRequest::example();
-        #[cfg(feature = "rules")]
-        let _ = crate::types::Rule::example();
-        #[cfg(feature = "rules")]
-        let _ = crate::types::RuleValue::example();
-        #[cfg(
-            any(
-                feature = "agents",
-                feature = "builds",
-                feature = "jobs",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::ScriptJob::example();
-        #[cfg(
-            any(
-                feature = "agents",
-                feature = "builds",
-                feature = "jobs",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::ScriptJobPriority::example();
-        #[cfg(
-            any(
-                feature = "agents",
-                feature = "builds",
-                feature = "jobs",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::ScriptJobRetrySource::example();
-        #[cfg(
-            any(
-                feature = "builds",
-                feature = "pipeline_schedules",
-                feature = "pipelines",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::Step::example();
-        #[cfg(
-            any(
-                feature = "builds",
-                feature = "pipeline_schedules",
-                feature = "pipelines",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::StepBuild::example();
-        #[cfg(feature = "step_uploads")]
-        let _ = crate::types::StepUpload::example();
-        #[cfg(feature = "step_uploads")]
-        let _ = crate::types::StepUploadsPage::example();
-        #[cfg(feature = "agents")]
-        let _ = crate::types::StopAgentRequest::example();
-        #[cfg(feature = "teams")]
-        let _ = crate::types::Team::example();
-        #[cfg(feature = "team_members")]
-        let _ = crate::types::TeamMember::example();
-        #[cfg(feature = "team_pipelines")]
-        let _ = crate::types::TeamPipeline::example();
-        #[cfg(feature = "team_suites")]
-        let _ = crate::types::TeamSuite::example();
-        #[cfg(feature = "tests")]
-        let _ = crate::types::Test::example();
-        #[cfg(feature = "tests")]
-        let _ = crate::types::TestExecutionCounts::example();
-        #[cfg(feature = "test_runs")]
-        let _ = crate::types::TestRun::example();
-        #[cfg(feature = "test_suites")]
-        let _ = crate::types::TestSuite::example();
-        #[cfg(feature = "test_suites")]
-        let _ = crate::types::TestSuiteOidcPolicy::example();
-        #[cfg(
-            any(
-                feature = "agents",
-                feature = "builds",
-                feature = "jobs",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::TriggerJob::example();
-        #[cfg(
-            any(
-                feature = "agents",
-                feature = "builds",
-                feature = "jobs",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::TriggerJobTriggeredBuild::example();
-        #[cfg(feature = "jobs")]
-        let _ = crate::types::UnblockJobRequest::example();
-        #[cfg(feature = "agent_tokens")]
-        let _ = crate::types::UpdateAgentTokenRequest::example();
-        #[cfg(feature = "api_settings")]
-        let _ = crate::types::UpdateApiSettingsRequest::example();
-        #[cfg(feature = "clusters")]
-        let _ = crate::types::UpdateClusterRequest::example();
-        #[cfg(feature = "cluster_secrets")]
-        let _ = crate::types::UpdateClusterSecretRequest::example();
-        #[cfg(feature = "cluster_secrets")]
-        let _ = crate::types::UpdateClusterSecretValueRequest::example();
-        #[cfg(feature = "test_runs")]
-        let _ = crate::types::UpdateExecutionTagsRequest::example();
-        #[cfg(feature = "notification_services")]
-        let _ = crate::types::UpdateNotificationServiceRequest::example();
-        #[cfg(feature = "organization_members")]
-        let _ = crate::types::UpdateOrganizationMemberRequest::example();
-        #[cfg(feature = "pipelines")]
-        let _ = crate::types::UpdatePipelineRequest::example();
-        #[cfg(feature = "pipeline_schedules")]
-        let _ = crate::types::UpdatePipelineScheduleRequest::example();
-        #[cfg(feature = "pipeline_settings")]
-        let _ = crate::types::UpdatePipelineSettingsRequest::example();
-        #[cfg(feature = "pipeline_templates")]
-        let _ = crate::types::UpdatePipelineTemplateRequest::example();
-        #[cfg(feature = "portals")]
-        let _ = crate::types::UpdatePortalRequest::example();
-        #[cfg(feature = "queues")]
-        let _ = crate::types::UpdateQueueRequest::example();
-        #[cfg(feature = "registries")]
-        let _ = crate::types::UpdateRegistryRequest::example();
-        #[cfg(feature = "registry_tokens")]
-        let _ = crate::types::UpdateRegistryTokenRequest::example();
-        #[cfg(feature = "team_members")]
-        let _ = crate::types::UpdateTeamMemberRequest::example();
-        #[cfg(feature = "team_pipelines")]
-        let _ = crate::types::UpdateTeamPipelineRequest::example();
-        #[cfg(feature = "teams")]
-        let _ = crate::types::UpdateTeamRequest::example();
-        #[cfg(feature = "team_suites")]
-        let _ = crate::types::UpdateTeamSuiteRequest::example();
-        #[cfg(feature = "tests")]
-        let _ = crate::types::UpdateTestLabelsRequest::example();
-        #[cfg(feature = "test_suites")]
-        let _ = crate::types::UpdateTestSuiteRequest::example();
-        #[cfg(
-            any(
-                feature = "agent_tokens",
-                feature = "agents",
-                feature = "builds",
-                feature = "cluster_secrets",
-                feature = "clusters",
-                feature = "jobs",
-                feature = "notification_services",
-                feature = "organization_invitations",
-                feature = "pipeline_schedules",
-                feature = "pipeline_settings",
-                feature = "pipeline_templates",
-                feature = "pipelines",
-                feature = "portals",
-                feature = "queues",
-                feature = "registry_tokens",
-                feature = "rules",
-                feature = "teams",
-                feature = "user",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::User::example();
-        #[cfg(
-            any(
-                feature = "agents",
-                feature = "builds",
-                feature = "jobs",
-                feature = "webhooks"
-            )
-        )]
-        let _ = crate::types::WaiterJob::example();
-        #[cfg(feature = "webhooks")]
-        let _ = crate::types::WebhookService::example();
+        super::decode_every_example();
     }
 }
 impl MockServer {
