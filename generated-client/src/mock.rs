@@ -656,11 +656,9 @@ pub fn decode_every_example() {
     let _ = crate::types::WebhookService::example();
 }
 #[cfg(test)]
-mod examples {
-    #[test]
-    fn every_model_example_decodes() {
-        super::decode_every_example();
-    }
+#[test]
+fn every_model_example_decodes() {
+    decode_every_example();
 }
 impl MockServer {
     /// Expectations on the operations tagged `Access Token`.
@@ -1362,7 +1360,7 @@ pub struct AgentsMocks<'a> {
 #[cfg(feature = "agents")]
 impl AgentsMocks<'_> {
     /// Expects `POST /organizations/{org}/agents` (`createAgent`); answers 201 with no body until a response is set.
-    #[deprecated]
+    #[deprecated(note = "Create a legacy agent (removed in v2).")]
     pub fn create(
         &self,
         org: impl Into<String>,
@@ -1386,7 +1384,7 @@ impl AgentsMocks<'_> {
             )
     }
     /// Expects `DELETE /organizations/{org}/agents/{id}` (`deleteAgent`); answers 204 with no body until a response is set.
-    #[deprecated]
+    #[deprecated(note = "Delete a legacy agent (removed in v2).")]
     pub fn delete(
         &self,
         org: impl Into<String>,
@@ -5354,7 +5352,9 @@ impl ClustersMocks<'_> {
             )
     }
     /// Expects `PATCH /organizations/{org}/clusters/{cluster}` (`updateClusterWithPatch`); answers 200 with no body until a response is set.
-    #[deprecated]
+    #[deprecated(
+        note = "This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it."
+    )]
     pub fn update_with_patch(
         &self,
         org: impl Into<String>,
@@ -9657,7 +9657,9 @@ impl PipelineSchedulesMocks<'_> {
             )
     }
     /// Expects `PATCH /organizations/{org}/pipelines/{pipeline}/schedules/{schedule}` (`updatePipelineScheduleWithPatch`); answers 200 with no body until a response is set.
-    #[deprecated]
+    #[deprecated(
+        note = "This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it."
+    )]
     pub fn update_with_patch(
         &self,
         org: impl Into<String>,
@@ -12184,7 +12186,9 @@ impl QueuesMocks<'_> {
             )
     }
     /// Expects `PATCH /organizations/{org}/clusters/{cluster}/queues/{queue}` (`updateQueueWithPatch`); answers 200 with no body until a response is set.
-    #[deprecated]
+    #[deprecated(
+        note = "This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it."
+    )]
     pub fn update_with_patch(
         &self,
         org: impl Into<String>,
@@ -12683,7 +12687,9 @@ impl RegistriesMocks<'_> {
             )
     }
     /// Expects `PATCH /packages/organizations/{org}/registries/{registry}` (`updateRegistryWithPatch`); answers 200 with no body until a response is set.
-    #[deprecated]
+    #[deprecated(
+        note = "This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it."
+    )]
     pub fn update_with_patch(
         &self,
         org: impl Into<String>,
@@ -16273,7 +16279,9 @@ impl TestsMocks<'_> {
             )
     }
     /// Expects `GET /analytics/organizations/{org}/suites/{suite}/flaky-tests` (`listFlakyTests`); answers 200 with no body until a response is set.
-    #[deprecated]
+    #[deprecated(
+        note = "Deprecated by Buildkite: its data differs from the web interface's; list tests with `label=flaky` instead."
+    )]
     pub fn list_flaky(
         &self,
         org: impl Into<String>,

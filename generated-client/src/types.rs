@@ -2289,11 +2289,11 @@ pub struct Artifact {
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub sha1sum: Option<String>,
     /// No longer filled in; always null.
-    #[deprecated]
+    #[deprecated(note = "No longer filled in; always null.")]
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub glob_path: Option<String>,
     /// No longer filled in; always null.
-    #[deprecated]
+    #[deprecated(note = "No longer filled in; always null.")]
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub original_path: Option<String>,
 }
@@ -2437,13 +2437,13 @@ impl Artifact {
         self
     }
     /// Sets `glob_path`: No longer filled in; always null.
-    #[deprecated]
+    #[deprecated(note = "No longer filled in; always null.")]
     pub fn glob_path(mut self, value: impl Into<String>) -> Self {
         self.glob_path = Some(value.into());
         self
     }
     /// Sets `original_path`: No longer filled in; always null.
-    #[deprecated]
+    #[deprecated(note = "No longer filled in; always null.")]
     pub fn original_path(mut self, value: impl Into<String>) -> Self {
         self.original_path = Some(value.into());
         self
@@ -7592,7 +7592,9 @@ pub struct CreatePipelineRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub teams: Option<std::collections::BTreeMap<String, PipelineTeamAccessLevel>>,
     /// Deprecated list of team UUIDs to add the pipeline to; use `teams`.
-    #[deprecated]
+    #[deprecated(
+        note = "Deprecated list of team UUIDs to add the pipeline to; use `teams`."
+    )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team_uuids: Option<Vec<uuid::Uuid>>,
     /// Whether the pipeline is private (default) or visible to everyone.
@@ -7909,7 +7911,9 @@ impl CreatePipelineRequest {
         self
     }
     /// Sets `team_uuids`: Deprecated list of team UUIDs to add the pipeline to; use `teams`.
-    #[deprecated]
+    #[deprecated(
+        note = "Deprecated list of team UUIDs to add the pipeline to; use `teams`."
+    )]
     pub fn team_uuids(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
         self.team_uuids = Some(value.into());
         self
@@ -18664,7 +18668,7 @@ impl PublishPackageRequest {
     }
 }
 #[cfg(feature = "queues")]
-/// A queue in a cluster: a named group of agents that pipeline steps target with `queue=&lt;key&gt;`.
+/// A queue in a cluster: a named group of agents that pipeline steps target with `queue=<key>`.
 ///
 /// Non-exhaustive, so that a field added to the spec is not a breaking change: build
 /// one with `new` (the required properties) and a setter per optional property.

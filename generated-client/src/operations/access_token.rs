@@ -14,11 +14,19 @@ impl AccessToken {
     ///
     /// Describes the access token sent in the Authorization header: its UUID, scopes, description, lifetime and owner. Works with any valid token; no scope is needed.
     ///
-    /// Documented error bodies: `GetAccessTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetAccessTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /access-token` (`getAccessToken`)
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/access-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.access_token().get().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self) -> GetAccessToken {
         GetAccessToken::new(self.client.clone())
     }
@@ -26,11 +34,19 @@ impl AccessToken {
     ///
     /// Revokes the access token used for this very call; every later request made with it fails. Needs no scope. Answers 204 with an empty body.
     ///
-    /// Documented error bodies: `RevokeAccessTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RevokeAccessTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /access-token` (`revokeAccessToken`)
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/access-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.access_token().revoke().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke(&self) -> RevokeAccessToken {
         RevokeAccessToken::new(self.client.clone())
     }

@@ -14,7 +14,7 @@ impl AgentTokens {
     ///
     /// Creates an agent token for a cluster. The response is the only one that carries the secret `token` value, so store it at once. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `CreateAgentTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateAgentTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/tokens` (`createAgentToken`)
     ///
@@ -24,6 +24,15 @@ impl AgentTokens {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#create-a-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateAgentTokenRequest::new("description");
+    /// let response = client.agent_tokens().create("org", "cluster", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl AgentTokens {
     ///
     /// Fetches one agent token of a cluster by its UUID, without its secret value. Needs the `read_clusters` scope.
     ///
-    /// Documented error bodies: `GetAgentTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetAgentTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/tokens/{agent_token}` (`getAgentToken`)
     ///
@@ -51,6 +60,14 @@ impl AgentTokens {
     /// - `agent_token`: UUID of the agent token (its `id`, not the secret token value).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#get-a-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.agent_tokens().get("org", "cluster", "agent-token").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl AgentTokens {
     ///
     /// Lists a cluster's agent tokens, a page at a time, without their secret values. Needs the `read_clusters` scope.
     ///
-    /// Documented error bodies: `ListAgentTokensError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListAgentTokensError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/tokens` (`listAgentTokens`)
     ///
@@ -79,6 +96,14 @@ impl AgentTokens {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#list-tokens>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.agent_tokens().list("org", "cluster").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -90,7 +115,7 @@ impl AgentTokens {
     ///
     /// Revokes an agent token, so that agents can no longer register with it. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `RevokeAgentTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RevokeAgentTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/tokens/{agent_token}` (`revokeAgentToken`)
     ///
@@ -100,6 +125,14 @@ impl AgentTokens {
     /// - `agent_token`: UUID of the agent token (its `id`, not the secret token value).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#revoke-a-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.agent_tokens().revoke("org", "cluster", "agent-token").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke(
         &self,
         org: impl crate::runtime::TextArg,
@@ -117,7 +150,7 @@ impl AgentTokens {
     ///
     /// Changes an agent token's description or allowed IP ranges; its expiry cannot be changed. Sent as PUT, the method the Buildkite docs give (go-buildkite uses PATCH). Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `UpdateAgentTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateAgentTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}/tokens/{agent_token}` (`updateAgentToken`)
     ///
@@ -128,6 +161,15 @@ impl AgentTokens {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-tokens#update-a-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateAgentTokenRequest::new();
+    /// let response = client.agent_tokens().update("org", "cluster", "agent-token", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

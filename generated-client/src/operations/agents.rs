@@ -14,7 +14,7 @@ impl Agents {
     ///
     /// Legacy call that created an agent record with its own registration token. The Buildkite docs list it as removed from the v2 API; go-buildkite still offers it. Today agents register themselves with a cluster agent token (see the agent tokens calls); expect an error from current servers. It needed the `write_agents` scope and answered 201 with the agent.
     ///
-    /// Documented error bodies: `CreateAgentError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateAgentError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/agents` (`createAgent`)
     ///
@@ -23,7 +23,16 @@ impl Agents {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api#migrating-from-v1-to-v2>
-    #[deprecated]
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateAgentRequest::new("name");
+    /// #[allow(deprecated)] let response = client.agents().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "Create a legacy agent (removed in v2).")]
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -35,7 +44,7 @@ impl Agents {
     ///
     /// Legacy call that deleted a legacy agent record; a running agent process kept running but could no longer talk to Buildkite. The Buildkite docs list it as removed from the v2 API; go-buildkite still offers it. To take an agent out of service use the stop call instead. It needed the `write_agents` scope.
     ///
-    /// Documented error bodies: `DeleteAgentError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteAgentError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/agents/{id}` (`deleteAgent`)
     ///
@@ -44,7 +53,15 @@ impl Agents {
     /// - `id`: Agent UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api#migrating-from-v1-to-v2>
-    #[deprecated]
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// #[allow(deprecated)] let response = client.agents().delete("org", "id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(note = "Delete a legacy agent (removed in v2).")]
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -56,7 +73,7 @@ impl Agents {
     ///
     /// Fetches one agent by its UUID, whatever its connection state (disconnected, lost and stopped agents included). Needs the `read_agents` scope.
     ///
-    /// Documented error bodies: `GetAgentError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetAgentError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/agents/{id}` (`getAgent`)
     ///
@@ -65,6 +82,14 @@ impl Agents {
     /// - `id`: Agent UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#get-an-agent>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.agents().get("org", "id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -76,7 +101,7 @@ impl Agents {
     ///
     /// Lists the organization's agents that are connected or stopping; agents in any other connection state are left out (fetch those one by one with the get call). Needs the `read_agents` scope.
     ///
-    /// Documented error bodies: `ListAgentsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListAgentsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/agents` (`listAgents`)
     ///
@@ -86,6 +111,14 @@ impl Agents {
     /// Optional parameters, set on the returned builder: `.cluster_queue_id(..)`, `.hostname(..)`, `.name(..)`, `.page(..)`, `.per_page(..)`, `.version(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#list-agents>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.agents().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListAgents {
         ListAgents::new(self.client.clone(), org.into_text())
     }
@@ -93,7 +126,7 @@ impl Agents {
     ///
     /// Stops dispatching jobs to an agent and keeps it running after its current job ends, instead of letting it exit. An optional note says why, and an optional timeout resumes it by itself. Needs the `write_agents` scope and an admin token, or the Stop Agents permission when the organization restricts it.
     ///
-    /// Documented error bodies: `PauseAgentError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`PauseAgentError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/agents/{id}/pause` (`pauseAgent`)
     ///
@@ -104,6 +137,14 @@ impl Agents {
     /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#pause-an-agent>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.agents().pause("org", "id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pause(
         &self,
         org: impl crate::runtime::TextArg,
@@ -115,7 +156,7 @@ impl Agents {
     ///
     /// Lets a paused agent take jobs again and return to its usual behaviour. The call has no parameters of its own; no body is sent. Needs the `write_agents` scope and an admin token, or the Stop Agents permission when the organization restricts it.
     ///
-    /// Documented error bodies: `ResumeAgentError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ResumeAgentError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/agents/{id}/resume` (`resumeAgent`)
     ///
@@ -124,6 +165,14 @@ impl Agents {
     /// - `id`: Agent UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#resume-an-agent>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.agents().resume("org", "id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume(
         &self,
         org: impl crate::runtime::TextArg,
@@ -135,7 +184,7 @@ impl Agents {
     ///
     /// Tells a connected agent to take no more jobs and shut down. With `force` true (the server's default when no body is sent) the job it is running is canceled along with its build; send `force: false` to let that job finish first. Needs the `write_agents` scope and an admin token, or the Stop Agents permission when the organization restricts it.
     ///
-    /// Documented error bodies: `StopAgentError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`StopAgentError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/agents/{id}/stop` (`stopAgent`)
     ///
@@ -146,6 +195,14 @@ impl Agents {
     /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/agents#stop-an-agent>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.agents().stop("org", "id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl Annotations {
     ///
     /// Adds an annotation to a build, or appends to or replaces the one with the same `context`, and returns it. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `CreateAnnotationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateAnnotationError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations` (`createAnnotation`)
     ///
@@ -25,6 +25,15 @@ impl Annotations {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-build>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateAnnotationRequest::new("body");
+    /// let response = client.annotations().create("org", "pipeline", 1, body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -44,7 +53,7 @@ impl Annotations {
     ///
     /// Adds an annotation to one job of a build (its scope is always `job`), or appends to or replaces the job's annotation with the same `context`, and returns it. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `CreateAnnotationForJobError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateAnnotationForJobError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations` (`createAnnotationForJob`)
     ///
@@ -56,6 +65,15 @@ impl Annotations {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateAnnotationRequest::new("body");
+    /// let response = client.annotations().create_for_job("org", "pipeline", 1, "job", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_for_job(
         &self,
         org: impl crate::runtime::TextArg,
@@ -77,7 +95,7 @@ impl Annotations {
     ///
     /// Adds an annotation to a job found by organization and UUID (its scope is always `job`), or appends to or replaces the job's annotation with the same `context`, and returns it. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `CreateAnnotationForJobInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateAnnotationForJobInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/jobs/{job}/annotations` (`createAnnotationForJobInOrganization`)
     ///
@@ -87,6 +105,15 @@ impl Annotations {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#create-an-annotation-on-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateAnnotationRequest::new("body");
+    /// let response = client.annotations().create_for_job_in_organization("org", "job", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_for_job_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -104,7 +131,7 @@ impl Annotations {
     ///
     /// Deletes one annotation of a build. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `DeleteAnnotationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteAnnotationError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations/{annotation}` (`deleteAnnotation`)
     ///
@@ -115,6 +142,14 @@ impl Annotations {
     /// - `annotation`: UUID of the annotation.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-build>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.annotations().delete("org", "pipeline", 1, "annotation").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -134,7 +169,7 @@ impl Annotations {
     ///
     /// Deletes one annotation of a job. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `DeleteAnnotationForJobError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteAnnotationForJobError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations/{annotation}` (`deleteAnnotationForJob`)
     ///
@@ -146,6 +181,14 @@ impl Annotations {
     /// - `annotation`: UUID of the annotation.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.annotations().delete_for_job("org", "pipeline", 1, "job", "annotation").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_for_job(
         &self,
         org: impl crate::runtime::TextArg,
@@ -167,7 +210,7 @@ impl Annotations {
     ///
     /// Deletes one annotation of a job found by organization and UUID. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `DeleteAnnotationForJobInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteAnnotationForJobInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/jobs/{job}/annotations/{annotation}` (`deleteAnnotationForJobInOrganization`)
     ///
@@ -177,6 +220,14 @@ impl Annotations {
     /// - `annotation`: UUID of the annotation.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#delete-an-annotation-on-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.annotations().delete_for_job_in_organization("org", "job", "annotation").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_for_job_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -194,7 +245,7 @@ impl Annotations {
     ///
     /// Lists a build's annotations, one page at a time: the build-scoped ones by default, the job-scoped ones or both with `scope`. `omit_body` leaves out each rendered body. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `ListAnnotationsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListAnnotationsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/annotations` (`listAnnotations`)
     ///
@@ -206,6 +257,14 @@ impl Annotations {
     /// Optional parameters, set on the returned builder: `.omit_body(..)`, `.page(..)`, `.per_page(..)`, `.scope(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-build>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.annotations().list("org", "pipeline", 1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -223,7 +282,7 @@ impl Annotations {
     ///
     /// Lists the annotations of one job of a build, one page at a time. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `ListAnnotationsForJobError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListAnnotationsForJobError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/annotations` (`listAnnotationsForJob`)
     ///
@@ -236,6 +295,14 @@ impl Annotations {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.annotations().list_for_job("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_job(
         &self,
         org: impl crate::runtime::TextArg,
@@ -255,7 +322,7 @@ impl Annotations {
     ///
     /// Lists the annotations of a job found by organization and UUID, one page at a time. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `ListAnnotationsForJobInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListAnnotationsForJobInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/annotations` (`listAnnotationsForJobInOrganization`)
     ///
@@ -266,6 +333,14 @@ impl Annotations {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/annotations#list-annotations-for-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.annotations().list_for_job_in_organization("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_job_in_organization(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl ApiSettings {
     ///
     /// Returns the organization's API security settings and which of them its plan allows. Needs the `read_organization_settings` scope and an administrator.
     ///
-    /// Documented error bodies: `GetApiSettingsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetApiSettingsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/api-settings` (`getApiSettings`)
     ///
@@ -22,6 +22,14 @@ impl ApiSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/api-settings#get-api-settings>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.api_settings().get("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, org: impl crate::runtime::TextArg) -> GetApiSettings {
         GetApiSettings::new(self.client.clone(), org.into_text())
     }
@@ -29,7 +37,7 @@ impl ApiSettings {
     ///
     /// Changes the settings sent and returns all of them. A new IP allowlist applies at once, so a list without your own address locks you out. Needs the `write_organization_settings` scope and an administrator; 403 when the plan lacks the feature, 422 for an invalid value (a range not in CIDR form, a period not in the allowed set, ...).
     ///
-    /// Documented error bodies: `UpdateApiSettingsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateApiSettingsError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/api-settings` (`updateApiSettings`)
     ///
@@ -38,6 +46,15 @@ impl ApiSettings {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/api-settings#update-api-settings>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateApiSettingsRequest::new();
+    /// let response = client.api_settings().update("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

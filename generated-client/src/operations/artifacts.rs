@@ -14,7 +14,7 @@ impl Artifacts {
     ///
     /// Marks an artifact deleted and removes the file from Buildkite's storage; it no longer appears in lists. Files uploaded to your own S3, Google Cloud or Artifactory storage stay there. Needs the `write_artifacts` scope.
     ///
-    /// Documented error bodies: `DeleteArtifactError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteArtifactError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}` (`deleteArtifact`)
     ///
@@ -26,6 +26,14 @@ impl Artifacts {
     /// - `artifact`: UUID of the artifact.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.artifacts().delete("org", "pipeline", 1, "job", "artifact").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -47,7 +55,7 @@ impl Artifacts {
     ///
     /// Marks an artifact of a job found by organization and UUID deleted and removes the file from Buildkite's storage; files in your own storage stay there. Needs the `write_artifacts` scope.
     ///
-    /// Documented error bodies: `DeleteArtifactInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteArtifactInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/jobs/{job}/artifacts/{artifact}` (`deleteArtifactInOrganization`)
     ///
@@ -57,6 +65,14 @@ impl Artifacts {
     /// - `artifact`: UUID of the artifact.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#delete-an-artifact>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.artifacts().delete_in_organization("org", "job", "artifact").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -74,7 +90,7 @@ impl Artifacts {
     ///
     /// Downloads an artifact's file. Buildkite answers 302 with a storage URL valid for about a minute (in `Location` and as `{url}` in the body); the client follows it without the API token and returns the bytes the storage host sends. Needs the `read_artifacts` scope.
     ///
-    /// Documented error bodies: `DownloadArtifactError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DownloadArtifactError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}/download` (`downloadArtifact`)
     ///
@@ -86,6 +102,14 @@ impl Artifacts {
     /// - `artifact`: UUID of the artifact.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.artifacts().download("org", "pipeline", 1, "job", "artifact").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download(
         &self,
         org: impl crate::runtime::TextArg,
@@ -107,7 +131,7 @@ impl Artifacts {
     ///
     /// Downloads the file of an artifact of a job found by organization and UUID. Buildkite answers 302 with a storage URL valid for about a minute; the client follows it without the API token and returns the bytes. Needs the `read_artifacts` scope.
     ///
-    /// Documented error bodies: `DownloadArtifactInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DownloadArtifactInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/artifacts/{artifact}/download` (`downloadArtifactInOrganization`)
     ///
@@ -117,6 +141,14 @@ impl Artifacts {
     /// - `artifact`: UUID of the artifact.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#download-an-artifact>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.artifacts().download_in_organization("org", "job", "artifact").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -134,7 +166,7 @@ impl Artifacts {
     ///
     /// Returns one artifact of a job. Needs the `read_artifacts` scope.
     ///
-    /// Documented error bodies: `GetArtifactError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetArtifactError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts/{artifact}` (`getArtifact`)
     ///
@@ -146,6 +178,14 @@ impl Artifacts {
     /// - `artifact`: UUID of the artifact.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.artifacts().get("org", "pipeline", 1, "job", "artifact").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -167,7 +207,7 @@ impl Artifacts {
     ///
     /// Returns one artifact of a job found by organization and UUID. Needs the `read_artifacts` scope.
     ///
-    /// Documented error bodies: `GetArtifactInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetArtifactInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/artifacts/{artifact}` (`getArtifactInOrganization`)
     ///
@@ -177,6 +217,14 @@ impl Artifacts {
     /// - `artifact`: UUID of the artifact.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#get-an-artifact>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.artifacts().get_in_organization("org", "job", "artifact").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -194,7 +242,7 @@ impl Artifacts {
     ///
     /// Lists the artifacts of every job of a build, one page at a time, optionally only those in one state or matching a path glob. An unknown state answers 422. Needs the `read_artifacts` scope.
     ///
-    /// Documented error bodies: `ListArtifactsForBuildError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListArtifactsForBuildError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/artifacts` (`listArtifactsForBuild`)
     ///
@@ -206,6 +254,14 @@ impl Artifacts {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.path(..)`, `.per_page(..)`, `.state(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-build>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.artifacts().list_for_build("org", "pipeline", 1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_build(
         &self,
         org: impl crate::runtime::TextArg,
@@ -223,7 +279,7 @@ impl Artifacts {
     ///
     /// Lists the artifacts one job of a build uploaded, one page at a time, optionally only those in one state or matching a path glob. An unknown state answers 422. Needs the `read_artifacts` scope.
     ///
-    /// Documented error bodies: `ListArtifactsForJobError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListArtifactsForJobError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/artifacts` (`listArtifactsForJob`)
     ///
@@ -236,6 +292,14 @@ impl Artifacts {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.path(..)`, `.per_page(..)`, `.state(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.artifacts().list_for_job("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_job(
         &self,
         org: impl crate::runtime::TextArg,
@@ -255,7 +319,7 @@ impl Artifacts {
     ///
     /// Lists the artifacts of a job found by organization and UUID, one page at a time, optionally only those in one state or matching a path glob. An unknown state answers 422. Needs the `read_artifacts` scope.
     ///
-    /// Documented error bodies: `ListArtifactsForJobInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListArtifactsForJobInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/artifacts` (`listArtifactsForJobInOrganization`)
     ///
@@ -266,6 +330,14 @@ impl Artifacts {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.path(..)`, `.per_page(..)`, `.state(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/artifacts#list-artifacts-for-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.artifacts().list_for_job_in_organization("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_job_in_organization(
         &self,
         org: impl crate::runtime::TextArg,

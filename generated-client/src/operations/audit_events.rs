@@ -14,7 +14,7 @@ impl AuditEvents {
     ///
     /// Fetches one audit event by UUID. Needs the `read_audit_events` scope, an Enterprise plan and an administrator.
     ///
-    /// Documented error bodies: `GetAuditEventError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetAuditEventError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/audit_events/{event}` (`getAuditEvent`)
     ///
@@ -23,6 +23,14 @@ impl AuditEvents {
     /// - `event`: The audit event's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/audit-events#get-an-audit-event>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.audit_events().get("org", "event").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +42,7 @@ impl AuditEvents {
     ///
     /// Lists an organization's audit events, newest first, one page at a time. The page is an object with `items` and `links`: follow `links.next` as given (the same links are in the `Link` header). Needs the `read_audit_events` scope, an Enterprise plan and an administrator; 400 for a bad cursor or page size.
     ///
-    /// Documented error bodies: `ListAuditEventsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListAuditEventsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/audit_events` (`listAuditEvents`)
     ///
@@ -44,6 +52,14 @@ impl AuditEvents {
     /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/audit-events#list-audit-events>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.audit_events().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListAuditEvents {
         ListAuditEvents::new(self.client.clone(), org.into_text())
     }

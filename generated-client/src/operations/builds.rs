@@ -14,7 +14,7 @@ impl Builds {
     ///
     /// Cancels a build that is scheduled, running or failing, and returns it. Builds in any other state answer 422 with the reason. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `CancelBuildError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CancelBuildError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/cancel` (`cancelBuild`)
     ///
@@ -24,6 +24,14 @@ impl Builds {
     /// - `number`: Build number
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#cancel-a-build>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.builds().cancel("org", "pipeline", 1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +49,7 @@ impl Builds {
     ///
     /// Starts a new build of the pipeline for a commit and branch, and returns it. Validation problems come back as 422 with field errors; other refusals as 422 with a message. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `CreateBuildError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateBuildError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/builds` (`createBuild`)
     ///
@@ -51,6 +59,15 @@ impl Builds {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#create-a-build>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateBuildRequest::new("commit", "branch");
+    /// let response = client.builds().create("org", "pipeline", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -66,9 +83,9 @@ impl Builds {
     }
     /// Get A Build
     ///
-    /// Returns one build by its number, with `job_state_counts` summarising every job. `job_states\[\]` narrows the embedded jobs but not the counts. Needs the `read_builds` scope.
+    /// Returns one build by its number, with `job_state_counts` summarising every job. `job_states[]` narrows the embedded jobs but not the counts. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `GetBuildError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetBuildError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}` (`getBuild`)
     ///
@@ -80,6 +97,14 @@ impl Builds {
     /// Optional parameters, set on the returned builder: `.exclude_jobs(..)`, `.exclude_pipeline(..)`, `.include_retried_jobs(..)`, `.include_test_engine(..)`, `.job_states(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#get-a-build>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.builds().get("org", "pipeline", 1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -97,7 +122,7 @@ impl Builds {
     ///
     /// Lists a pipeline's builds, newest first, one page at a time, with the same filters as the organization and all-organizations lists. Pass `exclude_jobs` when polling. Paging very deep without filters fails with 400: narrow the query instead. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `ListBuildsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListBuildsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds` (`listBuilds`)
     ///
@@ -108,6 +133,14 @@ impl Builds {
     /// Optional parameters, set on the returned builder: `.branch(..)`, `.commit(..)`, `.created_from(..)`, `.created_to(..)`, `.creator(..)`, `.exclude_jobs(..)`, `.exclude_pipeline(..)`, `.finished_from(..)`, `.include_paused(..)`, `.include_retried_jobs(..)`, `.meta_data(..)`, `.page(..)`, `.per_page(..)`, `.state(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-builds-for-a-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.builds().list("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -119,13 +152,21 @@ impl Builds {
     ///
     /// Lists builds of every pipeline in every organization the token may access, newest first, one page at a time, with the same filters as the pipeline list. Paging very deep without filters fails with 400. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `ListAllBuildsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListAllBuildsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /builds` (`listAllBuilds`)
     ///
     /// Optional parameters, set on the returned builder: `.branch(..)`, `.commit(..)`, `.created_from(..)`, `.created_to(..)`, `.creator(..)`, `.exclude_jobs(..)`, `.exclude_pipeline(..)`, `.finished_from(..)`, `.include_paused(..)`, `.include_retried_jobs(..)`, `.meta_data(..)`, `.page(..)`, `.per_page(..)`, `.state(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-all-builds>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.builds().list_all().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_all(&self) -> ListAllBuilds {
         ListAllBuilds::new(self.client.clone())
     }
@@ -133,7 +174,7 @@ impl Builds {
     ///
     /// Lists the builds of every pipeline of one organization, newest first, one page at a time, with the same filters as the pipeline list. Paging very deep without filters fails with 400. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `ListBuildsForOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListBuildsForOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/builds` (`listBuildsForOrganization`)
     ///
@@ -143,6 +184,14 @@ impl Builds {
     /// Optional parameters, set on the returned builder: `.branch(..)`, `.commit(..)`, `.created_from(..)`, `.created_to(..)`, `.creator(..)`, `.exclude_jobs(..)`, `.exclude_pipeline(..)`, `.finished_from(..)`, `.include_paused(..)`, `.include_retried_jobs(..)`, `.meta_data(..)`, `.page(..)`, `.per_page(..)`, `.state(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#list-builds-for-an-organization>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.builds().list_for_organization("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -153,7 +202,7 @@ impl Builds {
     ///
     /// Creates a new build that replays this one (same commit, branch, message, env and pull-request data) and returns the new build, whose `id` and `number` differ from the original's. Answers 422 when the build cannot be rebuilt. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `RebuildBuildError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RebuildBuildError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/rebuild` (`rebuildBuild`)
     ///
@@ -163,6 +212,14 @@ impl Builds {
     /// - `number`: Build number
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#rebuild-a-build>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.builds().rebuild("org", "pipeline", 1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rebuild(
         &self,
         org: impl crate::runtime::TextArg,
@@ -180,7 +237,7 @@ impl Builds {
     ///
     /// Queues a retry of every failed job of the build, or only of the failure kinds named in `states`, and returns the build at once with `retried_jobs_count` (202: the retries run later). Unknown states answer 400. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `RetryFailedJobsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RetryFailedJobsError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/retry_failed_jobs` (`retryFailedJobs`)
     ///
@@ -192,6 +249,14 @@ impl Builds {
     /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/builds#retry-failed-jobs-for-a-build>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.builds().retry_failed_jobs("org", "pipeline", 1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retry_failed_jobs(
         &self,
         org: impl crate::runtime::TextArg,
@@ -744,7 +809,7 @@ impl ListBuilds {
         self.include_retried_jobs = Some(value.into());
         self
     }
-    /// Only builds with these exact meta-data values, sent as `meta_data\[key\]=value`.
+    /// Only builds with these exact meta-data values, sent as `meta_data[key]=value`.
     pub fn meta_data(
         mut self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -1039,7 +1104,7 @@ impl ListAllBuilds {
         self.include_retried_jobs = Some(value.into());
         self
     }
-    /// Only builds with these exact meta-data values, sent as `meta_data\[key\]=value`.
+    /// Only builds with these exact meta-data values, sent as `meta_data[key]=value`.
     pub fn meta_data(
         mut self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -1332,7 +1397,7 @@ impl ListBuildsForOrganization {
         self.include_retried_jobs = Some(value.into());
         self
     }
-    /// Only builds with these exact meta-data values, sent as `meta_data\[key\]=value`.
+    /// Only builds with these exact meta-data values, sent as `meta_data[key]=value`.
     pub fn meta_data(
         mut self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,

@@ -14,7 +14,7 @@ impl ClusterMaintainers {
     ///
     /// Makes a user or a team a maintainer of a cluster, allowed to manage it. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `AddClusterMaintainerError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`AddClusterMaintainerError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/maintainers` (`addClusterMaintainer`)
     ///
@@ -24,6 +24,15 @@ impl ClusterMaintainers {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#create-a-cluster-maintainer>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::ClusterMaintainerTarget::new();
+    /// let response = client.cluster_maintainers().add("org", "cluster", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl ClusterMaintainers {
     ///
     /// Fetches one maintainer assignment of a cluster by its UUID. Needs the `read_clusters` scope.
     ///
-    /// Documented error bodies: `GetClusterMaintainerError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetClusterMaintainerError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/maintainers/{maintainer}` (`getClusterMaintainer`)
     ///
@@ -51,6 +60,14 @@ impl ClusterMaintainers {
     /// - `maintainer`: UUID of the maintainer assignment (the entry's `id`, not the user's or team's).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#get-a-cluster-maintainer>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.cluster_maintainers().get("org", "cluster", "maintainer").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl ClusterMaintainers {
     ///
     /// Lists the users and teams allowed to manage a cluster, in one list. Needs the `read_clusters` scope.
     ///
-    /// Documented error bodies: `ListClusterMaintainersError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListClusterMaintainersError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/maintainers` (`listClusterMaintainers`)
     ///
@@ -79,6 +96,14 @@ impl ClusterMaintainers {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#list-cluster-maintainers>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.cluster_maintainers().list("org", "cluster").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -94,7 +119,7 @@ impl ClusterMaintainers {
     ///
     /// Takes a user's or team's maintainer permission on a cluster away, by the UUID of the assignment. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `RemoveClusterMaintainerError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RemoveClusterMaintainerError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/maintainers/{maintainer}` (`removeClusterMaintainer`)
     ///
@@ -104,6 +129,14 @@ impl ClusterMaintainers {
     /// - `maintainer`: UUID of the maintainer assignment (the entry's `id`, not the user's or team's).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/maintainers#remove-a-cluster-maintainer>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.cluster_maintainers().remove("org", "cluster", "maintainer").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         org: impl crate::runtime::TextArg,

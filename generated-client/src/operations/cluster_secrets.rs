@@ -14,7 +14,7 @@ impl ClusterSecrets {
     ///
     /// Stores a new encrypted secret in a cluster, with an optional description and access policy. Needs the `write_secrets` scope.
     ///
-    /// Documented error bodies: `CreateClusterSecretError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateClusterSecretError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/secrets` (`createClusterSecret`)
     ///
@@ -24,6 +24,15 @@ impl ClusterSecrets {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#create-a-secret>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateClusterSecretRequest::new("key");
+    /// let response = client.cluster_secrets().create("org", "cluster", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl ClusterSecrets {
     ///
     /// Deletes a secret from its cluster. Needs the `write_secrets` scope.
     ///
-    /// Documented error bodies: `DeleteClusterSecretError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteClusterSecretError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/secrets/{secret}` (`deleteClusterSecret`)
     ///
@@ -51,6 +60,14 @@ impl ClusterSecrets {
     /// - `secret`: UUID of the secret.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#delete-a-secret>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.cluster_secrets().delete("org", "cluster", "secret").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl ClusterSecrets {
     ///
     /// Fetches one secret's details by its UUID, without its value. Needs the `read_secrets_details` scope.
     ///
-    /// Documented error bodies: `GetClusterSecretError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetClusterSecretError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/secrets/{secret}` (`getClusterSecret`)
     ///
@@ -78,6 +95,14 @@ impl ClusterSecrets {
     /// - `secret`: UUID of the secret.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#get-a-secret>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.cluster_secrets().get("org", "cluster", "secret").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -95,7 +120,7 @@ impl ClusterSecrets {
     ///
     /// Lists a cluster's secrets, a page at a time, without their values. Needs the `read_secrets_details` scope.
     ///
-    /// Documented error bodies: `ListClusterSecretsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListClusterSecretsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/secrets` (`listClusterSecrets`)
     ///
@@ -106,6 +131,14 @@ impl ClusterSecrets {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#list-secrets>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.cluster_secrets().list("org", "cluster").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -121,7 +154,7 @@ impl ClusterSecrets {
     ///
     /// Changes a secret's description or access policy. Its key cannot be changed, and its value is changed with the separate value call. Needs the `write_secrets` scope.
     ///
-    /// Documented error bodies: `UpdateClusterSecretError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateClusterSecretError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}/secrets/{secret}` (`updateClusterSecret`)
     ///
@@ -132,6 +165,15 @@ impl ClusterSecrets {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#update-a-secrets-description-and-access-policy>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateClusterSecretRequest::new();
+    /// let response = client.cluster_secrets().update("org", "cluster", "secret", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,
@@ -151,7 +193,7 @@ impl ClusterSecrets {
     ///
     /// Replaces the encrypted value of a secret, leaving its other details as they are. Needs the `write_secrets` scope.
     ///
-    /// Documented error bodies: `UpdateClusterSecretValueError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateClusterSecretValueError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}/secrets/{secret}/value` (`updateClusterSecretValue`)
     ///
@@ -162,6 +204,15 @@ impl ClusterSecrets {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/secrets#update-a-secrets-value>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateClusterSecretValueRequest::new("value");
+    /// let response = client.cluster_secrets().update_value("org", "cluster", "secret", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_value(
         &self,
         org: impl crate::runtime::TextArg,

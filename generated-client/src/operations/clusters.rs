@@ -14,7 +14,7 @@ impl Clusters {
     ///
     /// Creates a cluster. No queue is made with it, so `default_queue_id` is null until one is created and chosen. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `CreateClusterError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateClusterError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/clusters` (`createCluster`)
     ///
@@ -23,6 +23,15 @@ impl Clusters {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-create-a-cluster>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateClusterRequest::new("name");
+    /// let response = client.clusters().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +43,7 @@ impl Clusters {
     ///
     /// Deletes a cluster together with its queues and agent tokens. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `DeleteClusterError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteClusterError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}` (`deleteCluster`)
     ///
@@ -43,6 +52,14 @@ impl Clusters {
     /// - `cluster`: Cluster UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-delete-a-cluster>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.clusters().delete("org", "cluster").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -54,7 +71,7 @@ impl Clusters {
     ///
     /// Fetches one cluster by its UUID, with its maintainers. Needs the `read_clusters` scope.
     ///
-    /// Documented error bodies: `GetClusterError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetClusterError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}` (`getCluster`)
     ///
@@ -63,6 +80,14 @@ impl Clusters {
     /// - `cluster`: Cluster UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-get-a-cluster>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.clusters().get("org", "cluster").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -74,7 +99,7 @@ impl Clusters {
     ///
     /// Lists the organization's clusters, a page at a time. Needs the `read_clusters` scope.
     ///
-    /// Documented error bodies: `ListClustersError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListClustersError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters` (`listClusters`)
     ///
@@ -84,6 +109,14 @@ impl Clusters {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-list-clusters>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.clusters().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListClusters {
         ListClusters::new(self.client.clone(), org.into_text())
     }
@@ -91,7 +124,7 @@ impl Clusters {
     ///
     /// Changes a cluster's name, description, emoji, colour or default queue, and for clusters of Buildkite hosted agents turns the git mirror and container caches on or off; fields left out keep their values. Sent as PUT, the method the Buildkite docs give (go-buildkite uses PATCH). Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `UpdateClusterError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateClusterError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}` (`updateCluster`)
     ///
@@ -101,6 +134,15 @@ impl Clusters {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-update-a-cluster>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateClusterRequest::new();
+    /// let response = client.clusters().update("org", "cluster", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,
@@ -118,7 +160,7 @@ impl Clusters {
     ///
     /// The same update sent as PATCH, the method the official Go client (go-buildkite v5.14) uses. Buildkite's documentation gives PUT for this route, and that is what `updateCluster` sends: prefer it. This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it.
     ///
-    /// Documented error bodies: `UpdateClusterWithPatchError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateClusterWithPatchError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/clusters/{cluster}` (`updateClusterWithPatch`)
     ///
@@ -128,7 +170,18 @@ impl Clusters {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters#clusters-update-a-cluster>
-    #[deprecated]
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateClusterRequest::new();
+    /// #[allow(deprecated)] let response = client.clusters().update_with_patch("org", "cluster", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(
+        note = "This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it."
+    )]
     pub fn update_with_patch(
         &self,
         org: impl crate::runtime::TextArg,

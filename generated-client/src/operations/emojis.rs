@@ -12,9 +12,9 @@ impl Emojis {
     }
     /// List Custom Emojis
     ///
-    /// Lists every emoji an organization can use, the built-in set plus its custom emojis and their aliases, in one response (the list is not paged). The docs name no required scope. Shortcodes in text match `:(\[\w+-\]+):`.
+    /// Lists every emoji an organization can use, the built-in set plus its custom emojis and their aliases, in one response (the list is not paged). The docs name no required scope. Shortcodes in text match `:([\w+-]+):`.
     ///
-    /// Documented error bodies: `ListEmojisError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListEmojisError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/emojis` (`listEmojis`)
     ///
@@ -22,6 +22,14 @@ impl Emojis {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/emojis#list-emojis>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.emojis().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListEmojis {
         ListEmojis::new(self.client.clone(), org.into_text())
     }

@@ -14,7 +14,7 @@ impl HostedAgents {
     ///
     /// Starts building a custom agent image from a Dockerfile body layered on Buildkite's base image. The build runs in the background: the answer usually says `BUILDING`; poll the image until it is `READY` or `FAILED`. Needs the `write_clusters` scope and permission to manage the cluster.
     ///
-    /// Documented error bodies: `CreateAgentImageError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateAgentImageError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/agent-images` (`createAgentImage`)
     ///
@@ -24,6 +24,15 @@ impl HostedAgents {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#create-an-agent-image>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateAgentImageRequest::new("name", "dockerfile");
+    /// let response = client.hosted_agents().create_agent_image("org", "cluster", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_agent_image(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl HostedAgents {
     ///
     /// Deletes an agent image. An image that a queue still uses cannot be deleted: point those queues at another image first. Needs the `write_clusters` scope and permission to manage the cluster.
     ///
-    /// Documented error bodies: `DeleteAgentImageError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteAgentImageError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/agent-images/{agent_image}` (`deleteAgentImage`)
     ///
@@ -51,6 +60,14 @@ impl HostedAgents {
     /// - `agent_image`: ID of the agent image (its `id`, a short opaque string rather than a UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#delete-an-agent-image>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.hosted_agents().delete_agent_image("org", "cluster", "agent-image").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_agent_image(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl HostedAgents {
     ///
     /// Deletes the cached data of one cache tag, named in the body (tags can contain `/` and `;`, so they are not put in the path). Use the `tag` of a listed volume, not its `id`. Needs the `write_clusters` scope and permission to manage the cluster.
     ///
-    /// Documented error bodies: `DeleteCacheVolumeError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteCacheVolumeError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/cache_volumes` (`deleteCacheVolume`)
     ///
@@ -78,6 +95,15 @@ impl HostedAgents {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/cache-volumes#delete-a-cache-volume>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::DeleteCacheVolumeRequest::new("tag");
+    /// let response = client.hosted_agents().delete_cache_volume("org", "cluster", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_cache_volume(
         &self,
         org: impl crate::runtime::TextArg,
@@ -95,7 +121,7 @@ impl HostedAgents {
     ///
     /// Fetches one agent image, with its build status. Needs the `read_clusters` scope and permission to manage the cluster.
     ///
-    /// Documented error bodies: `GetAgentImageError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetAgentImageError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/agent-images/{agent_image}` (`getAgentImage`)
     ///
@@ -105,6 +131,14 @@ impl HostedAgents {
     /// - `agent_image`: ID of the agent image (its `id`, a short opaque string rather than a UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#get-an-agent-image>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.hosted_agents().get_agent_image("org", "cluster", "agent-image").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_agent_image(
         &self,
         org: impl crate::runtime::TextArg,
@@ -122,7 +156,7 @@ impl HostedAgents {
     ///
     /// Lists all of a cluster's custom agent images, sorted by name, in one unpaginated answer; a cluster without hosted agents gives an empty list. Needs the `read_clusters` scope and permission to manage the cluster.
     ///
-    /// Documented error bodies: `ListAgentImagesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListAgentImagesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/agent-images` (`listAgentImages`)
     ///
@@ -131,6 +165,14 @@ impl HostedAgents {
     /// - `cluster`: Cluster UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/agent-images#list-agent-images>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.hosted_agents().list_agent_images("org", "cluster").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_agent_images(
         &self,
         org: impl crate::runtime::TextArg,
@@ -142,7 +184,7 @@ impl HostedAgents {
     ///
     /// Lists, for each cache tag, the most recent cache volume that has been detached from its agent (volumes still attached are left out), in one unpaginated answer. Needs the `read_clusters` scope and permission to manage the cluster.
     ///
-    /// Documented error bodies: `ListCacheVolumesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListCacheVolumesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/cache_volumes` (`listCacheVolumes`)
     ///
@@ -151,6 +193,14 @@ impl HostedAgents {
     /// - `cluster`: Cluster UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/cache-volumes#list-cache-volumes>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.hosted_agents().list_cache_volumes("org", "cluster").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_cache_volumes(
         &self,
         org: impl crate::runtime::TextArg,
@@ -162,7 +212,7 @@ impl HostedAgents {
     ///
     /// Lists the IP ranges the cluster's hosted agents send outbound traffic from, for firewall allow-lists, in one unpaginated answer; clusters without hosted agents or without ranges give an empty list. Needs the `read_clusters` scope and permission to manage the cluster.
     ///
-    /// Documented error bodies: `ListNetworkRangesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListNetworkRangesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/network_ranges` (`listNetworkRanges`)
     ///
@@ -171,6 +221,14 @@ impl HostedAgents {
     /// - `cluster`: Cluster UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/network-ranges#list-network-ranges>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.hosted_agents().list_network_ranges("org", "cluster").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_network_ranges(
         &self,
         org: impl crate::runtime::TextArg,

@@ -23,6 +23,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().check_log("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_log(
         &self,
         org: impl crate::runtime::TextArg,
@@ -49,6 +57,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-log-size-without-downloading>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().check_log_in_organization("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_log_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -64,7 +80,7 @@ impl Jobs {
     ///
     /// Returns short-lived SSH connection details (user and private key) for a running command job on a macOS hosted agent. The response grants access to the machine (and is sent with `Cache-Control: no-store`): do not log or keep it. The user must be allowed to manage hosted agents and remote access must be on for the organization. Jobs that are not running there answer 422; a provider failure answers 503. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `CreateJobSshSessionError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateJobSshSessionError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/jobs/{job}/ssh-session` (`createJobSshSession`)
     ///
@@ -73,6 +89,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-an-ssh-session>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().create_ssh_session("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ssh_session(
         &self,
         org: impl crate::runtime::TextArg,
@@ -84,7 +108,7 @@ impl Jobs {
     ///
     /// Returns short-lived VNC connection details for a running command job on a macOS hosted agent. The response grants access to the machine (and is sent with `Cache-Control: no-store`): do not log or keep it. The user must be allowed to manage hosted agents and remote access must be on for the organization. Jobs that are not running there answer 422; a provider failure answers 503. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `CreateJobVncSessionError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateJobVncSessionError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/jobs/{job}/vnc-session` (`createJobVncSession`)
     ///
@@ -93,6 +117,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#create-a-remote-desktop-session>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().create_vnc_session("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_vnc_session(
         &self,
         org: impl crate::runtime::TextArg,
@@ -104,7 +136,7 @@ impl Jobs {
     ///
     /// Deletes a job's log output. Needs the `write_build_logs` scope.
     ///
-    /// Documented error bodies: `DeleteJobLogError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteJobLogError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`deleteJobLog`)
     ///
@@ -115,6 +147,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().delete_log("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_log(
         &self,
         org: impl crate::runtime::TextArg,
@@ -134,7 +174,7 @@ impl Jobs {
     ///
     /// Deletes the log output of a job found by organization and UUID. Needs the `write_build_logs` scope.
     ///
-    /// Documented error bodies: `DeleteJobLogInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteJobLogInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/jobs/{job}/log` (`deleteJobLogInOrganization`)
     ///
@@ -143,6 +183,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#delete-a-jobs-log-output>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().delete_log_in_organization("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_log_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -158,7 +206,7 @@ impl Jobs {
     ///
     /// Returns one job of a build. An unknown job answers 404 `No job found`. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `GetJobError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}` (`getJob`)
     ///
@@ -169,6 +217,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -188,7 +244,7 @@ impl Jobs {
     ///
     /// Returns the environment variables a job ran with, as JSON; the text variant returns `KEY=VALUE` lines (the format dotenv reads). Needs the `read_job_env` scope.
     ///
-    /// Documented error bodies: `GetJobEnvError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobEnvError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env` (`getJobEnv`)
     ///
@@ -199,6 +255,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get_env("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_env(
         &self,
         org: impl crate::runtime::TextArg,
@@ -218,7 +282,7 @@ impl Jobs {
     ///
     /// Returns the environment variables of a job found by organization and UUID, as JSON; the text variant returns `KEY=VALUE` lines. Needs the `read_job_env` scope.
     ///
-    /// Documented error bodies: `GetJobEnvInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobEnvInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/env` (`getJobEnvInOrganization`)
     ///
@@ -227,6 +291,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get_env_in_organization("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_env_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -242,7 +314,7 @@ impl Jobs {
     ///
     /// Returns the environment variables of a job found by organization and UUID, as JSON; the text variant returns `KEY=VALUE` lines. Needs the `read_job_env` scope.
     ///
-    /// Documented error bodies: `GetJobEnvInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobEnvInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/env` (`getJobEnvInOrganization`)
     ///
@@ -251,6 +323,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get_env_in_organization_text("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_env_in_organization_text(
         &self,
         org: impl crate::runtime::TextArg,
@@ -266,7 +346,7 @@ impl Jobs {
     ///
     /// Returns the environment variables a job ran with, as JSON; the text variant returns `KEY=VALUE` lines (the format dotenv reads). Needs the `read_job_env` scope.
     ///
-    /// Documented error bodies: `GetJobEnvError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobEnvError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/env` (`getJobEnv`)
     ///
@@ -277,6 +357,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-environment-variables>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get_env_text("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_env_text(
         &self,
         org: impl crate::runtime::TextArg,
@@ -296,7 +384,7 @@ impl Jobs {
     ///
     /// Returns one job from its organization and UUID, without its pipeline or build. An unknown job answers 404 `No job found`. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `GetJobInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}` (`getJobInOrganization`)
     ///
@@ -305,6 +393,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get_in_organization("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -316,7 +412,7 @@ impl Jobs {
     ///
     /// Returns a job's log as JSON (content, size and section times); the text variant asks for the raw log with its ANSI escapes. Buildkite can also render it as HTML (`Accept: text/html`) and serve the last bytes with a `Range: bytes=-N` header on the text form; this client does not model those. Needs the `read_build_logs` scope.
     ///
-    /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobLogError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
     ///
@@ -327,6 +423,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get_log("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_log(
         &self,
         org: impl crate::runtime::TextArg,
@@ -346,7 +450,7 @@ impl Jobs {
     ///
     /// Returns the log of a job found by organization and UUID, as JSON; the text variant asks for the raw log with its ANSI escapes. Needs the `read_build_logs` scope.
     ///
-    /// Documented error bodies: `GetJobLogInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobLogInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/log` (`getJobLogInOrganization`)
     ///
@@ -355,6 +459,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get_log_in_organization("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_log_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -370,7 +482,7 @@ impl Jobs {
     ///
     /// Returns the log of a job found by organization and UUID, as JSON; the text variant asks for the raw log with its ANSI escapes. Needs the `read_build_logs` scope.
     ///
-    /// Documented error bodies: `GetJobLogInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobLogInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/jobs/{job}/log` (`getJobLogInOrganization`)
     ///
@@ -379,6 +491,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get_log_in_organization_text("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_log_in_organization_text(
         &self,
         org: impl crate::runtime::TextArg,
@@ -394,7 +514,7 @@ impl Jobs {
     ///
     /// Returns a job's log as JSON (content, size and section times); the text variant asks for the raw log with its ANSI escapes. Buildkite can also render it as HTML (`Accept: text/html`) and serve the last bytes with a `Range: bytes=-N` header on the text form; this client does not model those. Needs the `read_build_logs` scope.
     ///
-    /// Documented error bodies: `GetJobLogError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetJobLogError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/log` (`getJobLog`)
     ///
@@ -405,6 +525,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#get-a-jobs-log-output>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().get_log_text("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_log_text(
         &self,
         org: impl crate::runtime::TextArg,
@@ -424,7 +552,7 @@ impl Jobs {
     ///
     /// Lists a build's jobs, one page at a time. The page is an object with `items` and `links`: follow `links.next` as given. Unlike the build endpoints, retried executions are included unless `include_retried_jobs=false`. Bad filter or cursor values answer 400. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `ListJobsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListJobsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs` (`listJobs`)
     ///
@@ -436,6 +564,14 @@ impl Jobs {
     /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.group_key(..)`, `.include_retried_jobs(..)`, `.per_page(..)`, `.state(..)`, `.step_key(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#list-jobs>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().list("org", "pipeline", 1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -453,7 +589,7 @@ impl Jobs {
     ///
     /// Sets a job's priority, which orders the jobs agents pick up (higher first), and returns the job. A priority that is not an integer answers 400. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `ReprioritizeJobError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ReprioritizeJobError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/reprioritize` (`reprioritizeJob`)
     ///
@@ -465,6 +601,15 @@ impl Jobs {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::ReprioritizeJobRequest::new(1i64);
+    /// let response = client.jobs().reprioritize("org", "pipeline", 1, "job", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reprioritize(
         &self,
         org: impl crate::runtime::TextArg,
@@ -486,7 +631,7 @@ impl Jobs {
     ///
     /// Sets the priority of a job found by organization and UUID (higher is picked up first) and returns the job. A priority that is not an integer answers 400. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `ReprioritizeJobInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ReprioritizeJobInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/jobs/{job}/reprioritize` (`reprioritizeJobInOrganization`)
     ///
@@ -496,6 +641,15 @@ impl Jobs {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#reprioritize-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::ReprioritizeJobRequest::new(1i64);
+    /// let response = client.jobs().reprioritize_in_organization("org", "job", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reprioritize_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -513,7 +667,7 @@ impl Jobs {
     ///
     /// Retries a failed, timed-out or canceled job (or a passed one whose step permits it) and returns the new job, which has its own `id`. A job can be retried once: retry again through the new id. Answers 400 for jobs that cannot be retried and 422 for jobs of canceled builds. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `RetryJobError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RetryJobError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/retry` (`retryJob`)
     ///
@@ -524,6 +678,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().retry("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retry(
         &self,
         org: impl crate::runtime::TextArg,
@@ -543,7 +705,7 @@ impl Jobs {
     ///
     /// Retries a failed, timed-out or canceled job (or a passed one whose step permits it) found by organization and UUID, and returns the new job. A job can be retried once: retry again through the new id. Answers 400 for jobs that cannot be retried and 422 for jobs of canceled builds. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `RetryJobInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RetryJobInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/jobs/{job}/retry` (`retryJobInOrganization`)
     ///
@@ -552,6 +714,14 @@ impl Jobs {
     /// - `job`: Job UUID
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#retry-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().retry_in_organization("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retry_in_organization(
         &self,
         org: impl crate::runtime::TextArg,
@@ -567,7 +737,7 @@ impl Jobs {
     ///
     /// Unblocks a block-step job, optionally filling in the step's fields and naming who unblocked it, and returns the job. Jobs of other types answer 400; an unknown unblocker or a canceled build answers 422. The job's `unblockable` field says whether this can succeed. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `UnblockJobError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UnblockJobError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/builds/{number}/jobs/{job}/unblock` (`unblockJob`)
     ///
@@ -580,6 +750,14 @@ impl Jobs {
     /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().unblock("org", "pipeline", 1, "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unblock(
         &self,
         org: impl crate::runtime::TextArg,
@@ -599,7 +777,7 @@ impl Jobs {
     ///
     /// Unblocks a block-step job found by organization and UUID, optionally filling in the step's fields and naming who unblocked it, and returns the job. Jobs of other types answer 400; an unknown unblocker or a canceled build answers 422. Needs the `write_builds` scope.
     ///
-    /// Documented error bodies: `UnblockJobInOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UnblockJobInOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/jobs/{job}/unblock` (`unblockJobInOrganization`)
     ///
@@ -610,6 +788,14 @@ impl Jobs {
     /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/jobs#unblock-a-job>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.jobs().unblock_in_organization("org", "job").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unblock_in_organization(
         &self,
         org: impl crate::runtime::TextArg,

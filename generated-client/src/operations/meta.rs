@@ -14,11 +14,19 @@ impl Meta {
     ///
     /// Returns public information about Buildkite, notably the IP ranges its webhooks and commit statuses come from. Needs no authentication.
     ///
-    /// Documented error bodies: `GetMetaError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetMetaError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /meta` (`getMeta`)
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/meta>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.meta().get().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self) -> GetMeta {
         GetMeta::new(self.client.clone())
     }

@@ -14,7 +14,7 @@ impl NotificationServices {
     ///
     /// Creates a notification service and returns it. OAuth services (`slack_workspace`, `linear`) must be connected in the web interface first. Needs the `write_notification_services` scope; 422 for invalid, unknown, unavailable or read-only fields.
     ///
-    /// Documented error bodies: `CreateNotificationServiceError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateNotificationServiceError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/services` (`createNotificationService`)
     ///
@@ -23,6 +23,15 @@ impl NotificationServices {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#create-a-notification-service>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateNotificationServiceRequest::new("provider");
+    /// let response = client.notification_services().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +43,7 @@ impl NotificationServices {
     ///
     /// Deletes a notification service. Needs the `write_notification_services` scope. Answers 204 with an empty body; 422 when the provider's configuration cannot be removed.
     ///
-    /// Documented error bodies: `DeleteNotificationServiceError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteNotificationServiceError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/services/{service}` (`deleteNotificationService`)
     ///
@@ -43,6 +52,14 @@ impl NotificationServices {
     /// - `service`: The notification service's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#delete-a-notification-service>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.notification_services().delete("org", "service").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -58,7 +75,7 @@ impl NotificationServices {
     ///
     /// Turns a notification service off and returns it. Needs the `write_notification_services` scope.
     ///
-    /// Documented error bodies: `DisableNotificationServiceError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DisableNotificationServiceError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/services/{service}/disable` (`disableNotificationService`)
     ///
@@ -67,6 +84,14 @@ impl NotificationServices {
     /// - `service`: The notification service's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#disable-a-notification-service>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.notification_services().disable("org", "service").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable(
         &self,
         org: impl crate::runtime::TextArg,
@@ -82,7 +107,7 @@ impl NotificationServices {
     ///
     /// Turns a notification service on, clearing any disabled or broken state, and returns it. Needs the `write_notification_services` scope.
     ///
-    /// Documented error bodies: `EnableNotificationServiceError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`EnableNotificationServiceError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/services/{service}/enable` (`enableNotificationService`)
     ///
@@ -91,6 +116,14 @@ impl NotificationServices {
     /// - `service`: The notification service's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#enable-a-notification-service>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.notification_services().enable("org", "service").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable(
         &self,
         org: impl crate::runtime::TextArg,
@@ -106,7 +139,7 @@ impl NotificationServices {
     ///
     /// Fetches one notification service by UUID. Needs the `read_notification_services` scope.
     ///
-    /// Documented error bodies: `GetNotificationServiceError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetNotificationServiceError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/services/{service}` (`getNotificationService`)
     ///
@@ -115,6 +148,14 @@ impl NotificationServices {
     /// - `service`: The notification service's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#get-a-notification-service>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.notification_services().get("org", "service").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -130,7 +171,7 @@ impl NotificationServices {
     ///
     /// Lists the organization's notification services, oldest first, one page at a time. The page is an object with `items` and `links`: follow `links.next` as given. Needs the `read_notification_services` scope and an administrator (or members, when the organization lets them manage notification services).
     ///
-    /// Documented error bodies: `ListNotificationServicesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListNotificationServicesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/services` (`listNotificationServices`)
     ///
@@ -140,6 +181,14 @@ impl NotificationServices {
     /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#list-notification-services>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.notification_services().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListNotificationServices {
         ListNotificationServices::new(self.client.clone(), org.into_text())
     }
@@ -147,7 +196,7 @@ impl NotificationServices {
     ///
     /// Changes the fields and settings sent, keeping the rest, and returns the service. Needs the `write_notification_services` scope; 422 when the update is invalid.
     ///
-    /// Documented error bodies: `UpdateNotificationServiceError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateNotificationServiceError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/services/{service}` (`updateNotificationService`)
     ///
@@ -157,6 +206,15 @@ impl NotificationServices {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/notification-services#update-a-notification-service>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateNotificationServiceRequest::new();
+    /// let response = client.notification_services().update("org", "service", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl OrganizationInvitations {
     ///
     /// Invites one or more email addresses to the organization and returns the new invitations. The whole batch is checked first: one bad address and nobody is invited. Needs the `write_organization_invitations` scope and permission to invite members; 422 for invalid input (a bad address, role or SSO mode, an existing member, a full quota, a missing `sso_mode` when SSO is on, ...).
     ///
-    /// Documented error bodies: `CreateOrganizationInvitationsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateOrganizationInvitationsError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/invitations` (`createOrganizationInvitations`)
     ///
@@ -23,6 +23,15 @@ impl OrganizationInvitations {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#create-organization-invitations>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: buildkite_api::types::CreateOrganizationInvitationsRequest = buildkite_api::serde_json::from_str(r#"{"emails":[]}"#)?;
+    /// let response = client.organization_invitations().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -38,7 +47,7 @@ impl OrganizationInvitations {
     ///
     /// Fetches one invitation by UUID, whatever its state. Needs the `read_organization_invitations` scope and permission to invite members.
     ///
-    /// Documented error bodies: `GetOrganizationInvitationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetOrganizationInvitationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/invitations/{invitation}` (`getOrganizationInvitation`)
     ///
@@ -47,6 +56,14 @@ impl OrganizationInvitations {
     /// - `invitation`: The invitation's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#get-an-organization-invitation>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organization_invitations().get("org", "invitation").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -62,7 +79,7 @@ impl OrganizationInvitations {
     ///
     /// Lists the organization's pending invitations, newest first, one page at a time (accepted, revoked and expired ones are left out; fetch those by UUID). The page is an object with `items` and `links`: follow `links.next` as given. Needs the `read_organization_invitations` scope and permission to invite members; 400 for a bad cursor or page size.
     ///
-    /// Documented error bodies: `ListOrganizationInvitationsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListOrganizationInvitationsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/invitations` (`listOrganizationInvitations`)
     ///
@@ -72,6 +89,14 @@ impl OrganizationInvitations {
     /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#list-organization-invitations>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organization_invitations().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -82,7 +107,7 @@ impl OrganizationInvitations {
     ///
     /// Withdraws a pending invitation. Needs the `write_organization_invitations` scope and permission to invite members. Answers 204 with an empty body; 422 when the invitation was already accepted, revoked or expired.
     ///
-    /// Documented error bodies: `RevokeOrganizationInvitationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RevokeOrganizationInvitationError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/invitations/{invitation}` (`revokeOrganizationInvitation`)
     ///
@@ -91,6 +116,14 @@ impl OrganizationInvitations {
     /// - `invitation`: The invitation's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/invitations#revoke-an-organization-invitation>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organization_invitations().revoke("org", "invitation").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke(
         &self,
         org: impl crate::runtime::TextArg,

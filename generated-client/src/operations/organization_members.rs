@@ -14,7 +14,7 @@ impl OrganizationMembers {
     ///
     /// Fetches one member of the organization by user UUID. Needs the `read_organizations` scope and permission to see the organization's teams.
     ///
-    /// Documented error bodies: `GetOrganizationMemberError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetOrganizationMemberError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/members/{user}` (`getOrganizationMember`)
     ///
@@ -23,6 +23,14 @@ impl OrganizationMembers {
     /// - `user`: The member's user UUID (the `id` of an OrganizationMember).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#get-an-organization-member>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organization_members().get("org", "user").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -38,7 +46,7 @@ impl OrganizationMembers {
     ///
     /// Lists the members of an organization with their role (and SSO requirement when the caller may see it). Needs the `read_organizations` scope and permission to see the organization's teams. Paged like other lists (not stated by the docs; go-buildkite pages it).
     ///
-    /// Documented error bodies: `ListOrganizationMembersError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListOrganizationMembersError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/members` (`listOrganizationMembers`)
     ///
@@ -48,6 +56,14 @@ impl OrganizationMembers {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#list-organization-members>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organization_members().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListOrganizationMembers {
         ListOrganizationMembers::new(self.client.clone(), org.into_text())
     }
@@ -55,7 +71,7 @@ impl OrganizationMembers {
     ///
     /// Takes a user out of the organization. Needs the `write_organizations` scope. Answers 204 with an empty body; 422 when the member cannot be removed, for instance the last administrator.
     ///
-    /// Documented error bodies: `RemoveOrganizationMemberError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RemoveOrganizationMemberError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/members/{user}` (`removeOrganizationMember`)
     ///
@@ -64,6 +80,14 @@ impl OrganizationMembers {
     /// - `user`: The member's user UUID (the `id` of an OrganizationMember).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#remove-an-organization-member>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organization_members().remove("org", "user").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         org: impl crate::runtime::TextArg,
@@ -79,7 +103,7 @@ impl OrganizationMembers {
     ///
     /// Changes a member's role, SSO requirement, or both, and returns the updated membership. You cannot change your own membership (403). Needs the `write_organizations` scope; 422 when neither field is given, a value is not supported, or the member cannot be changed.
     ///
-    /// Documented error bodies: `UpdateOrganizationMemberError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateOrganizationMemberError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/members/{user}` (`updateOrganizationMember`)
     ///
@@ -89,6 +113,15 @@ impl OrganizationMembers {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/members#update-an-organization-member>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateOrganizationMemberRequest::new();
+    /// let response = client.organization_members().update("org", "user", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl Organizations {
     ///
     /// Fetches one organization by its slug. Needs the `read_organizations` scope.
     ///
-    /// Documented error bodies: `GetOrganizationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetOrganizationError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}` (`getOrganization`)
     ///
@@ -22,6 +22,14 @@ impl Organizations {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations#get-an-organization>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organizations().get("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, org: impl crate::runtime::TextArg) -> GetOrganization {
         GetOrganization::new(self.client.clone(), org.into_text())
     }
@@ -29,7 +37,7 @@ impl Organizations {
     ///
     /// Reports how much of its REST and GraphQL rate limits the organization has used in the current window and when each window resets. The docs name the scope `read_accounts`.
     ///
-    /// Documented error bodies: `GetOrganizationRateLimitError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetOrganizationRateLimitError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/rate_limit` (`getOrganizationRateLimit`)
     ///
@@ -37,6 +45,14 @@ impl Organizations {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/rate-limits#get-rate-limits>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organizations().get_rate_limit("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_rate_limit(
         &self,
         org: impl crate::runtime::TextArg,
@@ -47,13 +63,21 @@ impl Organizations {
     ///
     /// Lists the organizations the access token can reach, one page at a time. Needs the `read_organizations` scope.
     ///
-    /// Documented error bodies: `ListOrganizationsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListOrganizationsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations` (`listOrganizations`)
     ///
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations#list-organizations>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.organizations().list().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListOrganizations {
         ListOrganizations::new(self.client.clone())
     }

@@ -14,7 +14,7 @@ impl Packages {
     ///
     /// Copies a package from this registry into the registry named by `to` and answers 200 with the copy. Only some ecosystems support it (the docs name Alpine, Debian, generic files, JavaScript, Python, Red Hat and Ruby). Needs the `read_packages` and `write_packages` scopes.
     ///
-    /// Documented error bodies: `CopyPackageError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CopyPackageError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/packages/{package}/copy` (`copyPackage`)
     ///
@@ -25,6 +25,14 @@ impl Packages {
     /// - `to`: The slug of the registry to copy the package into.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#copy-a-package>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.packages().copy("org", "registry", "package", "to").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn copy(
         &self,
         org: impl crate::runtime::TextArg,
@@ -44,7 +52,7 @@ impl Packages {
     ///
     /// Deletes a package from the registry. Answers 200; the docs show no body. Needs the `delete_packages` scope.
     ///
-    /// Documented error bodies: `DeletePackageError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeletePackageError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /packages/organizations/{org}/registries/{registry}/packages/{package}` (`deletePackage`)
     ///
@@ -54,6 +62,14 @@ impl Packages {
     /// - `package`: The package's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#delete-a-package>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.packages().delete("org", "registry", "package").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -71,7 +87,7 @@ impl Packages {
     ///
     /// Returns one package of the registry. Needs the `read_packages` scope.
     ///
-    /// Documented error bodies: `GetPackageError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetPackageError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}/packages/{package}` (`getPackage`)
     ///
@@ -81,6 +97,14 @@ impl Packages {
     /// - `package`: The package's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#get-a-package>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.packages().get("org", "registry", "package").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -98,7 +122,7 @@ impl Packages {
     ///
     /// Lists the packages in a registry, newest first, one page at a time: the answer is an object with `items` and `links`, and the next page is read by following `links.next` (or by passing its `after` cursor). `name` keeps only the packages of that name. Needs the `read_packages` scope.
     ///
-    /// Documented error bodies: `ListPackagesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListPackagesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}/packages` (`listPackages`)
     ///
@@ -109,6 +133,14 @@ impl Packages {
     /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.name(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages#list-all-packages>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.packages().list("org", "registry").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -120,7 +152,7 @@ impl Packages {
     ///
     /// Uploads a package file to the registry as a `multipart/form-data` body with one `file` part, and answers 200 with the package. The docs recommend this call for Alpine, Debian, generic files, Helm (standard), Python, Red Hat and Terraform registries, and each ecosystem's own tools for the others. Needs the `write_packages` scope.
     ///
-    /// Documented error bodies: `PublishPackageError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`PublishPackageError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/packages` (`publishPackage`)
     ///
@@ -147,7 +179,7 @@ impl Packages {
     ///
     /// Asks for a presigned upload: a form and a storage URL to which a large package file can be sent directly instead of through the API. Not in the docs; go-buildkite uses it, then sends the file with that form and finally POSTs the stored file's address as a `package_url` form field to the publish path (a step publishPackage, which follows the docs and requires `file`, does not model). Needs the `write_packages` scope.
     ///
-    /// Documented error bodies: `RequestPackageUploadError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RequestPackageUploadError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/packages/upload` (`requestPackageUpload`)
     ///
@@ -156,6 +188,14 @@ impl Packages {
     /// - `registry`: The registry's slug (its `slug`, not its UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/packages>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.packages().request_upload("org", "registry").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn request_upload(
         &self,
         org: impl crate::runtime::TextArg,

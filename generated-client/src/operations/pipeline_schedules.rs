@@ -14,7 +14,7 @@ impl PipelineSchedules {
     ///
     /// Adds a schedule to a pipeline and returns it. Only `cronline` is required. Needs the `write_pipelines` scope; 422 when validation fails.
     ///
-    /// Documented error bodies: `CreatePipelineScheduleError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreatePipelineScheduleError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/schedules` (`createPipelineSchedule`)
     ///
@@ -24,6 +24,15 @@ impl PipelineSchedules {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#create-a-pipeline-schedule>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreatePipelineScheduleRequest::new("cronline");
+    /// let response = client.pipeline_schedules().create("org", "pipeline", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl PipelineSchedules {
     ///
     /// Deletes a schedule; no further builds are created from it. Needs the `write_pipelines` scope. Answers 204 with an empty body.
     ///
-    /// Documented error bodies: `DeletePipelineScheduleError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeletePipelineScheduleError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/schedules/{schedule}` (`deletePipelineSchedule`)
     ///
@@ -51,6 +60,14 @@ impl PipelineSchedules {
     /// - `schedule`: The schedule's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#delete-a-pipeline-schedule>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_schedules().delete("org", "pipeline", "schedule").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl PipelineSchedules {
     ///
     /// Fetches one schedule of a pipeline. Needs the `read_pipelines` scope.
     ///
-    /// Documented error bodies: `GetPipelineScheduleError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetPipelineScheduleError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/schedules/{schedule}` (`getPipelineSchedule`)
     ///
@@ -78,6 +95,14 @@ impl PipelineSchedules {
     /// - `schedule`: The schedule's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#get-a-pipeline-schedule>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_schedules().get("org", "pipeline", "schedule").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -95,7 +120,7 @@ impl PipelineSchedules {
     ///
     /// Lists a pipeline's schedules, newest first, one page at a time. Needs the `read_pipelines` scope.
     ///
-    /// Documented error bodies: `ListPipelineSchedulesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListPipelineSchedulesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/schedules` (`listPipelineSchedules`)
     ///
@@ -106,6 +131,14 @@ impl PipelineSchedules {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#list-pipeline-schedules>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_schedules().list("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -121,7 +154,7 @@ impl PipelineSchedules {
     ///
     /// Changes the fields sent and returns the schedule. Re-enabling a schedule that failed clears its failure. Needs the `write_pipelines` scope; 422 when validation fails. Sent as PUT, as the docs give it (\[conflict\]: go-buildkite sends PATCH; see `updatePipelineScheduleWithPatch`).
     ///
-    /// Documented error bodies: `UpdatePipelineScheduleError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdatePipelineScheduleError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/schedules/{schedule}` (`updatePipelineSchedule`)
     ///
@@ -132,6 +165,15 @@ impl PipelineSchedules {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#update-a-pipeline-schedule>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdatePipelineScheduleRequest::new();
+    /// let response = client.pipeline_schedules().update("org", "pipeline", "schedule", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,
@@ -151,7 +193,7 @@ impl PipelineSchedules {
     ///
     /// The same update sent as PATCH, the method the official Go client (go-buildkite v5.14) uses. Buildkite's documentation gives PUT for this route, and that is what `updatePipelineSchedule` sends: prefer it. This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it.
     ///
-    /// Documented error bodies: `UpdatePipelineScheduleWithPatchError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdatePipelineScheduleWithPatchError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipelines/{pipeline}/schedules/{schedule}` (`updatePipelineScheduleWithPatch`)
     ///
@@ -162,7 +204,18 @@ impl PipelineSchedules {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-schedules#update-a-pipeline-schedule>
-    #[deprecated]
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdatePipelineScheduleRequest::new();
+    /// #[allow(deprecated)] let response = client.pipeline_schedules().update_with_patch("org", "pipeline", "schedule", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(
+        note = "This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it."
+    )]
     pub fn update_with_patch(
         &self,
         org: impl crate::runtime::TextArg,

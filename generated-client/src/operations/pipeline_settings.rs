@@ -14,7 +14,7 @@ impl PipelineSettings {
     ///
     /// Sets the bucket and strategy build data is exported with, and returns the settings. Needs the `write_organization_settings` scope, an administrator and a plan with build export (403 otherwise); 422 when a field is missing or invalid or the bucket cannot be reached.
     ///
-    /// Documented error bodies: `ConfigureBuildExportError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ConfigureBuildExportError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipeline-settings/build-export` (`configureBuildExport`)
     ///
@@ -23,6 +23,15 @@ impl PipelineSettings {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#configure-build-export>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::ConfigureBuildExportRequest::new("location", "strategy-id");
+    /// let response = client.pipeline_settings().configure_build_export("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn configure_build_export(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +43,7 @@ impl PipelineSettings {
     ///
     /// Removes the build export configuration, so no more build data is exported, and returns the settings (200 with a body). Needs the `write_organization_settings` scope, an administrator and a plan with build export.
     ///
-    /// Documented error bodies: `DisableBuildExportError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DisableBuildExportError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipeline-settings/build-export` (`disableBuildExport`)
     ///
@@ -42,6 +51,14 @@ impl PipelineSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#disable-build-export>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_settings().disable_build_export("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_build_export(
         &self,
         org: impl crate::runtime::TextArg,
@@ -52,7 +69,7 @@ impl PipelineSettings {
     ///
     /// Turns remote access to hosted agents off and returns the settings (200 with a body). Needs the `write_organization_settings` scope and an administrator.
     ///
-    /// Documented error bodies: `DisableHostedAgentsRemoteAccessError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DisableHostedAgentsRemoteAccessError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipeline-settings/hosted-agents-ssh` (`disableHostedAgentsRemoteAccess`)
     ///
@@ -60,6 +77,14 @@ impl PipelineSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#disable-hosted-agents-remote-access>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_settings().disable_hosted_agents_remote_access("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_hosted_agents_remote_access(
         &self,
         org: impl crate::runtime::TextArg,
@@ -70,7 +95,7 @@ impl PipelineSettings {
     ///
     /// Stops members from creating public pipelines and returns the settings (200 with a body). Needs the `write_organization_settings` scope and an administrator.
     ///
-    /// Documented error bodies: `DisablePublicPipelineCreationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DisablePublicPipelineCreationError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipeline-settings/public-pipelines` (`disablePublicPipelineCreation`)
     ///
@@ -78,6 +103,14 @@ impl PipelineSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#disable-public-pipeline-creation>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_settings().disable_public_pipeline_creation("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_public_pipeline_creation(
         &self,
         org: impl crate::runtime::TextArg,
@@ -88,7 +121,7 @@ impl PipelineSettings {
     ///
     /// Turns on advanced queue metrics for the organization's clusters and returns the settings. There is no way back through the API (ask Buildkite support). Needs the `write_organization_settings` scope and an administrator.
     ///
-    /// Documented error bodies: `EnableAdvancedQueueMetricsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`EnableAdvancedQueueMetricsError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipeline-settings/advanced-queue-metrics` (`enableAdvancedQueueMetrics`)
     ///
@@ -96,6 +129,14 @@ impl PipelineSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#enable-advanced-queue-metrics>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_settings().enable_advanced_queue_metrics("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_advanced_queue_metrics(
         &self,
         org: impl crate::runtime::TextArg,
@@ -106,7 +147,7 @@ impl PipelineSettings {
     ///
     /// Turns on remote access to hosted agents (SSH for all, VNC for supported macOS jobs), recording who did it and when, and returns the settings. Needs the `write_organization_settings` scope and an administrator.
     ///
-    /// Documented error bodies: `EnableHostedAgentsRemoteAccessError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`EnableHostedAgentsRemoteAccessError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipeline-settings/hosted-agents-ssh` (`enableHostedAgentsRemoteAccess`)
     ///
@@ -114,6 +155,14 @@ impl PipelineSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#enable-hosted-agents-remote-access>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_settings().enable_hosted_agents_remote_access("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_hosted_agents_remote_access(
         &self,
         org: impl crate::runtime::TextArg,
@@ -124,7 +173,7 @@ impl PipelineSettings {
     ///
     /// Lets members create public pipelines and returns the settings. Needs the `write_organization_settings` scope and an administrator.
     ///
-    /// Documented error bodies: `EnablePublicPipelineCreationError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`EnablePublicPipelineCreationError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipeline-settings/public-pipelines` (`enablePublicPipelineCreation`)
     ///
@@ -132,6 +181,14 @@ impl PipelineSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#enable-public-pipeline-creation>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_settings().enable_public_pipeline_creation("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_public_pipeline_creation(
         &self,
         org: impl crate::runtime::TextArg,
@@ -142,7 +199,7 @@ impl PipelineSettings {
     ///
     /// Returns the organization's pipeline settings. Needs the `read_organization_settings` scope and an administrator.
     ///
-    /// Documented error bodies: `GetPipelineSettingsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetPipelineSettingsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipeline-settings` (`getPipelineSettings`)
     ///
@@ -150,6 +207,14 @@ impl PipelineSettings {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#get-pipeline-settings>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_settings().get("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(&self, org: impl crate::runtime::TextArg) -> GetPipelineSettings {
         GetPipelineSettings::new(self.client.clone(), org.into_text())
     }
@@ -157,7 +222,7 @@ impl PipelineSettings {
     ///
     /// Changes the simple settings sent (default branch and cluster, timeouts, job expiry) and returns all settings. Needs the `write_organization_settings` scope and an administrator; 422 for an invalid value, such as a cluster of another organization.
     ///
-    /// Documented error bodies: `UpdatePipelineSettingsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdatePipelineSettingsError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipeline-settings` (`updatePipelineSettings`)
     ///
@@ -166,6 +231,15 @@ impl PipelineSettings {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/pipeline-settings#update-pipeline-settings>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdatePipelineSettingsRequest::new();
+    /// let response = client.pipeline_settings().update("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

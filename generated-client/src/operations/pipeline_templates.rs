@@ -14,7 +14,7 @@ impl PipelineTemplates {
     ///
     /// Creates a pipeline template and returns it. Needs the `write_pipeline_templates` scope (and administrator rights); 422 when validation fails.
     ///
-    /// Documented error bodies: `CreatePipelineTemplateError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreatePipelineTemplateError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipeline-templates` (`createPipelineTemplate`)
     ///
@@ -23,6 +23,15 @@ impl PipelineTemplates {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#create-a-pipeline-template>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreatePipelineTemplateRequest::new("name", "configuration");
+    /// let response = client.pipeline_templates().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +43,7 @@ impl PipelineTemplates {
     ///
     /// Deletes a pipeline template. A template still assigned to any pipeline cannot be deleted (422); unassign it first. Needs the `write_pipeline_templates` scope. Answers 204 with an empty body.
     ///
-    /// Documented error bodies: `DeletePipelineTemplateError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeletePipelineTemplateError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipeline-templates/{template}` (`deletePipelineTemplate`)
     ///
@@ -43,6 +52,14 @@ impl PipelineTemplates {
     /// - `template`: The template's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#delete-a-pipeline-template>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_templates().delete("org", "template").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -58,7 +75,7 @@ impl PipelineTemplates {
     ///
     /// Fetches one pipeline template by UUID. Needs the `read_pipeline_templates` scope.
     ///
-    /// Documented error bodies: `GetPipelineTemplateError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetPipelineTemplateError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipeline-templates/{template}` (`getPipelineTemplate`)
     ///
@@ -67,6 +84,14 @@ impl PipelineTemplates {
     /// - `template`: The template's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#get-a-pipeline-template>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_templates().get("org", "template").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -82,7 +107,7 @@ impl PipelineTemplates {
     ///
     /// Lists an organization's pipeline templates. Users who are not administrators see only templates marked `available`. Needs the `read_pipeline_templates` scope. Paged like other lists (not stated by the docs; go-buildkite pages it).
     ///
-    /// Documented error bodies: `ListPipelineTemplatesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListPipelineTemplatesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipeline-templates` (`listPipelineTemplates`)
     ///
@@ -92,6 +117,14 @@ impl PipelineTemplates {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#list-pipeline-templates>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipeline_templates().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListPipelineTemplates {
         ListPipelineTemplates::new(self.client.clone(), org.into_text())
     }
@@ -99,7 +132,7 @@ impl PipelineTemplates {
     ///
     /// Changes the fields sent and returns the template. Needs the `write_pipeline_templates` scope; 422 when validation fails.
     ///
-    /// Documented error bodies: `UpdatePipelineTemplateError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdatePipelineTemplateError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipeline-templates/{template}` (`updatePipelineTemplate`)
     ///
@@ -109,6 +142,15 @@ impl PipelineTemplates {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipeline-templates#update-a-pipeline-template>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdatePipelineTemplateRequest::new();
+    /// let response = client.pipeline_templates().update("org", "template", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

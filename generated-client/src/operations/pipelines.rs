@@ -14,7 +14,7 @@ impl Pipelines {
     ///
     /// Archives a pipeline: it becomes read-only and drops out of the pipeline lists in the web interface, while its builds, logs and artifacts stay. Returns the archived pipeline. Needs the `write_pipelines` scope; 422 when it cannot be archived.
     ///
-    /// Documented error bodies: `ArchivePipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ArchivePipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/archive` (`archivePipeline`)
     ///
@@ -23,6 +23,14 @@ impl Pipelines {
     /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#archive-a-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipelines().archive("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn archive(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +42,7 @@ impl Pipelines {
     ///
     /// Creates a pipeline, either from YAML (`configuration`) or from visual steps (`steps`), and returns it. A pipeline may not share its name with an existing one. Needs the `write_pipelines` scope; 422 with field errors when validation fails (for example a blank `configuration`).
     ///
-    /// Documented error bodies: `CreatePipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreatePipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines` (`createPipeline`)
     ///
@@ -43,6 +51,15 @@ impl Pipelines {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#create-a-yaml-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: buildkite_api::types::CreatePipelineRequest = buildkite_api::serde_json::from_str(r#"{"name":"name","repository":"repository","cluster_id":"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"}"#)?;
+    /// let response = client.pipelines().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -54,7 +71,7 @@ impl Pipelines {
     ///
     /// Asks Buildkite to create the GitHub webhook of a pipeline whose repository is connected through the Buildkite GitHub App, so that pushes start builds. Needs the `write_pipelines` scope. Answers 201 (the docs show no body); 422 when the repository does not support it or a webhook could not be made (for example one already exists).
     ///
-    /// Documented error bodies: `CreatePipelineWebhookError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreatePipelineWebhookError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/webhook` (`createPipelineWebhook`)
     ///
@@ -63,6 +80,14 @@ impl Pipelines {
     /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#add-a-webhook>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipelines().create_webhook("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_webhook(
         &self,
         org: impl crate::runtime::TextArg,
@@ -78,7 +103,7 @@ impl Pipelines {
     ///
     /// Deletes a pipeline with its builds. Needs the `write_pipelines` scope. Answers 204 with an empty body.
     ///
-    /// Documented error bodies: `DeletePipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeletePipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}` (`deletePipeline`)
     ///
@@ -87,6 +112,14 @@ impl Pipelines {
     /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#delete-a-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipelines().delete("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -98,7 +131,7 @@ impl Pipelines {
     ///
     /// Turns processing of incoming GitHub webhooks off for the pipeline, recording who did it and when, and returns the state (200 with a body, not 204); calling it when already off changes nothing. Needs the `write_pipelines` scope and Full Access to the pipeline.
     ///
-    /// Documented error bodies: `DisablePipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DisablePipelineGithubWebhookProcessingError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`disablePipelineGithubWebhookProcessing`)
     ///
@@ -107,6 +140,14 @@ impl Pipelines {
     /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#disable-github-webhook-processing>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipelines().disable_github_webhook_processing("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_github_webhook_processing(
         &self,
         org: impl crate::runtime::TextArg,
@@ -122,7 +163,7 @@ impl Pipelines {
     ///
     /// Turns processing of incoming GitHub webhooks on for the pipeline and returns the state; calling it when already on changes nothing. Needs the `write_pipelines` scope and Full Access to the pipeline.
     ///
-    /// Documented error bodies: `EnablePipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`EnablePipelineGithubWebhookProcessingError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`enablePipelineGithubWebhookProcessing`)
     ///
@@ -131,6 +172,14 @@ impl Pipelines {
     /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#enable-github-webhook-processing>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipelines().enable_github_webhook_processing("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_github_webhook_processing(
         &self,
         org: impl crate::runtime::TextArg,
@@ -146,7 +195,7 @@ impl Pipelines {
     ///
     /// Fetches one pipeline by slug. `provider.webhook_url` is empty unless the caller may edit the pipeline and the token has `write_pipelines`. Needs the `read_pipelines` scope.
     ///
-    /// Documented error bodies: `GetPipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetPipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}` (`getPipeline`)
     ///
@@ -155,6 +204,14 @@ impl Pipelines {
     /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-a-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipelines().get("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -166,7 +223,7 @@ impl Pipelines {
     ///
     /// Tells whether Buildkite processes the GitHub webhooks it receives for the pipeline, and who turned that off and when. Needs the `read_pipelines` scope and Full Access to the pipeline; 404 when the pipeline is not on GitHub or the organization lacks the expanded webhook triggers feature.
     ///
-    /// Documented error bodies: `GetPipelineGithubWebhookProcessingError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetPipelineGithubWebhookProcessingError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/github-webhooks` (`getPipelineGithubWebhookProcessing`)
     ///
@@ -175,6 +232,14 @@ impl Pipelines {
     /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#get-github-webhook-processing-state>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipelines().get_github_webhook_processing("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_github_webhook_processing(
         &self,
         org: impl crate::runtime::TextArg,
@@ -190,7 +255,7 @@ impl Pipelines {
     ///
     /// Lists an organization's pipelines, one page at a time, optionally narrowed by name or repository. `provider.webhook_url` is empty unless the caller may edit the pipeline and the token has `write_pipelines`. Needs the `read_pipelines` scope.
     ///
-    /// Documented error bodies: `ListPipelinesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListPipelinesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines` (`listPipelines`)
     ///
@@ -200,6 +265,14 @@ impl Pipelines {
     /// Optional parameters, set on the returned builder: `.name(..)`, `.page(..)`, `.per_page(..)`, `.repository(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#list-pipelines>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipelines().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListPipelines {
         ListPipelines::new(self.client.clone(), org.into_text())
     }
@@ -207,7 +280,7 @@ impl Pipelines {
     ///
     /// Brings an archived pipeline back: it can be edited and built again and shows up in the web interface. Returns the pipeline. Needs the `write_pipelines` scope; 422 when it cannot be unarchived.
     ///
-    /// Documented error bodies: `UnarchivePipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UnarchivePipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/pipelines/{pipeline}/unarchive` (`unarchivePipeline`)
     ///
@@ -216,6 +289,14 @@ impl Pipelines {
     /// - `pipeline`: Pipeline slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#unarchive-a-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.pipelines().unarchive("org", "pipeline").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unarchive(
         &self,
         org: impl crate::runtime::TextArg,
@@ -231,7 +312,7 @@ impl Pipelines {
     ///
     /// Changes the fields sent and returns the updated pipeline. Renaming without a `slug` changes the slug, and so the pipeline's URL. For YAML pipelines `configuration` replaces the whole YAML, `env` is ignored and `steps` without `configuration` is refused. Needs the `write_pipelines` scope; 422 with field errors when validation fails.
     ///
-    /// Documented error bodies: `UpdatePipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdatePipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/pipelines/{pipeline}` (`updatePipeline`)
     ///
@@ -241,6 +322,15 @@ impl Pipelines {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/pipelines#update-a-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdatePipelineRequest::new();
+    /// let response = client.pipelines().update("org", "pipeline", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

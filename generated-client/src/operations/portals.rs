@@ -14,7 +14,7 @@ impl Portals {
     ///
     /// Creates a portal and returns it with its token, which is shown this once only. Needs the `write_portals` scope; 422 when validation fails.
     ///
-    /// Documented error bodies: `CreatePortalError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreatePortalError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/portals` (`createPortal`)
     ///
@@ -23,6 +23,15 @@ impl Portals {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-create-a-portal>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreatePortalRequest::new("name", "query");
+    /// let response = client.portals().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +43,7 @@ impl Portals {
     ///
     /// Deletes a portal. Needs the `write_portals` scope. Answers 204 with an empty body; 422 with the reason when it cannot be deleted.
     ///
-    /// Documented error bodies: `DeletePortalError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeletePortalError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/portals/{portal}` (`deletePortal`)
     ///
@@ -43,6 +52,14 @@ impl Portals {
     /// - `portal`: The portal's slug.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-delete-a-portal>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.portals().delete("org", "portal").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -54,7 +71,7 @@ impl Portals {
     ///
     /// Fetches one portal by slug (without its token). Needs the `read_portals` scope.
     ///
-    /// Documented error bodies: `GetPortalError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetPortalError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/portals/{portal}` (`getPortal`)
     ///
@@ -63,6 +80,14 @@ impl Portals {
     /// - `portal`: The portal's slug.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-get-a-portal>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.portals().get("org", "portal").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -74,7 +99,7 @@ impl Portals {
     ///
     /// Lists an organization's portals, one page at a time. Needs the `read_portals` scope.
     ///
-    /// Documented error bodies: `ListPortalsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListPortalsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/portals` (`listPortals`)
     ///
@@ -84,6 +109,14 @@ impl Portals {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-list-portals>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.portals().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListPortals {
         ListPortals::new(self.client.clone(), org.into_text())
     }
@@ -91,7 +124,7 @@ impl Portals {
     ///
     /// Changes the fields sent and returns the portal. Needs the `write_portals` scope; 422 when validation fails.
     ///
-    /// Documented error bodies: `UpdatePortalError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdatePortalError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/portals/{portal}` (`updatePortal`)
     ///
@@ -101,6 +134,15 @@ impl Portals {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/portals#portals-update-a-portal>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdatePortalRequest::new();
+    /// let response = client.portals().update("org", "portal", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl Queues {
     ///
     /// Creates a queue in a cluster. Without `hostedAgents` the queue is self-hosted (your own agents register with its key); with `hostedAgents.instanceShape` it is a queue of Buildkite hosted agents of that shape. A custom agent image cannot be set here: set it with an update afterwards. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `CreateQueueError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateQueueError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/queues` (`createQueue`)
     ///
@@ -24,6 +24,15 @@ impl Queues {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#create-a-self-hosted-queue>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateQueueRequest::new("key");
+    /// let response = client.queues().create("org", "cluster", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl Queues {
     ///
     /// Deletes a queue from its cluster. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `DeleteQueueError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteQueueError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/clusters/{cluster}/queues/{queue}` (`deleteQueue`)
     ///
@@ -51,6 +60,14 @@ impl Queues {
     /// - `queue`: UUID of the queue.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#delete-a-queue>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.queues().delete("org", "cluster", "queue").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl Queues {
     ///
     /// Fetches one queue of a cluster by its UUID. Needs the `read_clusters` scope.
     ///
-    /// Documented error bodies: `GetQueueError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetQueueError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/queues/{queue}` (`getQueue`)
     ///
@@ -78,6 +95,14 @@ impl Queues {
     /// - `queue`: UUID of the queue.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#get-a-queue>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.queues().get("org", "cluster", "queue").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -95,7 +120,7 @@ impl Queues {
     ///
     /// Lists a cluster's queues, a page at a time. Needs the `read_clusters` scope.
     ///
-    /// Documented error bodies: `ListQueuesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListQueuesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/clusters/{cluster}/queues` (`listQueues`)
     ///
@@ -106,6 +131,14 @@ impl Queues {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#list-queues>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.queues().list("org", "cluster").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -117,7 +150,7 @@ impl Queues {
     ///
     /// Stops Buildkite from handing jobs to the queue's agents until dispatch is resumed; an optional note says why. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `PauseQueueDispatchError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`PauseQueueDispatchError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/queues/{queue}/pause_dispatch` (`pauseQueueDispatch`)
     ///
@@ -129,6 +162,14 @@ impl Queues {
     /// Optional parameters, set on the returned builder: `.body(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#pause-a-queue>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.queues().pause_dispatch("org", "cluster", "queue").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pause_dispatch(
         &self,
         org: impl crate::runtime::TextArg,
@@ -146,7 +187,7 @@ impl Queues {
     ///
     /// Lets Buildkite hand jobs to the queue's agents again after a pause. No body is sent. Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `ResumeQueueDispatchError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ResumeQueueDispatchError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/clusters/{cluster}/queues/{queue}/resume_dispatch` (`resumeQueueDispatch`)
     ///
@@ -156,6 +197,14 @@ impl Queues {
     /// - `queue`: UUID of the queue.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#resume-a-paused-queue>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.queues().resume_dispatch("org", "cluster", "queue").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume_dispatch(
         &self,
         org: impl crate::runtime::TextArg,
@@ -173,7 +222,7 @@ impl Queues {
     ///
     /// Changes a queue's description or retry agent affinity, and for a hosted queue its instance shape (only its size: neither the platform nor the architecture can change) or its custom agent image. `hostedAgents.instanceShape` must be sent whenever `hostedAgents` is, even when only `agentImageRef` changes. Sent as PUT, the method the Buildkite docs give (go-buildkite uses PATCH). Needs the `write_clusters` scope.
     ///
-    /// Documented error bodies: `UpdateQueueError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateQueueError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /organizations/{org}/clusters/{cluster}/queues/{queue}` (`updateQueue`)
     ///
@@ -184,6 +233,15 @@ impl Queues {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#update-a-queue>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateQueueRequest::new();
+    /// let response = client.queues().update("org", "cluster", "queue", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,
@@ -203,7 +261,7 @@ impl Queues {
     ///
     /// The same update sent as PATCH, the method the official Go client (go-buildkite v5.14) uses. Buildkite's documentation gives PUT for this route, and that is what `updateQueue` sends: prefer it. This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it.
     ///
-    /// Documented error bodies: `UpdateQueueWithPatchError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateQueueWithPatchError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/clusters/{cluster}/queues/{queue}` (`updateQueueWithPatch`)
     ///
@@ -214,7 +272,18 @@ impl Queues {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/clusters/queues#update-a-queue>
-    #[deprecated]
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateQueueRequest::new();
+    /// #[allow(deprecated)] let response = client.queues().update_with_patch("org", "cluster", "queue", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(
+        note = "This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it."
+    )]
     pub fn update_with_patch(
         &self,
         org: impl crate::runtime::TextArg,

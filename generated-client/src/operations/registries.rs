@@ -14,7 +14,7 @@ impl Registries {
     ///
     /// Creates a registry for one package ecosystem, optionally with a description, emoji, color and OIDC policy; when the organization uses teams, `team_ids` must name at least one team. Answers 200 (not 201) with the new registry. Needs the `write_registries` scope.
     ///
-    /// Documented error bodies: `CreateRegistryError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateRegistryError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries` (`createRegistry`)
     ///
@@ -23,6 +23,15 @@ impl Registries {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#create-a-registry>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateRegistryRequest::new("name", "ecosystem");
+    /// let response = client.registries().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +43,7 @@ impl Registries {
     ///
     /// Deletes a registry. Answers 200; the docs show no body. Needs the `delete_registries` scope.
     ///
-    /// Documented error bodies: `DeleteRegistryError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteRegistryError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /packages/organizations/{org}/registries/{registry}` (`deleteRegistry`)
     ///
@@ -43,6 +52,14 @@ impl Registries {
     /// - `registry`: The registry's slug (its `slug`, not its UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#delete-a-registry>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.registries().delete("org", "registry").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -54,7 +71,7 @@ impl Registries {
     ///
     /// Returns one registry, looked up by its slug. Needs the `read_registries` scope.
     ///
-    /// Documented error bodies: `GetRegistryError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetRegistryError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}` (`getRegistry`)
     ///
@@ -63,6 +80,14 @@ impl Registries {
     /// - `registry`: The registry's slug (its `slug`, not its UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#get-a-registry>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.registries().get("org", "registry").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -74,7 +99,7 @@ impl Registries {
     ///
     /// Lists the organization's package registries. Needs the `read_registries` scope.
     ///
-    /// Documented error bodies: `ListRegistriesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListRegistriesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /packages/organizations/{org}/registries` (`listRegistries`)
     ///
@@ -82,6 +107,14 @@ impl Registries {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#list-all-registries>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.registries().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRegistries {
         ListRegistries::new(self.client.clone(), org.into_text())
     }
@@ -89,7 +122,7 @@ impl Registries {
     ///
     /// Changes a registry's name, description, emoji, color or OIDC policy and returns the registry; a new OIDC policy replaces the old one whole. Sent as POST, as the registries docs page gives it (\[conflict\]: go-buildkite sends PATCH; see `updateRegistryWithPatch`). Needs the `write_registries` scope.
     ///
-    /// Documented error bodies: `UpdateRegistryError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateRegistryError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}` (`updateRegistry`)
     ///
@@ -99,6 +132,15 @@ impl Registries {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#update-a-registry>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateRegistryRequest::new();
+    /// let response = client.registries().update("org", "registry", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,
@@ -116,7 +158,7 @@ impl Registries {
     ///
     /// The same update sent as PATCH, the method the official Go client (go-buildkite v5.14) uses. Buildkite's documentation gives POST for this route, and that is what `updateRegistry` sends: prefer it. This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it.
     ///
-    /// Documented error bodies: `UpdateRegistryWithPatchError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateRegistryWithPatchError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /packages/organizations/{org}/registries/{registry}` (`updateRegistryWithPatch`)
     ///
@@ -126,7 +168,18 @@ impl Registries {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registries#update-a-registry>
-    #[deprecated]
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateRegistryRequest::new();
+    /// #[allow(deprecated)] let response = client.registries().update_with_patch("org", "registry", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(
+        note = "This variant exists so that every call of the Go client has a typed counterpart; it is deprecated because the documentation does not list it."
+    )]
     pub fn update_with_patch(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl RegistryTokens {
     ///
     /// Creates a token for installing and using the registry's packages and answers 200 (not 201) with it. Needs the `write_registries` scope.
     ///
-    /// Documented error bodies: `CreateRegistryTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateRegistryTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/tokens` (`createRegistryToken`)
     ///
@@ -24,6 +24,15 @@ impl RegistryTokens {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#create-a-registry-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateRegistryTokenRequest::new("description");
+    /// let response = client.registry_tokens().create("org", "registry", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl RegistryTokens {
     ///
     /// Deletes a registry token. Answers 200; the docs show no body. Needs the `write_registries` scope.
     ///
-    /// Documented error bodies: `DeleteRegistryTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteRegistryTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /packages/organizations/{org}/registries/{registry}/tokens/{token}` (`deleteRegistryToken`)
     ///
@@ -51,6 +60,14 @@ impl RegistryTokens {
     /// - `token`: The registry token's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#delete-a-registry-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.registry_tokens().delete("org", "registry", "token").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl RegistryTokens {
     ///
     /// Returns one registry token. Needs the `read_registries` scope.
     ///
-    /// Documented error bodies: `GetRegistryTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetRegistryTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}/tokens/{token}` (`getRegistryToken`)
     ///
@@ -78,6 +95,14 @@ impl RegistryTokens {
     /// - `token`: The registry token's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#get-a-registry-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.registry_tokens().get("org", "registry", "token").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -95,7 +120,7 @@ impl RegistryTokens {
     ///
     /// Lists the tokens of one registry. Needs the `read_registries` scope.
     ///
-    /// Documented error bodies: `ListRegistryTokensError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListRegistryTokensError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /packages/organizations/{org}/registries/{registry}/tokens` (`listRegistryTokens`)
     ///
@@ -104,6 +129,14 @@ impl RegistryTokens {
     /// - `registry`: The registry's slug (its `slug`, not its UUID).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#list-all-registry-tokens>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.registry_tokens().list("org", "registry").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -119,7 +152,7 @@ impl RegistryTokens {
     ///
     /// Changes a registry token's description and returns the token. This update is a POST (not PATCH), as both the docs and go-buildkite send it. Needs the `write_registries` scope.
     ///
-    /// Documented error bodies: `UpdateRegistryTokenError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateRegistryTokenError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /packages/organizations/{org}/registries/{registry}/tokens/{token}` (`updateRegistryToken`)
     ///
@@ -130,6 +163,15 @@ impl RegistryTokens {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/package-registries/registry-tokens#update-a-registry-token>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateRegistryTokenRequest::new("description");
+    /// let response = client.registry_tokens().update("org", "registry", "token", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl RepositoryConnections {
     ///
     /// Fetches one connection with its service account, host and rate-limit figures. Needs the `read_organization_repository_connections` scope and an administrator; 400 when the id is not a UUID.
     ///
-    /// Documented error bodies: `GetRepositoryConnectionError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetRepositoryConnectionError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/repository_connections/{connection}` (`getRepositoryConnection`)
     ///
@@ -23,6 +23,14 @@ impl RepositoryConnections {
     /// - `connection`: The repository connection's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/repository-connections#get-a-repository-connection>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.repository_connections().get("org", "connection").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -38,7 +46,7 @@ impl RepositoryConnections {
     ///
     /// Lists every source-control connection of the organization at once (the list is not paged), each with its id, type, name and URL. Needs the `read_organization_repository_connections` scope and an administrator.
     ///
-    /// Documented error bodies: `ListRepositoryConnectionsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListRepositoryConnectionsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/repository_connections` (`listRepositoryConnections`)
     ///
@@ -46,6 +54,14 @@ impl RepositoryConnections {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/organizations/repository-connections#list-repository-connections>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.repository_connections().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRepositoryConnections {
         ListRepositoryConnections::new(self.client.clone(), org.into_text())
     }
@@ -53,7 +69,7 @@ impl RepositoryConnections {
     ///
     /// Lists the repositories a connection can reach, in the provider's order, optionally just the one named. Works for GitHub (all kinds), GitHub Enterprise Server and Origin connections; others answer 422. Needs the `read_organization_repository_connections` scope and an administrator; 400 for a malformed id or filter, 503 while the provider is unavailable (with a `Retry-After` header).
     ///
-    /// Documented error bodies: `ListRepositoryConnectionRepositoriesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListRepositoryConnectionRepositoriesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/repository_connections/{connection}/repositories` (`listRepositoryConnectionRepositories`)
     ///
@@ -64,6 +80,14 @@ impl RepositoryConnections {
     /// Optional parameters, set on the returned builder: `.repository(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/repository-connections#list-repositories>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.repository_connections().list_repositories("org", "connection").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_repositories(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl Rules {
     ///
     /// Creates a rule linking two pipelines (given by UUID or slug) and returns it. Needs the `write_rules` scope; 422 with the reason when the rule cannot be created.
     ///
-    /// Documented error bodies: `CreateRuleError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateRuleError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/rules` (`createRule`)
     ///
@@ -23,6 +23,15 @@ impl Rules {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-create-a-rule>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: buildkite_api::types::CreateRuleRequest = buildkite_api::serde_json::from_str(r#"{"type":"pipeline.trigger_build.pipeline","value":{"source_pipeline":"source-pipeline","target_pipeline":"target-pipeline"}}"#)?;
+    /// let response = client.rules().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +43,7 @@ impl Rules {
     ///
     /// Deletes a rule. Needs the `write_rules` scope. Answers 204 with an empty body; 422 with the reason when it cannot be deleted.
     ///
-    /// Documented error bodies: `DeleteRuleError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteRuleError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/rules/{rule}` (`deleteRule`)
     ///
@@ -43,6 +52,14 @@ impl Rules {
     /// - `rule`: The rule's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-delete-a-rule>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.rules().delete("org", "rule").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -54,7 +71,7 @@ impl Rules {
     ///
     /// Fetches one rule by UUID. Needs the `read_rules` scope.
     ///
-    /// Documented error bodies: `GetRuleError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetRuleError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/rules/{rule}` (`getRule`)
     ///
@@ -63,6 +80,14 @@ impl Rules {
     /// - `rule`: The rule's UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-get-a-rule>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.rules().get("org", "rule").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -74,7 +99,7 @@ impl Rules {
     ///
     /// Lists an organization's rules, one page at a time. Needs the `read_rules` scope.
     ///
-    /// Documented error bodies: `ListRulesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListRulesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/rules` (`listRules`)
     ///
@@ -84,6 +109,14 @@ impl Rules {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/rules#rules-list-rules>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.rules().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListRules {
         ListRules::new(self.client.clone(), org.into_text())
     }

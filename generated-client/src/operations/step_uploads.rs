@@ -14,7 +14,7 @@ impl StepUploads {
     ///
     /// Returns one pipeline upload of the build with its definition rendered as YAML (null with `definition_yaml_omitted` when the definition is over 2 MB). Builds older than their 30-day lifetime answer 410. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `GetStepUploadError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetStepUploadError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/step-uploads/{upload}` (`getStepUpload`)
     ///
@@ -25,6 +25,14 @@ impl StepUploads {
     /// - `upload`: UUID of the step upload.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/step-uploads#get-a-step-upload>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.step_uploads().get("org", "pipeline", 1, "upload").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -44,7 +52,7 @@ impl StepUploads {
     ///
     /// Lists the pipeline uploads made while the build ran, newest first, without their definitions. The page is an object with `items` and `links`: follow `links.next` as given. Builds older than their 30-day lifetime answer 410. Needs the `read_builds` scope.
     ///
-    /// Documented error bodies: `ListStepUploadsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListStepUploadsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/pipelines/{pipeline}/builds/{number}/step-uploads` (`listStepUploads`)
     ///
@@ -56,6 +64,14 @@ impl StepUploads {
     /// Optional parameters, set on the returned builder: `.after(..)`, `.before(..)`, `.filter_source_job_id(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/step-uploads#list-a-builds-step-uploads>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.step_uploads().list("org", "pipeline", 1).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -339,7 +355,7 @@ pub enum ListStepUploadsError {
     NotFound(crate::types::ErrorType),
     /// The build is past its maximum lifetime.
     Status410(crate::types::ErrorType),
-    /// Unsupported filter, or an invalid `filter\[source_job_id\]`.
+    /// Unsupported filter, or an invalid `filter[source_job_id]`.
     UnprocessableEntity(crate::types::ErrorType),
     /// A rate limit is exhausted; retried by the client until its budget runs out.
     TooManyRequests(crate::types::RateLimitExceeded),

@@ -14,7 +14,7 @@ impl TeamMembers {
     ///
     /// Puts an existing organization member into the team with the given role and answers 201 with the membership, or 422 when it is rejected (for example a user outside the organization). Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `AddTeamMemberError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`AddTeamMemberError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/teams/{team}/members` (`addTeamMember`)
     ///
@@ -24,6 +24,15 @@ impl TeamMembers {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#create-a-team-member>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::AddTeamMemberRequest::new("user-id", "member");
+    /// let response = client.team_members().add("org", "team", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl TeamMembers {
     ///
     /// Returns one user's membership of the team, with their role. The docs name the scope `view_teams`, which is not among the token scopes (`read_teams` is presumably meant).
     ///
-    /// Documented error bodies: `GetTeamMemberError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetTeamMemberError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}/members/{user_id}` (`getTeamMember`)
     ///
@@ -51,6 +60,14 @@ impl TeamMembers {
     /// - `user_id`: The member's user UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#get-a-team-member>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.team_members().get("org", "team", "user-id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl TeamMembers {
     ///
     /// Lists the users in a team with their role, one page at a time. The docs name the scope `view_teams`, which is not among the token scopes (`read_teams` is presumably meant).
     ///
-    /// Documented error bodies: `ListTeamMembersError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListTeamMembersError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}/members` (`listTeamMembers`)
     ///
@@ -79,6 +96,14 @@ impl TeamMembers {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#list-team-members>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.team_members().list("org", "team").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -90,7 +115,7 @@ impl TeamMembers {
     ///
     /// Takes the user out of the team (they stay in the organization). Answers 204, or 422 with the reason when the user cannot be removed. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `RemoveTeamMemberError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RemoveTeamMemberError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/teams/{team}/members/{user_id}` (`removeTeamMember`)
     ///
@@ -100,6 +125,14 @@ impl TeamMembers {
     /// - `user_id`: The member's user UUID.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#delete-a-team-member>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.team_members().remove("org", "team", "user-id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         org: impl crate::runtime::TextArg,
@@ -117,7 +150,7 @@ impl TeamMembers {
     ///
     /// Sets the member's role to `member` or `maintainer` and returns the membership; 422 when the change is rejected. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `UpdateTeamMemberError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateTeamMemberError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/teams/{team}/members/{user_id}` (`updateTeamMember`)
     ///
@@ -128,6 +161,15 @@ impl TeamMembers {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/members#update-a-team-member>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateTeamMemberRequest::new("member");
+    /// let response = client.team_members().update("org", "team", "user-id", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl TeamPipelines {
     ///
     /// Connects a pipeline to the team at the given access level (`read_only`, `build_and_read` or `manage_build_and_read`) and answers 201 with the connection, or 422 when it is rejected. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `AddTeamPipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`AddTeamPipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/teams/{team}/pipelines` (`addTeamPipeline`)
     ///
@@ -24,6 +24,15 @@ impl TeamPipelines {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#create-a-team-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::AddTeamPipelineRequest::new("pipeline-id", "read_only");
+    /// let response = client.team_pipelines().add("org", "team", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl TeamPipelines {
     ///
     /// Returns the team's connection to one pipeline, with its access level. The docs name the scope `view_teams`, which is not among the token scopes (`read_teams` is presumably meant).
     ///
-    /// Documented error bodies: `GetTeamPipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetTeamPipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}/pipelines/{pipeline_id}` (`getTeamPipeline`)
     ///
@@ -51,6 +60,14 @@ impl TeamPipelines {
     /// - `pipeline_id`: The pipeline's UUID (not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#get-a-team-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.team_pipelines().get("org", "team", "pipeline-id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl TeamPipelines {
     ///
     /// Lists the pipelines the team can access, with the access level of each, one page at a time. The docs name the scope `view_teams`, which is not among the token scopes (`read_teams` is presumably meant).
     ///
-    /// Documented error bodies: `ListTeamPipelinesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListTeamPipelinesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}/pipelines` (`listTeamPipelines`)
     ///
@@ -79,6 +96,14 @@ impl TeamPipelines {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#list-team-pipelines>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.team_pipelines().list("org", "team").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -90,7 +115,7 @@ impl TeamPipelines {
     ///
     /// Ends the team's access to the pipeline (the pipeline itself is kept). Answers 204, or 422 with the reason when the connection cannot be removed. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `RemoveTeamPipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RemoveTeamPipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/teams/{team}/pipelines/{pipeline_id}` (`removeTeamPipeline`)
     ///
@@ -100,6 +125,14 @@ impl TeamPipelines {
     /// - `pipeline_id`: The pipeline's UUID (not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#delete-a-team-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.team_pipelines().remove("org", "team", "pipeline-id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         org: impl crate::runtime::TextArg,
@@ -117,7 +150,7 @@ impl TeamPipelines {
     ///
     /// Sets the level of access the team has to the pipeline and returns the connection; 422 when the change is rejected. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `UpdateTeamPipelineError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateTeamPipelineError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/teams/{team}/pipelines/{pipeline_id}` (`updateTeamPipeline`)
     ///
@@ -128,6 +161,15 @@ impl TeamPipelines {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/pipelines#update-a-team-pipeline>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateTeamPipelineRequest::new("read_only");
+    /// let response = client.team_pipelines().update("org", "team", "pipeline-id", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl TeamSuites {
     ///
     /// Connects a Test Engine suite to the team with the listed permissions and answers 201 with the connection, or 422 when it is rejected. The path is `/suites` as the docs give it; go-buildkite posts to `/suite` (singular) instead. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `AddTeamSuiteError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`AddTeamSuiteError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/teams/{team}/suites` (`addTeamSuite`)
     ///
@@ -24,6 +24,15 @@ impl TeamSuites {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#create-a-team-suite>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: buildkite_api::types::AddTeamSuiteRequest = buildkite_api::serde_json::from_str(r#"{"suite_id":"suite-id","access_level":[]}"#)?;
+    /// let response = client.team_suites().add("org", "team", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +50,7 @@ impl TeamSuites {
     ///
     /// Returns the team's connection to one suite, with its permissions. The docs name the scope `view_teams`, which is not among the token scopes (`read_teams` is presumably meant).
     ///
-    /// Documented error bodies: `GetTeamSuiteError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetTeamSuiteError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}/suites/{suite_id}` (`getTeamSuite`)
     ///
@@ -51,6 +60,14 @@ impl TeamSuites {
     /// - `suite_id`: The suite's UUID (not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#get-a-team-suite>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.team_suites().get("org", "team", "suite-id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl TeamSuites {
     ///
     /// Lists the Test Engine suites the team can access, with the permissions it holds on each, one page at a time. The docs name the scope `view_teams`, which is not among the token scopes (`read_teams` is presumably meant).
     ///
-    /// Documented error bodies: `ListTeamSuitesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListTeamSuitesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}/suites` (`listTeamSuites`)
     ///
@@ -79,6 +96,14 @@ impl TeamSuites {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#list-team-suites>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.team_suites().list("org", "team").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -90,7 +115,7 @@ impl TeamSuites {
     ///
     /// Ends the team's access to the suite (the suite itself is kept). Answers 204, or 422 with the reason when the connection cannot be removed. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `RemoveTeamSuiteError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`RemoveTeamSuiteError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/teams/{team}/suites/{suite_id}` (`removeTeamSuite`)
     ///
@@ -100,6 +125,14 @@ impl TeamSuites {
     /// - `suite_id`: The suite's UUID (not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#delete-a-team-suite>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.team_suites().remove("org", "team", "suite-id").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove(
         &self,
         org: impl crate::runtime::TextArg,
@@ -117,7 +150,7 @@ impl TeamSuites {
     ///
     /// Replaces the team's list of permissions on the suite and returns the connection; 422 when the change is rejected. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `UpdateTeamSuiteError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateTeamSuiteError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/teams/{team}/suites/{suite_id}` (`updateTeamSuite`)
     ///
@@ -128,6 +161,15 @@ impl TeamSuites {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams/suites#update-a-team-suite>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: buildkite_api::types::UpdateTeamSuiteRequest = buildkite_api::serde_json::from_str(r#"{"access_level":[]}"#)?;
+    /// let response = client.team_suites().update("org", "team", "suite-id", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

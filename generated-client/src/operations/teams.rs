@@ -14,7 +14,7 @@ impl Teams {
     ///
     /// Creates a team in the organization with the given name, privacy, default-team flag, default member role and member permissions; the docs require every setting. Answers 201 with the new team, or 422 when a setting is rejected. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `CreateTeamError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateTeamError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/teams` (`createTeam`)
     ///
@@ -23,6 +23,15 @@ impl Teams {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#create-a-team>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateTeamRequest::new("name", "description", "visible", false, "member", false, false, false, false, false);
+    /// let response = client.teams().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +43,7 @@ impl Teams {
     ///
     /// Deletes a team; its members stay in the organization. Answers 204, or 422 with the reason when the team cannot be deleted. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `DeleteTeamError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteTeamError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /organizations/{org}/teams/{team}` (`deleteTeam`)
     ///
@@ -43,6 +52,14 @@ impl Teams {
     /// - `team`: The team's UUID (the `id` of a Team; not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#delete-a-team>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.teams().delete("org", "team").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -54,7 +71,7 @@ impl Teams {
     ///
     /// Switches the organization to team-based permissions, like the Enable Teams button in the web interface; when the organization has no team yet, an "Everyone" team holding every member is created. Calling it again changes nothing and still answers 204. A plan without teams answers 403. Needs the `write_teams` scope and an organization administrator's token.
     ///
-    /// Documented error bodies: `EnableTeamsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`EnableTeamsError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /organizations/{org}/teams/enable` (`enableTeams`)
     ///
@@ -62,6 +79,14 @@ impl Teams {
     /// - `org`: Organization slug
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#enable-teams>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.teams().enable("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable(&self, org: impl crate::runtime::TextArg) -> EnableTeams {
         EnableTeams::new(self.client.clone(), org.into_text())
     }
@@ -69,7 +94,7 @@ impl Teams {
     ///
     /// Returns one team by its UUID. Needs the `read_teams` scope.
     ///
-    /// Documented error bodies: `GetTeamError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetTeamError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams/{team}` (`getTeam`)
     ///
@@ -78,6 +103,14 @@ impl Teams {
     /// - `team`: The team's UUID (the `id` of a Team; not its slug).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#get-a-team>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.teams().get("org", "team").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -89,7 +122,7 @@ impl Teams {
     ///
     /// Lists the organization's teams, one page at a time; `user_id` narrows the list to the teams one user belongs to. Needs the `read_teams` scope.
     ///
-    /// Documented error bodies: `ListTeamsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListTeamsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /organizations/{org}/teams` (`listTeams`)
     ///
@@ -99,6 +132,14 @@ impl Teams {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`, `.user_id(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#list-teams>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.teams().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListTeams {
         ListTeams::new(self.client.clone(), org.into_text())
     }
@@ -106,7 +147,7 @@ impl Teams {
     ///
     /// Changes a team's settings and returns the team. The docs list every field as required for this call too; go-buildkite sends only the fields that change, and so does this client (every field is optional here): a server that insists on all of them answers 422. Needs the `write_teams` scope.
     ///
-    /// Documented error bodies: `UpdateTeamError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateTeamError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /organizations/{org}/teams/{team}` (`updateTeam`)
     ///
@@ -116,6 +157,15 @@ impl Teams {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/teams#update-a-team>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateTeamRequest::new();
+    /// let response = client.teams().update("org", "team", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

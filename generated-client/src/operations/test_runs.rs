@@ -14,7 +14,7 @@ impl TestRuns {
     ///
     /// Returns one run of a Test Engine suite. Its `state` and `result` can still change while results are uploaded. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `GetTestRunError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetTestRunError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/runs/{run}` (`getTestRun`)
     ///
@@ -24,6 +24,14 @@ impl TestRuns {
     /// - `run`: UUID of the run (the `id` field of a run).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/runs#get-a-run>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.test_runs().get("org", "suite", "run").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +49,7 @@ impl TestRuns {
     ///
     /// Lists the runs of a Test Engine suite, one page at a time. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `ListTestRunsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListTestRunsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/runs` (`listTestRuns`)
     ///
@@ -52,6 +60,14 @@ impl TestRuns {
     /// Optional parameters, set on the returned builder: `.build_id(..)`, `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/runs#list-all-runs>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.test_runs().list("org", "suite").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -63,7 +79,7 @@ impl TestRuns {
     ///
     /// Lists the failed test executions of a run, one page at a time, with their failure reason, duration and tags. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `ListTestRunFailedExecutionsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListTestRunFailedExecutionsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/runs/{run}/failed_executions` (`listTestRunFailedExecutions`)
     ///
@@ -75,6 +91,14 @@ impl TestRuns {
     /// Optional parameters, set on the returned builder: `.include_failure_expanded(..)`, `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/runs#get-failed-execution-data>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.test_runs().list_failed_executions("org", "suite", "run").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_failed_executions(
         &self,
         org: impl crate::runtime::TextArg,
@@ -92,7 +116,7 @@ impl TestRuns {
     ///
     /// Replaces the mutable (`mut.`-prefixed) tags of many executions of a suite at once; an empty `tags` object removes them all. Made for bulk use: the default limits are one request a minute, 100,000 executions a request and 10 mutable tags an execution. Needs the `write_suites` scope.
     ///
-    /// Documented error bodies: `UpdateExecutionTagsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateExecutionTagsError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /analytics/organizations/{org}/suites/{suite}/execution-tags` (`updateExecutionTags`)
     ///
@@ -102,6 +126,15 @@ impl TestRuns {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/execution-tags>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: buildkite_api::types::UpdateExecutionTagsRequest = buildkite_api::serde_json::from_str(r#"{"executions":[]}"#)?;
+    /// let response = client.test_runs().update_execution_tags("org", "suite", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_execution_tags(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl TestSuites {
     ///
     /// Creates a Test Engine suite. In an organization that uses teams, `team_ids` must name at least one team. Set `show_api_token` to receive the upload token in the response. Needs the `write_suites` scope.
     ///
-    /// Documented error bodies: `CreateTestSuiteError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`CreateTestSuiteError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /analytics/organizations/{org}/suites` (`createTestSuite`)
     ///
@@ -23,6 +23,15 @@ impl TestSuites {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#create-a-suite>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::CreateTestSuiteRequest::new("name", "default-branch");
+    /// let response = client.test_suites().create("org", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create(
         &self,
         org: impl crate::runtime::TextArg,
@@ -34,7 +43,7 @@ impl TestSuites {
     ///
     /// Deletes a Test Engine suite. Needs the `write_suites` scope.
     ///
-    /// Documented error bodies: `DeleteTestSuiteError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`DeleteTestSuiteError::from_error`]`(&error)` decodes them.
     ///
     /// `DELETE /analytics/organizations/{org}/suites/{suite}` (`deleteTestSuite`)
     ///
@@ -43,6 +52,14 @@ impl TestSuites {
     /// - `suite`: Slug of the Test Engine suite (the `slug` field of a suite).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#delete-a-suite>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.test_suites().delete("org", "suite").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         org: impl crate::runtime::TextArg,
@@ -54,7 +71,7 @@ impl TestSuites {
     ///
     /// Returns one Test Engine suite by slug. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `GetTestSuiteError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetTestSuiteError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}` (`getTestSuite`)
     ///
@@ -65,6 +82,14 @@ impl TestSuites {
     /// Optional parameters, set on the returned builder: `.show_api_token(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#get-a-suite>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.test_suites().get("org", "suite").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -76,7 +101,7 @@ impl TestSuites {
     ///
     /// Lists the Test Engine suites of an organization, one page at a time. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `ListTestSuitesError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListTestSuitesError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites` (`listTestSuites`)
     ///
@@ -86,6 +111,14 @@ impl TestSuites {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`, `.show_api_token(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#list-all-suites>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.test_suites().list("org").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self, org: impl crate::runtime::TextArg) -> ListTestSuites {
         ListTestSuites::new(self.client.clone(), org.into_text())
     }
@@ -93,7 +126,7 @@ impl TestSuites {
     ///
     /// Changes the given fields of a Test Engine suite and returns the suite. Fields left out keep their value. Needs the `write_suites` scope.
     ///
-    /// Documented error bodies: `UpdateTestSuiteError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateTestSuiteError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /analytics/organizations/{org}/suites/{suite}` (`updateTestSuite`)
     ///
@@ -103,6 +136,15 @@ impl TestSuites {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/suites#update-a-suite>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::UpdateTestSuiteRequest::new();
+    /// let response = client.test_suites().update("org", "suite", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,7 +14,7 @@ impl Tests {
     ///
     /// Returns a skipped or muted test to the `enabled` state. Needs test state management on for the suite and the `write_suites` scope.
     ///
-    /// Documented error bodies: `EnableTestError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`EnableTestError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /analytics/organizations/{org}/suites/{suite}/tests/{test}/enable` (`enableTest`)
     ///
@@ -24,6 +24,14 @@ impl Tests {
     /// - `test`: UUID of the test (the `id` field of a test).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#update-test-state-enable-test>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.tests().enable("org", "suite", "test").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable(
         &self,
         org: impl crate::runtime::TextArg,
@@ -41,7 +49,7 @@ impl Tests {
     ///
     /// Looks a test up by its scope and name, for when its UUID is not known; the answer carries the UUID. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `FindTestError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`FindTestError::from_error`]`(&error)` decodes them.
     ///
     /// `POST /analytics/organizations/{org}/suites/{suite}/tests/find` (`findTest`)
     ///
@@ -51,6 +59,15 @@ impl Tests {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#find-a-test-with-scope-and-name>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body = buildkite_api::types::FindTestRequest::new("scope", "name");
+    /// let response = client.tests().find("org", "suite", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn find(
         &self,
         org: impl crate::runtime::TextArg,
@@ -68,7 +85,7 @@ impl Tests {
     ///
     /// Returns one test of a Test Engine suite. With `Buildkite-Version` 2026-08-01 or later it carries its metrics over the chosen window; a test without executions in the window is still returned, with null durations and reliability and zero counts. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `GetTestError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetTestError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/tests/{test}` (`getTest`)
     ///
@@ -80,6 +97,14 @@ impl Tests {
     /// Optional parameters, set on the returned builder: `.buildkite_version(..)`, `.max_timestamp(..)`, `.min_timestamp(..)`, `.period(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#get-a-test>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.tests().get("org", "suite", "test").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         org: impl crate::runtime::TextArg,
@@ -97,7 +122,7 @@ impl Tests {
     ///
     /// Lists the tests of a Test Engine suite, one page at a time. With `Buildkite-Version` 2026-08-01 or later each test carries its duration, reliability and execution counts over the window set by `period` or `min_timestamp`/`max_timestamp`, tests without executions in the window are left out, and the newer filters apply. `label=flaky` lists the flaky tests. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `ListTestsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListTestsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/tests` (`listTests`)
     ///
@@ -108,6 +133,14 @@ impl Tests {
     /// Optional parameters, set on the returned builder: `.buildkite_version(..)`, `.branch(..)`, `.label(..)`, `.labels(..)`, `.max_timestamp(..)`, `.min_timestamp(..)`, `.order(..)`, `.owners(..)`, `.page(..)`, `.per_page(..)`, `.period(..)`, `.sort_by(..)`, `.state(..)`, `.tags(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#list-tests>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.tests().list("org", "suite").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(
         &self,
         org: impl crate::runtime::TextArg,
@@ -119,7 +152,7 @@ impl Tests {
     ///
     /// Lists the tests Test Engine detected as flaky in a suite, one page at a time. Deprecated by Buildkite: its data differs from the web interface's; list tests with `label=flaky` instead. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `ListFlakyTestsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListFlakyTestsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/flaky-tests` (`listFlakyTests`)
     ///
@@ -130,7 +163,17 @@ impl Tests {
     /// Optional parameters, set on the returned builder: `.branch(..)`, `.page(..)`, `.per_page(..)`, `.period(..)`, `.search(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/flaky-tests#legacy-flaky-tests-endpoint-deprecated>
-    #[deprecated]
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// #[allow(deprecated)] let response = client.tests().list_flaky("org", "suite").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[deprecated(
+        note = "Deprecated by Buildkite: its data differs from the web interface's; list tests with `label=flaky` instead."
+    )]
     pub fn list_flaky(
         &self,
         org: impl crate::runtime::TextArg,
@@ -142,7 +185,7 @@ impl Tests {
     ///
     /// Lists the tests that ran in a Buildkite Pipelines build, from every suite of the build the token can read, one page at a time. Metrics cover the build's window: from its creation to its end (or now while it runs), at most 24 hours. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `ListTestsForBuildError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListTestsForBuildError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/builds/{build}/tests` (`listTestsForBuild`)
     ///
@@ -153,6 +196,14 @@ impl Tests {
     /// Optional parameters, set on the returned builder: `.branch(..)`, `.labels(..)`, `.order(..)`, `.owners(..)`, `.page(..)`, `.per_page(..)`, `.sort_by(..)`, `.state(..)`, `.tags(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/build-tests>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.tests().list_for_build("org", "build").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_for_build(
         &self,
         org: impl crate::runtime::TextArg,
@@ -164,7 +215,7 @@ impl Tests {
     ///
     /// Lists the tests of a suite that are muted, for configuring a test runner to ignore their failures. Needs the `read_suites` scope.
     ///
-    /// Documented error bodies: `ListMutedTestsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`ListMutedTestsError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /analytics/organizations/{org}/suites/{suite}/tests/muted` (`listMutedTests`)
     ///
@@ -175,6 +226,14 @@ impl Tests {
     /// Optional parameters, set on the returned builder: `.page(..)`, `.per_page(..)`.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#list-quarantined-tests-muted-tests>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.tests().list_muted("org", "suite").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_muted(
         &self,
         org: impl crate::runtime::TextArg,
@@ -186,7 +245,7 @@ impl Tests {
     ///
     /// Puts a test in the `muted` state: it still runs, but its failures are ignored by test runners that read the quarantine lists. Needs test state management on for the suite and the `write_suites` scope.
     ///
-    /// Documented error bodies: `MuteTestError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`MuteTestError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /analytics/organizations/{org}/suites/{suite}/tests/{test}/mute` (`muteTest`)
     ///
@@ -196,6 +255,14 @@ impl Tests {
     /// - `test`: UUID of the test (the `id` field of a test).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#update-test-state-mute-test>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.tests().mute("org", "suite", "test").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn mute(
         &self,
         org: impl crate::runtime::TextArg,
@@ -213,7 +280,7 @@ impl Tests {
     ///
     /// Puts a test in the `skipped` state, so that test runners that read the quarantine lists do not run it. Needs test state management on for the suite and the `write_suites` scope.
     ///
-    /// Documented error bodies: `SkipTestError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`SkipTestError::from_error`]`(&error)` decodes them.
     ///
     /// `PUT /analytics/organizations/{org}/suites/{suite}/tests/{test}/skip` (`skipTest`)
     ///
@@ -223,6 +290,14 @@ impl Tests {
     /// - `test`: UUID of the test (the `id` field of a test).
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/quarantine#update-test-state-skip-test>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.tests().skip("org", "suite", "test").await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn skip(
         &self,
         org: impl crate::runtime::TextArg,
@@ -240,7 +315,7 @@ impl Tests {
     ///
     /// Adds labels to a test or removes them from it, and returns the test with its labels. Needs the `write_suites` scope.
     ///
-    /// Documented error bodies: `UpdateTestLabelsError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`UpdateTestLabelsError::from_error`]`(&error)` decodes them.
     ///
     /// `PATCH /analytics/organizations/{org}/suites/{suite}/tests/{test}/labels` (`updateTestLabels`)
     ///
@@ -251,6 +326,15 @@ impl Tests {
     /// - `body`: the request body.
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/test-engine/tests#add-or-remove-labels-from-a-test>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: buildkite_api::types::UpdateTestLabelsRequest = buildkite_api::serde_json::from_str(r#"{"operator":"add","labels":[]}"#)?;
+    /// let response = client.tests().update_labels("org", "suite", "test", body).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_labels(
         &self,
         org: impl crate::runtime::TextArg,

@@ -14,11 +14,19 @@ impl User {
     ///
     /// Returns the user account that owns the access token making the call. Needs the `read_user` scope.
     ///
-    /// Documented error bodies: `GetCurrentUserError::from_error(&error)` decodes them.
+    /// Documented error bodies: [`GetCurrentUserError::from_error`]`(&error)` decodes them.
     ///
     /// `GET /user` (`getCurrentUser`)
     ///
     /// Documentation: <https://buildkite.com/docs/apis/rest-api/user>
+    ///
+    /// ```no_run
+    /// # async fn example(client: buildkite_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.user().get_current().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_current(&self) -> GetCurrentUser {
         GetCurrentUser::new(self.client.clone())
     }

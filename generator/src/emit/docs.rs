@@ -73,7 +73,8 @@ pub fn link(url: &str) -> String {
 
 /// One line of prose from spec text (a title, say): line breaks become spaces.
 pub fn prose(text: &str) -> String {
-    escape_line(text.replace(['\r', '\n'], " ").trim())
+    let line = text.replace(['\r', '\n'], " ");
+    escape_line(line.trim(), spans_close_on_their_lines(&line))
 }
 
 /// The first paragraph of a description (else of the summary) as one line of prose: what a
@@ -84,11 +85,100 @@ pub fn first_paragraph(docs: &Docs) -> String {
     prose(&paragraph.join(" "))
 }
 
-/// Escapes one line of prose.
-fn escape_line(line: &str) -> String {
+/// `#[deprecated(note = ..)]` for an item the spec marks deprecated: the note is the first
+/// sentence of its documentation that says what to do instead (it mentions deprecation, a
+/// replacement, or "use"), which the compiler shows where the item is used; else a general
+/// one. Spec text in it is a string, never code, and at most one line of 200 characters.
+pub fn deprecated(docs: &Docs) -> TokenStream {
+    let text =
+        [docs.summary.as_deref(), docs.description.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(". ");
+    let text = visible(&text.replace(['\r', '\n'], " "));
+    let says_why = |s: &&str| {
+        let lower = s.to_ascii_lowercase();
+        ["deprecat", "instead", "replaced", "use `", "use the ", "superseded", "no longer", "removed"]
+            .iter()
+            .any(|w| lower.contains(w))
+    };
+    let note = match text.split_inclusive('.').map(str::trim).find(says_why) {
+        Some(sentence) => {
+            let mut note: String = sentence.chars().take(200).collect();
+            if note.len() < sentence.len() {
+                note.push('…');
+            }
+            note
+        }
+        None => "deprecated by the API description: see the item's documentation".to_string(),
+    };
+    quote!(#[deprecated(note = #note)])
+}
+
+/// The code spans of a line: for each backtick run, the next run of the same length closes it
+/// (CommonMark's rule). `None` when a run has no closing one on the line, or a backslash stands
+/// before a backtick: then a span could be read across lines, or not be one, and the line is
+/// escaped as prose throughout.
+fn code_spans(line: &str) -> Option<Vec<(usize, usize)>> {
+    if line.contains("\\`") {
+        return None;
+    }
+    let bytes = line.as_bytes();
+    let run_at = |i: usize| bytes[i..].iter().take_while(|b| **b == b'`').count();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let n = run_at(i);
+        let mut j = i + n;
+        let close = loop {
+            if j >= bytes.len() {
+                break None;
+            }
+            if bytes[j] == b'`' {
+                let m = run_at(j);
+                if m == n {
+                    break Some(j);
+                }
+                j += m;
+            } else {
+                j += 1;
+            }
+        };
+        let close = close?;
+        spans.push((i, close + n));
+        i = close + n;
+    }
+    Some(spans)
+}
+
+/// Whether every line of `text` has only code spans that close on it (see [`code_spans`]).
+fn spans_close_on_their_lines(text: &str) -> bool {
+    text.lines().all(|l| code_spans(&visible(l)).is_some())
+}
+
+/// Escapes one line of prose. With `spans` (the text's code spans all close on their own
+/// lines), a code span is kept as written: inside one, brackets and `<` are not Markdown, and
+/// an escape would show.
+fn escape_line(line: &str, spans: bool) -> String {
     let line = visible(line);
+    let spans = if spans { code_spans(&line).unwrap_or_default() } else { Vec::new() };
     let mut out = String::with_capacity(line.len() + 8);
-    let mut rest = line.as_str();
+    let mut from = 0;
+    for (start, end) in spans {
+        out.push_str(&escape_prose(&line[from..start]));
+        out.push_str(&line[start..end]);
+        from = end;
+    }
+    out.push_str(&escape_prose(&line[from..]));
+    out
+}
+
+/// Escapes prose outside code spans: no link, image or HTML of the spec's making; bare URLs
+/// become autolinks.
+fn escape_prose(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
     while !rest.is_empty() {
         let url_start = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min();
         let (before, url) = match url_start {
@@ -128,6 +218,11 @@ fn escape_line(line: &str) -> String {
 /// The lines of a doc comment for `docs`, or `fallback` when the spec says nothing.
 pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let spans = [docs.summary.as_deref(), docs.description.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain([fallback])
+        .all(spans_close_on_their_lines);
     let push_text = |text: &str, out: &mut Vec<String>| {
         let mut lines = text.lines();
         // The width of the list item the prose is in: its continuation lines are indented by it,
@@ -143,10 +238,10 @@ pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
                 // item's text an indented code block.
                 item = Some(width);
                 let (marker, text) = trimmed.split_at(width - 1);
-                out.push(escape_line(&format!("{marker} {}", text.trim_start())));
+                out.push(escape_line(&format!("{marker} {}", text.trim_start()), spans));
                 continue;
             } else if let (Some(width), None) = (item, fence_open(trimmed)) {
-                out.push(format!("{}{}", " ".repeat(width), escape_line(trimmed)));
+                out.push(format!("{}{}", " ".repeat(width), escape_line(trimmed, spans)));
                 continue;
             }
             match fence_open(trimmed) {
@@ -160,7 +255,7 @@ pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
                         .collect();
                     push_code_block(&body, out);
                 }
-                None => out.push(escape_line(trimmed)),
+                None => out.push(escape_line(trimmed, spans)),
             }
         }
     };
@@ -174,7 +269,7 @@ pub fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
         push_text(description, &mut out);
     }
     if out.iter().all(|l| l.trim().is_empty()) {
-        out = vec![escape_line(fallback)];
+        out = vec![escape_line(fallback, spans)];
     }
     // No trailing blank lines.
     while out.last().is_some_and(|l| l.trim().is_empty()) {
@@ -237,10 +332,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_code_span_that_could_be_read_otherwise_is_escaped_as_prose() {
+        // A span opened on one line and closed on the next: CommonMark reads the second line's
+        // first backtick as the close, and what follows as prose; so is it escaped here, on
+        // every line of the text.
+        let docs = Docs { summary: None, description: Some("a `b\nc` [x](javascript:alert(1)) `".into()) };
+        assert_eq!(lines(&docs, ""), ["a `b", "c` \\[x\\](javascript:alert(1)) `"]);
+        // A backslash before a backtick makes it no span opener.
+        let docs = Docs { summary: None, description: Some("a \\` [x](y) `".into()) };
+        assert_eq!(lines(&docs, ""), ["a \\` \\[x\\](y) `"]);
+        assert_eq!(code_spans("x ``a`b`` `c`"), Some(vec![(2, 9), (10, 13)]));
+        assert_eq!(code_spans("x ``a`"), None);
+    }
+
+    #[test]
     fn escapes_prose() {
-        assert_eq!(escape_line("see [the docs](x) <b>"), "see \\[the docs\\](x) &lt;b&gt;");
-        assert_eq!(escape_line("at https://example.com/a."), "at <https://example.com/a>.");
-        assert_eq!(escape_line("(https://e.com/x)"), "(<https://e.com/x>)");
+        assert_eq!(escape_line("see [the docs](x) <b>", true), "see \\[the docs\\](x) &lt;b&gt;");
+        assert_eq!(escape_line("at https://example.com/a.", true), "at <https://example.com/a>.");
+        assert_eq!(escape_line("(https://e.com/x)", true), "(<https://e.com/x>)");
+        // Inside a code span nothing is Markdown: kept as written, so no escape shows.
+        assert_eq!(
+            escape_line("as `meta_data[key]=<v>` or ``a`b [c]`` and [d]", true),
+            "as `meta_data[key]=<v>` or ``a`b [c]`` and \\[d\\]"
+        );
+        assert_eq!(escape_line("as `meta_data[key]`", false), "as `meta_data\\[key\\]`");
     }
 
     #[test]
@@ -275,7 +390,7 @@ mod tests {
 
     #[test]
     fn hidden_characters_are_written_out() {
-        assert_eq!(escape_line("a\u{202E}b\u{2066}c\u{200B}d\re"), "aU+202EbU+2066cU+200BdU+000De");
+        assert_eq!(escape_line("a\u{202E}b\u{2066}c\u{200B}d\re", true), "aU+202EbU+2066cU+200BdU+000De");
         let docs = Docs { summary: None, description: Some("```\na\rb\tc\n```".into()) };
         assert_eq!(lines(&docs, "f"), vec!["```text", "aU+000Db    c", "```"]);
     }

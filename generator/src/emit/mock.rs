@@ -97,11 +97,9 @@ fn examples_test(api: &Api, features: &Features) -> TokenStream {
         }
 
         #[cfg(test)]
-        mod examples {
-            #[test]
-            fn every_model_example_decodes() {
-                super::decode_every_example();
-            }
+        #[test]
+        fn every_model_example_decodes() {
+            decode_every_example();
         }
     }
 }
@@ -224,7 +222,7 @@ fn method(group: &Group, op: &Operation) -> TokenStream {
         docs::code(&op.wire_id),
         op.success_status
     );
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let deprecated = op.deprecated.then(|| docs::deprecated(&op.docs));
     let builder = builder_path(group, op);
     quote! {
         #[doc = #doc]

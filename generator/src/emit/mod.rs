@@ -5,7 +5,7 @@
 
 mod client;
 mod docs;
-mod examples;
+pub(crate) mod examples;
 mod mock;
 
 pub(crate) use docs::{code, prose};
@@ -115,7 +115,8 @@ pub fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Erro
             Job::Mocks(group) => vec![(MOCK.to_string(), format_piece(MOCK, mock::group(group))?)],
             Job::Group(group) => {
                 let path = format!("src/operations/{}.rs", group.name);
-                let text = format_rust(&header, &path, operations::file(group))?;
+                let crate_ident = config.crate_name.replace('-', "_");
+                let text = format_rust(&header, &path, operations::file(group, api, &crate_ident))?;
                 vec![(path, text)]
             }
             Job::Rest => other_files(api, config, &marker, &header, &features)?.into_iter().collect(),

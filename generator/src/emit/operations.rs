@@ -57,11 +57,11 @@ pub(super) fn query_style(style: QueryStyle) -> TokenStream {
 }
 
 /// One group's file.
-pub fn file(group: &Group) -> TokenStream {
+pub fn file(group: &Group, api: &crate::ir::Api, crate_ident: &str) -> TokenStream {
     let module_doc = format!(" {}.", docs::group_title(group));
     let handle = type_ident(&group.type_name);
     let handle_doc = docs::attrs(&group.docs, &format!("{}: `client.{}()`.", docs::group_title(group), group.name));
-    let methods = group.operations.iter().map(method);
+    let methods = group.operations.iter().map(|op| method(op, group, api, crate_ident));
     let builders = group.operations.iter().map(builder);
     quote! {
         #![doc = #module_doc]
@@ -178,8 +178,134 @@ fn required_args(op: &Operation) -> Vec<Arg> {
     args
 }
 
-fn op_docs(op: &Operation) -> TokenStream {
+/// A compiled example of the call (a doctest that is built, not run): the method with an
+/// argument of each required parameter's type and, for a JSON or form body, the body decoded
+/// from the test value the generator makes for its type. `None` where an argument cannot be
+/// written (a multipart or raw body, a parameter of a structured type).
+fn op_example(op: &Operation, group: &Group, api: &crate::ir::Api, crate_ident: &str) -> Option<Vec<String>> {
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let text = match (&p.ty, arg_kind(p)) {
+            (TypeRef::Map(_), _) => "[(\"key\", \"value\")]".to_string(),
+            (_, ArgKind::Integer(_)) => "1".to_string(),
+            (_, ArgKind::Uuid) => "\"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\"".to_string(),
+            (_, ArgKind::Time) => format!("{crate_ident}::Timestamp::lenient(\"2024-01-02T03:04:05Z\")"),
+            (_, ArgKind::Text) | (TypeRef::Prim(Prim::String), _) => {
+                format!("\"{}\"", p.rust_name.replace('_', "-"))
+            }
+            (TypeRef::Prim(Prim::Bool), _) => "true".to_string(),
+            (TypeRef::Prim(Prim::F32 | Prim::F64), _) => "1.5".to_string(),
+            (TypeRef::Vec(_), _) => "Vec::new()".to_string(),
+            (TypeRef::Named(name), _) => match api.types.get(name).map(|d| &d.kind) {
+                Some(crate::ir::TypeKind::StringEnum { variants }) => {
+                    let first = variants.first()?;
+                    // Only a value that is plain text can stand in a string literal here.
+                    if !first.wire.chars().all(|c| c.is_ascii_alphanumeric() || "-_. ".contains(c)) {
+                        return None;
+                    }
+                    format!("\"{}\"", first.wire)
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        args.push(text);
+    }
+    let mut setup = Vec::new();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        if !matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) {
+            return None;
+        }
+        let TypeRef::Named(name) = &body.ty else { return None };
+        let json = super::examples::model_example(api, name)?;
+        if let Some(call) = constructor_call(api, name, &json, crate_ident) {
+            setup.push(format!("let body = {call};"));
+            args.push("body".to_string());
+            return Some(example_lines(op, group, args, setup, crate_ident));
+        }
+        // The JSON as a raw string: its text is the generator's (names and values from the
+        // spec's examples are in it only as string contents), and `"#` cannot end it early
+        // when the delimiter has more hashes than any run in the text.
+        let json = json.to_string();
+        let hashes = "#".repeat((1..).find(|n| !json.contains(&format!("\"{}", "#".repeat(*n))))?);
+        setup.push(format!(
+            "let body: {crate_ident}::types::{name} = {crate_ident}::serde_json::from_str(r{hashes}\"{json}\"{hashes})?;"
+        ));
+        args.push("body".to_string());
+    }
+    Some(example_lines(op, group, args, setup, crate_ident))
+}
+
+/// `Type::new(..)` with the example's values, when every argument is a literal: a string, a
+/// number, a boolean (strings written as Rust's escaped literals).
+fn constructor_call(api: &crate::ir::Api, name: &str, json: &serde_json::Value, crate_ident: &str) -> Option<String> {
+    let crate::ir::TypeKind::Struct { fields, .. } = &api.types.get(name)?.kind else { return None };
+    let mut args = Vec::new();
+    for field in fields.iter().filter(|f| f.in_constructor()) {
+        // The suffix of a number's literal, so that it has the field's type.
+        let suffix = match &field.ty {
+            TypeRef::Prim(Prim::String | Prim::Bool) => "",
+            TypeRef::Prim(Prim::I8) => "i8",
+            TypeRef::Prim(Prim::I16) => "i16",
+            TypeRef::Prim(Prim::I32) => "i32",
+            TypeRef::Prim(Prim::I64) => "i64",
+            TypeRef::Prim(Prim::U8) => "u8",
+            TypeRef::Prim(Prim::U16) => "u16",
+            TypeRef::Prim(Prim::U32) => "u32",
+            TypeRef::Prim(Prim::U64) => "u64",
+            TypeRef::Prim(Prim::F32) => "f32",
+            TypeRef::Prim(Prim::F64) => "f64",
+            TypeRef::Named(n)
+                if matches!(api.types.get(n).map(|d| &d.kind), Some(crate::ir::TypeKind::StringEnum { .. })) =>
+            {
+                ""
+            }
+            _ => return None,
+        };
+        args.push(match json.get(&field.wire_name)? {
+            serde_json::Value::String(text) if suffix.is_empty() && !matches!(field.ty, TypeRef::Prim(Prim::Bool)) => {
+                format!("{text:?}")
+            }
+            serde_json::Value::Number(n) if !suffix.is_empty() => format!("{n}{suffix}"),
+            serde_json::Value::Bool(b) if matches!(field.ty, TypeRef::Prim(Prim::Bool)) => b.to_string(),
+            _ => return None,
+        });
+    }
+    Some(format!("{crate_ident}::types::{name}::new({})", args.join(", ")))
+}
+
+fn example_lines(
+    op: &Operation,
+    group: &Group,
+    args: Vec<String>,
+    setup: Vec<String>,
+    crate_ident: &str,
+) -> Vec<String> {
+    let call = format!(
+        "client.{}().{}({})",
+        crate::ident::snake_source(&group.name),
+        crate::ident::snake_source(&op.method_name),
+        args.join(", ")
+    );
+    let mut lines = vec![
+        "```no_run".to_string(),
+        format!("# async fn example(client: {crate_ident}::Client) -> Result<(), Box<dyn std::error::Error>> {{"),
+    ];
+    lines.extend(setup);
+    let deprecated = if op.deprecated { "#[allow(deprecated)] " } else { "" };
+    lines.push(format!("{deprecated}let response = {call}.await?;"));
+    lines.extend(["# let _ = response;".to_string(), "# Ok(())".to_string(), "# }".to_string(), "```".to_string()]);
+    lines
+}
+
+fn op_docs(op: &Operation, example: Option<Vec<String>>) -> TokenStream {
     let mut lines = docs::lines(&op.docs, &docs::code(&op.wire_id));
+    if let Some(errors) = &op.errors {
+        // A link to the error enum: its name is the generator's, an identifier.
+        let name = &errors.type_name;
+        lines.push(String::new());
+        lines.push(format!("Documented error bodies: [`{name}::from_error`]`(&error)` decodes them."));
+    }
     lines.push(String::new());
     lines.push(format!("{} ({})", docs::code(&format!("{} {}", op.http_method, op.path)), docs::code(&op.wire_id)));
     lines.extend(param_docs(op));
@@ -200,6 +326,10 @@ fn op_docs(op: &Operation) -> TokenStream {
     if let Some(url) = &op.docs_url {
         lines.push(String::new());
         lines.push(format!("Documentation: {}", docs::link(url)));
+    }
+    if let Some(example) = example {
+        lines.push(String::new());
+        lines.extend(example);
     }
     docs::text_attrs(&lines)
 }
@@ -236,8 +366,9 @@ fn param_docs(op: &Operation) -> Vec<String> {
     lines
 }
 
-fn method(op: &Operation) -> TokenStream {
-    let docs = op_docs(op);
+fn method(op: &Operation, group: &Group, api: &crate::ir::Api, crate_ident: &str) -> TokenStream {
+    let example = op_example(op, group, api, crate_ident);
+    let docs = op_docs(op, example);
     let name = snake_ident(&op.method_name);
     let builder = type_ident(&op.builder_name);
     let args = required_args(op);
@@ -246,7 +377,7 @@ fn method(op: &Operation) -> TokenStream {
         quote!(#ident: #param)
     });
     let values = args.iter().map(|a| (a.convert)(&a.ident));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let deprecated = op.deprecated.then(|| docs::deprecated(&op.docs));
     quote! {
         #docs
         #deprecated
@@ -276,7 +407,7 @@ fn builder(op: &Operation) -> TokenStream {
         .map(|(p, a)| {
             let ident = &a.ident;
             let doc = docs::attrs(&p.docs, &format!("The {} parameter.", docs::code(&p.wire_name)));
-            let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+            let deprecated = p.deprecated.then(|| docs::deprecated(&p.docs));
             // Lists take any iterable of anything that converts: `.state(["failed", "canceled"])`.
             let (arg, value) = match &p.ty {
                 TypeRef::Vec(item) => {

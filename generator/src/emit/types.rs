@@ -121,7 +121,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
     let serialize = sent.then(|| quote!(serde::Serialize,));
     let serialize_mock = (!sent).then(|| for_serialize(quote!(derive(serde::Serialize))));
     let serialize_impl_cfg = (!sent).then(|| quote!(#[cfg(feature = "serialize")]));
-    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let deprecated = def.deprecated.then(|| docs::deprecated(&def.docs));
     let name = type_ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct { fields, additional } => {
@@ -659,7 +659,7 @@ fn union_variant(v: &crate::ir::UnionVariant) -> TokenStream {
 
 fn field(f: &Field, serde_attr: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
     let doc = docs::attrs(&f.docs, &format!("The {} property.", docs::code(&f.wire_name)));
-    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    let deprecated = f.deprecated.then(|| docs::deprecated(&f.docs));
     let ident = snake_ident(&f.name);
     let wire = &f.wire_name;
     let rename = (f.name != f.wire_name).then(|| serde_attr(quote!(rename = #wire)));
@@ -832,7 +832,7 @@ fn constructor(def: &TypeDef, fields: &[Field], extra: Option<&str>) -> TokenStr
             return None;
         }
         let ident = snake_ident(&f.name);
-        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let deprecated = f.deprecated.then(|| docs::deprecated(&f.docs));
         let doc = setter_doc(f);
         Some(match (&**inner, &f.clear_setter) {
             // `Option<Option<T>>`: a value, or `null` through the clear setter.

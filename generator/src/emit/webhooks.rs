@@ -120,7 +120,7 @@ pub fn file(webhooks: &Webhooks) -> TokenStream {
             lines.extend(described);
         }
         let doc = docs::text_attrs(&lines);
-        let deprecated = e.deprecated.then(|| quote!(#[deprecated]));
+        let deprecated = e.deprecated.then(|| docs::deprecated(&e.docs));
         quote! { #doc #deprecated #variant(#payload) }
     });
     let names = webhooks.events.iter().map(|e| {

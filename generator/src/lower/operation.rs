@@ -289,7 +289,7 @@ fn lower_operation(
     let head = raw.method == "head";
     let (output, alternates, success_status) =
         lower_responses(spec, types, op, head, &type_base, &builder_name, at, type_names)?;
-    let (errors, error_docs) = lower_errors(spec, types, op, &type_base, &builder_name, at, type_names)?;
+    let errors = lower_errors(spec, types, op, &type_base, &builder_name, at, type_names)?;
     let (success_media, error_media) = response_media(spec, op, at)?;
     let accept = accept_for(&output, &success_media, &error_media);
     let pagination = lower_pagination(spec, types, op, &output, at)?;
@@ -321,7 +321,7 @@ fn lower_operation(
         waiters,
         errors,
         security,
-        docs: with_error_docs(docs(op.summary.as_deref(), op.description.as_deref()), error_docs),
+        docs: docs(op.summary.as_deref(), op.description.as_deref()),
         docs_url: op.external_docs.as_ref().map(|d| d.url.trim().to_string()).filter(|u| !u.is_empty()),
         deprecated: op.deprecated,
     };
@@ -1266,8 +1266,7 @@ fn lower_responses(
     Ok((output, alternates, success_status))
 }
 
-/// The documented error responses with a JSON body: an enum keyed by status, and a line for the
-/// operation's docs naming it.
+/// The documented error responses with a JSON body: an enum keyed by status.
 fn lower_errors(
     spec: &openapiv3::OpenAPI,
     types: &mut Types<'_>,
@@ -1276,7 +1275,7 @@ fn lower_errors(
     builder_name: &str,
     at: &Pointer,
     type_names: &mut Namespace,
-) -> Result<(Option<ErrorOutput>, Option<String>), Error> {
+) -> Result<Option<ErrorOutput>, Error> {
     let components = spec.components.as_ref().map(|c| &c.responses);
     let errors = op
         .responses
@@ -1310,7 +1309,7 @@ fn lower_errors(
         });
     }
     if variants.is_empty() {
-        return Ok((None, None));
+        return Ok(None);
     }
     // Codes before ranges before `default`, as they are matched.
     variants.sort_by_key(|v| match v.status {
@@ -1319,15 +1318,7 @@ fn lower_errors(
         StatusMatch::Default => (2, 0),
     });
     let type_name = type_names.claim(&format!("{builder_name}Error"));
-    let note = format!("Documented error bodies: `{type_name}::from_error(&error)` decodes them.");
     // A status documented without a body only matters where a range or `default` would take it.
     without_body.retain(|s| matches!(s, StatusMatch::Code(_)));
-    Ok((Some(ErrorOutput { type_name, defined_here: true, variants, without_body }), Some(note)))
-}
-
-fn with_error_docs(mut docs: crate::ir::Docs, errors: Option<String>) -> crate::ir::Docs {
-    if let Some(errors) = errors {
-        append_note(&mut docs, &errors);
-    }
-    docs
+    Ok(Some(ErrorOutput { type_name, defined_here: true, variants, without_body }))
 }
