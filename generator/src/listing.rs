@@ -29,6 +29,14 @@ pub struct IrFile {
     pub crate_name: String,
     /// The crate's version when the file was written: what a version bump starts from.
     pub crate_version: String,
+    /// The generator's version that wrote the file.
+    #[serde(default)]
+    pub generator_version: String,
+    /// A digest of the client's own code, the same whatever the spec: the runtime, the
+    /// templates and the emitters ([`crate::emit::client_code_digest`]). The IR does not show a
+    /// change of them; this does. Empty in files written before it was recorded.
+    #[serde(default)]
+    pub client_code_digest: String,
     /// The IR.
     pub api: Api,
 }
@@ -40,6 +48,8 @@ impl IrFile {
             generated: config.generated_marker(),
             crate_name: config.crate_name.clone(),
             crate_version: config.crate_version.clone(),
+            generator_version: env!("CARGO_PKG_VERSION").to_string(),
+            client_code_digest: crate::emit::client_code_digest(),
             api: api.clone(),
         }
     }

@@ -404,3 +404,26 @@ fn waiter_added_is_minor_changed_patch_removed_major() {
     assert_eq!(removed.bump(), Bump::Major, "{}", removed.to_text());
     assert!(removed.to_text().contains("loses the waiter `.wait_until_named()`"), "{}", removed.to_text());
 }
+
+/// The 0.3.0 case: the runtime changed incompatibly (`Page` on await, non-exhaustive models)
+/// while the API did not, and the report, comparing only the API, called it a patch.
+#[test]
+fn a_change_of_the_clients_own_code_is_breaking_though_the_api_is_unchanged() {
+    let api = api("old.yaml", BASE);
+    let mut config = Config::new("pets");
+    config.crate_version = "0.2.1".into();
+    let new = IrFile::new(&api, &config);
+    assert_eq!(new.client_code_digest.len(), 16, "{}", new.client_code_digest);
+    assert_eq!(new.client_code_digest, generator::emit::client_code_digest(), "the same every time");
+    let old =
+        IrFile { client_code_digest: "0123456789abcdef".into(), generator_version: "0.0.9".into(), ..new.clone() };
+    let report = compare(&old.api, &new.api).with_crate_version("0.2.1").with_client_code(&old, &new);
+    assert_eq!(report.bump(), Bump::Major, "{}", report.to_text());
+    assert!(report.to_text().contains("the client's own code changed"), "{}", report.to_text());
+    assert!(report.to_text().contains("generator 0.0.9 → "), "{}", report.to_text());
+    assert_eq!(next_version("0.2.1", "0.2.1", report.bump()).unwrap().as_deref(), Some("0.3.0"));
+    // The same code, or a file from before digests were recorded: the API alone decides.
+    assert!(compare(&new.api, &new.api).with_client_code(&new, &new).is_empty());
+    let unrecorded = IrFile { client_code_digest: String::new(), ..old };
+    assert!(compare(&new.api, &new.api).with_client_code(&unrecorded, &new).is_empty());
+}

@@ -84,7 +84,8 @@ pub fn before_write(
             return Ok(());
         }
     };
-    let report = compare(&old.api, &generated.api).with_crate_version(&old.crate_version);
+    let new = IrFile::new(&generated.api, config);
+    let report = compare(&old.api, &generated.api).with_crate_version(&old.crate_version).with_client_code(&old, &new);
     print!("{}", report.to_text());
     if let Some(path) = &options.report {
         write_report(path, &report.to_markdown())?;

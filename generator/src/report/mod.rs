@@ -70,6 +70,38 @@ impl Report {
         self
     }
 
+    /// The same report with the change of the client's own code between two `api.json` files
+    /// (their [`client_code_digest`](crate::listing::IrFile::client_code_digest)): the IR
+    /// comparison cannot tell whether a new runtime or emitter keeps users' code compiling, so
+    /// a change is breaking until a reviewer (or `cargo xtask semver`) finds otherwise. Nothing
+    /// when either digest is unknown (a file from before they were recorded) or they agree.
+    pub fn with_client_code(mut self, old: &crate::listing::IrFile, new: &crate::listing::IrFile) -> Self {
+        let (a, b) = (&old.client_code_digest, &new.client_code_digest);
+        if a.is_empty() || b.is_empty() || a == b {
+            return self;
+        }
+        let versions = if old.generator_version == new.generator_version {
+            format!("generator {}", new.generator_version)
+        } else {
+            format!("generator {} → {}", old.generator_version, new.generator_version)
+        };
+        self.changes.insert(
+            0,
+            change::Change {
+                level: change::Level::Breaking,
+                subject: change::Subject::Client,
+                item: "runtime".to_string(),
+                kind: change::Kind::Changed,
+                text: format!(
+                    "the client's own code changed (runtime, emitters or templates; {versions}, digest `{a}` → `{b}`): \
+                     this report compares the API, not that code, so it counts as breaking; read the diff of \
+                     `src/runtime/` and run `cargo xtask semver`"
+                ),
+            },
+        );
+        self
+    }
+
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
