@@ -161,3 +161,139 @@ mod tests {
         assert!(!is_generated(""));
     }
 }
+
+/// The generated crate as one Rust file, for a build script: `src/lib.rs` with every `mod x;`
+/// replaced by the module's file inline, to be written into `OUT_DIR` and included at the root
+/// of a crate of the user's (`include!(concat!(env!("OUT_DIR"), "/client.rs"));`: the code
+/// names its items from `crate::`). The root's inner attributes cannot stand in an included
+/// file: its `#![allow(..)]` goes onto each of its items and the others (its README as
+/// docs, docs.rs settings) are dropped. Comments that are not documentation do not survive.
+pub fn single_file(files: &BTreeMap<String, String>) -> Result<String, Error> {
+    let root = "src/lib.rs";
+    let mut file = parse(files, root)?;
+    inline_modules(files, &mut file.items, "src", 0)?;
+    // As outer attributes, written again for each item (`syn` is built without `Clone`).
+    let lints: proc_macro2::TokenStream = file
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("allow"))
+        .map(|a| {
+            let meta = &a.meta;
+            quote::quote!(#[#meta])
+        })
+        .collect();
+    file.attrs.clear();
+    // Not onto `use` items, where a lint attribute does nothing.
+    for item in file.items.iter_mut().filter(|i| !matches!(i, syn::Item::Use(_))) {
+        let outer = syn::parse::Parser::parse2(syn::Attribute::parse_outer, lints.clone())
+            .map_err(|e| emit_error(root, &e.to_string()))?;
+        if let Some(attrs) = item_attrs(item) {
+            attrs.splice(0..0, outer);
+        }
+    }
+    Ok(prettyplease::unparse(&file))
+}
+
+fn parse(files: &BTreeMap<String, String>, path: &str) -> Result<syn::File, Error> {
+    let text = files.get(path).ok_or_else(|| emit_error(path, "the crate has no such file"))?;
+    syn::parse_file(text).map_err(|e| emit_error(path, &e.to_string()))
+}
+
+fn emit_error(file: &str, message: &str) -> Error {
+    Error::Emit { file: file.to_string(), message: format!("making one file of the crate: {message}") }
+}
+
+/// Replaces each `mod x;` in `items` (of a module whose children live in `dir`) by its file.
+fn inline_modules(
+    files: &BTreeMap<String, String>,
+    items: &mut [syn::Item],
+    dir: &str,
+    depth: usize,
+) -> Result<(), Error> {
+    if depth > 8 {
+        return Err(emit_error(dir, "modules nest too deep"));
+    }
+    for item in items {
+        let syn::Item::Mod(module) = item else { continue };
+        if module.content.is_some() {
+            continue;
+        }
+        let name = module.ident.to_string();
+        let (path, child_dir) = match (format!("{dir}/{name}.rs"), format!("{dir}/{name}/mod.rs")) {
+            (flat, _) if files.contains_key(&flat) => (flat, format!("{dir}/{name}")),
+            (_, nested) if files.contains_key(&nested) => (nested, format!("{dir}/{name}")),
+            (flat, _) => return Err(emit_error(&flat, "a module's file is missing")),
+        };
+        let mut file = parse(files, &path)?;
+        inline_modules(files, &mut file.items, &child_dir, depth + 1)?;
+        // The file's inner attributes as outer ones (clippy denies a mix), its docs only when
+        // the declaration has none.
+        let documented = module.attrs.iter().any(|a| a.path().is_ident("doc"));
+        let outer: proc_macro2::TokenStream = file
+            .attrs
+            .iter()
+            .filter(|a| !(documented && a.path().is_ident("doc")))
+            .map(|a| {
+                let meta = &a.meta;
+                quote::quote!(#[#meta])
+            })
+            .collect();
+        let outer = syn::parse::Parser::parse2(syn::Attribute::parse_outer, outer)
+            .map_err(|e| emit_error(&path, &e.to_string()))?;
+        module.attrs.extend(outer);
+        module.content = Some((syn::token::Brace::default(), file.items));
+        module.semi = None;
+    }
+    Ok(())
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Const(i) => Some(&mut i.attrs),
+        syn::Item::Enum(i) => Some(&mut i.attrs),
+        syn::Item::Fn(i) => Some(&mut i.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Mod(i) => Some(&mut i.attrs),
+        syn::Item::Static(i) => Some(&mut i.attrs),
+        syn::Item::Struct(i) => Some(&mut i.attrs),
+        syn::Item::Trait(i) => Some(&mut i.attrs),
+        syn::Item::Type(i) => Some(&mut i.attrs),
+        syn::Item::Use(i) => Some(&mut i.attrs),
+        _ => None,
+    }
+}
+
+/// The lines a build script prints for the crate of [`single_file`]: the generated code asks
+/// for its cargo features with `cfg(feature = "..")`, which the including crate does not have.
+/// These declare every feature name the generated `Cargo.toml` has (so that `unexpected_cfgs`
+/// stays quiet) and turn on every group of operations (`full`) and each of `enable` (say
+/// `"rustls-tls"`, `"serialize"`; `"webhooks"` and `"mock"` need the dependencies the
+/// generated `Cargo.toml` lists for them).
+pub fn build_script_cfgs(files: &BTreeMap<String, String>, enable: &[&str]) -> Vec<String> {
+    let manifest = files.get("Cargo.toml").map(String::as_str).unwrap_or_default();
+    let mut section = "";
+    let mut features: Vec<(String, String)> = Vec::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            section = line;
+        } else if section == "[features]" && !line.starts_with('#') {
+            if let Some((name, value)) = line.split_once('=') {
+                features.push((name.trim().trim_matches('"').to_string(), value.trim().to_string()));
+            }
+        }
+    }
+    let names: Vec<String> = features.iter().map(|(n, _)| format!("{n:?}")).collect();
+    let mut lines = vec![format!("cargo::rustc-check-cfg=cfg(feature, values({}))", names.join(", "))];
+    let groups = features.iter().find(|(n, _)| n == "full").map(|(_, v)| v.as_str()).unwrap_or_default();
+    let mut on: Vec<String> = vec!["full".to_string()];
+    on.extend(
+        groups
+            .trim_matches(['[', ']'])
+            .split(',')
+            .map(|g| g.trim().trim_matches('"').to_string())
+            .filter(|g| !g.is_empty() && g != "webhooks"),
+    );
+    on.extend(enable.iter().map(|e| e.to_string()));
+    lines.extend(on.iter().map(|name| format!("cargo::rustc-cfg=feature={name:?}")));
+    lines
+}
