@@ -5,10 +5,11 @@
 //! - `cargo xtask regen [--report FILE.md] [--bump]` also prints what changed in the API, writes
 //!   it as Markdown, bumps the version (see `review`); `cargo xtask diff OLD NEW` compares specs.
 //! - `cargo xtask bench-compile` times cold and incremental builds of `generated-client`.
-//! - `cargo xtask lint-spec` lints the merged spec with Redocly CLI (see `lint_spec`).
+//! - `cargo xtask lint-spec` checks the merged spec with independent tools (see `lint_spec`).
 
 mod bench_compile;
 mod bench_nexus;
+mod lint_spec;
 mod review;
 
 use std::path::{Path, PathBuf};
@@ -89,44 +90,6 @@ fn write_spec(out: Option<&str>) -> Result<bool, String> {
     Ok(true)
 }
 
-/// The Redocly CLI that `.ci/run` installs (`npm install --prefix target/npm-lint`), pinned there.
-const REDOCLY: &str = "target/npm-lint/node_modules/.bin/redocly";
-/// Set (to anything) to make `lint-spec` fail when Redocly is not installed; CI sets it.
-const LINT_ENV: &str = "OPENAPI_RUST_GEN_LINT_SPEC";
-
-/// `cargo xtask lint-spec`: writes the merged spec and lints it with Redocly CLI under
-/// `spec/redocly.yaml`, an independent check of what users take to other tools; any problem,
-/// error or warning, fails. Redocly comes from npm, which a newcomer need not have: without it
-/// the command says so and passes, unless `OPENAPI_RUST_GEN_LINT_SPEC` is set (as in CI).
-fn lint_spec() -> Result<bool, String> {
-    let root = root();
-    let redocly = root.join(REDOCLY);
-    if !redocly.exists() {
-        let install = "npm install --prefix target/npm-lint --no-audit --no-fund @redocly/cli@2.77.0";
-        if std::env::var_os(LINT_ENV).is_some() {
-            return Err(format!("{LINT_ENV} is set but {REDOCLY} is missing: run `{install}`"));
-        }
-        println!("lint-spec skipped: {REDOCLY} is missing (`{install}` installs it; CI sets {LINT_ENV})");
-        return Ok(true);
-    }
-    let out = root.join("target/lint-spec");
-    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-    let merged = out.join("buildkite-api.yaml");
-    write_spec(Some(&merged.to_string_lossy()))?;
-    let status = std::process::Command::new(&redocly)
-        .arg("lint")
-        .arg("--config")
-        .arg(root.join("spec/redocly.yaml"))
-        .arg("--format=stylish")
-        .arg(&merged)
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", redocly.display()))?;
-    if !status.success() {
-        eprintln!("the merged spec fails Redocly's lint ({status}); see above");
-    }
-    Ok(status.success())
-}
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
@@ -136,9 +99,9 @@ fn main() -> ExitCode {
         ["spec"] => write_spec(None),
         ["spec", out] => write_spec(Some(out)),
         ["bench-compile", rest @ ..] => bench_compile::run(rest),
-        ["lint-spec"] => lint_spec(),
+        ["lint-spec"] => lint_spec::run(&root()),
         _ => Err(format!(
-            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       cargo xtask lint-spec         (lint that spec with Redocly CLI)\n       {}",
+            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       cargo xtask lint-spec         (check that spec with Redocly CLI and Ajv)\n       {}",
             review::USAGE,
             bench_compile::USAGE
         )),
