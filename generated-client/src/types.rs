@@ -657,7 +657,9 @@ impl<'de> serde::Deserialize<'de> for Agent {
                         "os_id" => f10 = map.next_value()?,
                         "arch" => f11 = map.next_value()?,
                         "queue" => f12 = map.next_value()?,
-                        "creator" => f13 = map.next_value()?,
+                        "creator" => {
+                            f13 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "created_at" => f14 = map.next_value()?,
                         "connected_at" => f15 = map.next_value()?,
                         "disconnected_at" => f16 = map.next_value()?,
@@ -669,7 +671,9 @@ impl<'de> serde::Deserialize<'de> for Agent {
                         "meta_data" => f22 = map.next_value()?,
                         "paused" => f23 = map.next_value()?,
                         "paused_at" => f24 = map.next_value()?,
-                        "paused_by" => f25 = map.next_value()?,
+                        "paused_by" => {
+                            f25 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "paused_note" => f26 = map.next_value()?,
                         "paused_timeout_in_minutes" => f27 = map.next_value()?,
                         "access_token" => f28 = map.next_value()?,
@@ -993,8 +997,14 @@ impl<'de> serde::Deserialize<'de> for AgentBlockedWebhookPayload {
                         "event" => f0 = Some(map.next_value()?),
                         "agent" => f1 = Some(map.next_value()?),
                         "blocked_ip" => f2 = map.next_value()?,
-                        "cluster_token" => f3 = map.next_value()?,
-                        "sender" => f4 = map.next_value()?,
+                        "cluster_token" => {
+                            f3 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<AgentToken>>>()?
+                                .0;
+                        }
+                        "sender" => {
+                            f4 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -1506,7 +1516,9 @@ impl<'de> serde::Deserialize<'de> for AgentToken {
                         "url" => f5 = Some(map.next_value()?),
                         "cluster_url" => f6 = map.next_value()?,
                         "created_at" => f7 = Some(map.next_value()?),
-                        "created_by" => f8 = map.next_value()?,
+                        "created_by" => {
+                            f8 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "token" => f9 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -1671,7 +1683,9 @@ impl<'de> serde::Deserialize<'de> for AgentWebhookPayload {
                     match key.as_str() {
                         "event" => f0 = Some(map.next_value()?),
                         "agent" => f1 = Some(map.next_value()?),
-                        "sender" => f2 = map.next_value()?,
+                        "sender" => {
+                            f2 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -3167,6 +3181,9 @@ pub struct Build {
     pub commit: String,
     /// Branch the build runs on.
     pub branch: String,
+    /// Git tag the build is for, when a tag push created it; null for builds of a branch.
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
+    pub tag: Option<String>,
     /// Environment variables passed to the build (usually string values).
     #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub env: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -3257,31 +3274,32 @@ impl<'de> serde::Deserialize<'de> for Build {
                 let mut f9: Option<String> = None;
                 let mut f10: Option<String> = None;
                 let mut f11: Option<String> = None;
-                let mut f12: Option<
+                let mut f12: Option<String> = None;
+                let mut f13: Option<
                     std::collections::BTreeMap<String, serde_json::Value>,
                 > = None;
-                let mut f13: Option<BuildSource> = None;
-                let mut f14: Option<User> = None;
-                let mut f15: Option<BuildAuthor> = None;
-                let mut f16: Option<Vec<Job>> = None;
-                let mut f17: Option<BuildJobStateCounts> = None;
-                let mut f18: Option<crate::runtime::Timestamp> = None;
+                let mut f14: Option<BuildSource> = None;
+                let mut f15: Option<User> = None;
+                let mut f16: Option<BuildAuthor> = None;
+                let mut f17: Option<Vec<Job>> = None;
+                let mut f18: Option<BuildJobStateCounts> = None;
                 let mut f19: Option<crate::runtime::Timestamp> = None;
                 let mut f20: Option<crate::runtime::Timestamp> = None;
                 let mut f21: Option<crate::runtime::Timestamp> = None;
                 let mut f22: Option<crate::runtime::Timestamp> = None;
-                let mut f23: Option<
+                let mut f23: Option<crate::runtime::Timestamp> = None;
+                let mut f24: Option<
                     std::collections::BTreeMap<String, serde_json::Value>,
                 > = None;
-                let mut f24: Option<BuildPullRequest> = None;
-                let mut f25: Option<BuildMergeQueue> = None;
-                let mut f26: Option<BuildRebuiltFrom> = None;
-                let mut f27: Option<Box<Pipeline>> = None;
-                let mut f28: Option<String> = None;
+                let mut f25: Option<BuildPullRequest> = None;
+                let mut f26: Option<BuildMergeQueue> = None;
+                let mut f27: Option<BuildRebuiltFrom> = None;
+                let mut f28: Option<Box<Pipeline>> = None;
                 let mut f29: Option<String> = None;
-                let mut f30: Option<BuildTriggeredFrom> = None;
-                let mut f31: Option<BuildTestEngine> = None;
-                let mut f32: Option<i64> = None;
+                let mut f30: Option<String> = None;
+                let mut f31: Option<BuildTriggeredFrom> = None;
+                let mut f32: Option<BuildTestEngine> = None;
+                let mut f33: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
                         "id" => f0 = Some(map.next_value()?),
@@ -3296,27 +3314,34 @@ impl<'de> serde::Deserialize<'de> for Build {
                         "message" => f9 = map.next_value()?,
                         "commit" => f10 = Some(map.next_value()?),
                         "branch" => f11 = Some(map.next_value()?),
-                        "env" => f12 = map.next_value()?,
-                        "source" => f13 = map.next_value()?,
-                        "creator" => f14 = map.next_value()?,
-                        "author" => f15 = map.next_value()?,
-                        "jobs" => f16 = map.next_value()?,
-                        "job_state_counts" => f17 = map.next_value()?,
-                        "created_at" => f18 = Some(map.next_value()?),
-                        "scheduled_at" => f19 = map.next_value()?,
-                        "started_at" => f20 = map.next_value()?,
-                        "failing_at" => f21 = map.next_value()?,
-                        "finished_at" => f22 = map.next_value()?,
-                        "meta_data" => f23 = map.next_value()?,
-                        "pull_request" => f24 = map.next_value()?,
-                        "merge_queue" => f25 = map.next_value()?,
-                        "rebuilt_from" => f26 = map.next_value()?,
-                        "pipeline" => f27 = map.next_value()?,
-                        "cluster_id" => f28 = map.next_value()?,
-                        "cluster_url" => f29 = map.next_value()?,
-                        "triggered_from" => f30 = map.next_value()?,
-                        "test_engine" => f31 = map.next_value()?,
-                        "retried_jobs_count" => f32 = map.next_value()?,
+                        "tag" => f12 = map.next_value()?,
+                        "env" => f13 = map.next_value()?,
+                        "source" => f14 = map.next_value()?,
+                        "creator" => {
+                            f15 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
+                        "author" => f16 = map.next_value()?,
+                        "jobs" => f17 = map.next_value()?,
+                        "job_state_counts" => f18 = map.next_value()?,
+                        "created_at" => f19 = Some(map.next_value()?),
+                        "scheduled_at" => f20 = map.next_value()?,
+                        "started_at" => f21 = map.next_value()?,
+                        "failing_at" => f22 = map.next_value()?,
+                        "finished_at" => f23 = map.next_value()?,
+                        "meta_data" => f24 = map.next_value()?,
+                        "pull_request" => f25 = map.next_value()?,
+                        "merge_queue" => f26 = map.next_value()?,
+                        "rebuilt_from" => f27 = map.next_value()?,
+                        "pipeline" => {
+                            f28 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<Pipeline>>>()?
+                                .0;
+                        }
+                        "cluster_id" => f29 = map.next_value()?,
+                        "cluster_url" => f30 = map.next_value()?,
+                        "triggered_from" => f31 = map.next_value()?,
+                        "test_engine" => f32 = map.next_value()?,
+                        "retried_jobs_count" => f33 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -3356,30 +3381,31 @@ impl<'de> serde::Deserialize<'de> for Build {
                         Some(value) => value,
                         None => return Err(serde::de::Error::missing_field("branch")),
                     },
-                    env: f12,
-                    source: f13,
-                    creator: f14,
-                    author: f15,
-                    jobs: f16,
-                    job_state_counts: f17,
-                    created_at: match f18 {
+                    tag: f12,
+                    env: f13,
+                    source: f14,
+                    creator: f15,
+                    author: f16,
+                    jobs: f17,
+                    job_state_counts: f18,
+                    created_at: match f19 {
                         Some(value) => value,
                         None => return Err(serde::de::Error::missing_field("created_at")),
                     },
-                    scheduled_at: f19,
-                    started_at: f20,
-                    failing_at: f21,
-                    finished_at: f22,
-                    meta_data: f23,
-                    pull_request: f24,
-                    merge_queue: f25,
-                    rebuilt_from: f26,
-                    pipeline: f27,
-                    cluster_id: f28,
-                    cluster_url: f29,
-                    triggered_from: f30,
-                    test_engine: f31,
-                    retried_jobs_count: f32,
+                    scheduled_at: f20,
+                    started_at: f21,
+                    failing_at: f22,
+                    finished_at: f23,
+                    meta_data: f24,
+                    pull_request: f25,
+                    merge_queue: f26,
+                    rebuilt_from: f27,
+                    pipeline: f28,
+                    cluster_id: f29,
+                    cluster_url: f30,
+                    triggered_from: f31,
+                    test_engine: f32,
+                    retried_jobs_count: f33,
                 })
             }
         }
@@ -3412,6 +3438,7 @@ impl Build {
             message: None,
             commit: commit.into(),
             branch: branch.into(),
+            tag: None,
             env: None,
             source: None,
             creator: None,
@@ -3458,6 +3485,11 @@ impl Build {
     /// Sets `message`: Commit message, or the message the build was created with.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
+        self
+    }
+    /// Sets `tag`: Git tag the build is for, when a tag push created it; null for builds of a branch.
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
         self
     }
     /// Sets `env`: Environment variables passed to the build (usually string values).
@@ -4746,8 +4778,14 @@ impl<'de> serde::Deserialize<'de> for BuildWebhookPayload {
                     match key.as_str() {
                         "event" => f0 = Some(map.next_value()?),
                         "build" => f1 = Some(map.next_value()?),
-                        "pipeline" => f2 = map.next_value()?,
-                        "sender" => f3 = map.next_value()?,
+                        "pipeline" => {
+                            f2 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<Pipeline>>>()?
+                                .0;
+                        }
+                        "sender" => {
+                            f3 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -5055,7 +5093,9 @@ impl<'de> serde::Deserialize<'de> for Cluster {
                         "queues_url" => f10 = map.next_value()?,
                         "default_queue_url" => f11 = map.next_value()?,
                         "created_at" => f12 = Some(map.next_value()?),
-                        "created_by" => f13 = map.next_value()?,
+                        "created_by" => {
+                            f13 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "hosted_git_mirror_enabled" => f14 = map.next_value()?,
                         "hosted_container_cache_enabled" => f15 = map.next_value()?,
                         _ => {
@@ -5749,9 +5789,13 @@ impl<'de> serde::Deserialize<'de> for ClusterSecret {
                         "url" => f5 = map.next_value()?,
                         "cluster_url" => f6 = map.next_value()?,
                         "created_at" => f7 = map.next_value()?,
-                        "created_by" => f8 = map.next_value()?,
+                        "created_by" => {
+                            f8 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "updated_at" => f9 = map.next_value()?,
-                        "updated_by" => f10 = map.next_value()?,
+                        "updated_by" => {
+                            f10 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "last_read_at" => f11 = map.next_value()?,
                         "organization" => f12 = map.next_value()?,
                         _ => {
@@ -6032,8 +6076,14 @@ impl<'de> serde::Deserialize<'de> for ClusterTokenRegistrationBlockedWebhookPayl
                     match key.as_str() {
                         "event" => f0 = Some(map.next_value()?),
                         "blocked_ip" => f1 = map.next_value()?,
-                        "cluster_token" => f2 = map.next_value()?,
-                        "sender" => f3 = map.next_value()?,
+                        "cluster_token" => {
+                            f2 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<AgentToken>>>()?
+                                .0;
+                        }
+                        "sender" => {
+                            f3 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -8387,7 +8437,13 @@ impl<'de> serde::Deserialize<'de> for CreateQueueRequest {
                         "key" => f0 = Some(map.next_value()?),
                         "description" => f1 = map.next_value()?,
                         "retry_agent_affinity" => f2 = map.next_value()?,
-                        "hostedAgents" => f3 = map.next_value()?,
+                        "hostedAgents" => {
+                            f3 = map
+                                .next_value::<
+                                    crate::runtime::OrEmpty<HostedAgentsRequest>,
+                                >()?
+                                .0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -12807,9 +12863,19 @@ impl<'de> serde::Deserialize<'de> for JobWebhookPayload {
                     match key.as_str() {
                         "event" => f0 = Some(map.next_value()?),
                         "job" => f1 = Some(map.next_value()?),
-                        "build" => f2 = map.next_value()?,
-                        "pipeline" => f3 = map.next_value()?,
-                        "sender" => f4 = map.next_value()?,
+                        "build" => {
+                            f2 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<Build>>>()?
+                                .0;
+                        }
+                        "pipeline" => {
+                            f3 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<Pipeline>>>()?
+                                .0;
+                        }
+                        "sender" => {
+                            f4 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -13148,7 +13214,9 @@ impl<'de> serde::Deserialize<'de> for ManualJob {
                         "started_at" => f11 = map.next_value()?,
                         "finished_at" => f12 = map.next_value()?,
                         "label" => f13 = map.next_value()?,
-                        "unblocked_by" => f14 = map.next_value()?,
+                        "unblocked_by" => {
+                            f14 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "unblocked_at" => f15 = map.next_value()?,
                         "unblockable" => f16 = map.next_value()?,
                         "unblock_url" => f17 = map.next_value()?,
@@ -13566,7 +13634,9 @@ impl<'de> serde::Deserialize<'de> for NotificationService {
                         "build_states" => f9 = map.next_value()?,
                         "settings" => f10 = map.next_value()?,
                         "created_at" => f11 = map.next_value()?,
-                        "created_by" => f12 = map.next_value()?,
+                        "created_by" => {
+                            f12 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -14263,11 +14333,17 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                         "sso_mode" => f6 = map.next_value()?,
                         "teams" => f7 = map.next_value()?,
                         "created_at" => f8 = map.next_value()?,
-                        "created_by" => f9 = map.next_value()?,
+                        "created_by" => {
+                            f9 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "accepted_at" => f10 = map.next_value()?,
-                        "accepted_by" => f11 = map.next_value()?,
+                        "accepted_by" => {
+                            f11 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "revoked_at" => f12 = map.next_value()?,
-                        "revoked_by" => f13 = map.next_value()?,
+                        "revoked_by" => {
+                            f13 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "expired_at" => f14 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -15028,8 +15104,16 @@ impl<'de> serde::Deserialize<'de> for OrganizationRateLimitScopes {
                 let mut f1: Option<RateLimitWindow> = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
-                        "rest" => f0 = map.next_value()?,
-                        "graphql" => f1 = map.next_value()?,
+                        "rest" => {
+                            f0 = map
+                                .next_value::<crate::runtime::OrEmpty<RateLimitWindow>>()?
+                                .0;
+                        }
+                        "graphql" => {
+                            f1 = map
+                                .next_value::<crate::runtime::OrEmpty<RateLimitWindow>>()?
+                                .0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -15220,8 +15304,16 @@ impl<'de> serde::Deserialize<'de> for Package {
                         "created_at" => f6 = map.next_value()?,
                         "digests" => f7 = map.next_value()?,
                         "metadata" => f8 = map.next_value()?,
-                        "organization" => f9 = map.next_value()?,
-                        "registry" => f10 = map.next_value()?,
+                        "organization" => {
+                            f9 = map
+                                .next_value::<crate::runtime::OrEmpty<Organization>>()?
+                                .0;
+                        }
+                        "registry" => {
+                            f10 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<Registry>>>()?
+                                .0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -15809,9 +15901,19 @@ impl<'de> serde::Deserialize<'de> for PingWebhookPayload {
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
                         "event" => f0 = Some(map.next_value()?),
-                        "service" => f1 = map.next_value()?,
-                        "organization" => f2 = map.next_value()?,
-                        "sender" => f3 = map.next_value()?,
+                        "service" => {
+                            f1 = map
+                                .next_value::<crate::runtime::OrEmpty<WebhookService>>()?
+                                .0;
+                        }
+                        "organization" => {
+                            f2 = map
+                                .next_value::<crate::runtime::OrEmpty<Organization>>()?
+                                .0;
+                        }
+                        "sender" => {
+                            f3 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -16092,7 +16194,9 @@ impl<'de> serde::Deserialize<'de> for Pipeline {
                         "provider" => f19 = map.next_value()?,
                         "builds_url" => f20 = map.next_value()?,
                         "badge_url" => f21 = map.next_value()?,
-                        "created_by" => f22 = map.next_value()?,
+                        "created_by" => {
+                            f22 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "created_at" => f23 = map.next_value()?,
                         "archived_at" => f24 = map.next_value()?,
                         "env" => f25 = map.next_value()?,
@@ -16547,8 +16651,14 @@ impl<'de> serde::Deserialize<'de> for PipelineSchedule {
                         "failed_message" => f11 = map.next_value()?,
                         "failed_at" => f12 = map.next_value()?,
                         "created_at" => f13 = map.next_value()?,
-                        "created_by" => f14 = map.next_value()?,
-                        "pipeline" => f15 = map.next_value()?,
+                        "created_by" => {
+                            f14 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
+                        "pipeline" => {
+                            f15 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<Pipeline>>>()?
+                                .0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -16935,7 +17045,9 @@ impl<'de> serde::Deserialize<'de> for PipelineSettingsToggle {
                     match key.as_str() {
                         "enabled" => f0 = map.next_value()?,
                         "enabled_at" => f1 = map.next_value()?,
-                        "enabled_by" => f2 = map.next_value()?,
+                        "enabled_by" => {
+                            f2 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "disable_supported" => f3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -16996,7 +17108,7 @@ impl PipelineSettingsToggle {
     }
 }
 #[cfg(any(feature = "pipelines", feature = "team_pipelines"))]
-/// What the members of a team may do with a pipeline.
+/// What the members of a team may do with a pipeline. `read` is the spelling of `read_only` in the team pipelines docs' create example; both are accepted.
 ///
 /// Open: a value this client does not know decodes into `Unknown`, keeping it; and
 /// non-exhaustive, so that a value added to the spec is not a breaking change.
@@ -17005,6 +17117,8 @@ impl PipelineSettingsToggle {
 pub enum PipelineTeamAccessLevel {
     /// `read_only`
     ReadOnly,
+    /// `read`
+    Read,
     /// `build_and_read`
     BuildAndRead,
     /// `manage_build_and_read`
@@ -17018,6 +17132,7 @@ impl PipelineTeamAccessLevel {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ReadOnly => "read_only",
+            Self::Read => "read",
             Self::BuildAndRead => "build_and_read",
             Self::ManageBuildAndRead => "manage_build_and_read",
             Self::Unknown(value) => value.as_str(),
@@ -17029,6 +17144,7 @@ impl From<&str> for PipelineTeamAccessLevel {
     fn from(value: &str) -> Self {
         match value {
             "read_only" => Self::ReadOnly,
+            "read" => Self::Read,
             "build_and_read" => Self::BuildAndRead,
             "manage_build_and_read" => Self::ManageBuildAndRead,
             other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
@@ -17141,9 +17257,13 @@ impl<'de> serde::Deserialize<'de> for PipelineTemplate {
                         "url" => f6 = Some(map.next_value()?),
                         "web_url" => f7 = map.next_value()?,
                         "created_at" => f8 = Some(map.next_value()?),
-                        "created_by" => f9 = map.next_value()?,
+                        "created_by" => {
+                            f9 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "updated_at" => f10 = map.next_value()?,
-                        "updated_by" => f11 = map.next_value()?,
+                        "updated_by" => {
+                            f11 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -17476,7 +17596,9 @@ impl<'de> serde::Deserialize<'de> for Portal {
                         "allowed_ip_addresses" => f6 = map.next_value()?,
                         "user_invokable" => f7 = map.next_value()?,
                         "created_at" => f8 = map.next_value()?,
-                        "created_by" => f9 = map.next_value()?,
+                        "created_by" => {
+                            f9 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "token" => f10 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -18763,11 +18885,15 @@ impl<'de> serde::Deserialize<'de> for Queue {
                         "cluster_url" => f6 = map.next_value()?,
                         "retry_agent_affinity" => f7 = map.next_value()?,
                         "dispatch_paused" => f8 = map.next_value()?,
-                        "dispatch_paused_by" => f9 = map.next_value()?,
+                        "dispatch_paused_by" => {
+                            f9 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "dispatch_paused_at" => f10 = map.next_value()?,
                         "dispatch_paused_note" => f11 = map.next_value()?,
                         "created_at" => f12 = Some(map.next_value()?),
-                        "created_by" => f13 = map.next_value()?,
+                        "created_by" => {
+                            f13 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "hosted" => f14 = map.next_value()?,
                         "hosted_agents" => f15 = map.next_value()?,
                         _ => {
@@ -19938,9 +20064,19 @@ impl<'de> serde::Deserialize<'de> for RegistryToken {
                         "description" => f2 = map.next_value()?,
                         "url" => f3 = map.next_value()?,
                         "created_at" => f4 = map.next_value()?,
-                        "created_by" => f5 = map.next_value()?,
-                        "organization" => f6 = map.next_value()?,
-                        "registry" => f7 = map.next_value()?,
+                        "created_by" => {
+                            f5 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
+                        "organization" => {
+                            f6 = map
+                                .next_value::<crate::runtime::OrEmpty<Organization>>()?
+                                .0;
+                        }
+                        "registry" => {
+                            f7 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<Registry>>>()?
+                                .0;
+                        }
                         "token" => f8 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -20804,7 +20940,9 @@ impl<'de> serde::Deserialize<'de> for Rule {
                         "effect" => f9 = map.next_value()?,
                         "action" => f10 = map.next_value()?,
                         "created_at" => f11 = Some(map.next_value()?),
-                        "created_by" => f12 = map.next_value()?,
+                        "created_by" => {
+                            f12 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -21611,7 +21749,11 @@ impl<'de> serde::Deserialize<'de> for ScriptJob {
                         "promised_exit_status" => f27 = map.next_value()?,
                         "promised_exit_status_at" => f28 = map.next_value()?,
                         "artifact_paths" => f29 = map.next_value()?,
-                        "agent" => f30 = map.next_value()?,
+                        "agent" => {
+                            f30 = map
+                                .next_value::<crate::runtime::OrEmpty<Box<Agent>>>()?
+                                .0;
+                        }
                         "expired_at" => f31 = map.next_value()?,
                         "concurrency_wait_time_ms" => f32 = map.next_value()?,
                         "retried" => f33 = map.next_value()?,
@@ -21619,7 +21761,9 @@ impl<'de> serde::Deserialize<'de> for ScriptJob {
                         "retries_count" => f35 = map.next_value()?,
                         "retry_source" => f36 = map.next_value()?,
                         "retry_type" => f37 = map.next_value()?,
-                        "retried_by" => f38 = map.next_value()?,
+                        "retried_by" => {
+                            f38 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         "parallel_group_index" => f39 = map.next_value()?,
                         "parallel_group_total" => f40 = map.next_value()?,
                         "matrix" => f41 = map.next_value()?,
@@ -23199,7 +23343,9 @@ impl<'de> serde::Deserialize<'de> for Team {
                         "members_can_destroy_registries" => f12 = map.next_value()?,
                         "members_can_destroy_packages" => f13 = map.next_value()?,
                         "created_at" => f14 = map.next_value()?,
-                        "created_by" => f15 = map.next_value()?,
+                        "created_by" => {
+                            f15 = map.next_value::<crate::runtime::OrEmpty<User>>()?.0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -24051,7 +24197,13 @@ impl<'de> serde::Deserialize<'de> for Test {
                         "duration_min" => f11 = map.next_value()?,
                         "duration_max" => f12 = map.next_value()?,
                         "executions_count" => f13 = map.next_value()?,
-                        "executions_count_by_result" => f14 = map.next_value()?,
+                        "executions_count_by_result" => {
+                            f14 = map
+                                .next_value::<
+                                    crate::runtime::OrEmpty<TestExecutionCounts>,
+                                >()?
+                                .0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -27395,7 +27547,13 @@ impl<'de> serde::Deserialize<'de> for UpdateQueueRequest {
                     match key.as_str() {
                         "description" => f0 = map.next_value()?,
                         "retry_agent_affinity" => f1 = map.next_value()?,
-                        "hostedAgents" => f2 = map.next_value()?,
+                        "hostedAgents" => {
+                            f2 = map
+                                .next_value::<
+                                    crate::runtime::OrEmpty<HostedAgentsRequest>,
+                                >()?
+                                .0;
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }

@@ -45,7 +45,9 @@ pub use request::{FormField, Multipart, QueryStyle, Request};
 #[doc(hidden)]
 pub use reqwest::Method;
 #[doc(hidden)]
-pub use model::{deserialize_tagged, deserialize_untagged, skip_read_only, Alternative, Key, Tagged, TaggedUnion};
+pub use model::{
+    deserialize_tagged, deserialize_untagged, skip_read_only, Alternative, Key, OrEmpty, Tagged, TaggedUnion,
+};
 #[doc(hidden)]
 pub use response::RawResponse;
 #[doc(hidden)]

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::{Deserialize, Deserializer, Error, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, Error, MapAccess, Visitor};
 
 /// An object's key, borrowed from the input when it can be (no allocation for a plain key).
 #[doc(hidden)]
@@ -278,5 +278,79 @@ pub fn deserialize_untagged<'de, D: serde::Deserializer<'de>, T>(
             Some(e) => format!("data did not match any variant of untagged enum {name}: {e}"),
             None => format!("data did not match any variant of untagged enum {name}"),
         })),
+    }
+}
+
+/// An optional property whose object has required properties: `{}` cannot be that object, and
+/// servers send it for "none", so it reads as absent, as `null` does. Any other object is read
+/// straight from the input, its first key replayed, without buffering it.
+#[doc(hidden)]
+pub struct OrEmpty<T>(pub Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OrEmpty<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_option(OrEmptyVisitor(std::marker::PhantomData))
+    }
+}
+
+struct OrEmptyVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for OrEmptyVisitor<T> {
+    type Value = OrEmpty<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object or null")
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(OrEmpty(None))
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(OrEmpty(None))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        match map.next_key::<Key<'de>>()? {
+            None => Ok(OrEmpty(None)),
+            Some(first) => {
+                let rest = Replay { first: Some(first), map };
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(rest)).map(|value| OrEmpty(Some(value)))
+            }
+        }
+    }
+}
+
+/// A map whose first key was already read: it yields that key again, then the rest.
+struct Replay<'de, A> {
+    first: Option<Key<'de>>,
+    map: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.first.take() {
+            Some(Key(Cow::Borrowed(key))) => {
+                seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(key)).map(Some)
+            }
+            Some(Key(Cow::Owned(key))) => {
+                seed.deserialize(serde::de::value::StringDeserializer::<A::Error>::new(key)).map(Some)
+            }
+            None => self.map.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint().map(|n| n + usize::from(self.first.is_some()))
     }
 }

@@ -78,6 +78,14 @@ fn nullable_in_31_lowers_as_in_30() {
         .replace(
             "          nullable: true\n          allOf: [{$ref: '#/components/schemas/Owner'}]",
             "          oneOf: [{$ref: '#/components/schemas/Owner'}, {type: 'null'}]",
+        )
+        .replace(
+            "          type: object\n          nullable: true\n          allOf: [{$ref: '#/components/schemas/Keeper'}]",
+            "          oneOf: [{$ref: '#/components/schemas/Keeper'}, {type: 'null'}]",
+        )
+        .replace(
+            "          type: string\n          nullable: true\n          allOf: [{$ref: '#/components/schemas/Color'}]",
+            "          oneOf: [{$ref: '#/components/schemas/Color'}, {type: 'null'}]",
         );
     assert!(!converted.contains("nullable: true"), "every nullable is converted:\n{converted}");
     let generate = |text: &str| {

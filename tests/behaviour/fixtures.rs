@@ -80,6 +80,31 @@ fn nullable_and_absent_are_both_none_and_required_nullables_serialize_null() {
 }
 
 #[test]
+fn an_optional_object_with_required_properties_reads_an_empty_object_as_absent() {
+    use fixture_nullable::types::{Color, Keeper, Owner, Thing};
+    let base = json!({"id": "5f0c7c1e-7d5c-4f67-9d3e-1c2b3a4d5e6f", "name": "x", "deleted_at": null});
+    let with = |key: &str, value: serde_json::Value| {
+        let mut body = base.clone();
+        body[key] = value;
+        serde_json::from_value::<Thing>(body)
+    };
+    // `{}` cannot be a Keeper (it requires `id`): absent, as `null` is, not a failed body.
+    assert_eq!(with("keeper", json!({})).unwrap().keeper, None);
+    assert_eq!(with("keeper", json!(null)).unwrap().keeper, None);
+    // Any other object is read as before, its first key included; a Keeper missing `id` fails.
+    let keeper = with("keeper", json!({"name": "Ann", "id": "k1"})).unwrap().keeper.unwrap();
+    assert_eq!((keeper.id.as_str(), keeper.name.as_deref()), ("k1", Some("Ann")));
+    assert_eq!(with("keeper", json!({"id": "k2"})).unwrap().keeper.map(|k: Keeper| k.id).as_deref(), Some("k2"));
+    assert!(with("keeper", json!({"name": "Ann"})).is_err());
+    assert!(with("keeper", json!("k1")).is_err());
+    // `{}` is a valid Owner (nothing required): it stays a value.
+    assert_eq!(with("owner", json!({})).unwrap().owner, Some(Owner::default()));
+    // A nullable enum reference written with `type` is the enum itself.
+    assert_eq!(with("color", json!("blue")).unwrap().color, Some(Color::Blue));
+    assert_eq!(with("color", json!(null)).unwrap().color, None);
+}
+
+#[test]
 fn discriminated_unions_dispatch_on_the_tag_and_keep_unknown_tags() {
     use fixture_composition::types::Shape;
     let square: Shape = serde_json::from_value(json!({"shape": "Square", "side": 2.0})).unwrap();

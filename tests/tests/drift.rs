@@ -1,5 +1,7 @@
-//! The checked-in `generated-client` is exactly what the generator makes from `spec/` now.
+//! The checked-in `generated-client` is exactly what the generator makes from `spec/` now, and the
+//! merged spec means under JSON Schema what the generator reads from it.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use generator::write::{sync, Mode};
@@ -45,4 +47,67 @@ fn the_readme_counts_the_operations_the_client_has() {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
     let stated = format!("({operations} operations in {} groups", groups.len());
     assert!(readme.contains(&stated), "README.md should say `{stated}`: the client has that many");
+}
+
+/// The values a schema admits for property `key`: `None` when nothing constrains it, else the
+/// intersection of every `enum` that applies (the schema's own, its `allOf` parts', references
+/// followed).
+fn admitted(spec: &serde_json::Value, schema: &serde_json::Value, key: &str) -> Option<BTreeSet<String>> {
+    fn resolve<'a>(spec: &'a serde_json::Value, schema: &'a serde_json::Value) -> &'a serde_json::Value {
+        match schema.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix('#')) {
+            Some(pointer) => resolve(spec, spec.pointer(pointer).expect("reference resolves")),
+            None => schema,
+        }
+    }
+    fn values(spec: &serde_json::Value, schema: &serde_json::Value) -> Option<BTreeSet<String>> {
+        let schema = resolve(spec, schema);
+        let own = schema
+            .get("enum")
+            .and_then(|e| e.as_array())
+            .map(|e| e.iter().filter_map(|v| v.as_str().map(String::from)).collect::<BTreeSet<_>>());
+        let parts = schema.get("allOf").and_then(|a| a.as_array()).into_iter().flatten();
+        parts.map(|part| values(spec, part)).chain([own]).flatten().reduce(|a, b| &a & &b)
+    }
+    let schema = resolve(spec, schema);
+    let own = schema.get("properties").and_then(|p| p.get(key)).and_then(|p| values(spec, p));
+    let parts = schema.get("allOf").and_then(|a| a.as_array()).into_iter().flatten();
+    parts.map(|part| admitted(spec, part, key)).chain([own]).flatten().reduce(|a, b| &a & &b)
+}
+
+#[test]
+fn discriminated_unions_are_exclusive_under_json_schema() {
+    // A tool that validates with JSON Schema ignores `discriminator`: unless each branch
+    // narrows the tag to its own values, a body matches several `oneOf` branches and is
+    // invalid (issue 24 item 10: every Job matched more than one).
+    let (spec, overlays, _) = Manifest::load(&root().join("spec/client.yaml")).expect("manifest loads");
+    let merged = generator::load::merge(&spec, &overlays).expect("overlays apply");
+    let schemas = merged.pointer("/components/schemas").and_then(|s| s.as_object()).expect("schemas");
+    let mut checked = 0;
+    for (name, schema) in schemas {
+        let (Some(branches), Some(tag)) = (
+            schema.get("oneOf").and_then(|o| o.as_array()),
+            schema.pointer("/discriminator/propertyName").and_then(|p| p.as_str()),
+        ) else {
+            continue;
+        };
+        let sets: Vec<BTreeSet<String>> = branches
+            .iter()
+            .map(|b| {
+                let set = admitted(&merged, b, tag);
+                set.filter(|s| !s.is_empty()).unwrap_or_else(|| panic!("{name}: branch {b} leaves `{tag}` open"))
+            })
+            .collect();
+        for (i, a) in sets.iter().enumerate() {
+            for b in &sets[i + 1..] {
+                assert!(a.is_disjoint(b), "{name}: two branches both admit `{tag}` in {:?}", a & b);
+            }
+        }
+        let mapping = schema.pointer("/discriminator/mapping").and_then(|m| m.as_object());
+        for (value, target) in mapping.into_iter().flatten() {
+            let branch = branches.iter().position(|b| b.get("$ref") == Some(target)).expect("mapped branch");
+            assert!(sets[branch].contains(value), "{name}: `{value}` maps to a branch that does not admit it");
+        }
+        checked += 1;
+    }
+    assert!(checked > 0, "no discriminated union found");
 }

@@ -5,9 +5,11 @@
 //! - `cargo xtask regen [--report FILE.md] [--bump]` also prints what changed in the API, writes
 //!   it as Markdown, bumps the version (see `review`); `cargo xtask diff OLD NEW` compares specs.
 //! - `cargo xtask bench-compile` times cold and incremental builds of `generated-client`.
+//! - `cargo xtask lint-spec` checks the merged spec with independent tools (see `lint_spec`).
 
 mod bench_compile;
 mod bench_nexus;
+mod lint_spec;
 mod review;
 
 use std::path::{Path, PathBuf};
@@ -97,8 +99,9 @@ fn main() -> ExitCode {
         ["spec"] => write_spec(None),
         ["spec", out] => write_spec(Some(out)),
         ["bench-compile", rest @ ..] => bench_compile::run(rest),
+        ["lint-spec"] => lint_spec::run(&root()),
         _ => Err(format!(
-            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       {}",
+            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       cargo xtask lint-spec         (check that spec with Redocly CLI and Ajv)\n       {}",
             review::USAGE,
             bench_compile::USAGE
         )),

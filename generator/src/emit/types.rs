@@ -141,7 +141,7 @@ fn item(def: &TypeDef, api: &Api, sent: bool) -> TokenStream {
                     pub #ident: std::collections::BTreeMap<String, #value>,
                 }
             });
-            let deserialize = struct_deserialize(&name, fields, additional.as_ref());
+            let deserialize = struct_deserialize(&name, fields, additional.as_ref(), api);
             let builder = constructor(def, fields, additional.as_ref().map(|e| e.name.as_str()));
             quote! {
                 #doc
@@ -688,12 +688,25 @@ fn field(f: &Field, serde_attr: &dyn Fn(TokenStream) -> TokenStream) -> TokenStr
     }
 }
 
+/// Whether `ty` is a struct model with at least one required property (so `{}` is never one).
+fn requires_properties(ty: &TypeRef, api: &Api) -> bool {
+    let name = match ty {
+        TypeRef::Named(n) => n,
+        TypeRef::Boxed(inner) => match &**inner {
+            TypeRef::Named(n) => n,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    matches!(api.types.get(name).map(|d| &d.kind), Some(TypeKind::Struct { fields, .. }) if fields.iter().any(|f| f.required))
+}
+
 /// A struct's `Deserialize`: one visitor of a JSON object, as serde's derive would make it
 /// (a missing required property is an error, a missing optional one `None`, `null` for a
 /// property that may be cleared `Some(None)`, unknown properties skipped or kept in the map of
 /// extra properties), without the sequence visitor and field enum the derive adds. A property
 /// sent twice keeps its last value.
-fn struct_deserialize(name: &Ident, fields: &[Field], extra: Option<&crate::ir::Extra>) -> TokenStream {
+fn struct_deserialize(name: &Ident, fields: &[Field], extra: Option<&crate::ir::Extra>, api: &Api) -> TokenStream {
     let expecting = format!("struct {name}");
     let vars: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("f{i}")).collect();
     let decls = fields.iter().zip(&vars).map(|(f, var)| {
@@ -709,6 +722,12 @@ fn struct_deserialize(name: &Ident, fields: &[Field], extra: Option<&crate::ir::
             // Present: `null` is `Some(None)`, a value `Some(Some(value))`.
             (TypeRef::Option(inner), false) if matches!(**inner, TypeRef::Option(_)) => {
                 quote!(Some(map.next_value()?))
+            }
+            // `{}` cannot be an object with required properties: servers send it for "none",
+            // so an optional one reads it as absent rather than failing the whole body.
+            (TypeRef::Option(inner), false) if requires_properties(inner, api) => {
+                let t = ty(inner, Scope::Types);
+                quote!(map.next_value::<crate::runtime::OrEmpty<#t>>()?.0)
             }
             (TypeRef::Option(_), _) => quote!(map.next_value()?),
             _ => quote!(Some(map.next_value()?)),

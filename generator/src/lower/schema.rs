@@ -387,6 +387,20 @@ impl<'a> Types<'a> {
         if only_null && !composed && any.properties.is_empty() {
             return Ok(Some(TypeRef::Json));
         }
+        // `type` beside a lone `allOf` part only restates the part's type: OpenAPI 3.0's
+        // `nullable` takes effect only beside `type`, so `{type: object, nullable: true, allOf:
+        // [$ref]}` is how a valid 3.0 document makes a reference nullable, and it means the part.
+        let restated = any.all_of.len() == 1
+            && any.one_of.is_empty()
+            && any.any_of.is_empty()
+            && any.properties.is_empty()
+            && any.enumeration.is_empty()
+            && any.items.is_none()
+            && any.additional_properties.is_none()
+            && any.not.is_none();
+        if restated {
+            return self.lower(&any.all_of[0], suggestion, &at.push("allOf").push("0"), depth + 1).map(Some);
+        }
         if !any.properties.is_empty() || composed || !any.enumeration.is_empty() {
             return Ok(None);
         }

@@ -153,6 +153,23 @@ async fn create_build_validation_failed() {
 }
 
 #[tokio::test]
+async fn get_build_tag_and_empty_pipeline_creator() {
+    // Captured builds carry `tag`, and a pipeline whose creator is gone answers `created_by: {}`:
+    // that reads as no creator rather than failing the whole build (issue 24 item 11).
+    let mut body: Value = serde_json::from_str(fixture!("build_get.json")).expect("fixture is JSON");
+    body["tag"] = json!("v2.4.0");
+    body["pipeline"]["created_by"] = json!({});
+    let build = Case::new("getBuild", format!("{BUILDS}/42"))
+        .respond_json(200, body)
+        .run(|c| c.builds().get("acme", "app", 42))
+        .await;
+    assert_eq!(build.tag.as_deref(), Some("v2.4.0"));
+    let pipeline = build.pipeline.expect("pipeline");
+    assert_eq!(pipeline.created_by, None);
+    assert_eq!(pipeline.name.as_deref(), Some("App"));
+}
+
+#[tokio::test]
 async fn get_build() {
     let build = Case::new("getBuild", format!("{BUILDS}/42"))
         .query(&[

@@ -252,7 +252,8 @@ async fn get_team_pipeline() {
 
 #[tokio::test]
 async fn update_team_pipeline() {
-    // The docs' example answers with an access level outside the documented set: it decodes.
+    // The docs' example answers `read` where their table says `read_only`: both are named
+    // levels, not `Unknown` (issue 24 item 11).
     let access = Case::new("updateTeamPipeline", format!("/organizations/acme/teams/{TEAM}/pipelines/{PIPELINE}"))
         .json(json!({ "access_level": "read_only" }))
         .respond_json(
@@ -273,7 +274,7 @@ async fn update_team_pipeline() {
             )
         })
         .await;
-    assert_ne!(access.access_level, types::PipelineTeamAccessLevel::ReadOnly);
+    assert_eq!(access.access_level, types::PipelineTeamAccessLevel::Read);
     assert_eq!(access.pipeline_id.to_string(), PIPELINE);
 }
 
