@@ -162,7 +162,7 @@ pub fn single_file(files: &BTreeMap<String, String>) -> Result<String, Error> {
     for item in file.items.iter_mut().filter(|i| !matches!(i, syn::Item::Use(_))) {
         let outer = syn::parse::Parser::parse2(syn::Attribute::parse_outer, lints.clone())
             .map_err(|e| emit_error(root, &e.to_string()))?;
-        if let Some(attrs) = item_attrs(item) {
+        if let Some(attrs) = crate::emit::item_attrs(item) {
             attrs.splice(0..0, outer);
         }
     }
@@ -220,22 +220,6 @@ fn inline_modules(
         module.semi = None;
     }
     Ok(())
-}
-
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    match item {
-        syn::Item::Const(i) => Some(&mut i.attrs),
-        syn::Item::Enum(i) => Some(&mut i.attrs),
-        syn::Item::Fn(i) => Some(&mut i.attrs),
-        syn::Item::Impl(i) => Some(&mut i.attrs),
-        syn::Item::Mod(i) => Some(&mut i.attrs),
-        syn::Item::Static(i) => Some(&mut i.attrs),
-        syn::Item::Struct(i) => Some(&mut i.attrs),
-        syn::Item::Trait(i) => Some(&mut i.attrs),
-        syn::Item::Type(i) => Some(&mut i.attrs),
-        syn::Item::Use(i) => Some(&mut i.attrs),
-        _ => None,
-    }
 }
 
 /// The lines a build script prints for the crate of [`single_file`]: the generated code asks

@@ -11,6 +11,8 @@ mod mock;
 pub(crate) use docs::{code, prose};
 mod operations;
 mod types;
+
+pub(crate) use types::item_attrs;
 mod webhooks;
 
 use std::collections::btree_map::Entry;

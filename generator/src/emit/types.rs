@@ -88,8 +88,8 @@ fn gate(items: &mut [syn::Item], cfg: TokenStream) -> Result<(), Error> {
     Ok(())
 }
 
-/// The attributes of the items `types.rs` holds.
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+/// The attributes of an item (of those generated files hold).
+pub(crate) fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
     match item {
         syn::Item::Struct(i) => Some(&mut i.attrs),
         syn::Item::Enum(i) => Some(&mut i.attrs),
