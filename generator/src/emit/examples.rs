@@ -35,10 +35,10 @@ fn named<'a>(api: &'a Api, name: &'a str, stack: &mut Vec<&'a str>) -> Option<Va
             if let Value::Object(object) = &mut value {
                 // The tag, or the constants, that select this alternative.
                 if let (Some(tag), Some(first)) = (tag, variant.tags.first()) {
-                    object.insert(tag.clone(), Value::String(first.clone()));
+                    object.insert(tag.clone(), constant_value(api, &variant.ty, tag, first));
                 }
                 for (key, constant) in &variant.constants {
-                    object.insert(key.clone(), Value::String(constant.clone()));
+                    object.insert(key.clone(), constant_value(api, &variant.ty, key, constant));
                 }
             }
             Some(value)
@@ -47,6 +47,41 @@ fn named<'a>(api: &'a Api, name: &'a str, stack: &mut Vec<&'a str>) -> Option<Va
     };
     stack.pop();
     value
+}
+
+/// A tag or constant of an alternative (kept as text in the IR) as the JSON its property's type reads:
+/// `"false"` of a boolean property is `false`, `"3"` of a number `3`.
+fn constant_value(api: &Api, ty: &TypeRef, key: &str, constant: &str) -> Value {
+    let mut ty = ty;
+    let mut field_ty = None;
+    for _ in 0..MAX_DEPTH {
+        match ty {
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => ty = inner,
+            TypeRef::Named(name) => match api.types.get(name).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields, .. }) => {
+                    field_ty = fields.iter().find(|f| f.wire_name == key).map(|f| &f.ty);
+                    break;
+                }
+                Some(TypeKind::Alias { target, .. }) => ty = target,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    let mut field_ty = field_ty;
+    while let Some(TypeRef::Option(inner) | TypeRef::Boxed(inner)) = field_ty {
+        field_ty = Some(inner);
+    }
+    let parsed = match field_ty {
+        Some(TypeRef::Prim(Prim::Bool)) => constant.parse::<bool>().ok().map(Value::Bool),
+        Some(TypeRef::Prim(Prim::String | Prim::Uuid | Prim::Date | Prim::DateTime | Prim::Bytes | Prim::File)) => None,
+        Some(TypeRef::Prim(_)) => serde_json::from_str::<Value>(constant).ok().filter(Value::is_number),
+        Some(TypeRef::Named(n)) if matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::IntEnum { .. })) => {
+            serde_json::from_str::<Value>(constant).ok().filter(Value::is_number)
+        }
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| Value::String(constant.to_string()))
 }
 
 fn object<'a>(api: &'a Api, fields: &'a [Field], stack: &mut Vec<&'a str>) -> Option<Value> {
