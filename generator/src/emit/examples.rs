@@ -68,7 +68,6 @@ fn constant_value(api: &Api, ty: &TypeRef, key: &str, constant: &str) -> Value {
             _ => break,
         }
     }
-    let mut field_ty = field_ty;
     while let Some(TypeRef::Option(inner) | TypeRef::Boxed(inner)) = field_ty {
         field_ty = Some(inner);
     }
