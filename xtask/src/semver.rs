@@ -15,7 +15,8 @@ use generator::report::{compare, Bump};
 pub const TOOL_VERSION: &str = "0.51.0";
 
 /// The command's usage line.
-pub const USAGE: &str = "       cargo xtask semver [--baseline REV] [--history]   (cargo-semver-checks against the report's verdict)";
+pub const USAGE: &str =
+    "       cargo xtask semver [--baseline REV] [--history]   (cargo-semver-checks against the report's verdict)";
 
 /// The checked-in crate, relative to the repository's root.
 const CRATE_DIR: &str = "generated-client";
@@ -129,22 +130,20 @@ pub fn agree(report: Option<Bump>, tool: Option<Bump>) -> Result<String, String>
     let tool_level = tool.unwrap_or(Bump::None);
     match report {
         None => Err("no report to compare with".to_string()),
-        Some(report) if tool_level <= report => Ok(if tool_level == report || (report == Bump::Patch && tool.is_none()) {
-            "agree".to_string()
-        } else {
-            format!("the report allows {report}, the tool needs {tool_level}: the report is stricter")
-        }),
+        Some(report) if tool_level <= report => {
+            Ok(if tool_level == report || (report == Bump::Patch && tool.is_none()) {
+                "agree".to_string()
+            } else {
+                format!("the report allows {report}, the tool needs {tool_level}: the report is stricter")
+            })
+        }
         Some(report) => Err(format!("the tool needs {tool_level}, the report allows only {report}")),
     }
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+    let out =
+        Command::new("git").arg("-C").arg(root).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
         return Err(format!("git {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
     }
@@ -154,7 +153,7 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 /// The commits that set each version of the crate, oldest first, from `HEAD`'s history.
 fn history(root: &Path) -> Result<Vec<(String, String)>, String> {
     let manifest = format!("{CRATE_DIR}/Cargo.toml");
-    let log = git(root, &["log", "--format=%H", "--", &manifest])?;
+    let log = git(root, &["log", "--topo-order", "--format=%H", "--", &manifest])?;
     let mut commits = Vec::new();
     for commit in log.lines() {
         let text = git(root, &["show", &format!("{commit}:{manifest}")])?;
@@ -189,13 +188,13 @@ enum Side {
 }
 
 /// A commit's crate, copied under `dir` (removed on drop) as a workspace of its own.
-struct Copy(PathBuf);
+struct Extracted(PathBuf);
 
-impl Copy {
+impl Extracted {
     fn new(root: &Path, commit: &str, dir: PathBuf) -> Result<Self, String> {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let copy = Copy(dir);
+        let copy = Extracted(dir);
         let archive = Command::new("git")
             .arg("-C")
             .arg(root)
@@ -220,7 +219,8 @@ impl Copy {
         // The copy lives under the workspace's target/: its own `[workspace]` keeps Cargo from
         // taking it for an unlisted member of ours.
         let manifest = copy.crate_dir().join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+        let text =
+            std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
         std::fs::write(&manifest, format!("{text}\n[workspace]\n"))
             .map_err(|e| format!("cannot write {}: {e}", manifest.display()))?;
         Ok(copy)
@@ -231,7 +231,7 @@ impl Copy {
     }
 }
 
-impl Drop for Copy {
+impl Drop for Extracted {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
@@ -335,12 +335,12 @@ fn check_pair(root: &Path, old: &str, new: &Side, changelog: &str) -> Pair {
     let new_version = new_version.unwrap_or_default();
     eprintln!("checking {old_version} → {new_version} ...");
     let tool = (|| {
-        let old_copy = Copy::new(root, old, work.join("old"))?;
+        let old_copy = Extracted::new(root, old, work.join("old"))?;
         let new_copy = match new {
             Side::Checkout => None,
-            Side::Commit(c) => Some(Copy::new(root, c, work.join("new"))?),
+            Side::Commit(c) => Some(Extracted::new(root, c, work.join("new"))?),
         };
-        let new_dir = new_copy.as_ref().map_or(root.join(CRATE_DIR), Copy::crate_dir);
+        let new_dir = new_copy.as_ref().map_or(root.join(CRATE_DIR), Extracted::crate_dir);
         run_tool(root, &old_copy.crate_dir(), &new_dir)
     })();
     Pair {
@@ -369,9 +369,8 @@ fn print_pair(p: &Pair) {
 }
 
 fn table(pairs: &[Pair]) -> String {
-    let mut out = String::from(
-        "| versions | report's verdict | cargo-semver-checks | outcome | time |\n|---|---|---|---|---|\n",
-    );
+    let mut out =
+        String::from("| versions | report's verdict | cargo-semver-checks | outcome | time |\n|---|---|---|---|---|\n");
     for p in pairs {
         let outcome = match p.outcome() {
             Ok(why) => why,
@@ -433,7 +432,52 @@ pub fn run(root: &Path, args: &[&str]) -> Result<bool, String> {
     let _ = std::fs::remove_dir_all(root.join("target/semver"));
     println!("\n{}", table(&pairs));
     println!("{} pair(s) in {:.0?}", pairs.len(), started.elapsed());
-    Ok(pairs.iter().all(|p| p.outcome().is_ok() || p.tool.is_err()))
+    if all {
+        let path = root.join(RECORD);
+        let existing = std::fs::read_to_string(&path).unwrap_or_else(|_| RECORD_HEAD.to_string());
+        std::fs::write(&path, with_section(&existing, &record(&pairs, started.elapsed().as_secs_f64())))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+        // The history is a record: only the pair that ends at the checkout can still be fixed.
+        return Ok(pairs.last().is_none_or(|p| p.outcome().is_ok()));
+    }
+    Ok(pairs.iter().all(|p| p.outcome().is_ok()))
+}
+
+/// Where `--history` records its results, between the markers below; the rest is by hand.
+const RECORD: &str = "tests/SEMVER.md";
+const START: &str = "<!-- cargo xtask semver --history: start -->";
+const END: &str = "<!-- cargo xtask semver --history: end -->";
+const RECORD_HEAD: &str = "# cargo-semver-checks against the API change report\n\n";
+
+/// `existing` with the text between the markers replaced by `section` (added at the end when
+/// the markers are missing).
+pub fn with_section(existing: &str, section: &str) -> String {
+    let block = format!("{START}\n{}\n{END}", section.trim_end());
+    match (existing.find(START), existing.find(END)) {
+        (Some(a), Some(b)) if a < b => format!("{}{block}{}", &existing[..a], &existing[b + END.len()..]),
+        _ => format!("{}\n\n{block}\n", existing.trim_end()),
+    }
+}
+
+fn record(pairs: &[Pair], seconds: f64) -> String {
+    let mut out = format!(
+        "cargo-semver-checks {TOOL_VERSION}, `--release-type patch` (every failed lint counts), each version at \
+         the commit that set it, the last at the checkout; {} pairs in {seconds:.0} s.\n\n{}",
+        pairs.len(),
+        table(pairs)
+    );
+    for p in pairs {
+        if let Ok(f) = &p.tool {
+            if !f.failures.is_empty() {
+                out.push_str(&format!("\n{} → {}:\n\n", p.old, p.new));
+                for (name, description, n) in &f.failures {
+                    out.push_str(&format!("- `{name}` ({description}): {n} item(s)\n"));
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -472,10 +516,16 @@ Failed in:
             f.failures,
             vec![
                 ("inherent_method_missing".to_string(), "pub method removed or renamed".to_string(), 2),
-                ("derive_trait_impl_removed".to_string(), "built-in derived trait no longer implemented".to_string(), 1),
+                (
+                    "derive_trait_impl_removed".to_string(),
+                    "built-in derived trait no longer implemented".to_string(),
+                    1
+                ),
             ]
         );
-        let clean = parse_output("     Checked [   0.2s] 196 checks: 196 pass, 0 skip\n     Summary no semver update required\n");
+        let clean = parse_output(
+            "     Checked [   0.2s] 196 checks: 196 pass, 0 skip\n     Summary no semver update required\n",
+        );
         assert_eq!(clean, Some(Findings { required: None, failures: vec![] }));
         let minor = parse_output("     Summary semver requires new minor version: 0 major and 1 minor checks failed\n");
         assert_eq!(minor.map(|f| f.required), Some(Some(Bump::Minor)));
@@ -511,13 +561,21 @@ Failed in:
             pairs.iter().map(|(c, v)| (c.to_string(), v.to_string())).collect()
         };
         let history = log(&[("e", "0.3.0"), ("d", "0.3.0"), ("c", "0.2.0"), ("b", "0.1.0"), ("a", "0.1.0")]);
-        assert_eq!(
-            version_commits(&history),
-            log(&[("0.1.0", "a"), ("0.2.0", "c"), ("0.3.0", "d")])
-        );
+        assert_eq!(version_commits(&history), log(&[("0.1.0", "a"), ("0.2.0", "c"), ("0.3.0", "d")]));
         // A version set again after another keeps its newest setting.
         let again = log(&[("c", "0.2.0"), ("b", "0.1.0"), ("a", "0.2.0")]);
         assert_eq!(version_commits(&again), log(&[("0.1.0", "b"), ("0.2.0", "c")]));
+    }
+
+    #[test]
+    fn the_record_replaces_only_its_own_section() {
+        let first = with_section(RECORD_HEAD, "table one");
+        assert!(first.starts_with(RECORD_HEAD) && first.contains("table one"), "{first}");
+        let edited = format!("{first}\n## Why they differ\n\nBy hand.\n");
+        let second = with_section(&edited, "table two\n");
+        assert!(!second.contains("table one") && second.contains("table two"), "{second}");
+        assert!(second.ends_with("## Why they differ\n\nBy hand.\n"), "{second}");
+        assert_eq!(second.matches(START).count(), 1);
     }
 
     #[test]
