@@ -93,7 +93,7 @@ pub fn changelog_verdicts(changelog: &str, version: &str) -> Vec<(String, Bump)>
         .filter_map(|l| l.split_once(':'))
         .filter_map(|(what, word)| bump_word(word).map(|b| (what.trim().to_string(), b)))
         .collect();
-    verdicts.sort_by(|a, b| b.1.cmp(&a.1));
+    verdicts.sort_by_key(|v| std::cmp::Reverse(v.1));
     verdicts
 }
 
