@@ -6,11 +6,13 @@
 //!   it as Markdown, bumps the version (see `review`); `cargo xtask diff OLD NEW` compares specs.
 //! - `cargo xtask bench-compile` times cold and incremental builds of `generated-client`.
 //! - `cargo xtask lint-spec` checks the merged spec with independent tools (see `lint_spec`).
+//! - `cargo xtask semver` checks the report's verdict with cargo-semver-checks (see `semver`).
 
 mod bench_compile;
 mod bench_nexus;
 mod lint_spec;
 mod review;
+mod semver;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -100,9 +102,11 @@ fn main() -> ExitCode {
         ["spec", out] => write_spec(Some(out)),
         ["bench-compile", rest @ ..] => bench_compile::run(rest),
         ["lint-spec"] => lint_spec::run(&root()),
+        ["semver", rest @ ..] => semver::run(&root(), rest),
         _ => Err(format!(
-            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       cargo xtask lint-spec         (check that spec with Redocly CLI and Ajv)\n       {}",
+            "usage: cargo xtask regen [--check]\n{}\n       cargo xtask spec [OUT.yaml]   (the spec with every overlay applied; stdout without OUT)\n       cargo xtask lint-spec         (check that spec with Redocly CLI and Ajv)\n{}\n       {}",
             review::USAGE,
+            semver::USAGE,
             bench_compile::USAGE
         )),
     };
