@@ -107,9 +107,10 @@ fn buildkite_spec_as_3_1_lowers_to_the_same_ir() {
     let mut changes = Changes::default();
     to_3_1(&mut merged, false, &mut changes);
     merged["openapi"] = Value::String("3.1.0".into());
-    // The spec has nullable scalars and references, and binary strings, to rewrite (no schema
+    // The spec has nullable scalars and references (written `nullable` + `type` + `allOf`, so
+    // counted with the scalars), and binary strings, to rewrite (no schema
     // examples, byte strings or exclusive bounds today: those rewrites are here for when it does).
-    assert!(changes.nullable > 100 && changes.nullable_ref > 10 && changes.binary > 0, "{changes:?}");
+    assert!(changes.nullable > 100 && changes.binary > 0, "{changes:?}");
 
     let converted = generator::Source::new("buildkite-3.1.json", merged.to_string());
     let as_3_0 = generate(&spec, &overlays, &config).expect("spec generates");
