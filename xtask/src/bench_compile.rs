@@ -17,9 +17,11 @@
 //! time, medians; the load averages are printed beside them, since other work on the machine
 //! slows a build down. The last row gives step 4's share of step 3.
 //!
-//! Then Oxide Nexus against progenitor: see [`crate::bench_nexus`].
+//! Then Oxide Nexus against the peers, progenitor and OpenAPI Generator: see
+//! [`crate::bench_peers`]. `--corpus` compares the three largest specs of the corpora instead
+//! (the crate alone, per operation), `--spec FILE` any spec.
 
-use crate::bench_nexus::Figure;
+use crate::bench_peers::{Figure, Maker};
 use std::path::Path;
 use std::process::Command;
 
@@ -57,15 +59,22 @@ struct Row {
     figures: [Vec<Figure>; 2],
 }
 
-pub const USAGE: &str =
-    "cargo xtask bench-compile [-j N] [--runs N] [--cold-runs N] [--cold-tls both|rustls|off] [--nexus-only]";
+pub const USAGE: &str = "cargo xtask bench-compile [-j N] [--runs N] [--cold-runs N] [--cold-tls both|rustls|off] [--client-only | --nexus-only | --corpus | --spec FILE...] [--peers progenitor,openapi-generator]";
 
 pub fn run(args: &[&str]) -> Result<bool, String> {
     let options = Options::parse(args)?;
+    if !options.specs.is_empty() {
+        for spec in &options.specs {
+            crate::bench_peers::compare(&options, spec, &options.peers, false)?;
+        }
+        return Ok(true);
+    }
     if !options.nexus_only {
         buildkite(options.jobs.clone(), options.runs.max(1))?;
     }
-    crate::bench_nexus::run(&options)?;
+    if !options.client_only {
+        crate::bench_peers::compare(&options, crate::bench_peers::NEXUS, &options.peers, true)?;
+    }
     Ok(true)
 }
 
@@ -83,6 +92,13 @@ pub struct Options {
     pub cold_tls: ColdTls,
     /// Skip the `generated-client` table.
     pub nexus_only: bool,
+    /// Only the `generated-client` table.
+    pub client_only: bool,
+    /// The specs compared with the peers instead of the `generated-client` table and Nexus
+    /// (`--corpus`: the three largest; `--spec FILE`: any, relative to the workspace).
+    pub specs: Vec<String>,
+    /// The peers (`--peers`, comma-separated; both by default).
+    pub peers: Vec<Maker>,
 }
 
 /// The TLS settings of the cold rows.
@@ -95,7 +111,16 @@ pub enum ColdTls {
 
 impl Options {
     fn parse(args: &[&str]) -> Result<Self, String> {
-        let mut options = Options { jobs: None, runs: 5, cold_runs: 1, cold_tls: ColdTls::Both, nexus_only: false };
+        let mut options = Options {
+            jobs: None,
+            runs: 5,
+            cold_runs: 1,
+            cold_tls: ColdTls::Both,
+            nexus_only: false,
+            client_only: false,
+            specs: Vec::new(),
+            peers: Maker::PEERS.to_vec(),
+        };
         let mut rest = args.iter();
         let number =
             |value: Option<&&str>| value.and_then(|v| v.parse::<usize>().ok()).ok_or_else(|| format!("usage: {USAGE}"));
@@ -113,6 +138,16 @@ impl Options {
                     }
                 }
                 "--nexus-only" => options.nexus_only = true,
+                "--client-only" => options.client_only = true,
+                "--corpus" => options.specs.extend(crate::bench_peers::LARGEST.map(String::from)),
+                "--spec" => options.specs.push(rest.next().ok_or_else(|| format!("usage: {USAGE}"))?.to_string()),
+                "--peers" => {
+                    let list = rest.next().ok_or_else(|| format!("usage: {USAGE}"))?;
+                    options.peers = list
+                        .split(',')
+                        .map(|name| Maker::parse(name).ok_or_else(|| format!("unknown peer `{name}`; usage: {USAGE}")))
+                        .collect::<Result<_, _>>()?;
+                }
                 _ => return Err(format!("usage: {USAGE}")),
             }
         }
@@ -145,7 +180,7 @@ fn buildkite(jobs: Option<String>, runs: usize) -> Result<(), String> {
     if !fetch.success() {
         return Err("`cargo fetch` failed".into());
     }
-    let cargo = |args: &[&str], target: &Path| crate::bench_nexus::cargo(args, &manifest, target, &jobs);
+    let cargo = |args: &[&str], target: &Path| crate::bench_peers::cargo(args, &manifest, target, &jobs);
 
     let changed = krate.join(CHANGED_FILE);
     let original = std::fs::read_to_string(&changed).map_err(|e| format!("read {CHANGED_FILE}: {e}"))?;
@@ -191,15 +226,15 @@ fn buildkite(jobs: Option<String>, runs: usize) -> Result<(), String> {
     println!("|---|---:|---:|");
     for row in &rows {
         let cells = row.figures.each_ref().map(|runs| {
-            let (cpu, wall, loads) = crate::bench_nexus::cell(runs);
+            let (cpu, wall, loads) = crate::bench_peers::cell(runs);
             format!("{cpu:.1} s ({wall:.1} s) [{loads}]")
         });
         println!("| {} | {} |", row.step, cells.join(" | "));
     }
     // The one group against the crate alone, command by command: the ratio of the medians.
     let shares = [0, 1].map(|c| {
-        let (one_cpu, one_wall, _) = crate::bench_nexus::cell(&rows[3].figures[c]);
-        let (all_cpu, all_wall, _) = crate::bench_nexus::cell(&rows[2].figures[c]);
+        let (one_cpu, one_wall, _) = crate::bench_peers::cell(&rows[3].figures[c]);
+        let (all_cpu, all_wall, _) = crate::bench_peers::cell(&rows[2].figures[c]);
         format!("{:.0} % ({:.0} %)", 100.0 * one_cpu / all_cpu, 100.0 * one_wall / all_wall)
     });
     println!("| one group against the crate alone: CPU (wall) | {} |", shares.join(" | "));

@@ -9,7 +9,7 @@
 //! - `cargo xtask semver` checks the report's verdict with cargo-semver-checks (see `semver`).
 
 mod bench_compile;
-mod bench_nexus;
+mod bench_peers;
 mod lint_spec;
 mod review;
 mod semver;
