@@ -113,3 +113,79 @@ fn output_is_deterministic() {
         assert_eq!(emitted(name), emitted(name), "{name} differs between two runs");
     }
 }
+
+/// An inline schema written twice, word for word, is one type; one that differs in anything,
+/// its docs included, or that is read in another context (a multipart body, where a binary
+/// string is a file) is a type of its own.
+#[test]
+fn repeated_inline_schemas_are_one_type() {
+    let owner = "{type: object, properties: {login: {type: string}, avatar: {type: string, format: binary}}}";
+    let spec = format!(
+        r#"openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{type: object, properties: {{owner: {owner}}}}}
+  /b:
+    get:
+      operationId: getB
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{type: object, properties: {{creator: {owner}, tags: {{type: array, items: {owner}}}}}}}
+  /c:
+    get:
+      operationId: getC
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{type: object, properties: {{owner: {{description: other docs, type: object, properties: {{login: {{type: string}}, avatar: {{type: string, format: binary}}}}}}}}}}
+    post:
+      operationId: postC
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {owner}
+      responses:
+        '204': {{description: done}}
+"#
+    );
+    let generated = generate(&Source::new("repeated.yaml", spec.as_str()), &[], &Config::new("repeated"))
+        .expect("the spec generates");
+    let types = &generated.api.types;
+    let field_type = |model: &str, field: &str| -> String {
+        let def = types.get(model).unwrap_or_else(|| panic!("no type {model} in {:?}", types.keys()));
+        match &def.kind {
+            generator::ir::TypeKind::Struct { fields, .. } => {
+                let f = fields.iter().find(|f| f.wire_name == field).unwrap_or_else(|| panic!("{model}.{field}"));
+                format!("{:?}", f.ty)
+            }
+            other => panic!("{model} is {other:?}"),
+        }
+    };
+    let a = field_type("GetAResponse", "owner");
+    assert!(a.contains("GetAResponseOwner"), "{a}");
+    // The same schema under another name, and as an array's items: the first type.
+    assert_eq!(field_type("GetBResponse", "creator"), a);
+    assert!(field_type("GetBResponse", "tags").contains("GetAResponseOwner"));
+    // Other docs: another type.
+    assert!(!field_type("GetCResponse", "owner").contains("GetAResponseOwner"));
+    // The multipart body reads `avatar` as a file: a type of its own, not the JSON model.
+    assert!(field_type("PostCRequest", "avatar").contains("File"), "{}", field_type("PostCRequest", "avatar"));
+    let names: Vec<&str> = types.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        ["GetAResponse", "GetAResponseOwner", "GetBResponse", "GetCResponse", "GetCResponseOwner", "PostCRequest"]
+    );
+}
