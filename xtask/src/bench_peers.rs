@@ -234,11 +234,13 @@ fn generate_with(maker: Maker, spec: &Path, out: &Path, package: &str, tools: &P
     if output.status.success() {
         return Ok(());
     }
-    let text = String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout);
-    // The reason, not the backtrace that follows it.
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    // The reason (progenitor prints it on stdout, then a summary and a backtrace on stderr),
+    // else the first error line.
     let reason = text
         .lines()
-        .find(|l| l.contains("fail") || l.contains("Exception") || l.contains("rror"))
+        .find(|l| l.contains("fail:") || l.contains("Exception"))
+        .or_else(|| text.lines().find(|l| l.contains("rror")))
         .unwrap_or("no message")
         .trim()
         .to_string();

@@ -4,7 +4,8 @@
 //! - `cargo xtask regen --check` writes nothing, prints a diff, and fails if anything is stale.
 //! - `cargo xtask regen [--report FILE.md] [--bump]` also prints what changed in the API, writes
 //!   it as Markdown, bumps the version (see `review`); `cargo xtask diff OLD NEW` compares specs.
-//! - `cargo xtask bench-compile` times cold and incremental builds of `generated-client`.
+//! - `cargo xtask bench-compile` times cold and incremental builds of `generated-client`, and
+//!   compares crates generated from corpus specs with progenitor's and OpenAPI Generator's.
 //! - `cargo xtask lint-spec` checks the merged spec with independent tools (see `lint_spec`).
 //! - `cargo xtask semver` checks the report's verdict with cargo-semver-checks (see `semver`).
 
