@@ -119,17 +119,18 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
         options.runs
     );
     println!();
-    println!("| command | program | CPU | wall | loads |");
-    println!("|---|---|---:|---:|---|");
+    println!("| command | program | CPU | wall | CPU of each run | loads |");
+    println!("|---|---|---:|---:|---|---|");
     for (command, figures) in &rows {
         for (i, name) in PROGRAMS.iter().enumerate() {
             let (cpu, wall, loads) = cell(&figures[i]);
-            println!("| `cargo {command}` | {name} | {cpu:.1} s | {wall:.1} s | {loads} |");
+            let each: Vec<String> = figures[i].iter().map(|f| format!("{:.1} s", f.cpu)).collect();
+            println!("| `cargo {command}` | {name} | {cpu:.1} s | {wall:.1} s | {} | {loads} |", each.join(", "));
         }
         let (client_cpu, client_wall, _) = cell(&figures[0]);
         let (hand_cpu, hand_wall, _) = cell(&figures[1]);
         println!(
-            "| `cargo {command}` | **client / hand-written** | **{:.2}** | {:.2} | |",
+            "| `cargo {command}` | **client / hand-written** | **{:.2}** | {:.2} | | |",
             client_cpu / hand_cpu,
             client_wall / hand_wall
         );
