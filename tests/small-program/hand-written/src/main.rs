@@ -77,7 +77,12 @@ async fn get<T: serde::de::DeserializeOwned>(
     token: &str,
     url: &str,
 ) -> Result<(T, HeaderMap), Box<dyn std::error::Error>> {
-    let response = http.get(url).header(AUTHORIZATION, format!("Bearer {token}")).header(ACCEPT, "application/json").send().await?;
+    let response = http
+        .get(url)
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .header(ACCEPT, "application/json")
+        .send()
+        .await?;
     let status = response.status();
     let headers = response.headers().clone();
     let text = response.text().await?;
@@ -95,7 +100,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let org = args.next().ok_or("usage: small-program-hand-written ORG [MAX_BUILDS]")?;
     let max: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(250);
     let token = std::env::var("BUILDKITE_API_TOKEN").map_err(|_| "set BUILDKITE_API_TOKEN")?;
-    let http = reqwest::Client::builder().default_headers(HeaderMap::from_iter([(USER_AGENT, "small-program".parse()?)])).build()?;
+    let http = reqwest::Client::builder()
+        .default_headers(HeaderMap::from_iter([(USER_AGENT, "small-program".parse()?)]))
+        .build()?;
 
     let mut url = Some(format!("{API}/organizations/{org}/builds?per_page=100"));
     let mut seen = 0;
@@ -121,7 +128,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let took = job.started_at.zip(job.finished_at).map(|(s, f)| (f - s).num_seconds());
                     println!("  first script job {} took {took:?} s: {}", job.id, job.web_url.as_deref().unwrap_or(""));
                     let name = job.name.clone().unwrap_or_default();
-                    first_job = Some((pipeline.slug.clone(), build.number, job.id, name, job.state.clone().unwrap_or_default()));
+                    first_job = Some((
+                        pipeline.slug.clone(),
+                        build.number,
+                        job.id,
+                        name,
+                        job.state.clone().unwrap_or_default(),
+                    ));
                 }
             }
             seen += 1;
