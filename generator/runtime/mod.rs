@@ -8,7 +8,7 @@ mod execute;
 mod items;
 #[cfg(feature = "mock")]
 pub mod mock;
-mod locate;
+pub(crate) mod locate;
 mod links;
 mod model;
 mod pagination;

@@ -275,17 +275,18 @@ impl RawResponse {
         let Some(list) = pointer(root, items).filter(|raw| raw.get() != "null") else {
             return Ok((Vec::new(), next, also));
         };
-        let mut de = serde_json::Deserializer::from_str(list.get());
-        match serde_path_to_error::deserialize::<_, Vec<T>>(&mut de) {
+        // As in `json`: the path from the text at the error's position (`locate`), so the
+        // items' `Deserialize` is compiled once, for this one deserializer.
+        match serde_json::from_str::<Vec<T>>(list.get()) {
             Ok(value) => Ok((value, next, also)),
-            Err(e) => {
-                let inner = json_path(e.path());
+            Err(error) => {
+                let (line, column) = (error.line(), error.column());
+                let inner = super::locate::path_at(list.get().as_bytes(), line, column);
                 let at = items.trim_start_matches('/').replace('/', ".");
                 let path = if inner == "." { at } else { format!("{at}{inner}") };
-                let error = e.into_inner();
                 // The slice's place in the body, plus the failure's place in the slice.
                 let start = (list.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-                let within = offset(list.get().as_bytes(), error.line(), error.column());
+                let within = offset(list.get().as_bytes(), line, column);
                 Err(self.decode_error_at(path, error.to_string(), start + within))
             }
         }
@@ -375,18 +376,6 @@ fn pointer<'a>(root: &'a RawValue, pointer: &str) -> Option<&'a RawValue> {
         };
     }
     Some(here)
-}
-
-/// The path of a decoding failure, e.g. `jobs[3].started_at`; `.` for the root. A syntax error
-/// between two keys leaves an unknown last segment (`[1].?`), which is dropped: the failure is
-/// inside `[1]`.
-fn json_path(path: &serde_path_to_error::Path) -> String {
-    let text = path.to_string();
-    match text.strip_suffix(".?").or_else(|| text.strip_suffix('?')) {
-        Some("") => ".".to_string(),
-        Some(parent) => parent.to_string(),
-        None => text,
-    }
 }
 
 /// The byte offset of a 1-based line and column (serde_json counts columns in bytes); 0 when

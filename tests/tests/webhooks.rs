@@ -288,7 +288,8 @@ fn a_body_that_is_not_the_event_payload_is_a_body_error() {
         ("build.finished", br#"{"event":"build.finished"}"#, "."),
         ("build.finished", br#"{"event":"build.finished","build":{"number":"x"}}"#, "build.number"),
         ("ping", br#"{"event":"ping"} trailing"#, "."),
-        ("something.new", b"{", "?"),
+        // Cut short inside the root object: the failure is in the root.
+        ("something.new", b"{", "."),
     ] {
         let headers = signed(event, body, SECRET, NOW);
         match Event::verify_and_parse(&headers, body, SECRET, now()) {

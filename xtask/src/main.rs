@@ -6,11 +6,13 @@
 //!   it as Markdown, bumps the version (see `review`); `cargo xtask diff OLD NEW` compares specs.
 //! - `cargo xtask bench-compile` times cold and incremental builds of `generated-client`, and
 //!   compares crates generated from corpus specs with progenitor's and OpenAPI Generator's.
+//! - `cargo xtask bench-program` times a small program on it against hand-written code.
 //! - `cargo xtask lint-spec` checks the merged spec with independent tools (see `lint_spec`).
 //! - `cargo xtask semver` checks the report's verdict with cargo-semver-checks (see `semver`).
 
 mod bench_compile;
 mod bench_peers;
+mod bench_program;
 mod lint_spec;
 mod review;
 mod semver;
@@ -102,6 +104,7 @@ fn main() -> ExitCode {
         ["spec"] => write_spec(None),
         ["spec", out] => write_spec(Some(out)),
         ["bench-compile", rest @ ..] => bench_compile::run(rest),
+        ["bench-program", rest @ ..] => bench_program::run(rest),
         ["lint-spec"] => lint_spec::run(&root()),
         ["semver", rest @ ..] => semver::run(&root(), rest),
         _ => Err(format!(

@@ -320,14 +320,13 @@ fn excerpt(text: &str) -> String {
 
 #[doc(hidden)]
 pub fn decode<T: serde::de::DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, WebhookError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| WebhookError::Body {
+    // The path from the text at the error's position, as for responses: the payload's
+    // `Deserialize` is compiled once, for this one deserializer.
+    serde_json::from_slice(body).map_err(|e| WebhookError::Body {
         event: event.to_string(),
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-    })?;
-    de.end().map_err(|e| WebhookError::Body { event: event.to_string(), path: ".".into(), message: e.to_string() })?;
-    Ok(value)
+        path: crate::runtime::locate::path_at(body, e.line(), e.column()),
+        message: e.to_string(),
+    })
 }
 
 /// The signature header value the API would send for `body` at `timestamp` (Unix seconds):
