@@ -24,7 +24,7 @@ pub(crate) static API: crate::runtime::ApiSpec = crate::runtime::ApiSpec {
             scope_header: Some("RateLimit-User-Scope"),
         },
     ],
-    user_agent: "buildkite-api/0.5.0",
+    user_agent: "buildkite-api/0.6.0",
 };
 /// A client for the Buildkite REST API (version v2).
 ///
