@@ -23,7 +23,6 @@
 
 use crate::bench_peers::{Figure, Maker};
 use std::path::Path;
-use std::process::Command;
 
 /// The group of operations built alone for the last row: the one with the most operations.
 const ONE_GROUP: &str = "jobs";
@@ -165,21 +164,8 @@ fn buildkite(jobs: Option<String>, runs: usize) -> Result<(), String> {
     }
     copy_dir(&root.join("generated-client"), &krate)?;
     // The copy is a workspace of its own, pinned to the workspace's dependency versions.
+    crate::bench_peers::standalone(&krate, &root)?;
     let manifest = krate.join("Cargo.toml");
-    let mut toml = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    toml.push_str("\n[workspace]\n");
-    std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).map_err(|e| format!("copy Cargo.lock: {e}"))?;
-
-    let fetch = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .arg("fetch")
-        .arg("--manifest-path")
-        .arg(&manifest)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !fetch.success() {
-        return Err("`cargo fetch` failed".into());
-    }
     let cargo = |args: &[&str], target: &Path| crate::bench_peers::cargo(args, &manifest, target, &jobs);
 
     let changed = krate.join(CHANGED_FILE);

@@ -248,19 +248,26 @@ fn generate_with(maker: Maker, spec: &Path, out: &Path, package: &str, tools: &P
 }
 
 /// Makes `dir` a workspace of its own with the project's lock file, and fetches its sources.
-fn standalone(dir: &Path, root: &Path) -> Result<(), String> {
+pub fn standalone(dir: &Path, root: &Path) -> Result<(), String> {
     let manifest = dir.join("Cargo.toml");
     let mut toml = std::fs::read_to_string(&manifest).map_err(|e| format!("read {}: {e}", manifest.display()))?;
     if !toml.contains("\n[workspace]") {
         toml.push_str("\n[workspace]\n");
     }
     std::fs::write(&manifest, toml).map_err(|e| e.to_string())?;
+    lock_and_fetch(dir, root)
+}
+
+/// Copies the project's `Cargo.lock` into `dir` (so that the dependencies are the versions the
+/// workspace uses) and runs `cargo fetch` there, untimed: `cargo fetch` adds what the lock file
+/// lacks.
+pub fn lock_and_fetch(dir: &Path, root: &Path) -> Result<(), String> {
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("copy Cargo.lock: {e}"))?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .arg("fetch")
         .arg("--manifest-path")
-        .arg(&manifest)
+        .arg(dir.join("Cargo.toml"))
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {

@@ -14,7 +14,6 @@
 //! down (CPU time less than wall time).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::bench_compile::{copy_dir, load_average};
 use crate::bench_peers::{cargo, cell, Figure};
@@ -68,16 +67,7 @@ fn prepare(root: &Path, work: &Path, name: &str) -> Result<PathBuf, String> {
         return Err(format!("tests/small-program/{name}/Cargo.toml has no `[workspace]` table"));
     }
     std::fs::write(&manifest, toml).map_err(|e| format!("write {}: {e}", manifest.display()))?;
-    std::fs::copy(root.join("Cargo.lock"), to.join("Cargo.lock")).map_err(|e| format!("copy Cargo.lock: {e}"))?;
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .arg("fetch")
-        .arg("--manifest-path")
-        .arg(&manifest)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err(format!("`cargo fetch` in {} failed", to.display()));
-    }
+    crate::bench_peers::lock_and_fetch(&to, root)?;
     Ok(manifest)
 }
 
