@@ -147,7 +147,13 @@ pub fn cargo(args: &[&str], manifest: &Path, target: &Path, jobs: &Option<String
     let wall = started.elapsed().as_secs_f64();
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr.lines().find(|l| l.starts_with("error")).unwrap_or("no error line").trim();
+        // `--message-format=short` puts the place first: `src/lib.rs:1:2: error[E0428]: ...`.
+        let first = stderr
+            .lines()
+            .find(|l| l.contains("error["))
+            .or_else(|| stderr.lines().find(|l| l.starts_with("error")))
+            .unwrap_or("no error line")
+            .trim();
         let count = stderr.lines().find(|l| l.contains("could not compile")).map(str::trim).unwrap_or("");
         return Err(format!("`cargo {}` failed: {first} ({count})", args.join(" ")));
     }
