@@ -64,7 +64,7 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
     let options = Options::parse(args)?;
     if !options.specs.is_empty() {
         for spec in &options.specs {
-            crate::bench_peers::compare(&options, spec, &options.peers, false)?;
+            crate::bench_peers::compare(&options, spec, false)?;
         }
         return Ok(true);
     }
@@ -72,7 +72,7 @@ pub fn run(args: &[&str]) -> Result<bool, String> {
         buildkite(options.jobs.clone(), options.runs.max(1))?;
     }
     if !options.client_only {
-        crate::bench_peers::compare(&options, crate::bench_peers::NEXUS, &options.peers, true)?;
+        crate::bench_peers::compare(&options, crate::bench_peers::NEXUS, true)?;
     }
     Ok(true)
 }

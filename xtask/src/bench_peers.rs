@@ -351,7 +351,7 @@ struct Step {
 
 /// The comparison of one spec: generate with each maker, then time the crates that compile.
 /// `cold` adds the cold rows (Nexus).
-pub fn compare(options: &Options, spec: &str, peers: &[Maker], cold: bool) -> Result<(), String> {
+pub fn compare(options: &Options, spec: &str, cold: bool) -> Result<(), String> {
     let root = crate::root();
     let spec_path = root.join(spec);
     let stem = spec_path
@@ -364,7 +364,7 @@ pub fn compare(options: &Options, spec: &str, peers: &[Maker], cold: bool) -> Re
 
     let mut subjects: Vec<Subject> = Vec::new();
     let mut operations = 0;
-    for maker in std::iter::once(Maker::Ours).chain(peers.iter().copied()) {
+    for maker in std::iter::once(Maker::Ours).chain(options.peers.iter().copied()) {
         let package = maker.package(&stem);
         let dir = work.join(match maker {
             Maker::Ours => "ours",
@@ -398,8 +398,8 @@ pub fn compare(options: &Options, spec: &str, peers: &[Maker], cold: bool) -> Re
         subjects.push(Subject { maker, package, dir, lines, failed });
     }
 
-    // The crate alone: dependencies built (untimed; this is also where a crate that does not
-    // compile is found), the crate cleaned before each run.
+    // The crate alone: dependencies built (untimed), the crate cleaned before each run; a crate
+    // that does not compile is found in its first timed run.
     let mut steps: Vec<Step> = Vec::new();
     let alone_commands: &[&str] = if options.runs == 0 { &[] } else { &["check", "build"] };
     for &command in alone_commands {
